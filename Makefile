@@ -1,0 +1,28 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint install
+
+$(BIN)/loa: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/loa
+
+install: $(BIN)/loa
+
+# Loa's main job on the embedded default database (SQLite): poll, bots, sender.
+run: install
+	@test -f loa.toml || cp config.example.toml loa.toml
+	$(BIN)/loa --config loa.toml run
+
+# The whole test suite (PostgreSQL too when LOA_TEST_DATABASE_URL is set).
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy

@@ -1,0 +1,1 @@
+"""Chat channels (Telegram, Zalo, console), the commands they share, rendering and texts."""

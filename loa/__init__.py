@@ -1,0 +1,3 @@
+"""Loa: the commune loudspeaker, for chat apps."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,93 @@
+"""The ``loa`` command line: parse arguments, load settings, run one subcommand."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+
+from loa import __version__
+from loa.config import ConfigError, Settings, load_settings, resolve_path
+from loa.logs import setup_logging
+
+Handler = Callable[[Settings, argparse.Namespace], Awaitable[int]]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="loa", description="Loa: commune news from the portal to Telegram and Zalo."
+    )
+    parser.add_argument("--config", metavar="PATH", help="settings file (default ./loa.toml)")
+    parser.add_argument("--version", action="version", version=f"loa {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("run", help="poll the sources, run the bots and the sender until stopped")
+
+    poll = sub.add_parser("poll", help="poll every source")
+    poll.add_argument("--once", action="store_true", required=True, help="one pass, then exit")
+
+    articles = sub.add_parser("articles", help="list stored articles, newest first")
+    articles.add_argument("--json", action="store_true", help="one JSON object per line")
+    articles.add_argument("--limit", type=int, default=20, metavar="N")
+
+    sources = sub.add_parser("sources", help="show each source's health")
+    sources.add_argument("--json", action="store_true")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", help="apply schema migrations")
+
+    sub.add_parser("demo", help="run the whole flow offline on bundled sample pages")
+    return parser
+
+
+def _handler(args: argparse.Namespace) -> Handler:
+    # Imported lazily so `loa --help` stays fast and one command's imports never slow another.
+    if args.command == "run":
+        from loa.cmd.run import run
+
+        return run
+    if args.command == "poll":
+        from loa.cmd.poll import poll_once
+
+        return poll_once
+    if args.command == "articles":
+        from loa.cmd.articles import list_articles
+
+        return list_articles
+    if args.command == "sources":
+        from loa.cmd.sources import list_sources
+
+        return list_sources
+    if args.command == "db":
+        from loa.cmd.db import db_upgrade
+
+        return db_upgrade
+    if args.command == "demo":
+        from loa.cmd.demo import demo
+
+        return demo
+    raise SystemExit(f"unknown command {args.command}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    path = resolve_path(args.config)
+    try:
+        if args.command == "demo":
+            settings = Settings()  # the demo writes its own settings
+        else:
+            settings = load_settings(path)
+    except ConfigError as exc:
+        print(f"loa: {exc}", file=sys.stderr)
+        return 2
+    setup_logging(settings.logging.level, secrets=[settings.telegram.token, settings.zalo.token])
+    try:
+        return asyncio.run(_handler(args)(settings, args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

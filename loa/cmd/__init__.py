@@ -1,0 +1,1 @@
+"""Implementations of the ``loa`` subcommands, one module each."""

@@ -1,0 +1,30 @@
+"""The migrations own the schema; the ORM mappings must agree with them."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.db import upgrade
+from storage.models import Base
+
+
+async def test_migrations_match_models(engine: AsyncEngine) -> None:
+    def diff(connection: Connection) -> list[object]:
+        context = MigrationContext.configure(connection)
+        return list(compare_metadata(context, Base.metadata))
+
+    async with engine.connect() as connection:
+        differences = await connection.run_sync(diff)
+    assert differences == []
+
+
+async def test_upgrade_is_idempotent(engine: AsyncEngine) -> None:
+    await upgrade(engine)  # already at head: must not fail or change anything
+    async with engine.connect() as connection:
+        tables = await connection.run_sync(
+            lambda c: set(c.dialect.get_table_names(c))  # type: ignore[no-any-return]
+        )
+    assert {"articles", "sources", "residents", "subscriptions", "deliveries"} <= tables

@@ -100,6 +100,7 @@ class Channel(ABC):
 
     async def aclose(self) -> None:
         """Release connections."""
+        return None
 
     async def __aenter__(self) -> Self:
         return self

@@ -29,7 +29,7 @@ def serve(app: Any) -> Iterator[str]:
 
         async def main() -> None:
             task = asyncio.create_task(server.serve(sockets=[sock]))
-            while not server.started and not task.done():
+            while not server.started and not task.done():  # noqa: ASYNC110 (no event)
                 await asyncio.sleep(0.005)
             started.set()
             await task

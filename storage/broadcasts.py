@@ -1,0 +1,227 @@
+"""Administrator broadcasts: preview, confirm once, queue deliveries set-based, report.
+
+Who a broadcast reaches (``target_residents``):
+- no commune and no topic: every active resident;
+- a commune: residents who chose that commune (old names resolve to it when they subscribe),
+  never those who simply receive everything, since their place is unknown;
+- a topic: residents who chose that topic, and those who receive everything;
+- both: residents who chose the commune and either chose the topic or chose no topic at all.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, exists, func, insert, literal, not_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    Broadcast,
+    BroadcastState,
+    Delivery,
+    DeliveryState,
+    Priority,
+    Resident,
+    Subscription,
+    utcnow,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    commune: str | None = None  # current unit name, already resolved
+    topic: str | None = None  # topic slug
+
+
+@dataclass(slots=True)
+class Progress:
+    """Delivery counts of one broadcast, per state, over all channels."""
+
+    sent: int = 0
+    failed: int = 0
+    pending: int = 0
+    per_channel: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return self.sent + self.failed + self.pending
+
+    @property
+    def finished(self) -> bool:
+        return self.pending == 0
+
+
+def _chose(kind: str, value: str) -> ColumnElement[bool]:
+    return exists().where(
+        Subscription.resident_id == Resident.id,
+        Subscription.kind == kind,
+        Subscription.value == value,
+    )
+
+
+def _chose_any(kind: str | None = None) -> ColumnElement[bool]:
+    condition = exists().where(Subscription.resident_id == Resident.id)
+    if kind is not None:
+        condition = exists().where(
+            Subscription.resident_id == Resident.id, Subscription.kind == kind
+        )
+    return condition
+
+
+def target_condition(target: Target) -> ColumnElement[bool]:
+    """The SQL condition on ``Resident`` for ``target`` (see the module docstring)."""
+    active = Resident.active.is_(True)
+    if target.commune and target.topic:
+        topic_ok = or_(_chose("topic", target.topic), not_(_chose_any("topic")))
+        return and_(active, _chose("commune", target.commune), topic_ok)
+    if target.commune:
+        return and_(active, _chose("commune", target.commune))
+    if target.topic:
+        return and_(active, or_(_chose("topic", target.topic), not_(_chose_any())))
+    return active
+
+
+async def count_targets(session: AsyncSession, target: Target) -> dict[str, int]:
+    """Residents the broadcast would reach, per channel."""
+    rows = await session.execute(
+        select(Resident.channel, func.count())
+        .where(target_condition(target))
+        .group_by(Resident.channel)
+    )
+    return {channel: int(count) for channel, count in rows.all()}
+
+
+async def create_preview(
+    session: AsyncSession,
+    *,
+    text: str,
+    target: Target,
+    emergency: bool,
+    created_by: str,
+    origin_channel: str | None = None,
+    origin_chat_id: str | None = None,
+) -> Broadcast:
+    """Store a broadcast awaiting confirmation (audit starts here), with its target counts."""
+    counts = await count_targets(session, target)
+    broadcast = Broadcast(
+        created_by=created_by,
+        origin_channel=origin_channel,
+        origin_chat_id=origin_chat_id,
+        text=text,
+        commune=target.commune,
+        topic=target.topic,
+        emergency=emergency,
+        state=BroadcastState.PREVIEW.value,
+        counts=json.dumps(counts),
+        created_at=utcnow(),
+    )
+    session.add(broadcast)
+    await session.flush()
+    return broadcast
+
+
+async def confirm(session: AsyncSession, broadcast_id: int) -> int | None:
+    """Gửi: flip preview → sending and queue deliveries, once.
+
+    Returns the number of deliveries queued, or None when this broadcast was already confirmed
+    or cancelled (a double press, or a stale preview): the state flip is a conditional UPDATE,
+    so of two concurrent presses exactly one wins.
+    """
+    now = utcnow()
+    flipped = await session.execute(
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id, Broadcast.state == BroadcastState.PREVIEW.value)
+        .values(state=BroadcastState.SENDING.value, confirmed_at=now)
+    )
+    if not flipped.rowcount:
+        return None
+    broadcast = await session.get(Broadcast, broadcast_id)
+    assert broadcast is not None
+    target = Target(commune=broadcast.commune, topic=broadcast.topic)
+    priority = Priority.EMERGENCY if broadcast.emergency else Priority.BROADCAST
+    chosen = select(
+        literal(broadcast_id),
+        Resident.id,
+        Resident.channel,
+        literal(int(priority)),
+        literal(DeliveryState.PENDING.value),
+        literal(0),
+        literal(now, type_=Delivery.created_at.type),
+    ).where(target_condition(target))
+    result = await session.execute(
+        insert(Delivery).from_select(
+            [
+                Delivery.broadcast_id,
+                Delivery.resident_id,
+                Delivery.channel,
+                Delivery.priority,
+                Delivery.state,
+                Delivery.attempts,
+                Delivery.created_at,
+            ],
+            chosen,
+        )
+    )
+    queued = int(result.rowcount or 0)
+    if queued == 0:
+        await _finish(session, broadcast_id, Progress(), now)
+    return queued
+
+
+async def cancel(session: AsyncSession, broadcast_id: int) -> bool:
+    """Hủy: only a broadcast still in preview can be cancelled; nothing was queued for it."""
+    result = await session.execute(
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id, Broadcast.state == BroadcastState.PREVIEW.value)
+        .values(state=BroadcastState.CANCELLED.value, finished_at=utcnow())
+    )
+    return bool(result.rowcount)
+
+
+async def progress(session: AsyncSession, broadcast_id: int) -> Progress:
+    rows = await session.execute(
+        select(Delivery.channel, Delivery.state, func.count())
+        .where(Delivery.broadcast_id == broadcast_id)
+        .group_by(Delivery.channel, Delivery.state)
+    )
+    result = Progress()
+    for channel, state, count in rows.all():
+        result.per_channel.setdefault(channel, {})[state] = int(count)
+        if state == DeliveryState.SENT.value:
+            result.sent += int(count)
+        elif state == DeliveryState.FAILED.value:
+            result.failed += int(count)
+        else:
+            result.pending += int(count)
+    return result
+
+
+async def finish_if_done(session: AsyncSession, broadcast_id: int) -> Progress:
+    """Store the final report once every delivery is sent or failed."""
+    current = await progress(session, broadcast_id)
+    if current.finished:
+        await _finish(session, broadcast_id, current, utcnow())
+    return current
+
+
+async def _finish(
+    session: AsyncSession, broadcast_id: int, report: Progress, now: datetime
+) -> None:
+    await session.execute(
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id, Broadcast.state == BroadcastState.SENDING.value)
+        .values(
+            state=BroadcastState.DONE.value,
+            finished_at=now,
+            report=json.dumps(
+                {"sent": report.sent, "failed": report.failed, "per_channel": report.per_channel}
+            ),
+        )
+    )
+
+
+async def list_broadcasts(session: AsyncSession, limit: int = 20) -> list[Broadcast]:
+    rows = await session.execute(select(Broadcast).order_by(Broadcast.id.desc()).limit(limit))
+    return list(rows.scalars())

@@ -1,0 +1,147 @@
+"""Broadcast storage: who is targeted, confirm-once, cancel, progress and the final report."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage import broadcasts
+from storage.broadcasts import Target
+from storage.models import Broadcast, Delivery, DeliveryState, Priority, Resident, Subscription
+
+Sessions = async_sessionmaker[AsyncSession]
+
+# (chat, channel, subscriptions)
+RESIDENTS = [
+    ("t-all", "telegram", []),
+    ("t-sammun", "telegram", [("commune", "Sam Mứn")]),
+    ("z-sammun-canhbao", "zalo", [("commune", "Sam Mứn"), ("topic", "canh-bao")]),
+    ("z-sammun-kinhte", "zalo", [("commune", "Sam Mứn"), ("topic", "kinh-te")]),
+    ("t-thanhan", "telegram", [("commune", "Thanh An")]),
+    ("t-canhbao", "telegram", [("topic", "canh-bao")]),
+]
+
+
+async def _seed(sessions: Sessions, *, inactive: str | None = None) -> None:
+    async with sessions.begin() as session:
+        for chat, channel, choices in RESIDENTS:
+            resident = Resident(channel=channel, chat_id=chat, active=chat != inactive)
+            session.add(resident)
+            await session.flush()
+            for kind, value in choices:
+                session.add(Subscription(resident_id=resident.id, kind=kind, value=value))
+
+
+async def _chats(session: AsyncSession, broadcast_id: int) -> set[str]:
+    rows = await session.execute(
+        select(Resident.chat_id)
+        .join(Delivery, Delivery.resident_id == Resident.id)
+        .where(Delivery.broadcast_id == broadcast_id)
+    )
+    return set(rows.scalars())
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        (Target(), {chat for chat, _, _ in RESIDENTS}),
+        (Target(commune="Sam Mứn"), {"t-sammun", "z-sammun-canhbao", "z-sammun-kinhte"}),
+        (Target(topic="canh-bao"), {"t-all", "z-sammun-canhbao", "t-canhbao"}),
+        (Target(commune="Sam Mứn", topic="canh-bao"), {"t-sammun", "z-sammun-canhbao"}),
+    ],
+)
+async def test_target_selection(sessions: Sessions, target: Target, expected: set[str]) -> None:
+    await _seed(sessions)
+    async with sessions.begin() as session:
+        preview = await broadcasts.create_preview(
+            session, text="Họp dân", target=target, emergency=False, created_by="cli"
+        )
+        counts = json.loads(preview.counts or "{}")
+        assert sum(counts.values()) == len(expected)
+        queued = await broadcasts.confirm(session, preview.id)
+        assert queued == len(expected)
+        assert await _chats(session, preview.id) == expected
+
+
+async def test_inactive_residents_are_not_targeted(sessions: Sessions) -> None:
+    await _seed(sessions, inactive="t-all")
+    async with sessions.begin() as session:
+        counts = await broadcasts.count_targets(session, Target())
+    assert counts == {"telegram": 3, "zalo": 2}
+
+
+async def test_confirm_twice_queues_once(sessions: Sessions) -> None:
+    await _seed(sessions)
+    async with sessions.begin() as session:
+        preview = await broadcasts.create_preview(
+            session, text="x", target=Target(), emergency=True, created_by="telegram:1"
+        )
+    async with sessions.begin() as session:
+        assert await broadcasts.confirm(session, preview.id) == len(RESIDENTS)
+    async with sessions.begin() as session:
+        assert await broadcasts.confirm(session, preview.id) is None
+        total = await session.scalar(select(func.count()).select_from(Delivery))
+        priorities = set((await session.execute(select(Delivery.priority))).scalars())
+    assert total == len(RESIDENTS)
+    assert priorities == {int(Priority.EMERGENCY)}
+
+
+async def test_concurrent_presses_queue_once(sessions: Sessions) -> None:
+    await _seed(sessions)
+    async with sessions.begin() as session:
+        preview = await broadcasts.create_preview(
+            session, text="x", target=Target(), emergency=False, created_by="cli"
+        )
+
+    async def press() -> int | None:
+        async with sessions.begin() as session:
+            return await broadcasts.confirm(session, preview.id)
+
+    results = await asyncio.gather(press(), press())
+    assert sorted(results, key=lambda r: r is None) == [len(RESIDENTS), None]
+
+
+async def test_cancel_sends_nothing_and_blocks_confirm(sessions: Sessions) -> None:
+    await _seed(sessions)
+    async with sessions.begin() as session:
+        preview = await broadcasts.create_preview(
+            session, text="x", target=Target(), emergency=False, created_by="cli"
+        )
+        assert await broadcasts.cancel(session, preview.id)
+        assert await broadcasts.confirm(session, preview.id) is None
+        assert await session.scalar(select(func.count()).select_from(Delivery)) == 0
+
+
+async def test_progress_and_final_report(sessions: Sessions) -> None:
+    await _seed(sessions)
+    async with sessions.begin() as session:
+        preview = await broadcasts.create_preview(
+            session, text="x", target=Target(commune="Sam Mứn"), emergency=False, created_by="cli"
+        )
+        await broadcasts.confirm(session, preview.id)
+        current = await broadcasts.finish_if_done(session, preview.id)
+        assert (current.pending, current.sent, current.failed) == (3, 0, 0)
+        await session.execute(update(Delivery).values(state=DeliveryState.SENT.value))
+        first = await session.scalar(select(func.min(Delivery.id)))
+        await session.execute(
+            update(Delivery).where(Delivery.id == first).values(state=DeliveryState.FAILED.value)
+        )
+        final = await broadcasts.finish_if_done(session, preview.id)
+        stored = await session.get(Broadcast, preview.id, populate_existing=True)
+    assert (final.sent, final.failed, final.pending) == (2, 1, 0)
+    assert stored is not None and stored.state == "done"
+    assert json.loads(stored.report or "{}")["sent"] == 2
+
+
+async def test_broadcast_to_nobody_finishes_at_once(sessions: Sessions) -> None:
+    async with sessions.begin() as session:
+        preview = await broadcasts.create_preview(
+            session, text="x", target=Target(commune="Mường Nhà"), emergency=False, created_by="cli"
+        )
+        assert await broadcasts.confirm(session, preview.id) == 0
+        stored = await session.get(Broadcast, preview.id)
+    assert stored is not None and stored.state == "done"

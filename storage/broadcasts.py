@@ -27,6 +27,7 @@ from storage.models import (
     Subscription,
     utcnow,
 )
+from storage.rows import execute_count
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,12 +131,13 @@ async def confirm(session: AsyncSession, broadcast_id: int) -> int | None:
     so of two concurrent presses exactly one wins.
     """
     now = utcnow()
-    flipped = await session.execute(
+    flipped = await execute_count(
+        session,
         update(Broadcast)
         .where(Broadcast.id == broadcast_id, Broadcast.state == BroadcastState.PREVIEW.value)
-        .values(state=BroadcastState.SENDING.value, confirmed_at=now)
+        .values(state=BroadcastState.SENDING.value, confirmed_at=now),
     )
-    if not flipped.rowcount:
+    if not flipped:
         return None
     broadcast = await session.get(Broadcast, broadcast_id)
     assert broadcast is not None
@@ -150,7 +152,8 @@ async def confirm(session: AsyncSession, broadcast_id: int) -> int | None:
         literal(0),
         literal(now, type_=Delivery.created_at.type),
     ).where(target_condition(target))
-    result = await session.execute(
+    queued = await execute_count(
+        session,
         insert(Delivery).from_select(
             [
                 Delivery.broadcast_id,
@@ -162,9 +165,8 @@ async def confirm(session: AsyncSession, broadcast_id: int) -> int | None:
                 Delivery.created_at,
             ],
             chosen,
-        )
+        ),
     )
-    queued = int(result.rowcount or 0)
     if queued == 0:
         await _finish(session, broadcast_id, Progress(), now)
     return queued
@@ -172,12 +174,13 @@ async def confirm(session: AsyncSession, broadcast_id: int) -> int | None:
 
 async def cancel(session: AsyncSession, broadcast_id: int) -> bool:
     """Hủy: only a broadcast still in preview can be cancelled; nothing was queued for it."""
-    result = await session.execute(
+    cancelled = await execute_count(
+        session,
         update(Broadcast)
         .where(Broadcast.id == broadcast_id, Broadcast.state == BroadcastState.PREVIEW.value)
-        .values(state=BroadcastState.CANCELLED.value, finished_at=utcnow())
+        .values(state=BroadcastState.CANCELLED.value, finished_at=utcnow()),
     )
-    return bool(result.rowcount)
+    return cancelled > 0
 
 
 async def progress(session: AsyncSession, broadcast_id: int) -> Progress:

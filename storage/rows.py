@@ -1,0 +1,14 @@
+"""Small helpers shared by the query modules."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Executable
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def execute_count(session: AsyncSession, statement: Executable) -> int:
+    """Run an INSERT/UPDATE/DELETE and return how many rows it touched."""
+    result = cast(CursorResult[Any], await session.execute(statement))
+    return int(result.rowcount or 0)

@@ -111,7 +111,9 @@ async def delete_all(session: AsyncSession, channel: str, chat_id: str) -> bool:
     return True
 
 
-async def move_chat(session: AsyncSession, channel: str, old_chat_id: str, new_chat_id: str) -> bool:
+async def move_chat(
+    session: AsyncSession, channel: str, old_chat_id: str, new_chat_id: str
+) -> bool:
     """The chat continues under a new id (Telegram group → supergroup).
 
     If a resident already exists under the new id, it is kept and the old one is removed:

@@ -101,7 +101,9 @@ async def test_delete_all_removes_everything_of_that_chat_only(sessions: Session
         kept, _ = await residents.get_or_create(session, "telegram", "2")
         for resident in (gone, kept):
             await subscriptions.add(session, resident.id, Kind.TOPIC, "xa-hoi")
-            session.add(Delivery(article_id=article_id, resident_id=resident.id, channel="telegram"))
+            session.add(
+                Delivery(article_id=article_id, resident_id=resident.id, channel="telegram")
+            )
     async with sessions.begin() as session:
         assert await residents.delete_all(session, "telegram", "1")
         assert not await residents.delete_all(session, "telegram", "1")

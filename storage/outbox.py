@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, insert, literal, or_, select
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -15,6 +19,7 @@ from storage.models import (
     Subscription,
     utcnow,
 )
+from storage.rows import execute_count
 
 EMERGENCY_TOPIC = "canh-bao"
 
@@ -56,7 +61,8 @@ async def enqueue_for_article(session: AsyncSession, article_id: int) -> int:
         literal(0),
         literal(now, type_=Delivery.created_at.type),
     ).where(Resident.active.is_(True), or_(~has_any_choice, commune_match, topic_match))
-    result = await session.execute(
+    return await execute_count(
+        session,
         insert(Delivery).from_select(
             [
                 Delivery.article_id,
@@ -68,6 +74,154 @@ async def enqueue_for_article(session: AsyncSession, article_id: int) -> int:
                 Delivery.created_at,
             ],
             chosen,
+        ),
+    )
+
+
+# ------------------------------------------------------------------------------ the queue
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """A pending delivery with what the sender needs to send it."""
+
+    id: int
+    resident_id: int
+    chat_id: str
+    article_id: int | None
+    broadcast_id: int | None
+    priority: int
+    attempts: int
+
+
+async def next_batch(
+    session: AsyncSession,
+    channel: str,
+    *,
+    limit: int,
+    now: datetime,
+    skip_ids: Collection[int] = (),
+) -> list[Queued]:
+    """Pending deliveries of ``channel`` that are due: emergencies and broadcasts first, then
+    oldest first. ``skip_ids`` are rows already in flight. Nothing is locked: one sender per
+    channel reads the queue, and a row only leaves ``pending`` once the platform answered."""
+    query = (
+        select(
+            Delivery.id,
+            Delivery.resident_id,
+            Resident.chat_id,
+            Delivery.article_id,
+            Delivery.broadcast_id,
+            Delivery.priority,
+            Delivery.attempts,
+        )
+        .join(Resident, Resident.id == Delivery.resident_id)
+        .where(
+            Delivery.state == DeliveryState.PENDING.value,
+            Delivery.channel == channel,
+            or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
+        )
+        .order_by(Delivery.priority.desc(), Delivery.id)
+        .limit(limit)
+    )
+    if skip_ids:
+        query = query.where(Delivery.id.not_in(list(skip_ids)))
+    rows = await session.execute(query)
+    return [Queued(*row) for row in rows.all()]
+
+
+async def next_due_at(session: AsyncSession, channel: str) -> datetime | None:
+    """When the earliest deferred pending delivery of ``channel`` becomes due."""
+    rows = await session.execute(
+        select(func.min(Delivery.next_attempt_at)).where(
+            Delivery.state == DeliveryState.PENDING.value, Delivery.channel == channel
         )
     )
-    return int(result.rowcount or 0)
+    return rows.scalar_one_or_none()
+
+
+async def mark_sent(session: AsyncSession, ids: Collection[int], now: datetime) -> int:
+    """The platform accepted these messages."""
+    return await execute_count(
+        session,
+        update(Delivery)
+        .where(Delivery.id.in_(list(ids)), Delivery.state == DeliveryState.PENDING.value)
+        .values(
+            state=DeliveryState.SENT.value,
+            sent_at=now,
+            attempts=Delivery.attempts + 1,
+            last_error=None,
+        ),
+    )
+
+
+async def mark_failed(session: AsyncSession, delivery_id: int, reason: str) -> int:
+    """Give up on one delivery, keeping the reason."""
+    return await execute_count(
+        session,
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.state == DeliveryState.PENDING.value)
+        .values(
+            state=DeliveryState.FAILED.value,
+            attempts=Delivery.attempts + 1,
+            last_error=reason[:1000],
+        ),
+    )
+
+
+async def mark_retry(
+    session: AsyncSession,
+    delivery_id: int,
+    *,
+    not_before: datetime,
+    error: str,
+    count_attempt: bool,
+) -> int:
+    """Try this delivery again at ``not_before``. Throttling is not the message's fault, so it
+    does not count towards the attempts limit (``count_attempt=False``)."""
+    attempts = Delivery.attempts + 1 if count_attempt else Delivery.attempts
+    return await execute_count(
+        session,
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.state == DeliveryState.PENDING.value)
+        .values(next_attempt_at=not_before, attempts=attempts, last_error=error[:1000]),
+    )
+
+
+async def defer_pending(
+    session: AsyncSession, channel: str, not_before: datetime, *, resident_id: int | None = None
+) -> int:
+    """No pending delivery of this resident (or of the whole channel) goes before
+    ``not_before``: a throttle outlives a restart."""
+    query = update(Delivery).where(
+        Delivery.state == DeliveryState.PENDING.value,
+        Delivery.channel == channel,
+        or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at < not_before),
+    )
+    if resident_id is not None:
+        query = query.where(Delivery.resident_id == resident_id)
+    return await execute_count(session, query.values(next_attempt_at=not_before))
+
+
+async def drop_pending_for_resident(session: AsyncSession, resident_id: int, reason: str) -> int:
+    """Fail every pending delivery of a resident who can no longer be reached."""
+    return await execute_count(
+        session,
+        update(Delivery)
+        .where(
+            Delivery.resident_id == resident_id,
+            Delivery.state == DeliveryState.PENDING.value,
+        )
+        .values(state=DeliveryState.FAILED.value, last_error=reason[:1000]),
+    )
+
+
+async def counts_by_state(session: AsyncSession, channel: str | None = None) -> dict[str, int]:
+    """How many deliveries are in each state (every state present, zeros included)."""
+    query = select(Delivery.state, func.count()).group_by(Delivery.state)
+    if channel is not None:
+        query = query.where(Delivery.channel == channel)
+    counts = {state.value: 0 for state in DeliveryState}
+    for state, count in (await session.execute(query)).all():
+        counts[str(state)] = int(count)
+    return counts

@@ -1,0 +1,127 @@
+"""The Zalo emulator speaks the wire format of reference C (checked with raw HTTP)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from bot.zalo_api import ZaloErrorCode
+from tests.emulators.zalo import WEBHOOK_HEADER, ZaloEmulator, wait_until
+from tests.support.server import serve
+
+TOKEN = "777:emulator-test"
+
+
+@pytest.fixture
+def emulator() -> ZaloEmulator:
+    return ZaloEmulator(TOKEN, rate_limit_per_second=5)
+
+
+@pytest.fixture
+def base_url(emulator: ZaloEmulator) -> Iterator[str]:
+    with serve(emulator.app) as url:
+        yield url
+
+
+@pytest.fixture
+async def http(base_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=f"{base_url}/bot{TOKEN}/", timeout=5) as client:
+        yield client
+
+
+async def call(http: httpx.AsyncClient, method: str, **body: Any) -> dict[str, Any]:
+    response = await http.post(method, json=body)
+    assert response.status_code == 200  # Zalo answers 200 even for ok: false
+    data: dict[str, Any] = response.json()
+    return data
+
+
+async def test_empty_poll_is_http_200_with_408(http: httpx.AsyncClient) -> None:
+    body = await call(http, "getUpdates", timeout="0.1")
+    assert body == {"ok": False, "error_code": 408, "description": "Request timeout"}
+
+
+async def test_update_shape_string_ids_ms_dates(
+    http: httpx.AsyncClient, emulator: ZaloEmulator
+) -> None:
+    emulator.inject_message("c1", "Xin chào", user_id="u1", display_name="Ted")
+    body = await call(http, "getUpdates", timeout=1)
+    assert body["ok"] is True
+    message = body["result"]["message"]
+    assert body["result"]["event_name"] == "message.text.received"
+    assert message["from"] == {"id": "u1", "display_name": "Ted", "is_bot": False}
+    assert message["chat"] == {"id": "c1", "chat_type": "PRIVATE"}
+    assert isinstance(message["message_id"], str) and message["date"] > 10**12
+
+
+async def test_image_event_has_no_text(http: httpx.AsyncClient, emulator: ZaloEmulator) -> None:
+    emulator.inject_message("c1", "", event_name="message.image.received")
+    body = await call(http, "getUpdates", timeout=1)
+    assert "text" not in body["result"]["message"]
+
+
+async def test_unknown_chat_blocked_and_rate_limit(
+    http: httpx.AsyncClient, emulator: ZaloEmulator
+) -> None:
+    unknown = await call(http, "sendMessage", chat_id="nobody", text="x")
+    assert unknown["error_code"] == ZaloErrorCode.NOT_FOUND
+    emulator.add_chats(["c1", "c2"])
+    emulator.block("c2")
+    blocked = await call(http, "sendMessage", chat_id="c2", text="x")
+    assert blocked["error_code"] == ZaloErrorCode.FORBIDDEN
+    answers = [await call(http, "sendMessage", chat_id="c1", text="x") for _ in range(10)]
+    throttled = [a for a in answers if not a["ok"]]
+    assert throttled and all(a["error_code"] == ZaloErrorCode.TOO_MANY_REQUESTS for a in throttled)
+    assert emulator.throttled >= len(throttled)
+
+
+async def test_text_limits(http: httpx.AsyncClient, emulator: ZaloEmulator) -> None:
+    emulator.add_chats(["c1"])
+    assert (await call(http, "sendMessage", chat_id="c1", text="ă" * 2000))["ok"] is True
+    too_long = await call(http, "sendMessage", chat_id="c1", text="ă" * 2001)
+    assert too_long["ok"] is False and too_long["error_code"] == ZaloErrorCode.BAD_REQUEST
+    assert [len(s.text) for s in emulator.sent()] == [2000]
+
+
+async def test_set_webhook_validates_secret(http: httpx.AsyncClient) -> None:
+    short = await call(http, "setWebhook", url="https://x.example/hook", secret_token="short")
+    assert short["ok"] is False
+    missing = await call(http, "setWebhook", url="https://x.example/hook")
+    assert missing["ok"] is False
+
+
+async def test_webhook_delivery_carries_the_secret(
+    http: httpx.AsyncClient, emulator: ZaloEmulator
+) -> None:
+    received: list[tuple[str | None, dict[str, Any]]] = []
+
+    async def hook(request: Request) -> JSONResponse:
+        received.append((request.headers.get(WEBHOOK_HEADER), await request.json()))
+        return JSONResponse({"ok": True})
+
+    with serve(Starlette(routes=[Route("/hook", hook, methods=["POST"])])) as hook_url:
+        answer = await call(http, "setWebhook", url=f"{hook_url}/hook", secret_token="s3cret-tok")
+        assert answer["result"]["url"] == f"{hook_url}/hook"
+        emulator.inject_message("c9", "/start")
+        await wait_until(lambda: len(emulator.webhook_deliveries) == 1)
+    assert emulator.webhook_deliveries[0].status_code == 200
+    secret, body = received[0]
+    assert secret == "s3cret-tok"
+    assert body["ok"] is True and body["result"]["message"]["text"] == "/start"
+    info = await call(http, "getWebhookInfo")
+    assert info["result"]["url"] == f"{hook_url}/hook" and "secret_token" not in info["result"]
+
+
+async def test_wrong_token_and_unknown_method(base_url: str) -> None:
+    async with httpx.AsyncClient(timeout=5) as client:
+        wrong = (await client.post(f"{base_url}/botnope/getMe", json={})).json()
+        unknown = (await client.post(f"{base_url}/bot{TOKEN}/sendPoll", json={})).json()
+    assert wrong["error_code"] == ZaloErrorCode.UNAUTHORIZED
+    assert unknown["error_code"] == ZaloErrorCode.NOT_FOUND

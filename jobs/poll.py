@@ -1,0 +1,319 @@
+"""Poll one source, one pass: read its list pages or feed, fetch what is new, store it.
+
+A pass never fetches an article page twice: links are canonicalised and checked against the
+database first. The first successful pass of a source is its backfill (archive, never pushed);
+an article first seen later is new and gets its deliveries queued in the transaction that
+stores it. One bad article page is logged and skipped; only a list page or feed that cannot be
+read fails the pass, which then backs off exponentially.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from jobs.fetch import Fetcher, FetchError, Page
+from loa.config import HttpSettings, Settings, SourceSettings
+from news.extract import ExtractError, parse_article_page, parse_list_page
+from news.feeds import FeedError, parse_feed
+from news.items import ArticleData, FeedItem
+from news.tagging import ArticleTagger, build_tagger
+from news.urls import canonical_url
+from storage.articles import store_article, stored_urls
+from storage.models import utcnow
+from storage.outbox import enqueue_for_article
+from storage.sources import SourceState, ensure_source, record_failure, record_success
+
+log = logging.getLogger(__name__)
+
+ARTICLE_FETCH_CONCURRENCY = 4  # polite to small government servers, still quick on a backfill
+
+
+@dataclass(slots=True)
+class PollResult:
+    """What one pass did; counters feed the logs, the CLI and the benchmark."""
+
+    source: str
+    backfill: bool = False  # this pass was the source's first successful one
+    not_modified: bool = False  # the list page or feed answered 304
+    links: int = 0  # distinct canonical article links seen
+    fetched: int = 0  # article pages fetched
+    stored: int = 0  # articles stored by this pass
+    queued: int = 0  # deliveries queued for them
+    skipped: int = 0  # article pages that failed (retried next pass)
+    error: str | None = None  # why the pass failed; None when it succeeded
+    failures: int = 0  # consecutive failed passes, this one included
+    next_check: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(slots=True)
+class _Listing:
+    """The candidates of a pass: canonical URL -> feed item (None for an HTML list link)."""
+
+    candidates: dict[str, FeedItem | None] = field(default_factory=dict)
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+
+
+def backoff_delay(interval: float, failures: int, cap: float) -> float:
+    """Seconds until the next try after ``failures`` failed passes in a row: doubling, capped."""
+    if failures <= 0:
+        return interval
+    return float(min(cap, interval * 2 ** min(failures, 32)))
+
+
+def _selectors(source: SourceSettings) -> Mapping[str, str | None]:
+    return source.selectors.model_dump()
+
+
+def _markup(page: Page) -> str | bytes:
+    # A charset the server declared wins over sniffing; without one the parser decides.
+    if page.charset:
+        try:
+            return page.content.decode(page.charset, errors="replace")
+        except LookupError:
+            log.warning(
+                "unknown charset %r at %s; letting the parser sniff", page.charset, page.url
+            )
+    return page.content
+
+
+class Poller:
+    """Polls sources with one shared fetcher, session factory and tagger."""
+
+    def __init__(
+        self,
+        fetcher: Fetcher,
+        sessions: async_sessionmaker[AsyncSession],
+        tagger: ArticleTagger,
+        http: HttpSettings,
+    ) -> None:
+        self._fetcher = fetcher
+        self._sessions = sessions
+        self._tagger = tagger
+        self._http = http
+
+    async def poll(self, source: SourceSettings) -> PollResult:
+        """One pass over ``source``; its outcome is recorded in the source's state."""
+        async with self._sessions.begin() as session:
+            state = await ensure_source(session, source.name, source.url)
+        result = PollResult(source.name, backfill=not state.backfilled)
+        try:
+            listing = await self._read_listing(source, state)
+            result.not_modified = listing.not_modified
+            result.links = len(listing.candidates)
+            await self._store_new(source, state.id, listing, result)
+        except (FetchError, ExtractError, FeedError) as exc:
+            result.error = str(exc)
+        except Exception as exc:  # a bug or a database failure: still one source only
+            log.exception("%s: pass failed unexpectedly", source.name)
+            result.error = f"{type(exc).__name__}: {exc}"
+        else:
+            await self._record_success(source, state, listing, result)
+            return result
+        await self._record_failure(source, state, result)
+        return result
+
+    async def _read_listing(self, source: SourceSettings, state: SourceState) -> _Listing:
+        page = await self._fetcher.fetch(
+            source.url, etag=state.etag, last_modified=state.last_modified
+        )
+        listing = _Listing(
+            etag=page.etag or state.etag, last_modified=page.last_modified or state.last_modified
+        )
+        if page.not_modified:
+            listing.not_modified = True
+        elif source.type == "rss":
+            for item in parse_feed(page.content, page.url):
+                listing.candidates.setdefault(canonical_url(item.url, source.ignore_params), item)
+        else:
+            await self._read_list_pages(source, page, listing)
+        return listing
+
+    async def _read_list_pages(self, source: SourceSettings, page: Page, listing: _Listing) -> None:
+        """Follow ``next_page`` up to ``max_pages``; a later page failing keeps what was read."""
+        seen_pages = {page.url}
+        for number in range(1, source.max_pages + 1):
+            parsed = parse_list_page(_markup(page), page.url, _selectors(source))
+            for link in parsed.links:
+                listing.candidates.setdefault(canonical_url(link, source.ignore_params), None)
+            if number == source.max_pages or not parsed.next_page:
+                return
+            if parsed.next_page in seen_pages:
+                return
+            seen_pages.add(parsed.next_page)
+            try:
+                page = await self._fetcher.fetch(parsed.next_page)
+            except FetchError as exc:
+                log.warning(
+                    "%s: list page %d unreadable, keeping %d links: %s",
+                    source.name,
+                    number + 1,
+                    len(listing.candidates),
+                    exc,
+                )
+                return
+
+    async def _store_new(
+        self, source: SourceSettings, source_id: int, listing: _Listing, result: PollResult
+    ) -> None:
+        if not listing.candidates:
+            return
+        async with self._sessions() as session:
+            known = await stored_urls(session, listing.candidates)
+        new = [url for url in listing.candidates if url not in known]
+        articles = await self._read_articles(source, new, listing, result)
+        # Lists run newest first: store oldest first so ids (and deliveries) follow time.
+        for data in reversed(articles):
+            await self._store_one(source, source_id, data, result)
+
+    async def _read_articles(
+        self, source: SourceSettings, urls: list[str], listing: _Listing, result: PollResult
+    ) -> list[ArticleData]:
+        limit = asyncio.Semaphore(ARTICLE_FETCH_CONCURRENCY)
+
+        async def read(url: str) -> ArticleData | None:
+            async with limit:
+                return await self._read_article(source, url, listing.candidates[url], result)
+
+        found = await asyncio.gather(*(read(url) for url in urls))
+        return [data for data in found if data is not None]
+
+    async def _read_article(
+        self, source: SourceSettings, url: str, item: FeedItem | None, result: PollResult
+    ) -> ArticleData | None:
+        """The article at ``url``, from its page, its feed item, or both; None if unreadable."""
+        feed_data = _from_feed(url, item) if item else None
+        if feed_data and feed_data.author and feed_data.published_at:
+            return feed_data  # the feed said everything the page would
+        try:
+            result.fetched += 1
+            page = await self._fetcher.fetch(url)
+            data = parse_article_page(page.content, page.url, _selectors(source), page.charset)
+        except (FetchError, ExtractError) as exc:
+            if feed_data:
+                log.info(
+                    "%s: %s: article page unreadable, keeping the feed item: %s",
+                    source.name,
+                    url,
+                    exc,
+                )
+                return feed_data
+            result.skipped += 1
+            log.warning("%s: article skipped, retried next pass: %s", source.name, exc)
+            return None
+        data = dataclasses.replace(data, url=url)
+        return _complete(feed_data, data) if feed_data else data
+
+    async def _store_one(
+        self, source: SourceSettings, source_id: int, data: ArticleData, result: PollResult
+    ) -> None:
+        tags = self._tagger.tag(data, source.commune)
+        async with self._sessions.begin() as session:
+            article_id = await store_article(
+                session, source_id=source_id, data=data, is_backfill=result.backfill, tags=tags
+            )
+            if article_id is None:
+                return  # another poller stored it meanwhile
+            result.stored += 1
+            if not result.backfill:
+                result.queued += await enqueue_for_article(session, article_id)
+
+    async def _record_success(
+        self, source: SourceSettings, state: SourceState, listing: _Listing, result: PollResult
+    ) -> None:
+        now = utcnow()
+        result.next_check = now + timedelta(seconds=source.interval_seconds)
+        # Skipped articles must be retried: without validators the next pass rereads the list.
+        keep = result.skipped == 0
+        async with self._sessions.begin() as session:
+            await record_success(
+                session,
+                state.id,
+                now=now,
+                next_check=result.next_check,
+                etag=listing.etag if keep else None,
+                last_modified=listing.last_modified if keep else None,
+            )
+        log.info(
+            "%s: %s, %d links, %d pages fetched, %d stored%s, %d deliveries queued, %d skipped",
+            source.name,
+            "not modified" if result.not_modified else "read",
+            result.links,
+            result.fetched,
+            result.stored,
+            " (backfill)" if result.backfill and result.stored else "",
+            result.queued,
+            result.skipped,
+        )
+
+    async def _record_failure(
+        self, source: SourceSettings, state: SourceState, result: PollResult
+    ) -> None:
+        now = utcnow()
+        failures = state.consecutive_failures + 1
+        delay = backoff_delay(source.interval_seconds, failures, self._http.max_backoff_seconds)
+        result.next_check = now + timedelta(seconds=delay)
+        async with self._sessions.begin() as session:
+            result.failures = await record_failure(
+                session, state.id, now=now, next_check=result.next_check, error=result.error or ""
+            )
+        log.warning(
+            "%s: pass failed (%d in a row), next try in %.0f s: %s",
+            source.name,
+            result.failures,
+            delay,
+            result.error,
+        )
+
+
+def _from_feed(url: str, item: FeedItem) -> ArticleData:
+    return ArticleData(
+        url=url,
+        title=item.title,
+        summary=item.summary,
+        body=item.summary,
+        author=item.author,
+        published_at=item.published_at,
+        category=item.category,
+        guid=item.guid,
+    )
+
+
+def _complete(feed: ArticleData, page: ArticleData) -> ArticleData:
+    """The feed item, its gaps filled from the article page (the page's body is fuller)."""
+    return dataclasses.replace(
+        feed,
+        title=feed.title or page.title,
+        body=page.body or feed.body,
+        summary=feed.summary or page.summary,
+        author=feed.author or page.author,
+        published_at=feed.published_at or page.published_at,
+        category=feed.category or page.category,
+    )
+
+
+async def poll_all(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], fetcher: Fetcher | None = None
+) -> list[PollResult]:
+    """One pass over every configured source, concurrently; results in settings order."""
+    own = fetcher is None
+    fetcher = fetcher or Fetcher(settings.http)
+    try:
+        tagger = build_tagger(settings.places.province, settings.topics)
+        poller = Poller(fetcher, sessions, tagger, settings.http)
+        return list(await asyncio.gather(*(poller.poll(s) for s in settings.sources)))
+    finally:
+        if own:
+            await fetcher.aclose()

@@ -1,0 +1,125 @@
+"""The poll scheduler: one APScheduler job per source, at its interval, with jitter.
+
+Every source is polled once right after start, then every ``interval_seconds`` ± 10 % (the
+jitter spreads the load on the portals). A failing source is pushed back exponentially, up to
+``[http] max_backoff_seconds``; a source never runs twice at once, and one source's failure
+never touches the others' jobs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from jobs.fetch import Fetcher
+from jobs.poll import Poller, PollResult
+from loa.config import Settings, SourceSettings
+from news.tagging import build_tagger
+from storage.models import utcnow
+
+log = logging.getLogger(__name__)
+
+JITTER = 0.10  # ± share of the interval
+SHORT_INTERVAL_SECONDS = 60  # below this a real portal would see Loa as a nuisance
+
+
+class PollScheduler:
+    """Polls every configured source on its own schedule inside the running event loop."""
+
+    name = "poll scheduler"
+
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        on_result: Callable[[PollResult], None] | None = None,
+    ) -> None:
+        self._settings = settings
+        self._sessions = sessions
+        self._on_result = on_result  # tests and metrics watch passes through this
+        self._scheduler: AsyncIOScheduler | None = None
+        self._fetcher: Fetcher | None = None
+        self._poller: Poller | None = None
+        self._running: set[asyncio.Task[object]] = set()
+
+    async def start(self) -> None:
+        self._fetcher = Fetcher(self._settings.http)
+        tagger = build_tagger(self._settings.places.province, self._settings.topics)
+        self._poller = Poller(self._fetcher, self._sessions, tagger, self._settings.http)
+        self._scheduler = AsyncIOScheduler(timezone="UTC")
+        for source in self._settings.sources:
+            self._add_job(self._scheduler, source)
+        self._scheduler.start()
+
+    def _add_job(self, scheduler: AsyncIOScheduler, source: SourceSettings) -> None:
+        interval = source.interval_seconds
+        if interval < SHORT_INTERVAL_SECONDS:
+            log.warning(
+                "source %s is polled every %g s; below %d s is fine for tests, rude to a portal",
+                source.name,
+                interval,
+                SHORT_INTERVAL_SECONDS,
+            )
+        # APScheduler adds uniform(0, jitter): shift the base so runs land at interval ± 10 %.
+        trigger = IntervalTrigger(
+            seconds=interval * (1 - JITTER), jitter=interval * 2 * JITTER, timezone="UTC"
+        )
+        scheduler.add_job(
+            self._run,
+            trigger,
+            args=[source],
+            id=source.name,
+            name=f"poll {source.name}",
+            next_run_time=utcnow(),
+            max_instances=1,  # never two passes of one source at once
+            coalesce=True,
+            misfire_grace_time=None,
+        )
+
+    async def _run(self, source: SourceSettings) -> None:
+        assert self._poller is not None
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
+        try:
+            result = await self._poller.poll(source)
+        except Exception:
+            # Even recording the failure failed (the database is down?): retry on schedule.
+            log.exception("%s: poll crashed", source.name)
+            return
+        finally:
+            if task is not None:
+                self._running.discard(task)
+        if not result.ok and result.next_check is not None:
+            self._postpone(source, result.next_check)
+        if self._on_result is not None:
+            self._on_result(result)
+
+    def _postpone(self, source: SourceSettings, until: datetime) -> None:
+        # The interval trigger counts on from this run time, so a later success resumes the
+        # normal interval by itself.
+        if self._scheduler is not None and self._scheduler.get_job(source.name):
+            self._scheduler.modify_job(source.name, next_run_time=until)
+
+    def next_run(self, source_name: str) -> datetime | None:
+        """When ``source_name`` is polled next (None when not scheduled)."""
+        job = self._scheduler.get_job(source_name) if self._scheduler else None
+        return job.next_run_time if job else None
+
+    async def stop(self) -> None:
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+            await asyncio.sleep(0)  # AsyncIOScheduler shuts down in a loop callback: let it run
+        for task in list(self._running):
+            task.cancel()
+        await asyncio.gather(*self._running, return_exceptions=True)
+        self._running.clear()
+        if self._fetcher is not None:
+            await self._fetcher.aclose()
+        self._scheduler, self._poller, self._fetcher = None, None, None

@@ -1,0 +1,58 @@
+"""``loa sources [--json]``: each configured source's health."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from loa.config import Settings
+from storage.articles import local_iso
+from storage.db import open_database, session_factory
+from storage.models import Source
+from storage.sources import list_sources as stored_sources
+
+
+def _health(name: str, url: str, row: Source | None) -> dict[str, Any]:
+    return {
+        "name": name,
+        "url": url,
+        "last_success": local_iso(row.last_success_at) if row else None,
+        "consecutive_failures": row.consecutive_failures if row else 0,
+        "last_error": row.last_error if row else None,
+        "next_check": local_iso(row.next_check_at) if row else None,
+        "backfilled": row.backfilled if row else False,
+    }
+
+
+def _human(item: dict[str, Any]) -> str:
+    def when(key: str) -> str:
+        value = item[key]
+        return str(value)[:19].replace("T", " ") if value else "never"
+
+    failures = item["consecutive_failures"]
+    status = "OK" if not failures else f"FAILING ({failures} in a row)"
+    if item["last_success"] is None and not failures:
+        status = "not polled yet"
+    lines = [
+        f"{item['name']}: {status}",
+        f"    url:          {item['url']}",
+        f"    last success: {when('last_success')}",
+        f"    next check:   {when('next_check')}",
+    ]
+    if item["last_error"]:
+        lines.append(f"    last error:   {item['last_error']}")
+    return "\n".join(lines)
+
+
+async def list_sources(settings: Settings, args: argparse.Namespace) -> int:
+    """Show every configured source with its stored polling state."""
+    async with open_database(settings.database.url) as engine:
+        async with session_factory(engine)() as session:
+            rows = await stored_sources(session)
+    for source in settings.sources:
+        item = _health(source.name, source.url, rows.get(source.name))
+        print(json.dumps(item, ensure_ascii=False) if args.json else _human(item))
+    if not settings.sources and not args.json:
+        print("no [[sources]] configured")
+    return 0

@@ -1,0 +1,97 @@
+"""Per-source polling state: validators for conditional GET, health, backoff schedule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Source
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    """What one poll needs to know about its source before it starts."""
+
+    id: int
+    etag: str | None
+    last_modified: str | None
+    consecutive_failures: int
+    backfilled: bool  # False until the first successful poll
+
+
+async def ensure_source(session: AsyncSession, name: str, url: str) -> SourceState:
+    """The state of source ``name``, creating its row on first sight (safe if two race).
+
+    A changed URL in the settings drops the stored validators: they belonged to another page.
+    """
+    values = {"name": name, "url": url, "consecutive_failures": 0, "backfilled": False}
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    await session.execute(
+        insert(Source).values(values).on_conflict_do_nothing(index_elements=["name"])
+    )
+    row = (await session.execute(select(Source).where(Source.name == name))).scalar_one()
+    if row.url != url:
+        row.url, row.etag, row.last_modified = url, None, None
+    return SourceState(
+        id=row.id,
+        etag=row.etag,
+        last_modified=row.last_modified,
+        consecutive_failures=row.consecutive_failures,
+        backfilled=row.backfilled,
+    )
+
+
+async def record_success(
+    session: AsyncSession,
+    source_id: int,
+    *,
+    now: datetime,
+    next_check: datetime,
+    etag: str | None,
+    last_modified: str | None,
+) -> None:
+    """A pass read the source: reset failures, keep the validators, end the backfill."""
+    await session.execute(
+        update(Source)
+        .where(Source.id == source_id)
+        .values(
+            etag=etag,
+            last_modified=last_modified,
+            last_attempt_at=now,
+            last_success_at=now,
+            consecutive_failures=0,
+            last_error=None,
+            next_check_at=next_check,
+            backfilled=True,
+        )
+    )
+
+
+async def record_failure(
+    session: AsyncSession, source_id: int, *, now: datetime, next_check: datetime, error: str
+) -> int:
+    """A pass failed: count it, keep its message; return the failures in a row."""
+    await session.execute(
+        update(Source)
+        .where(Source.id == source_id)
+        .values(
+            last_attempt_at=now,
+            consecutive_failures=Source.consecutive_failures + 1,
+            last_error=error[:2000],
+            next_check_at=next_check,
+        )
+    )
+    failures = await session.scalar(
+        select(Source.consecutive_failures).where(Source.id == source_id)
+    )
+    return int(failures or 0)
+
+
+async def list_sources(session: AsyncSession) -> dict[str, Source]:
+    """Every stored source by name (detached-safe: sessions here never expire on commit)."""
+    rows = (await session.execute(select(Source).order_by(Source.name))).scalars()
+    return {row.name: row for row in rows}

@@ -1,0 +1,172 @@
+"""Every resident-facing text, in Vietnamese, in one place.
+
+Texts are Telegram-HTML (the ``Reply.html`` subset). Constants hold no user data; functions
+take raw values and escape them, so no caller ever builds markup from user input by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+BRAND = "Loa"
+
+# (command, description) for Telegram's setMyCommands: names are ASCII, descriptions ≤ 256.
+COMMAND_MENU: list[tuple[str, str]] = [
+    ("start", "Bắt đầu nhận tin"),
+    ("dangky", "Đăng ký tin theo xã hoặc chủ đề"),
+    ("huydangky", "Hủy đăng ký một xã, chủ đề, hoặc tất cả"),
+    ("cuatoi", "Xem những gì bạn đang nhận"),
+    ("tinmoi", "Xem tin mới nhất"),
+    ("timkiem", "Tìm tin theo từ khóa"),
+    ("dsxa", "Danh sách xã, phường"),
+    ("chude", "Danh sách chủ đề"),
+    ("huongdan", "Hướng dẫn sử dụng"),
+    ("stop", "Dừng nhận tin và xóa dữ liệu của bạn"),
+]
+
+WELCOME = (
+    "Chào mừng bạn đến với <b>Loa</b> – tin tức chính quyền tỉnh Điện Biên! "
+    "Từ bây giờ bạn sẽ nhận <b>mọi tin mới</b>.\n"
+    "Chỉ muốn nhận tin của xã mình? Gõ /dangky và tên xã, ví dụ: /dangky Sam Mứn\n"
+    "Hoặc chọn chủ đề: /chude để xem danh sách. Mọi lệnh: /huongdan"
+)
+
+HELP = (
+    "<b>Loa – hướng dẫn</b>\n"
+    "/dangky <i>tên xã hoặc chủ đề</i> – chỉ nhận tin về xã hoặc chủ đề đó "
+    "(gõ không dấu cũng được, tên xã cũ cũng được)\n"
+    "/huydangky <i>tên</i> – bỏ một lựa chọn; /huydangky tatca – nhận lại mọi tin\n"
+    "/cuatoi – xem bạn đang nhận tin gì\n"
+    "/tinmoi <i>[số bài]</i> – tin mới nhất (mặc định 5, tối đa 10)\n"
+    "/timkiem <i>từ khóa</i> – tìm tin, ví dụ: /timkiem lu quet\n"
+    "/dsxa – danh sách xã, phường; /chude – danh sách chủ đề\n"
+    "/stop – dừng nhận tin và xóa dữ liệu của bạn\n"
+    "Chưa đăng ký gì thì bạn nhận mọi tin mới. Có thể gõ chữ thường, ví dụ: dang ky pom lot"
+)
+
+ERROR = "Xin lỗi, Loa gặp lỗi khi xử lý yêu cầu này. Bạn vui lòng thử lại sau ít phút."
+READ_MORE = "Đọc toàn bài"
+EMERGENCY_MARK = "⚠️"
+CHOOSE_WHAT = "Bạn muốn nhận tin về xã, phường hay chủ đề nào? Chọn bên dưới."
+CHOOSE_COMMUNE = "Chọn xã, phường của bạn:"
+PICK_COMMUNE_BUTTON = "📍 Chọn xã, phường…"
+UNSUBSCRIBE_WHAT = (
+    "Bạn muốn bỏ lựa chọn nào? Chọn bên dưới, hoặc /huydangky tatca để nhận lại mọi tin."
+)
+UNSUBSCRIBE_ALL_BUTTON = "Nhận lại mọi tin"
+NOT_A_RESIDENT = "Bạn chưa đăng ký nhận tin. Gõ /start để bắt đầu."
+RECEIVING_ALL = "Bạn đang nhận <b>mọi tin mới</b>. Gõ /dangky để chỉ nhận tin theo xã hoặc chủ đề."
+CLEARED = "Đã bỏ mọi lựa chọn. Từ bây giờ bạn nhận <b>mọi tin mới</b>."
+NOTHING_TO_CLEAR = "Bạn chưa chọn gì: bạn đang nhận mọi tin mới."
+STOPPED = "Đã dừng gửi tin và xóa toàn bộ dữ liệu của bạn. Gõ /start nếu muốn nhận tin trở lại."
+STOP_NOTHING = "Loa không lưu dữ liệu nào của bạn. Gõ /start nếu muốn nhận tin."
+NO_ARTICLES = "Chưa có tin nào."
+SEARCH_HOW = "Gõ từ khóa cần tìm, ví dụ: /timkiem mua lu"
+STALE_BUTTON = "Lựa chọn này đã cũ. Gõ /huongdan để xem các lệnh."
+NO_COMMUNES = "Chưa có danh sách xã, phường."
+NO_TOPICS = "Chưa có danh sách chủ đề."
+LATEST_HEADING = "<b>Tin mới nhất</b>"
+
+
+def unknown(text: str) -> str:
+    """A short hint for input Loa does not understand."""
+    shown = text if len(text) <= 40 else text[:39] + "…"
+    return f"Loa chưa hiểu «{escape(shown)}». Gõ /huongdan để xem các lệnh."
+
+
+def welcome_back(labels: Sequence[str]) -> str:
+    """/start from a resident who already chose communes or topics."""
+    return (
+        "Chào mừng bạn trở lại! Bạn đang nhận tin về: "
+        + ", ".join(f"<b>{escape(label)}</b>" for label in labels)
+        + ".\nGõ /huydangky tatca để nhận mọi tin, /huongdan để xem các lệnh."
+    )
+
+
+def subscribed(label: str) -> str:
+    return f"Đã đăng ký nhận tin về <b>{escape(label)}</b>. Xem lựa chọn của bạn: /cuatoi"
+
+
+def already_subscribed(label: str) -> str:
+    return f"Bạn đã đăng ký <b>{escape(label)}</b> rồi. Xem lựa chọn của bạn: /cuatoi"
+
+
+def merged(old_label: str, new_label: str) -> str:
+    """The 2025 reorganisation, explained: "Xã Pom Lót nay thuộc xã Sam Mứn."."""
+    return f"{escape(_capitalised(old_label))} nay thuộc <b>{escape(new_label)}</b>."
+
+
+def unsubscribed(label: str, remaining: int) -> str:
+    tail = "" if remaining else " Bạn không còn lựa chọn nào nên sẽ nhận <b>mọi tin mới</b>."
+    return f"Đã bỏ <b>{escape(label)}</b>.{tail}"
+
+
+def not_subscribed(label: str) -> str:
+    return f"Bạn chưa đăng ký <b>{escape(label)}</b>. Xem lựa chọn của bạn: /cuatoi"
+
+
+def not_found(typed: str, suggestions: Sequence[str]) -> str:
+    """Nothing matched what the resident typed; offer close names when there are some."""
+    base = f"Không tìm thấy xã, phường hay chủ đề «{escape(typed)}»."
+    if suggestions:
+        return base + " Có phải bạn muốn chọn một trong các tên dưới đây?"
+    return base + " Xem danh sách: /dsxa, /chude"
+
+
+def ambiguous(typed: str) -> str:
+    return f"«{escape(typed)}» có thể là nhiều nơi hoặc chủ đề. Bạn chọn một:"
+
+
+def my_subscriptions(communes: Sequence[str], topics: Sequence[str]) -> str:
+    lines = ["<b>Bạn đang nhận tin về:</b>"]
+    if communes:
+        lines.append("📍 " + ", ".join(escape(c) for c in communes))
+    if topics:
+        lines.append("🏷 " + ", ".join(escape(t) for t in topics))
+    lines.append("Bỏ bớt: /huydangky tên; nhận mọi tin: /huydangky tatca")
+    return "\n".join(lines)
+
+
+def communes_list(entries: Sequence[tuple[str, Sequence[str]]]) -> str:
+    """Current units, each with the old names it absorbed."""
+    lines = [f"<b>Xã, phường ({len(entries)})</b>"]
+    for label, old in entries:
+        suffix = f" <i>(gồm {escape(', '.join(old))})</i>" if old else ""
+        lines.append(f"• {escape(label)}{suffix}")
+    lines.append("Đăng ký: /dangky tên xã")
+    return "\n".join(lines)
+
+
+def topics_list(entries: Sequence[tuple[str, str]]) -> str:
+    """Topics as (slug, name)."""
+    lines = ["<b>Chủ đề</b>"]
+    lines += [f"• {escape(name)} – /dangky {escape(slug)}" for slug, name in entries]
+    return "\n".join(lines)
+
+
+def search_heading(query: str) -> str:
+    return f"<b>Kết quả tìm «{escape(query)}»</b>"
+
+
+def search_empty(query: str) -> str:
+    return f"Không tìm thấy tin nào có «{escape(query)}». Thử từ khóa khác, gõ không dấu cũng được."
+
+
+def continued(heading: str) -> str:
+    """Heading of the second and later messages of a split list."""
+    return f"{heading} <i>(tiếp)</i>"
+
+
+def answer_by_number(count: int) -> str:
+    """The prompt under numbered choices: "Trả lời 1, 2 hoặc 3"."""
+    numbers = [str(n) for n in range(1, count + 1)]
+    if count <= 1:
+        return "Trả lời 1"
+    if count <= 5:
+        return f"Trả lời {', '.join(numbers[:-1])} hoặc {numbers[-1]}"
+    return f"Trả lời một số từ 1 đến {count}"
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]

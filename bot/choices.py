@@ -1,0 +1,74 @@
+"""Numbered choices for channels without buttons (Zalo, the console).
+
+A reply's buttons become numbered lines ending with "Trả lời 1, 2 hoặc 3"; the chat's next
+message, when it is one of those numbers (or a button's label, "Gửi"), becomes the button
+press. Any other message ends the question: numbers always refer to the latest choices.
+
+Usage in an adapter::
+
+    incoming = choices.answer(incoming)            # "2" -> callback_data of choice 2
+    for reply in await commands.handle(incoming):
+        await channel.send(chat_id, choices.present(chat_id, reply))
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import replace
+from html import escape
+
+from bot import texts
+from bot.channel import Incoming, Reply
+from news.text import fold
+
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def _key(text: str) -> str:
+    return _NOT_WORD.sub(" ", fold(text)).strip()
+
+
+class NumberedChoices:
+    """Remembers, per chat, which number means which button; bounded, oldest chats forgotten."""
+
+    def __init__(self, max_chats: int = 10_000) -> None:
+        self._max_chats = max_chats
+        self._pending: OrderedDict[str, dict[str, str]] = OrderedDict()
+
+    def present(self, chat_id: str, reply: Reply) -> Reply:
+        """``reply`` without buttons: its choices appended as numbered lines, and remembered."""
+        buttons = [button for row in reply.buttons for button in row]
+        if not buttons:
+            return reply
+        answers: dict[str, str] = {}
+        lines = []
+        for number, button in enumerate(buttons, start=1):
+            answers[str(number)] = button.data
+            answers.setdefault(_key(button.label), button.data)
+            lines.append(f"{number}. {escape(button.label)}")
+        self._remember(chat_id, answers)
+        prompt = f"<i>{texts.answer_by_number(len(buttons))}</i>"
+        return Reply("\n".join([reply.html, "", *lines, prompt]))
+
+    def take(self, chat_id: str, text: str) -> str | None:
+        """The callback data ``text`` chooses, if any; the chat's question ends either way."""
+        answers = self._pending.pop(chat_id, None)
+        if not answers:
+            return None
+        return answers.get(_key(text))
+
+    def answer(self, incoming: Incoming) -> Incoming:
+        """``incoming`` as a button press when its text answers the chat's latest choices."""
+        if incoming.callback_data is not None:
+            return incoming
+        data = self.take(incoming.chat_id, incoming.text)
+        if data is None:
+            return incoming
+        return replace(incoming, text="", callback_data=data)
+
+    def _remember(self, chat_id: str, answers: dict[str, str]) -> None:
+        self._pending[chat_id] = answers
+        self._pending.move_to_end(chat_id)
+        while len(self._pending) > self._max_chats:
+            self._pending.popitem(last=False)

@@ -1,0 +1,277 @@
+"""Telegram: the channel adapter (send, edit) and the bot service (updates in, replies out).
+
+python-telegram-bot's errors are translated here, once, into Loa's channel errors::
+
+    RetryAfter                      → RetryLater(retry_after, whole_channel=True)
+    Forbidden (blocked, deactivated) → ResidentGone
+    BadRequest "chat not found"      → ResidentGone
+    ChatMigrated                     → ChatMoved(new_chat_id)
+    other BadRequest                 → MessageRejected(reason)
+    TimedOut, NetworkError (5xx)     → RetryLater(None)
+
+A 429 is treated as bot-wide: PTB keeps only ``retry_after`` from the answer (the description is
+replaced), so a per-chat flood cannot be told from the global one, and waiting everywhere is the
+only way never to retry early. Loa's own per-chat pacing keeps per-chat 429s rare.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import warnings
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import (
+    Bot,
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBDeprecationWarning
+
+from bot import texts
+from bot.channel import (
+    Button,
+    Channel,
+    ChannelError,
+    ChatMoved,
+    Incoming,
+    MessageRejected,
+    Reply,
+    ResidentGone,
+    RetryLater,
+)
+from loa.config import TelegramSettings
+from storage import residents
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+MAX_TEXT_LENGTH = 4096
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+_GONE_BAD_REQUESTS = ("chat not found", "user not found", "peer_id_invalid")
+_LEFT = ("kicked", "left")
+
+Handle = Callable[[Incoming], Awaitable[list[Reply]]]
+
+
+def translate(exc: TelegramError) -> ChannelError:
+    """Loa's channel error for a python-telegram-bot error (catch order matters: BadRequest and
+    TimedOut are NetworkErrors)."""
+    if isinstance(exc, RetryAfter):
+        return RetryLater(str(exc), _seconds(exc), whole_channel=True)
+    if isinstance(exc, ChatMigrated):
+        return ChatMoved(str(exc), str(exc.new_chat_id))
+    if isinstance(exc, Forbidden):
+        return ResidentGone(exc.message)
+    if isinstance(exc, BadRequest):
+        if any(marker in exc.message.lower() for marker in _GONE_BAD_REQUESTS):
+            return ResidentGone(exc.message)
+        return MessageRejected(exc.message)
+    if isinstance(exc, NetworkError):
+        return RetryLater(exc.message)
+    return RetryLater(f"{type(exc).__name__}: {exc.message}")
+
+
+def _seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():  # int vs timedelta: PTB 22 warns on the int form
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value: Any = exc.retry_after
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+def keyboard(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in rows]
+    )
+
+
+def _chat(chat_id: str) -> int | str:
+    return int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
+
+
+class TelegramChannel(Channel):
+    """Sends Loa's replies through a python-telegram-bot ``Bot`` (HTML, no link previews)."""
+
+    name = CHANNEL
+    max_text_length = MAX_TEXT_LENGTH
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+        self._no_preview = LinkPreviewOptions(is_disabled=True)
+
+    async def send(self, chat_id: str, reply: Reply) -> str:
+        try:
+            message = await self._bot.send_message(
+                chat_id=_chat(chat_id),
+                text=reply.html,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(reply.buttons),
+                link_preview_options=self._no_preview,
+            )
+        except TelegramError as exc:
+            raise translate(exc) from exc
+        return str(message.message_id)
+
+    async def edit(self, chat_id: str, message_id: str, reply: Reply) -> None:
+        try:
+            await self._bot.edit_message_text(
+                text=reply.html,
+                chat_id=_chat(chat_id),
+                message_id=int(message_id),
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(reply.buttons),
+                link_preview_options=self._no_preview,
+            )
+        except TelegramError as exc:
+            raise translate(exc) from exc
+
+
+class TelegramBot:
+    """The bot inside ``loa run``: PTB's Application on Loa's own loop (no run_polling).
+
+    Long polling by default; with ``webhook_url`` set, the web app hands updates to
+    ``process_webhook_update`` (it checks the secret header first).
+    """
+
+    name = "telegram bot"
+
+    def __init__(
+        self,
+        settings: TelegramSettings,
+        sessions: async_sessionmaker[AsyncSession],
+        handle: Handle,
+        *,
+        connection_pool_size: int = 64,
+    ) -> None:
+        if not settings.token:
+            raise ValueError("the Telegram bot needs [telegram] token")
+        self._settings = settings
+        self._sessions = sessions
+        self._handle = handle
+        self.application: Application[Any, Any, Any, Any, Any, Any] = (
+            ApplicationBuilder()
+            .token(settings.token)
+            .base_url(settings.api_base_url)
+            .connection_pool_size(connection_pool_size)
+            .job_queue(None)
+            .build()
+        )
+        self.channel = TelegramChannel(self.application.bot)
+        self._add_handlers(self.application)
+
+    def _add_handlers(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        app.add_handler(ChatMemberHandler(self._on_member, ChatMemberHandler.MY_CHAT_MEMBER))
+        app.add_handler(CallbackQueryHandler(self._on_press))
+        app.add_handler(MessageHandler(filters.TEXT & filters.ChatType.PRIVATE, self._on_text))
+        app.add_error_handler(self._on_error)  # last, as every error ends here
+
+    async def start(self) -> None:
+        app = self.application
+        await app.initialize()  # getMe: a wrong token stops `loa run` here
+        await app.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMAND_MENU])
+        if self._settings.webhook_url:
+            await app.bot.set_webhook(
+                self._settings.webhook_url,
+                secret_token=self._settings.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        elif app.updater is not None:
+            await app.updater.start_polling(
+                timeout=self._settings.poll_timeout_seconds, allowed_updates=ALLOWED_UPDATES
+            )
+        await app.start()
+
+    async def stop(self) -> None:
+        app = self.application
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+
+    async def process_webhook_update(self, data: dict[str, Any]) -> None:
+        """Queue one update POSTed to the webhook (the caller verified the secret)."""
+        await self.application.update_queue.put(Update.de_json(data, self.application.bot))
+
+    # ------------------------------------------------------------------ handlers
+
+    async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A resident wrote something: a command, a word, a number."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None or message.text is None:
+            return
+        incoming = Incoming(
+            channel=CHANNEL,
+            chat_id=str(message.chat_id),
+            user_id=str(user.id),
+            text=message.text,
+            display_name=user.full_name,
+            message_id=str(message.message_id),
+        )
+        await self._answer(incoming)
+
+    async def _on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A resident pressed an inline button."""
+        query = update.callback_query
+        if query is None or update.effective_chat is None:
+            return
+        await query.answer()  # stops the button's spinner, whatever happens next
+        incoming = Incoming(
+            channel=CHANNEL,
+            chat_id=str(update.effective_chat.id),
+            user_id=str(query.from_user.id),
+            display_name=query.from_user.full_name,
+            callback_data=query.data,
+            callback_id=query.id,
+            message_id=str(query.message.message_id) if query.message else None,
+        )
+        await self._answer(incoming)
+
+    async def _on_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The resident blocked (or unblocked) the bot: stop sending to a blocked chat."""
+        change = update.my_chat_member
+        if change is None or change.new_chat_member.status not in _LEFT:
+            return
+        async with self._sessions.begin() as session:
+            await residents.deactivate(session, CHANNEL, str(change.chat.id))
+        log.info("telegram chat %s left or blocked the bot: deactivated", change.chat.id)
+
+    async def _answer(self, incoming: Incoming) -> None:
+        for reply in await self._handle(incoming):
+            await self.channel.send(incoming.chat_id, reply)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the failure (English) and apologise to the resident (Vietnamese)."""
+        log.error("handling a Telegram update failed", exc_info=context.error)
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            return
+        try:
+            await self.channel.send(str(chat.id), Reply(texts.ERROR))
+        except ChannelError as exc:
+            log.warning("could not apologise to chat %s: %s", chat.id, exc)

@@ -1,0 +1,93 @@
+"""What a queued delivery says: each article (or broadcast) rendered once per channel.
+
+A send to ten thousand residents renders the article once; concurrent workers asking for the
+same article wait for the one render in progress instead of starting their own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from html import escape
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import texts
+from bot.channel import Reply
+from bot.render import article_view, render_article
+from storage.models import Article, ArticleCommune, ArticleTopic, Broadcast
+from storage.outbox import Queued
+
+
+class MessageGone(LookupError):
+    """The article or broadcast of a delivery no longer exists."""
+
+
+class MessageCache:
+    """Replies per article / broadcast for one channel, rendered once, most recent kept."""
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], limit: int, size: int = 256
+    ) -> None:
+        self._sessions = sessions
+        self._limit = limit
+        self._size = size
+        self._cache: OrderedDict[tuple[str, int], asyncio.Future[Reply]] = OrderedDict()
+        self.renders = 0  # how many renders ran (a test proves "once per article")
+
+    async def reply_for(self, queued: Queued) -> Reply:
+        if queued.article_id is not None:
+            key = ("article", queued.article_id)
+        elif queued.broadcast_id is not None:
+            key = ("broadcast", queued.broadcast_id)
+        else:
+            raise MessageGone(f"delivery {queued.id} names no article and no broadcast")
+        future = self._cache.get(key)
+        if future is None:
+            future = asyncio.get_running_loop().create_future()
+            self._cache[key] = future
+            self._evict()
+            try:
+                future.set_result(await self._render(*key))
+            except BaseException as exc:
+                del self._cache[key]
+                future.set_exception(exc)
+                future.exception()  # retrieved: other waiters re-raise it themselves
+                raise
+        else:
+            self._cache.move_to_end(key)
+        return await asyncio.shield(future)
+
+    def _evict(self) -> None:
+        while len(self._cache) > self._size:
+            self._cache.popitem(last=False)
+
+    async def _render(self, kind: str, key: int) -> Reply:
+        self.renders += 1
+        async with self._sessions() as session:
+            if kind == "article":
+                return await self._article(session, key)
+            return await self._broadcast(session, key)
+
+    async def _article(self, session: AsyncSession, article_id: int) -> Reply:
+        article = await session.get(Article, article_id)
+        if article is None:
+            raise MessageGone(f"article {article_id} is gone")
+        communes = await session.scalars(
+            select(ArticleCommune.commune)
+            .where(ArticleCommune.article_id == article_id)
+            .order_by(ArticleCommune.commune)
+        )
+        topics = await session.scalars(
+            select(ArticleTopic.topic).where(ArticleTopic.article_id == article_id)
+        )
+        view = article_view(article, list(communes), list(topics))
+        return render_article(view, self._limit)
+
+    async def _broadcast(self, session: AsyncSession, broadcast_id: int) -> Reply:
+        broadcast = await session.get(Broadcast, broadcast_id)
+        if broadcast is None:
+            raise MessageGone(f"broadcast {broadcast_id} is gone")
+        mark = f"{texts.EMERGENCY_MARK} " if broadcast.emergency else ""
+        return Reply(mark + escape(broadcast.text[: self._limit - len(mark)]))

@@ -1,0 +1,299 @@
+"""The sender: drains one channel's outbox, paced, retried, and never losing a message.
+
+Order: higher priority first (emergencies, broadcasts), then oldest first. A row leaves
+``pending`` only once the platform has answered, and it is committed right after that answer,
+before the worker takes another message: after a kill -9 every pending row goes out again and at
+most the ``concurrency`` messages in flight are repeated.
+
+What each channel error does:
+
+- ``RetryLater(retry_after)``: nothing more goes to that chat (or to anyone, when the whole
+  channel was throttled) before the time is up; the wait is also written to the rows, so it
+  outlives a restart. It does not count as an attempt.
+- ``RetryLater(None)`` (5xx, timeout): exponential backoff, failed after ``max_attempts``.
+- ``ResidentGone``: the resident is deactivated and their pending rows are failed.
+- ``ChatMoved``: the resident's chat id is updated and the row is retried at once.
+- ``MessageRejected``: that row fails with the platform's reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.channel import Channel, ChatMoved, MessageRejected, ResidentGone, RetryLater
+from jobs.messages import MessageCache, MessageGone
+from jobs.pacing import ChatGates, Pacer
+from loa.config import SenderSettings
+from storage import outbox, residents
+from storage.models import utcnow
+from storage.outbox import Queued
+
+log = logging.getLogger(__name__)
+
+Write = Callable[[AsyncSession], Awaitable[object]]
+MAX_BACKOFF_SECONDS = 600.0
+
+
+class OutboxSignal:
+    """Wakes the senders when deliveries were queued, so they need not wait for an idle poll."""
+
+    def __init__(self) -> None:
+        self._events: list[asyncio.Event] = []
+
+    def listen(self) -> asyncio.Event:
+        event = asyncio.Event()
+        self._events.append(event)
+        return event
+
+    def notify(self) -> None:
+        for event in self._events:
+            event.set()
+
+
+class Sender:
+    """One channel's sender: a ``Service`` for ``loa run``."""
+
+    def __init__(
+        self,
+        channel: Channel,
+        sessions: async_sessionmaker[AsyncSession],
+        settings: SenderSettings,
+        *,
+        rate_per_second: float | None,
+        per_chat_interval: float,
+        signal: OutboxSignal | None = None,
+        backoff_seconds: float = 1.0,
+    ) -> None:
+        self.name = f"{channel.name} sender"
+        self._channel = channel
+        self._sessions = sessions
+        self._settings = settings
+        self._pacer = Pacer(rate_per_second)
+        self._gates = ChatGates(per_chat_interval)
+        self._messages = MessageCache(sessions, channel.max_text_length)
+        self._backoff = backoff_seconds
+        self._wake = signal.listen() if signal else asyncio.Event()
+        self._slots = asyncio.Semaphore(settings.concurrency)
+        self._writes: asyncio.Queue[tuple[Write | int, asyncio.Future[None]]] = asyncio.Queue()
+        self._in_flight: set[int] = set()
+        self._workers: set[asyncio.Task[None]] = set()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
+
+    @property
+    def renders(self) -> int:
+        return self._messages.renders
+
+    async def start(self) -> None:
+        self._tasks = [
+            asyncio.create_task(self._write_loop(), name=f"{self.name} writer"),
+            asyncio.create_task(self._run(), name=self.name),
+        ]
+
+    async def stop(self) -> None:
+        """Stop taking rows, let in-flight messages finish (briefly), then stop writing."""
+        self._stopping = True
+        self._wake.set()
+        await asyncio.wait([self._tasks[1], *self._workers], timeout=10)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, *self._workers, return_exceptions=True)
+
+    # ------------------------------------------------------------------ dispatching
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            try:
+                dispatched, wait = await self._dispatch_round()
+            except Exception:
+                log.exception("%s: dispatch round failed", self.name)
+                dispatched, wait = 0, self._settings.idle_poll_seconds
+            if not dispatched:
+                await self._sleep(wait)
+
+    async def _sleep(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._wake.wait(), max(seconds, 0.001))
+        except TimeoutError:
+            pass
+        self._wake.clear()
+
+    async def _dispatch_round(self) -> tuple[int, float]:
+        """Start sending every due row of one batch; return (started, seconds to next due)."""
+        batch = await self._fetch()
+        if not batch:
+            return 0, await self._idle_wait()
+        started, earliest = 0, time.monotonic() + self._settings.idle_poll_seconds
+        for queued in batch:
+            if self._stopping:
+                break
+            if not self._gates.is_ready(queued.resident_id):
+                earliest = min(earliest, self._gates.ready_at(queued.resident_id))
+                continue
+            await self._slots.acquire()
+            await self._pacer.wait()
+            if not self._gates.is_ready(queued.resident_id) or self._stopping:
+                self._slots.release()  # a throttle arrived while we waited
+                continue
+            self._launch(queued)
+            started += 1
+        self._gates.prune()
+        return started, earliest - time.monotonic()
+
+    async def _fetch(self) -> list[Queued]:
+        limit = max(100, self._settings.concurrency * 8)
+        async with self._sessions() as session:
+            return await outbox.next_batch(
+                session, self._channel.name, limit=limit, now=utcnow(), skip_ids=self._in_flight
+            )
+
+    async def _idle_wait(self) -> float:
+        async with self._sessions() as session:
+            due = await outbox.next_due_at(session, self._channel.name)
+        idle = self._settings.idle_poll_seconds
+        if due is None:
+            return idle
+        return min(idle, max((due - utcnow()).total_seconds(), 0.0) + 0.01)
+
+    def _launch(self, queued: Queued) -> None:
+        self._gates.reserve(queued.resident_id)
+        self._in_flight.add(queued.id)
+        task = asyncio.create_task(self._deliver(queued))
+        self._workers.add(task)
+        task.add_done_callback(self._workers.discard)
+
+    # ------------------------------------------------------------------ one message
+
+    async def _deliver(self, queued: Queued) -> None:
+        try:
+            write = await self._attempt(queued)
+            await self._commit(write)
+        except Exception:
+            log.exception("%s: delivery %d: could not record the outcome", self.name, queued.id)
+        finally:
+            self._in_flight.discard(queued.id)
+            self._slots.release()
+            self._wake.set()
+
+    async def _attempt(self, queued: Queued) -> Write | int:
+        """Send one message; return what to record (an id alone means "sent")."""
+        try:
+            reply = await self._messages.reply_for(queued)
+            await self._channel.send(queued.chat_id, reply)
+        except RetryLater as exc:
+            return self._on_retry_later(queued, exc)
+        except ResidentGone as exc:
+            log.info("%s: chat %s is gone (%s)", self.name, queued.chat_id, exc)
+            return self._on_gone(queued, str(exc))
+        except ChatMoved as exc:
+            return self._on_moved(queued, exc.new_chat_id)
+        except (MessageRejected, MessageGone) as exc:
+            log.warning("%s: delivery %d rejected: %s", self.name, queued.id, exc)
+            return _fail(queued.id, str(exc) or type(exc).__name__)
+        except Exception as exc:
+            log.exception("%s: delivery %d: unexpected error", self.name, queued.id)
+            return self._on_transient(queued, f"{type(exc).__name__}: {exc}")
+        return queued.id
+
+    def _on_retry_later(self, queued: Queued, exc: RetryLater) -> Write:
+        if exc.retry_after is None:
+            return self._on_transient(queued, str(exc) or "temporary failure")
+        until = time.monotonic() + exc.retry_after
+        wall = utcnow() + timedelta(seconds=exc.retry_after)
+        channel = self._channel.name
+        if exc.whole_channel:
+            self._pacer.pause_until(until)
+            log.warning("%s: throttled for %.0f s", self.name, exc.retry_after)
+        else:
+            self._gates.hold_until(queued.resident_id, until)
+
+        async def write(session: AsyncSession) -> None:
+            resident = None if exc.whole_channel else queued.resident_id
+            await outbox.defer_pending(session, channel, wall, resident_id=resident)
+            await outbox.mark_retry(
+                session, queued.id, not_before=wall, error=str(exc), count_attempt=False
+            )
+
+        return write
+
+    def _on_transient(self, queued: Queued, error: str) -> Write:
+        attempts = queued.attempts + 1
+        if attempts >= self._settings.max_attempts:
+            log.warning("%s: delivery %d failed after %d attempts", self.name, queued.id, attempts)
+            return _fail(queued.id, f"{error} (after {attempts} attempts)")
+        delay = min(self._backoff * 2 ** (attempts - 1), MAX_BACKOFF_SECONDS)
+        self._gates.hold_until(queued.resident_id, time.monotonic() + delay)
+        when = utcnow() + timedelta(seconds=delay)
+
+        async def write(session: AsyncSession) -> None:
+            await outbox.mark_retry(
+                session, queued.id, not_before=when, error=error, count_attempt=True
+            )
+
+        return write
+
+    def _on_gone(self, queued: Queued, reason: str) -> Write:
+        channel = self._channel.name
+
+        async def write(session: AsyncSession) -> None:
+            await outbox.mark_failed(session, queued.id, reason)
+            await residents.deactivate(session, channel, queued.chat_id)
+            await outbox.drop_pending_for_resident(session, queued.resident_id, reason)
+
+        return write
+
+    def _on_moved(self, queued: Queued, new_chat_id: str) -> Write:
+        channel = self._channel.name
+        log.info("%s: chat %s moved to %s", self.name, queued.chat_id, new_chat_id)
+
+        async def write(session: AsyncSession) -> None:
+            await residents.move_chat(session, channel, queued.chat_id, new_chat_id)
+
+        return write
+
+    # ------------------------------------------------------------------ recording outcomes
+
+    async def _commit(self, write: Write | int) -> None:
+        done = asyncio.get_running_loop().create_future()
+        await self._writes.put((write, done))
+        await done
+
+    async def _write_loop(self) -> None:
+        """Group commit: every outcome waiting at that moment goes in one transaction."""
+        while True:
+            items = [await self._writes.get()]
+            while not self._writes.empty():
+                items.append(self._writes.get_nowait())
+            try:
+                await self._apply([write for write, _ in items])
+            except Exception as exc:
+                log.exception("%s: recording %d outcomes failed", self.name, len(items))
+                for _, done in items:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for _, done in items:
+                if not done.done():
+                    done.set_result(None)
+
+    async def _apply(self, writes: list[Write | int]) -> None:
+        sent = [w for w in writes if isinstance(w, int)]
+        async with self._sessions.begin() as session:
+            if sent:
+                await outbox.mark_sent(session, sent, utcnow())
+            for write in writes:
+                if not isinstance(write, int):
+                    await write(session)
+
+
+def _fail(delivery_id: int, reason: str) -> Write:
+    async def write(session: AsyncSession) -> None:
+        await outbox.mark_failed(session, delivery_id, reason)
+
+    return write

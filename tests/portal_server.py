@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import re
 import threading
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ from tests.support.server import serve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "portal"
 HTML = "text/html; charset=utf-8"
+_META_CHARSET = re.compile(rb"charset=[\"']?([A-Za-z0-9_-]+)")
 
 
 @dataclass(slots=True)
@@ -81,9 +83,8 @@ class Portal:
         return page
 
     def add_file(self, target: str, path: Path, content_type: str | None = None) -> Page:
-        if content_type is None:
-            content_type = "application/rss+xml" if path.suffix in {".xml", ".rss"} else HTML
-        return self.add(target, path.read_bytes(), content_type)
+        data = path.read_bytes()
+        return self.add(target, data, content_type or _content_type(path, data))
 
     def remove(self, target: str) -> None:
         self.pages.pop(target, None)
@@ -151,6 +152,14 @@ class Portal:
             self._gates.append((asyncio.get_running_loop(), gate))
         self.hanging.set()
         await gate.wait()
+
+
+def _content_type(path: Path, data: bytes) -> str:
+    """What a real server would say: feeds as RSS, pages with the charset their meta declares."""
+    if path.suffix in {".xml", ".rss"}:
+        return "application/rss+xml"
+    declared = _META_CHARSET.search(data[:2048])
+    return f"text/html; charset={declared.group(1).decode('ascii')}" if declared else HTML
 
 
 async def _chunks(total: int, size: int = 65_536) -> AsyncIterator[bytes]:

@@ -1,0 +1,100 @@
+"""The poll scheduler on a real event loop: prompt first run, 1 s interval, backoff, no overlap."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from jobs.poll import PollResult
+from jobs.scheduler import PollScheduler
+from loa.config import HttpSettings, Selectors, Settings, SourceSettings
+from storage.models import utcnow
+from tests.portal_server import Portal
+
+LIST = "/Tintuc/?PageIndex=1"
+
+
+@pytest.fixture
+def portal() -> Portal:
+    portal = Portal.from_fixtures()
+    portal.add("/slow/", "<html></html>").hang = True
+    return portal
+
+
+@pytest.fixture
+def base_url(portal: Portal) -> Iterator[str]:
+    with portal.serving() as url:
+        yield url
+
+
+def source(name: str, url: str, interval: float) -> SourceSettings:
+    return SourceSettings(
+        name=name,
+        type="html",
+        url=url,
+        interval_seconds=interval,
+        selectors=Selectors(item=".news-list a.title"),
+    )
+
+
+async def test_runs_promptly_backs_off_and_never_overlaps(
+    portal: Portal,
+    base_url: str,
+    sessions: async_sessionmaker[AsyncSession],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    settings = Settings(
+        http=HttpSettings(timeout_seconds=5, max_backoff_seconds=3600),
+        sources=[
+            source("good", base_url + LIST, 1),
+            source("broken", base_url + "/missing/", 1.5),  # 404: backs off to 3 s
+            source("slow", base_url + "/slow/", 1),  # held longer than its interval
+        ],
+    )
+    results: dict[str, list[tuple[float, PollResult]]] = defaultdict(list)
+    failed_seen_at: list[datetime] = []
+    good_thrice = asyncio.Event()
+
+    def on_result(result: PollResult) -> None:
+        results[result.source].append((time.monotonic(), result))
+        if not result.ok:
+            failed_seen_at.append(utcnow())
+        if len(results["good"]) >= 3:
+            good_thrice.set()
+
+    scheduler = PollScheduler(settings, sessions, on_result=on_result)
+    caplog.set_level(logging.WARNING, logger="jobs.scheduler")
+    started = time.monotonic()
+    await scheduler.start()
+    try:
+        await asyncio.wait_for(good_thrice.wait(), timeout=10)
+        broken_next = scheduler.next_run("broken")
+    finally:
+        await scheduler.stop()
+
+    (first_at, first), *_ = results["good"]
+    assert first_at - started < 0.9, "first run must not wait for the interval"
+    assert first.ok and first.stored > 0 and results["good"][1][1].not_modified
+    # The broken source failed once; without backoff it would have run again by ~1.65 s.
+    (_, failed), *rest = results["broken"]
+    assert not rest and not failed.ok and failed.failures == 1
+    assert failed.next_check is not None and broken_next == failed.next_check
+    backoff = failed.next_check - failed_seen_at[0]
+    assert timedelta(seconds=2.5) < backoff <= timedelta(seconds=3)
+    # The slow source's job fired again while its first pass was still waiting: skipped.
+    assert portal.count("/slow/") == 1
+    assert "below 60 s" in caplog.text and "good" in caplog.text
+
+
+async def test_stop_without_sources(sessions: async_sessionmaker[AsyncSession]) -> None:
+    scheduler = PollScheduler(Settings(), sessions)
+    await scheduler.start()
+    assert scheduler.next_run("anything") is None
+    await scheduler.stop()

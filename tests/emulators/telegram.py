@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -132,6 +133,7 @@ class TelegramEmulator:
         self._banned_until: dict[int | None, float] = {}  # None: the whole bot
         self._failures: dict[int, list[tuple[int, str]]] = {}
         self._poll_generation = 0
+        self.polls_waiting = 0  # long polls now waiting for an update
         self._cond = threading.Condition()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wakeup: asyncio.Event | None = None
@@ -430,10 +432,18 @@ class TelegramEmulator:
             remaining = deadline - time.monotonic()
             if ready or remaining <= 0 or wakeup is None:
                 return ready[:limit]
+            self._set_waiting(+1)
             try:
                 await asyncio.wait_for(wakeup.wait(), remaining)
             except TimeoutError:
                 pass
+            finally:
+                self._set_waiting(-1)
+
+    def _set_waiting(self, change: int) -> None:
+        with self._cond:
+            self.polls_waiting += change
+            self._cond.notify_all()
 
     def _confirm(self, offset: int) -> list[dict[str, Any]]:
         if offset < 0:
@@ -548,9 +558,9 @@ async def _params(request: Request) -> dict[str, Any]:
         body = await request.body()
         if body:
             params.update(json.loads(body))
-    elif content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        form = await request.form()
-        params.update({k: v for k, v in form.items() if isinstance(v, str)})
+    elif content_type.startswith("application/x-www-form-urlencoded"):
+        # Parsed by hand: Starlette's form parser needs python-multipart (no uploads here).
+        params.update(parse_qsl((await request.body()).decode("utf-8"), keep_blank_values=True))
     return params
 
 

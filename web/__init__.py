@@ -1,0 +1,1 @@
+"""Loa's HTTP side: one ASGI app for webhooks and health."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from bot.channel import Incoming, Reply
 from bot.zalo import ZaloBot, ZaloChannel
 from bot.zalo_api import ZaloBotApi
-from storage.db import session_factory
+from storage.db import open_database, session_factory
 from storage.models import Source
 from tests.emulators.zalo import ZaloEmulator, wait_until
 from tests.support.server import serve
@@ -58,8 +59,15 @@ async def echo(incoming: Incoming) -> list[Reply]:
 
 
 @pytest.fixture
+async def local_sessions(tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """SQLite only: the webhook tests do not touch the database (healthz runs on both)."""
+    async with open_database(f"sqlite+aiosqlite:///{tmp_path / 'web.db'}") as engine:
+        yield session_factory(engine)
+
+
+@pytest.fixture
 async def web(
-    sessions: async_sessionmaker[AsyncSession], zalo_url: str
+    local_sessions: async_sessionmaker[AsyncSession], zalo_url: str
 ) -> AsyncIterator[tuple[str, Recorder, ZaloBot]]:
     """A running web server with a real ZaloBot and a recording Telegram target."""
     telegram = Recorder()
@@ -70,7 +78,7 @@ async def web(
         webhook_secret=ZALO_SECRET,
     )
     app = create_app(
-        sessions,
+        local_sessions,
         [telegram_webhook(TELEGRAM_SECRET, telegram), zalo_webhook(ZALO_SECRET, bot)],
     )
     server = WebServer(app, "127.0.0.1", 0)
@@ -101,15 +109,18 @@ def zalo_update(chat_id: str, text: str) -> dict[str, Any]:
 
 
 async def test_healthz_reports_database_and_sources(
-    web: tuple[str, Recorder, ZaloBot], sessions: async_sessionmaker[AsyncSession]
+    sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    url = web[0]
+    server = WebServer(create_app(sessions), "127.0.0.1", 0)
+    await server.start()
+    url = f"http://127.0.0.1:{server.port}"
     async with httpx.AsyncClient() as client:
         empty = (await client.get(f"{url}/healthz")).json()
         async with sessions.begin() as session:
             polled = datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
             session.add(Source(name="tinh", url="https://x.example", last_success_at=polled))
         filled = await client.get(f"{url}/healthz")
+    await server.stop()
     assert empty == {"ok": True, "database": True, "sources": 0, "last_poll": None}
     assert filled.status_code == 200
     assert filled.json()["sources"] == 1 and filled.json()["last_poll"].startswith("2026-11-20")
@@ -186,7 +197,7 @@ async def test_webhook_rejects_non_json(web: tuple[str, Recorder, ZaloBot]) -> N
 
 
 async def test_zalo_platform_delivers_to_loa_webhook(
-    sessions: async_sessionmaker[AsyncSession], zalo_url: str, emulator: ZaloEmulator
+    local_sessions: async_sessionmaker[AsyncSession], zalo_url: str, emulator: ZaloEmulator
 ) -> None:
     """The whole webhook path: emulator → Loa's web server → ZaloBot → sendMessage."""
     port = free_port()
@@ -196,7 +207,8 @@ async def test_zalo_platform_delivers_to_loa_webhook(
         webhook_url=f"http://127.0.0.1:{port}/zalo/webhook",
         webhook_secret=ZALO_SECRET,
     )
-    server = WebServer(create_app(sessions, [zalo_webhook(ZALO_SECRET, bot)]), "127.0.0.1", port)
+    app = create_app(local_sessions, [zalo_webhook(ZALO_SECRET, bot)])
+    server = WebServer(app, "127.0.0.1", port)
     await server.start()
     await bot.start()
     try:
@@ -210,13 +222,13 @@ async def test_zalo_platform_delivers_to_loa_webhook(
 
 
 async def test_web_server_stops_cleanly_and_frees_the_port(
-    sessions: async_sessionmaker[AsyncSession],
+    local_sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    server = WebServer(create_app(sessions), "127.0.0.1", 0)
+    server = WebServer(create_app(local_sessions), "127.0.0.1", 0)
     await server.start()
     port = server.port
     await server.stop()
-    again = WebServer(create_app(sessions), "127.0.0.1", port)
+    again = WebServer(create_app(local_sessions), "127.0.0.1", port)
     await again.start()
     await again.stop()
     with pytest.raises(httpx.ConnectError):

@@ -29,3 +29,44 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACE.sub(" ", stripped.lower()).strip()
+
+
+# A sentence ends at . ! ? or … (closing quotes/brackets may follow) before a space and a
+# capital letter, digit or opening quote. Lower-case continuations ("tổ chức… qua đó") and
+# abbreviations ("TP. Điện Biên Phủ") are not ends.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s+[\"“‘«(\[]?[^\W_a-zà-ỹđ])")
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-ZĐ]|TP|Tp|TS|ThS|PGS|GS|BS|KS|CN|St|Mr|Ms|Q|P)$")
+_ELLIPSIS = "…"
+
+
+def summarize(body: str, limit: int = 300) -> str:
+    """The first whole sentences of ``body`` that fit in ``limit`` characters.
+
+    When even the first sentence is longer, it is cut at a word boundary and ends with "…"
+    (the result never exceeds ``limit``).
+    """
+    text = clean(body)
+    if len(text) <= limit:
+        return text
+    cut = 0
+    for end in _sentence_ends(text):
+        if end > limit:
+            break
+        cut = end
+    if cut:
+        return text[:cut]
+    return _cut_at_word(text, limit)
+
+
+def _sentence_ends(text: str) -> list[int]:
+    return [
+        m.end() for m in _SENTENCE_END.finditer(text) if not _ABBREVIATION.search(text[: m.start()])
+    ]
+
+
+def _cut_at_word(text: str, limit: int) -> str:
+    room = max(limit - len(_ELLIPSIS), 0)
+    head = text[:room]
+    if not text[room].isspace() and " " in head:  # cut mid-word: drop the partial word
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:-–—.") + _ELLIPSIS

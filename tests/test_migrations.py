@@ -9,11 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.db import upgrade
 from storage.models import Base
+from storage.search import include_object
 
 
 async def test_migrations_match_models(engine: AsyncEngine) -> None:
     def diff(connection: Connection) -> list[object]:
-        context = MigrationContext.configure(connection)
+        context = MigrationContext.configure(connection, opts={"include_object": include_object})
         return list(compare_metadata(context, Base.metadata))
 
     async with engine.connect() as connection:

@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 
 from storage.db import create_engine
 from storage.models import Base
+from storage.search import include_object
 
 target_metadata = Base.metadata
 
@@ -19,6 +20,7 @@ def _run(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        include_object=include_object,  # the search index is not in the ORM metadata
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -17,7 +17,9 @@ from loa.config import Settings
 from storage.db import open_database, session_factory
 
 if TYPE_CHECKING:
+    from bot.telegram import TelegramBot
     from bot.zalo import Handler, ZaloBot
+    from jobs.send import OutboxSignal
     from web.app import Webhook, WebServer
 
 log = logging.getLogger(__name__)
@@ -38,20 +40,70 @@ def build_services(settings: Settings, sessions: async_sessionmaker[AsyncSession
     from bot.catalog import build_catalog
     from bot.commands import Commands
     from jobs.scheduler import PollScheduler
+    from jobs.send import OutboxSignal
 
-    services: list[Service] = [PollScheduler(settings, sessions)]
+    queued = OutboxSignal()  # the poller wakes the senders when it queued deliveries
+    services: list[Service] = [
+        PollScheduler(settings, sessions, on_result=lambda r: queued.notify() if r.queued else None)
+    ]
     commands = Commands(
         sessions, lambda: build_catalog(settings.places.province, settings.topics), settings
     )
     webhooks: list[Webhook] = []
+    telegram = _telegram_bot(settings, sessions, commands.handle, webhooks)
     zalo = _zalo_bot(settings, commands.handle, webhooks)
-    if zalo is not None:
-        services.append(zalo)
+    bots = [bot for bot in (telegram, zalo) if bot is not None]
+    services.extend(bots)
+    services.extend(_senders(settings, sessions, queued, bots))
     # The web server comes last: it feeds the bots, so it starts after and stops before them.
     web = _web_server(settings, sessions, webhooks)
     if web is not None:
         services.append(web)
     return services
+
+
+def _telegram_bot(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    handle: Handler,
+    webhooks: list[Webhook],
+) -> TelegramBot | None:
+    """The Telegram bot when ``[telegram] token`` is set (its webhook route when configured)."""
+    from bot.telegram import TelegramBot
+    from web.app import telegram_webhook
+
+    config = settings.telegram
+    if not config.token:
+        return None
+    pool = settings.sender.concurrency + 8  # the sender's requests plus replies to commands
+    bot = TelegramBot(config, sessions, handle, connection_pool_size=pool)
+    if config.webhook_url:
+        webhooks.append(telegram_webhook(config.webhook_secret, bot))
+    return bot
+
+
+def _senders(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    queued: OutboxSignal,
+    bots: list[TelegramBot | ZaloBot],
+) -> list[Service]:
+    """One sender per running channel, each with that channel's pacing."""
+    from jobs.send import Sender
+
+    senders: list[Service] = []
+    for bot in bots:
+        config = settings.telegram if bot.channel.name == "telegram" else settings.zalo
+        sender = Sender(
+            bot.channel,
+            sessions,
+            settings.sender,
+            rate_per_second=config.rate_limit_per_second,
+            per_chat_interval=config.per_chat_interval_seconds,
+            signal=queued,
+        )
+        senders.append(sender)
+    return senders
 
 
 def _zalo_bot(settings: Settings, handle: Handler, webhooks: list[Webhook]) -> ZaloBot | None:

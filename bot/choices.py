@@ -49,7 +49,8 @@ class NumberedChoices:
             lines.append(f"{number}. {escape(button.label)}")
         self._remember(chat_id, answers)
         prompt = f"<i>{texts.answer_by_number(len(buttons))}</i>"
-        return Reply("\n".join([reply.html, "", *lines, prompt]))
+        head = [reply.html, ""] if reply.html else []
+        return Reply("\n".join([*head, *lines, prompt]))
 
     def take(self, chat_id: str, text: str) -> str | None:
         """The callback data ``text`` chooses, if any; the chat's question ends either way."""

@@ -154,6 +154,18 @@ def _list_item(number: int, view: ArticleView, limit: int) -> str:
     return f'{number}. <a href="{href}">{escape(title)}</a>{tail}'
 
 
+def split_message(html: str, limit: int) -> list[Reply]:
+    """A long message (each line balanced HTML) split at line ends into messages that fit."""
+    pages: list[list[str]] = [[]]
+    for line in html.split("\n"):
+        candidate = "\n".join([*pages[-1], line])
+        if pages[-1] and utf16_len(html_to_text(candidate)) > limit:
+            pages.append([line])
+        else:
+            pages[-1].append(line)
+    return [Reply("\n".join(page)) for page in pages]
+
+
 def html_to_text(html: str) -> str:
     """Plain text for channels without markup: tags removed, entities decoded, links as URLs.
 

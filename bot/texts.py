@@ -61,6 +61,7 @@ CLEARED = "Đã bỏ mọi lựa chọn. Từ bây giờ bạn nhận <b>mọi t
 NOTHING_TO_CLEAR = "Bạn chưa chọn gì: bạn đang nhận mọi tin mới."
 STOPPED = "Đã dừng gửi tin và xóa toàn bộ dữ liệu của bạn. Gõ /start nếu muốn nhận tin trở lại."
 STOP_NOTHING = "Loa không lưu dữ liệu nào của bạn. Gõ /start nếu muốn nhận tin."
+ONLY_TEXT = "Loa chỉ đọc được tin nhắn chữ. Gõ /huongdan để xem các lệnh."
 NO_ARTICLES = "Chưa có tin nào."
 SEARCH_HOW = "Gõ từ khóa cần tìm, ví dụ: /timkiem mua lu"
 STALE_BUTTON = "Lựa chọn này đã cũ. Gõ /huongdan để xem các lệnh."
@@ -84,8 +85,12 @@ def welcome_back(labels: Sequence[str]) -> str:
     )
 
 
-def subscribed(label: str) -> str:
-    return f"Đã đăng ký nhận tin về <b>{escape(label)}</b>. Xem lựa chọn của bạn: /cuatoi"
+def subscribed(label: str, first: bool) -> str:
+    """Confirmation; the first choice also changes "everything" into "only what you chose"."""
+    text = f"Đã đăng ký nhận tin về <b>{escape(label)}</b>."
+    if first:
+        text += " Từ giờ bạn chỉ nhận tin về những gì đã chọn."
+    return text + " Xem lựa chọn của bạn: /cuatoi"
 
 
 def already_subscribed(label: str) -> str:
@@ -97,6 +102,11 @@ def merged(old_label: str, new_label: str) -> str:
     return f"{escape(_capitalised(old_label))} nay thuộc <b>{escape(new_label)}</b>."
 
 
+def choice_label(label: str, old_label: str | None) -> str:
+    """A button naming a choice; an old name typed by the resident is shown beside it."""
+    return f"{label} ({old_label} cũ)" if old_label else label
+
+
 def unsubscribed(label: str, remaining: int) -> str:
     tail = "" if remaining else " Bạn không còn lựa chọn nào nên sẽ nhận <b>mọi tin mới</b>."
     return f"Đã bỏ <b>{escape(label)}</b>.{tail}"
@@ -106,10 +116,10 @@ def not_subscribed(label: str) -> str:
     return f"Bạn chưa đăng ký <b>{escape(label)}</b>. Xem lựa chọn của bạn: /cuatoi"
 
 
-def not_found(typed: str, suggestions: Sequence[str]) -> str:
-    """Nothing matched what the resident typed; offer close names when there are some."""
+def not_found(typed: str, has_suggestions: bool) -> str:
+    """Nothing matched what the resident typed; close names follow as buttons, if any."""
     base = f"Không tìm thấy xã, phường hay chủ đề «{escape(typed)}»."
-    if suggestions:
+    if has_suggestions:
         return base + " Có phải bạn muốn chọn một trong các tên dưới đây?"
     return base + " Xem danh sách: /dsxa, /chude"
 

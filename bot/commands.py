@@ -1,0 +1,414 @@
+"""Resident commands, written once for every channel.
+
+Adapters turn platform updates into ``Incoming`` and send back the ``Reply`` list that
+``Commands.handle`` returns. A resident is (incoming.channel, incoming.chat_id). Every command has
+an English name and Vietnamese aliases, and most also answer to plain words ("dang ky pom lot").
+
+Button presses carry short callback data (≤ 64 bytes), "<action>:<argument>":
+``sub:c:<commune>``/``sub:t:<slug>`` subscribe, ``uns:c:…``/``uns:t:…``/``uns:all`` unsubscribe,
+``pick:c`` shows the commune buttons.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import texts
+from bot.catalog import Catalog, Choice, ChoiceKind, Resolution
+from bot.channel import Button, Incoming, Reply
+from bot.render import article_view, render_article_list, split_message
+from loa.config import Settings
+from news.text import fold, nfc
+from storage import residents, subscriptions
+from storage.articles import list_articles
+from storage.models import Resident
+from storage.subscriptions import Kind
+
+log = logging.getLogger(__name__)
+
+LATEST_DEFAULT, LATEST_MAX = 5, 10
+SEARCH_LIMIT = 10
+CALLBACK_MAX_BYTES = 64
+CONSOLE = "console"
+CLEAR_WORDS = frozenset({"all", "tatca", "tat ca", "het", "tat ca moi thu"})
+KIND_CODES = {"c": ChoiceKind.COMMUNE, "t": ChoiceKind.TOPIC}
+
+# Command names and aliases (folded) -> canonical name.
+ALIASES: dict[str, str] = {
+    "start": "start",
+    "batdau": "start",
+    "help": "help",
+    "huongdan": "help",
+    "trogiup": "help",
+    "subscribe": "subscribe",
+    "dangky": "subscribe",
+    "unsubscribe": "unsubscribe",
+    "huydangky": "unsubscribe",
+    "huy": "unsubscribe",
+    "subscriptions": "subscriptions",
+    "cuatoi": "subscriptions",
+    "communes": "communes",
+    "dsxa": "communes",
+    "topics": "topics",
+    "chude": "topics",
+    "latest": "latest",
+    "tinmoi": "latest",
+    "search": "search",
+    "timkiem": "search",
+    "stop": "stop",
+}
+
+# Plain words that work without "/" (folded phrases, longest first). /stop is left out on
+# purpose: deleting a resident's data takes the explicit command.
+PHRASES: list[tuple[tuple[str, ...], str]] = sorted(
+    [
+        (("huy", "dang", "ky"), "unsubscribe"),
+        (("bo", "dang", "ky"), "unsubscribe"),
+        (("dang", "ky"), "subscribe"),
+        (("tin", "moi"), "latest"),
+        (("tin", "moi", "nhat"), "latest"),
+        (("tim", "kiem"), "search"),
+        (("tim",), "search"),
+        (("huong", "dan"), "help"),
+        (("tro", "giup"), "help"),
+        (("danh", "sach", "xa"), "communes"),
+        (("ds", "xa"), "communes"),
+        (("chu", "de"), "topics"),
+        (("cua", "toi"), "subscriptions"),
+        (("bat", "dau"), "start"),
+        *(((alias,), name) for alias, name in ALIASES.items() if name != "stop"),
+    ],
+    key=lambda entry: -len(entry[0]),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """A command as typed: the message and the text after the command word."""
+
+    incoming: Incoming
+    args: str = ""
+
+
+Handler = Callable[[Request], Awaitable[list[Reply]]]
+
+
+def parse(text: str) -> tuple[str | None, str]:
+    """(canonical command, arguments) of a message; the command is None when none matches."""
+    text = nfc(text).strip()
+    if text.startswith("/"):
+        word, _, rest = text[1:].partition(" ")
+        name = fold(word.split("@", 1)[0])  # "/start@LoaBot" in groups
+        return ALIASES.get(name), rest.strip()
+    words = text.split()
+    folded = [fold(word) for word in words]
+    for phrase, name in PHRASES:
+        if tuple(folded[: len(phrase)]) == phrase:
+            return name, " ".join(words[len(phrase) :])
+    return None, text
+
+
+def admin_ids(settings: Settings) -> dict[str, frozenset[str]]:
+    """Administrator user ids per channel, as strings."""
+    return {
+        "telegram": frozenset(str(a) for a in settings.telegram.admins),
+        "zalo": frozenset(settings.zalo.admins),
+    }
+
+
+class Commands:
+    """One command handler shared by every channel; construct once."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        catalog: Catalog | Callable[[], Catalog],
+        settings: Settings,
+        *,
+        text_limit: int = 2000,
+    ) -> None:
+        """``catalog`` may be a factory, called on first use (loading the gazetteer takes a
+        moment). ``text_limit`` bounds every reply's visible text (2000 fits every channel)."""
+        self._sessions = sessions
+        self._catalog_source = catalog
+        self._catalog: Catalog | None = None
+        self._admins = admin_ids(settings)
+        self._limit = text_limit
+        self._handlers: dict[str, Handler] = {
+            "start": self.start,
+            "help": self.help,
+            "subscribe": self.subscribe,
+            "unsubscribe": self.unsubscribe,
+            "subscriptions": self.subscriptions,
+            "communes": self.communes,
+            "topics": self.topics,
+            "latest": self.latest,
+            "search": self.search,
+            "stop": self.stop,
+        }
+        self._presses: dict[str, Callable[[Incoming, str], Awaitable[list[Reply]]]] = {
+            "sub": self._press_subscribe,
+            "uns": self._press_unsubscribe,
+            "pick": self._press_pick,
+        }
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            source = self._catalog_source
+            self._catalog = source if isinstance(source, Catalog) else source()
+        return self._catalog
+
+    def is_admin(self, incoming: Incoming) -> bool:
+        """Administrators come from each channel's config; whoever runs the console is one."""
+        if incoming.channel == CONSOLE:
+            return True
+        return incoming.user_id in self._admins.get(incoming.channel, frozenset())
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Answer one message or button press; always at least one reply, never an exception."""
+        try:
+            if incoming.callback_data is not None:
+                return await self._press(incoming, incoming.callback_data)
+            if not incoming.text.strip():
+                return [Reply(texts.ONLY_TEXT)]
+            name, args = parse(incoming.text)
+            if name is None:
+                return [Reply(texts.unknown(incoming.text.strip()))]
+            return await self._handlers[name](Request(incoming, args))
+        except Exception:
+            log.exception("command failed on %s chat %s", incoming.channel, incoming.chat_id)
+            return [Reply(texts.ERROR)]
+
+    async def _press(self, incoming: Incoming, data: str) -> list[Reply]:
+        action, _, argument = data.partition(":")
+        press = self._presses.get(action)
+        if press is None:
+            log.info("unknown button data %r on %s", data, incoming.channel)
+            return [Reply(texts.STALE_BUTTON)]
+        return await press(incoming, argument)
+
+    # -- commands -------------------------------------------------------------------------
+
+    async def start(self, request: Request) -> list[Reply]:
+        """/start: receive every new article (or keep the choices made before)."""
+        async with self._sessions.begin() as session:
+            resident = await self._resident(session, request.incoming)
+            chosen = await subscriptions.list_for(session, resident.id)
+        if chosen:
+            labels = [self.catalog.label(ChoiceKind(c.kind), c.value) for c in chosen]
+            return [Reply(texts.welcome_back(labels))]
+        return [Reply(texts.WELCOME)]
+
+    async def help(self, request: Request) -> list[Reply]:
+        """/help, /huongdan: every command in one message."""
+        return [Reply(texts.HELP)]
+
+    async def subscribe(self, request: Request) -> list[Reply]:
+        """/subscribe X, /dangky X: news about commune or topic X only."""
+        if not request.args:
+            buttons = [self._button(t.display, "sub", t) for t in self.catalog.topic_choices()]
+            pick = Button(texts.PICK_COMMUNE_BUTTON, "pick:c")
+            return [Reply(texts.CHOOSE_WHAT, self._rows([pick, *buttons], 2))]
+        found = self.catalog.resolve(request.args)
+        if found.choice is None:
+            return [self._clarify(request.args, found, "sub")]
+        return await self._subscribe_to(request.incoming, found.choice, request.args)
+
+    async def unsubscribe(self, request: Request) -> list[Reply]:
+        """/unsubscribe X, /huydangky X: drop one choice; "tatca" drops them all."""
+        if fold(request.args) in CLEAR_WORDS:
+            return await self._clear(request.incoming)
+        if not request.args:
+            return await self._unsubscribe_menu(request.incoming)
+        found = self.catalog.resolve(request.args)
+        if found.choice is None:
+            return [self._clarify(request.args, found, "uns")]
+        return await self._unsubscribe_from(request.incoming, found.choice)
+
+    async def subscriptions(self, request: Request) -> list[Reply]:
+        """/subscriptions, /cuatoi: what this chat receives."""
+        async with self._sessions() as session:
+            chosen = await self._choices_of(session, request.incoming)
+        if chosen is None:
+            return [Reply(texts.NOT_A_RESIDENT)]
+        if not chosen:
+            return [Reply(texts.RECEIVING_ALL)]
+        communes = [c.display for c in chosen if c.kind is ChoiceKind.COMMUNE]
+        topics = [c.display for c in chosen if c.kind is ChoiceKind.TOPIC]
+        return [Reply(texts.my_subscriptions(communes, topics))]
+
+    async def communes(self, request: Request) -> list[Reply]:
+        """/communes, /dsxa: today's communes and wards with the old names they absorbed."""
+        entries = self.catalog.communes()
+        if not entries:
+            return [Reply(texts.NO_COMMUNES)]
+        return split_message(texts.communes_list(entries), self._limit)
+
+    async def topics(self, request: Request) -> list[Reply]:
+        """/topics, /chude: the topic list."""
+        entries = self.catalog.topics()
+        if not entries:
+            return [Reply(texts.NO_TOPICS)]
+        return split_message(texts.topics_list(entries), self._limit)
+
+    async def latest(self, request: Request) -> list[Reply]:
+        """/latest [n], /tinmoi [n]: the n newest articles (default 5, at most 10)."""
+        count = parse_count(request.args)
+        async with self._sessions() as session:
+            found = await list_articles(session, count)
+        if not found:
+            return [Reply(texts.NO_ARTICLES)]
+        views = [article_view(item.row.article, item.communes, item.topics) for item in found]
+        return render_article_list(texts.LATEST_HEADING, views, self._limit)
+
+    async def search(self, request: Request) -> list[Reply]:
+        """/search words, /timkiem words: articles matching the words, best first."""
+        from storage.search import search_articles
+
+        if not request.args:
+            return [Reply(texts.SEARCH_HOW)]
+        async with self._sessions() as session:
+            found = await search_articles(session, request.args, SEARCH_LIMIT)
+        if not found:
+            return [Reply(texts.search_empty(request.args))]
+        views = [article_view(item.row.article, item.communes, item.topics) for item in found]
+        return render_article_list(texts.search_heading(request.args), views, self._limit)
+
+    async def stop(self, request: Request) -> list[Reply]:
+        """/stop: stop sending and delete everything Loa keeps about this chat."""
+        incoming = request.incoming
+        async with self._sessions.begin() as session:
+            deleted = await residents.delete_all(session, incoming.channel, incoming.chat_id)
+        log.info("resident on %s stopped (data deleted: %s)", incoming.channel, deleted)
+        return [Reply(texts.STOPPED if deleted else texts.STOP_NOTHING)]
+
+    # -- button presses -------------------------------------------------------------------
+
+    async def _press_subscribe(self, incoming: Incoming, argument: str) -> list[Reply]:
+        choice = self._choice_from(argument)
+        if choice is None:
+            return [Reply(texts.STALE_BUTTON)]
+        return await self._subscribe_to(incoming, choice, None)
+
+    async def _press_unsubscribe(self, incoming: Incoming, argument: str) -> list[Reply]:
+        if argument == "all":
+            return await self._clear(incoming)
+        choice = self._choice_from(argument)
+        if choice is None:
+            return [Reply(texts.STALE_BUTTON)]
+        return await self._unsubscribe_from(incoming, choice)
+
+    async def _press_pick(self, incoming: Incoming, argument: str) -> list[Reply]:
+        buttons = [self._button(c.display, "sub", c) for c in self.catalog.commune_choices()]
+        return [Reply(texts.CHOOSE_COMMUNE, self._rows(buttons, 3))]
+
+    # -- shared steps ---------------------------------------------------------------------
+
+    async def _subscribe_to(
+        self, incoming: Incoming, choice: Choice, typed: str | None
+    ) -> list[Reply]:
+        async with self._sessions.begin() as session:
+            resident = await self._resident(session, incoming)
+            first = not await subscriptions.list_for(session, resident.id)
+            added = await subscriptions.add(
+                session, resident.id, Kind(choice.kind), choice.value, typed
+            )
+        if added:
+            text = texts.subscribed(choice.display, first)
+        else:
+            text = texts.already_subscribed(choice.display)
+        if choice.old_name:
+            text = texts.merged(choice.old_name, choice.display) + "\n" + text
+        return [Reply(text)]
+
+    async def _unsubscribe_from(self, incoming: Incoming, choice: Choice) -> list[Reply]:
+        async with self._sessions.begin() as session:
+            resident = await residents.find(session, incoming.channel, incoming.chat_id)
+            if resident is None:
+                return [Reply(texts.NOT_A_RESIDENT)]
+            removed = await subscriptions.remove(
+                session, resident.id, Kind(choice.kind), choice.value
+            )
+            remaining = len(await subscriptions.list_for(session, resident.id))
+        if not removed:
+            return [Reply(texts.not_subscribed(choice.display))]
+        return [Reply(texts.unsubscribed(choice.display, remaining))]
+
+    async def _unsubscribe_menu(self, incoming: Incoming) -> list[Reply]:
+        async with self._sessions() as session:
+            chosen = await self._choices_of(session, incoming)
+        if chosen is None:
+            return [Reply(texts.NOT_A_RESIDENT)]
+        if not chosen:
+            return [Reply(texts.NOTHING_TO_CLEAR)]
+        buttons = [self._button(c.display, "uns", c) for c in chosen]
+        buttons.append(Button(texts.UNSUBSCRIBE_ALL_BUTTON, "uns:all"))
+        return [Reply(texts.UNSUBSCRIBE_WHAT, self._rows(buttons, 1))]
+
+    async def _clear(self, incoming: Incoming) -> list[Reply]:
+        async with self._sessions.begin() as session:
+            resident = await residents.find(session, incoming.channel, incoming.chat_id)
+            if resident is None:
+                return [Reply(texts.NOT_A_RESIDENT)]
+            cleared = await subscriptions.clear(session, resident.id)
+        return [Reply(texts.CLEARED if cleared else texts.NOTHING_TO_CLEAR)]
+
+    def _clarify(self, typed: str, found: Resolution, action: str) -> Reply:
+        """Several meanings, or none: ask with buttons (close names as suggestions)."""
+        options = found.candidates or found.suggestions
+        buttons = [
+            self._button(texts.choice_label(c.display, c.old_name), action, c) for c in options
+        ]
+        text = texts.ambiguous(typed) if found.candidates else texts.not_found(typed, bool(options))
+        return Reply(text, self._rows(buttons, 1))
+
+    async def _resident(self, session: AsyncSession, incoming: Incoming) -> Resident:
+        resident, created = await residents.get_or_create(
+            session,
+            incoming.channel,
+            incoming.chat_id,
+            user_id=incoming.user_id,
+            display_name=incoming.display_name,
+        )
+        if created:
+            log.info("new resident on %s", incoming.channel)
+        return resident
+
+    async def _choices_of(self, session: AsyncSession, incoming: Incoming) -> list[Choice] | None:
+        """The chat's choices with their labels; None when the chat is no resident."""
+        resident = await residents.find(session, incoming.channel, incoming.chat_id)
+        if resident is None:
+            return None
+        chosen = await subscriptions.list_for(session, resident.id)
+        return [self.catalog.stored(ChoiceKind(c.kind), c.value) for c in chosen]
+
+    def _choice_from(self, argument: str) -> Choice | None:
+        code, _, value = argument.partition(":")
+        kind = KIND_CODES.get(code)
+        return self.catalog.choice(kind, value) if kind else None
+
+    @staticmethod
+    def _button(label: str, action: str, choice: Choice) -> Button:
+        code = "c" if choice.kind is ChoiceKind.COMMUNE else "t"
+        data = f"{action}:{code}:{choice.value}"
+        if len(data.encode("utf-8")) > CALLBACK_MAX_BYTES:
+            raise ValueError(f"callback data over {CALLBACK_MAX_BYTES} bytes: {data!r}")
+        return Button(label, data)
+
+    @staticmethod
+    def _rows(buttons: Sequence[Button], per_row: int) -> list[list[Button]]:
+        return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
+
+
+def parse_count(args: str) -> int:
+    """The n of /tinmoi n, clamped to 1..10; 5 when missing or not a number."""
+    try:
+        count = int(args.split()[0]) if args.split() else LATEST_DEFAULT
+    except ValueError:
+        return LATEST_DEFAULT
+    return max(1, min(LATEST_MAX, count))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Iterator
 
 _SPACE = re.compile(r"\s+")
 # Folding must map đ/Đ by hand: NFD does not decompose them.
@@ -34,7 +35,7 @@ def fold(text: str) -> str:
 # A sentence ends at . ! ? or … (closing quotes/brackets may follow) before a space and a
 # capital letter, digit or opening quote. Lower-case continuations ("tổ chức… qua đó") and
 # abbreviations ("TP. Điện Biên Phủ") are not ends.
-_SENTENCE_END = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s+[\"“‘«(\[]?[^\W_a-zà-ỹđ])")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s+[\"“‘«(\[]?(\w))")
 _ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-ZĐ]|TP|Tp|TS|ThS|PGS|GS|BS|KS|CN|St|Mr|Ms|Q|P)$")
 _ELLIPSIS = "…"
 
@@ -58,10 +59,13 @@ def summarize(body: str, limit: int = 300) -> str:
     return _cut_at_word(text, limit)
 
 
-def _sentence_ends(text: str) -> list[int]:
-    return [
-        m.end() for m in _SENTENCE_END.finditer(text) if not _ABBREVIATION.search(text[: m.start()])
-    ]
+def _sentence_ends(text: str) -> Iterator[int]:
+    """Offsets just after each sentence end, in order (lazily: callers stop at their limit)."""
+    for found in _SENTENCE_END.finditer(text):
+        opens_sentence = found[1].isupper() or found[1].isdigit()
+        before = text[max(found.start() - 6, 0) : found.start()]
+        if opens_sentence and not _ABBREVIATION.search(before):
+            yield found.end()
 
 
 def _cut_at_word(text: str, limit: int) -> str:

@@ -316,3 +316,20 @@ async def test_failure_is_logged_in_english_and_answered_in_vietnamese(
 def test_is_admin(commands: Commands, channel: str, user: str, admin: bool) -> None:
     incoming = Incoming(channel=channel, chat_id="c", user_id=user)
     assert commands.is_admin(incoming) is admin
+
+
+async def test_search_finds_without_diacritics(commands: Commands, sessions: Sessions) -> None:
+    await _store(sessions, 3)
+    async with sessions.begin() as session:
+        source_id = (await session.execute(select(Source.id))).scalar_one()
+        data = ArticleData(
+            url="https://portal.test/lu",
+            title="Cảnh báo lũ quét tại xã Mường Pồn",
+            summary="Mưa lớn.",
+            published_at=datetime(2025, 8, 9, tzinfo=UTC),
+        )
+        await store_article(session, source_id=source_id, data=data, is_backfill=False, tags=Tags())
+    found = await say(commands, "/timkiem lu quet")
+    assert found.startswith(texts.search_heading("lu quet"))
+    assert "portal.test/lu" in found and "portal.test/1" not in found
+    assert await say(commands, 'tim kiem "bão" NEAR *') == texts.search_empty('"bão" NEAR *')

@@ -2,8 +2,11 @@
 
 The index is built by migration 0002 over ``articles.search_text`` (folded title, summary and
 body) and, on SQLite, the title. A resident's query never reaches MATCH or tsquery syntax: it is
-folded and cut into plain words, each passed as a quoted term (all must match). Results are
-ranked by relevance (a title hit first), then by recency.
+folded and cut into plain words, each passed as a quoted term (all must match).
+
+Ranking: relevance first, in two tiers (every word in the title; otherwise), then recency. News
+ages fast: among articles that match alike, a resident wants the latest, and a text score
+(bm25, ts_rank) would also cost a score per matching row on every search.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Float, Integer, bindparam, func, literal_column, select, text
+from sqlalchemy import Integer, bindparam, func, literal_column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.places import char_folds
@@ -24,7 +27,7 @@ from storage.models import Article, ArticleCommune, ArticleTopic, Source
 _MAX_QUERY_CHARS = 500
 _MAX_TERMS = 12
 _WORD = re.compile(r"[^\W_]+")
-_TITLE_WEIGHT = 10.0  # bm25 weight of a title hit against a body hit (SQLite)
+_RECENT_FIRST = (Article.published_at.desc().nulls_last(), Article.id.desc())
 # Objects migration 0002 creates outside the ORM metadata (and FTS5's shadow tables).
 SEARCH_OBJECTS = ("articles_fts", "ix_articles_search")
 
@@ -47,25 +50,27 @@ async def search_articles(
     else:
         statement = _sqlite(terms)
     rows = await session.execute(statement.limit(limit))
-    found = [ArticleRow(article, name) for article, name in rows.tuples()]
+    found = [ArticleRow(article, name) for article, name in rows.all()]
     return await _with_tags(session, found)
 
 
 def _sqlite(terms: list[str]) -> Any:
+    phrase = " ".join(f'"{t}"' for t in terms)  # quoted: operators and syntax become text
     hits = (
         text(
-            "SELECT rowid AS id, bm25(articles_fts, :title_weight, 1.0) AS score"
+            "SELECT rowid AS id, rowid IN (SELECT rowid FROM articles_fts"
+            " WHERE articles_fts MATCH :in_title) AS in_title"
             " FROM articles_fts WHERE articles_fts MATCH :match"
         )
-        .bindparams(match=" ".join(f'"{t}"' for t in terms), title_weight=_TITLE_WEIGHT)
-        .columns(id=Integer, score=Float)
+        .bindparams(match=phrase, in_title=f"title : ({phrase})")
+        .columns(id=Integer, in_title=Integer)
         .subquery("hits")
     )
     return (
         select(Article, Source.name)
         .join(hits, hits.c.id == Article.id)
         .join(Source, Source.id == Article.source_id)
-        .order_by(hits.c.score, Article.published_at.desc().nulls_last(), Article.id.desc())
+        .order_by(hits.c.in_title.desc(), *_RECENT_FIRST)
     )
 
 
@@ -80,12 +85,7 @@ def _postgresql(terms: list[str]) -> Any:
         select(Article, Source.name)
         .join(Source, Source.id == Article.source_id)
         .where(vector.op("@@")(tsquery))
-        .order_by(
-            in_title.desc(),
-            func.ts_rank(vector, tsquery).desc(),
-            Article.published_at.desc().nulls_last(),
-            Article.id.desc(),
-        )
+        .order_by(in_title.desc(), *_RECENT_FIRST)
     )
 
 
@@ -111,7 +111,7 @@ async def _tags(
     tags: dict[int, list[str]] = defaultdict(list)
     if ids:
         rows = await session.execute(select(key, value).where(key.in_(ids)).order_by(key, value))
-        for article_id, tag in rows.tuples():
+        for article_id, tag in rows.all():
             tags[article_id].append(tag)
     return tags
 

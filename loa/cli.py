@@ -39,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", help="apply schema migrations")
 
     sub.add_parser("demo", help="run the whole flow offline on bundled sample pages")
+
+    chat = sub.add_parser("chat", help="try the bot's commands on this console (no token needed)")
+    chat.add_argument("--chat-id", default="console", help="console resident id (default console)")
     return parser
 
 
@@ -68,6 +71,10 @@ def _handler(args: argparse.Namespace) -> Handler:
         from loa.cmd.demo import demo
 
         return demo
+    if args.command == "chat":
+        from loa.cmd.chat import chat
+
+        return chat
     raise SystemExit(f"unknown command {args.command}")
 
 

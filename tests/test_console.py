@@ -1,0 +1,104 @@
+"""The console channel and ``loa chat``: every command answered, buttons as numbered choices."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.catalog import Catalog, build_catalog
+from bot.commands import Commands
+from bot.console import ConsoleChannel, run_console
+from loa.config import Settings
+from storage import residents, subscriptions
+
+Sessions = async_sessionmaker[AsyncSession]
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return build_catalog("Điện Biên")
+
+
+async def _chat(sessions: Sessions, catalog: Catalog, script: str) -> list[str]:
+    """Run the console over ``script``; the answers, one block per message."""
+    output = io.StringIO()
+    commands = Commands(sessions, catalog, Settings())
+    handled = await run_console(
+        commands, sessions, ConsoleChannel(output), io.StringIO(script), chat_id="admin"
+    )
+    assert handled == len([line for line in script.splitlines() if line.strip()])
+    return [block for block in output.getvalue().split("\n\n") if block]
+
+
+async def test_every_command_answers_in_plain_text(sessions: Sessions, catalog: Catalog) -> None:
+    script = "\n".join(
+        [
+            "/start",
+            "/huongdan",
+            "/dangky pom lot",
+            "/cuatoi",
+            "/dsxa",
+            "/chude",
+            "/tinmoi",
+            "/timkiem lu quet",
+            "/huydangky tatca",
+            "xin chào",
+            "",
+            "/stop",
+        ]
+    )
+    output = "\n\n".join(await _chat(sessions, catalog, script))
+    for expected in (
+        "Chào mừng bạn đến với Loa",
+        "Loa – hướng dẫn",
+        "Xã Pom Lót nay thuộc xã Sam Mứn.",
+        "📍 xã Sam Mứn",
+        "xã Sam Mứn (gồm xã Pom Lót, xã Na Ư)",
+        "Cảnh báo – Thiên tai – /dangky canh-bao",
+        "Chưa có tin nào.",
+        "Không tìm thấy tin nào có «lu quet»",
+        "Đã bỏ mọi lựa chọn.",
+        "Loa chưa hiểu «xin chào».",
+        "Đã dừng gửi tin và xóa toàn bộ dữ liệu của bạn.",
+    ):
+        assert expected in output
+    assert "<b>" not in output and "&lt;" not in output
+
+
+async def test_numbered_answer_presses_the_button(sessions: Sessions, catalog: Catalog) -> None:
+    output = "\n\n".join(await _chat(sessions, catalog, "/dangky na tong\n2\n"))
+    question = "1. xã Tủa Chùa (xã Nà Tòng cũ)\n2. xã Núa Ngam (xã Na Tông cũ)\nTrả lời 1 hoặc 2"
+    assert question in output
+    assert output.index(question) < output.index("Đã đăng ký nhận tin về xã Núa Ngam.")
+    async with sessions() as session:
+        resident = await residents.find(session, "console", "admin")
+        assert resident is not None
+        choices = await subscriptions.list_for(session, resident.id)
+        assert [(c.kind, c.value) for c in choices] == [("commune", "Núa Ngam")]
+        # Nobody reads a closed console: its resident must not collect news.
+        assert not resident.active
+
+
+def test_loa_chat_end_to_end(tmp_path: Path) -> None:
+    config = tmp_path / "loa.toml"
+    config.write_text(f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path / "loa.db"}"\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "loa.cli", "--config", str(config), "chat"],
+        input="/start\n/dangky\n1\n/dangky sam mung\n1\n/cuatoi\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Chào mừng bạn đến với Loa" in out
+    assert "1. 📍 Chọn xã, phường…" in out  # /dangky without a name: numbered choices
+    assert "Chọn xã, phường của bạn:" in out and "Trả lời một số từ 1 đến 45" in out
+    assert "Có phải bạn muốn" in out and "Đã đăng ký nhận tin về xã Sam Mứn." in out
+    assert "📍 xã Sam Mứn" in out

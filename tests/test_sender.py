@@ -1,0 +1,287 @@
+"""The sender drains the outbox through the real Telegram adapter and the emulator."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Bot
+
+from bot.telegram import TelegramChannel
+from jobs.send import OutboxSignal, Sender
+from loa.config import SenderSettings
+from storage import outbox
+from storage.models import (
+    Article,
+    ArticleTopic,
+    Broadcast,
+    Delivery,
+    DeliveryState,
+    Priority,
+    Resident,
+    Source,
+    utcnow,
+)
+from tests.emulators.telegram import TelegramEmulator
+from tests.support.server import serve
+
+TOKEN = "111:sender-test"
+pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+
+
+@pytest.fixture
+def emulator() -> TelegramEmulator:
+    return TelegramEmulator(global_rate=None, per_chat_rate=None, any_chat=True)
+
+
+@pytest.fixture
+def base_url(emulator: TelegramEmulator) -> Iterator[str]:
+    with serve(emulator.app) as url:
+        yield url
+
+
+@pytest.fixture
+async def channel(base_url: str) -> AsyncIterator[TelegramChannel]:
+    async with Bot(TOKEN, base_url=f"{base_url}/bot") as bot:
+        yield TelegramChannel(bot)
+
+
+@dataclass
+class World:
+    sessions: async_sessionmaker[AsyncSession]
+    source_id: int = 0
+
+    async def article(self, title: str = "Lũ quét ở Mường Pồn", *, emergency: bool = False) -> int:
+        async with self.sessions.begin() as session:
+            if not self.source_id:
+                source = Source(name="portal", url="http://portal.test/")
+                session.add(source)
+                await session.flush()
+                self.source_id = source.id
+            article = Article(
+                source_id=self.source_id,
+                url=f"http://portal.test/{title}",
+                title=title,
+                summary="Mưa lớn. Đường bị sạt.",
+                author="Minh Anh",
+                published_at=utcnow(),
+                fetched_at=utcnow(),
+                content_hash="x",
+            )
+            session.add(article)
+            await session.flush()
+            if emergency:
+                session.add(ArticleTopic(article_id=article.id, topic="canh-bao"))
+            return article.id
+
+    async def residents(self, chat_ids: list[int]) -> dict[int, int]:
+        async with self.sessions.begin() as session:
+            rows = [Resident(channel="telegram", chat_id=str(c)) for c in chat_ids]
+            session.add_all(rows)
+            await session.flush()
+            return {int(r.chat_id): r.id for r in rows}
+
+    async def queue(self, article_id: int | None, resident_ids: list[int], **extra: int) -> None:
+        async with self.sessions.begin() as session:
+            session.add_all(
+                Delivery(article_id=article_id, resident_id=r, channel="telegram", **extra)
+                for r in resident_ids
+            )
+
+    async def states(self) -> dict[str, int]:
+        async with self.sessions() as session:
+            return await outbox.counts_by_state(session, "telegram")
+
+    async def rows(self) -> list[Delivery]:
+        async with self.sessions() as session:
+            return list(await session.scalars(select(Delivery).order_by(Delivery.id)))
+
+
+@pytest.fixture
+def world(sessions: async_sessionmaker[AsyncSession]) -> World:
+    return World(sessions)
+
+
+def make_sender(
+    channel: TelegramChannel,
+    world: World,
+    *,
+    concurrency: int = 4,
+    rate: float | None = None,
+    per_chat: float = 0.0,
+    signal: OutboxSignal | None = None,
+    idle: float = 0.05,
+    max_attempts: int = 3,
+) -> Sender:
+    settings = SenderSettings(
+        concurrency=concurrency, idle_poll_seconds=idle, max_attempts=max_attempts
+    )
+    return Sender(
+        channel,
+        world.sessions,
+        settings,
+        rate_per_second=rate,
+        per_chat_interval=per_chat,
+        signal=signal,
+        backoff_seconds=0.05,
+    )
+
+
+async def drain(sender: Sender, world: World, within: float = 10.0) -> dict[str, int]:
+    """Run the sender until nothing is pending (deadline ``within``)."""
+    await sender.start()
+    try:
+        deadline = time.monotonic() + within
+        # The database has no change events: poll it, with a deadline.
+        while (states := await world.states())["pending"] and time.monotonic() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+    finally:
+        await sender.stop()
+    return states
+
+
+async def test_priority_first_then_oldest_and_one_render_per_article(
+    emulator: TelegramEmulator, channel: TelegramChannel, world: World
+) -> None:
+    news = await world.article("Tin thường")
+    alert = await world.article("Cảnh báo lũ", emergency=True)
+    ids = await world.residents(list(range(1, 21)))
+    await world.queue(news, list(ids.values()))
+    await world.queue(alert, [ids[5]], priority=Priority.EMERGENCY.value)
+    sender = make_sender(channel, world, concurrency=1)
+    assert await drain(sender, world) == {"pending": 0, "sent": 21, "failed": 0}
+    order = [m.chat_id for m in emulator.sent]
+    assert order[0] == 5 and emulator.sent[0].text.startswith("⚠️")
+    assert order[1:] == list(range(1, 21))
+    assert "Minh Anh" in emulator.sent[1].text and "🗓" in emulator.sent[1].text
+    assert sender.renders == 2
+    rows = await world.rows()
+    assert all(r.sent_at is not None and r.attempts == 1 for r in rows)
+
+
+async def test_broadcast_text_is_escaped(
+    emulator: TelegramEmulator, channel: TelegramChannel, world: World
+) -> None:
+    ids = await world.residents([31])
+    async with world.sessions.begin() as session:
+        broadcast = Broadcast(created_by="cli", text="Họp dân <18h> & mang CCCD", state="sending")
+        session.add(broadcast)
+        await session.flush()
+        session.add(Delivery(broadcast_id=broadcast.id, resident_id=ids[31], channel="telegram"))
+    await drain(make_sender(channel, world), world)
+    assert emulator.messages_to(31)[0].text == "Họp dân <18h> & mang CCCD"
+
+
+async def test_per_chat_pacing_and_global_rate(
+    emulator: TelegramEmulator, channel: TelegramChannel, world: World
+) -> None:
+    articles = [await world.article(f"Tin {i}") for i in range(3)]
+    ids = await world.residents([40, *range(41, 61)])
+    for article in articles:
+        await world.queue(article, [ids[40]])
+    await world.queue(articles[0], [ids[c] for c in range(41, 61)])
+    sender = make_sender(channel, world, concurrency=8, rate=40, per_chat=0.3)
+    await drain(sender, world)
+    to_40 = [m.at for m in emulator.messages_to(40)]
+    assert (
+        len(to_40) == 3 and min(b - a for a, b in itertools.pairwise(to_40)) >= 0.25
+    )  # 0.3 s at dispatch, ± jitter
+    arrivals = sorted(m.at for m in emulator.sent)
+    # 23 messages at 40/s: the last cannot arrive before ~21 intervals after the first.
+    assert arrivals[-1] - arrivals[0] >= 21 / 40 - 0.03
+
+
+async def test_retry_after_per_chat_is_honoured_and_costs_no_attempt(
+    emulator: TelegramEmulator, channel: TelegramChannel, world: World
+) -> None:
+    article = await world.article()
+    ids = await world.residents([70, 71])
+    await world.queue(article, list(ids.values()))
+    emulator.throttle(1, chat_id=70)
+    started = time.monotonic()
+    assert (await drain(make_sender(channel, world), world))["sent"] == 2
+    assert emulator.early_requests() == []
+    assert emulator.messages_to(70)[0].at - started >= 1.0
+    rows = {r.resident_id: r for r in await world.rows()}
+    assert rows[ids[70]].attempts == 1  # the 429 did not count
+
+
+async def test_global_429_storm_loses_nothing_and_never_retries_early(
+    emulator: TelegramEmulator, channel: TelegramChannel, world: World
+) -> None:
+    emulator.set_limits(global_rate=10, per_chat_rate=None)
+    article = await world.article()
+    ids = await world.residents(list(range(100, 125)))
+    await world.queue(article, list(ids.values()))
+    sender = make_sender(channel, world, concurrency=1, rate=1000)  # far above the limit
+    assert await drain(sender, world, within=15) == {"pending": 0, "sent": 25, "failed": 0}
+    assert any(c.status == 429 for c in emulator.calls_of("sendMessage"))
+    assert emulator.early_requests() == []
+    assert sorted(m.chat_id for m in emulator.sent) == list(range(100, 125))
+
+
+async def test_transient_errors_back_off_then_fail_after_max_attempts(
+    emulator: TelegramEmulator, channel: TelegramChannel, world: World
+) -> None:
+    article = await world.article()
+    ids = await world.residents([80, 81])
+    await world.queue(article, list(ids.values()))
+    emulator.fail_next(80, 502, "Bad Gateway", times=2)
+    emulator.fail_next(81, 500, "Internal Server Error", times=5)
+    await drain(make_sender(channel, world, max_attempts=3), world)
+    rows = {r.resident_id: r for r in await world.rows()}
+    assert (rows[ids[80]].state, rows[ids[80]].attempts) == ("sent", 3)
+    assert (rows[ids[81]].state, rows[ids[81]].attempts) == ("failed", 3)
+    assert "after 3 attempts" in (rows[ids[81]].last_error or "")
+    calls_80 = [c.at for c in emulator.calls_of("sendMessage") if c.chat_id == 80]
+    assert calls_80[2] - calls_80[1] >= calls_80[1] - calls_80[0] > 0.04  # growing backoff
+
+
+async def test_gone_moved_and_rejected(
+    emulator: TelegramEmulator, channel: TelegramChannel, world: World
+) -> None:
+    first, second = await world.article("Một"), await world.article("Hai")
+    emulator.any_chat = False
+    for chat in (90, 92, -93):
+        emulator.add_chat(chat)
+    emulator.block(90, notify=False)
+    emulator.migrate(-93, -10093)
+    emulator.fail_next(92, 400, "Bad Request: message is too long")
+    ids = await world.residents([90, 91, 92, -93])
+    await world.queue(first, list(ids.values()))
+    await world.queue(second, [ids[90]])
+    await drain(make_sender(channel, world, concurrency=1), world)
+    rows = {(r.article_id, r.resident_id): r for r in await world.rows()}
+    assert rows[(first, ids[90])].state == rows[(second, ids[90])].state == "failed"
+    assert rows[(first, ids[91])].state == "failed"  # chat not found: gone too
+    assert rows[(first, ids[92])].last_error == "Message is too long"
+    assert rows[(first, ids[-93])].state == "sent"
+    assert [m.chat_id for m in emulator.sent] == [-10093]
+    async with world.sessions() as session:
+        people = {r.id: r for r in await session.scalars(select(Resident))}
+    assert not people[ids[90]].active and not people[ids[91]].active and people[ids[92]].active
+    assert people[ids[-93]].chat_id == "-10093"
+
+
+async def test_a_queued_delivery_wakes_an_idle_sender(
+    emulator: TelegramEmulator, channel: TelegramChannel, world: World
+) -> None:
+    signal = OutboxSignal()
+    sender = make_sender(channel, world, signal=signal, idle=60)
+    article = await world.article()
+    ids = await world.residents([120])
+    await sender.start()
+    try:
+        await asyncio.sleep(0.1)  # the sender found nothing and went idle for 60 s
+        await world.queue(article, [ids[120]])
+        signal.notify()
+        await emulator.wait_for(lambda: len(emulator.sent) == 1, within=3)
+    finally:
+        await sender.stop()
+    assert (await world.states())[DeliveryState.SENT.value] == 1

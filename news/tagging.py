@@ -37,7 +37,7 @@ _PERSON = re.compile(
 )
 _LIST_GAP = re.compile(r"\s*(?:,|;|/|,?\s*va|,?\s*hoac)\s*")
 _OLD_MARK = re.compile(r"\s*(?:\(\s*cu\s*\)|cu\b)", re.IGNORECASE)
-_PREV_WORD = re.compile(r"(\S+)\s+$")
+_PREV_WORD = re.compile(r"(\S+)[^\S\n]+$")  # on the same line
 _NEXT_WORD = re.compile(r"\s+(\S+)")
 _WINDOW = 40
 _DISTRICT = "district"  # the kind of a name written as a district/city/province

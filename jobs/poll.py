@@ -77,18 +77,6 @@ def _selectors(source: SourceSettings) -> Mapping[str, str | None]:
     return source.selectors.model_dump()
 
 
-def _markup(page: Page) -> str | bytes:
-    # A charset the server declared wins over sniffing; without one the parser decides.
-    if page.charset:
-        try:
-            return page.content.decode(page.charset, errors="replace")
-        except LookupError:
-            log.warning(
-                "unknown charset %r at %s; letting the parser sniff", page.charset, page.url
-            )
-    return page.content
-
-
 class Poller:
     """Polls sources with one shared fetcher, session factory and tagger."""
 
@@ -145,7 +133,9 @@ class Poller:
         """Follow ``next_page`` up to ``max_pages``; a later page failing keeps what was read."""
         seen_pages = {page.url}
         for number in range(1, source.max_pages + 1):
-            parsed = parse_list_page(_markup(page), page.url, _selectors(source))
+            parsed = parse_list_page(
+                page.content, page.url, _selectors(source), encoding=page.charset
+            )
             for link in parsed.links:
                 listing.candidates.setdefault(canonical_url(link, source.ignore_params), None)
             if number == source.max_pages or not parsed.next_page:
@@ -200,7 +190,9 @@ class Poller:
         try:
             result.fetched += 1
             page = await self._fetcher.fetch(url)
-            data = parse_article_page(page.content, page.url, _selectors(source), page.charset)
+            data = parse_article_page(
+                page.content, page.url, _selectors(source), encoding=page.charset
+            )
         except (FetchError, ExtractError) as exc:
             if feed_data:
                 log.info(

@@ -110,7 +110,7 @@ async def list_articles(session: AsyncSession, limit: int) -> list[ListedArticle
         )
         .limit(limit)
     )
-    found = [ArticleRow(article, name) for article, name in rows.tuples()]
+    found = [ArticleRow(article, name) for article, name in rows.all()]
     ids = [row.article.id for row in found]
     communes = await _tags_of(session, ArticleCommune.article_id, ArticleCommune.commune, ids)
     topics = await _tags_of(session, ArticleTopic.article_id, ArticleTopic.topic, ids)
@@ -126,7 +126,7 @@ async def _tags_of(
     tags: dict[int, list[str]] = defaultdict(list)
     if ids:
         rows = await session.execute(select(key, value).where(key.in_(ids)).order_by(key, value))
-        for article_id, tag in rows.tuples():
+        for article_id, tag in rows.all():
             tags[article_id].append(tag)
     return tags
 

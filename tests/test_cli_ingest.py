@@ -75,7 +75,7 @@ def test_poll_once_then_articles_json(
 ) -> None:
     status, out, err = run(capsys, "--config", str(config), "poll", "--once")
     assert status == 0
-    assert "huyen-dien-bien" in out and f"{len(DISTRICT)} archived" in out
+    assert "huyen-dien-bien" in out and f"{len(DISTRICT)} archived" in out, err
     assert "loa: source xa-vang failed: HTTP 404" in err
 
     status, out, _ = run(capsys, "--config", str(config), "articles", "--json", "--limit", "50")

@@ -112,20 +112,22 @@ async def test_max_pages_limits_pagination(portal: Portal, base_url: str, poller
     assert result.links == 5
 
 
-@pytest.mark.parametrize("path", DISTRICT_PATHS)
 async def test_extracted_fields_are_stored(
-    base_url: str, poller: Poller, sessions: async_sessionmaker[AsyncSession], path: str
+    base_url: str, poller: Poller, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     """NFD text, PM times, entities, a missing author, windows-1258: as expected.json says."""
     await poller.poll(district(base_url))
-    article = (await articles(sessions))[base_url + path]
-    expected = EXPECTED[path]
+    stored = await articles(sessions)
 
-    assert article.title == expected["title"]
-    assert article.author == expected["author"]
-    assert article.published_at == datetime.fromisoformat(expected["published_at"])
-    assert article.search_text == fold(f"{article.title} {article.summary} {article.body}")
-    assert article.content_hash and len(article.content_hash) == 64
+    for path in DISTRICT_PATHS:
+        article, expected = stored[base_url + path], EXPECTED[path]
+        assert article.title == expected["title"], path
+        assert article.author == expected["author"], path
+        assert article.published_at == datetime.fromisoformat(expected["published_at"]), path
+        assert article.summary and len(article.summary) <= 300, path
+        text = f"{article.title} {article.summary} {article.body}"
+        assert article.search_text == fold(text), path
+        assert len(article.content_hash) == 64, path
 
 
 async def test_non_utf8_page_is_decoded_by_its_charset(
@@ -300,3 +302,64 @@ async def test_oversized_list_page_fails_the_pass(
 )
 def test_backoff_doubles_up_to_the_cap(failures: int, expected: float) -> None:
     assert backoff_delay(60, failures, cap=3600) == expected
+
+
+# -- RSS and the provincial portal -----------------------------------------------------------
+
+
+def feed(base_url: str, path: str = "/rss/tin-tuc.rss") -> SourceSettings:
+    return SourceSettings(name="rss-huyen", type="rss", url=base_url + path)
+
+
+async def test_rss_items_lacking_author_or_date_take_them_from_the_page(
+    portal: Portal, base_url: str, poller: Poller, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    result = await poller.poll(feed(base_url))
+
+    assert result.ok and result.stored == 3
+    assert result.fetched == 1 and article_hits(portal) == 1  # only the item lacking both
+    stored = await articles(sessions)
+    bare = "/Tintuc/View/Xa-Sam-Mun-ra-quan-lam-duong-giao-thong-nong-thon"
+    assert stored[base_url + bare].author == EXPECTED[bare]["author"]
+    assert stored[base_url + bare].published_at == datetime.fromisoformat(
+        EXPECTED[bare]["published_at"]
+    )
+    relative = "/Tintuc/View/Hoi-nghi-bieu-duong-dien-hinh-Dan-van-kheo-giai-doan-2015-2020"
+    assert stored[base_url + relative].author == EXPECTED[relative]["author"]  # dc:creator
+    flood = stored[base_url + DISTRICT_PATHS[1]]
+    assert flood.guid == "tintuc-2025-0718-01" and flood.category == "Phòng chống thiên tai"
+
+
+@pytest.mark.parametrize("path", ["/rss/broken.rss", "/rss/not-a-feed.rss"])
+async def test_broken_feed_fails_the_pass(
+    base_url: str, poller: Poller, sessions: async_sessionmaker[AsyncSession], path: str
+) -> None:
+    result = await poller.poll(feed(base_url, path))
+
+    assert not result.ok and result.stored == 0
+    row = await source_row(sessions, "rss-huyen")
+    assert row.consecutive_failures == 1 and row.last_error == result.error
+
+
+async def test_provincial_portal_by_configuration_alone(
+    base_url: str, poller: Poller, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    source = SourceSettings(
+        name="tinh-dien-bien",
+        type="html",
+        url=base_url + "/portal/Pages/Tin-tuc-su-kien.aspx",
+        selectors=Selectors(
+            item=".channel-news-title a",
+            title=".tandan-p-article-news-title, .tandan-title-view",
+            date=".tandan-span-date-publish",
+            body=".tandan-p-article-main, .ms-rtestate-field",
+        ),
+    )
+    result = await poller.poll(source)
+
+    assert result.ok, result.error
+    stored = await articles(sessions)
+    for path in (p for p in EXPECTED if p.startswith("/portal/")):
+        article = stored[base_url + path]
+        assert article.title == EXPECTED[path]["title"]
+        assert article.published_at == datetime.fromisoformat(EXPECTED[path]["published_at"])

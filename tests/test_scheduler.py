@@ -71,8 +71,8 @@ async def test_runs_promptly_backs_off_and_never_overlaps(
 
     scheduler = PollScheduler(settings, sessions, on_result=on_result)
     caplog.set_level(logging.WARNING, logger="jobs.scheduler")
-    started = time.monotonic()
     await scheduler.start()
+    started = time.monotonic()
     try:
         await asyncio.wait_for(good_thrice.wait(), timeout=10)
         broken_next = scheduler.next_run("broken")

@@ -31,6 +31,16 @@ def build_parser() -> argparse.ArgumentParser:
     articles.add_argument("--json", action="store_true", help="one JSON object per line")
     articles.add_argument("--limit", type=int, default=20, metavar="N")
 
+    search = sub.add_parser("search", help="full-text search, best match first")
+    search.add_argument("query", metavar="QUERY")
+    search.add_argument("--json", action="store_true", help="one JSON object per line")
+    search.add_argument("--limit", type=int, default=10, metavar="N")
+
+    communes = sub.add_parser("communes", help="list current communes and the old units in each")
+    communes.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    sub.add_parser("topics", help="list the topic taxonomy")
+
     sources = sub.add_parser("sources", help="show each source's health")
     sources.add_argument("--json", action="store_true")
 
@@ -59,6 +69,18 @@ def _handler(args: argparse.Namespace) -> Handler:
         from loa.cmd.articles import list_articles
 
         return list_articles
+    if args.command == "search":
+        from loa.cmd.search import search
+
+        return search
+    if args.command == "communes":
+        from loa.cmd.communes import list_communes
+
+        return list_communes
+    if args.command == "topics":
+        from loa.cmd.topics import list_topics
+
+        return list_topics
     if args.command == "sources":
         from loa.cmd.sources import list_sources
 

@@ -205,10 +205,9 @@ def _title(tree: LexborHTMLParser, css: str | None) -> str:
         text = node_text(node)
         if len(text) >= 8 and page_title.startswith(text):
             return text
-    if page_title:
-        return _without_site_name(page_title)
-    first_heading = tree.css_first("h1")
-    return node_text(first_heading) if first_heading is not None else ""
+    h1 = tree.css_first("h1")
+    candidates = (node_text(h1) if h1 is not None else "", _without_site_name(page_title))
+    return next((text for text in candidates if text and not _SITE_NAME.search(text)), "")
 
 
 def _without_site_name(page_title: str) -> str:

@@ -11,6 +11,7 @@ import calendar
 import html
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import feedparser
 
@@ -27,7 +28,10 @@ class FeedError(ValueError):
 
 def parse_feed(data: bytes, feed_url: str) -> list[FeedItem]:
     """The items of the feed at ``feed_url``, in feed order; links made absolute."""
-    parsed = feedparser.parse(data, response_headers={"content-location": feed_url})
+    # Headers as feedparser would get them over HTTP: a base for relative links, and a generic
+    # XML type so the document's own encoding declaration decides.
+    headers = {"content-location": feed_url, "content-type": "application/xml"}
+    parsed = feedparser.parse(data, response_headers=headers)
     entries = parsed.get("entries") or []
     if not entries and (parsed.get("bozo") or not parsed.get("version")):
         reason = parsed.get("bozo_exception") if parsed.get("version") else None
@@ -38,11 +42,11 @@ def parse_feed(data: bytes, feed_url: str) -> list[FeedItem]:
 
 
 def _item(entry: Any, feed_url: str) -> FeedItem | None:
-    link = (entry.get("link") or "").strip()
-    if not link:
-        return None
+    url = absolute(feed_url, entry.get("link") or "")
+    if not entry.get("link") or urlsplit(url).scheme not in ("http", "https"):
+        return None  # feedparser may offer an id such as "urn:…" as the link
     return FeedItem(
-        url=absolute(feed_url, link),
+        url=url,
         title=_plain(entry.get("title")),
         summary=summarize(_plain(entry.get("summary"))),
         author=_plain(entry.get("author")) or None,

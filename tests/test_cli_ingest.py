@@ -132,3 +132,13 @@ def test_bad_config_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
     assert status == 2
     assert str(path) in err and "key 'sources.[0].intervl': unknown key" in err
+
+
+def test_demo_runs_offline(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "demo")
+
+    assert status == 0
+    assert "stored as archive (backfill, never sent), 0 deliveries queued" in out
+    assert "Second poll: 6 links, 1 article pages fetched, 1 stored as new, 1 deliveries" in out
+    sent = out.split("Would be sent:")[1]
+    assert "to console:demo: Xã Sam Mứn ra quân làm đường giao thông nông thôn" in sent

@@ -16,6 +16,7 @@ import socket
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from starlette.routing import Route
 from jobs.poll import PollResult, poll_all
 from loa.config import DatabaseSettings, HttpSettings, Selectors, Settings, SourceSettings
 from storage import articles as stored
+from storage.articles import VIETNAM
 from storage.db import open_database, session_factory
 from storage.models import Article, Delivery, Resident
 
@@ -61,6 +63,9 @@ class DemoPortal:
         body, content_type = self._pages[path]
         if path == "/Tintuc/" and self._published:
             body = self._with_new_link(body)
+        if path == NEW_ARTICLE:  # published just now, as far as the demo is concerned
+            now = datetime.now(VIETNAM).strftime("%d/%m/%Y %I:%M:%S %p")
+            body = body.replace(b"14/03/2019 02:15:00 PM", now.encode("ascii"))
         return Response(body, headers={"Content-Type": content_type})
 
     @staticmethod
@@ -78,7 +83,8 @@ async def serving(portal: DemoPortal) -> AsyncIterator[str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     app = Starlette(routes=[Route("/{path:path}", portal.handle)])
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    config = uvicorn.Config(app, log_level="warning", lifespan="off", log_config=None)
+    server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started and not task.done():  # noqa: ASYNC110 (uvicorn offers no event)
         await asyncio.sleep(0.01)
@@ -142,7 +148,8 @@ async def _show(sessions: async_sessionmaker[AsyncSession]) -> None:
 
 async def demo(settings: Settings, args: argparse.Namespace) -> int:
     """Serve the sample portal, poll it twice around a new article, show the outcome."""
-    logging.getLogger("jobs").setLevel(logging.WARNING)  # the printed story is the output
+    for noisy in ("jobs", "alembic"):  # the printed story is the output
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     portal = DemoPortal()
     with tempfile.TemporaryDirectory(prefix="loa-demo-") as workdir:
         async with serving(portal) as base_url:

@@ -31,7 +31,10 @@ _ARTICLE_PATH = re.compile(
 )
 _NEXT_WORDS = frozenset({"trang sau", "sau", "tiếp", "trang tiếp", "»", "›", ">", ">>", "next"})
 
-_DATE_LABEL = re.compile(r"(?:thời gian đăng|ngày đăng|cập nhật|đăng ngày)\s*:?", re.IGNORECASE)
+# A date label at the start of a line or after a separator ("Lượt xem: 12 | Cập nhật: …").
+_DATE_LABEL = re.compile(
+    r"(?:^|[|•·–-])\s*(?:thời gian đăng|ngày đăng|cập nhật|đăng ngày)\b", re.IGNORECASE
+)
 _AUTHOR_LABEL = re.compile(r"^\s*tác giả\s*:\s*", re.IGNORECASE)
 # Short lines that end the article: related-news headings, the portals' sidebar boxes, footer.
 _END_MARKERS = (
@@ -234,10 +237,19 @@ def _labelled_date(lines: list[str]) -> datetime | None:
     for line in lines:
         found = _DATE_LABEL.search(line)
         if found:
-            value = parse_date(line[found.start() :])
+            value = parse_date(line[found.start() :].lstrip("|•·–- "))
             if value is not None:
                 return value
     return None
+
+
+def _is_date_line(line: str) -> bool:
+    """A short line that is a labelled date (not a paragraph starting "Cập nhật tình hình…")."""
+    return (
+        len(line) <= _MARKER_LINE_MAX
+        and _DATE_LABEL.match(line) is not None
+        and parse_date(line) is not None
+    )
 
 
 def _author(tree: LexborHTMLParser, css: str | None, lines: list[str]) -> str | None:
@@ -264,7 +276,7 @@ def _body_start(lines: list[str], title: str) -> int:
     """Index of the first line after the title and the date line (0 when neither is found)."""
     start = 0
     for index, line in enumerate(lines):
-        if line == title or _DATE_LABEL.match(line):
+        if line == title or _is_date_line(line):
             start = index + 1
         elif start:
             break
@@ -276,7 +288,7 @@ def _article_lines(lines: list[str], title: str) -> list[str]:
     for line in lines:
         if _AUTHOR_LABEL.match(line) or _is_marker(line, _END_MARKERS):
             break
-        if line != title and not _DATE_LABEL.match(line) and not _is_marker(line, _SKIP_MARKERS):
+        if line != title and not _is_date_line(line) and not _is_marker(line, _SKIP_MARKERS):
             kept.append(line)
     return kept
 

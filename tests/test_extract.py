@@ -326,3 +326,16 @@ def test_fallback_ignores_other_sites_and_non_article_links() -> None:
       <a href="/TIN_TUC/View/?PageIndex=9&amp;UserKey=Xay-dung">ok</a>"""
     listing = parse_list_page(html, BASE + "/TIN_TUC/?PageIndex=1", {})
     assert listing.links == [BASE + "/TIN_TUC/View/?PageIndex=9&UserKey=Xay-dung"]
+
+
+def test_paragraph_starting_like_a_label_stays_in_the_body() -> None:
+    html = """<title>x</title><h1>Tình hình mưa lũ tại xã Mường Nhà</h1>
+      <div>Lượt xem: 12 | Cập nhật: 01/07/2025 08:00</div>
+      <p>Cập nhật tình hình mưa lũ trên địa bàn xã đến 17 giờ.</p>
+      <p>Không có thiệt hại về người.</p>"""
+    data = parse_article_page(html, BASE, {})
+    assert data.published_at is not None
+    assert data.published_at.isoformat() == "2025-07-01T08:00:00+07:00"
+    assert data.body == (
+        "Cập nhật tình hình mưa lũ trên địa bàn xã đến 17 giờ.\n\nKhông có thiệt hại về người."
+    )

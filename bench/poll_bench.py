@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from selectolax.parser import HTMLParser  # noqa: E402
+from selectolax.lexbor import LexborHTMLParser  # noqa: E402
 
 from jobs.fetch import Fetcher  # noqa: E402
 from jobs.poll import Poller, PollResult  # noqa: E402
@@ -129,7 +129,7 @@ def extract(url: str, html: bytes) -> None:
 
 
 def plain_parse(url: str, html: bytes) -> None:
-    tree = HTMLParser(html)
+    tree = LexborHTMLParser(html.decode("utf-8", errors="replace"))
     if tree.body is not None:
         tree.body.text()
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 
 from loa import __version__
 from loa.config import ConfigError, Settings, load_settings, resolve_path
 from loa.logs import setup_logging
 
-Handler = Callable[[Settings, argparse.Namespace], Awaitable[int]]
+Handler = Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,52 +54,41 @@ def build_parser() -> argparse.ArgumentParser:
 
     chat = sub.add_parser("chat", help="try the bot's commands on this console (no token needed)")
     chat.add_argument("--chat-id", default="console", help="console resident id (default console)")
+
+    broadcast = sub.add_parser("broadcast", help="announce to residents (all, a commune, a topic)")
+    broadcast.add_argument("--commune", metavar="NAME", help="only residents who chose it")
+    broadcast.add_argument("--topic", metavar="SLUG", help="only residents who chose this topic")
+    broadcast.add_argument("--emergency", action="store_true", help="send before queued news")
+    broadcast.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    broadcast.add_argument("text", nargs="+", metavar="TEXT")
+
+    stats = sub.add_parser("stats", help="residents, deliveries and broadcasts")
+    stats.add_argument("--json", action="store_true", help="one JSON object")
     return parser
 
 
+# Each subcommand's implementation, imported lazily so `loa --help` stays fast and one
+# command's imports never slow another.
+HANDLERS = {
+    "run": "loa.cmd.run:run",
+    "poll": "loa.cmd.poll:poll_once",
+    "articles": "loa.cmd.articles:list_articles",
+    "search": "loa.cmd.search:search",
+    "communes": "loa.cmd.communes:list_communes",
+    "topics": "loa.cmd.topics:list_topics",
+    "sources": "loa.cmd.sources:list_sources",
+    "db": "loa.cmd.db:db_upgrade",
+    "demo": "loa.cmd.demo:demo",
+    "chat": "loa.cmd.chat:chat",
+    "broadcast": "loa.cmd.broadcast:broadcast",
+    "stats": "loa.cmd.stats:stats",
+}
+
+
 def _handler(args: argparse.Namespace) -> Handler:
-    # Imported lazily so `loa --help` stays fast and one command's imports never slow another.
-    if args.command == "run":
-        from loa.cmd.run import run
-
-        return run
-    if args.command == "poll":
-        from loa.cmd.poll import poll_once
-
-        return poll_once
-    if args.command == "articles":
-        from loa.cmd.articles import list_articles
-
-        return list_articles
-    if args.command == "search":
-        from loa.cmd.search import search
-
-        return search
-    if args.command == "communes":
-        from loa.cmd.communes import list_communes
-
-        return list_communes
-    if args.command == "topics":
-        from loa.cmd.topics import list_topics
-
-        return list_topics
-    if args.command == "sources":
-        from loa.cmd.sources import list_sources
-
-        return list_sources
-    if args.command == "db":
-        from loa.cmd.db import db_upgrade
-
-        return db_upgrade
-    if args.command == "demo":
-        from loa.cmd.demo import demo
-
-        return demo
-    if args.command == "chat":
-        from loa.cmd.chat import chat
-
-        return chat
-    raise SystemExit(f"unknown command {args.command}")
+    module_name, function = HANDLERS[args.command].split(":")
+    handler: Handler = getattr(importlib.import_module(module_name), function)
+    return handler
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -46,4 +46,5 @@ def setup_logging(level: str, secrets: Iterable[str | None] = ()) -> None:
     logging.getLogger("httpx").setLevel(
         logging.DEBUG if level.upper() == "DEBUG" else logging.WARNING
     )
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    for noisy in ("apscheduler", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

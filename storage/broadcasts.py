@@ -29,6 +29,18 @@ from storage.models import (
 )
 from storage.rows import execute_count
 
+# Leaves room for the header and target line within Zalo's 2000 characters.
+MAX_TEXT_LENGTH = 1500
+
+
+def text_problem(text: str) -> str | None:
+    """Why ``text`` cannot be broadcast (in English, for logs and the CLI), or None."""
+    if not text.strip():
+        return "the broadcast text is empty"
+    if len(text) > MAX_TEXT_LENGTH:
+        return f"the broadcast text has {len(text)} characters; at most {MAX_TEXT_LENGTH} fit"
+    return None
+
 
 @dataclass(frozen=True, slots=True)
 class Target:

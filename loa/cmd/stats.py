@@ -1,0 +1,101 @@
+"""``loa stats [--json]``: residents, subscriptions, deliveries and broadcasts at a glance."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from loa.config import Settings
+from storage.broadcasts import list_broadcasts
+from storage.db import open_database, session_factory
+from storage.models import Delivery, Resident, Subscription
+
+
+async def collect(session: AsyncSession) -> dict[str, Any]:
+    """Every figure ``loa stats`` shows, as plain data."""
+    residents = await session.execute(
+        select(Resident.channel, Resident.active, func.count()).group_by(
+            Resident.channel, Resident.active
+        )
+    )
+    per_channel: dict[str, dict[str, int]] = {}
+    for channel, active, count in residents.all():
+        key = "active" if active else "inactive"
+        per_channel.setdefault(channel, {"active": 0, "inactive": 0})[key] = int(count)
+    choices = await session.execute(
+        select(Subscription.kind, Subscription.value, func.count())
+        .join(Resident, Resident.id == Subscription.resident_id)
+        .where(Resident.active.is_(True))
+        .group_by(Subscription.kind, Subscription.value)
+    )
+    per_choice: dict[str, dict[str, int]] = {"commune": {}, "topic": {}}
+    for kind, value, count in choices.all():
+        per_choice.setdefault(kind, {})[value] = int(count)
+    states = await session.execute(
+        select(Delivery.channel, Delivery.state, func.count()).group_by(
+            Delivery.channel, Delivery.state
+        )
+    )
+    deliveries: dict[str, dict[str, int]] = {}
+    for channel, state, count in states.all():
+        deliveries.setdefault(channel, {})[state] = int(count)
+    return {
+        "residents": per_channel,
+        "communes": per_choice["commune"],
+        "topics": per_choice["topic"],
+        "deliveries": deliveries,
+        "broadcasts": [
+            {
+                "id": b.id,
+                "created_by": b.created_by,
+                "created_at": b.created_at.isoformat(),
+                "text": b.text,
+                "commune": b.commune,
+                "topic": b.topic,
+                "emergency": b.emergency,
+                "state": b.state,
+                "counts": json.loads(b.counts) if b.counts else {},
+                "report": json.loads(b.report) if b.report else None,
+            }
+            for b in await list_broadcasts(session)
+        ],
+    }
+
+
+def _print_human(stats: dict[str, Any]) -> None:
+    print("Residents per channel:")
+    for channel, counts in sorted(stats["residents"].items()):
+        print(f"  {channel:<10} active {counts['active']:>7}   inactive {counts['inactive']:>7}")
+    for title, key in (("Residents per commune:", "communes"), ("Residents per topic:", "topics")):
+        print(title)
+        for value, count in sorted(stats[key].items(), key=lambda item: -item[1]):
+            print(f"  {value:<24} {count:>7}")
+    print("Deliveries:")
+    for channel, states in sorted(stats["deliveries"].items()):
+        line = "   ".join(f"{state} {count}" for state, count in sorted(states.items()))
+        print(f"  {channel:<10} {line}")
+    print("Broadcasts (newest first):")
+    for b in stats["broadcasts"]:
+        target = b["commune"] or "mọi người"
+        report = b["report"] or {}
+        print(
+            f"  #{b['id']} {b['created_at'][:16]} {b['state']:<9} to {target}"
+            f" sent {report.get('sent', '-')} failed {report.get('failed', '-')}"
+            f" by {b['created_by']}: {b['text'][:60]}"
+        )
+
+
+async def stats(settings: Settings, args: argparse.Namespace) -> int:
+    """Print the figures, as text or one JSON object."""
+    async with open_database(settings.database.url) as engine:
+        async with session_factory(engine)() as session:
+            figures = await collect(session)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False))
+    else:
+        _print_human(figures)
+    return 0

@@ -101,10 +101,14 @@ def node_text(node: LexborNode) -> str:
 
 
 def _flush(buffer: list[str], lines: list[str]) -> None:
-    text = clean("".join(buffer))
-    if text:
-        lines.append(text)
+    if not buffer:
+        return
+    joined = "".join(buffer)
     buffer.clear()
+    if joined and not joined.isspace():  # most flushes are layout whitespace: skip clean()
+        text = clean(joined)
+        if text:
+            lines.append(text)
 
 
 def _ancestors(node: LexborNode) -> list[LexborNode]:

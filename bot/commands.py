@@ -6,7 +6,8 @@ an English name and Vietnamese aliases, and most also answer to plain words ("da
 
 Button presses carry short callback data (≤ 64 bytes), "<action>:<argument>":
 ``sub:c:<commune>``/``sub:t:<slug>`` subscribe, ``uns:c:…``/``uns:t:…``/``uns:all`` unsubscribe,
-``pick:c`` shows the commune buttons.
+``pick:c`` shows the commune buttons, ``bc:send:<id>``/``bc:cancel:<id>`` answer a broadcast
+preview (``bot.broadcast``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
+from bot.broadcast import Broadcasts
 from bot.catalog import Catalog, Choice, ChoiceKind, Resolution
 from bot.channel import Button, Incoming, Reply
 from bot.render import article_view, render_article_list, split_message
@@ -60,10 +62,15 @@ ALIASES: dict[str, str] = {
     "search": "search",
     "timkiem": "search",
     "stop": "stop",
+    "broadcast": "broadcast",
+    "thongbao": "broadcast",
+    "emergency": "emergency",
+    "canhbao": "emergency",
 }
+# Never triggered by plain words: they delete data or reach every resident.
+EXPLICIT_ONLY = frozenset({"stop", "broadcast", "emergency"})
 
-# Plain words that work without "/" (folded phrases, longest first). /stop is left out on
-# purpose: deleting a resident's data takes the explicit command.
+# Plain words that work without "/" (folded phrases, longest first).
 PHRASES: list[tuple[tuple[str, ...], str]] = sorted(
     [
         (("huy", "dang", "ky"), "unsubscribe"),
@@ -80,7 +87,7 @@ PHRASES: list[tuple[tuple[str, ...], str]] = sorted(
         (("chu", "de"), "topics"),
         (("cua", "toi"), "subscriptions"),
         (("bat", "dau"), "start"),
-        *(((alias,), name) for alias, name in ALIASES.items() if name != "stop"),
+        *(((alias,), name) for alias, name in ALIASES.items() if name not in EXPLICIT_ONLY),
     ],
     key=lambda entry: -len(entry[0]),
 )
@@ -130,14 +137,17 @@ class Commands:
         settings: Settings,
         *,
         text_limit: int = 2000,
+        on_queued: Callable[[], None] | None = None,
     ) -> None:
         """``catalog`` may be a factory, called on first use (loading the gazetteer takes a
-        moment). ``text_limit`` bounds every reply's visible text (2000 fits every channel)."""
+        moment). ``text_limit`` bounds every reply's visible text (2000 fits every channel).
+        ``on_queued`` is called when a confirmed broadcast queued deliveries (wakes senders)."""
         self._sessions = sessions
         self._catalog_source = catalog
         self._catalog: Catalog | None = None
         self._admins = admin_ids(settings)
         self._limit = text_limit
+        self._broadcasts = Broadcasts(sessions, lambda: self.catalog, text_limit, on_queued)
         self._handlers: dict[str, Handler] = {
             "start": self.start,
             "help": self.help,
@@ -149,11 +159,14 @@ class Commands:
             "latest": self.latest,
             "search": self.search,
             "stop": self.stop,
+            "broadcast": self.broadcast,
+            "emergency": self.emergency,
         }
         self._presses: dict[str, Callable[[Incoming, str], Awaitable[list[Reply]]]] = {
             "sub": self._press_subscribe,
             "uns": self._press_unsubscribe,
             "pick": self._press_pick,
+            "bc": self._press_broadcast,
         }
 
     @property
@@ -287,6 +300,18 @@ class Commands:
         log.info("resident on %s stopped (data deleted: %s)", incoming.channel, deleted)
         return [Reply(texts.STOPPED if deleted else texts.STOP_NOTHING)]
 
+    async def broadcast(self, request: Request) -> list[Reply]:
+        """/broadcast TEXT, /thongbao TEXT (administrators): preview, then Gửi / Hủy."""
+        if not self.is_admin(request.incoming):
+            return self._refuse(request.incoming, "broadcast")
+        return await self._broadcasts.draft(request.incoming, request.args, emergency=False)
+
+    async def emergency(self, request: Request) -> list[Reply]:
+        """/canhbao TEXT (administrators): a broadcast that goes ahead of all queued news."""
+        if not self.is_admin(request.incoming):
+            return self._refuse(request.incoming, "emergency")
+        return await self._broadcasts.draft(request.incoming, request.args, emergency=True)
+
     # -- button presses -------------------------------------------------------------------
 
     async def _press_subscribe(self, incoming: Incoming, argument: str) -> list[Reply]:
@@ -306,6 +331,11 @@ class Commands:
     async def _press_pick(self, incoming: Incoming, argument: str) -> list[Reply]:
         buttons = [self._button(c.display, "sub", c) for c in self.catalog.commune_choices()]
         return [Reply(texts.CHOOSE_COMMUNE, self._rows(buttons, 3))]
+
+    async def _press_broadcast(self, incoming: Incoming, argument: str) -> list[Reply]:
+        if not self.is_admin(incoming):
+            return self._refuse(incoming, f"button bc:{argument}")
+        return await self._broadcasts.press(incoming, argument)
 
     # -- shared steps ---------------------------------------------------------------------
 
@@ -391,6 +421,13 @@ class Commands:
         code, _, value = argument.partition(":")
         kind = KIND_CODES.get(code)
         return self.catalog.choice(kind, value) if kind else None
+
+    @staticmethod
+    def _refuse(incoming: Incoming, what: str) -> list[Reply]:
+        log.warning(
+            "refused %s by non-administrator %s:%s", what, incoming.channel, incoming.user_id
+        )
+        return [Reply(texts.NOT_ADMIN)]
 
     @staticmethod
     def _button(label: str, action: str, choice: Choice) -> Button:

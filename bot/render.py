@@ -197,3 +197,9 @@ class _TextParser(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
+
+
+def render_broadcast(text: str, emergency: bool) -> Reply:
+    """An administrator's announcement as residents see it (the preview shows exactly this)."""
+    mark = f"{texts.EMERGENCY_MARK} " if emergency else ""
+    return Reply(mark + escape(text))

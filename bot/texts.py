@@ -180,3 +180,60 @@ def answer_by_number(count: int) -> str:
 
 def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+# -- administrator broadcasts ---------------------------------------------------------------
+
+NOT_ADMIN = "Xin lỗi, chỉ cán bộ quản trị mới gửi được thông báo. Thông báo của bạn chưa được gửi."
+BROADCAST_HOW = (
+    "Gõ nội dung sau lệnh, ví dụ:\n"
+    "/thongbao Chiều nay 14h họp dân tại nhà văn hóa bản\n"
+    "/thongbao xã Sam Mứn: Ngày mai cắt điện từ 7h đến 11h\n"
+    "/canhbao Lũ quét có thể xảy ra, không qua ngầm tràn"
+)
+SEND_BUTTON = "Gửi"
+CANCEL_BUTTON = "Hủy"
+BROADCAST_CANCELLED = "Đã hủy thông báo. Không gửi cho ai."
+BROADCAST_GONE = "Không tìm thấy thông báo này."
+BROADCAST_ALREADY = "Thông báo này đã được gửi hoặc đã hủy trước đó; Loa không gửi lại."
+
+
+def broadcast_too_long(length: int, maximum: int) -> str:
+    return f"Thông báo dài {length} ký tự, tối đa {maximum}. Bạn vui lòng rút gọn rồi gửi lại."
+
+
+def broadcast_target(commune: str | None, topic: str | None) -> str:
+    """Who a broadcast reaches, in words."""
+    if commune and topic:
+        return f"người đăng ký {escape(commune)} (chủ đề {escape(topic)})"
+    if commune:
+        return f"người đăng ký {escape(commune)}"
+    if topic:
+        return f"người đăng ký chủ đề {escape(topic)} và người nhận mọi tin"
+    return "mọi người đang nhận tin"
+
+
+def broadcast_preview(target: str, counts: dict[str, int], emergency: bool) -> str:
+    """The question under the preview: target, residents per channel, Gửi / Hủy."""
+    per_channel = ", ".join(f"{escape(name)} {count}" for name, count in sorted(counts.items()))
+    total = sum(counts.values())
+    lines = [
+        "<b>Xem trước thông báo</b> (tin ở trên là đúng như người dân sẽ nhận)",
+        f"Gửi tới: {target}",
+        f"Số người nhận: <b>{total}</b>" + (f" ({per_channel})" if per_channel else ""),
+    ]
+    if emergency:
+        lines.append("⚠️ <b>Khẩn cấp</b>: gửi trước mọi tin đang chờ.")
+    lines.append("Bấm <b>Gửi</b> để gửi, <b>Hủy</b> để bỏ.")
+    return "\n".join(lines)
+
+
+def broadcast_queued(count: int) -> str:
+    if count == 0:
+        return "Không có ai để gửi: thông báo đã được lưu nhưng không gửi cho ai."
+    return f"Đang gửi thông báo tới <b>{count}</b> người. Loa sẽ báo cáo khi gửi xong."
+
+
+def broadcast_progress(sent: int, failed: int, pending: int, done: bool) -> str:
+    head = "<b>Đã gửi xong thông báo</b>" if done else "<b>Đang gửi thông báo…</b>"
+    return f"{head}\nĐã gửi: {sent} · Lỗi: {failed} · Đang chờ: {pending}"

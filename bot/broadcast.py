@@ -1,0 +1,166 @@
+"""Administrator broadcasts from chat: draft → preview with Gửi / Hủy → queued once.
+
+Syntax, short enough for a phone: ``/thongbao TEXT`` reaches every active resident;
+``/thongbao xã Sam Mứn: TEXT``, ``/thongbao canh bao: TEXT`` or ``/thongbao Sam Mứn, thông báo:
+TEXT`` target one commune and/or one topic, names resolved like ``/dangky`` (old names too). A
+prefix before ":" that is not exactly one commune and/or one topic stays part of the text — the
+preview shows the target, so a surprise is caught before Gửi. ``/canhbao`` marks an emergency.
+
+Who may broadcast is decided by ``Commands`` (``is_admin``); this module only drafts, confirms
+and cancels. Confirming twice, or a stale preview, queues nothing (``storage.broadcasts.confirm``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import texts
+from bot.catalog import Catalog, Choice, ChoiceKind
+from bot.channel import Button, Incoming, Reply
+from bot.render import html_to_text, render_broadcast, utf16_len
+from storage import broadcasts
+from storage.broadcasts import Target
+from storage.models import Broadcast
+
+log = logging.getLogger(__name__)
+
+_TARGET_SEPARATORS = re.compile(r"[,;+]")
+_MAX_TARGET_CHARS = 80
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    text: str
+    commune: Choice | None = None
+    topic: Choice | None = None
+
+
+def parse_draft(args: str, catalog: Catalog) -> Draft:
+    """Split "TARGET: TEXT" when TARGET names one commune and/or one topic."""
+    head, colon, rest = args.partition(":")
+    if colon and head.strip() and len(head) <= _MAX_TARGET_CHARS and "\n" not in head:
+        target = _target(head, catalog)
+        if target is not None:
+            return Draft(rest.strip(), *target)
+    return Draft(args.strip())
+
+
+def _target(head: str, catalog: Catalog) -> tuple[Choice | None, Choice | None] | None:
+    commune: Choice | None = None
+    topic: Choice | None = None
+    for part in _TARGET_SEPARATORS.split(head):
+        found = catalog.resolve(part).choice if part.strip() else None
+        if found is None:
+            return None
+        if found.kind is ChoiceKind.COMMUNE and commune is None:
+            commune = found
+        elif found.kind is ChoiceKind.TOPIC and topic is None:
+            topic = found
+        else:
+            return None  # two communes or two topics: not a target Loa can express
+    return commune, topic
+
+
+class Broadcasts:
+    """Drafts, confirms and cancels broadcasts; ``on_queued`` wakes the senders."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        catalog: Callable[[], Catalog],
+        limit: int,
+        on_queued: Callable[[], None] | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._catalog = catalog
+        self._limit = limit
+        self._on_queued = on_queued
+
+    async def draft(self, incoming: Incoming, args: str, emergency: bool) -> list[Reply]:
+        """Store a preview and answer with the message as residents will see it, then the
+        target and counts with Gửi / Hủy."""
+        draft = parse_draft(args, self._catalog())
+        if not draft.text:
+            return [Reply(texts.BROADCAST_HOW)]
+        message = render_broadcast(draft.text, emergency)
+        # Told in the administrator's terms: their text's length, and the room it has.
+        room = self._limit - (utf16_len(html_to_text(message.html)) - utf16_len(draft.text))
+        if utf16_len(draft.text) > room:
+            return [Reply(texts.broadcast_too_long(utf16_len(draft.text), room))]
+        async with self._sessions.begin() as session:
+            broadcast = await broadcasts.create_preview(
+                session,
+                text=draft.text,
+                target=Target(
+                    commune=draft.commune.value if draft.commune else None,
+                    topic=draft.topic.value if draft.topic else None,
+                ),
+                emergency=emergency,
+                created_by=f"{incoming.channel}:{incoming.user_id}",
+                origin_channel=incoming.channel,
+                origin_chat_id=incoming.chat_id,
+            )
+        log.info("broadcast %d drafted by %s", broadcast.id, broadcast.created_by)
+        return [message, self._question(broadcast, draft)]
+
+    def _question(self, broadcast: Broadcast, draft: Draft) -> Reply:
+        target = texts.broadcast_target(
+            draft.commune.display if draft.commune else None,
+            draft.topic.display if draft.topic else None,
+        )
+        counts = json.loads(broadcast.counts or "{}")
+        buttons = [
+            Button(texts.SEND_BUTTON, f"bc:send:{broadcast.id}"),
+            Button(texts.CANCEL_BUTTON, f"bc:cancel:{broadcast.id}"),
+        ]
+        return Reply(texts.broadcast_preview(target, counts, broadcast.emergency), [buttons])
+
+    async def press(self, incoming: Incoming, argument: str) -> list[Reply]:
+        """Gửi ("send:<id>") or Hủy ("cancel:<id>") on a preview."""
+        action, _, raw_id = argument.partition(":")
+        if not raw_id.isdigit():
+            return [Reply(texts.STALE_BUTTON)]
+        if action == "send":
+            return await self._send(incoming, int(raw_id))
+        if action == "cancel":
+            return await self._cancel(incoming, int(raw_id))
+        return [Reply(texts.STALE_BUTTON)]
+
+    async def _send(self, incoming: Incoming, broadcast_id: int) -> list[Reply]:
+        async with self._sessions.begin() as session:
+            if await session.get(Broadcast, broadcast_id) is None:
+                return [Reply(texts.BROADCAST_GONE)]
+            queued = await broadcasts.confirm(session, broadcast_id)
+            if queued is not None:
+                await _remember_preview(session, broadcast_id, incoming.message_id)
+        if queued is None:
+            return [Reply(texts.BROADCAST_ALREADY)]
+        log.info("broadcast %d confirmed by %s: %d queued", broadcast_id, incoming.user_id, queued)
+        if queued and self._on_queued is not None:
+            self._on_queued()
+        return [Reply(texts.broadcast_queued(queued))]
+
+    async def _cancel(self, incoming: Incoming, broadcast_id: int) -> list[Reply]:
+        async with self._sessions.begin() as session:
+            if await session.get(Broadcast, broadcast_id) is None:
+                return [Reply(texts.BROADCAST_GONE)]
+            cancelled = await broadcasts.cancel(session, broadcast_id)
+        if not cancelled:
+            return [Reply(texts.BROADCAST_ALREADY)]
+        log.info("broadcast %d cancelled by %s", broadcast_id, incoming.user_id)
+        return [Reply(texts.BROADCAST_CANCELLED)]
+
+
+async def _remember_preview(
+    session: AsyncSession, broadcast_id: int, message_id: str | None
+) -> None:
+    """The pressed preview is where progress is reported (edited) while the broadcast sends."""
+    broadcast = await session.get(Broadcast, broadcast_id)
+    if broadcast is not None and message_id:
+        broadcast.preview_message_id = message_id

@@ -1,0 +1,202 @@
+"""Administrator broadcasts from chat: preview, Gửi once, Hủy, emergencies, refusals."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import texts
+from bot.broadcast import parse_draft
+from bot.catalog import Catalog, build_catalog
+from bot.channel import Incoming, Reply
+from bot.choices import NumberedChoices
+from bot.commands import Commands
+from loa.config import Settings
+from storage.models import Broadcast, BroadcastState, Delivery, Priority
+
+Sessions = async_sessionmaker[AsyncSession]
+ADMIN = ("telegram", "7")
+ZALO_ADMIN = ("zalo", "z9")
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return build_catalog("Điện Biên")
+
+
+class Wakeups:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self) -> None:
+        self.count += 1
+
+
+@pytest.fixture
+def wakeups() -> Wakeups:
+    return Wakeups()
+
+
+@pytest.fixture
+def commands(sessions: Sessions, catalog: Catalog, wakeups: Wakeups) -> Commands:
+    settings = Settings.model_validate({"telegram": {"admins": [7]}, "zalo": {"admins": ["z9"]}})
+    return Commands(sessions, catalog, settings, on_queued=wakeups)
+
+
+def said(
+    text: str = "", who: tuple[str, str] = ADMIN, data: str | None = None, chat: str = "admin"
+) -> Incoming:
+    channel, user = who
+    return Incoming(
+        channel=channel, chat_id=chat, user_id=user, text=text, callback_data=data, message_id="55"
+    )
+
+
+async def _residents(commands: Commands) -> None:
+    """Two residents of Sam Mứn (one through the old name Pom Lót), others elsewhere."""
+    for channel, chat, text in [
+        ("telegram", "r1", "/dangky pom lot"),
+        ("zalo", "r2", "/dangky sam mun"),
+        ("telegram", "r3", "/start"),
+        ("zalo", "r4", "/dangky thanh an"),
+    ]:
+        await commands.handle(Incoming(channel=channel, chat_id=chat, user_id=chat, text=text))
+
+
+async def _count(sessions: Sessions, model: type[object]) -> int:
+    async with sessions() as session:
+        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
+
+
+def _button(reply: Reply, label: str) -> str:
+    return next(b.data for row in reply.buttons for b in row if b.label == label)
+
+
+@pytest.mark.parametrize(
+    ("args", "text", "commune", "topic"),
+    [
+        ("Họp dân lúc 14h", "Họp dân lúc 14h", None, None),
+        ("xã Sam Mứn: Cắt điện 7h-11h", "Cắt điện 7h-11h", "Sam Mứn", None),
+        ("pom lot, canh bao: Lũ quét", "Lũ quét", "Sam Mứn", "canh-bao"),
+        ("Lưu ý: mai cắt điện", "Lưu ý: mai cắt điện", None, None),
+        ("Sam Mứn, Thanh An: hai xã", "Sam Mứn, Thanh An: hai xã", None, None),
+        ("na tong: mơ hồ", "na tong: mơ hồ", None, None),
+        ("xã Sam Mứn:", "", "Sam Mứn", None),
+    ],
+)
+def test_parse_draft(
+    catalog: Catalog, args: str, text: str, commune: str | None, topic: str | None
+) -> None:
+    draft = parse_draft(args, catalog)
+    assert draft.text == text
+    assert (draft.commune.value if draft.commune else None) == commune
+    assert (draft.topic.value if draft.topic else None) == topic
+
+
+async def test_commune_broadcast_preview_then_send_once(
+    commands: Commands, sessions: Sessions, wakeups: Wakeups
+) -> None:
+    await _residents(commands)
+    message, question = await commands.handle(said("/thongbao xã Sam Mứn: Họp <dân> & bản"))
+    assert message.html == "Họp &lt;dân&gt; &amp; bản" and message.buttons == []
+    assert "Gửi tới: người đăng ký xã Sam Mứn" in question.html
+    assert "Số người nhận: <b>2</b> (telegram 1, zalo 1)" in question.html
+    assert [b.label for row in question.buttons for b in row] == ["Gửi", "Hủy"]
+    assert await _count(sessions, Delivery) == 0  # nothing before Gửi
+
+    send = _button(question, "Gửi")
+    [queued] = await commands.handle(said(data=send))
+    assert queued.html == texts.broadcast_queued(2)
+    [again] = await commands.handle(said(data=send))
+    assert again.html == texts.BROADCAST_ALREADY
+    assert await _count(sessions, Delivery) == 2
+    assert wakeups.count == 1
+    async with sessions() as session:
+        broadcast = (await session.execute(select(Broadcast))).scalar_one()
+        assert broadcast.created_by == "telegram:7" and broadcast.commune == "Sam Mứn"
+        assert broadcast.state == BroadcastState.SENDING.value
+        assert broadcast.preview_message_id == "55"
+        priorities = set((await session.execute(select(Delivery.priority))).scalars())
+        assert priorities == {int(Priority.BROADCAST)}
+
+
+async def test_cancel_sends_nothing(commands: Commands, sessions: Sessions) -> None:
+    await _residents(commands)
+    _, question = await commands.handle(said("/broadcast Mai nghỉ lễ"))
+    assert "Số người nhận: <b>4</b>" in question.html
+    [cancelled] = await commands.handle(said(data=_button(question, "Hủy")))
+    assert cancelled.html == texts.BROADCAST_CANCELLED
+    [late] = await commands.handle(said(data=_button(question, "Gửi")))
+    assert late.html == texts.BROADCAST_ALREADY
+    assert await _count(sessions, Delivery) == 0
+
+
+async def test_emergency_goes_first(commands: Commands, sessions: Sessions) -> None:
+    await _residents(commands)
+    message, question = await commands.handle(said("/canhbao Lũ quét, không qua ngầm"))
+    assert message.html == "⚠️ Lũ quét, không qua ngầm"
+    assert "Khẩn cấp" in question.html
+    await commands.handle(said(data=_button(question, "Gửi")))
+    async with sessions() as session:
+        priorities = set((await session.execute(select(Delivery.priority))).scalars())
+    assert priorities == {int(Priority.EMERGENCY)}
+
+
+async def test_non_admin_reaches_nobody(
+    commands: Commands, sessions: Sessions, caplog: pytest.LogCaptureFixture
+) -> None:
+    await _residents(commands)
+    with caplog.at_level(logging.WARNING, logger="bot.commands"):
+        [refused] = await commands.handle(said("/thongbao Tin giả", who=("telegram", "8")))
+        [also] = await commands.handle(said("/canhbao Tin giả", who=("zalo", "7")))
+    assert refused.html == also.html == texts.NOT_ADMIN
+    assert "refused broadcast by non-administrator telegram:8" in caplog.text
+    assert await _count(sessions, Broadcast) == 0
+    # A forged or forwarded Gửi press from a non-administrator queues nothing either.
+    _, question = await commands.handle(said("/thongbao Thật"))
+    [pressed] = await commands.handle(said(data=_button(question, "Gửi"), who=("telegram", "8")))
+    assert pressed.html == texts.NOT_ADMIN
+    assert await _count(sessions, Delivery) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("/thongbao", texts.BROADCAST_HOW),
+        ("/thongbao xã Sam Mứn:   ", texts.BROADCAST_HOW),
+        ("/thongbao " + "a" * 2001, texts.broadcast_too_long(2001, 2000)),
+        ("/canhbao " + "a" * 1998, texts.broadcast_too_long(1998, 1997)),  # "⚠️ " counts
+    ],
+)
+async def test_empty_or_too_long_is_refused_with_the_reason(
+    commands: Commands, sessions: Sessions, text: str, expected: str
+) -> None:
+    assert [r.html for r in await commands.handle(said(text))] == [expected]
+    assert await _count(sessions, Broadcast) == 0
+
+
+async def test_plain_words_never_broadcast(commands: Commands, sessions: Sessions) -> None:
+    [reply] = await commands.handle(said("thong bao mai hop"))
+    assert "chưa hiểu" in reply.html
+    assert await _count(sessions, Broadcast) == 0
+
+
+async def test_zalo_admin_answers_gui(commands: Commands, sessions: Sessions) -> None:
+    await _residents(commands)
+    choices = NumberedChoices()
+    for reply in await commands.handle(said("/thongbao Họp dân", who=ZALO_ADMIN)):
+        choices.present("admin", reply)
+    pressed = choices.answer(said("Gửi", who=ZALO_ADMIN))
+    assert pressed.callback_data is not None and pressed.callback_data.startswith("bc:send:")
+    [queued] = await commands.handle(pressed)
+    assert queued.html == texts.broadcast_queued(4)
+    assert await _count(sessions, Delivery) == 4
+
+
+@pytest.mark.parametrize("data", ["bc:send:999", "bc:cancel:999", "bc:send:x", "bc:boom:1"])
+async def test_unknown_previews(commands: Commands, data: str) -> None:
+    [reply] = await commands.handle(said(data=data))
+    assert reply.html in (texts.BROADCAST_GONE, texts.STALE_BUTTON)

@@ -6,7 +6,8 @@ folded and cut into plain words, each passed as a quoted term (all must match).
 
 Ranking: relevance first, in two tiers (every word in the title; otherwise), then recency. News
 ages fast: among articles that match alike, a resident wants the latest, and a text score
-(bm25, ts_rank) would also cost a score per matching row on every search.
+(bm25, ts_rank) would also cost a score per matching row on every search; ordered by recency,
+each tier stops after ``limit`` rows.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, func, literal_column, select, text
+from sqlalchemy import bindparam, func, literal_column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.places import char_folds
@@ -28,6 +29,7 @@ _MAX_QUERY_CHARS = 500
 _MAX_TERMS = 12
 _WORD = re.compile(r"[^\W_]+")
 _RECENT_FIRST = (Article.published_at.desc().nulls_last(), Article.id.desc())
+_ID_SPAN = 2**28  # SQLite FTS rowid = publication second * _ID_SPAN + article id
 # Objects migration 0002 creates outside the ORM metadata (and FTS5's shadow tables).
 SEARCH_OBJECTS = ("articles_fts", "ix_articles_search")
 
@@ -46,47 +48,51 @@ async def search_articles(
     if not terms or limit <= 0:
         return []
     if session.get_bind().dialect.name == "postgresql":
-        statement = _postgresql(terms)
+        ids = await _postgresql_ids(session, terms, limit)
     else:
-        statement = _sqlite(terms)
-    rows = await session.execute(statement.limit(limit))
-    found = [ArticleRow(article, name) for article, name in rows.all()]
-    return await _with_tags(session, found)
+        ids = await _sqlite_ids(session, terms, limit)
+    return await _load(session, ids)
 
 
-def _sqlite(terms: list[str]) -> Any:
+async def _sqlite_ids(session: AsyncSession, terms: list[str], limit: int) -> list[int]:
+    """Title matches first, then the rest, each newest first (see migration 0002: the FTS rowid
+    is a recency key, so each query stops after ``limit`` rows)."""
     phrase = " ".join(f'"{t}"' for t in terms)  # quoted: operators and syntax become text
-    hits = (
-        text(
-            "SELECT rowid AS id, rowid IN (SELECT rowid FROM articles_fts"
-            " WHERE articles_fts MATCH :in_title) AS in_title"
-            " FROM articles_fts WHERE articles_fts MATCH :match"
-        )
-        .bindparams(match=phrase, in_title=f"title : ({phrase})")
-        .columns(id=Integer, in_title=Integer)
-        .subquery("hits")
+    newest = text(
+        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match"
+        " ORDER BY rowid DESC LIMIT :limit"
     )
-    return (
-        select(Article, Source.name)
-        .join(hits, hits.c.id == Article.id)
-        .join(Source, Source.id == Article.source_id)
-        .order_by(hits.c.in_title.desc(), *_RECENT_FIRST)
-    )
+    keys: list[int] = []
+    for match in (f"title : ({phrase})", phrase):
+        rows = await session.execute(newest, {"match": match, "limit": limit})
+        keys.extend(rows.scalars())
+    return list(dict.fromkeys(key % _ID_SPAN for key in keys))[:limit]
 
 
-def _postgresql(terms: list[str]) -> Any:
+async def _postgresql_ids(session: AsyncSession, terms: list[str], limit: int) -> list[int]:
     # Spelled exactly as the index expression of migration 0002, so the planner uses it.
     vector: Any = literal_column("to_tsvector('simple', articles.search_text)")
     tsquery = func.plainto_tsquery(literal_column("'simple'"), bindparam("terms", " ".join(terms)))
     source, target = _title_folds()
     title = func.lower(func.translate(Article.title, source, target))
     in_title = func.to_tsvector(literal_column("'simple'"), title).op("@@")(tsquery)
-    return (
+    ids: list[int] = []
+    for condition in (in_title, None):
+        statement = select(Article.id).where(vector.op("@@")(tsquery)).order_by(*_RECENT_FIRST)
+        if condition is not None:
+            statement = statement.where(condition)
+        ids.extend((await session.execute(statement.limit(limit))).scalars())
+    return list(dict.fromkeys(ids))[:limit]
+
+
+async def _load(session: AsyncSession, ids: list[int]) -> list[ListedArticle]:
+    rows = await session.execute(
         select(Article, Source.name)
         .join(Source, Source.id == Article.source_id)
-        .where(vector.op("@@")(tsquery))
-        .order_by(in_title.desc(), *_RECENT_FIRST)
+        .where(Article.id.in_(ids))
     )
+    by_id = {article.id: ArticleRow(article, name) for article, name in rows.all()}
+    return await _with_tags(session, [by_id[i] for i in ids if i in by_id])
 
 
 def _title_folds() -> tuple[str, str]:

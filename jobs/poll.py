@@ -239,7 +239,7 @@ class Poller:
                 last_modified=listing.last_modified if keep else None,
             )
         log.info(
-            "%s: %s, %d links, %d article pages fetched, %d stored%s, %d deliveries queued, %d skipped",
+            "%s: %s, %d links, %d articles fetched, %d stored%s, %d queued, %d skipped",
             source.name,
             "not modified" if result.not_modified else "read",
             result.links,

@@ -36,6 +36,13 @@ def commands(sessions: Sessions, catalog: Catalog) -> Commands:
     return Commands(sessions, catalog, settings, text_limit=LIMIT)
 
 
+@pytest.fixture
+def offline(catalog: Catalog) -> Commands:
+    """Commands for answers that never touch the database (no per-backend setup needed)."""
+    settings = Settings.model_validate({"telegram": {"admins": [7]}, "zalo": {"admins": ["z9"]}})
+    return Commands(async_sessionmaker(), catalog, settings, text_limit=LIMIT)
+
+
 def message(text: str, chat: str = "100", channel: str = "telegram") -> Incoming:
     return Incoming(channel=channel, chat_id=chat, user_id=chat, text=text)
 
@@ -215,7 +222,8 @@ async def test_subscriptions_lists_labels(commands: Commands) -> None:
     assert "📍 xã Sam Mứn" in listing and "🏷 Quốc phòng – An ninh" in listing
 
 
-async def test_communes_and_topics_lists(commands: Commands) -> None:
+async def test_communes_and_topics_lists(offline: Commands) -> None:
+    commands = offline
     communes = await say(commands, "/dsxa")
     assert "xã Sam Mứn <i>(gồm xã Pom Lót, xã Na Ư)</i>" in communes
     assert communes.count("• ") == 45
@@ -286,8 +294,8 @@ async def test_same_chat_id_on_two_channels_are_two_residents(
         ("/timkiem", texts.SEARCH_HOW),
     ],
 )
-async def test_hints_never_silence(commands: Commands, text: str, expected: str) -> None:
-    assert await say(commands, text) == expected
+async def test_hints_never_silence(offline: Commands, text: str, expected: str) -> None:
+    assert await say(offline, text) == expected
 
 
 async def test_failure_is_logged_in_english_and_answered_in_vietnamese(
@@ -313,9 +321,9 @@ async def test_failure_is_logged_in_english_and_answered_in_vietnamese(
         ("console", "anyone", True),
     ],
 )
-def test_is_admin(commands: Commands, channel: str, user: str, admin: bool) -> None:
+def test_is_admin(offline: Commands, channel: str, user: str, admin: bool) -> None:
     incoming = Incoming(channel=channel, chat_id="c", user_id=user)
-    assert commands.is_admin(incoming) is admin
+    assert offline.is_admin(incoming) is admin
 
 
 async def test_search_finds_without_diacritics(commands: Commands, sessions: Sessions) -> None:

@@ -12,21 +12,24 @@ and cancels. Confirming twice, or a stale preview, queues nothing (``storage.bro
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
 from bot.catalog import Catalog, Choice, ChoiceKind
-from bot.channel import Button, Incoming, Reply
+from bot.channel import Button, Channel, Incoming, Reply
 from bot.render import html_to_text, render_broadcast, utf16_len
 from storage import broadcasts
 from storage.broadcasts import Target
-from storage.models import Broadcast
+from storage.models import Broadcast, BroadcastState
 
 log = logging.getLogger(__name__)
 
@@ -164,3 +167,79 @@ async def _remember_preview(
     broadcast = await session.get(Broadcast, broadcast_id)
     if broadcast is not None and message_id:
         broadcast.preview_message_id = message_id
+
+
+class ProgressReporter:
+    """Edits each sending broadcast's preview with sent / failed / pending, then the report.
+
+    One ``report_once`` pass per ``interval_seconds``; a preview is edited only when its counts
+    changed. Channels that cannot edit a message (their ``edit`` is ``Channel.edit``, which
+    sends a new one, as on Zalo) get the final report only, not a message per pass.
+    """
+
+    name = "broadcast progress"
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        channels: Mapping[str, Channel],
+        interval_seconds: float = 3.0,
+    ) -> None:
+        self._sessions = sessions
+        self._channels = channels
+        self._interval = interval_seconds
+        self._shown: dict[int, tuple[int, int, int]] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=self.name)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.report_once()
+            except Exception:
+                log.exception("reporting broadcast progress failed")
+            await asyncio.sleep(self._interval)
+
+    async def report_once(self) -> int:
+        """Report every broadcast still sending; return how many previews were updated."""
+        async with self._sessions() as session:
+            rows = await session.execute(
+                select(Broadcast).where(Broadcast.state == BroadcastState.SENDING.value)
+            )
+            sending = list(rows.scalars())
+        updated = 0
+        for broadcast in sending:
+            updated += await self._report(broadcast)
+        return updated
+
+    async def _report(self, broadcast: Broadcast) -> int:
+        async with self._sessions.begin() as session:
+            progress = await broadcasts.finish_if_done(session, broadcast.id)
+        counts = (progress.sent, progress.failed, progress.pending)
+        channel = self._channels.get(broadcast.origin_channel or "")
+        if (
+            channel is None
+            or not broadcast.origin_chat_id
+            or self._shown.get(broadcast.id) == counts
+        ):
+            return 0
+        can_edit = type(channel).edit is not Channel.edit
+        if not (progress.finished or can_edit):
+            return 0
+        reply = Reply(texts.broadcast_progress(*counts, done=progress.finished))
+        if can_edit and broadcast.preview_message_id:
+            await channel.edit(broadcast.origin_chat_id, broadcast.preview_message_id, reply)
+        else:
+            await channel.send(broadcast.origin_chat_id, reply)
+        self._shown[broadcast.id] = counts
+        if progress.finished:
+            self._shown.pop(broadcast.id, None)
+        return 1

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
-from bot.broadcast import parse_draft
+from bot.broadcast import ProgressReporter, parse_draft
 from bot.catalog import Catalog, build_catalog
-from bot.channel import Incoming, Reply
+from bot.channel import Channel, Incoming, Reply
 from bot.choices import NumberedChoices
 from bot.commands import Commands
 from loa.config import Settings
-from storage.models import Broadcast, BroadcastState, Delivery, Priority
+from storage.models import Broadcast, BroadcastState, Delivery, DeliveryState, Priority
 
 Sessions = async_sessionmaker[AsyncSession]
 ADMIN = ("telegram", "7")
@@ -200,3 +201,67 @@ async def test_zalo_admin_answers_gui(commands: Commands, sessions: Sessions) ->
 async def test_unknown_previews(commands: Commands, data: str) -> None:
     [reply] = await commands.handle(said(data=data))
     assert reply.html in (texts.BROADCAST_GONE, texts.STALE_BUTTON)
+
+
+class Recorder(Channel):
+    """A channel that can edit messages; records what it was asked to do."""
+
+    name = "telegram"
+    max_text_length = 4096
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, str]] = []
+
+    async def send(self, chat_id: str, reply: Reply) -> str:
+        self.calls.append(("send", chat_id, reply.html))
+        return "1"
+
+    async def edit(self, chat_id: str, message_id: str, reply: Reply) -> None:
+        self.calls.append((f"edit {message_id}", chat_id, reply.html))
+
+
+class SendOnly(Recorder):
+    name = "zalo"
+    edit = Channel.edit  # type: ignore[assignment]  # like Zalo: no editing
+
+
+async def _finish_deliveries(sessions: Sessions) -> None:
+    async with sessions.begin() as session:
+        await session.execute(update(Delivery).values(state=DeliveryState.SENT.value))
+
+
+async def test_progress_is_edited_into_the_preview_then_reported(
+    commands: Commands, sessions: Sessions
+) -> None:
+    await _residents(commands)
+    _, question = await commands.handle(said("/thongbao xã Sam Mứn: Họp dân"))
+    await commands.handle(said(data=_button(question, "Gửi")))
+    channel = Recorder()
+    reporter = ProgressReporter(sessions, {"telegram": channel})
+    assert await reporter.report_once() == 1
+    assert await reporter.report_once() == 0  # nothing changed, no edit
+    await _finish_deliveries(sessions)
+    assert await reporter.report_once() == 1
+    assert await reporter.report_once() == 0  # done: reported once
+    assert channel.calls == [
+        ("edit 55", "admin", texts.broadcast_progress(0, 0, 2, done=False)),
+        ("edit 55", "admin", texts.broadcast_progress(2, 0, 0, done=True)),
+    ]
+    async with sessions() as session:
+        broadcast = (await session.execute(select(Broadcast))).scalar_one()
+    assert broadcast.state == BroadcastState.DONE.value
+    assert json.loads(broadcast.report or "{}")["sent"] == 2
+
+
+async def test_channels_without_edit_get_only_the_final_report(
+    commands: Commands, sessions: Sessions
+) -> None:
+    await _residents(commands)
+    _, question = await commands.handle(said("/thongbao Họp dân", who=ZALO_ADMIN))
+    await commands.handle(said(data=_button(question, "Gửi"), who=ZALO_ADMIN))
+    channel = SendOnly()
+    reporter = ProgressReporter(sessions, {"zalo": channel})
+    assert await reporter.report_once() == 0
+    await _finish_deliveries(sessions)
+    assert await reporter.report_once() == 1
+    assert channel.calls == [("send", "admin", texts.broadcast_progress(4, 0, 0, done=True))]

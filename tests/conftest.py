@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -17,39 +18,52 @@ PG_URL = os.environ.get("LOA_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
 
 
-async def _create_pg_database(base_url: str) -> tuple[str, str]:
-    """A fresh, empty PostgreSQL database per test: tests never see each other's rows."""
+def _dsn(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://")
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str | None]:
+    """One PostgreSQL database for this test run (concurrent runs never share one)."""
+    if PG_URL is None:
+        yield None
+        return
     name = f"loa_test_{uuid.uuid4().hex[:12]}"
-    dsn = base_url.replace("postgresql+asyncpg://", "postgresql://")
-    connection = await asyncpg.connect(dsn)
+
+    async def admin(statement: str) -> None:
+        connection = await asyncpg.connect(_dsn(PG_URL))
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
     try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
+        yield PG_URL.rsplit("/", 1)[0] + "/" + name
     finally:
-        await connection.close()
-    return base_url.rsplit("/", 1)[0] + "/" + name, name
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-async def _drop_pg_database(base_url: str, name: str) -> None:
-    dsn = base_url.replace("postgresql+asyncpg://", "postgresql://")
-    connection = await asyncpg.connect(dsn)
+async def _empty_schema(url: str) -> None:
+    # Dropping the schema is much cheaper than a database per test, and just as clean.
+    connection = await asyncpg.connect(_dsn(url))
     try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     finally:
         await connection.close()
 
 
 @pytest.fixture(params=BACKENDS)
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, pg_database: str | None
+) -> AsyncIterator[str]:
     """A URL of an empty database; every test using it runs once per backend."""
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'loa.db'}"
         return
-    assert PG_URL is not None
-    url, name = await _create_pg_database(PG_URL)
-    try:
-        yield url
-    finally:
-        await _drop_pg_database(PG_URL, name)
+    assert pg_database is not None
+    await _empty_schema(pg_database)
+    yield pg_database
 
 
 @pytest.fixture

@@ -47,6 +47,8 @@ class PollResult:
     stored: int = 0  # articles stored by this pass
     queued: int = 0  # deliveries queued for them
     skipped: int = 0  # article pages that failed (retried next pass)
+    skipped_urls: list[str] = field(default_factory=list)
+    archived_late: list[str] = field(default_factory=list)  # owed by the backfill, stored now
     error: str | None = None  # why the pass failed; None when it succeeded
     failures: int = 0  # consecutive failed passes, this one included
     next_check: datetime | None = None
@@ -101,7 +103,7 @@ class Poller:
             listing = await self._read_listing(source, state)
             result.not_modified = listing.not_modified
             result.links = len(listing.candidates)
-            await self._store_new(source, state.id, listing, result)
+            await self._store_new(source, state, listing, result)
         except (FetchError, ExtractError, FeedError) as exc:
             result.error = str(exc)
         except Exception as exc:  # a bug or a database failure: still one source only
@@ -156,7 +158,7 @@ class Poller:
                 return
 
     async def _store_new(
-        self, source: SourceSettings, source_id: int, listing: _Listing, result: PollResult
+        self, source: SourceSettings, state: SourceState, listing: _Listing, result: PollResult
     ) -> None:
         if not listing.candidates:
             return
@@ -166,7 +168,7 @@ class Poller:
         articles = await self._read_articles(source, new, listing, result)
         # Lists run newest first: store oldest first so ids (and deliveries) follow time.
         for data in reversed(articles):
-            await self._store_one(source, source_id, data, result)
+            await self._store_one(source, state, data, result)
 
     async def _read_articles(
         self, source: SourceSettings, urls: list[str], listing: _Listing, result: PollResult
@@ -203,23 +205,28 @@ class Poller:
                 )
                 return feed_data
             result.skipped += 1
+            result.skipped_urls.append(url)
             log.warning("%s: article skipped, retried next pass: %s", source.name, exc)
             return None
         data = dataclasses.replace(data, url=url)
         return _complete(feed_data, data) if feed_data else data
 
     async def _store_one(
-        self, source: SourceSettings, source_id: int, data: ArticleData, result: PollResult
+        self, source: SourceSettings, state: SourceState, data: ArticleData, result: PollResult
     ) -> None:
         tags = self._tagger.tag(data, source.commune)
+        # A page the backfill listed but could not read is archive too, whenever it is read.
+        archive = result.backfill or data.url in state.backfill_pending
         async with self._sessions.begin() as session:
             article_id = await store_article(
-                session, source_id=source_id, data=data, is_backfill=result.backfill, tags=tags
+                session, source_id=state.id, data=data, is_backfill=archive, tags=tags
             )
             if article_id is None:
                 return  # another poller stored it meanwhile
             result.stored += 1
-            if not result.backfill:
+            if data.url in state.backfill_pending:
+                result.archived_late.append(data.url)
+            if not archive:
                 result.queued += await enqueue_for_article(session, article_id)
 
     async def _record_success(
@@ -237,6 +244,7 @@ class Poller:
                 next_check=result.next_check,
                 etag=listing.etag if keep else None,
                 last_modified=listing.last_modified if keep else None,
+                backfill_pending=_still_owed(state, result),
             )
         log.info(
             "%s: %s, %d links, %d articles fetched, %d stored%s, %d queued, %d skipped",
@@ -309,3 +317,10 @@ async def poll_all(
     finally:
         if own:
             await fetcher.aclose()
+
+
+def _still_owed(state: SourceState, result: PollResult) -> set[str]:
+    """Links owed to the archive after this pass: the backfill's failures, minus those now read."""
+    if result.backfill:
+        return set(result.skipped_urls)
+    return set(state.backfill_pending) - set(result.archived_late)

@@ -85,6 +85,8 @@ class Source(Base):
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # False until the first successful poll: what that poll finds is archive, never pushed.
     backfilled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # JSON list of canonical URLs the backfill listed but could not read: archive when read later.
+    backfill_pending: Mapped[str | None] = mapped_column(Text)
 
 
 class Article(Base):

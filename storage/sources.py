@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -21,6 +23,8 @@ class SourceState:
     last_modified: str | None
     consecutive_failures: int
     backfilled: bool  # False until the first successful poll
+    # Links the backfill saw but could not read; still archive when a later pass reads them.
+    backfill_pending: frozenset[str] = field(default_factory=frozenset)
 
 
 async def ensure_source(session: AsyncSession, name: str, url: str) -> SourceState:
@@ -42,6 +46,7 @@ async def ensure_source(session: AsyncSession, name: str, url: str) -> SourceSta
         last_modified=row.last_modified,
         consecutive_failures=row.consecutive_failures,
         backfilled=row.backfilled,
+        backfill_pending=frozenset(json.loads(row.backfill_pending or "[]")),
     )
 
 
@@ -53,8 +58,12 @@ async def record_success(
     next_check: datetime,
     etag: str | None,
     last_modified: str | None,
+    backfill_pending: Collection[str] = (),
 ) -> None:
-    """A pass read the source: reset failures, keep the validators, end the backfill."""
+    """A pass read the source: reset failures, keep the validators, end the backfill.
+
+    ``backfill_pending`` replaces the links still owed to the archive (see ``SourceState``).
+    """
     await session.execute(
         update(Source)
         .where(Source.id == source_id)
@@ -67,6 +76,7 @@ async def record_success(
             last_error=None,
             next_check_at=next_check,
             backfilled=True,
+            backfill_pending=json.dumps(sorted(backfill_pending)) if backfill_pending else None,
         )
     )
 

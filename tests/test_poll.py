@@ -236,11 +236,21 @@ async def test_bad_article_pages_do_not_lose_the_others(
     assert result.ok and result.skipped == 2
     assert result.stored == len(DISTRICT_PATHS) - 2
     assert (await source_row(sessions, "huyen-dien-bien")).etag is None  # so they are retried
+    assert (await source_row(sessions, "huyen-dien-bien")).backfill_pending is not None
+    async with sessions.begin() as session:
+        session.add(Resident(channel="telegram", chat_id="1001"))
     for path in broken:
         portal.page(path).status = 200
     retry = await poller.poll(district(base_url))
     assert (retry.stored, retry.fetched, retry.skipped) == (2, 2, 0)
-    assert (await source_row(sessions, "huyen-dien-bien")).etag == portal.page(LIST_1).etag
+    # Listed by the backfill, read only now: still archive, pushed to nobody.
+    assert retry.queued == 0
+    async with sessions() as session:
+        flags = set((await session.execute(select(Article.is_backfill))).scalars())
+    assert flags == {True}
+    row = await source_row(sessions, "huyen-dien-bien")
+    assert row.etag == portal.page(LIST_1).etag
+    assert row.backfill_pending is None
 
 
 @pytest.mark.parametrize(("status", "message"), [(404, "HTTP 404"), (500, "HTTP 500")])

@@ -37,6 +37,7 @@ class Service(Protocol):
 
 def build_services(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> list[Service]:
     """Wire every configured part; the order is the start order."""
+    from bot.broadcast import ProgressReporter
     from bot.catalog import build_catalog
     from bot.commands import Commands
     from jobs.scheduler import PollScheduler
@@ -47,7 +48,10 @@ def build_services(settings: Settings, sessions: async_sessionmaker[AsyncSession
         PollScheduler(settings, sessions, on_result=lambda r: queued.notify() if r.queued else None)
     ]
     commands = Commands(
-        sessions, lambda: build_catalog(settings.places.province, settings.topics), settings
+        sessions,
+        lambda: build_catalog(settings.places.province, settings.topics),
+        settings,
+        on_queued=queued.notify,  # a confirmed broadcast goes out at once
     )
     webhooks: list[Webhook] = []
     telegram = _telegram_bot(settings, sessions, commands.handle, webhooks)
@@ -55,6 +59,8 @@ def build_services(settings: Settings, sessions: async_sessionmaker[AsyncSession
     bots = [bot for bot in (telegram, zalo) if bot is not None]
     services.extend(bots)
     services.extend(_senders(settings, sessions, queued, bots))
+    # Edits each broadcast's preview with its progress and stores the final report.
+    services.append(ProgressReporter(sessions, {bot.channel.name: bot.channel for bot in bots}))
     # The web server comes last: it feeds the bots, so it starts after and stops before them.
     web = _web_server(settings, sessions, webhooks)
     if web is not None:

@@ -1,10 +1,10 @@
 """Delivery benchmark: one article to many residents, Loa's pipeline against plain baselines.
 
-    .venv/bin/python bench/delivery_bench.py [--residents 10000] [--rate 300] [--match 100000]
+    .venv/bin/python bench/delivery_bench.py [--residents 10000] [--rate 100] [--match 100000]
 
 (a) through the emulator at a global limit: sustained rate as a share of the limit, lost and
-    duplicated messages (the limit is scaled up from Telegram's 30/s to 100/s to keep the run short);
-(b) no limit: Loa's sender (database queue, rendering, pacing, one commit per answer) against a
+    duplicated messages (the limit is scaled from Telegram's 30/s to 100/s: a shorter run);
+(b) no limit: Loa's sender (database queue, rendering, pacing, group commit of answers) against a
     raw httpx loop sending the same requests at the same concurrency;
 (c) matching + enqueue of one article for N residents with mixed filters: one set-based SQL
     statement against a per-resident Python loop.
@@ -149,7 +149,8 @@ async def loa_send(url: str, residents: int, rate: float | None) -> dict[str, An
                     await asyncio.sleep(0.1)
                 elapsed = time.perf_counter() - started
                 await sender.stop()
-            stats = httpx.get(f"{url}/_emulator/stats").json()
+            async with httpx.AsyncClient() as client:
+                stats = (await client.get(f"{url}/_emulator/stats")).json()
     return {"seconds": elapsed, "counts": counts, "stats": stats, "renders": sender.renders}
 
 

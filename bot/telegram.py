@@ -110,6 +110,12 @@ def keyboard(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
     )
 
 
+def _file_url(api_base_url: str) -> str:
+    """Telegram serves files from /file/bot<token>; keep them on the configured host."""
+    head, _, tail = api_base_url.rpartition("/bot")
+    return f"{head}/file/bot{tail}" if head else api_base_url
+
+
 def _chat(chat_id: str) -> int | str:
     return int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
 
@@ -177,6 +183,7 @@ class TelegramBot:
             ApplicationBuilder()
             .token(settings.token)
             .base_url(settings.api_base_url)
+            .base_file_url(_file_url(settings.api_base_url))
             .connection_pool_size(connection_pool_size)
             .job_queue(None)
             .build()

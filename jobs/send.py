@@ -100,6 +100,8 @@ class Sender:
         """Stop taking rows, let in-flight messages finish (briefly), then stop writing."""
         self._stopping = True
         self._wake.set()
+        if not self._tasks:
+            return
         await asyncio.wait([self._tasks[1], *self._workers], timeout=10)
         for task in self._tasks:
             task.cancel()

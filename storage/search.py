@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import bindparam, func, literal_column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from news.places import char_folds
 from news.text import fold, nfc
 from storage.articles import ArticleRow, ListedArticle
 from storage.models import Article, ArticleCommune, ArticleTopic, Source
@@ -70,19 +69,25 @@ async def _sqlite_ids(session: AsyncSession, terms: list[str], limit: int) -> li
 
 
 async def _postgresql_ids(session: AsyncSession, terms: list[str], limit: int) -> list[int]:
+    """Matches found through the GIN index (a materialized CTE, so the planner cannot walk the
+    date index instead, recomputing a tsvector per row), then title hits first, newest first."""
+    simple: Any = literal_column("'simple'")
     # Spelled exactly as the index expression of migration 0002, so the planner uses it.
     vector: Any = literal_column("to_tsvector('simple', articles.search_text)")
-    tsquery = func.plainto_tsquery(literal_column("'simple'"), bindparam("terms", " ".join(terms)))
-    source, target = _title_folds()
-    title = func.lower(func.translate(Article.title, source, target))
-    in_title = func.to_tsvector(literal_column("'simple'"), title).op("@@")(tsquery)
-    ids: list[int] = []
-    for condition in (in_title, None):
-        statement = select(Article.id).where(vector.op("@@")(tsquery)).order_by(*_RECENT_FIRST)
-        if condition is not None:
-            statement = statement.where(condition)
-        ids.extend((await session.execute(statement.limit(limit))).scalars())
-    return list(dict.fromkeys(ids))[:limit]
+    tsquery = func.plainto_tsquery(simple, bindparam("terms", " ".join(terms)))
+    # search_text begins with the folded title, which is as long as the (clean, NFC) title.
+    title = func.left(Article.search_text, func.length(Article.title))
+    in_title = func.to_tsvector(simple, title).op("@@")(tsquery)
+    hits = (
+        select(Article.id, Article.published_at, in_title.label("in_title"))
+        .where(vector.op("@@")(tsquery))
+        .cte("hits")
+        .prefix_with("MATERIALIZED")
+    )
+    statement = select(hits.c.id).order_by(
+        hits.c.in_title.desc(), hits.c.published_at.desc().nulls_last(), hits.c.id.desc()
+    )
+    return list((await session.execute(statement.limit(limit))).scalars())
 
 
 async def _load(session: AsyncSession, ids: list[int]) -> list[ListedArticle]:
@@ -93,12 +98,6 @@ async def _load(session: AsyncSession, ids: list[int]) -> list[ListedArticle]:
     )
     by_id = {article.id: ArticleRow(article, name) for article, name in rows.all()}
     return await _with_tags(session, [by_id[i] for i in ids if i in by_id])
-
-
-def _title_folds() -> tuple[str, str]:
-    """``translate()`` arguments folding Vietnamese letters (lower() depends on the locale)."""
-    folds = char_folds()
-    return "".join(map(chr, folds)), "".join(folds.values()).lower()
 
 
 async def _with_tags(session: AsyncSession, rows: Sequence[ArticleRow]) -> list[ListedArticle]:

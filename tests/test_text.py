@@ -11,9 +11,10 @@ from news.text import clean, fold, nfc, summarize
 SEED_LEAD = (
     "Trong những năm qua, Đảng bộ xã Pom Lót luôn chú trọng công tác xây dựng Đảng gắn với phát "
     "triển kinh tế - xã hội. Công tác xây dựng Đảng được tập trung triển khai bằng nhiều giải pháp "
-    "cụ thể, thiết thực trên các mặt chính trị, tư tưởng, tổ chức… qua đó Đảng bộ xã Pom Lót đã xác "
-    "định phát triển kinh tế là nhiệm vụ trọng tâm, xây dựng Đảng là nhiệm vụ then chốt. Nhờ đó kinh "
-    "tế - xã hội của xã đã có những bước chuyển biến tích cực."
+    "cụ thể, thiết thực trên các mặt chính trị, tư tưởng, tổ chức… "
+    "qua đó Đảng bộ xã Pom Lót đã xác định phát triển kinh tế là nhiệm vụ trọng tâm, "
+    "xây dựng Đảng là nhiệm vụ then chốt. Nhờ đó kinh tế - xã hội của xã đã có những bước "
+    "chuyển biến tích cực."
 )
 
 

@@ -1,0 +1,192 @@
+"""``loa run`` as a subprocess against both chat emulators at once, for end-to-end tests.
+
+``Loa`` starts, stops (SIGTERM, or SIGKILL to simulate a crash) and restarts the process, reads
+its SQLite database while it runs, seeds rows before (or while) it runs, and runs other CLI
+commands against the same config. ``until`` waits for a condition with a deadline and shows
+Loa's log when the deadline passes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+TELEGRAM_TOKEN = "424242:e2e-broadcast-telegram"
+ZALO_TOKEN = "e2e:broadcast-zalo"
+SEEDED_AT = "2026-01-01 00:00:00"
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What a test may tune in Loa's config."""
+
+    telegram_admins: Sequence[int] = ()
+    zalo_admins: Sequence[str] = ()
+    telegram_rate: float = 30
+    zalo_rate: float = 10
+    concurrency: int = 16
+
+
+def write_config(tmp: Path, telegram_url: str, zalo_url: str, options: Options) -> Path:
+    """A config with both channels on the emulators and no news sources."""
+    telegram_admins = ", ".join(str(a) for a in options.telegram_admins)
+    zalo_admins = ", ".join(f'"{a}"' for a in options.zalo_admins)
+    path = tmp / "loa.toml"
+    path.write_text(
+        f"""
+[database]
+url = "sqlite+aiosqlite:///{tmp / "loa.db"}"
+
+[http]
+timeout_seconds = 5
+
+[telegram]
+token = "{TELEGRAM_TOKEN}"
+api_base_url = "{telegram_url}/bot"
+poll_timeout_seconds = 1
+admins = [{telegram_admins}]
+rate_limit_per_second = {options.telegram_rate}
+per_chat_interval_seconds = 1.0
+
+[zalo]
+token = "{ZALO_TOKEN}"
+api_base_url = "{zalo_url}"
+poll_timeout_seconds = 1
+admins = [{zalo_admins}]
+rate_limit_per_second = {options.zalo_rate}
+per_chat_interval_seconds = 1.0
+
+[sender]
+idle_poll_seconds = 0.2
+concurrency = {options.concurrency}
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+class Loa:
+    """One ``loa run`` subprocess (restartable) and a view of its SQLite database."""
+
+    def __init__(self, tmp: Path, config: Path) -> None:
+        self.tmp, self.config, self.database = tmp, config, tmp / "loa.db"
+        self.log_path = tmp / "loa.log"
+        self.process: subprocess.Popen[bytes] | None = None
+        self._log: IO[str] | None = None
+        self._env = os.environ | {"PYTHONPATH": str(ROOT)}
+
+    def command(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "loa.cli", "--config", str(self.config), *args]
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run one ``loa`` command to its end; its output is returned, not checked."""
+        return subprocess.run(
+            self.command(*args), cwd=self.tmp, env=self._env, capture_output=True, text=True
+        )
+
+    async def cli_async(self, *args: str, within: float = 30) -> tuple[int, str, str]:
+        """Run one ``loa`` command without blocking the test's loop: (status, stdout, stderr)."""
+        process = await asyncio.create_subprocess_exec(
+            *self.command(*args),
+            cwd=self.tmp,
+            env=self._env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            out, err = await asyncio.wait_for(process.communicate(), within)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+            pytest.fail(f"loa {' '.join(args)} did not finish in {within} s\n{self.recent_log()}")
+        assert process.returncode is not None
+        return process.returncode, out.decode(), err.decode()
+
+    def start(self) -> None:
+        self._log = self.log_path.open("a", encoding="utf-8")
+        self.process = subprocess.Popen(
+            self.command("run"),
+            cwd=self.tmp,
+            env=self._env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        """Read while Loa writes (a locked moment reads as "not yet")."""
+        if not self.database.exists():
+            return []
+        try:
+            uri = f"file:{self.database}?mode=ro"
+            with sqlite3.connect(uri, uri=True, timeout=0.5) as connection:
+                return connection.execute(sql).fetchall()
+        except sqlite3.OperationalError:
+            return []
+
+    def one(self, sql: str) -> Any:
+        rows = self.query(sql)
+        return rows[0][0] if rows else None
+
+    def write(self, sql: str, rows: Iterable[Sequence[Any]] = ((),)) -> None:
+        """Write rows directly (before Loa starts, or while it runs: SQLite serialises)."""
+        with sqlite3.connect(self.database, timeout=10) as connection:
+            connection.executemany(sql, list(rows))
+
+    def seed_residents(
+        self, channel: str, chat_ids: Iterable[str], commune: str | None = None
+    ) -> None:
+        """Residents who receive everything, or who chose ``commune`` (its current name)."""
+        ids = [str(c) for c in chat_ids]
+        self.write(
+            "INSERT INTO residents (channel, chat_id, user_id, active, created_at, updated_at)"
+            f" VALUES ('{channel}', ?, ?, 1, '{SEEDED_AT}', '{SEEDED_AT}')",
+            [(c, c) for c in ids],
+        )
+        if commune is not None:
+            self.write(
+                "INSERT INTO subscriptions (resident_id, kind, value, created_at)"
+                f" SELECT id, 'commune', ?, '{SEEDED_AT}' FROM residents"
+                " WHERE channel = ? AND chat_id = ?",
+                [(commune, channel, c) for c in ids],
+            )
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8") if self.log_path.exists() else ""
+
+    def recent_log(self, lines: int = 40) -> str:
+        kept = [line for line in self.log().splitlines() if " DEBUG " not in line]
+        return "loa run's log:\n" + "\n".join(kept[-lines:])
+
+
+async def until(condition: Callable[[], bool], within: float, loa: Loa, what: str = "") -> None:
+    """Wait for a condition on the database or an emulator, with a deadline."""
+    deadline = time.monotonic() + within
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"not reached in {within} s: {what}\n{loa.recent_log()}")
+        await asyncio.sleep(0.05)

@@ -1,0 +1,208 @@
+"""End to end: administrator broadcasts through ``loa run`` with both emulators at once.
+
+From chat (a Telegram admin presses inline buttons; a Zalo admin answers "Gửi", "Hủy" or a
+number), from the command line (``loa broadcast --yes``), with a double press, a cancel, a
+non-administrator, an emergency behind 500 queued news messages, and a kill -9 mid-broadcast.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot import texts
+from tests.e2e_support import SEEDED_AT, ZALO_TOKEN, Loa, Options, until, write_config
+from tests.emulators.telegram import SentMessage, TelegramEmulator
+from tests.emulators.zalo import ZaloEmulator
+from tests.support.server import serve
+
+TG_ADMIN, ZALO_ADMIN = 9001, "zadmin01"
+TG_POM_LOT, TG_ALL, TG_ELSEWHERE = 1001, 1002, 1003
+Z_POM_LOT, Z_ALL = "zpomlot01", "zall0001"
+SAM_MUN = "Sam Mứn"
+
+
+class World:
+    """Both emulators, served, and one Loa wired to them."""
+
+    def __init__(self, tmp: Path, telegram: TelegramEmulator, zalo: ZaloEmulator) -> None:
+        self.tmp, self.telegram, self.zalo = tmp, telegram, zalo
+        self.urls: tuple[str, str] = ("", "")
+        self.loa: Loa | None = None
+
+    def make_loa(self, options: Options) -> Loa:
+        self.loa = Loa(self.tmp, write_config(self.tmp, *self.urls, options))
+        upgraded = self.loa.cli("db", "upgrade")
+        assert upgraded.returncode == 0, upgraded.stderr
+        return self.loa
+
+    # -- what the emulators saw ------------------------------------------------------------
+
+    def tg_texts(self, chat_id: int) -> list[str]:
+        return [m.text for m in self.telegram.messages_to(chat_id)]
+
+    def zalo_texts(self, chat_id: str) -> list[str]:
+        return [s.text for s in self.zalo.sent(chat_id)]
+
+    def got(self, marker: str) -> Counter[str]:
+        """How many messages containing ``marker`` each resident received, on both channels
+        (the administrators' previews left out)."""
+        counts: Counter[str] = Counter()
+        counts.update(
+            f"tg:{m.chat_id}"
+            for m in self.telegram.sent
+            if marker in m.text and m.chat_id != TG_ADMIN
+        )
+        counts.update(
+            f"zalo:{s.chat_id}"
+            for s in self.zalo.sent()
+            if marker in s.text and s.chat_id != ZALO_ADMIN
+        )
+        return counts
+
+    def question(self, chat_id: int, after: int) -> SentMessage | None:
+        """The preview's question (the message with Gửi / Hủy) sent to ``chat_id``."""
+        asked = [m for m in self.telegram.messages_to(chat_id)[after:] if m.reply_markup]
+        return asked[-1] if asked else None
+
+
+def buttons(message: SentMessage) -> dict[str, str]:
+    rows = (message.reply_markup or {}).get("inline_keyboard", [])
+    return {button["text"]: button["callback_data"] for row in rows for button in row}
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    telegram = TelegramEmulator(global_rate=30, per_chat_rate=None)
+    zalo = ZaloEmulator(ZALO_TOKEN)
+    result = World(tmp_path, telegram, zalo)
+    with serve(telegram.app) as telegram_url, serve(zalo.app) as zalo_url:
+        result.urls = (telegram_url, zalo_url)
+        try:
+            yield result
+        finally:
+            if result.loa is not None:
+                result.loa.stop()
+
+
+async def tg_draft(world: World, loa: Loa, text: str) -> dict[str, str]:
+    """The Telegram admin writes ``text``; return the preview's buttons (label → data)."""
+    before = len(world.telegram.messages_to(TG_ADMIN))
+    world.telegram.send_text(TG_ADMIN, text)
+    await until(lambda: world.question(TG_ADMIN, before) is not None, 10, loa, f"preview: {text}")
+    question = world.question(TG_ADMIN, before)
+    assert question is not None
+    return buttons(question) | {"message_id": str(question.message_id)}
+
+
+async def zalo_says(world: World, loa: Loa, chat_id: str, text: str, answers: int = 1) -> str:
+    """A Zalo user writes ``text``; return the last of the ``answers`` replies it causes."""
+    before = len(world.zalo.sent(chat_id))
+    world.zalo.inject_message(chat_id, text)
+    await until(lambda: len(world.zalo.sent(chat_id)) >= before + answers, 10, loa, text)
+    return world.zalo_texts(chat_id)[before + answers - 1]
+
+
+async def test_admins_broadcast_from_both_chats_and_the_command_line(world: World) -> None:
+    loa = world.make_loa(Options(telegram_admins=[TG_ADMIN], zalo_admins=[ZALO_ADMIN]))
+    loa.start()
+    telegram, zalo = world.telegram, world.zalo
+    # Residents subscribe by chat: through the old commune name, or to everything.
+    for chat_id, text in [
+        (TG_POM_LOT, "/dangky pom lot"),
+        (TG_ALL, "/start"),
+        (TG_ELSEWHERE, "/dangky muong phang"),
+    ]:
+        telegram.send_text(chat_id, text)
+    zalo.inject_message(Z_POM_LOT, "dang ky pom lot")
+    zalo.inject_message(Z_ALL, "/start")
+    residents = "SELECT count(*) FROM residents"
+    await until(lambda: loa.one(residents) == 5, 20, loa, "five residents")
+    await until(lambda: len(world.zalo.sent(Z_POM_LOT)) == 1, 10, loa, "subscribed")
+    assert SAM_MUN in world.zalo_texts(Z_POM_LOT)[0]  # Pom Lót is now part of Sam Mứn
+
+    # Non-administrators, on each channel, are answered politely and reach nobody.
+    telegram.send_text(TG_ALL, "/thongbao Tin giả: không ai được nhận")
+    refused = await zalo_says(world, loa, Z_ALL, "/canhbao Tin giả: không ai được nhận")
+    await until(lambda: len(telegram.messages_to(TG_ALL)) == 2, 10, loa, "refusal")
+    assert world.tg_texts(TG_ALL)[1] == refused == texts.NOT_ADMIN
+
+    # Telegram: a commune broadcast, a non-admin's press, then a double press of Gửi.
+    marker = "Cắt điện <b>từ 14h</b> & sửa đường dây"
+    preview = await tg_draft(world, loa, f"/thongbao xã Sam Mứn: {marker}")
+    message_id = int(preview["message_id"])
+    shown = world.tg_texts(TG_ADMIN)[-2]  # the message exactly as residents will see it
+    question = world.tg_texts(TG_ADMIN)[-1]
+    assert marker in shown and SAM_MUN in question and "Số người nhận: 2" in question
+    telegram.press(TG_ALL, message_id, preview[texts.SEND_BUTTON])
+    telegram.press(TG_ADMIN, message_id, preview[texts.SEND_BUTTON])
+    telegram.press(TG_ADMIN, message_id, preview[texts.SEND_BUTTON])
+    commune_done = "SELECT state FROM broadcasts WHERE id = 1"
+    await until(lambda: loa.one(commune_done) == "done", 20, loa, "commune broadcast done")
+    assert world.got(marker) == {f"tg:{TG_POM_LOT}": 1, f"zalo:{Z_POM_LOT}": 1}
+    assert world.tg_texts(TG_POM_LOT)[-1] == shown
+    answers = world.tg_texts(TG_ADMIN)
+    assert texts.BROADCAST_ALREADY in answers and texts.NOT_ADMIN in world.tg_texts(TG_ALL)
+    # The preview question was edited with the progress and ends with the report.
+    edits = [c for c in telegram.calls_of("editMessageText") if c.status == 200]
+    assert edits and all(int(c.params["message_id"]) == message_id for c in edits)
+    await until(
+        lambda: "Đã gửi xong" in _message(telegram, TG_ADMIN, message_id).text, 10, loa, "report"
+    )
+    assert "Đã gửi: 2 · Lỗi: 0 · Đang chờ: 0" in _message(telegram, TG_ADMIN, message_id).text
+
+    # Telegram: Hủy sends nothing, and Gửi on that stale preview sends nothing either.
+    cancelled = await tg_draft(world, loa, "/thongbao Họp dân lúc 19h tối nay")
+    telegram.press(TG_ADMIN, int(cancelled["message_id"]), cancelled[texts.CANCEL_BUTTON])
+    telegram.press(TG_ADMIN, int(cancelled["message_id"]), cancelled[texts.SEND_BUTTON])
+    await until(lambda: texts.BROADCAST_CANCELLED in world.tg_texts(TG_ADMIN), 10, loa, "Hủy")
+    await until(lambda: world.tg_texts(TG_ADMIN).count(texts.BROADCAST_ALREADY) == 2, 10, loa)
+
+    # Zalo: the admin answers the preview with the words "Gửi", then (next one) with "2" (Hủy).
+    question = await zalo_says(world, loa, ZALO_ADMIN, "/thongbao Tiêm phòng cho trẻ sáng mai", 2)
+    assert "1. Gửi" in question and "2. Hủy" in question and "Số người nhận: 5" in question
+    await zalo_says(world, loa, ZALO_ADMIN, "Gửi")
+    question = await zalo_says(world, loa, ZALO_ADMIN, "/canhbao Sạt lở ở bản Mển", 2)
+    assert await zalo_says(world, loa, ZALO_ADMIN, "2") == texts.BROADCAST_CANCELLED
+
+    # The command line, against the running `loa run`.
+    status, out, err = await loa.cli_async(
+        "broadcast", "--yes", "--commune", "pom lot", "Mai nghỉ học"
+    )
+    assert status == 0, err
+    assert "target: 2 residents (telegram 1, zalo 1)" in out and "done: sent 2, failed 0" in out
+
+    everyone = {f"tg:{c}": 1 for c in (TG_POM_LOT, TG_ALL, TG_ELSEWHERE)}
+    everyone |= {f"zalo:{c}": 1 for c in (Z_POM_LOT, Z_ALL)}
+    await until(lambda: world.got("Tiêm phòng cho trẻ") == everyone, 20, loa, "Zalo admin's")
+    await until(
+        lambda: any("Đã gửi xong" in t for t in world.zalo_texts(ZALO_ADMIN)), 10, loa, "report"
+    )
+    assert world.got("Mai nghỉ học") == {f"tg:{TG_POM_LOT}": 1, f"zalo:{Z_POM_LOT}": 1}
+    for nobody in ("Tin giả", "Họp dân lúc 19h", "Sạt lở ở bản Mển"):
+        assert not world.got(nobody), nobody
+    audit = loa.query(
+        "SELECT created_by, commune, emergency, state, counts, report FROM broadcasts ORDER BY id"
+    )
+    assert [(who, commune, bool(e), state) for who, commune, e, state, _, _ in audit] == [
+        (f"telegram:{TG_ADMIN}", SAM_MUN, False, "done"),
+        (f"telegram:{TG_ADMIN}", None, False, "cancelled"),
+        (f"zalo:{ZALO_ADMIN}", None, False, "done"),
+        (f"zalo:{ZALO_ADMIN}", None, True, "cancelled"),
+        ("cli", SAM_MUN, False, "done"),
+    ]
+    assert json.loads(audit[0][4]) == {"telegram": 1, "zalo": 1}
+    assert json.loads(audit[2][5])["sent"] == 5
+    log = loa.log()
+    assert f"refused broadcast by non-administrator telegram:{TG_ALL}" in log
+    assert f"refused emergency by non-administrator zalo:{Z_ALL}" in log
+    assert "Traceback" not in log
+
+
+def _message(telegram: TelegramEmulator, chat_id: int, message_id: int) -> SentMessage:
+    return next(m for m in telegram.messages_to(chat_id) if m.message_id == message_id)

@@ -206,3 +206,109 @@ async def test_admins_broadcast_from_both_chats_and_the_command_line(world: Worl
 
 def _message(telegram: TelegramEmulator, chat_id: int, message_id: int) -> SentMessage:
     return next(m for m in telegram.messages_to(chat_id) if m.message_id == message_id)
+
+
+def seed_article(loa: Loa) -> int:
+    """One news article already stored (what the poller would have found)."""
+    loa.write(
+        "INSERT INTO sources (name, url, consecutive_failures, backfilled)"
+        " VALUES ('huyen', 'http://portal.test/', 0, 1)"
+    )
+    loa.write(
+        "INSERT INTO articles (source_id, url, title, summary, body, fetched_at, published_at,"
+        " content_hash, is_backfill, search_text) VALUES (1, 'http://portal.test/tin-1', ?,"
+        f" 'Tóm tắt.', 'Nội dung.', '{SEEDED_AT}', '{SEEDED_AT}', 'h', 0, 'tin')",
+        [(NEWS_TITLE,)],
+    )
+    return 1
+
+
+NEWS_TITLE = "Hội nghị tổng kết công tác năm của huyện Điện Biên"
+
+
+async def test_an_emergency_overtakes_500_queued_news_messages(world: World) -> None:
+    world.telegram.set_limits(global_rate=100, per_chat_rate=None)
+    world.telegram.any_chat = True
+    loa = world.make_loa(Options(telegram_admins=[TG_ADMIN], telegram_rate=100, zalo_rate=50))
+    news_chats = range(20_000, 20_500)
+    loa.seed_residents("telegram", news_chats)
+    loa.seed_residents("telegram", range(21_000, 21_020), commune=SAM_MUN)
+    zalo_chats = [f"zsm{n:05d}" for n in range(5)]
+    loa.seed_residents("zalo", zalo_chats, commune=SAM_MUN)
+    world.zalo.add_chats(zalo_chats)
+    article_id = seed_article(loa)
+    loa.start()
+    alert = "Lũ quét trên suối Nậm Rốm, không qua ngầm tràn"
+    preview = await tg_draft(world, loa, f"/canhbao xã Sam Mứn: {alert}")
+    question = world.tg_texts(TG_ADMIN)[-1]
+    assert "Khẩn cấp" in question and "Số người nhận: 25 (telegram 20, zalo 5)" in question
+
+    # 500 news deliveries are queued and start going out, then the administrator presses Gửi.
+    loa.write(
+        "INSERT INTO deliveries (article_id, resident_id, channel, priority, state, attempts,"
+        f" created_at) SELECT {article_id}, id, 'telegram', 0, 'pending', 0, '{SEEDED_AT}'"
+        f" FROM residents WHERE chat_id BETWEEN '20000' AND '20499'"
+    )
+
+    def news() -> list[SentMessage]:
+        return [m for m in world.telegram.sent if NEWS_TITLE in m.text]
+
+    await until(lambda: len(news()) >= 20, 15, loa, "news going out")
+    world.telegram.press(TG_ADMIN, int(preview["message_id"]), preview[texts.SEND_BUTTON])
+    pending = "SELECT count(*) FROM deliveries WHERE state = 'pending'"
+    await until(lambda: len(news()) == 500 and loa.one(pending) == 0, 30, loa, "all sent")
+
+    alerts = [m for m in world.telegram.sent if alert in m.text and m.chat_id != TG_ADMIN]
+    assert sorted(m.chat_id for m in alerts) == list(range(21_000, 21_020))
+    assert world.got(alert) == Counter(
+        {f"tg:{c}": 1 for c in range(21_000, 21_020)} | {f"zalo:{c}": 1 for c in zalo_chats}
+    )
+    assert all(m.text.startswith("⚠️") for m in alerts)
+    last_alert = max(m.at for m in alerts)
+    before = sum(1 for m in news() if m.at < last_alert)
+    assert before < 250, f"{before} of 500 news messages went out before the emergency ended"
+    assert sorted(m.chat_id for m in news()) == list(news_chats)  # each news message once
+
+
+async def test_kill_9_mid_broadcast_then_restart_completes_it(world: World) -> None:
+    concurrency = 8
+    world.telegram.set_limits(global_rate=None, per_chat_rate=None)
+    world.telegram.any_chat = True
+    options = Options(
+        telegram_admins=[TG_ADMIN], telegram_rate=200, zalo_rate=50, concurrency=concurrency
+    )
+    loa = world.make_loa(options)
+    telegram_chats = range(30_000, 30_400)
+    zalo_chats = [f"zk{n:05d}" for n in range(100)]
+    loa.seed_residents("telegram", telegram_chats)
+    loa.seed_residents("zalo", zalo_chats)
+    world.zalo.add_chats(zalo_chats)
+    loa.start()
+    marker = "Lịch tiêm chủng mở rộng tháng này"
+    preview = await tg_draft(world, loa, f"/thongbao {marker}")
+    message_id = int(preview["message_id"])
+    world.telegram.press(TG_ADMIN, message_id, preview[texts.SEND_BUTTON])
+    await until(lambda: sum(world.got(marker).values()) >= 100, 20, loa, "sending")
+    loa.stop(signal.SIGKILL)
+    killed_at = sum(world.got(marker).values())
+    assert killed_at < 500  # the kill did land mid-broadcast
+
+    loa.start()
+    done = "SELECT state, report FROM broadcasts WHERE id = 1"
+    await until(lambda: (loa.query(done) or [("",)])[0][0] == "done", 30, loa, "done")
+    received = world.got(marker)
+    expected = {f"tg:{c}" for c in telegram_chats} | {f"zalo:{c}" for c in zalo_chats}
+    assert set(received) == expected  # every resident got it
+    for channel in ("tg:", "zalo:"):
+        duplicates = sum(n - 1 for key, n in received.items() if key.startswith(channel))
+        assert duplicates <= concurrency, (channel, duplicates)
+    report = json.loads(loa.query(done)[0][1])
+    assert (report["sent"], report["failed"]) == (500, 0)
+    edits = [c.params["text"] for c in world.telegram.calls_of("editMessageText")]
+    assert any("Đang gửi thông báo" in text for text in edits)  # progress while sending
+    await until(
+        lambda: "Đã gửi: 500 · Lỗi: 0" in _message(world.telegram, TG_ADMIN, message_id).text,
+        10,
+        loa,
+        "the report in the preview",
+    )

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from html import escape
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import texts
 from bot.channel import Reply
-from bot.render import article_view, render_article
+from bot.render import article_view, render_article, render_broadcast
 from storage.models import Article, ArticleCommune, ArticleTopic, Broadcast
 from storage.outbox import Queued
 
@@ -89,5 +87,6 @@ class MessageCache:
         broadcast = await session.get(Broadcast, broadcast_id)
         if broadcast is None:
             raise MessageGone(f"broadcast {broadcast_id} is gone")
-        mark = f"{texts.EMERGENCY_MARK} " if broadcast.emergency else ""
-        return Reply(mark + escape(broadcast.text[: self._limit - len(mark)]))
+        # One function renders the preview and the delivery: the admin sees what residents get.
+        # The text was checked against MAX_TEXT_LENGTH when the broadcast was created.
+        return render_broadcast(broadcast.text, broadcast.emergency)

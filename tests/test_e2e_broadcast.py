@@ -149,12 +149,12 @@ async def test_admins_broadcast_from_both_chats_and_the_command_line(world: Worl
     answers = world.tg_texts(TG_ADMIN)
     assert texts.BROADCAST_ALREADY in answers and texts.NOT_ADMIN in world.tg_texts(TG_ALL)
     # The preview question was edited with the progress and ends with the report.
-    edits = [c for c in telegram.calls_of("editMessageText") if c.status == 200]
-    assert edits and all(int(c.params["message_id"]) == message_id for c in edits)
     await until(
         lambda: "Đã gửi xong" in _message(telegram, TG_ADMIN, message_id).text, 10, loa, "report"
     )
     assert "Đã gửi: 2 · Lỗi: 0 · Đang chờ: 0" in _message(telegram, TG_ADMIN, message_id).text
+    edits = [c for c in telegram.calls_of("editMessageText") if c.status == 200]
+    assert edits and all(int(c.params["message_id"]) == message_id for c in edits)
 
     # Telegram: Hủy sends nothing, and Gửi on that stale preview sends nothing either.
     cancelled = await tg_draft(world, loa, "/thongbao Họp dân lúc 19h tối nay")
@@ -166,8 +166,9 @@ async def test_admins_broadcast_from_both_chats_and_the_command_line(world: Worl
     # Zalo: the admin answers the preview with the words "Gửi", then (next one) with "2" (Hủy).
     question = await zalo_says(world, loa, ZALO_ADMIN, "/thongbao Tiêm phòng cho trẻ sáng mai", 2)
     assert "1. Gửi" in question and "2. Hủy" in question and "Số người nhận: 5" in question
-    await zalo_says(world, loa, ZALO_ADMIN, "Gửi")
+    assert "Đang gửi thông báo tới" in await zalo_says(world, loa, ZALO_ADMIN, "Gửi")
     question = await zalo_says(world, loa, ZALO_ADMIN, "/canhbao Sạt lở ở bản Mển", 2)
+    assert "Khẩn cấp" in question
     assert await zalo_says(world, loa, ZALO_ADMIN, "2") == texts.BROADCAST_CANCELLED
 
     # The command line, against the running `loa run`.

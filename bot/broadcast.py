@@ -25,7 +25,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
 from bot.catalog import Catalog, Choice, ChoiceKind
-from bot.channel import Button, Channel, Incoming, Reply
+from bot.channel import (
+    Button,
+    Channel,
+    ChannelError,
+    Incoming,
+    MessageRejected,
+    Reply,
+    RetryLater,
+)
 from bot.render import html_to_text, render_broadcast, utf16_len
 from storage import broadcasts
 from storage.broadcasts import Target
@@ -189,6 +197,7 @@ class ProgressReporter:
         self._channels = channels
         self._interval = interval_seconds
         self._shown: dict[int, tuple[int, int, int]] = {}
+        self._uneditable: set[int] = set()
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -217,12 +226,34 @@ class ProgressReporter:
             sending = list(rows.scalars())
         updated = 0
         for broadcast in sending:
-            updated += await self._report(broadcast)
+            try:
+                updated += await self._report(broadcast)
+            except Exception:
+                # One broadcast's failure must not silence the others' reports.
+                log.exception("reporting broadcast %d failed", broadcast.id)
         return updated
 
     async def _report(self, broadcast: Broadcast) -> int:
-        async with self._sessions.begin() as session:
-            progress = await broadcasts.finish_if_done(session, broadcast.id)
+        """Show the progress, then store the final report once it has been shown (a report
+        the platform asked to retry later is tried again on the next pass)."""
+        async with self._sessions() as session:
+            progress = await broadcasts.progress(session, broadcast.id)
+        try:
+            updated = await self._show(broadcast, progress)
+        except RetryLater as exc:
+            log.info("broadcast %d: progress report delayed: %s", broadcast.id, exc)
+            return 0
+        except ChannelError as exc:
+            log.warning("broadcast %d: progress report not shown: %s", broadcast.id, exc)
+            updated = 0
+        if progress.finished:
+            async with self._sessions.begin() as session:
+                await broadcasts.finish_if_done(session, broadcast.id)
+            self._shown.pop(broadcast.id, None)
+            self._uneditable.discard(broadcast.id)
+        return updated
+
+    async def _show(self, broadcast: Broadcast, progress: broadcasts.Progress) -> int:
         counts = (progress.sent, progress.failed, progress.pending)
         channel = self._channels.get(broadcast.origin_channel or "")
         if (
@@ -231,15 +262,22 @@ class ProgressReporter:
             or self._shown.get(broadcast.id) == counts
         ):
             return 0
-        can_edit = type(channel).edit is not Channel.edit
-        if not (progress.finished or can_edit):
+        message_id = broadcast.preview_message_id
+        can_edit = type(channel).edit is not Channel.edit and broadcast.id not in self._uneditable
+        if not (progress.finished or (can_edit and message_id)):
             return 0
         reply = Reply(texts.broadcast_progress(*counts, done=progress.finished))
-        if can_edit and broadcast.preview_message_id:
-            await channel.edit(broadcast.origin_chat_id, broadcast.preview_message_id, reply)
+        if can_edit and message_id:
+            try:
+                await channel.edit(broadcast.origin_chat_id, message_id, reply)
+            except MessageRejected as exc:
+                # The administrator deleted the preview (or it cannot change): from now on
+                # only the final report, as a new message.
+                log.info("broadcast %d: preview not editable (%s)", broadcast.id, exc)
+                self._uneditable.add(broadcast.id)
+                if progress.finished:
+                    await channel.send(broadcast.origin_chat_id, reply)
         else:
             await channel.send(broadcast.origin_chat_id, reply)
-        self._shown[broadcast.id] = counts
-        if progress.finished:
-            self._shown.pop(broadcast.id, None)
+        self._shown[broadcast.id] = counts  # only once shown: a retried report is not skipped
         return 1

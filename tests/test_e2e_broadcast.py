@@ -176,6 +176,20 @@ async def test_admins_broadcast_from_both_chats_and_the_command_line(world: Worl
     await until(lambda: texts.BROADCAST_CANCELLED in world.tg_texts(TG_ADMIN), 10, loa, "Hủy")
     await until(lambda: world.tg_texts(TG_ADMIN).count(texts.BROADCAST_ALREADY) == 2, 10, loa)
 
+    # Telegram: the admin deleted the preview before pressing Gửi; the report comes anyway.
+    water = "Nước sạch đã có lại"
+    deleted = await tg_draft(world, loa, f"/thongbao Sam Mứn: {water}")
+    telegram.sent.remove(_message(telegram, TG_ADMIN, int(deleted["message_id"])))
+    telegram.press(TG_ADMIN, int(deleted["message_id"]), deleted[texts.SEND_BUTTON])
+
+    def reported_anew() -> list[str]:
+        messages = telegram.messages_to(TG_ADMIN)
+        return [m.text for m in messages if "Đã gửi xong" in m.text and not m.edited]
+
+    await until(lambda: bool(reported_anew()), 10, loa, "a report in a new message")
+    assert "Đã gửi: 2 · Lỗi: 0" in reported_anew()[0]
+    assert world.got(water) == {f"tg:{TG_POM_LOT}": 1, f"zalo:{Z_POM_LOT}": 1}
+
     # Zalo: the admin answers the preview with the words "Gửi", then (next one) with "2" (Hủy).
     question = await zalo_says(
         world, loa, ZALO_ADMIN, "/thongbao Tiêm phòng cho trẻ sáng mai", "1. Gửi"
@@ -208,12 +222,13 @@ async def test_admins_broadcast_from_both_chats_and_the_command_line(world: Worl
     assert [(who, commune, bool(e), state) for who, commune, e, state, _, _ in audit] == [
         (f"telegram:{TG_ADMIN}", SAM_MUN, False, "done"),
         (f"telegram:{TG_ADMIN}", None, False, "cancelled"),
+        (f"telegram:{TG_ADMIN}", SAM_MUN, False, "done"),
         (f"zalo:{ZALO_ADMIN}", None, False, "done"),
         (f"zalo:{ZALO_ADMIN}", None, True, "cancelled"),
         ("cli", SAM_MUN, False, "done"),
     ]
     assert json.loads(audit[0][4]) == {"telegram": 1, "zalo": 1}
-    assert json.loads(audit[2][5])["sent"] == 5
+    assert json.loads(audit[3][5])["sent"] == 5
     status, out, err = await loa.cli_async("stats", "--json")
     assert status == 0, err
     stats = json.loads(out)
@@ -223,7 +238,7 @@ async def test_admins_broadcast_from_both_chats_and_the_command_line(world: Worl
     }
     assert stats["communes"][SAM_MUN] == 2
     reports = [(b["created_by"], b["state"], b["report"]) for b in stats["broadcasts"]]
-    assert reports[0] == ("cli", "done", json.loads(audit[4][5]))
+    assert reports[0] == ("cli", "done", json.loads(audit[5][5]))
     assert reports[0][2]["sent"] == 2 and reports[1][1:] == ("cancelled", None)
     log = loa.log()
     assert f"refused broadcast by non-administrator telegram:{TG_ALL}" in log

@@ -16,6 +16,8 @@ only way never to retry early. Loa's own per-chat pacing keeps per-chat 429s rar
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import logging
 import warnings
@@ -36,6 +38,7 @@ from telegram.error import (
     BadRequest,
     ChatMigrated,
     Forbidden,
+    InvalidToken,
     NetworkError,
     RetryAfter,
     TelegramError,
@@ -63,6 +66,7 @@ from bot.channel import (
     ResidentGone,
     RetryLater,
 )
+from bot.connect import connect_patiently
 from loa.config import TelegramSettings
 from storage import residents
 
@@ -173,6 +177,7 @@ class TelegramBot:
         handle: Handle,
         *,
         connection_pool_size: int = 64,
+        connect_backoff_seconds: float = 1.0,
     ) -> None:
         if not settings.token:
             raise ValueError("the Telegram bot needs [telegram] token")
@@ -189,6 +194,8 @@ class TelegramBot:
             .build()
         )
         self.channel = TelegramChannel(self.application.bot)
+        self._connecting: asyncio.Task[None] | None = None
+        self._connect_backoff = connect_backoff_seconds
         self._add_handlers(self.application)
 
     def _add_handlers(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -198,8 +205,17 @@ class TelegramBot:
         app.add_error_handler(self._on_error)  # last, as every error ends here
 
     async def start(self) -> None:
+        """Connect now, or in the background while Telegram is unreachable (bot.connect)."""
+        self._connecting = await connect_patiently(
+            "Telegram",
+            self._connect,
+            refused=lambda exc: isinstance(exc, InvalidToken),
+            backoff_seconds=self._connect_backoff,
+        )
+
+    async def _connect(self) -> None:
         app = self.application
-        await app.initialize()  # getMe: a wrong token stops `loa run` here
+        await app.initialize()  # getMe: a wrong token raises InvalidToken here
         await app.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMAND_MENU])
         if self._settings.webhook_url:
             await app.bot.set_webhook(
@@ -214,6 +230,10 @@ class TelegramBot:
         await app.start()
 
     async def stop(self) -> None:
+        if self._connecting is not None:
+            self._connecting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._connecting
         app = self.application
         if app.updater is not None and app.updater.running:
             await app.updater.stop()

@@ -25,6 +25,7 @@ from bot.channel import (
     RetryLater,
 )
 from bot.choices import NumberedChoices
+from bot.connect import connect_patiently
 from bot.render import cut, html_to_text, utf16_len
 from bot.zalo_api import (
     ZaloApiError,
@@ -189,12 +190,23 @@ class ZaloBot:
         self._backoff = backoff_seconds
         self._max_backoff = max_backoff_seconds
         self._poller: asyncio.Task[None] | None = None
+        self._connecting: asyncio.Task[None] | None = None
 
     @property
     def webhook_secret(self) -> str | None:
         return self._webhook_secret
 
     async def start(self) -> None:
+        """Connect now, or in the background while Zalo is unreachable (bot.connect)."""
+        self._connecting = await connect_patiently(
+            "Zalo",
+            self._connect,
+            refused=_token_refused,
+            backoff_seconds=self._backoff,
+            max_backoff_seconds=self._max_backoff,
+        )
+
+    async def _connect(self) -> None:
         api = self.channel.api
         me = await api.get_me()
         log.info("Zalo bot %s connected", me.get("account_name") or me.get("id"))
@@ -208,6 +220,10 @@ class ZaloBot:
         self._poller = asyncio.create_task(self._poll_forever(), name="zalo-poll")
 
     async def stop(self) -> None:
+        if self._connecting is not None:
+            self._connecting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._connecting
         if self._poller is not None:
             self._poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -253,3 +269,11 @@ class ZaloBot:
             failures = 0
             if update is not None:
                 await self.handle_update(update)
+
+
+def _token_refused(exc: BaseException) -> bool:
+    return (
+        isinstance(exc, ZaloApiError)
+        and not isinstance(exc, ZaloTransportError)
+        and exc.error_code == ZaloErrorCode.UNAUTHORIZED
+    )

@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import logging
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
+from bot.connect import ChannelRefused
 from loa import __version__
 from loa.config import ConfigError, Settings, load_settings, resolve_path
 from loa.logs import setup_logging
+
+log = logging.getLogger("loa")
 
 Handler = Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]
 
@@ -107,6 +111,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_handler(args)(settings, args))
     except KeyboardInterrupt:
         return 130
+    except ChannelRefused as exc:
+        log.error("%s", exc)
+        return 2
+    except Exception:
+        # Through logging, not a bare traceback: the redaction filter keeps tokens out.
+        log.exception("loa %s failed", args.command)
+        return 1
 
 
 if __name__ == "__main__":

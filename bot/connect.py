@@ -1,0 +1,75 @@
+"""Connecting a bot to its platform without letting an outage stop Loa.
+
+A platform that refuses Loa's token is a configuration error: ``loa run`` stops and says so.
+A platform that cannot be reached (network down, 5xx, timeouts) is retried in the background
+with backoff, while the portal polling, the other channel and the queue go on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from bot.channel import ChannelError
+
+log = logging.getLogger(__name__)
+
+
+class ChannelRefused(ChannelError):
+    """The platform refused Loa's credentials: fix the configuration, retrying will not help."""
+
+
+async def connect_patiently(
+    platform: str,
+    connect: Callable[[], Awaitable[None]],
+    *,
+    refused: Callable[[BaseException], bool],
+    backoff_seconds: float = 1.0,
+    max_backoff_seconds: float = 300.0,
+) -> asyncio.Task[None] | None:
+    """Run ``connect`` now; if the platform is unreachable, keep trying in a background task.
+
+    Returns that task (cancel it on stop), or None when connected at once. Raises
+    ``ChannelRefused`` when ``refused(error)`` says the credentials were rejected.
+    """
+    try:
+        await connect()
+        return None
+    except Exception as exc:
+        _check_refused(platform, exc, refused)
+        log.warning("%s unreachable at start (%s); retrying in the background", platform, exc)
+    return asyncio.create_task(
+        _retry(platform, connect, refused, backoff_seconds, max_backoff_seconds),
+        name=f"{platform} connect",
+    )
+
+
+async def _retry(
+    platform: str,
+    connect: Callable[[], Awaitable[None]],
+    refused: Callable[[BaseException], bool],
+    delay: float,
+    max_delay: float,
+) -> None:
+    while True:
+        await asyncio.sleep(delay)
+        try:
+            await connect()
+        except Exception as exc:
+            if refused(exc):
+                log.error("%s refused the bot token; the %s bot stays off", platform, platform)
+                return
+            delay = min(delay * 2, max_delay)
+            log.warning("%s still unreachable (%s); next try in %.0f s", platform, exc, delay)
+        else:
+            log.info("%s connected", platform)
+            return
+
+
+def _check_refused(platform: str, exc: Exception, refused: Callable[[BaseException], bool]) -> None:
+    if refused(exc):
+        # `from None`: the platform library's message may quote the token itself.
+        raise ChannelRefused(
+            f"{platform} refused the bot token: check the token in the configuration"
+        ) from None

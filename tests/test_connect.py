@@ -1,0 +1,151 @@
+"""A bot's platform down at start does not stop Loa; a refused token does, clearly."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.connect import ChannelRefused, connect_patiently
+from bot.telegram import TelegramBot
+from bot.zalo import ZaloBot, ZaloChannel
+from bot.zalo_api import ZaloBotApi
+from loa.config import TelegramSettings
+from tests.emulators.telegram import TelegramEmulator
+from tests.emulators.zalo import ZaloEmulator, wait_until
+from tests.support.server import serve
+
+pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+
+
+class Flaky:
+    """Fails ``failures`` times, then connects."""
+
+    def __init__(self, failures: int, error: Exception) -> None:
+        self.failures, self.error, self.calls = failures, error, 0
+        self.connected = asyncio.Event()
+
+    async def __call__(self) -> None:
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise self.error
+        self.connected.set()
+
+
+async def test_connected_at_once_needs_no_background_task() -> None:
+    flaky = Flaky(0, OSError("down"))
+    assert await connect_patiently("X", flaky, refused=lambda e: False) is None
+    assert flaky.calls == 1
+
+
+async def test_unreachable_platform_is_retried_in_the_background() -> None:
+    flaky = Flaky(3, OSError("connection refused"))
+    task = await connect_patiently("X", flaky, refused=lambda e: False, backoff_seconds=0.01)
+    assert task is not None and flaky.calls == 1  # start returned after the first failure
+    await asyncio.wait_for(flaky.connected.wait(), 5)
+    await task
+    assert flaky.calls == 4
+
+
+async def test_refused_token_raises_without_quoting_the_platform_error() -> None:
+    flaky = Flaky(1, ValueError("token 123:SECRET rejected"))
+    with pytest.raises(ChannelRefused) as info:
+        await connect_patiently("X", flaky, refused=lambda e: isinstance(e, ValueError))
+    assert "SECRET" not in str(info.value) and info.value.__cause__ is None
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+async def test_telegram_down_at_start_does_not_stop_the_bot_service(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    settings = TelegramSettings(
+        token="123:abc", api_base_url=f"http://127.0.0.1:{_closed_port()}/bot"
+    )
+    bot = TelegramBot(settings, sessions, _no_reply, connect_backoff_seconds=0.05)
+    await bot.start()  # must not raise
+    await bot.stop()
+
+
+@pytest.fixture
+def telegram() -> Iterator[str]:
+    with serve(TelegramEmulator().app) as url:
+        yield url
+
+
+async def test_telegram_refusing_the_token_is_a_clear_configuration_error(
+    telegram: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    settings = TelegramSettings(token="not-a-token", api_base_url=f"{telegram}/bot")
+    bot = TelegramBot(settings, sessions, _no_reply)
+    with pytest.raises(ChannelRefused, match="Telegram refused the bot token") as info:
+        await bot.start()
+    assert "not-a-token" not in str(info.value)
+    await bot.stop()
+
+
+async def test_zalo_recovers_from_an_outage_at_start() -> None:
+    emulator = ZaloEmulator(token="z:token")
+    emulator.fail_next(502, times=2)
+    with serve(emulator.app) as url:
+        channel = ZaloChannel(ZaloBotApi("z:token", base_url=url))
+        bot = ZaloBot(channel, _echo, poll_timeout_seconds=1, backoff_seconds=0.05)
+        await bot.start()
+        try:
+            emulator.inject_message("u1", "xin chào")
+            await wait_until(lambda: len(emulator.sent("u1")) == 1)
+        finally:
+            await bot.stop()
+    assert emulator.sent("u1")[0].text == "đã nhận"
+
+
+async def test_zalo_refusing_the_token_is_a_clear_configuration_error() -> None:
+    emulator = ZaloEmulator(token="z:token")
+    with serve(emulator.app) as url:
+        bot = ZaloBot(ZaloChannel(ZaloBotApi("z:wrong", base_url=url)), _echo)
+        with pytest.raises(ChannelRefused, match="Zalo refused the bot token"):
+            await bot.start()
+        await bot.stop()
+
+
+async def _no_reply(incoming: object) -> list[object]:
+    return []
+
+
+async def _echo(incoming: object) -> list[object]:
+    from bot.channel import Reply
+
+    return [Reply("đã nhận")]
+
+
+def test_loa_run_with_a_refused_token_exits_2_and_names_the_problem(
+    telegram: str, tmp_path: Path
+) -> None:
+    config = tmp_path / "loa.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path / "loa.db"}"\n'
+        f'[telegram]\ntoken = "wrong-token-xyz"\napi_base_url = "{telegram}/bot"\n',
+        "utf-8",
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "loa.cli", "--config", str(config), "run"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 2
+    assert "Telegram refused the bot token" in run.stderr
+    assert "wrong-token-xyz" not in run.stderr + run.stdout
+    assert "Traceback" not in run.stderr

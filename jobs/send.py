@@ -10,7 +10,10 @@ What each channel error does:
 - ``RetryLater(retry_after)``: nothing more goes to that chat (or to anyone, when the whole
   channel was throttled) before the time is up; the wait is also written to the rows, so it
   outlives a restart. It does not count as an attempt.
-- ``RetryLater(None)`` (5xx, timeout): exponential backoff, failed after ``max_attempts``.
+- ``RetryLater(None)`` (5xx, timeout): exponential backoff, failed after ``max_attempts``;
+  but when such failures hit ``OUTAGE_CHATS`` different chats in a row, the platform itself is
+  down: the whole channel pauses (doubling, up to ``MAX_BACKOFF_SECONDS``) and no attempts are
+  counted, so an outage of any length fails nothing.
 - ``ResidentGone``: the resident is deactivated and their pending rows are failed.
 - ``ChatMoved``: the resident's chat id is updated and the row is retried at once.
 - ``MessageRejected``: that row fails with the platform's reason.
@@ -42,6 +45,8 @@ MAX_BACKOFF_SECONDS = 600.0
 # emergency queued meanwhile waits behind at most this much news (not a whole batch: 128 rows
 # are 4 s at Telegram's 30/s and 13 s at Zalo's 10/s).
 BATCH_SECONDS = 1.0
+# Transient failures in a row on this many different chats mean the platform is down, not a chat.
+OUTAGE_CHATS = 3
 
 
 class OutboxSignal:
@@ -79,6 +84,10 @@ class Sender:
         self._sessions = sessions
         self._settings = settings
         self._pacer = Pacer(rate_per_second)
+        # About a second of sending per fetch (each fetch is a pause the pacer cannot make up).
+        self._batch = max(
+            100, settings.concurrency * 8, int((rate_per_second or 0) * BATCH_SECONDS)
+        )
         self._gates = ChatGates(per_chat_interval)
         self._messages = MessageCache(sessions, channel.max_text_length)
         self._backoff = backoff_seconds
@@ -89,6 +98,8 @@ class Sender:
         self._workers: set[asyncio.Task[None]] = set()
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
+        self._failing_chats: set[int] = set()  # transient failures since the last success
+        self._outage_delay = backoff_seconds
 
     @property
     def renders(self) -> int:
@@ -154,10 +165,13 @@ class Sender:
         return started, earliest - time.monotonic()
 
     async def _fetch(self) -> list[Queued]:
-        limit = max(100, self._settings.concurrency * 8)
         async with self._sessions() as session:
             return await outbox.next_batch(
-                session, self._channel.name, limit=limit, now=utcnow(), skip_ids=self._in_flight
+                session,
+                self._channel.name,
+                limit=self._batch,
+                now=utcnow(),
+                skip_ids=self._in_flight,
             )
 
     async def _idle_wait(self) -> float:
@@ -206,6 +220,8 @@ class Sender:
         except Exception as exc:
             log.exception("%s: delivery %d: unexpected error", self.name, queued.id)
             return self._on_transient(queued, f"{type(exc).__name__}: {exc}")
+        self._failing_chats.clear()
+        self._outage_delay = self._backoff
         return queued.id
 
     def _on_retry_later(self, queued: Queued, exc: RetryLater) -> Write:
@@ -230,6 +246,9 @@ class Sender:
         return write
 
     def _on_transient(self, queued: Queued, error: str) -> Write:
+        self._failing_chats.add(queued.resident_id)
+        if len(self._failing_chats) >= OUTAGE_CHATS:
+            return self._on_outage(queued, error)
         attempts = queued.attempts + 1
         if attempts >= self._settings.max_attempts:
             log.warning("%s: delivery %d failed after %d attempts", self.name, queued.id, attempts)
@@ -241,6 +260,28 @@ class Sender:
         async def write(session: AsyncSession) -> None:
             await outbox.mark_retry(
                 session, queued.id, not_before=when, error=error, count_attempt=True
+            )
+
+        return write
+
+    def _on_outage(self, queued: Queued, error: str) -> Write:
+        """The platform is down: pause the channel; the row waits without losing an attempt."""
+        now = time.monotonic()
+        if now >= self._pacer.paused_until:  # a new pause; failures during one don't escalate it
+            log.warning(
+                "%s: %d chats failed in a row (%s): the platform looks down; pausing %.0f s",
+                self.name,
+                len(self._failing_chats),
+                error,
+                self._outage_delay,
+            )
+            self._pacer.pause_until(now + self._outage_delay)
+            self._outage_delay = min(self._outage_delay * 2, MAX_BACKOFF_SECONDS)
+        when = utcnow() + timedelta(seconds=max(0.0, self._pacer.paused_until - now))
+
+        async def write(session: AsyncSession) -> None:
+            await outbox.mark_retry(
+                session, queued.id, not_before=when, error=error, count_attempt=False
             )
 
         return write

@@ -285,3 +285,19 @@ async def test_a_queued_delivery_wakes_an_idle_sender(
     finally:
         await sender.stop()
     assert (await world.states())[DeliveryState.SENT.value] == 1
+
+
+async def test_a_platform_outage_fails_nothing_and_pauses_the_channel(
+    emulator: TelegramEmulator, channel: TelegramChannel, world: World
+) -> None:
+    article = await world.article()
+    chats = list(range(90, 96))
+    ids = await world.residents(chats)
+    await world.queue(article, list(ids.values()))
+    for chat in chats:  # every chat fails as often as max_attempts allows: the platform is down
+        emulator.fail_next(chat, 502, "Bad Gateway", times=3)
+    states = await drain(make_sender(channel, world, max_attempts=3, concurrency=2), world)
+    assert states["pending"] == 0 and states.get("failed", 0) == 0
+    rows = await world.rows()
+    assert {r.state for r in rows} == {"sent"}
+    assert max(r.attempts for r in rows) < 3  # the outage was not charged to the rows

@@ -84,10 +84,6 @@ class Sender:
         self._sessions = sessions
         self._settings = settings
         self._pacer = Pacer(rate_per_second)
-        # About a second of sending per fetch (each fetch is a pause the pacer cannot make up).
-        self._batch = max(
-            100, settings.concurrency * 8, int((rate_per_second or 0) * BATCH_SECONDS)
-        )
         self._gates = ChatGates(per_chat_interval)
         self._messages = MessageCache(sessions, channel.max_text_length)
         self._backoff = backoff_seconds
@@ -165,13 +161,10 @@ class Sender:
         return started, earliest - time.monotonic()
 
     async def _fetch(self) -> list[Queued]:
+        limit = max(100, self._settings.concurrency * 8)
         async with self._sessions() as session:
             return await outbox.next_batch(
-                session,
-                self._channel.name,
-                limit=self._batch,
-                now=utcnow(),
-                skip_ids=self._in_flight,
+                session, self._channel.name, limit=limit, now=utcnow(), skip_ids=self._in_flight
             )
 
     async def _idle_wait(self) -> float:

@@ -28,9 +28,10 @@ _MAX_QUERY_CHARS = 500
 _MAX_TERMS = 12
 _WORD = re.compile(r"[^\W_]+")
 _RECENT_FIRST = (Article.published_at.desc().nulls_last(), Article.id.desc())
+_PROBE_ROWS = 2000  # PostgreSQL: newest articles searched before the whole table
 _ID_SPAN = 2**28  # SQLite FTS rowid = publication second * _ID_SPAN + article id
 # Objects migration 0002 creates outside the ORM metadata (and FTS5's shadow tables).
-SEARCH_OBJECTS = ("articles_fts", "ix_articles_search")
+SEARCH_OBJECTS = ("articles_fts", "ix_articles_search", "search_vector", "search_title_vector")
 
 
 def query_terms(query: str) -> list[str]:
@@ -69,25 +70,47 @@ async def _sqlite_ids(session: AsyncSession, terms: list[str], limit: int) -> li
 
 
 async def _postgresql_ids(session: AsyncSession, terms: list[str], limit: int) -> list[int]:
-    """Matches found through the GIN index (a materialized CTE, so the planner cannot walk the
-    date index instead, recomputing a tsvector per row), then title hits first, newest first."""
-    simple: Any = literal_column("'simple'")
-    # Spelled exactly as the index expression of migration 0002, so the planner uses it.
-    vector: Any = literal_column("to_tsvector('simple', articles.search_text)")
-    tsquery = func.plainto_tsquery(simple, bindparam("terms", " ".join(terms)))
-    # search_text begins with the folded title, which is as long as the (clean, NFC) title.
-    title = func.left(Article.search_text, func.length(Article.title))
-    in_title = func.to_tsvector(simple, title).op("@@")(tsquery)
-    hits = (
-        select(Article.id, Article.published_at, in_title.label("in_title"))
-        .where(vector.op("@@")(tsquery))
-        .cte("hits")
-        .prefix_with("MATERIALIZED")
+    """Title matches first, then the rest, each newest first, as on SQLite (stored tsvectors
+    and a recency index from migration 0004). A later tier only runs if the earlier ones left
+    room: ``limit`` title matches are the answer."""
+    keys: list[int] = []
+    for column in ("search_title_vector", "search_vector"):
+        found = await _postgresql_tier(session, column, " ".join(terms), limit)
+        keys = list(dict.fromkeys([*keys, *found]))
+        if len(keys) >= limit:
+            break
+    return keys[:limit]
+
+
+async def _postgresql_tier(session: AsyncSession, column: str, terms: str, limit: int) -> list[int]:
+    """The newest ``limit`` articles whose ``column`` matches.
+
+    First a probe of the newest ``_PROBE_ROWS`` articles: a common word fills the answer there
+    in a millisecond. Only when it does not does the whole table get searched, where the GIN
+    index finds the (then fewer) matches. Left alone, the planner misjudges multi-word queries
+    and either ranks thousands of matches or walks the whole date index for a rare word.
+    """
+    tsquery = func.plainto_tsquery(literal_column("'simple'"), bindparam("terms"))
+    vector: Any = literal_column(f"articles.{column}")
+    recent = (
+        select(Article.id, Article.published_at, vector.label("vector"))
+        .order_by(*_RECENT_FIRST)
+        .limit(_PROBE_ROWS)
+        .subquery()
     )
-    statement = select(hits.c.id).order_by(
-        hits.c.in_title.desc(), hits.c.published_at.desc().nulls_last(), hits.c.id.desc()
+    probe = (
+        select(recent.c.id)
+        .where(recent.c.vector.op("@@")(tsquery))
+        .order_by(recent.c.published_at.desc().nulls_last(), recent.c.id.desc())
+        .limit(limit)
     )
-    return list((await session.execute(statement.limit(limit))).scalars())
+    found = list((await session.execute(probe, {"terms": terms})).scalars())
+    if len(found) == limit:
+        return found
+    everywhere = (
+        select(Article.id).where(vector.op("@@")(tsquery)).order_by(*_RECENT_FIRST).limit(limit)
+    )
+    return list((await session.execute(everywhere, {"terms": terms})).scalars())
 
 
 async def _load(session: AsyncSession, ids: list[int]) -> list[ListedArticle]:

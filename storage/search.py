@@ -62,11 +62,13 @@ async def _sqlite_ids(session: AsyncSession, terms: list[str], limit: int) -> li
         "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match"
         " ORDER BY rowid DESC LIMIT :limit"
     )
-    keys: list[int] = []
+    ids: list[int] = []
     for match in (f"title : ({phrase})", phrase):
         rows = await session.execute(newest, {"match": match, "limit": limit})
-        keys.extend(rows.scalars())
-    return list(dict.fromkeys(key % _ID_SPAN for key in keys))[:limit]
+        ids = list(dict.fromkeys([*ids, *(key % _ID_SPAN for key in rows.scalars())]))
+        if len(ids) >= limit:
+            break  # ``limit`` title matches are the answer
+    return ids[:limit]
 
 
 async def _postgresql_ids(session: AsyncSession, terms: list[str], limit: int) -> list[int]:

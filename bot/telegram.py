@@ -67,6 +67,7 @@ from bot.channel import (
     RetryLater,
 )
 from bot.connect import connect_patiently
+from bot.replies import ReplySender
 from loa.config import TelegramSettings
 from storage import residents
 
@@ -196,6 +197,7 @@ class TelegramBot:
         self.channel = TelegramChannel(self.application.bot)
         self._connecting: asyncio.Task[None] | None = None
         self._connect_backoff = connect_backoff_seconds
+        self._replies = ReplySender(self.channel)
         self._add_handlers(self.application)
 
     def _add_handlers(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -230,6 +232,7 @@ class TelegramBot:
         await app.start()
 
     async def stop(self) -> None:
+        await self._replies.aclose()
         if self._connecting is not None:
             self._connecting.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -289,8 +292,7 @@ class TelegramBot:
         log.info("telegram chat %s left or blocked the bot: deactivated", change.chat.id)
 
     async def _answer(self, incoming: Incoming) -> None:
-        for reply in await self._handle(incoming):
-            await self.channel.send(incoming.chat_id, reply)
+        await self._replies.send(incoming.chat_id, await self._handle(incoming))
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure (English) and apologise to the resident (Vietnamese)."""

@@ -27,6 +27,7 @@ from bot.channel import (
 from bot.choices import NumberedChoices
 from bot.connect import connect_patiently
 from bot.render import cut, html_to_text, utf16_len
+from bot.replies import ReplySender
 from bot.zalo_api import (
     ZaloApiError,
     ZaloBotApi,
@@ -191,6 +192,7 @@ class ZaloBot:
         self._max_backoff = max_backoff_seconds
         self._poller: asyncio.Task[None] | None = None
         self._connecting: asyncio.Task[None] | None = None
+        self._replies = ReplySender(channel)
 
     @property
     def webhook_secret(self) -> str | None:
@@ -220,6 +222,7 @@ class ZaloBot:
         self._poller = asyncio.create_task(self._poll_forever(), name="zalo-poll")
 
     async def stop(self) -> None:
+        await self._replies.aclose()
         if self._connecting is not None:
             self._connecting.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -247,11 +250,7 @@ class ZaloBot:
             log.debug("ignored Zalo event %s", update.event_name)
             return
         try:
-            replies = await self._handle(incoming)
-            for reply in replies:
-                await self.channel.send(incoming.chat_id, reply)
-        except ChannelError as exc:
-            log.warning("could not answer a Zalo resident: %s", exc)
+            await self._replies.send(incoming.chat_id, await self._handle(incoming))
         except Exception:
             log.exception("handling a Zalo message failed")
 

@@ -13,6 +13,7 @@ import asyncio
 import json
 import logging
 import socket
+import sys
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -28,9 +29,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bot.console import ConsoleChannel
 from jobs.poll import PollResult, poll_all
+from jobs.send import Sender
 from loa.config import DatabaseSettings, HttpSettings, Selectors, Settings, SourceSettings
 from storage import articles as stored
+from storage import outbox
 from storage.articles import VIETNAM
 from storage.db import open_database, session_factory
 from storage.models import Article, Delivery, Resident
@@ -139,11 +143,28 @@ async def _show(sessions: async_sessionmaker[AsyncSession]) -> None:
         backfill = " [archive]" if row.article.is_backfill else " [new]"
         print(f"  {(item['published_at'] or '')[:16]}  {item['title']}{backfill}")
         print(f"      author: {item['author'] or '(none)'}; communes: {item['communes']}")
-    print("\nWould be sent:")
-    for channel, chat_id, title, url in sends:
-        print(f"  to {channel}:{chat_id}: {title}\n      {url}")
+    print("\nQueued for the demo resident:")
+    for channel, chat_id, title, _url in sends:
+        print(f"  to {channel}:{chat_id}: {title}")
     if not sends:
         print("  nothing")
+
+
+async def _deliver(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Run the real sender on the console channel until the queue is empty."""
+    print("\nThe sender delivers it; the demo resident reads (console channel):\n")
+    channel = ConsoleChannel(sys.stdout)
+    sender = Sender(channel, sessions, settings.sender, rate_per_second=None, per_chat_interval=0)
+    await sender.start()
+    try:
+        async with asyncio.timeout(10):
+            while True:
+                async with sessions() as session:
+                    if not (await outbox.counts_by_state(session, channel.name))["pending"]:
+                        break
+                await asyncio.sleep(0.05)
+    finally:
+        await sender.stop()
 
 
 async def demo(settings: Settings, args: argparse.Namespace) -> int:
@@ -164,4 +185,5 @@ async def demo(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"The portal publishes: {NEW_TITLE}")
                 _report("Second poll", (await poll_all(demo, sessions))[0])
                 await _show(sessions)
+                await _deliver(demo, sessions)
     return 0

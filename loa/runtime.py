@@ -57,6 +57,7 @@ def build_services(settings: Settings, sessions: async_sessionmaker[AsyncSession
     telegram = _telegram_bot(settings, sessions, commands.handle, webhooks)
     zalo = _zalo_bot(settings, commands.handle, webhooks)
     bots = [bot for bot in (telegram, zalo) if bot is not None]
+    _describe(settings, bots)
     services.extend(bots)
     services.extend(_senders(settings, sessions, queued, bots))
     # Edits each broadcast's preview with its progress and stores the final report.
@@ -66,6 +67,16 @@ def build_services(settings: Settings, sessions: async_sessionmaker[AsyncSession
     if web is not None:
         services.append(web)
     return services
+
+
+def _describe(settings: Settings, bots: list[TelegramBot | ZaloBot]) -> None:
+    """One line on what this run does, so an operator sees at once what is on and off."""
+    names = ", ".join(f"{s.name} every {s.interval_seconds:g} s" for s in settings.sources)
+    log.info("polling %d sources: %s", len(settings.sources), names or "none configured")
+    running = {bot.channel.name for bot in bots}
+    for channel, env in (("telegram", "LOA_TELEGRAM_TOKEN"), ("zalo", "LOA_ZALO_TOKEN")):
+        if channel not in running:
+            log.info("%s bot off: no [%s] token (or %s)", channel, channel, env)
 
 
 def _telegram_bot(

@@ -110,13 +110,17 @@ async def list_articles(session: AsyncSession, limit: int) -> list[ListedArticle
         )
         .limit(limit)
     )
-    found = [ArticleRow(article, name) for article, name in rows.all()]
-    ids = [row.article.id for row in found]
+    return await with_tags(session, [ArticleRow(article, name) for article, name in rows.all()])
+
+
+async def with_tags(session: AsyncSession, rows: Sequence[ArticleRow]) -> list[ListedArticle]:
+    """``rows`` with their communes and topics (two queries, whatever the number of rows)."""
+    ids = [row.article.id for row in rows]
     communes = await _tags_of(session, ArticleCommune.article_id, ArticleCommune.commune, ids)
     topics = await _tags_of(session, ArticleTopic.article_id, ArticleTopic.topic, ids)
     return [
         ListedArticle(row, communes.get(row.article.id, []), topics.get(row.article.id, []))
-        for row in found
+        for row in rows
     ]
 
 

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func, insert, literal, not_, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -27,6 +27,7 @@ from storage.models import (
     Subscription,
     utcnow,
 )
+from storage.outbox import queue_deliveries
 from storage.rows import execute_count
 
 # Leaves room for the header and target line within Zalo's 2000 characters.
@@ -155,29 +156,12 @@ async def confirm(session: AsyncSession, broadcast_id: int) -> int | None:
     assert broadcast is not None
     target = Target(commune=broadcast.commune, topic=broadcast.topic)
     priority = Priority.EMERGENCY if broadcast.emergency else Priority.BROADCAST
-    chosen = select(
-        literal(broadcast_id),
-        Resident.id,
-        Resident.channel,
-        literal(int(priority)),
-        literal(DeliveryState.PENDING.value),
-        literal(0),
-        literal(now, type_=Delivery.created_at.type),
-    ).where(target_condition(target))
-    queued = await execute_count(
+    queued = await queue_deliveries(
         session,
-        insert(Delivery).from_select(
-            [
-                Delivery.broadcast_id,
-                Delivery.resident_id,
-                Delivery.channel,
-                Delivery.priority,
-                Delivery.state,
-                Delivery.attempts,
-                Delivery.created_at,
-            ],
-            chosen,
-        ),
+        Delivery.broadcast_id,
+        broadcast_id,
+        priority=int(priority),
+        residents=target_condition(target),
     )
     if queued == 0:
         await _finish(session, broadcast_id, Progress(), now)

@@ -6,8 +6,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from storage.models import (
     ArticleCommune,
@@ -51,31 +52,41 @@ async def enqueue_for_article(session: AsyncSession, article_id: int) -> int:
     )
     emergency_flag = (await session.execute(select(is_emergency))).scalar_one()
     priority_value = int(Priority.EMERGENCY if emergency_flag else Priority.NEWS)
-    now = utcnow()
+    condition = and_(Resident.active.is_(True), or_(~has_any_choice, commune_match, topic_match))
+    return await queue_deliveries(
+        session, Delivery.article_id, article_id, priority=priority_value, residents=condition
+    )
+
+
+async def queue_deliveries(
+    session: AsyncSession,
+    subject: InstrumentedAttribute[int | None],
+    subject_id: int,
+    *,
+    priority: int,
+    residents: ColumnElement[bool],
+) -> int:
+    """One pending delivery of ``subject`` (an article or a broadcast) per resident matching
+    ``residents``, in one INSERT … SELECT; return how many were queued."""
     chosen = select(
-        literal(article_id),
+        literal(subject_id),
         Resident.id,
         Resident.channel,
-        literal(priority_value),
+        literal(priority),
         literal(DeliveryState.PENDING.value),
         literal(0),
-        literal(now, type_=Delivery.created_at.type),
-    ).where(Resident.active.is_(True), or_(~has_any_choice, commune_match, topic_match))
-    return await execute_count(
-        session,
-        insert(Delivery).from_select(
-            [
-                Delivery.article_id,
-                Delivery.resident_id,
-                Delivery.channel,
-                Delivery.priority,
-                Delivery.state,
-                Delivery.attempts,
-                Delivery.created_at,
-            ],
-            chosen,
-        ),
-    )
+        literal(utcnow(), type_=Delivery.created_at.type),
+    ).where(residents)
+    columns = [
+        subject,
+        Delivery.resident_id,
+        Delivery.channel,
+        Delivery.priority,
+        Delivery.state,
+        Delivery.attempts,
+        Delivery.created_at,
+    ]
+    return await execute_count(session, insert(Delivery).from_select(columns, chosen))
 
 
 # ------------------------------------------------------------------------------ the queue

@@ -13,16 +13,14 @@ each tier stops after ``limit`` rows.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, func, literal_column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.text import fold, nfc
-from storage.articles import ArticleRow, ListedArticle
-from storage.models import Article, ArticleCommune, ArticleTopic, Source
+from storage.articles import ArticleRow, ListedArticle, with_tags
+from storage.models import Article, Source
 
 _MAX_QUERY_CHARS = 500
 _MAX_TERMS = 12
@@ -122,28 +120,7 @@ async def _load(session: AsyncSession, ids: list[int]) -> list[ListedArticle]:
         .where(Article.id.in_(ids))
     )
     by_id = {article.id: ArticleRow(article, name) for article, name in rows.all()}
-    return await _with_tags(session, [by_id[i] for i in ids if i in by_id])
-
-
-async def _with_tags(session: AsyncSession, rows: Sequence[ArticleRow]) -> list[ListedArticle]:
-    ids = [row.article.id for row in rows]
-    communes = await _tags(session, ArticleCommune.article_id, ArticleCommune.commune, ids)
-    topics = await _tags(session, ArticleTopic.article_id, ArticleTopic.topic, ids)
-    return [
-        ListedArticle(row, communes.get(row.article.id, []), topics.get(row.article.id, []))
-        for row in rows
-    ]
-
-
-async def _tags(
-    session: AsyncSession, key: Any, value: Any, ids: list[int]
-) -> dict[int, list[str]]:
-    tags: dict[int, list[str]] = defaultdict(list)
-    if ids:
-        rows = await session.execute(select(key, value).where(key.in_(ids)).order_by(key, value))
-        for article_id, tag in rows.all():
-            tags[article_id].append(tag)
-    return tags
+    return await with_tags(session, [by_id[i] for i in ids if i in by_id])
 
 
 def include_object(

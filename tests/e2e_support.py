@@ -1,9 +1,12 @@
-"""``loa run`` as a subprocess against both chat emulators at once, for end-to-end tests.
+"""``loa run`` as a subprocess against the chat emulators (and the fixture portal), for
+end-to-end tests.
 
-``Loa`` starts, stops (SIGTERM, or SIGKILL to simulate a crash) and restarts the process, reads
-its SQLite database while it runs, seeds rows before (or while) it runs, and runs other CLI
-commands against the same config. ``until`` waits for a condition with a deadline and shows
-Loa's log when the deadline passes.
+``Stage`` serves the emulators (and the portal, when a test polls it) and writes Loa's config
+for them. ``Loa`` starts, stops (SIGTERM, or SIGKILL to simulate a crash) and restarts the
+process, reads its SQLite database while it runs, seeds rows before (or while) it runs, and runs
+other CLI commands against the same config. ``until`` waits for a condition with a deadline and
+shows Loa's log when the deadline passes. ``publish_new_article`` makes the portal post a new
+Pom Lót article.
 """
 
 from __future__ import annotations
@@ -15,17 +18,32 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Self
 
 import pytest
 
+from tests.emulators.telegram import TelegramEmulator
+from tests.emulators.zalo import ZaloEmulator
+from tests.portal_server import FIXTURES, Portal
+from tests.support.server import serve
+
 ROOT = Path(__file__).parent.parent
-TELEGRAM_TOKEN = "424242:e2e-broadcast-telegram"
-ZALO_TOKEN = "e2e:broadcast-zalo"
+TELEGRAM_TOKEN = "424242:e2e-telegram-secret"
+ZALO_TOKEN = "e2e:zalo-secret"
 SEEDED_AT = "2026-01-01 00:00:00"
+
+LIST_1 = "/Tintuc/?PageIndex=1"
+NEW_PATH = "/Tintuc/View/Pom-Lot-to-chuc-ngay-hoi-dai-doan-ket"
+NEW_TITLE = "Xã Pom Lót tổ chức Ngày hội Đại đoàn kết toàn dân tộc"
+TEMPLATE = "district/articles/pom-lot-xay-dung-dang.html"
+TEMPLATE_TITLE = (
+    "Đảng bộ xã Pom Lót huyện Điện Biên trong công tác xây dựng Đảng với phát triển kinh tế"
+    " - xã hội."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,15 +55,31 @@ class Options:
     telegram_rate: float = 30
     zalo_rate: float = 10
     concurrency: int = 16
+    log_level: str = "INFO"
 
 
-def write_config(tmp: Path, telegram_url: str, zalo_url: str, options: Options) -> Path:
-    """A config with both channels on the emulators and no news sources."""
-    telegram_admins = ", ".join(str(a) for a in options.telegram_admins)
-    zalo_admins = ", ".join(f'"{a}"' for a in options.zalo_admins)
+def write_config(
+    tmp: Path,
+    telegram_url: str,
+    zalo_url: str | None,
+    options: Options,
+    portal_url: str | None = None,
+) -> Path:
+    """A config with Telegram (and Zalo, given its URL) on the emulators; with ``portal_url``,
+    one news source polling the portal's first list page every second, else none."""
     path = tmp / "loa.toml"
     path.write_text(
-        f"""
+        _core_config(tmp, telegram_url, options)
+        + (_zalo_config(zalo_url, options) if zalo_url is not None else "")
+        + (_source_config(portal_url) if portal_url is not None else ""),
+        encoding="utf-8",
+    )
+    return path
+
+
+def _core_config(tmp: Path, telegram_url: str, options: Options) -> str:
+    telegram_admins = ", ".join(str(a) for a in options.telegram_admins)
+    return f"""
 [database]
 url = "sqlite+aiosqlite:///{tmp / "loa.db"}"
 
@@ -60,6 +94,18 @@ admins = [{telegram_admins}]
 rate_limit_per_second = {options.telegram_rate}
 per_chat_interval_seconds = 1.0
 
+[sender]
+idle_poll_seconds = 0.2
+concurrency = {options.concurrency}
+
+[logging]
+level = "{options.log_level}"
+"""
+
+
+def _zalo_config(zalo_url: str, options: Options) -> str:
+    zalo_admins = ", ".join(f'"{a}"' for a in options.zalo_admins)
+    return f"""
 [zalo]
 token = "{ZALO_TOKEN}"
 api_base_url = "{zalo_url}"
@@ -67,14 +113,19 @@ poll_timeout_seconds = 1
 admins = [{zalo_admins}]
 rate_limit_per_second = {options.zalo_rate}
 per_chat_interval_seconds = 1.0
+"""
 
-[sender]
-idle_poll_seconds = 0.2
-concurrency = {options.concurrency}
-""",
-        encoding="utf-8",
-    )
-    return path
+
+def _source_config(portal_url: str) -> str:
+    return f"""
+[[sources]]
+name = "huyen-dien-bien"
+type = "html"
+url = "{portal_url}{LIST_1}"
+interval_seconds = 1
+max_pages = 1
+selectors = {{ item = ".news-list a.title, .featured a" }}
+"""
 
 
 class Loa:
@@ -95,6 +146,11 @@ class Loa:
         return subprocess.run(
             self.command(*args), cwd=self.tmp, env=self._env, capture_output=True, text=True
         )
+
+    def upgrade(self) -> None:
+        """Migrate the database (before seeding rows into it); a failure fails the test."""
+        upgraded = self.cli("db", "upgrade")
+        assert upgraded.returncode == 0, upgraded.stderr
 
     async def cli_async(self, *args: str, within: float = 30) -> tuple[int, str, str]:
         """Run one ``loa`` command without blocking the test's loop: (status, stdout, stderr)."""
@@ -158,7 +214,7 @@ class Loa:
             connection.executemany(sql, list(rows))
 
     def seed_residents(
-        self, channel: str, chat_ids: Iterable[str], commune: str | None = None
+        self, channel: str, chat_ids: Iterable[str | int], commune: str | None = None
     ) -> None:
         """Residents who receive everything, or who chose ``commune`` (its current name)."""
         ids = [str(c) for c in chat_ids]
@@ -190,3 +246,57 @@ async def until(condition: Callable[[], bool], within: float, loa: Loa, what: st
         if time.monotonic() > deadline:
             pytest.fail(f"not reached in {within} s: {what}\n{loa.recent_log()}")
         await asyncio.sleep(0.05)
+
+
+class Stage:
+    """The emulators (and the fixture portal, when given) served while ``serving()`` lasts, and
+    the Loa wired to them (stopped when the stage closes)."""
+
+    def __init__(
+        self,
+        tmp: Path,
+        telegram: TelegramEmulator,
+        zalo: ZaloEmulator | None = None,
+        portal: Portal | None = None,
+    ) -> None:
+        self.tmp, self.telegram, self.zalo, self.portal = tmp, telegram, zalo, portal
+        self.telegram_url = self.zalo_url = self.portal_url = ""
+        self.loa: Loa | None = None
+
+    @contextmanager
+    def serving(self) -> Iterator[Self]:
+        with ExitStack() as servers:
+            self.telegram_url = servers.enter_context(serve(self.telegram.app))
+            if self.zalo is not None:
+                self.zalo_url = servers.enter_context(serve(self.zalo.app))
+            if self.portal is not None:
+                self.portal_url = servers.enter_context(self.portal.serving())
+            try:
+                yield self
+            finally:
+                if self.loa is not None:
+                    self.loa.stop()
+
+    def make_loa(self, options: Options, *, upgrade: bool = True) -> Loa:
+        """A Loa configured for what this stage serves (not started); ``upgrade`` migrates its
+        database first (``loa run`` migrates by itself: only seeding needs it)."""
+        config = write_config(
+            self.tmp,
+            self.telegram_url,
+            self.zalo_url if self.zalo is not None else None,
+            options,
+            self.portal_url if self.portal is not None else None,
+        )
+        self.loa = Loa(self.tmp, config)
+        if upgrade:
+            self.loa.upgrade()
+        return self.loa
+
+
+def publish_new_article(portal: Portal) -> None:
+    """The portal posts a new Pom Lót article (``NEW_TITLE``) at the top of list page 1."""
+    body = (FIXTURES / TEMPLATE).read_text("utf-8")
+    portal.add(NEW_PATH, body.replace(TEMPLATE_TITLE, NEW_TITLE))
+    listing = portal.page(LIST_1).body.decode("utf-8")
+    link = f'<div class="news-item"><a class="title" href="{NEW_PATH}">{NEW_TITLE}</a></div>'
+    portal.add(LIST_1, listing.replace('<div class="news-list">', '<div class="news-list">' + link))

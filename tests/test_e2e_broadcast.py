@@ -16,10 +16,9 @@ from pathlib import Path
 import pytest
 
 from bot import texts
-from tests.e2e_support import SEEDED_AT, ZALO_TOKEN, Loa, Options, until, write_config
+from tests.e2e_support import SEEDED_AT, ZALO_TOKEN, Loa, Options, Stage, until
 from tests.emulators.telegram import SentMessage, TelegramEmulator
 from tests.emulators.zalo import ZaloEmulator
-from tests.support.server import serve
 
 TG_ADMIN, ZALO_ADMIN = 9001, "zadmin01"
 TG_POM_LOT, TG_ALL, TG_ELSEWHERE = 1001, 1002, 1003
@@ -27,19 +26,12 @@ Z_POM_LOT, Z_ALL = "zpomlot01", "zall0001"
 SAM_MUN = "Sam Mứn"
 
 
-class World:
-    """Both emulators, served, and one Loa wired to them."""
+class World(Stage):
+    """Both emulators, served, and one Loa wired to them (``make_loa`` migrates its database)."""
 
     def __init__(self, tmp: Path, telegram: TelegramEmulator, zalo: ZaloEmulator) -> None:
-        self.tmp, self.telegram, self.zalo = tmp, telegram, zalo
-        self.urls: tuple[str, str] = ("", "")
-        self.loa: Loa | None = None
-
-    def make_loa(self, options: Options) -> Loa:
-        self.loa = Loa(self.tmp, write_config(self.tmp, *self.urls, options))
-        upgraded = self.loa.cli("db", "upgrade")
-        assert upgraded.returncode == 0, upgraded.stderr
-        return self.loa
+        super().__init__(tmp, telegram, zalo)
+        self.zalo: ZaloEmulator = zalo
 
     # -- what the emulators saw ------------------------------------------------------------
 
@@ -79,15 +71,8 @@ def buttons(message: SentMessage) -> dict[str, str]:
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
     telegram = TelegramEmulator(global_rate=30, per_chat_rate=None)
-    zalo = ZaloEmulator(ZALO_TOKEN)
-    result = World(tmp_path, telegram, zalo)
-    with serve(telegram.app) as telegram_url, serve(zalo.app) as zalo_url:
-        result.urls = (telegram_url, zalo_url)
-        try:
-            yield result
-        finally:
-            if result.loa is not None:
-                result.loa.stop()
+    with World(tmp_path, telegram, ZaloEmulator(ZALO_TOKEN)).serving() as world:
+        yield world
 
 
 async def tg_draft(world: World, loa: Loa, text: str) -> dict[str, str]:

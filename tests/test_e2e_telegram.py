@@ -8,158 +8,26 @@ in the middle of a 500-message send loses nothing and repeats at most the messag
 
 from __future__ import annotations
 
-import asyncio
-import os
 import signal
-import sqlite3
-import subprocess
-import sys
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
 
 import pytest
 
-from tests.emulators.telegram import TelegramEmulator
-from tests.portal_server import FIXTURES, Portal
-from tests.support.server import serve
-
-ROOT = Path(__file__).parent.parent
-TOKEN = "424242:e2e-telegram-secret"
-LIST_1 = "/Tintuc/?PageIndex=1"
-NEW_PATH = "/Tintuc/View/Pom-Lot-to-chuc-ngay-hoi-dai-doan-ket"
-NEW_TITLE = "Xã Pom Lót tổ chức Ngày hội Đại đoàn kết toàn dân tộc"
-TEMPLATE = "district/articles/pom-lot-xay-dung-dang.html"
-TEMPLATE_TITLE = (
-    "Đảng bộ xã Pom Lót huyện Điện Biên trong công tác xây dựng Đảng với phát triển kinh tế"
-    " - xã hội."
+from tests.e2e_support import (
+    NEW_PATH,
+    NEW_TITLE,
+    TELEGRAM_TOKEN,
+    Options,
+    Stage,
+    publish_new_article,
+    until,
 )
+from tests.emulators.telegram import TelegramEmulator
+from tests.portal_server import Portal
+
 CONCURRENCY = 16
-
-
-def write_config(tmp: Path, portal: str, telegram: str, *, rate: float, concurrency: int) -> Path:
-    path = tmp / "loa.toml"
-    path.write_text(
-        f"""
-[database]
-url = "sqlite+aiosqlite:///{tmp / "loa.db"}"
-
-[http]
-timeout_seconds = 5
-
-[telegram]
-token = "{TOKEN}"
-api_base_url = "{telegram}/bot"
-poll_timeout_seconds = 1
-rate_limit_per_second = {rate}
-per_chat_interval_seconds = 1.0
-
-[sender]
-idle_poll_seconds = 0.2
-concurrency = {concurrency}
-
-[logging]
-level = "DEBUG"
-
-[[sources]]
-name = "huyen-dien-bien"
-type = "html"
-url = "{portal}{LIST_1}"
-interval_seconds = 1
-max_pages = 1
-selectors = {{ item = ".news-list a.title, .featured a" }}
-""",
-        encoding="utf-8",
-    )
-    return path
-
-
-class Loa:
-    """One ``loa run`` subprocess and a read-only view of its SQLite database."""
-
-    def __init__(self, tmp: Path, config: Path) -> None:
-        self.tmp, self.config, self.database = tmp, config, tmp / "loa.db"
-        self.log_path = tmp / "loa.log"
-        self.process: subprocess.Popen[bytes] | None = None
-        self._log: IO[str] | None = None
-
-    def cli(self, *args: str) -> None:
-        subprocess.run(
-            [sys.executable, "-m", "loa.cli", "--config", str(self.config), *args],
-            cwd=self.tmp,
-            env=os.environ | {"PYTHONPATH": str(ROOT)},
-            check=True,
-            capture_output=True,
-        )
-
-    def start(self) -> None:
-        self._log = self.log_path.open("a", encoding="utf-8")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "loa.cli", "--config", str(self.config), "run"],
-            cwd=self.tmp,
-            env=os.environ | {"PYTHONPATH": str(ROOT)},
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self._log is not None:
-            self._log.close()
-
-    def query(self, sql: str) -> list[tuple[Any, ...]]:
-        """Read while Loa writes (a locked moment reads as "not yet")."""
-        if not self.database.exists():
-            return []
-        try:
-            uri = f"file:{self.database}?mode=ro"
-            with sqlite3.connect(uri, uri=True, timeout=0.5) as connection:
-                return connection.execute(sql).fetchall()
-        except sqlite3.OperationalError:
-            return []
-
-    def one(self, sql: str) -> Any:
-        rows = self.query(sql)
-        return rows[0][0] if rows else None
-
-    def seed_residents(self, chat_ids: range) -> None:
-        """Residents who receive everything, written before Loa starts."""
-        with sqlite3.connect(self.database) as connection:
-            connection.executemany(
-                "INSERT INTO residents (channel, chat_id, active, created_at, updated_at)"
-                " VALUES ('telegram', ?, 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
-                [(str(c),) for c in chat_ids],
-            )
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8") if self.log_path.exists() else ""
-
-
-async def until(condition: Callable[[], bool], within: float, loa: Loa) -> None:
-    """Wait for a condition on the database or the emulator, with a deadline."""
-    deadline = time.monotonic() + within
-    while not condition():
-        if time.monotonic() > deadline:
-            lines = [line for line in loa.log().splitlines() if " DEBUG " not in line]
-            pytest.fail("loa run did not get there in time; its log:\n" + "\n".join(lines[-40:]))
-        await asyncio.sleep(0.05)
-
-
-def publish_new_article(portal: Portal) -> None:
-    """The portal posts a new Pom Lót article at the top of list page 1."""
-    body = (FIXTURES / TEMPLATE).read_text("utf-8")
-    portal.add(NEW_PATH, body.replace(TEMPLATE_TITLE, NEW_TITLE))
-    listing = portal.page(LIST_1).body.decode("utf-8")
-    link = f'<div class="news-item"><a class="title" href="{NEW_PATH}">{NEW_TITLE}</a></div>'
-    portal.add(LIST_1, listing.replace('<div class="news-list">', '<div class="news-list">' + link))
 
 
 def article_messages(emulator: TelegramEmulator, chat_id: int) -> list[str]:
@@ -167,19 +35,17 @@ def article_messages(emulator: TelegramEmulator, chat_id: int) -> list[str]:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[tuple[Portal, TelegramEmulator, str, str]]:
-    portal, emulator = Portal.from_fixtures(), TelegramEmulator()
-    with portal.serving() as portal_url, serve(emulator.app) as telegram_url:
-        yield portal, emulator, portal_url, telegram_url
+def stage(tmp_path: Path) -> Iterator[Stage]:
+    """The portal and the Telegram emulator (no Zalo), served."""
+    with Stage(tmp_path, TelegramEmulator(), portal=Portal.from_fixtures()).serving() as stage:
+        yield stage
 
 
-async def test_subscribe_publish_block_and_throttle(
-    world: tuple[Portal, TelegramEmulator, str, str], tmp_path: Path
-) -> None:
-    portal, emulator, portal_url, telegram_url = world
-    loa = Loa(tmp_path, write_config(tmp_path, portal_url, telegram_url, rate=30, concurrency=1))
-    loa.cli("db", "upgrade")
-    loa.seed_residents(range(2000, 2030))  # they exist before the first (archive) poll
+async def test_subscribe_publish_block_and_throttle(stage: Stage) -> None:
+    assert stage.portal is not None
+    portal, emulator, portal_url = stage.portal, stage.telegram, stage.portal_url
+    loa = stage.make_loa(Options(telegram_rate=30, concurrency=1, log_level="DEBUG"))
+    loa.seed_residents("telegram", range(2000, 2030))  # they exist before the first (archive) poll
     for chat_id in range(2000, 2030):
         emulator.add_chat(chat_id)
     loa.start()
@@ -232,19 +98,16 @@ async def test_subscribe_publish_block_and_throttle(
     ]
     assert any(c.status == 429 for c in emulator.calls_of("sendMessage"))
     assert emulator.early_requests() == []
-    assert TOKEN not in loa.log() and "/bot<redacted>/" in loa.log()
+    assert TELEGRAM_TOKEN not in loa.log() and "/bot<redacted>/" in loa.log()
 
 
-async def test_kill_9_during_a_500_message_send_loses_nothing(
-    world: tuple[Portal, TelegramEmulator, str, str], tmp_path: Path
-) -> None:
-    portal, emulator, portal_url, telegram_url = world
+async def test_kill_9_during_a_500_message_send_loses_nothing(stage: Stage) -> None:
+    assert stage.portal is not None
+    portal, emulator = stage.portal, stage.telegram
     emulator.set_limits(global_rate=None, per_chat_rate=None)
-    config = write_config(tmp_path, portal_url, telegram_url, rate=400, concurrency=CONCURRENCY)
-    loa = Loa(tmp_path, config)
-    loa.cli("db", "upgrade")
+    loa = stage.make_loa(Options(telegram_rate=400, concurrency=CONCURRENCY, log_level="DEBUG"))
     chats = range(10_000, 10_500)
-    loa.seed_residents(chats)
+    loa.seed_residents("telegram", chats)
     for chat_id in chats:
         emulator.add_chat(chat_id)
     loa.start()

@@ -81,3 +81,14 @@ def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 @pytest.fixture
 def fixtures_dir() -> Iterator[Path]:
     yield Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def base_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The test module's ``emulator`` fixture (a Telegram or Zalo emulator, configured there)
+    served on 127.0.0.1: its base URL. Modules without an emulator define their own."""
+    from tests.support.server import serve  # here: only tests with an emulator load uvicorn
+
+    emulator = request.getfixturevalue("emulator")
+    with serve(emulator.app) as url:
+        yield url

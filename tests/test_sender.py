@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
@@ -29,7 +29,6 @@ from storage.models import (
     utcnow,
 )
 from tests.emulators.telegram import TelegramEmulator
-from tests.support.server import serve
 
 TOKEN = "111:sender-test"
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -38,12 +37,6 @@ pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecatio
 @pytest.fixture
 def emulator() -> TelegramEmulator:
     return TelegramEmulator(global_rate=None, per_chat_rate=None, any_chat=True)
-
-
-@pytest.fixture
-def base_url(emulator: TelegramEmulator) -> Iterator[str]:
-    with serve(emulator.app) as url:
-        yield url
 
 
 @pytest.fixture

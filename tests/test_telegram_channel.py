@@ -26,7 +26,6 @@ from loa.config import TelegramSettings
 from loa.logs import RedactSecrets
 from storage import residents
 from tests.emulators.telegram import TelegramEmulator
-from tests.support.server import serve
 
 TOKEN = "987654:SECRET-token-never-logged"
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -35,12 +34,6 @@ pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecatio
 @pytest.fixture
 def emulator() -> TelegramEmulator:
     return TelegramEmulator(global_rate=None, per_chat_rate=None)
-
-
-@pytest.fixture
-def base_url(emulator: TelegramEmulator) -> Iterator[str]:
-    with serve(emulator.app) as url:
-        yield url
 
 
 @pytest.fixture

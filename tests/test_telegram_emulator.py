@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -13,7 +13,6 @@ from telegram.error import BadRequest, ChatMigrated, Conflict, Forbidden, Invali
 
 from tests.emulators.telegram import TelegramEmulator
 from tests.emulators.telegram_html import EntityError, parse_html
-from tests.support.server import serve
 
 TOKEN = "123456:TEST-token_abc"
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -22,12 +21,6 @@ pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecatio
 @pytest.fixture
 def emulator() -> TelegramEmulator:
     return TelegramEmulator(global_rate=None, per_chat_rate=None)
-
-
-@pytest.fixture
-def base_url(emulator: TelegramEmulator) -> Iterator[str]:
-    with serve(emulator.app) as url:
-        yield url
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -22,7 +22,6 @@ from bot.render import utf16_len
 from bot.zalo import ZaloBot, ZaloChannel, fit_text, translate_error
 from bot.zalo_api import ZaloApiError, ZaloBotApi, ZaloErrorCode, ZaloTransportError
 from tests.emulators.zalo import ZaloEmulator, wait_until
-from tests.support.server import serve
 
 TOKEN = "42:zalo-channel-test"
 
@@ -30,12 +29,6 @@ TOKEN = "42:zalo-channel-test"
 @pytest.fixture
 def emulator() -> ZaloEmulator:
     return ZaloEmulator(TOKEN, rate_limit_per_second=3)
-
-
-@pytest.fixture
-def base_url(emulator: ZaloEmulator) -> Iterator[str]:
-    with serve(emulator.app) as url:
-        yield url
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -22,12 +22,6 @@ TOKEN = "777:emulator-test"
 @pytest.fixture
 def emulator() -> ZaloEmulator:
     return ZaloEmulator(TOKEN, rate_limit_per_second=5)
-
-
-@pytest.fixture
-def base_url(emulator: ZaloEmulator) -> Iterator[str]:
-    with serve(emulator.app) as url:
-        yield url
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ Pom Lót article.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sqlite3
@@ -67,32 +68,29 @@ def write_config(
 ) -> Path:
     """A config with Telegram (and Zalo, given its URL) on the emulators; with ``portal_url``,
     one news source polling the portal's first list page every second, else none."""
+    o = options
+    sections = [
+        _core_config(tmp, options),
+        _channel_config(
+            "telegram", TELEGRAM_TOKEN, f"{telegram_url}/bot", o.telegram_admins, o.telegram_rate
+        ),
+    ]
+    if zalo_url is not None:
+        sections.append(_channel_config("zalo", ZALO_TOKEN, zalo_url, o.zalo_admins, o.zalo_rate))
+    if portal_url is not None:
+        sections.append(_source_config(portal_url))
     path = tmp / "loa.toml"
-    path.write_text(
-        _core_config(tmp, telegram_url, options)
-        + (_zalo_config(zalo_url, options) if zalo_url is not None else "")
-        + (_source_config(portal_url) if portal_url is not None else ""),
-        encoding="utf-8",
-    )
+    path.write_text("".join(sections), encoding="utf-8")
     return path
 
 
-def _core_config(tmp: Path, telegram_url: str, options: Options) -> str:
-    telegram_admins = ", ".join(str(a) for a in options.telegram_admins)
+def _core_config(tmp: Path, options: Options) -> str:
     return f"""
 [database]
 url = "sqlite+aiosqlite:///{tmp / "loa.db"}"
 
 [http]
 timeout_seconds = 5
-
-[telegram]
-token = "{TELEGRAM_TOKEN}"
-api_base_url = "{telegram_url}/bot"
-poll_timeout_seconds = 1
-admins = [{telegram_admins}]
-rate_limit_per_second = {options.telegram_rate}
-per_chat_interval_seconds = 1.0
 
 [sender]
 idle_poll_seconds = 0.2
@@ -103,15 +101,16 @@ level = "{options.log_level}"
 """
 
 
-def _zalo_config(zalo_url: str, options: Options) -> str:
-    zalo_admins = ", ".join(f'"{a}"' for a in options.zalo_admins)
+def _channel_config(
+    name: str, token: str, api_base_url: str, admins: Sequence[int | str], rate: float
+) -> str:
     return f"""
-[zalo]
-token = "{ZALO_TOKEN}"
-api_base_url = "{zalo_url}"
+[{name}]
+token = "{token}"
+api_base_url = "{api_base_url}"
 poll_timeout_seconds = 1
-admins = [{zalo_admins}]
-rate_limit_per_second = {options.zalo_rate}
+admins = {json.dumps(list(admins))}
+rate_limit_per_second = {rate}
 per_chat_interval_seconds = 1.0
 """
 
@@ -245,7 +244,7 @@ async def until(condition: Callable[[], bool], within: float, loa: Loa, what: st
     while not condition():
         if time.monotonic() > deadline:
             pytest.fail(f"not reached in {within} s: {what}\n{loa.recent_log()}")
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.01)
 
 
 class Stage:

@@ -199,6 +199,9 @@ class Sender:
         """Send one message; return what to record (an id alone means "sent")."""
         try:
             reply = await self._messages.reply_for(queued)
+            # Space this chat from the moment the message really leaves (rendering may take
+            # a database round trip after the launch reserved the chat).
+            self._gates.reserve(queued.resident_id)
             await self._channel.send(queued.chat_id, reply)
         except RetryLater as exc:
             return self._on_retry_later(queued, exc)

@@ -8,6 +8,7 @@ with backoff, while the portal polling, the other channel and the queue go on.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -65,6 +66,15 @@ async def _retry(
         else:
             log.info("%s connected", platform)
             return
+
+
+async def cancel(task: asyncio.Task[None] | None) -> None:
+    """Cancel a background task (a pending connect, a poller) and wait until it has ended."""
+    if task is None:
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 def _check_refused(platform: str, exc: Exception, refused: Callable[[BaseException], bool]) -> None:

@@ -17,7 +17,6 @@ only way never to retry early. Loa's own per-chat pacing keeps per-chat 429s rar
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import warnings
@@ -66,7 +65,7 @@ from bot.channel import (
     ResidentGone,
     RetryLater,
 )
-from bot.connect import connect_patiently
+from bot.connect import cancel, connect_patiently
 from bot.replies import ReplySender
 from loa.config import TelegramSettings
 from storage import residents
@@ -233,10 +232,7 @@ class TelegramBot:
 
     async def stop(self) -> None:
         await self._replies.aclose()
-        if self._connecting is not None:
-            self._connecting.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._connecting
+        await cancel(self._connecting)
         app = self.application
         if app.updater is not None and app.updater.running:
             await app.updater.stop()

@@ -9,7 +9,6 @@ answers with a number that maps back to the button's callback data (``bot.choice
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from bot.channel import (
     RetryLater,
 )
 from bot.choices import NumberedChoices
-from bot.connect import connect_patiently
+from bot.connect import cancel, connect_patiently
 from bot.render import cut, html_to_text, utf16_len
 from bot.replies import ReplySender
 from bot.zalo_api import (
@@ -223,15 +222,9 @@ class ZaloBot:
 
     async def stop(self) -> None:
         await self._replies.aclose()
-        if self._connecting is not None:
-            self._connecting.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._connecting
-        if self._poller is not None:
-            self._poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._poller
-            self._poller = None
+        await cancel(self._connecting)
+        await cancel(self._poller)
+        self._poller = None
         await self.channel.aclose()
 
     async def process_webhook_update(self, data: dict[str, Any]) -> None:

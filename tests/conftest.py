@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -92,3 +93,13 @@ def base_url(request: pytest.FixtureRequest) -> Iterator[str]:
     emulator = request.getfixturevalue("emulator")
     with serve(emulator.app) as url:
         yield url
+
+
+@pytest.fixture(autouse=True)
+def restore_logging() -> Iterator[None]:
+    """``loa.cli.main`` installs its own stderr handler on the root logger: put pytest's back."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)

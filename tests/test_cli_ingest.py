@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,16 +14,6 @@ from tests.portal_server import FIXTURES, Portal
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text("utf-8"))
 DISTRICT = [path for path in EXPECTED if not path.startswith("/portal/")]
 KEYS = {"url", "title", "published_at", "author", "summary", "category", "source"}
-
-
-@pytest.fixture(autouse=True)
-def restore_logging() -> Iterator[None]:
-    # main() installs its own stderr handler on the root logger; put pytest's back afterwards.
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 @pytest.fixture

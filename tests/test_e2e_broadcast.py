@@ -201,6 +201,10 @@ async def test_admins_broadcast_from_both_chats_and_the_command_line(world: Worl
     assert world.got("Mai nghỉ học") == {f"tg:{TG_POM_LOT}": 1, f"zalo:{Z_POM_LOT}": 1}
     for nobody in ("Tin giả", "Họp dân lúc 19h", "Sạt lở ở bản Mển"):
         assert not world.got(nobody), nobody
+    # A report is stored as final just after it is shown: wait for the last one to be stored.
+    final = ["done", "cancelled", "done", "done", "cancelled", "done"]
+    states = "SELECT state FROM broadcasts ORDER BY id"
+    await until(lambda: [s for (s,) in loa.query(states)] == final, 10, loa, "reports stored")
     audit = loa.query(
         "SELECT created_by, commune, emergency, state, counts, report FROM broadcasts ORDER BY id"
     )

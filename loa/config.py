@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 DEFAULT_CONFIG_PATH = Path("loa.toml")
 CONFIG_ENV = "LOA_CONFIG"
@@ -69,7 +69,17 @@ class TopicSettings(_Section):
     categories: list[str] = Field(default_factory=list)
 
 
-class TelegramSettings(_Section):
+class _WebhookSecret:
+    """A webhook without a secret would accept updates from anyone: require one."""
+
+    @model_validator(mode="after")
+    def _secret_with_webhook(self) -> Any:
+        if getattr(self, "webhook_url", None) and not getattr(self, "webhook_secret", None):
+            raise ValueError("webhook_url needs webhook_secret (the platform sends it back)")
+        return self
+
+
+class TelegramSettings(_WebhookSecret, _Section):
     token: str | None = None
     api_base_url: str = "https://api.telegram.org/bot"
     admins: list[int] = Field(default_factory=list)
@@ -80,7 +90,7 @@ class TelegramSettings(_Section):
     poll_timeout_seconds: int = Field(default=10, ge=0, le=50)
 
 
-class ZaloSettings(_Section):
+class ZaloSettings(_WebhookSecret, _Section):
     token: str | None = None
     api_base_url: str = "https://bot-api.zaloplatforms.com"
     admins: list[str] = Field(default_factory=list)

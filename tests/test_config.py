@@ -50,3 +50,11 @@ def test_config_path_precedence() -> None:
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_settings(tmp_path / "nope.toml", env={})
+
+
+@pytest.mark.parametrize("section", ["telegram", "zalo"])
+def test_a_webhook_needs_a_secret(section: str) -> None:
+    text = f'[{section}]\nwebhook_url = "https://loa.example.org/{section}/webhook"\n'
+    with pytest.raises(ConfigError) as info:
+        parse_settings(text, Path("loa.toml"), env={})
+    assert f"key '{section}'" in str(info.value) and "webhook_secret" in str(info.value)

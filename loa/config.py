@@ -171,7 +171,7 @@ def _describe(error: ValidationError, path: Path) -> str:
         elif item["type"] == "missing":
             lines.append(f"  key '{key}': required key is missing")
         else:
-            lines.append(f"  key '{key}': {item['msg']}")
+            lines.append(f"  key '{key}': {item['msg'].removeprefix('Value error, ')}")
     return "\n".join(lines)
 
 

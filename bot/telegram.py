@@ -74,6 +74,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 MAX_TEXT_LENGTH = 4096
+FREE_MESSAGES_PER_SECOND = 30  # beyond this, paid broadcasts (allow_paid_broadcast)
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 _GONE_BAD_REQUESTS = ("chat not found", "user not found", "peer_id_invalid")
 _LEFT = ("kicked", "left")
@@ -130,9 +131,11 @@ class TelegramChannel(Channel):
     name = CHANNEL
     max_text_length = MAX_TEXT_LENGTH
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, *, paid_broadcast: bool = False) -> None:
         self._bot = bot
         self._no_preview = LinkPreviewOptions(is_disabled=True)
+        # Above Telegram's free 30 messages/s, each message must ask for the paid limit.
+        self._paid = True if paid_broadcast else None
 
     async def send(self, chat_id: str, reply: Reply) -> str:
         try:
@@ -142,6 +145,7 @@ class TelegramChannel(Channel):
                 parse_mode=ParseMode.HTML,
                 reply_markup=keyboard(reply.buttons),
                 link_preview_options=self._no_preview,
+                allow_paid_broadcast=self._paid,
             )
         except TelegramError as exc:
             raise translate(exc) from exc
@@ -193,7 +197,10 @@ class TelegramBot:
             .job_queue(None)
             .build()
         )
-        self.channel = TelegramChannel(self.application.bot)
+        self.channel = TelegramChannel(
+            self.application.bot,
+            paid_broadcast=settings.rate_limit_per_second > FREE_MESSAGES_PER_SECOND,
+        )
         self._connecting: asyncio.Task[None] | None = None
         self._connect_backoff = connect_backoff_seconds
         self._replies = ReplySender(self.channel)

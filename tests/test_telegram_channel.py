@@ -56,8 +56,22 @@ async def test_send_uses_html_buttons_and_no_previews(
     call = emulator.calls_of("sendMessage")[-1]
     assert call.params["parse_mode"] == "HTML"
     assert '"is_disabled": true' in call.params["link_preview_options"]
+    assert "allow_paid_broadcast" not in call.params  # free: 30 messages a second
     await channel.edit("1", message_id, Reply("<i>Đã chọn</i>"))
     assert emulator.messages_to(1)[0].text == "Đã chọn"
+
+
+async def test_above_the_free_rate_messages_ask_for_paid_broadcast(
+    emulator: TelegramEmulator, base_url: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    emulator.add_chat(1)
+    settings = TelegramSettings(
+        token=TOKEN, api_base_url=f"{base_url}/bot", rate_limit_per_second=300
+    )
+    bot = TelegramBot(settings, sessions, Recorder().handle)
+    async with bot.application.bot:
+        await bot.channel.send("1", Reply("Thông báo"))
+    assert emulator.calls_of("sendMessage")[-1].params["allow_paid_broadcast"] == "true"
 
 
 async def test_errors_are_translated_at_the_edge(

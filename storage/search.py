@@ -42,14 +42,17 @@ async def search_articles(
     session: AsyncSession, query: str, limit: int = 10
 ) -> list[ListedArticle]:
     """Articles matching every word of ``query``, best first; [] for a query with no words."""
+    return await _load(session, await search_ids(session, query, limit))
+
+
+async def search_ids(session: AsyncSession, query: str, limit: int = 10) -> list[int]:
+    """The ids of ``search_articles``'s answer, best first (the index lookup alone)."""
     terms = query_terms(query)
     if not terms or limit <= 0:
         return []
     if session.get_bind().dialect.name == "postgresql":
-        ids = await _postgresql_ids(session, terms, limit)
-    else:
-        ids = await _sqlite_ids(session, terms, limit)
-    return await _load(session, ids)
+        return await _postgresql_ids(session, terms, limit)
+    return await _sqlite_ids(session, terms, limit)
 
 
 async def _sqlite_ids(session: AsyncSession, terms: list[str], limit: int) -> list[int]:

@@ -1,7 +1,9 @@
 """Engine, sessions and schema migrations.
 
 SQLite (the default) runs in WAL mode with foreign keys on; PostgreSQL is chosen by URL.
-The schema is created and changed only by the Alembic migrations beside this module.
+The schema is created and changed only by the Alembic migrations beside this module, under a
+lock (``upgrade``) so that any number of Loa commands started at once on a fresh database all
+succeed: one migrates, the others wait and then find the schema at head.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, event, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -21,7 +25,12 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.locks import migration_lock
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+# pg_advisory_xact_lock key of "migrating Loa's schema" (b"Loa-migr" as a signed 64-bit int);
+# advisory locks are per database, so Loa databases on one server never wait for each other.
+MIGRATION_LOCK_KEY = int.from_bytes(b"Loa-migr", "big", signed=True)
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -53,15 +62,41 @@ def alembic_config() -> Config:
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Bring the schema up to ``revision`` (idempotent)."""
+    """Bring the schema up to ``revision`` (idempotent; safe from several processes at once).
+
+    Already at head (every command's start) costs one read of the version table and no lock.
+    Otherwise the migration runs under a lock — PostgreSQL: a transaction-level advisory lock
+    taken in the migration's own transaction; SQLite: an exclusive lock on a file beside the
+    database — and Alembic reads the current revision only once the lock is held, so a process
+    that waited finds the work done and does nothing.
+    """
+    if revision == "head" and await _at_head(engine):
+        return
 
     def run(connection: Connection) -> None:
         config = alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
-    async with engine.begin() as connection:
-        await connection.run_sync(run)
+    async with migration_lock(engine.url):
+        async with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Released at commit, i.e. once the migration (transactional DDL) is visible.
+                await connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                )
+            await connection.run_sync(run)
+
+
+async def _at_head(engine: AsyncEngine) -> bool:
+    """Whether the schema is at the newest revision (a read; no lock, no writes)."""
+
+    def current(connection: Connection) -> set[str]:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    async with engine.connect() as connection:
+        return await connection.run_sync(current) == heads
 
 
 @asynccontextmanager

@@ -7,7 +7,14 @@ the status). The emulator object is also the control API: tests inject updates, 
 rate limits and read every recorded call. It is thread-safe: the app usually runs in a server
 thread (``tests.support.server.serve``) while the test drives it from its own thread or loop.
 
-Run standalone (for benchmarks): ``python -m tests.emulators.telegram --port 8081 --rate 300``.
+Two flood-control models: token buckets (the default; forgiving: an idle bot may burst) and
+``strict=True``, sliding windows (``tests.emulators.limits``): at most ``global_rate`` accepted
+sendMessage/editMessageText requests in any one second ``(t - 1, t]``, at most ``per_chat_limit``
+per chat in any ``per_chat_window`` seconds, and a refusal bans the bot (or the chat) for its
+``retry_after``: requests arriving during a ban are refused and counted as early.
+
+Run standalone (for benchmarks): ``python -m tests.emulators.telegram --port 8081 --rate 300``
+(``--strict`` for the sliding windows).
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import re
 import threading
 import time
@@ -28,6 +36,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from tests.emulators.limits import BOT, StrictLimits, WindowPeak
 from tests.emulators.telegram_html import EntityError, code_points, parse_html
 
 MAX_TEXT = 4096
@@ -38,6 +47,7 @@ _COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 BLOCKED = "Forbidden: bot was blocked by the user"
 MIGRATED = "Bad Request: group chat was upgraded to a supergroup chat"
+LIMITED_METHODS = ("sendmessage", "editmessagetext")  # what flood control counts
 
 
 class ApiError(Exception):
@@ -48,7 +58,7 @@ class ApiError(Exception):
 
 @dataclass
 class Call:
-    """One request as the emulator saw it (``at`` is time.monotonic() on arrival)."""
+    """One request as the emulator saw it (``at`` is the emulator's clock on arrival)."""
 
     method: str
     params: dict[str, Any]
@@ -110,11 +120,21 @@ class TelegramEmulator:
         global_rate: float | None = 30.0,
         per_chat_rate: float | None = 1.0,
         per_chat_burst: float = 3.0,
+        strict: bool = False,
+        per_chat_limit: int = 1,
+        per_chat_window: float | None = None,
         any_chat: bool = False,
         bot_username: str = "loa_test_bot",
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        self._clock = clock  # arrival times (flood control); tests may pass a fake clock
         self.global_rate, self.per_chat_rate = global_rate, per_chat_rate
         self.per_chat_burst = per_chat_burst
+        self.strict, self.per_chat_limit, self.per_chat_window = (
+            strict,
+            per_chat_limit,
+            per_chat_window,
+        )
         self.any_chat = any_chat  # every numeric chat id exists (benchmarks)
         self.bot_username = bot_username
         self.calls: list[Call] = []
@@ -131,6 +151,10 @@ class TelegramEmulator:
         self._global_bucket: _Bucket | None = None
         self._chat_buckets: dict[int, _Bucket] = {}
         self._banned_until: dict[int | None, float] = {}  # None: the whole bot
+        self._limits = self._strict_limits()
+        self._accepted = WindowPeak(1.0)  # bucket mode: requests flood control let through
+        self._limited_requests = 0
+        self._early = 0
         self._failures: dict[int, list[tuple[int, str]]] = {}
         self._poll_generation = 0
         self.polls_waiting = 0  # long polls now waiting for an update
@@ -151,12 +175,38 @@ class TelegramEmulator:
             self._chats.setdefault(chat_id, Chat(chat_id, type, name))
 
     def set_limits(
-        self, *, global_rate: float | None, per_chat_rate: float | None, per_chat_burst: float = 3.0
+        self,
+        *,
+        global_rate: float | None,
+        per_chat_rate: float | None,
+        per_chat_burst: float = 3.0,
+        strict: bool | None = None,
+        per_chat_limit: int = 1,
+        per_chat_window: float | None = None,
     ) -> None:
+        """New limits, starting afresh (``strict=None`` keeps the current model)."""
         with self._cond:
             self.global_rate, self.per_chat_rate = global_rate, per_chat_rate
             self.per_chat_burst = per_chat_burst
+            if strict is not None:
+                self.strict = strict
+            self.per_chat_limit, self.per_chat_window = per_chat_limit, per_chat_window
             self._global_bucket, self._chat_buckets = None, {}
+            self._limits = self._strict_limits()
+
+    def _strict_limits(self) -> StrictLimits | None:
+        if not self.strict:
+            return None
+        global_limit = max(1, math.floor(self.global_rate)) if self.global_rate else None
+        window = self.per_chat_window
+        if self.per_chat_rate and window is None:
+            window = self.per_chat_limit / self.per_chat_rate
+        return StrictLimits(
+            global_limit,
+            self.per_chat_limit if self.per_chat_rate else None,
+            window or 1.0,
+            whole_seconds=True,
+        )
 
     def block(self, chat_id: int, *, notify: bool = True) -> None:
         """The resident blocks the bot (and Telegram sends a my_chat_member update)."""
@@ -173,7 +223,10 @@ class TelegramEmulator:
     def throttle(self, seconds: int, chat_id: int | None = None) -> None:
         """Answer 429 to every request (to ``chat_id``, or to any chat) for ``seconds``."""
         with self._cond:
-            self._banned_until[chat_id] = time.monotonic() + seconds
+            until = self._clock() + seconds
+            self._banned_until[chat_id] = until
+            if self._limits is not None:
+                self._limits.ban(BOT if chat_id is None else chat_id, until)
 
     def fail_next(self, chat_id: int, code: int, description: str, times: int = 1) -> None:
         """The next ``times`` sends to ``chat_id`` fail with this status (5xx, 400…)."""
@@ -235,7 +288,7 @@ class TelegramEmulator:
     def early_requests(self) -> list[tuple[Call, Call]]:
         """Pairs (429 answer, later request) where the request came before retry_after ended."""
         with self._cond:
-            calls = [c for c in self.calls if c.method in ("sendmessage", "editmessagetext")]
+            calls = [c for c in self.calls if c.method in LIMITED_METHODS]
         early = []
         for i, limited in enumerate(calls):
             if limited.retry_after is None:
@@ -247,6 +300,26 @@ class TelegramEmulator:
                 if limited.global_limit or later.chat_id == limited.chat_id:
                     early.append((limited, later))
         return early
+
+    def limit_stats(self) -> dict[str, Any]:
+        """Flood-control figures over counted requests (sendMessage, editMessageText).
+
+        ``requests`` reached flood control, ``accepted`` passed it, ``rate_limited`` got 429,
+        ``early_requests`` arrived while a retry_after was in force, ``max_per_second`` is the
+        most accepted requests in any sliding one-second window.
+        """
+        with self._cond:
+            if self._limits is not None:
+                figures: dict[str, Any] = dict(self._limits.stats())
+            else:
+                figures = {
+                    "requests": self._limited_requests,
+                    "accepted": self._accepted.count,
+                    "rate_limited": self._limited_requests - self._accepted.count,
+                    "early_requests": self._early,
+                    "max_per_second": self._accepted.peak,
+                }
+        return {"strict": self.strict, "limit": self.global_rate, **figures}
 
     # ---------------------------------------------------------------- updates
 
@@ -309,6 +382,7 @@ class TelegramEmulator:
             limited = sum(1 for c in self.calls if c.status == 429)
         return JSONResponse(
             {
+                **self.limit_stats(),
                 "sent": len(self.sent),
                 "chats": len(per_chat),
                 "max_per_chat": max(per_chat.values(), default=0),
@@ -325,7 +399,7 @@ class TelegramEmulator:
             self._wake()
         method = request.path_params["method"].lower()
         params = await _params(request)
-        call = Call(method, params, time.monotonic())
+        call = Call(method, params, self._clock())
         try:
             if not _TOKEN.match(request.path_params["token"]):
                 raise ApiError(401, "Unauthorized: invalid token specified")
@@ -369,9 +443,16 @@ class TelegramEmulator:
 
     def _flood(self, chat_id: int, call: Call) -> None:
         now = call.at
+        if self._limits is not None:
+            refusal = self._limits.check(chat_id, now)
+            if refusal is not None:
+                self._answer_429(call, int(refusal.wait), refusal.whole_bot)
+            return
+        self._limited_requests += 1
         for key in (None, chat_id):
             until = self._banned_until.get(key, 0.0)
             if now < until:
+                self._early += 1
                 self._too_many(call, until - now, key is None)
         if self.global_rate:
             self._global_bucket = self._global_bucket or _Bucket(self.global_rate, self.global_rate)
@@ -385,11 +466,15 @@ class TelegramEmulator:
             wait = bucket.take(now)
             if wait:
                 self._too_many(call, wait, False)
+        self._accepted.record(now)
 
     def _too_many(self, call: Call, wait: float, whole_bot: bool) -> None:
         seconds = max(1, int(wait + 0.999))
-        call.retry_after, call.global_limit = seconds, whole_bot
         self._banned_until[None if whole_bot else call.chat_id] = call.at + seconds
+        self._answer_429(call, seconds, whole_bot)
+
+    def _answer_429(self, call: Call, seconds: int, whole_bot: bool) -> None:
+        call.retry_after, call.global_limit = seconds, whole_bot
         raise ApiError(429, f"Too Many Requests: retry after {seconds}", {"retry_after": seconds})
 
     # ---------------------------------------------------------------- methods
@@ -645,9 +730,15 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--rate", type=float, default=0, help="global messages/s (0: no limit)")
     parser.add_argument("--per-chat-rate", type=float, default=0)
+    parser.add_argument(
+        "--strict", action="store_true", help="sliding one-second windows, not token buckets"
+    )
     args = parser.parse_args()
     emulator = TelegramEmulator(
-        global_rate=args.rate or None, per_chat_rate=args.per_chat_rate or None, any_chat=True
+        global_rate=args.rate or None,
+        per_chat_rate=args.per_chat_rate or None,
+        strict=args.strict,
+        any_chat=True,
     )
     uvicorn.run(
         emulator.app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False

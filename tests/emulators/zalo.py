@@ -7,13 +7,22 @@ returns ONE update per call and, after ``timeout`` seconds without one, HTTP 200
 text 1–2000 characters. Error codes for throttling, blocked users and unknown chats are
 [UNVERIFIED]; the emulator uses Loa's guesses from ``bot.zalo_api.ZaloErrorCode``.
 
+Throttling: a token bucket by default; ``strict=True`` counts sendMessage requests in sliding
+windows instead (``tests.emulators.limits``): at most ``floor(rate)`` accepted in any second
+``(t - 1, t]`` (and, with ``per_chat_rate``, at most ``per_chat_limit`` per chat in any
+``per_chat_limit / per_chat_rate`` seconds). Zalo announces no retry_after, so a refusal bans
+the bot (or chat) only until a slot frees; requests arriving before then are counted as early.
+
 The app runs in another thread (``tests.support.server.serve``): control methods may be called
 from the test's thread; they hand work to the server loop with ``call_soon_threadsafe``.
+
+Run standalone (for benchmarks): ``python -m tests.emulators.zalo --port 8082 --rate 10 --strict``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import secrets
 import threading
 import time
@@ -29,6 +38,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.zalo_api import ZaloErrorCode
+from tests.emulators.limits import StrictLimits, WindowPeak
 
 MAX_TEXT = 2000
 WEBHOOK_HEADER = "X-Bot-Api-Secret-Token"
@@ -36,7 +46,7 @@ WEBHOOK_HEADER = "X-Bot-Api-Secret-Token"
 
 @dataclass(frozen=True, slots=True)
 class SentText:
-    """A message the bot sent; ``at`` is ``time.monotonic()`` when it was accepted."""
+    """A message the bot sent; ``at`` is the emulator's clock when it was accepted."""
 
     chat_id: str
     text: str
@@ -95,14 +105,24 @@ class ZaloEmulator:
         rate_limit_per_second: float | None = None,
         burst: float | None = None,
         require_known_chat: bool = True,
+        strict: bool = False,
+        per_chat_rate: float | None = None,
+        per_chat_limit: int = 1,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.token = token
+        self._clock = clock  # arrival times of sends (strict limits); tests may fake it
         self.require_known_chat = require_known_chat
         self._lock = threading.Lock()
-        self._bucket = (
-            _TokenBucket(rate_limit_per_second, burst or rate_limit_per_second)
-            if rate_limit_per_second
-            else None
+        self._bucket: _TokenBucket | None = None
+        self._limits: StrictLimits | None = None
+        self._accepted = WindowPeak(1.0)  # bucket mode: sends the rate limit let through
+        self.set_limits(
+            rate_limit_per_second=rate_limit_per_second,
+            burst=burst,
+            strict=strict,
+            per_chat_rate=per_chat_rate,
+            per_chat_limit=per_chat_limit,
         )
         self._updates: deque[dict[str, Any]] = deque()
         self._known_chats: set[str] = set()
@@ -129,10 +149,64 @@ class ZaloEmulator:
             "getwebhookinfo": self._get_webhook_info,
         }
         self.app = Starlette(
-            routes=[Route("/bot{token}/{method}", self._endpoint, methods=["POST"])]
+            routes=[
+                Route("/bot{token}/{method}", self._endpoint, methods=["POST"]),
+                Route("/_emulator/stats", self._stats, methods=["GET"]),
+            ]
         )
 
     # ---- control API (any thread) ----------------------------------------------------------
+
+    def set_limits(
+        self,
+        *,
+        rate_limit_per_second: float | None,
+        burst: float | None = None,
+        strict: bool = False,
+        per_chat_rate: float | None = None,
+        per_chat_limit: int = 1,
+    ) -> None:
+        """New limits, starting afresh; ``per_chat_rate`` applies in strict mode only."""
+        with self._lock:
+            self.rate_limit_per_second, self.strict = rate_limit_per_second, strict
+            self._bucket, self._limits = None, None
+            self._accepted = WindowPeak(1.0)
+            self._throttled = 0
+            if strict:
+                rate = rate_limit_per_second
+                self._limits = StrictLimits(
+                    max(1, math.floor(rate)) if rate else None,
+                    per_chat_limit if per_chat_rate else None,
+                    per_chat_limit / per_chat_rate if per_chat_rate else 1.0,
+                    whole_seconds=False,
+                )
+            elif rate_limit_per_second:
+                self._bucket = _TokenBucket(rate_limit_per_second, burst or rate_limit_per_second)
+
+    def stats(self) -> dict[str, Any]:
+        """Figures over sendMessage requests: ``requests`` that reached the rate limit,
+        ``accepted``, ``rate_limited`` (too-many-requests answers), ``early_requests`` (arrived
+        while refused anyway, strict mode), ``max_per_second`` (most accepted in any sliding
+        second), plus ``sent``, ``first_at`` and ``last_at`` (monotonic times of accepted sends)."""
+        with self._lock:
+            if self._limits is not None:
+                figures: dict[str, Any] = dict(self._limits.stats())
+            else:
+                figures = {
+                    "requests": self._accepted.count + self._throttled,
+                    "accepted": self._accepted.count,
+                    "rate_limited": self._throttled,
+                    "early_requests": 0,
+                    "max_per_second": self._accepted.peak,
+                }
+            return {
+                "strict": self.strict,
+                "limit": self.rate_limit_per_second,
+                **figures,
+                "sent": len(self._sent),
+                "first_at": self._sent[0].at if self._sent else None,
+                "last_at": self._sent[-1].at if self._sent else None,
+            }
 
     def inject_message(
         self,
@@ -230,6 +304,9 @@ class ZaloEmulator:
         if self._wakeup is not None:
             self._wakeup.set()
 
+    async def _stats(self, request: Request) -> Response:
+        return JSONResponse(self.stats())
+
     def _bind_loop(self) -> None:
         if self._loop is None:
             self._loop = asyncio.get_running_loop()
@@ -295,20 +372,27 @@ class ZaloEmulator:
         if not isinstance(text, str) or not 1 <= len(text) <= MAX_TEXT:
             return _error(ZaloErrorCode.BAD_REQUEST, f"Text must be 1-{MAX_TEXT} characters")
         with self._lock:
-            refusal = self._refusal(chat_id)
+            now = self._clock()
+            refusal = self._refusal(chat_id, now)
             if refusal is not None:
                 return refusal
-            sent = SentText(
-                chat_id, text, secrets.token_hex(10), int(time.time() * 1000), time.monotonic()
-            )
+            sent = SentText(chat_id, text, secrets.token_hex(10), int(time.time() * 1000), now)
             self._sent.append(sent)
         return _ok({"message_id": sent.message_id, "date": sent.date_ms})
 
-    def _refusal(self, chat_id: str) -> Response | None:
+    def _refusal(self, chat_id: str, now: float) -> Response | None:
         """Why this send is refused (called with the lock held), or None."""
-        if self._bucket is not None and not self._bucket.take():
-            self._throttled += 1
-            return _error(ZaloErrorCode.TOO_MANY_REQUESTS, "Too many requests")
+        if self._limits is not None:
+            if self._limits.check(chat_id, now) is not None:
+                self._throttled += 1
+                return _error(ZaloErrorCode.TOO_MANY_REQUESTS, "Too many requests")
+        elif self._bucket is not None:
+            if not self._bucket.take():
+                self._throttled += 1
+                return _error(ZaloErrorCode.TOO_MANY_REQUESTS, "Too many requests")
+            self._accepted.record(now)
+        else:
+            self._accepted.record(now)
         if chat_id in self._blocked:
             return _error(ZaloErrorCode.FORBIDDEN, "User has blocked the bot")
         if self.require_known_chat and chat_id not in self._known_chats:
@@ -357,3 +441,33 @@ class ZaloEmulator:
             status = None
         with self._lock:
             self._deliveries.append(WebhookDelivery(status, body))
+
+
+def main() -> None:
+    import argparse
+
+    import uvicorn
+
+    parser = argparse.ArgumentParser(description="Serve the Zalo Bot API emulator.")
+    parser.add_argument("--port", type=int, default=8082)
+    parser.add_argument("--token", default="emulated-zalo-token")
+    parser.add_argument("--rate", type=float, default=0, help="messages/s (0: no limit)")
+    parser.add_argument("--per-chat-rate", type=float, default=0, help="strict mode only")
+    parser.add_argument(
+        "--strict", action="store_true", help="sliding one-second windows, not a token bucket"
+    )
+    args = parser.parse_args()
+    emulator = ZaloEmulator(
+        args.token,
+        rate_limit_per_second=args.rate or None,
+        require_known_chat=False,
+        strict=args.strict,
+        per_chat_rate=args.per_chat_rate or None,
+    )
+    uvicorn.run(
+        emulator.app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import time
 from collections.abc import AsyncIterator
 
@@ -13,6 +14,7 @@ from telegram.error import BadRequest, ChatMigrated, Conflict, Forbidden, Invali
 
 from tests.emulators.telegram import TelegramEmulator
 from tests.emulators.telegram_html import EntityError, parse_html
+from tests.support.server import serve
 
 TOKEN = "123456:TEST-token_abc"
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -189,3 +191,75 @@ async def test_commands_callbacks_edits_and_webhooks(emulator: TelegramEmulator,
     with pytest.raises(Conflict):
         await bot.get_updates(timeout=0)
     assert await bot.delete_webhook()
+
+
+class FakeClock:
+    """The emulator's arrival clock, moved by the test (the windows become deterministic)."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_strict_mode_sliding_window_bans_and_stats() -> None:
+    clock = FakeClock()
+    strict = TelegramEmulator(strict=True, global_rate=3, per_chat_rate=None, clock=clock)
+    for chat in range(1, 8):
+        strict.add_chat(chat)
+    with serve(strict.app) as url:
+        async with httpx.AsyncClient(base_url=f"{url}/bot{TOKEN}/") as client:
+
+            async def send(chat: int, at: float) -> httpx.Response:
+                clock.now = 100.0 + at
+                return await client.post("sendMessage", json={"chat_id": chat, "text": "x"})
+
+            assert [(await send(c, at)).status_code for c, at in [(1, 0), (2, 0.2), (3, 0.9)]] == [
+                200,
+                200,
+                200,
+            ]
+            refused = await send(4, 0.95)
+            assert refused.status_code == 429
+            assert refused.json() == {
+                "ok": False,
+                "error_code": 429,
+                "description": "Too Many Requests: retry after 1",
+                "parameters": {"retry_after": 1},
+            }
+            # A slot freed at 1.0, but retry_after bans the bot until 1.95: early.
+            assert (await send(5, 1.5)).status_code == 429
+            assert (await client.post("getMe")).status_code == 200  # not counted, not banned
+            assert (await send(5, 2.5)).status_code == 200
+            stats = (await client.get(f"{url}/_emulator/stats")).json()
+    assert strict.calls_of("sendMessage")[3].global_limit
+    assert {k: stats[k] for k in ("strict", "requests", "accepted", "rate_limited")} == {
+        "strict": True,
+        "requests": 6,
+        "accepted": 4,
+        "rate_limited": 2,
+    }
+    assert (stats["early_requests"], stats["max_per_second"], stats["sent"]) == (1, 3, 4)
+
+
+async def test_strict_mode_per_chat_window_counts_edits_too() -> None:
+    clock = FakeClock()
+    strict = TelegramEmulator(global_rate=None, per_chat_rate=1, clock=clock)
+    strict.set_limits(global_rate=30, per_chat_rate=1, strict=True)
+    strict.add_chat(9)
+    strict.add_chat(10)
+    with serve(strict.app) as url:
+        async with Bot(TOKEN, base_url=f"{url}/bot") as bot:
+            sent = await bot.send_message(9, "một")
+            clock.now += 0.6
+            with pytest.raises(RetryAfter) as limited:
+                await bot.edit_message_text("hai", chat_id=9, message_id=sent.message_id)
+            assert limited.value.retry_after in (1, dt.timedelta(seconds=1))
+            await bot.send_message(10, "khác")  # another chat is not held back
+            clock.now += 1.0  # the ban (retry_after 1 from 100.6) is over
+            await bot.edit_message_text("hai", chat_id=9, message_id=sent.message_id)
+    figures = strict.limit_stats()
+    assert not strict.calls_of("editMessageText")[0].global_limit
+    assert (figures["accepted"], figures["rate_limited"], figures["early_requests"]) == (3, 1, 0)
+    assert strict.early_requests() == []

@@ -119,3 +119,67 @@ async def test_wrong_token_and_unknown_method(base_url: str) -> None:
         unknown = (await client.post(f"{base_url}/bot{TOKEN}/sendPoll", json={})).json()
     assert wrong["error_code"] == ZaloErrorCode.UNAUTHORIZED
     assert unknown["error_code"] == ZaloErrorCode.NOT_FOUND
+
+
+class FakeClock:
+    """The emulator's arrival clock, moved by the test (the windows become deterministic)."""
+
+    def __init__(self) -> None:
+        self.now = 50.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_strict_mode_sliding_window_without_retry_after() -> None:
+    clock = FakeClock()
+    strict = ZaloEmulator(TOKEN, rate_limit_per_second=2, strict=True, clock=clock)
+    strict.add_chats(["c1", "c2", "c3"])
+    with serve(strict.app) as url:
+        async with httpx.AsyncClient(base_url=f"{url}/bot{TOKEN}/", timeout=5) as client:
+
+            async def send(chat: str, at: float) -> dict[str, Any]:
+                clock.now = 50.0 + at
+                return await call(client, "sendMessage", chat_id=chat, text="x")
+
+            assert (await send("c1", 0.0))["ok"] and (await send("c2", 0.5))["ok"]
+            refused = await send("c3", 0.75)
+            assert refused == {
+                "ok": False,
+                "error_code": ZaloErrorCode.TOO_MANY_REQUESTS,
+                "description": "Too many requests",
+            }
+            assert not (await send("c3", 0.9))["ok"]  # still inside the window: early
+            assert (await send("c3", 1.0))["ok"]  # (0.0, 1.0]: the first send is out
+            assert (await call(client, "getMe"))["ok"]  # not counted
+            stats = (await client.get(f"{url}/_emulator/stats")).json()
+    assert {k: stats[k] for k in ("strict", "limit", "requests", "accepted", "rate_limited")} == {
+        "strict": True,
+        "limit": 2,
+        "requests": 5,
+        "accepted": 3,
+        "rate_limited": 2,
+    }
+    assert (stats["early_requests"], stats["max_per_second"], stats["sent"]) == (1, 2, 3)
+    assert strict.throttled == 2
+
+
+async def test_strict_mode_per_chat_window() -> None:
+    clock = FakeClock()
+    strict = ZaloEmulator(TOKEN, require_known_chat=False, clock=clock)
+    strict.set_limits(rate_limit_per_second=10, strict=True, per_chat_rate=1)
+    with serve(strict.app) as url:
+        async with httpx.AsyncClient(base_url=f"{url}/bot{TOKEN}/", timeout=5) as client:
+            assert (await call(client, "sendMessage", chat_id="a", text="1"))["ok"]
+            clock.now += 0.5
+            second = await call(client, "sendMessage", chat_id="a", text="2")
+            assert second["error_code"] == ZaloErrorCode.TOO_MANY_REQUESTS
+            assert (await call(client, "sendMessage", chat_id="b", text="1"))["ok"]
+            clock.now += 0.5
+            assert (await call(client, "sendMessage", chat_id="a", text="2"))["ok"]
+    assert strict.stats()["early_requests"] == 0 and strict.stats()["accepted"] == 3
+
+
+def test_bucket_mode_stats() -> None:
+    bucket = ZaloEmulator(TOKEN, rate_limit_per_second=5)
+    assert bucket.stats()["strict"] is False and bucket.stats()["rate_limited"] == 0

@@ -1,11 +1,13 @@
 """Delivery to Zalo at the configured rate, alone and alongside Telegram.
 
     .venv/bin/python bench/zalo_delivery_bench.py [--residents 10000] [--zalo-rate 10]
-        [--telegram-rate 30] [--together-seconds 60] [--database-url URL]
+        [--telegram-rate 30] [--together-seconds 60] [--database-url URL] [--strict]
 
 One new article matches every resident; the real ``Sender`` and ``ZaloChannel`` deliver it over
 HTTP to the Zalo emulator, which enforces ``--zalo-rate`` (a token bucket; excess sends are
-answered "too many requests"). Figures, each beside its baseline:
+answered "too many requests"); ``--strict`` makes both emulators count requests in sliding
+one-second windows instead (goal: >= 0.95 of the limit, refusals <= 1 % of requests). Figures,
+each beside its baseline:
 
 * Zalo alone: messages per second reached vs the configured limit (fraction of the limit),
   messages lost (residents with no message) and duplicated (more than one), throttling answers;
@@ -29,6 +31,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -62,6 +65,7 @@ class Outcome:
     duplicated: int
     throttled: int
     states: dict[str, int]
+    limits: dict[str, Any]  # the emulator's limit_stats()/stats(): requests, early, peak
 
     @property
     def rate(self) -> float:
@@ -72,8 +76,16 @@ class Outcome:
             f"  {self.channel:<8} {self.residents:>6} residents: {self.rate:6.2f} msg/s "
             f"vs limit {self.limit:g} msg/s = {self.rate / self.limit:6.1%} of the limit; "
             f"lost {self.lost} (baseline 0), duplicated {self.duplicated} (baseline 0), "
-            f"throttled answers {self.throttled}, outbox {self.states}"
+            f"throttled answers {self.throttled} = {self.share:.2%} of "
+            f"{self.limits.get('requests', 0)} requests (goal <= 1 %), early requests "
+            f"{self.limits.get('early_requests', 0)}, max {self.limits.get('max_per_second', 0)}"
+            f" accepted in any 1-s window ({'strict' if self.limits.get('strict') else 'bucket'}"
+            f"), outbox {self.states}"
         )
+
+    @property
+    def share(self) -> float:
+        return self.throttled / max(int(self.limits.get("requests", 0)), 1)
 
 
 async def seed(sessions: async_sessionmaker[AsyncSession], chats: dict[str, list[str]]) -> int:
@@ -119,7 +131,12 @@ async def drain(sessions: async_sessionmaker[AsyncSession], channels: list[str])
 
 
 def outcome(
-    channel: str, ids: list[str], limit: float, sent: list[tuple[str, float]], throttled: int
+    channel: str,
+    ids: list[str],
+    limit: float,
+    sent: list[tuple[str, float]],
+    throttled: int,
+    limits: dict[str, Any],
 ) -> Outcome:
     counts = Counter(chat for chat, _ in sent)
     moments = sorted(at for _, at in sent)
@@ -133,11 +150,14 @@ def outcome(
         duplicated=sum(n - 1 for n in counts.values() if n > 1),
         throttled=throttled,
         states={},
+        limits=limits,
     )
 
 
-async def run_zalo_alone(database_url: str, residents: int, rate: float) -> Outcome:
-    emulator = ZaloEmulator(ZALO_TOKEN, rate_limit_per_second=rate)
+async def run_zalo_alone(
+    database_url: str, residents: int, rate: float, strict: bool = False
+) -> Outcome:
+    emulator = ZaloEmulator(ZALO_TOKEN, rate_limit_per_second=rate, strict=strict)
     ids = [f"z{n:06d}" for n in range(residents)]
     emulator.add_chats(ids)
     async with open_database(database_url) as engine:
@@ -151,14 +171,14 @@ async def run_zalo_alone(database_url: str, residents: int, rate: float) -> Outc
             await zalo.stop()
             await channel.aclose()
         sent = [(s.chat_id, s.at) for s in emulator.sent()]
-        result = outcome("zalo", ids, rate, sent, emulator.throttled)
+        result = outcome("zalo", ids, rate, sent, emulator.throttled, emulator.stats())
         async with sessions() as session:
             result.states = await outbox.counts_by_state(session, "zalo")
     return result
 
 
 async def run_together(
-    database_url: str, zalo_rate: float, telegram_rate: float, seconds: float
+    database_url: str, zalo_rate: float, telegram_rate: float, seconds: float, strict: bool = False
 ) -> list[Outcome]:
     from telegram import Bot
     from telegram.request import HTTPXRequest
@@ -168,9 +188,9 @@ async def run_together(
 
     zalo_ids = [f"z{n:06d}" for n in range(int(zalo_rate * seconds))]
     telegram_ids = [str(100_000 + n) for n in range(int(telegram_rate * seconds))]
-    zalo_emulator = ZaloEmulator(ZALO_TOKEN, rate_limit_per_second=zalo_rate)
+    zalo_emulator = ZaloEmulator(ZALO_TOKEN, rate_limit_per_second=zalo_rate, strict=strict)
     zalo_emulator.add_chats(zalo_ids)
-    telegram_emulator = TelegramEmulator(global_rate=telegram_rate, any_chat=True)
+    telegram_emulator = TelegramEmulator(global_rate=telegram_rate, any_chat=True, strict=strict)
     async with open_database(database_url) as engine:
         sessions = session_factory(engine)
         await seed(sessions, {"zalo": zalo_ids, "telegram": telegram_ids})
@@ -198,8 +218,22 @@ async def run_together(
         telegram_sent = [(str(s.chat_id), s.at) for s in telegram_emulator.sent]
         telegram_throttled = sum(1 for call in telegram_emulator.calls if call.status == 429)
         results = [
-            outcome("zalo", zalo_ids, zalo_rate, zalo_sent, zalo_emulator.throttled),
-            outcome("telegram", telegram_ids, telegram_rate, telegram_sent, telegram_throttled),
+            outcome(
+                "zalo",
+                zalo_ids,
+                zalo_rate,
+                zalo_sent,
+                zalo_emulator.throttled,
+                zalo_emulator.stats(),
+            ),
+            outcome(
+                "telegram",
+                telegram_ids,
+                telegram_rate,
+                telegram_sent,
+                telegram_throttled,
+                telegram_emulator.limit_stats(),
+            ),
         ]
         async with sessions() as session:
             for result in results:
@@ -224,18 +258,21 @@ async def main() -> None:
     parser.add_argument("--database-url", help="an EMPTY database (default: a temporary SQLite)")
     parser.add_argument("--skip-alone", action="store_true")
     parser.add_argument("--skip-together", action="store_true")
+    parser.add_argument(
+        "--strict", action="store_true", help="emulators with strict sliding-window limits"
+    )
     args = parser.parse_args()
     if not args.skip_alone:
         for url in database_urls(args.database_url):
             began = time.monotonic()
-            alone = await run_zalo_alone(url, args.residents, args.zalo_rate)
+            alone = await run_zalo_alone(url, args.residents, args.zalo_rate, args.strict)
             print(f"Zalo alone ({time.monotonic() - began:.0f} s wall):")
             print(alone.report(), flush=True)
     if not args.skip_together and not args.database_url:
         for url in database_urls(None):
             print(f"Zalo and Telegram at once (about {args.together_seconds:g} s each):")
             for result in await run_together(
-                url, args.zalo_rate, args.telegram_rate, args.together_seconds
+                url, args.zalo_rate, args.telegram_rate, args.together_seconds, args.strict
             ):
                 print(result.report(), flush=True)
 

@@ -68,12 +68,28 @@ STALE_BUTTON = "Lựa chọn này đã cũ. Gõ /huongdan để xem các lệnh.
 NO_COMMUNES = "Chưa có danh sách xã, phường."
 NO_TOPICS = "Chưa có danh sách chủ đề."
 LATEST_HEADING = "<b>Tin mới nhất</b>"
+# A reply quotes at most this much of what the resident typed: a 5 000-character argument must
+# not push the answer over the platform's limit (Telegram 4096, Zalo 2000), or it is refused.
+QUOTE_LIMIT = 100
+
+
+def quoted(typed: str, limit: int = QUOTE_LIMIT) -> str:
+    """What the resident typed, ready to quote: on one line, at most ``limit`` characters (cut
+    at a word, with "…"), HTML-escaped (escaping comes last, so the limit is on what is seen)."""
+    shown = " ".join(typed.split())
+    if len(shown) > limit:
+        head = shown[: max(limit - 1, 0)]  # one character left for the ellipsis
+        if shown[len(head)] != " " and " " in head:
+            at_word = head.rsplit(" ", 1)[0]
+            if len(at_word) >= len(head) // 2:  # one very long word is cut inside instead
+                head = at_word
+        shown = head.rstrip(" ,;:.-–") + "…"
+    return escape(shown)
 
 
 def unknown(text: str) -> str:
     """A short hint for input Loa does not understand."""
-    shown = text if len(text) <= 40 else text[:39] + "…"
-    return f"Loa chưa hiểu «{escape(shown)}». Gõ /huongdan để xem các lệnh."
+    return f"Loa chưa hiểu «{quoted(text, 40)}». Gõ /huongdan để xem các lệnh."
 
 
 def welcome_back(labels: Sequence[str]) -> str:
@@ -118,14 +134,14 @@ def not_subscribed(label: str) -> str:
 
 def not_found(typed: str, has_suggestions: bool) -> str:
     """Nothing matched what the resident typed; close names follow as buttons, if any."""
-    base = f"Không tìm thấy xã, phường hay chủ đề «{escape(typed)}»."
+    base = f"Không tìm thấy xã, phường hay chủ đề «{quoted(typed)}»."
     if has_suggestions:
         return base + " Có phải bạn muốn chọn một trong các tên dưới đây?"
     return base + " Xem danh sách: /dsxa, /chude"
 
 
 def ambiguous(typed: str) -> str:
-    return f"«{escape(typed)}» có thể là nhiều nơi hoặc chủ đề. Bạn chọn một:"
+    return f"«{quoted(typed)}» có thể là nhiều nơi hoặc chủ đề. Bạn chọn một:"
 
 
 def my_subscriptions(communes: Sequence[str], topics: Sequence[str]) -> str:
@@ -156,11 +172,11 @@ def topics_list(entries: Sequence[tuple[str, str]]) -> str:
 
 
 def search_heading(query: str) -> str:
-    return f"<b>Kết quả tìm «{escape(query)}»</b>"
+    return f"<b>Kết quả tìm «{quoted(query)}»</b>"
 
 
 def search_empty(query: str) -> str:
-    return f"Không tìm thấy tin nào có «{escape(query)}». Thử từ khóa khác, gõ không dấu cũng được."
+    return f"Không tìm thấy tin nào có «{quoted(query)}». Thử từ khóa khác, gõ không dấu cũng được."
 
 
 def continued(heading: str) -> str:

@@ -25,19 +25,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
 from bot.catalog import Catalog, Choice, ChoiceKind
-from bot.channel import (
-    Button,
-    Channel,
-    ChannelError,
-    Incoming,
-    MessageRejected,
-    Reply,
-    RetryLater,
-)
+from bot.channel import Button, Channel, Incoming, Reply
+from bot.outgoing import Outgoing, encode
 from bot.render import html_to_text, render_broadcast, utf16_len
-from storage import broadcasts
+from storage import broadcasts, outbox
 from storage.broadcasts import Target
-from storage.models import Broadcast, BroadcastState
+from storage.models import Broadcast, BroadcastState, Priority
 
 log = logging.getLogger(__name__)
 
@@ -178,11 +171,13 @@ async def _remember_preview(
 
 
 class ProgressReporter:
-    """Edits each sending broadcast's preview with sent / failed / pending, then the report.
+    """Shows each sending broadcast's progress (sent / failed / pending) on its preview, then
+    the final report, through the outbox like every message a bot sends.
 
     One ``report_once`` pass per ``interval_seconds``; a preview is edited only when its counts
-    changed. Channels that cannot edit a message (their ``edit`` is ``Channel.edit``, which
-    sends a new one, as on Zalo) get the final report only, not a message per pass.
+    changed and its last edit has gone out. Channels that cannot edit a message (their
+    ``edit`` is ``Channel.edit``, as on Zalo) get the final report only, as a new message. The
+    report is queued in the transaction that marks the broadcast done, so it is shown once.
     """
 
     name = "broadcast progress"
@@ -192,12 +187,16 @@ class ProgressReporter:
         sessions: async_sessionmaker[AsyncSession],
         channels: Mapping[str, Channel],
         interval_seconds: float = 3.0,
+        on_queued: Callable[[], None] | None = None,
     ) -> None:
         self._sessions = sessions
-        self._channels = channels
+        self._editable = {
+            name for name, channel in channels.items() if type(channel).edit is not Channel.edit
+        }
+        self._channels = set(channels)
         self._interval = interval_seconds
+        self._on_queued = on_queued
         self._shown: dict[int, tuple[int, int, int]] = {}
-        self._uneditable: set[int] = set()
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -218,66 +217,66 @@ class ProgressReporter:
             await asyncio.sleep(self._interval)
 
     async def report_once(self) -> int:
-        """Report every broadcast still sending; return how many previews were updated."""
+        """Report every broadcast still sending; return how many reports were queued."""
         async with self._sessions() as session:
             rows = await session.execute(
                 select(Broadcast).where(Broadcast.state == BroadcastState.SENDING.value)
             )
             sending = list(rows.scalars())
-        updated = 0
+        queued = 0
         for broadcast in sending:
             try:
-                updated += await self._report(broadcast)
+                queued += await self._report(broadcast)
             except Exception:
                 # One broadcast's failure must not silence the others' reports.
                 log.exception("reporting broadcast %d failed", broadcast.id)
-        return updated
+        if queued and self._on_queued is not None:
+            self._on_queued()
+        return queued
 
     async def _report(self, broadcast: Broadcast) -> int:
-        """Show the progress, then store the final report once it has been shown (a report
-        the platform asked to retry later is tried again on the next pass)."""
-        async with self._sessions() as session:
+        async with self._sessions.begin() as session:
             progress = await broadcasts.progress(session, broadcast.id)
-        try:
-            updated = await self._show(broadcast, progress)
-        except RetryLater as exc:
-            log.info("broadcast %d: progress report delayed: %s", broadcast.id, exc)
-            return 0
-        except ChannelError as exc:
-            log.warning("broadcast %d: progress report not shown: %s", broadcast.id, exc)
-            updated = 0
-        if progress.finished:
-            async with self._sessions.begin() as session:
+            counts = (progress.sent, progress.failed, progress.pending)
+            if progress.finished:
                 await broadcasts.finish_if_done(session, broadcast.id)
-            self._shown.pop(broadcast.id, None)
-            self._uneditable.discard(broadcast.id)
-        return updated
+                self._shown.pop(broadcast.id, None)
+                return await self._queue(session, broadcast, counts, final=True)
+            if self._shown.get(broadcast.id) == counts:
+                return 0
+            tag = f"progress:{broadcast.id}"
+            if await outbox.has_pending_tag(session, tag):
+                return 0  # the last edit has not gone out yet: no pile of edits
+            self._shown[broadcast.id] = counts
+            return await self._queue(session, broadcast, counts, final=False)
 
-    async def _show(self, broadcast: Broadcast, progress: broadcasts.Progress) -> int:
-        counts = (progress.sent, progress.failed, progress.pending)
-        channel = self._channels.get(broadcast.origin_channel or "")
-        if (
-            channel is None
-            or not broadcast.origin_chat_id
-            or self._shown.get(broadcast.id) == counts
-        ):
+    async def _queue(
+        self,
+        session: AsyncSession,
+        broadcast: Broadcast,
+        counts: tuple[int, int, int],
+        *,
+        final: bool,
+    ) -> int:
+        channel, chat_id = broadcast.origin_channel or "", broadcast.origin_chat_id
+        if channel not in self._channels or not chat_id:
             return 0
-        message_id = broadcast.preview_message_id
-        can_edit = type(channel).edit is not Channel.edit and broadcast.id not in self._uneditable
-        if not (progress.finished or (can_edit and message_id)):
+        editable = channel in self._editable and broadcast.preview_message_id is not None
+        if not (final or editable):
             return 0
-        reply = Reply(texts.broadcast_progress(*counts, done=progress.finished))
-        if can_edit and message_id:
-            try:
-                await channel.edit(broadcast.origin_chat_id, message_id, reply)
-            except MessageRejected as exc:
-                # The administrator deleted the preview (or it cannot change): from now on
-                # only the final report, as a new message.
-                log.info("broadcast %d: preview not editable (%s)", broadcast.id, exc)
-                self._uneditable.add(broadcast.id)
-                if progress.finished:
-                    await channel.send(broadcast.origin_chat_id, reply)
-        else:
-            await channel.send(broadcast.origin_chat_id, reply)
-        self._shown[broadcast.id] = counts  # only once shown: a retried report is not skipped
+        reply = Reply(texts.broadcast_progress(*counts, done=final))
+        message = Outgoing(
+            reply,
+            edit_message_id=broadcast.preview_message_id if editable else None,
+            send_if_uneditable=final,
+            broadcast_id=broadcast.id,
+        )
+        await outbox.queue_messages(
+            session,
+            channel,
+            chat_id,
+            [encode(message)],
+            priority=Priority.ANSWER if final else Priority.PROGRESS,
+            tag=f"progress:{broadcast.id}",
+        )
         return 1

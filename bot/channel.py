@@ -25,14 +25,22 @@ class RetryLater(ChannelError):
     """Try again after ``retry_after`` seconds (None: the sender's own backoff).
 
     ``whole_channel`` is True when the platform throttled the bot as a whole, not one chat.
+    ``charge``: the failure may be this message's own (an unknown error), so it counts
+    towards the message's attempts even while the whole bot pauses.
     """
 
     def __init__(
-        self, message: str, retry_after: float | None = None, *, whole_channel: bool = False
+        self,
+        message: str,
+        retry_after: float | None = None,
+        *,
+        whole_channel: bool = False,
+        charge: bool = False,
     ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
         self.whole_channel = whole_channel
+        self.charge = charge
 
 
 class ResidentGone(ChannelError):

@@ -29,6 +29,35 @@ def _key(text: str) -> str:
     return _NOT_WORD.sub(" ", fold(text)).strip()
 
 
+def numbered(reply: Reply) -> tuple[Reply, dict[str, str]]:
+    """``reply`` with its buttons as numbered lines, and what each answer means (number or
+    label → callback data); a reply without buttons is returned as it is."""
+    buttons = [button for row in reply.buttons for button in row]
+    if not buttons:
+        return reply, {}
+    answers: dict[str, str] = {}
+    lines = []
+    for number, button in enumerate(buttons, start=1):
+        answers[str(number)] = button.data
+        answers.setdefault(_key(button.label), button.data)
+        lines.append(f"{number}. {escape(button.label)}")
+    prompt = f"<i>{texts.answer_by_number(len(buttons))}</i>"
+    head = [reply.html, ""] if reply.html else []
+    return Reply("\n".join([*head, *lines, prompt])), answers
+
+
+def pick(answers: dict[str, str] | None, text: str) -> str | None:
+    """The callback data ``text`` chooses among ``answers``, if any."""
+    return answers.get(_key(text)) if answers else None
+
+
+def as_press(incoming: Incoming, data: str | None) -> Incoming:
+    """``incoming`` as the press of the button ``data`` (unchanged when None)."""
+    if data is None:
+        return incoming
+    return replace(incoming, text="", callback_data=data)
+
+
 class NumberedChoices:
     """Remembers, per chat, which number means which button; bounded, oldest chats forgotten."""
 
@@ -38,35 +67,20 @@ class NumberedChoices:
 
     def present(self, chat_id: str, reply: Reply) -> Reply:
         """``reply`` without buttons: its choices appended as numbered lines, and remembered."""
-        buttons = [button for row in reply.buttons for button in row]
-        if not buttons:
-            return reply
-        answers: dict[str, str] = {}
-        lines = []
-        for number, button in enumerate(buttons, start=1):
-            answers[str(number)] = button.data
-            answers.setdefault(_key(button.label), button.data)
-            lines.append(f"{number}. {escape(button.label)}")
-        self._remember(chat_id, answers)
-        prompt = f"<i>{texts.answer_by_number(len(buttons))}</i>"
-        head = [reply.html, ""] if reply.html else []
-        return Reply("\n".join([*head, *lines, prompt]))
+        shown, answers = numbered(reply)
+        if answers:
+            self._remember(chat_id, answers)
+        return shown
 
     def take(self, chat_id: str, text: str) -> str | None:
         """The callback data ``text`` chooses, if any; the chat's question ends either way."""
-        answers = self._pending.pop(chat_id, None)
-        if not answers:
-            return None
-        return answers.get(_key(text))
+        return pick(self._pending.pop(chat_id, None), text)
 
     def answer(self, incoming: Incoming) -> Incoming:
         """``incoming`` as a button press when its text answers the chat's latest choices."""
         if incoming.callback_data is not None:
             return incoming
-        data = self.take(incoming.chat_id, incoming.text)
-        if data is None:
-            return incoming
-        return replace(incoming, text="", callback_data=data)
+        return as_press(incoming, self.take(incoming.chat_id, incoming.text))
 
     def _remember(self, chat_id: str, answers: dict[str, str]) -> None:
         self._pending[chat_id] = answers

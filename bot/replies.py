@@ -1,8 +1,8 @@
-"""Answers to residents' commands: sent at once, and retried in the background when throttled.
+"""Answers sent straight to the channel, retried in the background when throttled.
 
-Answers do not go through the outbox (they are replies to the resident who is writing, not
-news), but a 429 or a passing platform failure must not swallow them: the rest of the answer is
-sent again after the wait the platform asked for, in order, without holding up other updates.
+``loa run`` queues answers in the outbox instead (``bot.outgoing.Answers``), so that one paced
+path carries everything a bot sends. This direct sender serves the console (no platform
+limits) and adapter tests that run without a database sender.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import asyncio
 import logging
 from collections.abc import Sequence
 
-from bot.channel import Channel, MessageRejected, Reply, ResidentGone, RetryLater
+from bot.channel import Channel, Incoming, MessageRejected, Reply, ResidentGone, RetryLater
+from bot.choices import NumberedChoices
 
 log = logging.getLogger(__name__)
 
@@ -19,8 +20,16 @@ log = logging.getLogger(__name__)
 class ReplySender:
     """Sends the replies to one incoming message, in order, on ``channel``."""
 
-    def __init__(self, channel: Channel, *, attempts: int = 3, backoff_seconds: float = 1.0):
+    def __init__(
+        self,
+        channel: Channel,
+        *,
+        attempts: int = 3,
+        backoff_seconds: float = 1.0,
+        choices: NumberedChoices | None = None,
+    ):
         self._channel = channel
+        self._choices = choices
         self._attempts = attempts
         self._backoff = backoff_seconds
         self._later: set[asyncio.Task[None]] = set()
@@ -28,6 +37,10 @@ class ReplySender:
     async def send(self, chat_id: str, replies: Sequence[Reply]) -> None:
         """Send ``replies``; what a throttle interrupts goes out later, in the background."""
         await self._send(chat_id, list(replies), attempt=1)
+
+    async def read_choice(self, incoming: Incoming) -> Incoming:
+        """A number answering the chat's numbered choices as the button it names."""
+        return self._choices.answer(incoming) if self._choices is not None else incoming
 
     async def _send(self, chat_id: str, replies: list[Reply], attempt: int) -> None:
         for index, reply in enumerate(replies):

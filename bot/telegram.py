@@ -45,10 +45,12 @@ from telegram.error import (
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     ChatMemberHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.warnings import PTBDeprecationWarning
@@ -66,9 +68,11 @@ from bot.channel import (
     RetryLater,
 )
 from bot.connect import cancel, connect_patiently
+from bot.outgoing import AnswerSink
 from bot.replies import ReplySender
 from loa.config import TelegramSettings
-from storage import residents
+from storage import residents, updates
+from storage.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -168,8 +172,11 @@ class TelegramChannel(Channel):
 class TelegramBot:
     """The bot inside ``loa run``: PTB's Application on Loa's own loop (no run_polling).
 
-    Long polling by default; with ``webhook_url`` set, the web app hands updates to
-    ``process_webhook_update`` (it checks the secret header first).
+    Every instance connects and handles the updates it is given; with ``webhook_url`` set the
+    web app hands them over (``process_webhook_update``, after checking the secret header),
+    else the instance holding the ``telegram:updates`` role long-polls (``start_polling``).
+    Each update is handled once, however often it arrives (``storage.updates``). Answers go
+    to ``answers`` (the outbox, in ``loa run``).
     """
 
     name = "telegram bot"
@@ -182,6 +189,7 @@ class TelegramBot:
         *,
         connection_pool_size: int = 64,
         connect_backoff_seconds: float = 1.0,
+        answers: AnswerSink | None = None,
     ) -> None:
         if not settings.token:
             raise ValueError("the Telegram bot needs [telegram] token")
@@ -203,10 +211,13 @@ class TelegramBot:
         )
         self._connecting: asyncio.Task[None] | None = None
         self._connect_backoff = connect_backoff_seconds
-        self._replies = ReplySender(self.channel)
+        self._answers: AnswerSink = answers or ReplySender(self.channel)
+        self._connected = False
+        self._polling_wanted = False
         self._add_handlers(self.application)
 
     def _add_handlers(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        app.add_handler(TypeHandler(Update, self._once), group=-1)  # before every handler
         app.add_handler(ChatMemberHandler(self._on_member, ChatMemberHandler.MY_CHAT_MEMBER))
         app.add_handler(CallbackQueryHandler(self._on_press))
         app.add_handler(MessageHandler(filters.TEXT & filters.ChatType.PRIVATE, self._on_text))
@@ -231,27 +242,53 @@ class TelegramBot:
                 secret_token=self._settings.webhook_secret,
                 allowed_updates=ALLOWED_UPDATES,
             )
-        elif app.updater is not None:
-            await app.updater.start_polling(
-                timeout=self._settings.poll_timeout_seconds, allowed_updates=ALLOWED_UPDATES
-            )
         await app.start()
+        self._connected = True
+        if self._polling_wanted:
+            await self._poll()
+
+    async def start_polling(self) -> None:
+        """Read the update stream (the ``telegram:updates`` role); at once, or on connecting."""
+        self._polling_wanted = True
+        if self._connected:
+            await self._poll()
+
+    async def _poll(self) -> None:
+        updater = self.application.updater
+        if self._settings.webhook_url or updater is None or updater.running:
+            return
+        await updater.start_polling(
+            timeout=self._settings.poll_timeout_seconds, allowed_updates=ALLOWED_UPDATES
+        )
+        log.info("reading Telegram updates (long polling)")
+
+    async def stop_polling(self) -> None:
+        self._polling_wanted = False
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
 
     async def stop(self) -> None:
-        await self._replies.aclose()
+        await self._answers.aclose()
         await cancel(self._connecting)
+        await self.stop_polling()
         app = self.application
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
         if app.running:
             await app.stop()
         await app.shutdown()
+        self._connected = False
 
     async def process_webhook_update(self, data: dict[str, Any]) -> None:
         """Queue one update POSTed to the webhook (the caller verified the secret)."""
         await self.application.update_queue.put(Update.de_json(data, self.application.bot))
 
     # ------------------------------------------------------------------ handlers
+
+    async def _once(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stop an update seen before (a webhook re-send, a handover of the stream)."""
+        if not await updates.first_time(self._sessions, CHANNEL, str(update.update_id), utcnow()):
+            log.info("telegram update %d was handled before; skipped", update.update_id)
+            raise ApplicationHandlerStop
 
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A resident wrote something: a command, a word, a number."""
@@ -295,7 +332,7 @@ class TelegramBot:
         log.info("telegram chat %s left or blocked the bot: deactivated", change.chat.id)
 
     async def _answer(self, incoming: Incoming) -> None:
-        await self._replies.send(incoming.chat_id, await self._handle(incoming))
+        await self._answers.send(incoming.chat_id, await self._handle(incoming))
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure (English) and apologise to the resident (Vietnamese)."""
@@ -304,6 +341,6 @@ class TelegramBot:
         if chat is None:
             return
         try:
-            await self.channel.send(str(chat.id), Reply(texts.ERROR))
-        except ChannelError as exc:
+            await self._answers.send(str(chat.id), [Reply(texts.ERROR)])
+        except Exception as exc:
             log.warning("could not apologise to chat %s: %s", chat.id, exc)

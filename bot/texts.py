@@ -253,3 +253,15 @@ def broadcast_queued(count: int) -> str:
 def broadcast_progress(sent: int, failed: int, pending: int, done: bool) -> str:
     head = "<b>Đã gửi xong thông báo</b>" if done else "<b>Đang gửi thông báo…</b>"
     return f"{head}\nĐã gửi: {sent} · Lỗi: {failed} · Đang chờ: {pending}"
+
+
+_CHANNEL_NAMES = {"zalo": "Zalo", "telegram": "Telegram"}
+
+
+def channel_paused(channel: str, minutes: float) -> str:
+    """To administrators: a platform has throttled Loa for a long time (nothing is lost)."""
+    name = _CHANNEL_NAMES.get(channel, channel)
+    return (
+        f"⚠️ <b>{escape(name)} đang giới hạn Loa</b> đã {minutes:.0f} phút (hết hạn mức gửi tin)."
+        " Loa tạm dừng gửi trên kênh này và sẽ tự gửi tiếp khi được phép; không tin nào bị mất."
+    )

@@ -25,6 +25,7 @@ from bot.channel import (
 )
 from bot.choices import NumberedChoices
 from bot.connect import cancel, connect_patiently
+from bot.outgoing import AnswerSink
 from bot.render import cut, html_to_text, utf16_len
 from bot.replies import ReplySender
 from bot.zalo_api import (
@@ -39,8 +40,6 @@ from bot.zalo_api import (
 log = logging.getLogger(__name__)
 
 MAX_TEXT_LENGTH = 2000
-# Zalo gives no retry-after hint; pause the whole channel this long on a throttling answer.
-THROTTLE_PAUSE_SECONDS = 1.0
 
 Handler = Callable[[Incoming], Awaitable[list[Reply]]]
 
@@ -53,7 +52,9 @@ class _Rule:
 
 
 def _throttled(exc: ZaloApiError) -> ChannelError:
-    return RetryLater(str(exc), THROTTLE_PAUSE_SECONDS, whole_channel=True)
+    # Zalo says neither how long nor whether per chat: the sender pauses the whole bot with
+    # a growing delay (``jobs.send``), failing nothing.
+    return RetryLater(str(exc), None, whole_channel=True)
 
 
 # Zalo's error codes → Loa's errors, in ONE table. The codes are [UNVERIFIED] (Zalo documents
@@ -90,9 +91,10 @@ def translate_error(exc: ZaloApiError) -> ChannelError:
     for rule in _RULES:
         if any(word in description for word in rule.words):
             return rule.translate(exc)
-    if exc.error_code == ZaloErrorCode.UNAUTHORIZED:
-        return RetryLater(str(exc), None, whole_channel=True)
-    return RetryLater(str(exc), None)
+    # An unknown code (or a refused token mid-run) may be a quota of its own: pause the bot,
+    # growing. It may also be this message's own fault, so it is charged: a message that
+    # alone keeps failing gives up after [sender] max_attempts instead of blocking the bot.
+    return RetryLater(str(exc), None, whole_channel=True, charge=True)
 
 
 def fit_text(body: str, menu: str, limit: int = MAX_TEXT_LENGTH) -> str:
@@ -140,11 +142,8 @@ class ZaloChannel(Channel):
         await self.api.aclose()
 
 
-def incoming_from(update: ZaloUpdate, choices: NumberedChoices) -> Incoming | None:
-    """What the resident said, for the command handler; None for non-text events.
-
-    A number answering a numbered choice becomes that choice's callback data.
-    """
+def incoming_from(update: ZaloUpdate) -> Incoming | None:
+    """What the resident said, for the command handler; None for non-text events."""
     if not update.is_text:
         return None
     message = update.message
@@ -156,15 +155,18 @@ def incoming_from(update: ZaloUpdate, choices: NumberedChoices) -> Incoming | No
         display_name=message.sender.display_name,
         message_id=message.message_id,
     )
-    return choices.answer(incoming)
+    return incoming
 
 
 class ZaloBot:
     """Receives Zalo updates and answers them through ``handle`` (Loa's commands).
 
-    Long polling by default; with ``webhook_url`` the bot registers the webhook and the web app
-    calls ``process_webhook_update``. Stopping also closes the channel (it is started before the
-    sender and stopped after it).
+    With ``webhook_url`` the bot registers the webhook and the web app calls
+    ``process_webhook_update`` (on every instance); else the instance holding the
+    ``zalo:updates`` role long-polls (``start_polling``). Each update is handled once when
+    ``seen`` is given (``storage.updates``). Answers go to ``answers`` (the outbox, in
+    ``loa run``). Stopping also closes the channel (it is started before the sender and
+    stopped after it).
     """
 
     name = "zalo bot"
@@ -179,6 +181,8 @@ class ZaloBot:
         webhook_secret: str | None = None,
         backoff_seconds: float = 1.0,
         max_backoff_seconds: float = 60.0,
+        answers: AnswerSink | None = None,
+        seen: Callable[[str], Awaitable[bool]] | None = None,
     ) -> None:
         if webhook_url and not webhook_secret:
             raise ValueError("[zalo] webhook_url needs a webhook_secret (8–256 characters)")
@@ -191,7 +195,10 @@ class ZaloBot:
         self._max_backoff = max_backoff_seconds
         self._poller: asyncio.Task[None] | None = None
         self._connecting: asyncio.Task[None] | None = None
-        self._replies = ReplySender(channel)
+        self._answers: AnswerSink = answers or ReplySender(channel, choices=channel.choices)
+        self._first_time = seen
+        self._connected = False
+        self._polling_wanted = False
 
     @property
     def webhook_secret(self) -> str | None:
@@ -214,17 +221,36 @@ class ZaloBot:
         if self._webhook_url and self._webhook_secret:
             await api.set_webhook(self._webhook_url, self._webhook_secret)
             log.info("Zalo webhook set; updates arrive over HTTP")
+        self._connected = True
+        if self._polling_wanted:
+            await self._poll()
+
+    async def start_polling(self) -> None:
+        """Read the update stream (the ``zalo:updates`` role); at once, or on connecting."""
+        self._polling_wanted = True
+        if self._connected:
+            await self._poll()
+
+    async def _poll(self) -> None:
+        if self._webhook_url or self._poller is not None:
             return
+        api = self.channel.api
         if (await api.get_webhook_info()).url:
             await api.delete_webhook()  # polling and a webhook exclude each other
             log.info("Zalo webhook removed for long polling")
         self._poller = asyncio.create_task(self._poll_forever(), name="zalo-poll")
+        log.info("reading Zalo updates (long polling)")
 
-    async def stop(self) -> None:
-        await self._replies.aclose()
-        await cancel(self._connecting)
+    async def stop_polling(self) -> None:
+        self._polling_wanted = False
         await cancel(self._poller)
         self._poller = None
+
+    async def stop(self) -> None:
+        await self._answers.aclose()
+        await cancel(self._connecting)
+        await self.stop_polling()
+        self._connected = False
         await self.channel.aclose()
 
     async def process_webhook_update(self, data: dict[str, Any]) -> None:
@@ -238,12 +264,17 @@ class ZaloBot:
 
     async def handle_update(self, update: ZaloUpdate) -> None:
         """Answer one update; a failure is logged, never raised (the next update must run)."""
-        incoming = incoming_from(update, self.channel.choices)
+        incoming = incoming_from(update)
         if incoming is None:
             log.debug("ignored Zalo event %s", update.event_name)
             return
         try:
-            await self._replies.send(incoming.chat_id, await self._handle(incoming))
+            if self._first_time is not None and incoming.message_id:
+                if not await self._first_time(incoming.message_id):
+                    log.info("zalo message %s was handled before; skipped", incoming.message_id)
+                    return
+            incoming = await self._answers.read_choice(incoming)
+            await self._answers.send(incoming.chat_id, await self._handle(incoming))
         except Exception:
             log.exception("handling a Zalo message failed")
 

@@ -1,6 +1,10 @@
 """The sender: drains one channel's outbox, paced, retried, and never losing a message.
 
-Order: higher priority first (emergencies, broadcasts), then oldest first. A row leaves
+It is the only place that sends messages to a platform: answers to commands, progress edits,
+emergencies, broadcasts and news all pass its one pacer (global rate and per-chat spacing).
+Only the instance holding the channel's sender lease runs it (``jobs.roles``).
+
+Order: higher priority first (answers, emergencies, broadcasts), then oldest first. A row leaves
 ``pending`` only once the platform has answered, and it is committed right after that answer,
 before the worker takes another message: after a kill -9 every pending row goes out again and at
 most the ``concurrency`` messages in flight are repeated.
@@ -10,13 +14,18 @@ What each channel error does:
 - ``RetryLater(retry_after)``: nothing more goes to that chat (or to anyone, when the whole
   channel was throttled) before the time is up; the wait is also written to the rows, so it
   outlives a restart. It does not count as an attempt.
+- ``RetryLater(None, whole_channel=True)`` (Zalo's "quota exceeded", unknown codes): the
+  platform throttles without saying how long: the channel pauses with a growing delay
+  (doubling up to ``MAX_BACKOFF_SECONDS``), no attempt is counted, and once such a pause has
+  lasted ``LONG_PAUSE_SECONDS`` the administrators are told once (``on_long_pause``).
 - ``RetryLater(None)`` (5xx, timeout): exponential backoff, failed after ``max_attempts``;
   but when such failures hit ``OUTAGE_CHATS`` different chats in a row, the platform itself is
   down: the whole channel pauses (doubling, up to ``MAX_BACKOFF_SECONDS``) and no attempts are
   counted, so an outage of any length fails nothing.
 - ``ResidentGone``: the resident is deactivated and their pending rows are failed.
 - ``ChatMoved``: the resident's chat id is updated and the row is retried at once.
-- ``MessageRejected``: that row fails with the platform's reason.
+- ``MessageRejected``: that row fails with the platform's reason; a refused edit of a final
+  report is sent as a new message instead.
 """
 
 from __future__ import annotations
@@ -24,16 +33,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channel import Channel, ChatMoved, MessageRejected, ResidentGone, RetryLater
+from bot.outgoing import Outgoing, decode
 from jobs.messages import MessageCache, MessageGone
 from jobs.pacing import ChatGates, Pacer
 from loa.config import SenderSettings
-from storage import outbox, residents
+from storage import broadcasts, outbox, residents
 from storage.models import utcnow
 from storage.outbox import Queued
 
@@ -47,6 +58,8 @@ MAX_BACKOFF_SECONDS = 600.0
 BATCH_SECONDS = 1.0
 # Transient failures in a row on this many different chats mean the platform is down, not a chat.
 OUTAGE_CHATS = 3
+# A throttle without a stated end that lasts this long is worth an administrator's attention.
+LONG_PAUSE_SECONDS = 600.0
 
 
 class OutboxSignal:
@@ -78,6 +91,7 @@ class Sender:
         per_chat_interval: float,
         signal: OutboxSignal | None = None,
         backoff_seconds: float = 1.0,
+        on_long_pause: Callable[[str, float], Coroutine[Any, Any, None]] | None = None,
     ) -> None:
         self.name = f"{channel.name} sender"
         self._channel = channel
@@ -94,8 +108,12 @@ class Sender:
         self._workers: set[asyncio.Task[None]] = set()
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
-        self._failing_chats: set[int] = set()  # transient failures since the last success
+        self._failing_chats: set[str] = set()  # transient failures since the last success
         self._outage_delay = backoff_seconds
+        self._quota_delay = backoff_seconds
+        self._quota_since: float | None = None  # first throttle without an end, since a success
+        self._quota_told = False
+        self._on_long_pause = on_long_pause
 
     @property
     def renders(self) -> int:
@@ -147,15 +165,18 @@ class Sender:
         for queued in batch:
             if self._stopping or (started and time.monotonic() >= refetch_at):
                 break
-            if not self._gates.is_ready(queued.resident_id):
-                earliest = min(earliest, self._gates.ready_at(queued.resident_id))
+            if not self._gates.is_ready(queued.chat_id):
+                earliest = min(earliest, self._gates.ready_at(queued.chat_id))
                 continue
             await self._slots.acquire()
+            # Render first, then wait for the pacer: the request leaves right after its slot,
+            # so arrivals keep the pacer's spacing (a strict sliding window counts arrivals).
+            message = await self._prepare(queued)
             await self._pacer.wait()
-            if not self._gates.is_ready(queued.resident_id) or self._stopping:
+            if not self._gates.is_ready(queued.chat_id) or self._stopping:
                 self._slots.release()  # a throttle arrived while we waited
                 continue
-            self._launch(queued)
+            self._launch(queued, message)
             started += 1
         self._gates.prune()
         return started, earliest - time.monotonic()
@@ -175,18 +196,27 @@ class Sender:
             return idle
         return min(idle, max((due - utcnow()).total_seconds(), 0.0) + 0.01)
 
-    def _launch(self, queued: Queued) -> None:
-        self._gates.reserve(queued.resident_id)
+    async def _prepare(self, queued: Queued) -> Outgoing | Exception:
+        """What to send for ``queued`` (or why it cannot be sent)."""
+        try:
+            if queued.payload is not None:
+                return decode(queued.payload)
+            return Outgoing(await self._messages.reply_for(queued))
+        except Exception as exc:
+            return exc
+
+    def _launch(self, queued: Queued, message: Outgoing | Exception) -> None:
+        self._gates.reserve(queued.chat_id)
         self._in_flight.add(queued.id)
-        task = asyncio.create_task(self._deliver(queued))
+        task = asyncio.create_task(self._deliver(queued, message))
         self._workers.add(task)
         task.add_done_callback(self._workers.discard)
 
     # ------------------------------------------------------------------ one message
 
-    async def _deliver(self, queued: Queued) -> None:
+    async def _deliver(self, queued: Queued, message: Outgoing | Exception) -> None:
         try:
-            write = await self._attempt(queued)
+            write = await self._attempt(queued, message)
             await self._commit(write)
         except Exception:
             log.exception("%s: delivery %d: could not record the outcome", self.name, queued.id)
@@ -195,14 +225,16 @@ class Sender:
             self._slots.release()
             self._wake.set()
 
-    async def _attempt(self, queued: Queued) -> Write | int:
+    async def _attempt(self, queued: Queued, message: Outgoing | Exception) -> Write | int:
         """Send one message; return what to record (an id alone means "sent")."""
         try:
-            reply = await self._messages.reply_for(queued)
-            # Space this chat from the moment the message really leaves (rendering may take
-            # a database round trip after the launch reserved the chat).
-            self._gates.reserve(queued.resident_id)
-            await self._channel.send(queued.chat_id, reply)
+            if isinstance(message, Exception):
+                raise message
+            if message.edit_message_id is not None:
+                extra = await self._edit(queued, message)
+            else:
+                await self._channel.send(queued.chat_id, message.reply)
+                extra = None
         except RetryLater as exc:
             return self._on_retry_later(queued, exc)
         except ResidentGone as exc:
@@ -217,10 +249,29 @@ class Sender:
             log.exception("%s: delivery %d: unexpected error", self.name, queued.id)
             return self._on_transient(queued, f"{type(exc).__name__}: {exc}")
         self._failing_chats.clear()
-        self._outage_delay = self._backoff
-        return queued.id
+        self._outage_delay = self._quota_delay = self._backoff
+        self._quota_since, self._quota_told = None, False
+        return queued.id if extra is None else _sent_and(queued.id, extra)
+
+    async def _edit(self, queued: Queued, message: Outgoing) -> Write | None:
+        """Edit an earlier message; a refused edit of a report is sent anew instead."""
+        assert message.edit_message_id is not None
+        try:
+            await self._channel.edit(queued.chat_id, message.edit_message_id, message.reply)
+        except MessageRejected as exc:
+            # The administrator deleted the preview (or it cannot change): later progress
+            # is not shown there; the final report comes as a new message.
+            log.info("%s: message %s not editable (%s)", self.name, message.edit_message_id, exc)
+            if message.send_if_uneditable:
+                await self._channel.send(queued.chat_id, message.reply)
+            if message.broadcast_id is None:
+                return None
+            return _forget_preview(message.broadcast_id)
+        return None
 
     def _on_retry_later(self, queued: Queued, exc: RetryLater) -> Write:
+        if exc.retry_after is None and exc.whole_channel:
+            return self._on_quota(queued, str(exc) or "throttled", charge=exc.charge)
         if exc.retry_after is None:
             return self._on_transient(queued, str(exc) or "temporary failure")
         until = time.monotonic() + exc.retry_after
@@ -230,19 +281,58 @@ class Sender:
             self._pacer.pause_until(until)
             log.warning("%s: throttled for %.0f s", self.name, exc.retry_after)
         else:
-            self._gates.hold_until(queued.resident_id, until)
+            self._gates.hold_until(queued.chat_id, until)
 
         async def write(session: AsyncSession) -> None:
-            resident = None if exc.whole_channel else queued.resident_id
-            await outbox.defer_pending(session, channel, wall, resident_id=resident)
+            chat = None if exc.whole_channel else queued.chat_id
+            await outbox.defer_pending(session, channel, wall, chat_id=chat)
             await outbox.mark_retry(
                 session, queued.id, not_before=wall, error=str(exc), count_attempt=False
             )
 
         return write
 
+    def _on_quota(self, queued: Queued, error: str, *, charge: bool) -> Write:
+        """Throttled with no end given: pause the channel, growing; nothing is failed (but a
+        ``charge``d message spends an attempt)."""
+        now = time.monotonic()
+        if charge and queued.attempts + 1 >= self._settings.max_attempts:
+            log.warning("%s: delivery %d failed: %s", self.name, queued.id, error)
+            return _fail(queued.id, f"{error} (after {queued.attempts + 1} attempts)")
+        if self._quota_since is None:
+            self._quota_since = now
+        if now >= self._pacer.paused_until:
+            log.warning("%s: throttled (%s); pausing %.0f s", self.name, error, self._quota_delay)
+            self._pacer.pause_until(now + self._quota_delay)
+            self._quota_delay = min(self._quota_delay * 2, MAX_BACKOFF_SECONDS)
+        paused_for = now - self._quota_since
+        if paused_for >= LONG_PAUSE_SECONDS and not self._quota_told:
+            self._quota_told = True
+            log.warning(
+                "%s: throttled for %.0f minutes; telling the administrators",
+                self.name,
+                paused_for / 60,
+            )
+            if self._on_long_pause is not None:
+                task = asyncio.create_task(self._on_long_pause(self._channel.name, paused_for))
+                self._workers.add(task)
+                task.add_done_callback(self._workers.discard)
+        return self._retry_at(queued, self._pacer.paused_until - now, error, charge=charge)
+
+    def _retry_at(
+        self, queued: Queued, seconds: float, error: str, *, charge: bool = False
+    ) -> Write:
+        when = utcnow() + timedelta(seconds=max(0.0, seconds))
+
+        async def write(session: AsyncSession) -> None:
+            await outbox.mark_retry(
+                session, queued.id, not_before=when, error=error, count_attempt=charge
+            )
+
+        return write
+
     def _on_transient(self, queued: Queued, error: str) -> Write:
-        self._failing_chats.add(queued.resident_id)
+        self._failing_chats.add(queued.chat_id)
         if len(self._failing_chats) >= OUTAGE_CHATS:
             return self._on_outage(queued, error)
         attempts = queued.attempts + 1
@@ -250,7 +340,7 @@ class Sender:
             log.warning("%s: delivery %d failed after %d attempts", self.name, queued.id, attempts)
             return _fail(queued.id, f"{error} (after {attempts} attempts)")
         delay = min(self._backoff * 2 ** (attempts - 1), MAX_BACKOFF_SECONDS)
-        self._gates.hold_until(queued.resident_id, time.monotonic() + delay)
+        self._gates.hold_until(queued.chat_id, time.monotonic() + delay)
         when = utcnow() + timedelta(seconds=delay)
 
         async def write(session: AsyncSession) -> None:
@@ -273,14 +363,7 @@ class Sender:
             )
             self._pacer.pause_until(now + self._outage_delay)
             self._outage_delay = min(self._outage_delay * 2, MAX_BACKOFF_SECONDS)
-        when = utcnow() + timedelta(seconds=max(0.0, self._pacer.paused_until - now))
-
-        async def write(session: AsyncSession) -> None:
-            await outbox.mark_retry(
-                session, queued.id, not_before=when, error=error, count_attempt=False
-            )
-
-        return write
+        return self._retry_at(queued, self._pacer.paused_until - now, error)
 
     def _on_gone(self, queued: Queued, reason: str) -> Write:
         channel = self._channel.name
@@ -288,7 +371,7 @@ class Sender:
         async def write(session: AsyncSession) -> None:
             await outbox.mark_failed(session, queued.id, reason)
             await residents.deactivate(session, channel, queued.chat_id)
-            await outbox.drop_pending_for_resident(session, queued.resident_id, reason)
+            await outbox.drop_pending_for_chat(session, channel, queued.chat_id, reason)
 
         return write
 
@@ -298,6 +381,7 @@ class Sender:
 
         async def write(session: AsyncSession) -> None:
             await residents.move_chat(session, channel, queued.chat_id, new_chat_id)
+            await outbox.move_pending_chat(session, channel, queued.chat_id, new_chat_id)
 
         return write
 
@@ -339,5 +423,20 @@ class Sender:
 def _fail(delivery_id: int, reason: str) -> Write:
     async def write(session: AsyncSession) -> None:
         await outbox.mark_failed(session, delivery_id, reason)
+
+    return write
+
+
+def _sent_and(delivery_id: int, extra: Write) -> Write:
+    async def write(session: AsyncSession) -> None:
+        await outbox.mark_sent(session, [delivery_id], utcnow())
+        await extra(session)
+
+    return write
+
+
+def _forget_preview(broadcast_id: int) -> Write:
+    async def write(session: AsyncSession) -> None:
+        await broadcasts.forget_preview(session, broadcast_id)
 
     return write

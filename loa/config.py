@@ -121,6 +121,11 @@ class SenderSettings(_Section):
     idle_poll_seconds: float = Field(default=1.0, gt=0)
 
 
+class CoordinationSettings(_Section):
+    # A role of a killed instance is taken over within lease_seconds + lease_seconds / 5.
+    lease_seconds: float = Field(default=10.0, gt=0)
+
+
 class LoggingSettings(_Section):
     level: str = "INFO"
 
@@ -134,6 +139,7 @@ class Settings(_Section):
     zalo: ZaloSettings = Field(default_factory=ZaloSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     sender: SenderSettings = Field(default_factory=SenderSettings)
+    coordination: CoordinationSettings = Field(default_factory=CoordinationSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     sources: list[SourceSettings] = Field(default_factory=list)
 

@@ -1,7 +1,8 @@
 """``loa run``: every long-running part of Loa in one asyncio process.
 
-Start order: database (migrated) → poll scheduler → chat channels → sender → web server;
-stop in reverse. Each part is a ``Service``; ``build_services`` is the one place they are wired.
+Start order: database (migrated) → chat bots (connect) → the coordinator, which takes this
+instance's roles (poller, update streams, senders, broadcast progress) → web server; stop in
+reverse. Each part is a ``Service``; ``build_services`` is the one place they are wired.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -36,17 +38,20 @@ class Service(Protocol):
 
 
 def build_services(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> list[Service]:
-    """Wire every configured part; the order is the start order."""
+    """Wire every configured part; the order is the start order.
+
+    The bots connect on every instance (each may receive webhook updates and queue answers);
+    what only one instance may do at a time — poll, read a bot's update stream, send for a
+    bot, report broadcast progress — are roles the ``Coordinator`` takes and hands over.
+    """
     from bot.broadcast import ProgressReporter
     from bot.catalog import build_catalog
     from bot.commands import Commands
+    from jobs.roles import Coordinator, Role
     from jobs.scheduler import PollScheduler
     from jobs.send import OutboxSignal
 
-    queued = OutboxSignal()  # the poller wakes the senders when it queued deliveries
-    services: list[Service] = [
-        PollScheduler(settings, sessions, on_result=lambda r: queued.notify() if r.queued else None)
-    ]
+    queued = OutboxSignal()  # wakes this instance's senders when anything was queued
     commands = Commands(
         sessions,
         lambda: build_catalog(settings.places.province, settings.topics),
@@ -54,19 +59,63 @@ def build_services(settings: Settings, sessions: async_sessionmaker[AsyncSession
         on_queued=queued.notify,  # a confirmed broadcast goes out at once
     )
     webhooks: list[Webhook] = []
-    telegram = _telegram_bot(settings, sessions, commands.handle, webhooks)
-    zalo = _zalo_bot(settings, commands.handle, webhooks)
-    bots = [bot for bot in (telegram, zalo) if bot is not None]
+    telegram = _telegram_bot(settings, sessions, commands.handle, webhooks, queued)
+    zalo = _zalo_bot(settings, sessions, commands.handle, webhooks, queued)
+    bots = [bot for bot in (zalo, telegram) if bot is not None]
     _describe(settings, bots)
-    services.extend(bots)
-    services.extend(_senders(settings, sessions, queued, bots))
-    # Edits each broadcast's preview with its progress and stores the final report.
-    services.append(ProgressReporter(sessions, {bot.channel.name: bot.channel for bot in bots}))
+
+    def poller() -> Service:
+        return PollScheduler(
+            settings, sessions, on_result=lambda r: queued.notify() if r.queued else None
+        )
+
+    roles = [Role("poller", poller)]
+    for bot in bots:
+        channel = bot.channel.name
+        if not _webhook_url(settings, channel):
+            roles.append(Role(f"{channel}:updates", _updates_role(bot)))
+        roles.append(Role(f"{channel}:sender", _sender_role(settings, sessions, queued, bot)))
+    channels = {bot.channel.name: bot.channel for bot in bots}
+    roles.append(
+        Role(
+            "reporter",
+            lambda: ProgressReporter(sessions, channels, on_queued=queued.notify),
+        )
+    )
+    coordinator = Coordinator(sessions, roles, lease_seconds=settings.coordination.lease_seconds)
+    services: list[Service] = [*bots]
+    if settings.database.url.startswith("postgresql"):
+        from jobs.doorbell import Doorbell
+
+        services.append(Doorbell(settings.database.url, queued))  # answers from other instances
+    services.append(coordinator)
     # The web server comes last: it feeds the bots, so it starts after and stops before them.
-    web = _web_server(settings, sessions, webhooks)
+    web = _web_server(settings, sessions, webhooks, lambda: coordinator.roles)
     if web is not None:
         services.append(web)
     return services
+
+
+def _webhook_url(settings: Settings, channel: str) -> str | None:
+    return settings.telegram.webhook_url if channel == "telegram" else settings.zalo.webhook_url
+
+
+class _Updates:
+    """The ``<channel>:updates`` role: this instance reads the bot's long-polling stream."""
+
+    def __init__(self, bot: TelegramBot | ZaloBot) -> None:
+        self.name = f"{bot.channel.name} updates"
+        self._bot = bot
+
+    async def start(self) -> None:
+        await self._bot.start_polling()
+
+    async def stop(self) -> None:
+        await self._bot.stop_polling()
+
+
+def _updates_role(bot: TelegramBot | ZaloBot) -> Callable[[], Service]:
+    return lambda: _Updates(bot)
 
 
 def _describe(settings: Settings, bots: list[TelegramBot | ZaloBot]) -> None:
@@ -84,61 +133,104 @@ def _telegram_bot(
     sessions: async_sessionmaker[AsyncSession],
     handle: Handler,
     webhooks: list[Webhook],
+    queued: OutboxSignal,
 ) -> TelegramBot | None:
     """The Telegram bot when ``[telegram] token`` is set (its webhook route when configured)."""
+    from bot.outgoing import Answers
     from bot.telegram import TelegramBot
     from web.app import telegram_webhook
 
     config = settings.telegram
     if not config.token:
         return None
-    pool = settings.sender.concurrency + 8  # the sender's requests plus replies to commands
-    bot = TelegramBot(config, sessions, handle, connection_pool_size=pool)
+    pool = settings.sender.concurrency + 8  # the sender's requests plus button answers
+    answers = Answers(sessions, "telegram", on_queued=queued.notify)
+    bot = TelegramBot(config, sessions, handle, connection_pool_size=pool, answers=answers)
     if config.webhook_url:
         webhooks.append(telegram_webhook(config.webhook_secret, bot))
     return bot
 
 
-def _senders(
+def _sender_role(
     settings: Settings,
     sessions: async_sessionmaker[AsyncSession],
     queued: OutboxSignal,
-    bots: list[TelegramBot | ZaloBot],
-) -> list[Service]:
-    """One sender per running channel, each with that channel's pacing."""
+    bot: TelegramBot | ZaloBot,
+) -> Callable[[], Service]:
+    """The ``<channel>:sender`` role: the one paced path of everything this bot sends."""
     from jobs.send import Sender
 
-    senders: list[Service] = []
-    for bot in bots:
-        config = settings.telegram if bot.channel.name == "telegram" else settings.zalo
-        sender = Sender(
+    config = settings.telegram if bot.channel.name == "telegram" else settings.zalo
+
+    def sender() -> Service:
+        return Sender(
             bot.channel,
             sessions,
             settings.sender,
             rate_per_second=config.rate_limit_per_second,
             per_chat_interval=config.per_chat_interval_seconds,
             signal=queued,
+            on_long_pause=_tell_admins(settings, sessions, queued),
         )
-        senders.append(sender)
-    return senders
+
+    return sender
 
 
-def _zalo_bot(settings: Settings, handle: Handler, webhooks: list[Webhook]) -> ZaloBot | None:
+def _tell_admins(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], queued: OutboxSignal
+) -> Callable[[str, float], Coroutine[Any, Any, None]]:
+    """A long pause of one bot is told to the administrators of every bot (once)."""
+    from bot import texts
+    from bot.channel import Reply
+    from bot.outgoing import Answers
+
+    async def tell(channel: str, seconds: float) -> None:
+        admins = {
+            "telegram": [str(a) for a in settings.telegram.admins]
+            if settings.telegram.token
+            else [],
+            "zalo": list(settings.zalo.admins) if settings.zalo.token else [],
+        }
+        notice = Reply(texts.channel_paused(channel, seconds / 60))
+        for name, ids in admins.items():
+            answers = Answers(sessions, name, on_queued=queued.notify)
+            for chat_id in ids:
+                await answers.send(chat_id, [notice])
+
+    return tell
+
+
+def _zalo_bot(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    handle: Handler,
+    webhooks: list[Webhook],
+    queued: OutboxSignal,
+) -> ZaloBot | None:
     """The Zalo bot when ``[zalo] token`` is set (its webhook route when ``webhook_url`` is)."""
+    from bot.outgoing import Answers
     from bot.zalo import ZaloBot, ZaloChannel
     from bot.zalo_api import ZaloBotApi
+    from storage import updates
+    from storage.models import utcnow
     from web.app import zalo_webhook
 
     config = settings.zalo
     if not config.token:
         return None
     api = ZaloBotApi(config.token, base_url=config.api_base_url)
+
+    async def first_time(message_id: str) -> bool:
+        return await updates.first_time(sessions, "zalo", message_id, utcnow())
+
     bot = ZaloBot(
         ZaloChannel(api),
         handle,
         poll_timeout_seconds=config.poll_timeout_seconds,
         webhook_url=config.webhook_url,
         webhook_secret=config.webhook_secret,
+        answers=Answers(sessions, "zalo", numbered_choices=True, on_queued=queued.notify),
+        seen=first_time,
     )
     if config.webhook_url:
         webhooks.append(zalo_webhook(config.webhook_secret, bot))
@@ -146,14 +238,18 @@ def _zalo_bot(settings: Settings, handle: Handler, webhooks: list[Webhook]) -> Z
 
 
 def _web_server(
-    settings: Settings, sessions: async_sessionmaker[AsyncSession], webhooks: list[Webhook]
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    webhooks: list[Webhook],
+    roles: Callable[[], list[str]],
 ) -> WebServer | None:
     """Loa's HTTP server when ``[web] enabled`` or any webhook is configured."""
     from web.app import WebServer, create_app
 
     if not (settings.web.enabled or webhooks):
         return None
-    return WebServer(create_app(sessions, webhooks), settings.web.host, settings.web.port)
+    app = create_app(sessions, webhooks, roles)
+    return WebServer(app, settings.web.host, settings.web.port)
 
 
 async def run_services(settings: Settings, stop: asyncio.Event) -> None:

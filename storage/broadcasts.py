@@ -221,6 +221,13 @@ async def _finish(
     )
 
 
+async def forget_preview(session: AsyncSession, broadcast_id: int) -> None:
+    """The preview can no longer be edited: progress is then shown as a final report only."""
+    await session.execute(
+        update(Broadcast).where(Broadcast.id == broadcast_id).values(preview_message_id=None)
+    )
+
+
 async def list_broadcasts(session: AsyncSession, limit: int = 20) -> list[Broadcast]:
     rows = await session.execute(select(Broadcast).order_by(Broadcast.id.desc()).limit(limit))
     return list(rows.scalars())

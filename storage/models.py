@@ -67,7 +67,9 @@ class Priority(enum.IntEnum):
 
     NEWS = 0
     BROADCAST = 10
+    PROGRESS = 11  # a broadcast's progress shown to its administrator, between its messages
     EMERGENCY = 20
+    ANSWER = 30  # a resident who is writing now comes first
 
 
 class Source(Base):
@@ -193,10 +195,15 @@ class Delivery(Base):
     broadcast_id: Mapped[int | None] = mapped_column(
         ForeignKey("broadcasts.id", ondelete="CASCADE"), index=True
     )
-    resident_id: Mapped[int] = mapped_column(
+    # None for answers to commands and edits (they go to ``chat_id``, resident or not).
+    resident_id: Mapped[int | None] = mapped_column(
         ForeignKey("residents.id", ondelete="CASCADE"), index=True
     )
     channel: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str | None] = mapped_column(String(100))
+    # An answer or an edit carries its message (JSON, see storage.outbox.encode_reply).
+    payload: Mapped[str | None] = mapped_column(Text)
+    tag: Mapped[str | None] = mapped_column(String(100), index=True)  # "progress:<broadcast id>"
     priority: Mapped[int] = mapped_column(Integer, default=Priority.NEWS.value)
     state: Mapped[str] = mapped_column(String(20), default=DeliveryState.PENDING.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -204,3 +211,47 @@ class Delivery(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Instance(Base):
+    """A live ``loa run``: its heartbeat and the roles it holds (JSON list)."""
+
+    __tablename__ = "instances"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    roles: Mapped[str] = mapped_column(Text, default="[]")
+
+
+class Lease(Base):
+    """Who holds a role until when; an expired lease is free."""
+
+    __tablename__ = "leases"
+
+    role: Mapped[str] = mapped_column(String(100), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(64))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SeenUpdate(Base):
+    """A platform update already handled (webhook re-sends, two instances, a handover)."""
+
+    __tablename__ = "seen_updates"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    update_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ChatChoices(Base):
+    """The numbered choices a chat without buttons was last offered (number → callback data)."""
+
+    __tablename__ = "chat_choices"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    answers: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

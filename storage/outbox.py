@@ -1,4 +1,9 @@
-"""The delivery outbox: who gets an article (matched in SQL, set-based), and its queue states."""
+"""The outbox: every message a bot sends, and its queue states.
+
+Articles and broadcasts are matched to residents in SQL (set-based); answers to commands and
+edits of earlier messages (progress reports) are queued here too, with their message in
+``payload``, so one sender per bot paces everything that counts against the platform's limits.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,17 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -23,6 +38,15 @@ from storage.models import (
 from storage.rows import execute_count
 
 EMERGENCY_TOPIC = "canh-bao"
+# PostgreSQL channel on which every queued message rings the senders of every instance.
+DOORBELL = "loa_outbox"
+
+
+async def ring(session: AsyncSession) -> None:
+    """Wake the senders of every instance once this transaction commits (PostgreSQL NOTIFY;
+    on SQLite there is one instance, woken in-process by ``jobs.send.OutboxSignal``)."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(select(func.pg_notify(DOORBELL, "")))
 
 
 async def enqueue_for_article(session: AsyncSession, article_id: int) -> int:
@@ -77,6 +101,7 @@ async def queue_deliveries(
         literal(0),
         literal(utcnow(), type_=Delivery.created_at.type),
     ).where(residents)
+    await ring(session)
     columns = [
         subject,
         Delivery.resident_id,
@@ -97,12 +122,53 @@ class Queued:
     """A pending delivery with what the sender needs to send it."""
 
     id: int
-    resident_id: int
+    resident_id: int | None  # None: an answer or an edit, sent to ``chat_id`` as it is
     chat_id: str
     article_id: int | None
     broadcast_id: int | None
     priority: int
     attempts: int
+    payload: str | None = None
+
+
+async def queue_messages(
+    session: AsyncSession,
+    channel: str,
+    chat_id: str,
+    payloads: Collection[str],
+    *,
+    priority: int,
+    tag: str | None = None,
+) -> list[int]:
+    """Queue messages for one chat (answers, edits), in order; return their ids."""
+    now = utcnow()
+    ids = []
+    await ring(session)
+    for payload in payloads:
+        row = Delivery(
+            channel=channel,
+            chat_id=chat_id,
+            payload=payload,
+            tag=tag,
+            priority=priority,
+            state=DeliveryState.PENDING.value,
+            attempts=0,
+            created_at=now,
+        )
+        session.add(row)
+        await session.flush()  # ids in insertion order keep the answers in order
+        ids.append(row.id)
+    return ids
+
+
+async def has_pending_tag(session: AsyncSession, tag: str) -> bool:
+    """Whether a message tagged ``tag`` is still waiting (a progress report not yet shown)."""
+    found = await session.scalar(
+        select(Delivery.id)
+        .where(Delivery.tag == tag, Delivery.state == DeliveryState.PENDING.value)
+        .limit(1)
+    )
+    return found is not None
 
 
 async def next_batch(
@@ -113,20 +179,22 @@ async def next_batch(
     now: datetime,
     skip_ids: Collection[int] = (),
 ) -> list[Queued]:
-    """Pending deliveries of ``channel`` that are due: emergencies and broadcasts first, then
-    oldest first. ``skip_ids`` are rows already in flight. Nothing is locked: one sender per
-    channel reads the queue, and a row only leaves ``pending`` once the platform answered."""
+    """Pending deliveries of ``channel`` that are due: answers, emergencies and broadcasts
+    first, then oldest first. ``skip_ids`` are rows already in flight. Nothing is locked: only
+    the instance holding the channel's sender lease reads the queue (``storage.instances``),
+    and a row only leaves ``pending`` once the platform answered."""
     query = (
         select(
             Delivery.id,
             Delivery.resident_id,
-            Resident.chat_id,
+            func.coalesce(Delivery.chat_id, Resident.chat_id),
             Delivery.article_id,
             Delivery.broadcast_id,
             Delivery.priority,
             Delivery.attempts,
+            Delivery.payload,
         )
-        .join(Resident, Resident.id == Delivery.resident_id)
+        .outerjoin(Resident, Resident.id == Delivery.resident_id)
         .where(
             Delivery.state == DeliveryState.PENDING.value,
             Delivery.channel == channel,
@@ -200,36 +268,65 @@ async def mark_retry(
 
 
 async def defer_pending(
-    session: AsyncSession, channel: str, not_before: datetime, *, resident_id: int | None = None
+    session: AsyncSession, channel: str, not_before: datetime, *, chat_id: str | None = None
 ) -> int:
-    """No pending delivery of this resident (or of the whole channel) goes before
-    ``not_before``: a throttle outlives a restart."""
+    """No pending message to this chat (or on the whole channel) goes before ``not_before``:
+    a throttle outlives a restart."""
     query = update(Delivery).where(
         Delivery.state == DeliveryState.PENDING.value,
         Delivery.channel == channel,
         or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at < not_before),
     )
-    if resident_id is not None:
-        query = query.where(Delivery.resident_id == resident_id)
+    if chat_id is not None:
+        of_resident = select(Resident.id).where(
+            Resident.channel == channel, Resident.chat_id == chat_id
+        )
+        query = query.where(or_(Delivery.resident_id.in_(of_resident), Delivery.chat_id == chat_id))
     return await execute_count(session, query.values(next_attempt_at=not_before))
 
 
-async def drop_pending_for_resident(session: AsyncSession, resident_id: int, reason: str) -> int:
-    """Fail every pending delivery of a resident who can no longer be reached."""
+async def drop_pending_for_chat(
+    session: AsyncSession, channel: str, chat_id: str, reason: str
+) -> int:
+    """Fail every pending message to a chat that can no longer be reached (news for its
+    resident, and answers)."""
+    of_resident = select(Resident.id).where(
+        Resident.channel == channel, Resident.chat_id == chat_id
+    )
     return await execute_count(
         session,
         update(Delivery)
         .where(
-            Delivery.resident_id == resident_id,
+            Delivery.channel == channel,
             Delivery.state == DeliveryState.PENDING.value,
+            or_(Delivery.resident_id.in_(of_resident), Delivery.chat_id == chat_id),
         )
         .values(state=DeliveryState.FAILED.value, last_error=reason[:1000]),
     )
 
 
+async def move_pending_chat(session: AsyncSession, channel: str, old: str, new: str) -> int:
+    """Answers still waiting for a chat that moved follow it."""
+    return await execute_count(
+        session,
+        update(Delivery)
+        .where(
+            Delivery.channel == channel,
+            Delivery.chat_id == old,
+            Delivery.state == DeliveryState.PENDING.value,
+        )
+        .values(chat_id=new),
+    )
+
+
 async def counts_by_state(session: AsyncSession, channel: str | None = None) -> dict[str, int]:
-    """How many deliveries are in each state (every state present, zeros included)."""
-    query = select(Delivery.state, func.count()).group_by(Delivery.state)
+    """How many deliveries of news and broadcasts are in each state (every state present,
+    zeros included); answers and edits are not counted."""
+    query = (
+        select(Delivery.state, func.count())
+        .where(Delivery.payload.is_(None))
+        .group_by(Delivery.state)
+    )
     if channel is not None:
         query = query.where(Delivery.channel == channel)
     counts = {state.value: 0 for state in DeliveryState}

@@ -14,6 +14,7 @@ from bot.broadcast import ProgressReporter, parse_draft
 from bot.catalog import Catalog, build_catalog
 from bot.channel import Channel, Incoming, Reply
 from bot.choices import NumberedChoices
+from bot.outgoing import Outgoing, decode
 from bot.commands import Commands
 from loa.config import Settings
 from storage.models import Broadcast, BroadcastState, Delivery, DeliveryState, Priority
@@ -230,27 +231,59 @@ async def _finish_deliveries(sessions: Sessions) -> None:
         await session.execute(update(Delivery).values(state=DeliveryState.SENT.value))
 
 
+async def _queued_messages(sessions: Sessions) -> list[tuple[str, str | None, Outgoing]]:
+    """The answers and edits in the outbox, in order: (channel, chat, message)."""
+    async with sessions() as session:
+        rows = await session.execute(
+            select(Delivery.channel, Delivery.chat_id, Delivery.payload)
+            .where(Delivery.payload.is_not(None), Delivery.tag.is_not(None))
+            .order_by(Delivery.id)
+        )
+        return [(channel, chat, decode(payload)) for channel, chat, payload in rows.all()]
+
+
 async def test_progress_is_edited_into_the_preview_then_reported(
     commands: Commands, sessions: Sessions
 ) -> None:
     await _residents(commands)
     _, question = await commands.handle(said("/thongbao xã Sam Mứn: Họp dân"))
     await commands.handle(said(data=_button(question, "Gửi")))
-    channel = Recorder()
-    reporter = ProgressReporter(sessions, {"telegram": channel})
+    reporter = ProgressReporter(sessions, {"telegram": Recorder()})
     assert await reporter.report_once() == 1
     assert await reporter.report_once() == 0  # nothing changed, no edit
     await _finish_deliveries(sessions)
     assert await reporter.report_once() == 1
     assert await reporter.report_once() == 0  # done: reported once
-    assert channel.calls == [
-        ("edit 55", "admin", texts.broadcast_progress(0, 0, 2, done=False)),
-        ("edit 55", "admin", texts.broadcast_progress(2, 0, 0, done=True)),
+    queued = await _queued_messages(sessions)
+    assert [(c, chat, m.edit_message_id, m.reply.html) for c, chat, m in queued] == [
+        ("telegram", "admin", "55", texts.broadcast_progress(0, 0, 2, done=False)),
+        ("telegram", "admin", "55", texts.broadcast_progress(2, 0, 0, done=True)),
     ]
+    # The final report must be seen: sent anew if the preview cannot be edited any more.
+    assert [m.send_if_uneditable for _, _, m in queued] == [False, True]
     async with sessions() as session:
         broadcast = (await session.execute(select(Broadcast))).scalar_one()
     assert broadcast.state == BroadcastState.DONE.value
     assert json.loads(broadcast.report or "{}")["sent"] == 2
+
+
+async def test_an_edit_still_waiting_is_not_piled_upon(
+    commands: Commands, sessions: Sessions
+) -> None:
+    await _residents(commands)
+    _, question = await commands.handle(said("/thongbao Họp dân"))
+    await commands.handle(said(data=_button(question, "Gửi")))
+    reporter = ProgressReporter(sessions, {"telegram": Recorder()})
+    assert await reporter.report_once() == 1
+    async with sessions.begin() as session:  # one delivery went out; the edit still waits
+        first = await session.scalar(
+            select(Delivery.id).where(Delivery.broadcast_id.is_not(None)).limit(1)
+        )
+        await session.execute(
+            update(Delivery).where(Delivery.id == first).values(state=DeliveryState.SENT.value)
+        )
+    assert await reporter.report_once() == 0
+    assert len(await _queued_messages(sessions)) == 1
 
 
 async def test_channels_without_edit_get_only_the_final_report(
@@ -259,9 +292,10 @@ async def test_channels_without_edit_get_only_the_final_report(
     await _residents(commands)
     _, question = await commands.handle(said("/thongbao Họp dân", who=ZALO_ADMIN))
     await commands.handle(said(data=_button(question, "Gửi"), who=ZALO_ADMIN))
-    channel = SendOnly()
-    reporter = ProgressReporter(sessions, {"zalo": channel})
+    reporter = ProgressReporter(sessions, {"zalo": SendOnly()})
     assert await reporter.report_once() == 0
     await _finish_deliveries(sessions)
     assert await reporter.report_once() == 1
-    assert channel.calls == [("send", "admin", texts.broadcast_progress(4, 0, 0, done=True))]
+    [(channel, chat, message)] = await _queued_messages(sessions)
+    assert (channel, chat, message.edit_message_id) == ("zalo", "admin", None)
+    assert message.reply.html == texts.broadcast_progress(4, 0, 0, done=True)

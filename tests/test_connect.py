@@ -102,6 +102,7 @@ async def test_zalo_recovers_from_an_outage_at_start() -> None:
         channel = ZaloChannel(ZaloBotApi("z:token", base_url=url))
         bot = ZaloBot(channel, _echo, poll_timeout_seconds=1, backoff_seconds=0.05)
         await bot.start()
+        await bot.start_polling()  # the updates role (jobs.roles)
         try:
             emulator.inject_message("u1", "xin chào")
             await wait_until(lambda: len(emulator.sent("u1")) == 1)

@@ -168,6 +168,7 @@ async def test_bot_answers_messages_and_presses_over_long_polling(
     recorder = Recorder()
     service = TelegramBot(_settings(base_url), sessions, recorder.handle)
     await service.start()
+    await service.start_polling()  # the updates role (jobs.roles)
     try:
         assert [c["command"] for c in emulator.commands][:2] == ["start", "dangky"]
         emulator.send_text(100, "/dangky pom lot", name="Lò Văn A")
@@ -194,6 +195,7 @@ async def test_blocking_the_bot_deactivates_the_resident(
         await residents.get_or_create(session, "telegram", "200")
     service = TelegramBot(_settings(base_url), sessions, Recorder().handle)
     await service.start()
+    await service.start_polling()  # the updates role (jobs.roles)
     try:
         emulator.add_chat(200)
         emulator.block(200)
@@ -216,6 +218,7 @@ async def test_a_failing_handler_gets_a_vietnamese_apology(
 ) -> None:
     service = TelegramBot(_settings(base_url), sessions, Recorder(fail=True).handle)
     await service.start()
+    await service.start_polling()  # the updates role (jobs.roles)
     try:
         emulator.send_text(300, "/tinmoi")
         await emulator.wait_for(lambda: len(emulator.messages_to(300)) == 1)

@@ -116,7 +116,10 @@ async def test_throttling_is_retry_later(channel: ZaloChannel, emulator: ZaloEmu
     with pytest.raises(RetryLater) as info:
         for _ in range(20):
             await channel.send("c1", Reply("x"))
-    assert info.value.whole_channel and info.value.retry_after
+    # Zalo gives no retry-after: the whole bot pauses with the sender's growing delay, and the
+    # message is not charged an attempt (a quota is not its fault).
+    assert info.value.whole_channel and info.value.retry_after is None
+    assert not info.value.charge
     assert emulator.throttled == 1
 
 
@@ -156,6 +159,27 @@ def test_error_table(error: ZaloApiError, expected: type[ChannelError]) -> None:
     assert type(translate_error(error)) is expected
 
 
+@pytest.mark.parametrize(
+    ("error", "charged"),
+    [
+        (ZaloApiError("sendMessage", 429, "Quota exceeded"), False),  # the bot's quota
+        (ZaloApiError("sendMessage", 999, "Something odd"), True),  # maybe this message's
+    ],
+)
+def test_throttles_without_retry_after_pause_the_whole_bot(
+    error: ZaloApiError, charged: bool
+) -> None:
+    translated = translate_error(error)
+    assert isinstance(translated, RetryLater)
+    assert translated.whole_channel and translated.retry_after is None
+    assert translated.charge is charged
+
+
+def test_transport_failures_are_per_message_retries() -> None:
+    translated = translate_error(ZaloTransportError("sendMessage", None, "timed out"))
+    assert isinstance(translated, RetryLater) and not translated.whole_channel
+
+
 def test_emulator_uses_the_same_codes() -> None:
     assert type(translate_error(ZaloApiError("m", ZaloErrorCode.FORBIDDEN, ""))) is ResidentGone
     assert type(translate_error(ZaloApiError("m", ZaloErrorCode.BAD_REQUEST, ""))) is (
@@ -182,6 +206,7 @@ async def test_polling_answers_messages_and_logs_no_error_on_empty_polls(
     channel = ZaloChannel(ZaloBotApi(TOKEN, base_url=base_url))
     bot = echo_bot(channel, seen, poll_timeout_seconds=0.2)
     await bot.start()
+    await bot.start_polling()  # the updates role (jobs.roles)
     try:
         await wait_until(lambda: emulator.calls.count("getUpdates") >= 3)  # two empty polls
         emulator.inject_message("c7", "dang ky pom lot", user_id="u7", display_name="Lò Thị B")
@@ -202,6 +227,7 @@ async def test_polling_backs_off_after_errors_and_recovers(
     channel = ZaloChannel(ZaloBotApi(TOKEN, base_url=base_url))
     bot = echo_bot(channel, seen, poll_timeout_seconds=0.2, backoff_seconds=0.05)
     await bot.start()
+    await bot.start_polling()  # the updates role (jobs.roles)
     try:
         emulator.fail_next(502, times=2)
         emulator.inject_message("c8", "/start")
@@ -217,6 +243,7 @@ async def test_stop_is_prompt_during_a_long_poll(base_url: str, emulator: ZaloEm
     channel = ZaloChannel(ZaloBotApi(TOKEN, base_url=base_url))
     bot = echo_bot(channel, [], poll_timeout_seconds=30)
     await bot.start()
+    await bot.start_polling()  # the updates role (jobs.roles)
     await wait_until(lambda: "getUpdates" in emulator.calls)
     began = time.monotonic()
     await bot.stop()

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 import socket
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -94,12 +94,17 @@ async def _health(sessions: async_sessionmaker[AsyncSession]) -> dict[str, Any]:
 
 
 def create_app(
-    sessions: async_sessionmaker[AsyncSession], webhooks: Sequence[Webhook] = ()
+    sessions: async_sessionmaker[AsyncSession],
+    webhooks: Sequence[Webhook] = (),
+    roles: Callable[[], list[str]] | None = None,
 ) -> Starlette:
-    """The ASGI app: ``GET /healthz`` and one POST route per configured webhook."""
+    """The ASGI app: ``GET /healthz`` (with the roles this instance holds, given ``roles``)
+    and one POST route per configured webhook."""
 
     async def healthz(request: Request) -> Response:
         body = await _health(sessions)
+        if roles is not None:
+            body["roles"] = sorted(roles())
         return JSONResponse(body, status_code=200 if body["ok"] else 503)
 
     routes = [Route("/healthz", healthz, methods=["GET"])]

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from loa.config import Settings
 from storage.broadcasts import list_broadcasts
 from storage.db import open_database, session_factory
-from storage.models import Delivery, Resident, Subscription
+from storage.instances import list_instances
+from storage.models import Delivery, Resident, Subscription, utcnow
 
 
 async def collect(session: AsyncSession) -> dict[str, Any]:
@@ -36,9 +37,9 @@ async def collect(session: AsyncSession) -> dict[str, Any]:
     for kind, value, count in choices.all():
         per_choice.setdefault(kind, {})[value] = int(count)
     states = await session.execute(
-        select(Delivery.channel, Delivery.state, func.count()).group_by(
-            Delivery.channel, Delivery.state
-        )
+        select(Delivery.channel, Delivery.state, func.count())
+        .where(Delivery.payload.is_(None))  # news and broadcasts; answers are not counted
+        .group_by(Delivery.channel, Delivery.state)
     )
     deliveries: dict[str, dict[str, int]] = {}
     for channel, state, count in states.all():
@@ -48,6 +49,7 @@ async def collect(session: AsyncSession) -> dict[str, Any]:
         "communes": per_choice["commune"],
         "topics": per_choice["topic"],
         "deliveries": deliveries,
+        "instances": [i.as_json() for i in await list_instances(session, utcnow())],
         "broadcasts": [
             {
                 "id": b.id,
@@ -78,6 +80,15 @@ def _print_human(stats: dict[str, Any]) -> None:
     for channel, states in sorted(stats["deliveries"].items()):
         line = "   ".join(f"{state} {count}" for state, count in sorted(states.items()))
         print(f"  {channel:<10} {line}")
+    print("Instances (loa run):")
+    if not stats["instances"]:
+        print("  none running")
+    for i in stats["instances"]:
+        roles = ", ".join(i["roles"]) if i["alive"] else "gone (no heartbeat for a minute)"
+        print(
+            f"  {i['host']} pid {i['pid']:<7} since {i['started_at'][:19]}"
+            f"  seen {i['last_seen'][11:19]}  {roles or 'standby'}"
+        )
     print("Broadcasts (newest first):")
     for b in stats["broadcasts"]:
         target = b["commune"] or "mọi người"

@@ -1,0 +1,206 @@
+"""Roles of one ``loa run`` among several on one database, held under leases.
+
+Each role is a service only one instance may run at a time: ``poller`` (the poll
+scheduler), ``<channel>:updates`` (reading a bot's long-polling stream), ``<channel>:sender``
+(the one paced path of everything that bot sends), ``reporter`` (broadcast progress). The
+``Coordinator`` renews its leases every ``renew_seconds``; a free or expired lease is taken and
+its service started; a lost lease stops it. An instance that dies (kill -9) stops renewing, and
+within ``lease_seconds`` + ``renew_seconds`` another instance holds its roles.
+
+A holder trusts its lease only until ``lease_seconds - SAFETY_SECONDS`` after the renewal
+began: if the database cannot be reached, it stops the role before any other instance may take
+it, so two instances never run one role at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage import instances, updates
+from storage.models import utcnow
+
+if TYPE_CHECKING:
+    from loa.runtime import Service
+
+log = logging.getLogger(__name__)
+
+SAFETY_SECONDS = 2.0
+
+
+@dataclass
+class Role:
+    """A named service run where its lease is held; ``make`` builds a fresh one each time
+    the role is taken (a role may come back after it was handed over)."""
+
+    name: str
+    make: Callable[[], Service]
+    service: Service | None = None
+    trusted_until: float = 0.0  # time.monotonic() until which the lease is ours
+
+    @property
+    def running(self) -> bool:
+        return self.service is not None
+
+
+def new_instance_id() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+class Coordinator:
+    """Takes, renews and hands over this instance's roles; writes its heartbeat."""
+
+    name = "coordinator"
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        roles: list[Role],
+        *,
+        instance_id: str | None = None,
+        lease_seconds: float = 10.0,
+        renew_seconds: float | None = None,
+        on_change: Callable[[], None] | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._roles = roles
+        self.instance_id = instance_id or new_instance_id()
+        self._lease = lease_seconds
+        self._renew = renew_seconds if renew_seconds is not None else max(lease_seconds / 5, 0.2)
+        self._on_change = on_change
+        self._task: asyncio.Task[None] | None = None
+        self._passes = 0
+
+    @property
+    def roles(self) -> list[str]:
+        """The roles this instance holds now."""
+        return [role.name for role in self._roles if self._trusts(role)]
+
+    def holds(self, name: str) -> bool:
+        return any(role.name == name and self._trusts(role) for role in self._roles)
+
+    def _trusts(self, role: Role) -> bool:
+        return role.running and time.monotonic() < role.trusted_until
+
+    async def start(self) -> None:
+        """Register, take every free role at once (polling starts right away), then renew."""
+        async with self._sessions.begin() as session:
+            await instances.register(
+                session, self.instance_id, socket.gethostname(), os.getpid(), utcnow()
+            )
+        log.info("instance %s registered", self.instance_id)
+        await self._pass()
+        self._task = asyncio.create_task(self._run(), name=self.name)
+
+    async def stop(self) -> None:
+        """Stop the roles' services (reverse order), then free the leases for the others."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        for role in reversed(self._roles):
+            await self._stop_role(role, "this instance stops")
+        try:
+            async with self._sessions.begin() as session:
+                await instances.deregister(session, self.instance_id)
+        except Exception as exc:  # the leases expire by themselves
+            log.warning("could not deregister instance %s: %s", self.instance_id, exc)
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self._renew)
+            try:
+                await self._pass()
+            except Exception:
+                log.exception("coordination pass failed")
+
+    async def _pass(self) -> None:
+        """One round: renew or take each lease, start or stop services, heartbeat."""
+        began = time.monotonic()
+        try:
+            held = await self._renew_all()
+        except Exception as exc:
+            log.warning("cannot reach the database to renew roles: %s", exc)
+            held = None
+        for role in self._roles:
+            if held is None:
+                if role.running and time.monotonic() >= role.trusted_until:
+                    await self._stop_role(role, "its lease could not be renewed")
+                continue
+            if role.name in held:
+                role.trusted_until = began + self._lease - SAFETY_SECONDS
+                if not role.running:
+                    await self._start_role(role)
+            elif role.running:
+                await self._stop_role(role, "another instance holds it")
+        self._passes += 1
+        if held is not None:
+            await self._heartbeat()
+
+    async def _renew_all(self) -> set[str]:
+        now = utcnow()
+        ttl = timedelta(seconds=self._lease)
+        held: set[str] = set()
+        async with self._sessions.begin() as session:
+            for role in self._roles:
+                if await instances.acquire(session, role.name, self.instance_id, now, ttl):
+                    held.add(role.name)
+        return held
+
+    async def _heartbeat(self) -> None:
+        now = utcnow()
+        async with self._sessions.begin() as session:
+            try:
+                await instances.heartbeat(session, self.instance_id, self.roles, now)
+            except LookupError:  # removed as stale while this instance was frozen
+                await instances.register(
+                    session, self.instance_id, socket.gethostname(), os.getpid(), now
+                )
+                await instances.heartbeat(session, self.instance_id, self.roles, now)
+            if self._passes % 100 == 1:  # housekeeping, now and then
+                await instances.forget_stale(session, now, keep=timedelta(days=1))
+                await updates.forget_old(session, now)
+
+    async def _start_role(self, role: Role) -> None:
+        service = role.make()
+        try:
+            await service.start()
+        except Exception:
+            log.exception("could not start %s for role %s", service.name, role.name)
+            await self._release(role)
+            return
+        role.service = service
+        log.info("instance %s took role %s", self.instance_id, role.name)
+        self._changed()
+
+    async def _stop_role(self, role: Role, why: str) -> None:
+        service, role.service = role.service, None
+        if service is None:
+            return
+        try:
+            await service.stop()
+        except Exception:
+            log.exception("stopping %s failed", service.name)
+        log.info("instance %s gave up role %s: %s", self.instance_id, role.name, why)
+        await self._release(role)
+        self._changed()
+
+    async def _release(self, role: Role) -> None:
+        try:
+            async with self._sessions.begin() as session:
+                await instances.release(session, role.name, self.instance_id)
+        except Exception as exc:
+            log.warning("could not release role %s: %s", role.name, exc)
+
+    def _changed(self) -> None:
+        if self._on_change is not None:
+            self._on_change()

@@ -1,0 +1,152 @@
+"""Coordination of several ``loa run`` on one database: instances and role leases.
+
+A role (``poller``, ``telegram:updates``, ``telegram:sender``…) is held by one instance at a
+time through a lease row: the holder renews it every few seconds; once it has expired
+(the holder was killed, or lost the database) any instance may take it. Instances also
+write a heartbeat with the roles they hold, which ``loa stats`` and ``/healthz`` show.
+
+Plain rows and conditional UPDATEs, so the same code coordinates on PostgreSQL (row locks
+make the competing UPDATEs take turns) and SQLite (one writer at a time). Expiry compares
+the hosts' clocks: instances on several hosts need synchronised clocks (NTP), as any
+lease-based system does; a lease is many seconds long, so sub-second skew does not matter.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Instance, Lease
+from storage.rows import execute_count
+
+STALE_AFTER = timedelta(minutes=1)  # no heartbeat for this long: the instance is gone
+
+
+async def register(
+    session: AsyncSession, instance_id: str, host: str, pid: int, now: datetime
+) -> None:
+    session.add(
+        Instance(id=instance_id, host=host, pid=pid, started_at=now, last_seen=now, roles="[]")
+    )
+    await session.flush()
+
+
+async def heartbeat(
+    session: AsyncSession, instance_id: str, roles: list[str], now: datetime
+) -> None:
+    """This instance is alive and holds ``roles`` (re-registers a row a cleaner removed)."""
+    changed = await execute_count(
+        session,
+        update(Instance)
+        .where(Instance.id == instance_id)
+        .values(last_seen=now, roles=json.dumps(sorted(roles))),
+    )
+    if not changed:
+        raise LookupError(f"instance {instance_id} is not registered")
+
+
+async def deregister(session: AsyncSession, instance_id: str) -> None:
+    """A clean stop: the instance row goes, and its leases are free at once."""
+    await session.execute(
+        update(Lease).where(Lease.holder == instance_id).values(holder=None, expires_at=None)
+    )
+    await session.execute(delete(Instance).where(Instance.id == instance_id))
+
+
+async def forget_stale(session: AsyncSession, now: datetime, keep: timedelta) -> int:
+    """Remove instance rows silent for longer than ``keep`` (they crashed long ago)."""
+    return await execute_count(session, delete(Instance).where(Instance.last_seen < now - keep))
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceView:
+    id: str
+    host: str
+    pid: int
+    started_at: datetime
+    last_seen: datetime
+    roles: list[str]
+    alive: bool
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "host": self.host,
+            "pid": self.pid,
+            "started_at": self.started_at.isoformat(),
+            "last_seen": self.last_seen.isoformat(),
+            "roles": self.roles if self.alive else [],
+            "alive": self.alive,
+        }
+
+
+async def list_instances(session: AsyncSession, now: datetime) -> list[InstanceView]:
+    """Every known instance, oldest first; a stale one is shown as gone, holding no role."""
+    rows = await session.scalars(select(Instance).order_by(Instance.started_at, Instance.id))
+    return [
+        InstanceView(
+            id=row.id,
+            host=row.host,
+            pid=row.pid,
+            started_at=row.started_at,
+            last_seen=row.last_seen,
+            roles=list(json.loads(row.roles or "[]")),
+            alive=now - row.last_seen <= STALE_AFTER,
+        )
+        for row in rows
+    ]
+
+
+# ------------------------------------------------------------------------------ leases
+
+
+async def acquire(
+    session: AsyncSession, role: str, holder: str, now: datetime, ttl: timedelta
+) -> bool:
+    """Take or renew ``role`` for ``holder`` until ``now + ttl``; False while another instance
+    holds an unexpired lease. Commit right after: the lease is held once committed."""
+    if await session.get(Lease, role) is None:
+        await _create(session, role)
+    taken = await execute_count(
+        session,
+        update(Lease)
+        .where(
+            Lease.role == role,
+            or_(Lease.holder == holder, Lease.holder.is_(None), Lease.expires_at < now),
+        )
+        .values(holder=holder, expires_at=now + ttl),
+    )
+    return taken == 1
+
+
+async def _create(session: AsyncSession, role: str) -> None:
+    """The lease row, free; a concurrent creator's row is as good as ours."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        await session.execute(pg_insert(Lease).values(role=role).on_conflict_do_nothing())
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        await session.execute(sqlite_insert(Lease).values(role=role).on_conflict_do_nothing())
+
+
+async def release(session: AsyncSession, role: str, holder: str) -> None:
+    await session.execute(
+        update(Lease)
+        .where(Lease.role == role, Lease.holder == holder)
+        .values(holder=None, expires_at=None)
+    )
+
+
+async def holders(session: AsyncSession, now: datetime) -> dict[str, str]:
+    """Role → holder for every unexpired lease."""
+    rows = await session.execute(
+        select(Lease.role, Lease.holder).where(Lease.holder.is_not(None), Lease.expires_at >= now)
+    )
+    return {role: holder for role, holder in rows.all() if holder}

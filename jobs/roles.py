@@ -7,9 +7,9 @@ scheduler), ``<channel>:updates`` (reading a bot's long-polling stream), ``<chan
 its service started; a lost lease stops it. An instance that dies (kill -9) stops renewing, and
 within ``lease_seconds`` + ``renew_seconds`` another instance holds its roles.
 
-A holder trusts its lease only until ``lease_seconds - SAFETY_SECONDS`` after the renewal
-began: if the database cannot be reached, it stops the role before any other instance may take
-it, so two instances never run one role at once.
+A holder trusts its lease only until ``lease_seconds`` less a safety margin (a fifth of it, at
+most ``SAFETY_SECONDS``) after the renewal began: if the database cannot be reached, it stops
+the role before any other instance may take it, so two instances never run one role at once.
 """
 
 from __future__ import annotations
@@ -77,6 +77,7 @@ class Coordinator:
         self.instance_id = instance_id or new_instance_id()
         self._lease = lease_seconds
         self._renew = renew_seconds if renew_seconds is not None else max(lease_seconds / 5, 0.2)
+        self._trust = lease_seconds - min(SAFETY_SECONDS, lease_seconds / 5)
         self._on_change = on_change
         self._task: asyncio.Task[None] | None = None
         self._passes = 0
@@ -127,7 +128,8 @@ class Coordinator:
         """One round: renew or take each lease, start or stop services, heartbeat."""
         began = time.monotonic()
         try:
-            held = await self._renew_all()
+            # Bounded: a database that hangs must not keep us past our trust in the leases.
+            held = await asyncio.wait_for(self._renew_all(), timeout=self._trust / 2)
         except Exception as exc:
             log.warning("cannot reach the database to renew roles: %s", exc)
             held = None
@@ -137,7 +139,7 @@ class Coordinator:
                     await self._stop_role(role, "its lease could not be renewed")
                 continue
             if role.name in held:
-                role.trusted_until = began + self._lease - SAFETY_SECONDS
+                role.trusted_until = began + self._trust
                 if not role.running:
                     await self._start_role(role)
             elif role.running:

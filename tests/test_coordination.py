@@ -1,0 +1,167 @@
+"""Instances and role leases: one holder per role, handed over on stop, on death, and never
+held by two at once (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import ClassVar
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from jobs.roles import Coordinator, Role
+from storage import instances
+from storage.models import Lease, utcnow
+
+Sessions = async_sessionmaker[AsyncSession]
+TTL = timedelta(seconds=10)
+
+
+async def test_a_lease_is_held_by_one_until_it_expires(sessions: Sessions) -> None:
+    now = utcnow()
+    async with sessions.begin() as session:
+        assert await instances.acquire(session, "poller", "a", now, TTL)
+    async with sessions.begin() as session:
+        assert not await instances.acquire(session, "poller", "b", now, TTL)
+        assert await instances.acquire(session, "poller", "a", now, TTL)  # a renewal
+    later = now + TTL + timedelta(seconds=1)
+    async with sessions.begin() as session:
+        assert await instances.acquire(session, "poller", "b", later, TTL)  # a expired
+        assert await instances.holders(session, later) == {"poller": "b"}
+        await instances.release(session, "poller", "a")  # not a's any more: no effect
+        assert await instances.holders(session, later) == {"poller": "b"}
+        await instances.release(session, "poller", "b")
+        assert await instances.holders(session, later) == {}
+
+
+async def test_competing_takers_get_one_lease(sessions: Sessions) -> None:
+    now = utcnow()
+
+    async def take(holder: str) -> bool:
+        async with sessions.begin() as session:
+            return await instances.acquire(session, "zalo:sender", holder, now, TTL)
+
+    results = await asyncio.gather(*(take(f"i{n}") for n in range(6)))
+    assert sum(results) == 1
+
+
+async def test_stale_instances_are_shown_gone_without_roles(sessions: Sessions) -> None:
+    now = utcnow()
+    async with sessions.begin() as session:
+        await instances.register(session, "old", "h1", 11, now - timedelta(minutes=5))
+        await instances.register(session, "new", "h2", 22, now)
+        await instances.heartbeat(session, "new", ["poller", "zalo:sender"], now)
+        await instances.heartbeat(session, "old", ["telegram:sender"], now - timedelta(minutes=2))
+    async with sessions() as session:
+        views = {v.id: v for v in await instances.list_instances(session, now)}
+    assert views["new"].alive and views["new"].roles == ["poller", "zalo:sender"]
+    assert not views["old"].alive
+    assert views["old"].as_json()["roles"] == []
+    assert set(views["new"].as_json()) >= {"host", "pid", "started_at", "last_seen", "roles"}
+
+
+class Probe:
+    """A role's service that records whether it runs; two probes of one role never overlap."""
+
+    running: ClassVar[dict[str, int]] = {}
+
+    def __init__(self, role: str, log: list[str], owner: str) -> None:
+        self.name = f"probe {role}"
+        self._role, self._log, self._owner = role, log, owner
+
+    async def start(self) -> None:
+        Probe.running[self._role] = Probe.running.get(self._role, 0) + 1
+        assert Probe.running[self._role] == 1, f"{self._role} runs twice"
+        self._log.append(f"{self._owner} start {self._role}")
+
+    async def stop(self) -> None:
+        Probe.running[self._role] -= 1
+        self._log.append(f"{self._owner} stop {self._role}")
+
+
+def _coordinator(sessions: Sessions, owner: str, log: list[str], lease: float) -> Coordinator:
+    roles = [
+        Role(name, lambda name=name: Probe(name, log, owner))  # type: ignore[misc]
+        for name in ("poller", "zalo:sender", "telegram:sender")
+    ]
+    return Coordinator(sessions, roles, instance_id=owner, lease_seconds=lease, renew_seconds=0.05)
+
+
+async def _until(condition: object, within: float = 10.0) -> None:
+    assert callable(condition)
+    async with asyncio.timeout(within):
+        while not condition():  # noqa: ASYNC110 - the roles change on the coordinators' own timers
+            await asyncio.sleep(0.01)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_probes() -> None:
+    Probe.running = {}
+
+
+async def test_the_first_instance_takes_every_role_at_once_and_hands_them_over(
+    sessions: Sessions,
+) -> None:
+    log: list[str] = []
+    first = _coordinator(sessions, "A", log, lease=0.6)
+    second = _coordinator(sessions, "B", log, lease=0.6)
+    await first.start()
+    assert sorted(first.roles) == ["poller", "telegram:sender", "zalo:sender"]  # right away
+    await second.start()
+    assert second.roles == []  # a standby
+    await first.stop()  # a clean stop frees the leases at once
+    await _until(lambda: len(second.roles) == 3)
+    async with sessions() as session:
+        shown = await instances.list_instances(session, utcnow())
+    assert [(v.id, sorted(v.roles)) for v in shown] == [
+        ("B", ["poller", "telegram:sender", "zalo:sender"])
+    ]
+    await second.stop()
+    assert log[:3] == [f"A start {r}" for r in ("poller", "zalo:sender", "telegram:sender")]
+
+
+async def test_a_dead_instance_loses_its_roles_when_the_lease_expires(sessions: Sessions) -> None:
+    log: list[str] = []
+    dead = _coordinator(sessions, "A", log, lease=0.6)
+    await dead.start()
+    assert dead._task is not None
+    dead._task.cancel()  # as kill -9: no more renewals, no clean stop, its services "run" on
+    await asyncio.gather(dead._task, return_exceptions=True)
+    async with sessions() as session:
+        expiry = max(
+            lease.expires_at for lease in await session.scalars(select(Lease)) if lease.expires_at
+        )
+    standby = _coordinator(sessions, "B", log, lease=0.6)
+    await standby.start()
+    assert standby.roles == []
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    # B may only take a role once A's lease expired: no moment with two holders (Probe checks).
+    for role in dead._roles:  # what a killed process's services would have done: vanish
+        if role.service is not None:
+            await role.service.stop()
+            role.service = None
+    await _until(lambda: len(standby.roles) == 3)
+    assert utcnow() >= expiry  # taken only once the dead holder's lease had expired
+    assert loop.time() - began < 0.6 + 0.5
+    await standby.stop()
+
+
+async def test_a_holder_that_cannot_reach_the_database_stops_its_roles_in_time(
+    sessions: Sessions,
+) -> None:
+    log: list[str] = []
+    holder = _coordinator(sessions, "A", log, lease=1.0)  # trusted for 0.8 s after a renewal
+    await holder.start()
+    assert len(holder.roles) == 3
+
+    async def unreachable() -> set[str]:
+        raise ConnectionError("database down")
+
+    holder._renew_all = unreachable  # type: ignore[method-assign]
+    await _until(lambda: holder.roles == [], within=3)  # no longer claims them...
+    await _until(lambda: sum("stop" in line for line in log) == 3, within=1)  # ...nor runs them
+    assert Probe.running == {"poller": 0, "zalo:sender": 0, "telegram:sender": 0}
+    await holder.stop()

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.roles import Coordinator, Role
+from loa.cmd import stats
 from storage import instances
 from storage.models import Lease, utcnow
 
@@ -165,3 +166,23 @@ async def test_a_holder_that_cannot_reach_the_database_stops_its_roles_in_time(
     await _until(lambda: sum("stop" in line for line in log) == 3, within=1)  # ...nor runs them
     assert Probe.running == {"poller": 0, "zalo:sender": 0, "telegram:sender": 0}
     await holder.stop()
+
+
+async def test_stats_show_live_and_gone_instances(
+    sessions: Sessions, capsys: pytest.CaptureFixture[str]
+) -> None:
+    now = utcnow()
+    async with sessions.begin() as session:
+        await instances.register(session, "a", "may-1", 101, now)
+        await instances.heartbeat(session, "a", ["poller", "zalo:updates"], now)
+        await instances.register(session, "b", "may-2", 202, now - timedelta(minutes=3))
+        await instances.heartbeat(session, "b", ["zalo:sender"], now - timedelta(minutes=2))
+    async with sessions() as session:
+        figures = await stats.collect(session)
+    shown = {i["pid"]: i for i in figures["instances"]}
+    assert shown[101]["roles"] == ["poller", "zalo:updates"] and shown[101]["alive"]
+    assert shown[202]["roles"] == [] and not shown[202]["alive"]
+    stats._print_human(figures)
+    table = capsys.readouterr().out
+    assert "may-1 pid 101" in table and "poller, zalo:updates" in table
+    assert "may-2 pid 202" in table and "gone" in table

@@ -260,3 +260,41 @@ async def test_webhook_mode_sets_the_webhook_and_processes_posted_updates(
         assert recorder.seen[0].chat_id == "400"
     finally:
         await service.stop()
+
+
+async def test_an_update_delivered_twice_is_handled_once(
+    emulator: TelegramEmulator, base_url: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Telegram re-sends a webhook update it thinks timed out; with several instances two of
+    them may get it: the first to record its id handles it, the others skip it."""
+    settings = _settings(
+        base_url, webhook_url="https://loa.example/telegram", webhook_secret="secret_1"
+    )
+    recorders = [Recorder(), Recorder()]
+    bots = [TelegramBot(settings, sessions, r.handle) for r in recorders]  # two instances
+    for bot in bots:
+        await bot.start()
+    emulator.add_chat(401)
+    update = {
+        "update_id": 77,
+        "message": {
+            "message_id": 5,
+            "date": 0,
+            "chat": {"id": 401, "type": "private"},
+            "from": {"id": 401, "is_bot": False, "first_name": "C"},
+            "text": "/start",
+        },
+    }
+    try:
+        for bot in (*bots, bots[0]):
+            await bot.process_webhook_update(update)
+        await emulator.wait_for(lambda: len(emulator.messages_to(401)) == 1)
+        later = dict(update, update_id=78)  # the next update is handled as usual
+        await bots[1].process_webhook_update(later)
+        await emulator.wait_for(lambda: len(emulator.messages_to(401)) == 2)
+        for bot in bots:  # every update taken off the queues has been processed
+            await asyncio.wait_for(bot.application.update_queue.join(), 5)
+    finally:
+        for bot in bots:
+            await bot.stop()
+    assert sum(len(r.seen) for r in recorders) == 2

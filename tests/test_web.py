@@ -126,6 +126,20 @@ async def test_healthz_reports_database_and_sources(
     assert filled.json()["sources"] == 1 and filled.json()["last_poll"].startswith("2026-11-20")
 
 
+async def test_healthz_says_which_roles_this_instance_holds(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    held = ["zalo:sender", "poller"]
+    server = WebServer(create_app(sessions, roles=lambda: held), "127.0.0.1", 0)
+    await server.start()
+    try:
+        async with httpx.AsyncClient() as client:
+            body = (await client.get(f"http://127.0.0.1:{server.port}/healthz")).json()
+    finally:
+        await server.stop()
+    assert body["ok"] is True and body["roles"] == ["poller", "zalo:sender"]
+
+
 async def test_healthz_unreachable_database_is_503(tmp_path: Any) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'missing-dir' / 'loa.db'}"
     engine = create_async_engine(url)

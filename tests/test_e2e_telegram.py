@@ -130,4 +130,6 @@ async def test_kill_9_during_a_500_message_send_loses_nothing(stage: Stage) -> N
     assert set(received) == set(chats)  # every message delivered
     duplicates = sum(n - 1 for n in received.values())
     assert duplicates <= CONCURRENCY
-    assert loa.query("SELECT state, count(*) FROM deliveries WHERE payload IS NULL GROUP BY state") == [("sent", 500)]
+    assert loa.query(
+        "SELECT state, count(*) FROM deliveries WHERE payload IS NULL GROUP BY state"
+    ) == [("sent", 500)]

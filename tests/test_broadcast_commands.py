@@ -14,8 +14,8 @@ from bot.broadcast import ProgressReporter, parse_draft
 from bot.catalog import Catalog, build_catalog
 from bot.channel import Channel, Incoming, Reply
 from bot.choices import NumberedChoices
-from bot.outgoing import Outgoing, decode
 from bot.commands import Commands
+from bot.outgoing import Outgoing, decode
 from loa.config import Settings
 from storage.models import Broadcast, BroadcastState, Delivery, DeliveryState, Priority
 

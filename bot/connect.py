@@ -83,3 +83,31 @@ def _check_refused(platform: str, exc: Exception, refused: Callable[[BaseExcepti
         raise ChannelRefused(
             f"{platform} refused the bot token: check the token in the configuration"
         ) from None
+
+
+class UpdateStream:
+    """Whether this instance reads a bot's update stream (long polling): only while it holds
+    the bot's ``updates`` role (``wanted``) and only once the bot is connected."""
+
+    def __init__(
+        self, begin: Callable[[], Awaitable[None]], end: Callable[[], Awaitable[None]]
+    ) -> None:
+        self._begin, self._end = begin, end
+        self._connected = self._wanted = False
+
+    async def connected(self) -> None:
+        self._connected = True
+        if self._wanted:
+            await self._begin()
+
+    def disconnected(self) -> None:
+        self._connected = False
+
+    async def want(self) -> None:
+        self._wanted = True
+        if self._connected:
+            await self._begin()
+
+    async def drop(self) -> None:
+        self._wanted = False
+        await self._end()

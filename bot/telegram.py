@@ -67,7 +67,7 @@ from bot.channel import (
     ResidentGone,
     RetryLater,
 )
-from bot.connect import cancel, connect_patiently
+from bot.connect import UpdateStream, cancel, connect_patiently
 from bot.outgoing import AnswerSink
 from bot.replies import ReplySender
 from loa.config import TelegramSettings
@@ -212,8 +212,7 @@ class TelegramBot:
         self._connecting: asyncio.Task[None] | None = None
         self._connect_backoff = connect_backoff_seconds
         self._answers: AnswerSink = answers or ReplySender(self.channel)
-        self._connected = False
-        self._polling_wanted = False
+        self._stream = UpdateStream(self._poll, self._unpoll)
         self._add_handlers(self.application)
 
     def _add_handlers(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -243,15 +242,14 @@ class TelegramBot:
                 allowed_updates=ALLOWED_UPDATES,
             )
         await app.start()
-        self._connected = True
-        if self._polling_wanted:
-            await self._poll()
+        await self._stream.connected()
 
     async def start_polling(self) -> None:
         """Read the update stream (the ``telegram:updates`` role); at once, or on connecting."""
-        self._polling_wanted = True
-        if self._connected:
-            await self._poll()
+        await self._stream.want()
+
+    async def stop_polling(self) -> None:
+        await self._stream.drop()
 
     async def _poll(self) -> None:
         updater = self.application.updater
@@ -262,8 +260,7 @@ class TelegramBot:
         )
         log.info("reading Telegram updates (long polling)")
 
-    async def stop_polling(self) -> None:
-        self._polling_wanted = False
+    async def _unpoll(self) -> None:
         updater = self.application.updater
         if updater is not None and updater.running:
             await updater.stop()
@@ -276,7 +273,7 @@ class TelegramBot:
         if app.running:
             await app.stop()
         await app.shutdown()
-        self._connected = False
+        self._stream.disconnected()
 
     async def process_webhook_update(self, data: dict[str, Any]) -> None:
         """Queue one update POSTed to the webhook (the caller verified the secret)."""

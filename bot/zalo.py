@@ -24,7 +24,7 @@ from bot.channel import (
     RetryLater,
 )
 from bot.choices import NumberedChoices
-from bot.connect import cancel, connect_patiently
+from bot.connect import UpdateStream, cancel, connect_patiently
 from bot.outgoing import AnswerSink
 from bot.render import cut, html_to_text, utf16_len
 from bot.replies import ReplySender
@@ -197,8 +197,7 @@ class ZaloBot:
         self._connecting: asyncio.Task[None] | None = None
         self._answers: AnswerSink = answers or ReplySender(channel, choices=channel.choices)
         self._first_time = seen
-        self._connected = False
-        self._polling_wanted = False
+        self._stream = UpdateStream(self._poll, self._unpoll)
 
     @property
     def webhook_secret(self) -> str | None:
@@ -221,15 +220,14 @@ class ZaloBot:
         if self._webhook_url and self._webhook_secret:
             await api.set_webhook(self._webhook_url, self._webhook_secret)
             log.info("Zalo webhook set; updates arrive over HTTP")
-        self._connected = True
-        if self._polling_wanted:
-            await self._poll()
+        await self._stream.connected()
 
     async def start_polling(self) -> None:
         """Read the update stream (the ``zalo:updates`` role); at once, or on connecting."""
-        self._polling_wanted = True
-        if self._connected:
-            await self._poll()
+        await self._stream.want()
+
+    async def stop_polling(self) -> None:
+        await self._stream.drop()
 
     async def _poll(self) -> None:
         if self._webhook_url or self._poller is not None:
@@ -241,8 +239,7 @@ class ZaloBot:
         self._poller = asyncio.create_task(self._poll_forever(), name="zalo-poll")
         log.info("reading Zalo updates (long polling)")
 
-    async def stop_polling(self) -> None:
-        self._polling_wanted = False
+    async def _unpoll(self) -> None:
         await cancel(self._poller)
         self._poller = None
 
@@ -250,7 +247,7 @@ class ZaloBot:
         await self._answers.aclose()
         await cancel(self._connecting)
         await self.stop_polling()
-        self._connected = False
+        self._stream.disconnected()
         await self.channel.aclose()
 
     async def process_webhook_update(self, data: dict[str, Any]) -> None:

@@ -99,8 +99,12 @@ class Coordinator:
             await instances.register(
                 session, self.instance_id, socket.gethostname(), os.getpid(), utcnow()
             )
-        log.info("instance %s registered", self.instance_id)
         await self._pass()
+        held = ", ".join(self.roles)
+        if held:
+            log.info("instance %s holds %s", self.instance_id, held)
+        else:
+            log.info("instance %s is on standby: other instances hold every role", self.instance_id)
         self._task = asyncio.create_task(self._run(), name=self.name)
 
     async def stop(self) -> None:

@@ -61,6 +61,18 @@ class HttpSettings(_Section):
 
 class PlacesSettings(_Section):
     province: str = "Điện Biên"
+    timezone: str = "Asia/Ho_Chi_Minh"  # times shown to people (CLI), labelled
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Ho_Chi_Minh)") from None
+        return value
 
 
 class TopicSettings(_Section):

@@ -94,6 +94,7 @@ class Commands:
             "stop": self.stop,
             "broadcast": self.broadcast,
             "emergency": self.emergency,
+            "id": self.whoami,
         }
         self._presses: dict[str, Callable[[Incoming, str], Awaitable[list[Reply]]]] = {
             "sub": self._press_subscribe,
@@ -225,6 +226,11 @@ class Commands:
         views = [article_view(item.row.article, item.communes, item.topics) for item in found]
         return render_article_list(texts.search_heading(request.args), views, self._limit)
 
+    async def whoami(self, request: Request) -> list[Reply]:
+        """/id, /toi: the resident's channel and user id (what an operator puts in ``admins``)."""
+        incoming = request.incoming
+        return [Reply(texts.your_id(incoming.channel, incoming.user_id))]
+
     async def stop(self, request: Request) -> list[Reply]:
         """/stop: stop sending and delete everything Loa keeps about this chat."""
         incoming = request.incoming
@@ -339,7 +345,8 @@ class Commands:
             display_name=incoming.display_name,
         )
         if created:
-            log.info("new resident on %s", incoming.channel)
+            # The id is what an operator copies into `[<channel>] admins`.
+            log.info("new resident on %s: user id %s", incoming.channel, incoming.user_id)
         return resident
 
     async def _choices_of(self, session: AsyncSession, incoming: Incoming) -> list[Choice] | None:

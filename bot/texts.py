@@ -22,6 +22,7 @@ COMMAND_MENU: list[tuple[str, str]] = [
     ("dsxa", "Danh sách xã, phường"),
     ("chude", "Danh sách chủ đề"),
     ("huongdan", "Hướng dẫn sử dụng"),
+    ("id", "Xem mã người dùng của bạn (cho người quản trị)"),
     ("stop", "Dừng nhận tin và xóa dữ liệu của bạn"),
 ]
 
@@ -42,6 +43,7 @@ HELP = (
     "/timkiem <i>từ khóa</i> – tìm tin, ví dụ: /timkiem lu quet\n"
     "/dsxa – danh sách xã, phường; /chude – danh sách chủ đề\n"
     "/stop – dừng nhận tin và xóa dữ liệu của bạn\n"
+    "/id (hoặc /toi) – xem mã người dùng của bạn, khi người quản trị cần\n"
     "Chưa đăng ký gì thì bạn nhận mọi tin mới. Có thể gõ chữ thường, ví dụ: dang ky pom lot"
 )
 
@@ -256,6 +258,15 @@ def broadcast_progress(sent: int, failed: int, pending: int, done: bool) -> str:
 
 
 _CHANNEL_NAMES = {"zalo": "Zalo", "telegram": "Telegram"}
+
+
+def your_id(channel: str, user_id: str) -> str:
+    """/id: the resident's channel and user id, what an operator writes into ``admins``."""
+    name = _CHANNEL_NAMES.get(channel, channel)
+    return (
+        f"Kênh: <b>{escape(name)}</b> · Mã người dùng của bạn: <code>{escape(user_id)}</code>\n"
+        "(đưa mã này cho người quản trị nếu cần)"
+    )
 
 
 def channel_paused(channel: str, minutes: float) -> str:

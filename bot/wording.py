@@ -35,9 +35,13 @@ ALIASES: dict[str, str] = {
     "thongbao": "broadcast",
     "emergency": "emergency",
     "canhbao": "emergency",
+    "id": "id",
+    "toi": "id",
 }
 # Never triggered by plain words: they delete data or reach every resident.
 EXPLICIT_ONLY = frozenset({"stop", "broadcast", "emergency"})
+# Aliases that are everyday words: as a plain first word ("tôi muốn…") they mean no command.
+SLASH_ONLY_ALIASES = frozenset({"toi"})
 
 # Plain words that work without "/" (folded phrases, longest first).
 PHRASES: list[tuple[tuple[str, ...], str]] = sorted(
@@ -56,7 +60,11 @@ PHRASES: list[tuple[tuple[str, ...], str]] = sorted(
         (("chu", "de"), "topics"),
         (("cua", "toi"), "subscriptions"),
         (("bat", "dau"), "start"),
-        *(((alias,), name) for alias, name in ALIASES.items() if name not in EXPLICIT_ONLY),
+        *(
+            ((alias,), name)
+            for alias, name in ALIASES.items()
+            if name not in EXPLICIT_ONLY and alias not in SLASH_ONLY_ALIASES
+        ),
     ],
     key=lambda entry: -len(entry[0]),
 )

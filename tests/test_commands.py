@@ -101,6 +101,11 @@ async def chosen(sessions: Sessions, chat: str = "100") -> list[tuple[str, str, 
         ("stop", None, "stop"),  # deleting data takes the explicit command
         ("xin chào", None, "xin chào"),
         ("/foo bar", None, "bar"),
+        ("/id", "id", ""),
+        ("/toi", "id", ""),
+        ("/Tôi", "id", ""),
+        ("id", "id", ""),
+        ("tôi muốn đăng ký", None, "tôi muốn đăng ký"),  # "tôi" is an everyday word
     ],
 )
 def test_parse(text: str, name: str | None, args: str) -> None:
@@ -341,3 +346,38 @@ async def test_search_finds_without_diacritics(commands: Commands, sessions: Ses
     assert found.startswith(texts.search_heading("lu quet"))
     assert "portal.test/lu" in found and "portal.test/1" not in found
     assert await say(commands, 'tim kiem "bão" NEAR *') == texts.search_empty('"bão" NEAR *')
+
+
+@pytest.mark.parametrize("typed", ["/id", "/toi", "/tôi"])
+@pytest.mark.parametrize(
+    ("channel", "user", "shown"),
+    [("zalo", "6c1f0a9e2b4d7781", "Zalo"), ("telegram", "123456789", "Telegram")],
+)
+async def test_id_tells_channel_and_user_id(
+    offline: Commands, typed: str, channel: str, user: str, shown: str
+) -> None:
+    incoming = Incoming(channel=channel, chat_id=f"chat-{user}", user_id=user, text=typed)
+    (reply,) = await ask(offline, incoming)
+    assert reply.html == texts.your_id(channel, user)
+    plain = html_to_text(reply.html)
+    assert f"Kênh: {shown}" in plain
+    assert f"Mã người dùng của bạn: {user}" in plain
+    assert "người quản trị" in plain
+
+
+async def test_id_escapes_and_is_listed(offline: Commands) -> None:
+    (reply,) = await ask(offline, Incoming(channel="zalo", chat_id="c", user_id="<x>", text="/id"))
+    assert "&lt;x&gt;" in reply.html
+    assert "/id" in texts.HELP
+    assert ("id", "Xem mã người dùng của bạn (cho người quản trị)") in texts.COMMAND_MENU
+
+
+async def test_new_resident_logged_with_channel_and_id(
+    commands: Commands, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="bot.commands"):
+        await ask(commands, message("/start", chat="555", channel="zalo"))
+        await ask(commands, message("/start", chat="555", channel="zalo"))
+        await ask(commands, message("/start", chat="777", channel="telegram"))
+    lines = [r.getMessage() for r in caplog.records if "new resident" in r.getMessage()]
+    assert lines == ["new resident on zalo: user id 555", "new resident on telegram: user id 777"]

@@ -396,13 +396,17 @@ class Cluster:
     def fail(self, message: str) -> None:
         pytest.fail(f"{message}\n{self.logs()}")
 
-    async def until(self, condition: Callable[[], bool], within: float, what: str = "") -> None:
-        """Wait for ``condition`` with a deadline; on timeout, fail showing every log."""
+    async def until(
+        self, condition: Callable[[], bool], within: float, what: str = "", every: float = 0.02
+    ) -> None:
+        """Wait for ``condition`` (checked ``every`` seconds) with a deadline; on timeout, fail
+        showing every log. The emulators run in this process: a test measuring their timing
+        checks seldom, so its checks do not delay their answers."""
         deadline = time.monotonic() + within
         while not condition():
             if time.monotonic() > deadline:
                 self.fail(f"not reached in {within} s: {what}")
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(every)
 
     def roles_taken(self, expected: frozenset[str] = ALL_ROLES) -> bool:
         """Every expected role is leased to a live node of this cluster, and each node's
@@ -430,6 +434,14 @@ class Cluster:
         figures: dict[str, Any] = json.loads(out)
         return figures
 
-    def tracebacks(self) -> list[str]:
-        """Nodes whose log shows a traceback (Loa logs every unexpected exception so)."""
-        return [node.name for node in self.nodes if "Traceback" in node.log()]
+    def tracebacks(self) -> str:
+        """Each traceback in the nodes' logs (Loa logs every unexpected exception so), with
+        the lines before it; empty when there is none."""
+        found = []
+        for node in self.nodes:
+            lines = node.log().splitlines()
+            for at, line in enumerate(lines):
+                if line.startswith("Traceback"):
+                    excerpt = "\n".join(lines[max(0, at - 3) : at + 40])
+                    found.append(f"--- {node.name} (pid {node.pid}):\n{excerpt}")
+        return "\n".join(found)

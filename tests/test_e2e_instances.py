@@ -166,9 +166,10 @@ async def test_three_instances_deliver_a_new_article_once_and_poll_as_one(
     assert len(fetches) <= window / 0.85 + 2, (len(fetches), window)
     assert statistics.median(gaps) >= 0.8, gaps
     assert sum(1 for gap in gaps if gap < 0.5) <= 1, gaps
+    print(f"news: {len(fetches)} list fetches in {window:.1f} s")
     check_stats_roles(stats, cluster)
     assert len(stats["instances"]) == 3
-    assert not cluster.tracebacks(), cluster.logs()
+    assert not cluster.tracebacks(), cluster.tracebacks()
 
 
 # ------------------------------------------------------------------------------ 2. commands
@@ -240,7 +241,7 @@ async def test_commands_are_answered_once_and_one_press_broadcasts_once(cluster:
     )
     assert cluster.db.one(broadcasts) == 60
     check_stats_roles(await cluster.stats(), cluster)
-    assert not cluster.tracebacks(), cluster.logs()
+    assert not cluster.tracebacks(), cluster.tracebacks()
 
 
 # ------------------------------------------------------------------------------ 3. failover
@@ -283,6 +284,8 @@ async def test_kill_9_of_the_sender_holder_mid_broadcast(cluster: Cluster) -> No
         return pid if pid not in (None, victim_pid) else None
 
     await cluster.until(lambda: new_holder() is not None, 15, "telegram:sender taken over")
+    handed_over_in = time.monotonic() - killed_at  # the lease moved (the stats come later)
+    print(f"failover: lease of telegram:sender moved {handed_over_in:.1f} s after the kill")
     while True:  # `loa stats --json` shows it too, within 15 s of the kill
         stats = await cluster.stats()
         shown = [
@@ -296,6 +299,9 @@ async def test_kill_9_of_the_sender_holder_mid_broadcast(cluster: Cluster) -> No
             cluster.fail(f"no other instance shows telegram:sender 15 s after the kill: {stats}")
     assert shown == [new_holder()]
     taken_over_in = time.monotonic() - killed_at
+    print(
+        f"failover: shown in loa stats {taken_over_in:.1f} s after the kill; {stats['instances']}"
+    )
 
     await cluster.until(lambda: broadcast_state(cluster, 1) == "done", 40, "broadcast done")
     await cluster.until(lambda: cluster.db.pending() == 0, 10, "outbox drained")
@@ -303,6 +309,7 @@ async def test_kill_9_of_the_sender_holder_mid_broadcast(cluster: Cluster) -> No
     assert set(received) == set(everyone(tg_chats, zalo_chats)), "someone missed it"
     for channel in ("tg:", "zalo:"):
         duplicates = sum(n - 1 for key, n in received.items() if key.startswith(channel))
+        print(f"failover: {duplicates} duplicates on {channel}")
         assert duplicates <= concurrency, (channel, duplicates)
     report = json.loads(cluster.db.one("SELECT report FROM broadcasts WHERE id = 1"))
     assert (report["sent"], report["failed"]) == (360, 0)
@@ -317,7 +324,7 @@ async def test_kill_9_of_the_sender_holder_mid_broadcast(cluster: Cluster) -> No
     assert taken_over_in <= 15
     survivors = [n for n in cluster.nodes if n.running]
     assert len(survivors) == 2
-    assert all("Traceback" not in n.log() for n in survivors), cluster.logs()
+    assert not cluster.tracebacks(), cluster.tracebacks()  # the victim's log just stops
 
 
 # ------------------------------------------------------------------------------ 4. rush
@@ -336,18 +343,20 @@ async def test_launch_day_rush_against_a_strict_emulator(tmp_path: Path) -> None
         for chat_id in chats:
             telegram.send_text(chat_id, "/start")
 
-        def answered() -> int:
-            return len({m.chat_id for m in list(telegram.sent) if m.chat_id >= 100_000})
-
-        await cluster.until(lambda: answered() == RUSH, 90, f"{RUSH} welcomes")
-        last_answer = time.monotonic() - began
+        # Checked seldom and cheaply: the emulator shares this process (and its GIL).
+        await cluster.until(lambda: len(telegram.sent) >= RUSH, 90, f"{RUSH} welcomes", 0.25)
+        last_answer = telegram.sent[-1].at - began
         await cluster.until(lambda: cluster.db.pending() == 0, 10, "outbox drained")
 
         welcomes = Counter(m.chat_id for m in telegram.sent if WELCOME in m.text)
         assert welcomes == Counter({c: 1 for c in chats})
         assert len(telegram.sent) == RUSH  # nothing else was sent
         figures = telegram.limit_stats()
-        assert telegram.early_requests() == []
+        early = [
+            (round(limited.at - began, 3), limited.retry_after, round(later.at - began, 3))
+            for limited, later in telegram.early_requests()
+        ]
+        assert early == [], (early, figures)  # (429 at, retry_after, the early request at)
         assert figures["early_requests"] == 0, figures
         assert figures["rate_limited"] <= 0.01 * figures["requests"], figures
         assert figures["max_per_second"] <= 20, figures
@@ -355,7 +364,7 @@ async def test_launch_day_rush_against_a_strict_emulator(tmp_path: Path) -> None
         assert last_answer <= RUSH / 20 * 1.25 + 5, (last_answer, figures)
         failed = "SELECT count(*) FROM deliveries WHERE state <> 'sent'"
         assert cluster.db.one(failed) == 0
-        assert not cluster.tracebacks(), cluster.logs()
+        assert not cluster.tracebacks(), cluster.tracebacks()
         print(f"rush: {RUSH} answered in {last_answer:.1f} s; {figures}")
 
 
@@ -399,7 +408,7 @@ async def test_a_5000_character_argument_gets_a_delivered_answer(cluster: Cluste
         assert len(got[0]) < 1000, (key, len(got[0]))  # …and not all of it
     rows = "SELECT state, count(*) FROM deliveries WHERE payload IS NOT NULL GROUP BY 1"
     assert cluster.db.query(rows) == [("sent", 4)]
-    assert not cluster.tracebacks(), cluster.logs()
+    assert not cluster.tracebacks(), cluster.tracebacks()
 
 
 # ------------------------------------------------------------------------------ 6. first start
@@ -449,4 +458,4 @@ async def test_eight_commands_started_together_on_a_fresh_database(tmp_path: Pat
         assert codes == [0, 0], cluster.logs()
         assert all("Loa stopped" in node.log() for node in runs), cluster.logs()
         assert cluster.db.one("SELECT count(*) FROM instances") == 0  # both deregistered
-        assert not cluster.tracebacks(), cluster.logs()
+        assert not cluster.tracebacks(), cluster.tracebacks()

@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     stats = sub.add_parser("stats", help="residents, deliveries and broadcasts")
     stats.add_argument("--json", action="store_true", help="one JSON object")
+
+    check = sub.add_parser("check", help="preflight: database, bots, sources, webhooks")
+    check.add_argument("--json", action="store_true", help="one JSON object")
     return parser
 
 
@@ -86,6 +89,7 @@ HANDLERS = {
     "chat": "loa.cmd.chat:chat",
     "broadcast": "loa.cmd.broadcast:broadcast",
     "stats": "loa.cmd.stats:stats",
+    "check": "loa.cmd.check:check",
 }
 
 

@@ -1,0 +1,264 @@
+"""``loa check``: the operator's preflight against the chat emulators and the fixture portal."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from loa.cli import main
+from tests.e2e_support import TELEGRAM_TOKEN, ZALO_TOKEN, Options, write_config
+from tests.emulators.telegram import TelegramEmulator
+from tests.emulators.zalo import ZaloEmulator
+from tests.portal_server import Portal
+from tests.support.server import serve
+
+WRONG_ZALO_TOKEN = "e2e:not-the-zalo-token"
+
+
+@dataclass(frozen=True, slots=True)
+class Servers:
+    telegram: str
+    zalo: str
+    portal: str
+
+
+@pytest.fixture(scope="module")
+def servers() -> Iterator[Servers]:
+    with (
+        serve(TelegramEmulator().app) as telegram,
+        serve(ZaloEmulator(ZALO_TOKEN).app) as zalo,
+        Portal.from_fixtures().serving() as portal,
+    ):
+        yield Servers(telegram, zalo, portal)
+
+
+def _config(tmp: Path, servers: Servers, extra: str = "", *, replace: str = "") -> Path:
+    path = write_config(tmp, servers.telegram, servers.zalo, Options(), servers.portal)
+    text = path.read_text(encoding="utf-8")
+    if replace:
+        old, new = replace.split("=>")
+        assert old in text
+        text = text.replace(old, new)
+    path.write_text(text + extra, encoding="utf-8")
+    return path
+
+
+FEED = """
+[[sources]]
+name = "tin-tuc-rss"
+type = "rss"
+url = "{portal}/rss/tin-tuc.rss"
+"""
+
+MISSING = """
+[[sources]]
+name = "trang-mat"
+type = "html"
+url = "{portal}/khong-co/"
+"""
+
+
+def check(capsys: pytest.CaptureFixture[str], config: Path, *args: str) -> tuple[int, str, str]:
+    status = main(["--config", str(config), "check", *args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def lines_of(out: str) -> dict[str, str]:
+    """Each printed line by the name of its check: '✓ zalo bot: …' -> {'zalo bot': '✓ …'}."""
+    found = {}
+    for line in out.splitlines():
+        mark, _, rest = line.partition(" ")
+        name, _, detail = rest.partition(": ")
+        found[name] = f"{mark} {detail}"
+    return found
+
+
+def assert_no_secret(*texts: str) -> None:
+    for text in texts:
+        assert TELEGRAM_TOKEN not in text and ZALO_TOKEN not in text
+        assert WRONG_ZALO_TOKEN not in text and "Traceback" not in text
+
+
+def test_good_config_passes_every_check(
+    tmp_path: Path, servers: Servers, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _config(tmp_path, servers, FEED.format(portal=servers.portal))
+    status, out, err = check(capsys, config)
+    assert status == 0, out + err
+    lines = out.splitlines()
+    assert lines and all(line.startswith("✓ ") for line in lines), out
+    found = lines_of(out)
+    assert list(found) == [
+        "config",
+        "database",
+        "zalo bot",
+        "telegram bot",
+        "source huyen-dien-bien",
+        "source tin-tuc-rss",
+        "zalo updates",
+        "telegram updates",
+        "web",
+    ]
+    assert "schema at revision" in found["database"]
+    assert "bot.LoaEmulated" in found["zalo bot"]  # Zalo first, by its name
+    assert "@loa_test_bot" in found["telegram bot"]
+    assert found["source huyen-dien-bien"].startswith("✓ 5 items on the list page")
+    assert "title, date, author found" in found["source huyen-dien-bien"]
+    assert "items in the feed" in found["source tin-tuc-rss"]
+    assert (tmp_path / "loa.db").exists()  # opened and migrated
+    assert_no_secret(out, err)
+
+
+def test_bad_source_and_bad_token_fail_by_name(
+    tmp_path: Path, servers: Servers, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _config(
+        tmp_path,
+        servers,
+        MISSING.format(portal=servers.portal),
+        replace=f'"{ZALO_TOKEN}"=>"{WRONG_ZALO_TOKEN}"',
+    )
+    status, out, err = check(capsys, config)
+    assert status == 1
+    failed = sorted(line for line in out.splitlines() if line.startswith("✗ "))
+    assert [line.split(":")[0] for line in failed] == ["✗ source trang-mat", "✗ zalo bot"], out
+    found = lines_of(out)
+    assert "HTTP 404" in found["source trang-mat"]
+    assert "refused" in found["zalo bot"] and "[zalo] token" in found["zalo bot"]
+    assert found["telegram bot"].startswith("✓ ")  # the other checks still ran and passed
+    assert found["source huyen-dien-bien"].startswith("✓ ")
+    assert_no_secret(out, err)
+
+
+def test_json_shape(tmp_path: Path, servers: Servers, capsys: pytest.CaptureFixture[str]) -> None:
+    good = _config(tmp_path, servers)
+    status, out, _ = check(capsys, good, "--json")
+    assert status == 0
+    report = json.loads(out)
+    assert set(report) == {"ok", "checks"} and report["ok"] is True
+    assert all(set(c) == {"name", "ok", "detail"} for c in report["checks"])
+    assert all(c["ok"] is True and c["detail"] for c in report["checks"])
+
+    bad = _config(tmp_path, servers, MISSING.format(portal=servers.portal))
+    status, out, _ = check(capsys, bad, "--json")
+    assert status == 1
+    report = json.loads(out)
+    assert report["ok"] is False
+    assert [c["name"] for c in report["checks"] if not c["ok"]] == ["source trang-mat"]
+
+
+def _refusing_telegram() -> Starlette:
+    async def refuse(request: Request) -> JSONResponse:
+        body = {"ok": False, "error_code": 401, "description": "Unauthorized"}
+        return JSONResponse(body, status_code=401)
+
+    return Starlette(routes=[Route("/bot{token}/{method}", refuse, methods=["GET", "POST"])])
+
+
+def test_telegram_refusing_the_token(
+    tmp_path: Path, servers: Servers, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with serve(_refusing_telegram()) as refusing:
+        config = _config(tmp_path, servers, replace=f"{servers.telegram}/bot=>{refusing}/bot")
+        status, out, err = check(capsys, config)
+    assert status == 1
+    found = lines_of(out)
+    assert found["telegram bot"] == "✗ Telegram refused the token; check [telegram] token"
+    assert found["zalo bot"].startswith("✓ ")
+    assert_no_secret(out, err)
+
+
+def test_unreachable_platform_and_database(
+    tmp_path: Path, servers: Servers, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    config = _config(tmp_path, servers, replace=f'"{servers.zalo}"=>"{closed}"')
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace(
+            f'url = "sqlite+aiosqlite:///{tmp_path / "loa.db"}"',
+            f'url = "postgresql+asyncpg://loa:hunter2@{closed.removeprefix("http://")}/loa"',
+        ),
+        encoding="utf-8",
+    )
+    status, out, err = check(capsys, config)
+    assert status == 1
+    found = lines_of(out)
+    assert found["zalo bot"].startswith("✗ ") and "unreachable" in found["zalo bot"]
+    assert found["database"].startswith("✗ ")
+    assert "hunter2" not in out  # the database password is not shown either
+    assert_no_secret(out, err)
+
+
+WEBHOOKS = """
+[web]
+enabled = true
+host = "127.0.0.1"
+port = {port}
+"""
+
+
+def _with_webhooks(config: Path, zalo_url: str, telegram_url: str, port: int) -> None:
+    text = config.read_text(encoding="utf-8")
+    text = text.replace(
+        "[zalo]\n", f'[zalo]\nwebhook_url = "{zalo_url}"\nwebhook_secret = "zalo-secret-123"\n'
+    )
+    text = text.replace(
+        "[telegram]\n", f'[telegram]\nwebhook_url = "{telegram_url}"\nwebhook_secret = "tg_s-1"\n'
+    )
+    config.write_text(text + WEBHOOKS.format(port=port), encoding="utf-8")
+
+
+def test_webhook_settings(
+    tmp_path: Path, servers: Servers, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _config(tmp_path, servers)
+    _with_webhooks(
+        config, "https://loa.example.vn/zalo/webhook", "https://loa.example.vn/telegram/webhook", 0
+    )
+    status, out, err = check(capsys, config)
+    assert_no_secret(out, err)
+    assert status == 0, out
+    found = lines_of(out)
+    assert "secret set; Loa serves POST /zalo/webhook" in found["zalo updates"]
+    assert "secret set; Loa serves POST /telegram/webhook" in found["telegram updates"]
+    assert found["web"].startswith("✓ will serve webhooks and /healthz on 127.0.0.1:0")
+    assert "zalo-secret-123" not in out and "tg_s-1" not in out
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        config = _config(tmp_path, servers)
+        _with_webhooks(
+            config, "http://loa.example.vn/zalo/webhook", "https://loa.example.vn/tg", port
+        )
+        status, out, _ = check(capsys, config)
+    assert status == 1
+    failed = [line.split(":")[0] for line in out.splitlines() if line.startswith("✗ ")]
+    assert failed == ["✗ zalo updates", "✗ web"], out
+    assert "must be an https:// URL" in lines_of(out)["zalo updates"]
+    assert f"cannot listen on 127.0.0.1:{port}" in lines_of(out)["web"]
+
+
+def test_no_bot_and_no_source_fail(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "loa.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path / "loa.db"}"\n', encoding="utf-8"
+    )
+    status, out, _ = check(capsys, config)
+    assert status == 1
+    found = lines_of(out)
+    assert found["bots"].startswith("✗ none configured")
+    assert found["sources"].startswith("✗ no [[sources]] configured")
+    assert found["web"].startswith("✓ off")

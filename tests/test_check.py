@@ -173,7 +173,10 @@ def test_telegram_refusing_the_token(
         status, out, err = check(capsys, config)
     assert status == 1
     found = lines_of(out)
-    assert found["telegram bot"] == "✗ Telegram refused the token; check [telegram] token"
+    assert found["telegram bot"] == (
+        "✗ Telegram refused the token; check [telegram] token"
+        f" (or [telegram] api_base_url {refusing}/bot is wrong)"
+    )
     assert found["zalo bot"].startswith("✓ ")
     assert_no_secret(out, err)
 

@@ -101,6 +101,13 @@ async def _database(settings: Settings) -> Check:
 # -- bots -----------------------------------------------------------------------------------
 
 
+def _custom_base(channel: str, settings: Settings) -> str:
+    """A refusal from a server other than the platform's may mean a wrong ``api_base_url``."""
+    url = getattr(settings, channel).api_base_url
+    default = type(getattr(settings, channel))().api_base_url
+    return "" if url == default else f" (or [{channel}] api_base_url {url} is wrong)"
+
+
 async def _zalo(settings: Settings) -> Check:
     from bot.zalo_api import ZaloApiError, ZaloBotApi, ZaloTransportError
 
@@ -118,7 +125,8 @@ async def _zalo(settings: Settings) -> Check:
         return Check("zalo bot", False, f"{config.api_base_url} unreachable: {reason}")
     except ZaloApiError as exc:
         answer = f"{exc.error_code} {exc.description}" if exc.error_code else exc.description
-        return Check("zalo bot", False, f"Zalo refused the token ({answer}); check [zalo] token")
+        detail = f"Zalo refused the token ({answer}); check [zalo] token"
+        return Check("zalo bot", False, detail + _custom_base("zalo", settings))
     except Exception as exc:
         return Check("zalo bot", False, f"getMe failed: {_reason(exc)}")
     name = me.get("account_name") or me.get("display_name") or "(no name)"
@@ -134,8 +142,9 @@ async def _telegram(settings: Settings) -> Check:
     try:
         async with Bot(config.token, base_url=config.api_base_url) as bot:  # getMe on enter
             me = bot.bot
-    except InvalidToken:
-        return Check("telegram bot", False, "Telegram refused the token; check [telegram] token")
+    except InvalidToken:  # 401 or 404; its message quotes the token, so it is not shown
+        detail = "Telegram refused the token; check [telegram] token"
+        return Check("telegram bot", False, detail + _custom_base("telegram", settings))
     except NetworkError as exc:  # timeouts too
         return Check("telegram bot", False, f"{config.api_base_url} unreachable: {_reason(exc)}")
     except TelegramError as exc:

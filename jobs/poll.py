@@ -68,10 +68,18 @@ class _Listing:
     not_modified: bool = False
 
 
-def backoff_delay(interval: float, failures: int, cap: float) -> float:
-    """Seconds until the next try after ``failures`` failed passes in a row: doubling, capped."""
+def backoff_delay(
+    interval: float, failures: int, cap: float, *, ever_succeeded: bool = True
+) -> float:
+    """Seconds until the next try after ``failures`` failed passes in a row: doubling, capped.
+
+    A source that never succeeded (a first run offline, a URL being fixed) is retried at its
+    interval: its failures, counted across restarts, must not push it hours or days away.
+    """
     if failures <= 0:
         return interval
+    if not ever_succeeded:
+        return float(min(cap, interval))
     return float(min(cap, interval * 2 ** min(failures, 32)))
 
 
@@ -263,7 +271,12 @@ class Poller:
     ) -> None:
         now = utcnow()
         failures = state.consecutive_failures + 1
-        delay = backoff_delay(source.interval_seconds, failures, self._http.max_backoff_seconds)
+        delay = backoff_delay(
+            source.interval_seconds,
+            failures,
+            self._http.max_backoff_seconds,
+            ever_succeeded=state.backfilled,  # backfilled: read successfully at least once
+        )
         result.next_check = now + timedelta(seconds=delay)
         async with self._sessions.begin() as session:
             result.failures = await record_failure(

@@ -2,8 +2,9 @@
 
 Every source is polled once right after start, then every ``interval_seconds`` ± 10 % (the
 jitter spreads the load on the portals). A failing source is pushed back exponentially, up to
-``[http] max_backoff_seconds``; a source never runs twice at once, and one source's failure
-never touches the others' jobs.
+``[http] max_backoff_seconds`` (one that never succeeded is retried at its interval); a source
+never runs twice at once, and one source's failure never touches the others' jobs. When every
+source fails its first pass after start, one warning says the portal is not reachable.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from jobs.fetch import Fetcher
 from jobs.poll import Poller, PollResult
 from loa.config import Settings, SourceSettings
+from loa.timefmt import plural
 from news.tagging import build_tagger
 from storage.models import utcnow
 
@@ -47,6 +49,7 @@ class PollScheduler:
         self._fetcher: Fetcher | None = None
         self._poller: Poller | None = None
         self._running: set[asyncio.Task[object]] = set()
+        self._first_passes: dict[str, PollResult] = {}  # each source's first pass since start
 
     async def start(self) -> None:
         self._fetcher = Fetcher(self._settings.http)
@@ -98,8 +101,32 @@ class PollScheduler:
                 self._running.discard(task)
         if not result.ok and result.next_check is not None:
             self._postpone(source, result.next_check)
+        self._note_first_pass(result)
         if self._on_result is not None:
             self._on_result(result)
+
+    def _note_first_pass(self, result: PollResult) -> None:
+        """One plain warning when no source could be read on the first pass after start."""
+        if result.source in self._first_passes:
+            return
+        self._first_passes[result.source] = result
+        first = self._first_passes.values()
+        if len(first) < len(self._settings.sources) or any(r.ok for r in first):
+            return
+        failed = plural(len(first), "source")
+        if all(r.backfill for r in first):  # none was ever read: a first run, likely offline
+            log.warning(
+                "no source could be read (%s failed on the first pass): the portal is not "
+                "reachable from here; check the network and the [[sources]] urls. Retrying at "
+                "each source's interval. To see Loa work offline on sample pages: loa demo",
+                failed,
+            )
+        else:
+            log.warning(
+                "no source could be read (%s failed on the first pass): the portal is not "
+                "reachable from here; check the network. Retrying with backoff",
+                failed,
+            )
 
     def _postpone(self, source: SourceSettings, until: datetime) -> None:
         # The interval trigger counts on from this run time, so a later success resumes the
@@ -123,3 +150,4 @@ class PollScheduler:
         if self._fetcher is not None:
             await self._fetcher.aclose()
         self._scheduler, self._poller, self._fetcher = None, None, None
+        self._first_passes.clear()

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
@@ -18,6 +19,32 @@ from loa.logs import setup_logging
 log = logging.getLogger("loa")
 
 Handler = Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]
+
+
+def positive_int(text: str) -> int:
+    """``--limit N``: a whole number of at least 1 (0 would silently list nothing)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
+    return value
+
+
+def _stdout_gone() -> None:
+    """The reader of our output left (``loa articles | head -1``): say nothing more.
+
+    Python's "Note on SIGPIPE": point the standard streams at devnull so that the flush at
+    exit cannot raise a second BrokenPipeError.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError):
+            pass  # not a real file (captured in tests): nothing to flush at exit
+    os.close(devnull)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,12 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     articles = sub.add_parser("articles", help="list stored articles, newest first")
     articles.add_argument("--json", action="store_true", help="one JSON object per line")
-    articles.add_argument("--limit", type=int, default=20, metavar="N")
+    articles.add_argument("--limit", type=positive_int, default=20, metavar="N")
 
     search = sub.add_parser("search", help="full-text search, best match first")
     search.add_argument("query", metavar="QUERY")
     search.add_argument("--json", action="store_true", help="one JSON object per line")
-    search.add_argument("--limit", type=int, default=10, metavar="N")
+    search.add_argument("--limit", type=positive_int, default=10, metavar="N")
 
     communes = sub.add_parser("communes", help="list current communes and the old units in each")
     communes.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -112,7 +139,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     setup_logging(settings.logging.level, secrets=[settings.telegram.token, settings.zalo.token])
     try:
-        return asyncio.run(_handler(args)(settings, args))
+        status = asyncio.run(_handler(args)(settings, args))
+        sys.stdout.flush()  # a closed pipe shows here, inside the guard, not at exit
+        return status
+    except BrokenPipeError:
+        _stdout_gone()
+        return 0
     except KeyboardInterrupt:
         return 130
     except ChannelRefused as exc:

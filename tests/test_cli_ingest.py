@@ -63,9 +63,10 @@ def test_poll_once_then_articles_json(
     config: Path, base_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     status, out, err = run(capsys, "--config", str(config), "poll", "--once")
-    assert status == 0
+    assert status == 1  # one source failed: cron and timers must notice
     assert "huyen-dien-bien" in out and f"{len(DISTRICT)} archived" in out, err
     assert "loa: source xa-vang failed: HTTP 404" in err
+    assert err.count("xa-vang") == 1, err  # printed once, not a log line plus a print
 
     status, out, _ = run(capsys, "--config", str(config), "articles", "--json", "--limit", "50")
     assert status == 0

@@ -275,13 +275,23 @@ async def test_failing_list_page_is_recorded_with_backoff(
     assert row.last_success_at is None and not row.backfilled
     assert row.next_check_at is not None
     wait = row.next_check_at - utcnow()
-    assert timedelta(seconds=200) < wait <= timedelta(seconds=240)  # 60 s * 2**2
+    # Never read yet (a first run offline?): retried at its interval, however many failures.
+    assert timedelta(seconds=50) < wait <= timedelta(seconds=60)
 
     portal.page(LIST_1).status = 200
     healed = await poller.poll(source)
     row = await source_row(sessions, source.name)
     assert healed.ok and healed.backfill and row.consecutive_failures == 0
     assert row.last_error is None and row.backfilled
+
+    # Read once, then failing: exponential backoff.
+    portal.page(LIST_1).status = status
+    await poller.poll(source)
+    again = await poller.poll(source)
+    row = await source_row(sessions, source.name)
+    assert again.failures == 2 and row.next_check_at is not None
+    wait = row.next_check_at - utcnow()
+    assert timedelta(seconds=200) < wait <= timedelta(seconds=240)  # 60 s * 2**2
 
 
 async def test_timeout_fails_the_pass(

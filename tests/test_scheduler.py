@@ -16,6 +16,7 @@ from jobs.poll import PollResult
 from jobs.scheduler import PollScheduler
 from loa.config import HttpSettings, Selectors, Settings, SourceSettings
 from storage.models import utcnow
+from storage.sources import ensure_source, record_success
 from tests.portal_server import Portal
 
 LIST = "/Tintuc/?PageIndex=1"
@@ -69,6 +70,13 @@ async def test_runs_promptly_backs_off_and_never_overlaps(
         if len(results["good"]) >= 3:
             good_thrice.set()
 
+    # The broken source was read once before: it backs off (one never read would not).
+    async with sessions.begin() as session:
+        state = await ensure_source(session, "broken", base_url + "/missing/")
+        now = utcnow()
+        await record_success(
+            session, state.id, now=now, next_check=now, etag=None, last_modified=None
+        )
     scheduler = PollScheduler(settings, sessions, on_result=on_result)
     caplog.set_level(logging.WARNING, logger="jobs.scheduler")
     await scheduler.start()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import tzinfo
 from typing import Any
 
 from loa.config import Settings
+from loa.timefmt import shown, zone
 from storage.articles import local_iso
 from storage.db import open_database, session_factory
 from storage.models import Source
@@ -25,10 +27,9 @@ def _health(name: str, url: str, row: Source | None) -> dict[str, Any]:
     }
 
 
-def _human(item: dict[str, Any]) -> str:
+def _human(item: dict[str, Any], tz: tzinfo) -> str:
     def when(key: str) -> str:
-        value = item[key]
-        return str(value)[:19].replace("T", " ") if value else "never"
+        return shown(item[key], tz, seconds=True)
 
     failures = item["consecutive_failures"]
     status = "OK" if not failures else f"FAILING ({failures} in a row)"
@@ -50,9 +51,10 @@ async def list_sources(settings: Settings, args: argparse.Namespace) -> int:
     async with open_database(settings.database.url) as engine:
         async with session_factory(engine)() as session:
             rows = await stored_sources(session)
+    tz = zone(settings.places.timezone)
     for source in settings.sources:
         item = _health(source.name, source.url, rows.get(source.name))
-        print(json.dumps(item, ensure_ascii=False) if args.json else _human(item))
+        print(json.dumps(item, ensure_ascii=False) if args.json else _human(item, tz))
     if not settings.sources and not args.json:
         print("no [[sources]] configured")
     return 0

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import tzinfo
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loa.config import Settings
+from loa.timefmt import shown, zone
 from storage.broadcasts import list_broadcasts
 from storage.db import open_database, session_factory
 from storage.instances import list_instances
@@ -68,7 +70,9 @@ async def collect(session: AsyncSession) -> dict[str, Any]:
     }
 
 
-def _print_human(stats: dict[str, Any]) -> None:
+def _print_human(stats: dict[str, Any], tz: tzinfo | None = None) -> None:
+    """The figures for people; times in ``tz`` (Vietnam time by default), labelled."""
+    tz = tz or zone()
     print("Residents per channel:")
     for channel, counts in sorted(stats["residents"].items()):
         print(f"  {channel:<10} active {counts['active']:>7}   inactive {counts['inactive']:>7}")
@@ -86,15 +90,15 @@ def _print_human(stats: dict[str, Any]) -> None:
     for i in stats["instances"]:
         roles = ", ".join(i["roles"]) if i["alive"] else "gone (no heartbeat for a minute)"
         print(
-            f"  {i['host']} pid {i['pid']:<7} since {i['started_at'][:19]}"
-            f"  seen {i['last_seen'][11:19]}  {roles or 'standby'}"
+            f"  {i['host']} pid {i['pid']:<7} since {shown(i['started_at'], tz)}"
+            f"  seen {shown(i['last_seen'], tz, seconds=True)}  {roles or 'standby'}"
         )
     print("Broadcasts (newest first):")
     for b in stats["broadcasts"]:
         target = b["commune"] or "mọi người"
         report = b["report"] or {}
         print(
-            f"  #{b['id']} {b['created_at'][:16]} {b['state']:<9} to {target}"
+            f"  #{b['id']} {shown(b['created_at'], tz)} {b['state']:<9} to {target}"
             f" sent {report.get('sent', '-')} failed {report.get('failed', '-')}"
             f" by {b['created_by']}: {b['text'][:60]}"
         )
@@ -108,5 +112,5 @@ async def stats(settings: Settings, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
     else:
-        _print_human(figures)
+        _print_human(figures, zone(settings.places.timezone))
     return 0

@@ -19,6 +19,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -80,11 +81,13 @@ class Broadcasts:
         catalog: Callable[[], Catalog],
         limit: int,
         on_queued: Callable[[], None] | None = None,
+        preview_expiry: timedelta = broadcasts.PREVIEW_EXPIRY,
     ) -> None:
         self._sessions = sessions
         self._catalog = catalog
         self._limit = limit
         self._on_queued = on_queued
+        self._preview_expiry = preview_expiry  # an older preview cannot be confirmed
 
     async def draft(self, incoming: Incoming, args: str, emergency: bool) -> list[Reply]:
         """Store a preview and answer with the message as residents will see it, then the
@@ -109,6 +112,7 @@ class Broadcasts:
                 created_by=f"{incoming.channel}:{incoming.user_id}",
                 origin_channel=incoming.channel,
                 origin_chat_id=incoming.chat_id,
+                preview_expiry=self._preview_expiry,
             )
         log.info("broadcast %d drafted by %s", broadcast.id, broadcast.created_by)
         return [message, self._question(broadcast, draft)]
@@ -140,9 +144,14 @@ class Broadcasts:
         async with self._sessions.begin() as session:
             if await session.get(Broadcast, broadcast_id) is None:
                 return [Reply(texts.BROADCAST_GONE)]
-            queued = await broadcasts.confirm(session, broadcast_id)
+            queued = await broadcasts.confirm(
+                session, broadcast_id, preview_expiry=self._preview_expiry
+            )
             if queued is not None:
                 await _remember_preview(session, broadcast_id, incoming.message_id)
+            expired = queued is None and await broadcasts.is_expired(session, broadcast_id)
+        if expired:
+            return [Reply(texts.BROADCAST_EXPIRED)]
         if queued is None:
             return [Reply(texts.BROADCAST_ALREADY)]
         log.info("broadcast %d confirmed by %s: %d queued", broadcast_id, incoming.user_id, queued)

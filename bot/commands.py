@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -80,7 +81,13 @@ class Commands:
         self._catalog: Catalog | None = None
         self._admins = admin_ids(settings)
         self._limit = text_limit
-        self._broadcasts = Broadcasts(sessions, lambda: self.catalog, text_limit, on_queued)
+        self._broadcasts = Broadcasts(
+            sessions,
+            lambda: self.catalog,
+            text_limit,
+            on_queued,
+            preview_expiry=timedelta(hours=settings.broadcasts.preview_expiry_hours),
+        )
         self._handlers: dict[str, Handler] = {
             "start": self.start,
             "help": self.help,

@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from typing import TextIO
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import texts
 from bot.channel import Channel, Incoming, Reply
 from bot.choices import NumberedChoices
 from bot.commands import CONSOLE, Commands
 from bot.render import html_to_text
-from storage import residents
+from storage import broadcasts, residents
+from storage.models import Broadcast, BroadcastState, Delivery, DeliveryState
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +60,13 @@ async def run_console(
     *,
     chat_id: str = "console",
     prompt: bool = False,
+    before_exit: Callable[[], Awaitable[None]] | None = None,
 ) -> int:
     """Answer each line of ``lines`` until end of input; return how many were handled.
 
-    On the way out the console resident is deactivated: nobody reads the console once it is
-    closed, so news must not queue up for it (``/start`` reactivates it next time).
+    On the way out ``before_exit`` runs (``loa chat`` lets its sender deliver what is still
+    queued for the console), then the console resident is deactivated: nobody reads the
+    console once it is closed, so news must not queue up for it (``/start`` reactivates it).
     """
     handled = 0
     try:
@@ -79,6 +86,56 @@ async def run_console(
                 await channel.send(chat_id, reply)
             handled += 1
     finally:
+        if before_exit is not None:
+            await before_exit()
         async with sessions.begin() as session:
             if await residents.deactivate(session, CONSOLE, chat_id):
                 log.info("console resident %s deactivated on exit", chat_id)
+
+
+async def pending_for_console(sessions: async_sessionmaker[AsyncSession]) -> int:
+    """Messages still queued for the console channel."""
+    async with sessions() as session:
+        count = await session.scalar(
+            select(func.count())
+            .select_from(Delivery)
+            .where(Delivery.channel == CONSOLE, Delivery.state == DeliveryState.PENDING.value)
+        )
+    return int(count or 0)
+
+
+async def drain(sessions: async_sessionmaker[AsyncSession], within: float = 5.0) -> bool:
+    """Wait (at most ``within`` seconds) until nothing is queued for the console."""
+    deadline = time.monotonic() + within
+    while await pending_for_console(sessions):
+        if time.monotonic() >= deadline:
+            return False
+        await asyncio.sleep(0.05)
+    return True
+
+
+async def report_console_broadcasts(
+    sessions: async_sessionmaker[AsyncSession], channel: ConsoleChannel
+) -> int:
+    """Print the final report of each broadcast confirmed on the console once it has finished
+    (``loa chat`` runs no ``ProgressReporter``: that role belongs to ``loa run``, which reports
+    to the bots' chats). Return how many reports were printed."""
+    async with sessions() as session:
+        rows = await session.execute(
+            select(Broadcast.id, Broadcast.origin_chat_id).where(
+                Broadcast.state == BroadcastState.SENDING.value,
+                Broadcast.origin_channel == CONSOLE,
+            )
+        )
+        sending = list(rows.all())
+    shown = 0
+    for broadcast_id, chat_id in sending:
+        async with sessions.begin() as session:
+            current = await broadcasts.progress(session, broadcast_id)
+            if not current.finished:
+                continue
+            await broadcasts.finish_if_done(session, broadcast_id)
+        report = texts.broadcast_progress(current.sent, current.failed, 0, done=True)
+        await channel.send(chat_id or CONSOLE, Reply(report))
+        shown += 1
+    return shown

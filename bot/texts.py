@@ -214,6 +214,10 @@ CANCEL_BUTTON = "Hủy"
 BROADCAST_CANCELLED = "Đã hủy thông báo. Không gửi cho ai."
 BROADCAST_GONE = "Không tìm thấy thông báo này."
 BROADCAST_ALREADY = "Thông báo này đã được gửi hoặc đã hủy trước đó; Loa không gửi lại."
+BROADCAST_EXPIRED = (
+    "Bản xem trước này đã quá hạn nên Loa không gửi. Bạn vui lòng soạn lại thông báo bằng"
+    " /thongbao."
+)
 
 
 def broadcast_too_long(length: int, maximum: int) -> str:

@@ -91,7 +91,21 @@ def build_parser() -> argparse.ArgumentParser:
     broadcast.add_argument("--topic", metavar="SLUG", help="only residents who chose this topic")
     broadcast.add_argument("--emergency", action="store_true", help="send before queued news")
     broadcast.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    broadcast.add_argument(
+        "--wait",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="wait at most this long for the report (default 600; 0: queue and return)",
+    )
     broadcast.add_argument("text", nargs="+", metavar="TEXT")
+
+    listing = sub.add_parser("broadcasts", help="list broadcasts, newest first; cancel one")
+    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+    listing.add_argument("--limit", type=int, default=20, metavar="N")
+    listing_sub = listing.add_subparsers(dest="broadcasts_command", metavar="ACTION")
+    cancel = listing_sub.add_parser("cancel", help="stop a queued or sending broadcast")
+    cancel.add_argument("id", type=int, metavar="ID")
 
     stats = sub.add_parser("stats", help="residents, deliveries and broadcasts")
     stats.add_argument("--json", action="store_true", help="one JSON object")
@@ -115,6 +129,7 @@ HANDLERS = {
     "demo": "loa.cmd.demo:demo",
     "chat": "loa.cmd.chat:chat",
     "broadcast": "loa.cmd.broadcast:broadcast",
+    "broadcasts": "loa.cmd.broadcasts:broadcasts",
     "stats": "loa.cmd.stats:stats",
     "check": "loa.cmd.check:check",
 }

@@ -138,6 +138,11 @@ class CoordinationSettings(_Section):
     lease_seconds: float = Field(default=10.0, gt=0)
 
 
+class BroadcastSettings(_Section):
+    # A draft left in preview this long can no longer be confirmed (Gửi answers it expired).
+    preview_expiry_hours: float = Field(default=24, gt=0)
+
+
 class LoggingSettings(_Section):
     level: str = "INFO"
 
@@ -152,6 +157,7 @@ class Settings(_Section):
     web: WebSettings = Field(default_factory=WebSettings)
     sender: SenderSettings = Field(default_factory=SenderSettings)
     coordination: CoordinationSettings = Field(default_factory=CoordinationSettings)
+    broadcasts: BroadcastSettings = Field(default_factory=BroadcastSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     sources: list[SourceSettings] = Field(default_factory=list)
 

@@ -6,13 +6,18 @@ Who a broadcast reaches (``target_residents``):
   never those who simply receive everything, since their place is unknown;
 - a topic: residents who chose that topic, and those who receive everything;
 - both: residents who chose the commune and either chose the topic or chose no topic at all.
+
+Lifecycle: ``preview`` → (Gửi) ``sending`` → ``done``; or ``cancelled``: Hủy on the preview, a
+preview older than the expiry (``report`` says ``{"reason": "expired"}``), or the operator's
+``loa broadcasts cancel`` of a preview or a sending broadcast (its pending deliveries are failed
+with ``CANCELLED_REASON``; the report keeps what had been sent before).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,6 +37,10 @@ from storage.rows import execute_count
 
 # Leaves room for the header and target line within Zalo's 2000 characters.
 MAX_TEXT_LENGTH = 1500
+# A draft not confirmed within this long expires (``[broadcasts] preview_expiry_hours``).
+PREVIEW_EXPIRY = timedelta(hours=24)
+CANCELLED_REASON = "cancelled by the operator"
+EXPIRED = "expired"
 
 
 def text_problem(text: str) -> str | None:
@@ -116,8 +125,14 @@ async def create_preview(
     created_by: str,
     origin_channel: str | None = None,
     origin_chat_id: str | None = None,
+    preview_expiry: timedelta | None = None,
 ) -> Broadcast:
-    """Store a broadcast awaiting confirmation (audit starts here), with its target counts."""
+    """Store a broadcast awaiting confirmation (audit starts here), with its target counts.
+
+    With ``preview_expiry``, drafts older than that are marked expired on the way (cheap: one
+    conditional UPDATE), so abandoned drafts do not stay in ``preview``."""
+    if preview_expiry is not None:
+        await expire_previews(session, preview_expiry)
     counts = await count_targets(session, target)
     broadcast = Broadcast(
         created_by=created_by,
@@ -136,21 +151,33 @@ async def create_preview(
     return broadcast
 
 
-async def confirm(session: AsyncSession, broadcast_id: int) -> int | None:
+async def confirm(
+    session: AsyncSession,
+    broadcast_id: int,
+    *,
+    preview_expiry: timedelta = PREVIEW_EXPIRY,
+    now: datetime | None = None,
+) -> int | None:
     """Gửi: flip preview → sending and queue deliveries, once.
 
     Returns the number of deliveries queued, or None when this broadcast was already confirmed
-    or cancelled (a double press, or a stale preview): the state flip is a conditional UPDATE,
-    so of two concurrent presses exactly one wins.
+    or cancelled (a double press, or a stale preview), or its preview is older than
+    ``preview_expiry`` (then it is marked expired: see ``is_expired``): the state flip is a
+    conditional UPDATE, so of two concurrent presses exactly one wins.
     """
-    now = utcnow()
+    now = now or utcnow()
     flipped = await execute_count(
         session,
         update(Broadcast)
-        .where(Broadcast.id == broadcast_id, Broadcast.state == BroadcastState.PREVIEW.value)
+        .where(
+            Broadcast.id == broadcast_id,
+            Broadcast.state == BroadcastState.PREVIEW.value,
+            Broadcast.created_at >= now - preview_expiry,
+        )
         .values(state=BroadcastState.SENDING.value, confirmed_at=now),
     )
     if not flipped:
+        await expire_previews(session, preview_expiry, now=now, broadcast_id=broadcast_id)
         return None
     broadcast = await session.get(Broadcast, broadcast_id)
     assert broadcast is not None
@@ -177,6 +204,122 @@ async def cancel(session: AsyncSession, broadcast_id: int) -> bool:
         .values(state=BroadcastState.CANCELLED.value, finished_at=utcnow()),
     )
     return cancelled > 0
+
+
+async def expire_previews(
+    session: AsyncSession,
+    preview_expiry: timedelta = PREVIEW_EXPIRY,
+    *,
+    now: datetime | None = None,
+    broadcast_id: int | None = None,
+) -> int:
+    """Mark drafts left in preview longer than ``preview_expiry`` as expired (cancelled, with
+    ``{"reason": "expired"}`` as report); return how many. Nothing was queued for them."""
+    now = now or utcnow()
+    query = update(Broadcast).where(
+        Broadcast.state == BroadcastState.PREVIEW.value,
+        Broadcast.created_at < now - preview_expiry,
+    )
+    if broadcast_id is not None:
+        query = query.where(Broadcast.id == broadcast_id)
+    return await execute_count(
+        session,
+        query.values(
+            state=BroadcastState.CANCELLED.value,
+            finished_at=now,
+            report=json.dumps({"reason": EXPIRED}),
+        ),
+    )
+
+
+async def is_expired(session: AsyncSession, broadcast_id: int) -> bool:
+    """Whether this broadcast's preview expired before it was confirmed."""
+    row = (
+        await session.execute(
+            select(Broadcast.state, Broadcast.report).where(Broadcast.id == broadcast_id)
+        )
+    ).one_or_none()
+    if row is None or row.state != BroadcastState.CANCELLED.value or not row.report:
+        return False
+    return bool(json.loads(row.report).get("reason") == EXPIRED)
+
+
+class CancelRefused(Exception):
+    """The broadcast cannot be cancelled: unknown, or already done or cancelled (the message
+    says which, in English, for the CLI)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cancelled:
+    """What ``cancel_broadcast`` stopped."""
+
+    broadcast_id: int
+    was: str  # the state before: preview or sending
+    sent: int  # delivered before the cancel
+    failed: int  # failed before the cancel
+    dropped: int  # pending deliveries dropped by the cancel
+
+
+async def cancel_broadcast(
+    session: AsyncSession,
+    broadcast_id: int,
+    *,
+    reason: str = CANCELLED_REASON,
+    now: datetime | None = None,
+) -> Cancelled:
+    """Stop a broadcast in preview or sending: its pending deliveries are failed with
+    ``reason``, its state becomes cancelled, and its report says how many had been sent.
+
+    A message a sender has in flight at that moment may still reach its resident (it is then
+    recorded as cancelled, not sent): at most ``[sender] concurrency`` per channel.
+    Raises ``CancelRefused`` for an unknown broadcast or one already finished.
+    """
+    now = now or utcnow()
+    row = (
+        await session.execute(select(Broadcast.state).where(Broadcast.id == broadcast_id))
+    ).one_or_none()
+    if row is None:
+        raise CancelRefused(f"there is no broadcast #{broadcast_id}")
+    was = row.state
+    if was not in (BroadcastState.PREVIEW.value, BroadcastState.SENDING.value):
+        raise CancelRefused(f"broadcast #{broadcast_id} is already {was}: nothing to cancel")
+    flipped = await execute_count(
+        session,
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id, Broadcast.state == was)
+        .values(state=BroadcastState.CANCELLED.value, finished_at=now),
+    )
+    if not flipped:  # it finished (or was cancelled) meanwhile
+        raise CancelRefused(f"broadcast #{broadcast_id} is no longer {was}: nothing to cancel")
+    dropped = await execute_count(
+        session,
+        update(Delivery)
+        .where(
+            Delivery.broadcast_id == broadcast_id,
+            Delivery.state == DeliveryState.PENDING.value,
+        )
+        .values(state=DeliveryState.FAILED.value, last_error=reason[:1000]),
+    )
+    after = await progress(session, broadcast_id)
+    result = Cancelled(broadcast_id, was, after.sent, after.failed - dropped, dropped)
+    await session.execute(
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id)
+        .values(
+            report=json.dumps(
+                {
+                    "reason": "cancelled",
+                    "why": reason,
+                    "was": was,
+                    "sent": result.sent,
+                    "failed": result.failed,
+                    "cancelled": dropped,
+                    "per_channel": after.per_channel,
+                }
+            )
+        )
+    )
+    return result
 
 
 async def progress(session: AsyncSession, broadcast_id: int) -> Progress:
@@ -228,6 +371,12 @@ async def forget_preview(session: AsyncSession, broadcast_id: int) -> None:
     )
 
 
-async def list_broadcasts(session: AsyncSession, limit: int = 20) -> list[Broadcast]:
+async def list_broadcasts(
+    session: AsyncSession, limit: int = 20, *, preview_expiry: timedelta | None = None
+) -> list[Broadcast]:
+    """The newest broadcasts first; with ``preview_expiry``, expired drafts are marked first
+    (commit the session to keep that)."""
+    if preview_expiry is not None:
+        await expire_previews(session, preview_expiry)
     rows = await session.execute(select(Broadcast).order_by(Broadcast.id.desc()).limit(limit))
     return list(rows.scalars())

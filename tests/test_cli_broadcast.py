@@ -2,7 +2,10 @@
 
 The CLI only queues; a running ``loa run`` sends. Here the test plays the sender's part by
 marking the queued rows, so what is checked is the CLI: target, confirmation, progress, exit code.
-(The whole path with the real senders and both emulators is in test_e2e_broadcast.py.)
+The CLI refuses to queue unless an instance holding ``<channel>:sender`` is alive: tests that
+broadcast write such a heartbeat row (``live_sender``). Cancelling, listing and Ctrl+C are in
+test_broadcast_lifecycle.py. (The whole path with the real senders and both emulators is in
+test_e2e_broadcast.py.)
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from loa.cli import main
 from storage.db import open_database, session_factory
-from storage.models import Broadcast, Delivery, Resident, Subscription
+from storage.models import Broadcast, Delivery, Instance, Resident, Subscription, utcnow
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -28,6 +32,29 @@ def config(tmp_path: Path) -> Path:
     path = tmp_path / "loa.toml"
     path.write_text(f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path / "loa.db"}"\n', "utf-8")
     return path
+
+
+async def add_instance(
+    sessions: Sessions, roles: list[str], *, seen_ago: timedelta = timedelta(0), name: str = "run"
+) -> None:
+    """A ``loa run`` heartbeat row holding ``roles``, last seen ``seen_ago``."""
+    now = utcnow()
+    async with sessions.begin() as session:
+        session.add(
+            Instance(
+                id=name,
+                host="test",
+                pid=1,
+                started_at=now - seen_ago,
+                last_seen=now - seen_ago,
+                roles=json.dumps(roles),
+            )
+        )
+
+
+@pytest.fixture
+async def live_sender(db: Sessions) -> None:
+    await add_instance(db, ["poller", "telegram:sender", "zalo:sender"])
 
 
 @pytest.fixture
@@ -64,7 +91,7 @@ async def _settle(sessions: Sessions, expected: int, state: str) -> None:
 
 
 async def test_commune_broadcast_with_yes_follows_deliveries_to_the_end(
-    db: Sessions, config: Path, capsys: pytest.CaptureFixture[str]
+    db: Sessions, config: Path, capsys: pytest.CaptureFixture[str], live_sender: None
 ) -> None:
     argv = ["--config", str(config), "broadcast", "--yes", "--commune", "pom lot", "Cắt", "điện"]
     cli = asyncio.create_task(asyncio.to_thread(main, argv))
@@ -81,7 +108,7 @@ async def test_commune_broadcast_with_yes_follows_deliveries_to_the_end(
 
 
 async def test_any_failed_delivery_makes_the_exit_status_non_zero(
-    db: Sessions, config: Path
+    db: Sessions, config: Path, live_sender: None
 ) -> None:
     argv = ["--config", str(config), "broadcast", "--yes", "--emergency", "Lũ quét"]
     cli = asyncio.create_task(asyncio.to_thread(main, argv))
@@ -90,7 +117,7 @@ async def test_any_failed_delivery_makes_the_exit_status_non_zero(
 
 
 async def test_without_yes_a_refusal_sends_nothing(
-    db: Sessions, config: Path, monkeypatch: pytest.MonkeyPatch
+    db: Sessions, config: Path, monkeypatch: pytest.MonkeyPatch, live_sender: None
 ) -> None:
     monkeypatch.setattr("builtins.input", lambda prompt: "n")
     code = await asyncio.to_thread(main, ["--config", str(config), "broadcast", "Họp dân"])
@@ -117,7 +144,7 @@ def test_bad_arguments_exit_2_with_the_reason(
 
 
 async def test_stats_json_counts_residents_and_deliveries(
-    db: Sessions, config: Path, capsys: pytest.CaptureFixture[str]
+    db: Sessions, config: Path, capsys: pytest.CaptureFixture[str], live_sender: None
 ) -> None:
     argv = ["--config", str(config), "broadcast", "--yes", "--commune", "Thanh An", "x"]
     cli = asyncio.create_task(asyncio.to_thread(main, argv))
@@ -133,3 +160,81 @@ async def test_stats_json_counts_residents_and_deliveries(
     assert stats["communes"] == {"Sam Mứn": 2, "Thanh An": 1}
     assert stats["deliveries"] == {"zalo": {"sent": 1}}
     assert stats["broadcasts"][0]["report"]["sent"] == 1
+
+
+async def test_without_a_sender_it_says_so_at_once_and_queues_nothing(
+    db: Sessions, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--config", str(config), "broadcast", "--yes", "Họp", "dân"]
+    async with asyncio.timeout(10):  # at once: no waiting for a sender that is not there
+        assert await asyncio.to_thread(main, argv) == 1
+    out, err = capsys.readouterr()
+    assert "no running `loa run` sends on telegram, zalo" in err
+    assert "telegram:sender, zalo:sender" in err
+    assert "was not queued, nothing was sent" in out
+    async with db() as session:
+        assert await session.scalar(select(func.count()).select_from(Delivery)) == 0
+        stored = (await session.execute(select(Broadcast))).scalar_one()
+    # Not left in preview or sending: no later `loa run` can send it.
+    assert stored.state == "cancelled"
+    assert json.loads(stored.report or "{}")["why"] == "cancelled: no sender was running"
+
+
+@pytest.mark.parametrize(
+    ("roles", "seen_ago", "missing"),
+    [
+        (["telegram:sender", "zalo:sender"], timedelta(minutes=5), "telegram, zalo"),  # stale
+        (["telegram:sender", "poller"], timedelta(0), "zalo"),  # one channel has no sender
+        (["telegram:updates", "zalo:updates"], timedelta(0), "telegram, zalo"),  # other roles
+    ],
+)
+async def test_a_sender_is_needed_for_every_channel_the_broadcast_reaches(
+    db: Sessions,
+    config: Path,
+    capsys: pytest.CaptureFixture[str],
+    roles: list[str],
+    seen_ago: timedelta,
+    missing: str,
+) -> None:
+    await add_instance(db, roles, seen_ago=seen_ago)
+    argv = ["--config", str(config), "broadcast", "--yes", "x"]
+    assert await asyncio.to_thread(main, argv) == 1
+    assert f"no running `loa run` sends on {missing} " in capsys.readouterr().err
+    async with db() as session:
+        assert await session.scalar(select(func.count()).select_from(Delivery)) == 0
+
+
+async def test_only_the_channels_reached_need_a_sender(
+    db: Sessions, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await add_instance(db, ["zalo:sender"])  # Thanh An has one resident, on Zalo
+    argv = ["--config", str(config), "broadcast", "--yes", "--commune", "Thanh An", "x"]
+    cli = asyncio.create_task(asyncio.to_thread(main, argv))
+    await _settle(db, expected=1, state="sent")
+    assert await cli == 0
+    assert "done: sent 1, failed 0" in capsys.readouterr().out
+
+
+async def test_a_console_left_open_by_a_killed_chat_holds_nothing_back(
+    db: Sessions, config: Path, live_sender: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async with db.begin() as session:
+        session.add(Resident(channel="console", chat_id="console"))  # loa chat was killed
+    argv = ["--config", str(config), "broadcast", "--yes", "x"]
+    cli = asyncio.create_task(asyncio.to_thread(main, argv))
+    await _settle(db, expected=4, state="sent")  # the four residents of the bots
+    assert await cli == 0
+    async with db() as session:
+        console = await session.execute(select(Resident).where(Resident.channel == "console"))
+        assert not console.scalar_one().active
+
+
+async def test_wait_zero_queues_and_returns(
+    db: Sessions, config: Path, live_sender: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--config", str(config), "broadcast", "--yes", "--wait", "0", "x"]
+    assert await asyncio.to_thread(main, argv) == 0
+    assert "4 deliveries queued" in capsys.readouterr().out
+    async with db() as session:
+        assert (await session.execute(select(Broadcast.state))).scalar_one() == "sending"
+        assert await session.scalar(select(func.count()).select_from(Delivery)) == 4

@@ -1,26 +1,45 @@
-"""``loa broadcast [--commune NAME] [--topic SLUG] [--emergency] [--yes] TEXT``.
+"""``loa broadcast [--commune NAME] [--topic SLUG] [--emergency] [--yes] [--wait S] TEXT``.
 
-The command queues the deliveries; the senders of a running ``loa run`` send them. It shows a
-progress bar until every delivery is sent or failed, and exits 1 if any failed.
+The command queues the deliveries; the senders of a running ``loa run`` send them. So first it
+checks that a sender is alive for every channel the broadcast reaches (an instance whose
+heartbeat holds ``<channel>:sender``); when one is not, it says so at once and cancels the
+draft: nothing is queued, and no later ``loa run`` sends it.
+
+Then it shows a progress bar until every delivery is sent or failed, for at most ``--wait``
+seconds (``--wait 0``: queue and return). Ctrl+C asks whether to cancel the broadcast (on a
+terminal; otherwise it cancels); a broadcast whose sender is gone when the wait ends is
+cancelled too. Exit status 0 when everything was sent, 1 when anything failed, was cancelled or
+is still pending when the wait ends, 2 for a wrong argument.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import signal
 import sys
 import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.catalog import ChoiceKind, build_catalog
 from loa.config import Settings
-from storage import broadcasts
+from storage import broadcasts, residents
 from storage.broadcasts import Progress, Target
 from storage.db import open_database, session_factory
+from storage.instances import list_instances
+from storage.models import Resident, utcnow
 
+CONSOLE = "console"  # bot.commands.CONSOLE, without importing the commands
 POLL_SECONDS = 0.5
 QUIET_WARNING_SECONDS = 15.0
+DEFAULT_WAIT_SECONDS = 600.0
+NO_SENDER_REASON = "cancelled: no sender was running"
 
 
 class UsageError(Exception):
@@ -56,8 +75,76 @@ def _bar(current: Progress, width: int = 30) -> str:
     )
 
 
-async def _wait(sessions: async_sessionmaker[AsyncSession], broadcast_id: int) -> Progress:
-    """Show progress until every delivery is sent or failed."""
+async def missing_senders(session: AsyncSession, channels: list[str]) -> list[str]:
+    """Those of ``channels`` for which no live instance holds the ``<channel>:sender`` role."""
+    live = {
+        role
+        for instance in await list_instances(session, utcnow())
+        if instance.alive
+        for role in instance.roles
+    }
+    return sorted(channel for channel in channels if f"{channel}:sender" not in live)
+
+
+async def close_stale_consoles(session: AsyncSession) -> int:
+    """Console residents left active by a ``loa chat`` that did not exit cleanly (killed, its
+    terminal closed) are deactivated when no console is open: nobody reads a closed console,
+    and they must not hold every broadcast back. Return how many."""
+    if not await missing_senders(session, [CONSOLE]):
+        return 0
+    chats = await session.scalars(
+        select(Resident.chat_id).where(Resident.channel == CONSOLE, Resident.active.is_(True))
+    )
+    closed = 0
+    for chat_id in list(chats):
+        closed += await residents.deactivate(session, CONSOLE, chat_id)
+    return closed
+
+
+def _no_sender(channels: list[str]) -> str:
+    roles = ", ".join(f"{c}:sender" for c in channels)
+    start = "start `loa run` with that bot's token"
+    if channels == ["console"]:
+        start = "the console resident's `loa chat` is closed; open it"
+    return (
+        f"no running `loa run` sends on {', '.join(channels)} (no live instance holds {roles});"
+        f" {start}, then broadcast again"
+    )
+
+
+@dataclass(slots=True)
+class Outcome:
+    """How the wait ended: finished, interrupted (Ctrl+C) or out of time."""
+
+    progress: Progress
+    interrupted: bool = False
+    timed_out: bool = False
+
+
+@contextlib.contextmanager
+def _interrupts(event: asyncio.Event) -> Iterator[None]:
+    """Ctrl+C sets ``event`` instead of stopping the program (main thread only)."""
+    loop = asyncio.get_running_loop()
+    try:
+        loop.add_signal_handler(signal.SIGINT, event.set)
+    except (ValueError, RuntimeError, NotImplementedError):  # not the main thread, or Windows
+        yield
+        return
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+
+
+async def _wait(
+    sessions: async_sessionmaker[AsyncSession],
+    broadcast_id: int,
+    channels: list[str],
+    wait_seconds: float,
+    interrupted: asyncio.Event,
+) -> Outcome:
+    """Show progress until every delivery is sent or failed, Ctrl+C, or ``wait_seconds``."""
+    deadline = time.monotonic() + wait_seconds
     last_done, last_change = -1, time.monotonic()
     warned = False
     while True:
@@ -66,17 +153,24 @@ async def _wait(sessions: async_sessionmaker[AsyncSession], broadcast_id: int) -
         print(_bar(current), end="", file=sys.stderr, flush=True)
         if current.finished:
             print(file=sys.stderr)
-            return current
+            return Outcome(current)
+        if interrupted.is_set():
+            print(file=sys.stderr)
+            return Outcome(current, interrupted=True)
+        if time.monotonic() >= deadline:
+            print(file=sys.stderr)
+            return Outcome(current, timed_out=True)
         done = current.sent + current.failed
         if done != last_done:
             last_done, last_change = done, time.monotonic()
         elif not warned and time.monotonic() - last_change > QUIET_WARNING_SECONDS:
             warned = True
-            print(
-                "\nno progress yet: is `loa run` running? The deliveries stay queued.",
-                file=sys.stderr,
-            )
-        await asyncio.sleep(POLL_SECONDS)
+            async with sessions() as session:
+                missing = await missing_senders(session, channels)
+            why = f"no sender is running on {', '.join(missing)}" if missing else "no progress"
+            print(f"\n{why}: is `loa run` running? The deliveries stay queued.", file=sys.stderr)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(interrupted.wait(), POLL_SECONDS)
 
 
 def _confirmed(total: int) -> bool:
@@ -87,36 +181,133 @@ def _confirmed(total: int) -> bool:
     return answer.strip().lower() in {"y", "yes", "c", "co", "có"}
 
 
+def _wants_cancel(broadcast_id: int) -> bool | None:
+    """Asked after Ctrl+C on a terminal: True to cancel, False to go on waiting, None to
+    leave the broadcast to ``loa run`` and exit (Ctrl+C or end of input again)."""
+    try:
+        answer = input(f"Cancel broadcast #{broadcast_id}? [y/N] ")
+    except (EOFError, KeyboardInterrupt):
+        print(file=sys.stderr)
+        return None
+    return answer.strip().lower() in {"y", "yes", "c", "co", "có"}
+
+
+async def _cancel(
+    sessions: async_sessionmaker[AsyncSession], broadcast_id: int, reason: str, why: str
+) -> int:
+    try:
+        async with sessions.begin() as session:
+            stopped = await broadcasts.cancel_broadcast(session, broadcast_id, reason=reason)
+    except broadcasts.CancelRefused as exc:  # it finished meanwhile
+        print(f"loa: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"{why}: broadcast #{broadcast_id} cancelled; sent {stopped.sent} before the cancel,"
+        f" failed {stopped.failed}, {stopped.dropped} not sent"
+    )
+    return 1
+
+
+def _goes_on(broadcast_id: int, current: Progress) -> str:
+    return (
+        f"broadcast #{broadcast_id} goes on in `loa run` (sent {current.sent}, failed"
+        f" {current.failed}, pending {current.pending}); follow it with `loa broadcasts`,"
+        f" stop it with `loa broadcasts cancel {broadcast_id}`"
+    )
+
+
+async def follow(
+    sessions: async_sessionmaker[AsyncSession],
+    broadcast_id: int,
+    channels: list[str],
+    wait_seconds: float,
+    *,
+    interactive: Callable[[], bool] = lambda: sys.stdin.isatty(),
+    interrupted: asyncio.Event | None = None,
+) -> int:
+    """Wait for the report; Ctrl+C (``interrupted``) asks whether to cancel, or cancels when
+    not ``interactive``. Return the exit status."""
+    interrupted = interrupted or asyncio.Event()
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        with _interrupts(interrupted):
+            left = max(0.0, deadline - time.monotonic())
+            outcome = await _wait(sessions, broadcast_id, channels, left, interrupted)
+        current = outcome.progress
+        if outcome.interrupted:
+            interrupted.clear()
+            if not interactive():
+                return await _cancel(sessions, broadcast_id, broadcasts.CANCELLED_REASON, "Ctrl+C")
+            choice = _wants_cancel(broadcast_id)
+            if choice is None:
+                print(_goes_on(broadcast_id, current), file=sys.stderr)
+                return 130
+            if choice:
+                return await _cancel(sessions, broadcast_id, broadcasts.CANCELLED_REASON, "Ctrl+C")
+            continue
+        if outcome.timed_out:
+            async with sessions() as session:
+                missing = await missing_senders(session, channels)
+            if missing:
+                return await _cancel(sessions, broadcast_id, NO_SENDER_REASON, _no_sender(missing))
+            print(f"not finished after {wait_seconds:g} s: {_goes_on(broadcast_id, current)}")
+            return 1
+        print(f"done: sent {current.sent}, failed {current.failed}")
+        return 1 if current.failed else 0
+
+
 async def broadcast(settings: Settings, args: argparse.Namespace) -> int:
-    """Preview, confirm, queue, then follow the deliveries to the end."""
+    """Preview, check the senders, confirm, queue, then follow the deliveries to the end."""
     text = " ".join(args.text).strip()
     problem = broadcasts.text_problem(text)
     if problem:
         print(f"loa: {problem}", file=sys.stderr)
+        return 2
+    wait_seconds = getattr(args, "wait", None)
+    wait_seconds = DEFAULT_WAIT_SECONDS if wait_seconds is None else wait_seconds
+    if wait_seconds < 0:
+        print("loa: --wait must be 0 or more seconds", file=sys.stderr)
         return 2
     try:
         target = resolve_target(settings, args.commune, args.topic)
     except UsageError as exc:
         print(f"loa: {exc}", file=sys.stderr)
         return 2
+    expiry = timedelta(hours=settings.broadcasts.preview_expiry_hours)
     async with open_database(settings.database.url) as engine:
         sessions = session_factory(engine)
         async with sessions.begin() as session:
+            await close_stale_consoles(session)
             preview = await broadcasts.create_preview(
-                session, text=text, target=target, emergency=args.emergency, created_by="cli"
+                session,
+                text=text,
+                target=target,
+                emergency=args.emergency,
+                created_by="cli",
+                preview_expiry=expiry,
             )
             counts = await broadcasts.count_targets(session, target)
         total = sum(counts.values())
         per_channel = ", ".join(f"{c} {n}" for c, n in sorted(counts.items())) or "none"
         print(f"target: {total} residents ({per_channel})")
+        channels = sorted(c for c, n in counts.items() if n)
+        async with sessions() as session:
+            missing = await missing_senders(session, channels)
+        if missing:
+            async with sessions.begin() as session:
+                await broadcasts.cancel_broadcast(session, preview.id, reason=NO_SENDER_REASON)
+            print(f"loa: {_no_sender(missing)}", file=sys.stderr)
+            print(f"cancelled: broadcast #{preview.id} was not queued, nothing was sent")
+            return 1
         if not args.yes and not _confirmed(total):
             async with sessions.begin() as session:
                 await broadcasts.cancel(session, preview.id)
             print("cancelled: nothing was sent")
             return 1
         async with sessions.begin() as session:
-            queued = await broadcasts.confirm(session, preview.id)
-        print(f"broadcast #{preview.id}: {queued} deliveries queued")
-        final = await _wait(sessions, preview.id)
-    print(f"done: sent {final.sent}, failed {final.failed}")
-    return 1 if final.failed else 0
+            queued = await broadcasts.confirm(session, preview.id, preview_expiry=expiry)
+        print(f"broadcast #{preview.id}: {queued} deliveries queued", flush=True)
+        if wait_seconds == 0:
+            print("not waiting (--wait 0): follow it with `loa broadcasts`")
+            return 0
+        return await follow(sessions, preview.id, channels, wait_seconds)

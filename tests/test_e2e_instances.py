@@ -40,6 +40,7 @@ pytestmark = requires_postgresql
 
 TG_ADMIN, ZALO_ADMIN = 9001, "zadmin01"
 WELCOME = "Chào mừng bạn đến với"  # the start of texts.WELCOME, as residents read it
+LEASE = ClusterOptions().lease_seconds
 TELEGRAM_ROLES = frozenset({"poller", "reporter", "telegram:updates", "telegram:sender"})
 
 
@@ -286,6 +287,8 @@ async def test_kill_9_of_the_sender_holder_mid_broadcast(cluster: Cluster) -> No
     await cluster.until(lambda: new_holder() is not None, 15, "telegram:sender taken over")
     handed_over_in = time.monotonic() - killed_at  # the lease moved (the stats come later)
     print(f"failover: lease of telegram:sender moved {handed_over_in:.1f} s after the kill")
+    # The lease (3 s here) expires, and a renewal pass (every 0.6 s) of another instance takes it.
+    assert handed_over_in <= LEASE * 1.2 + 3, handed_over_in
     while True:  # `loa stats --json` shows it too, within 15 s of the kill
         stats = await cluster.stats()
         shown = [
@@ -360,8 +363,6 @@ async def test_launch_day_rush_against_a_strict_emulator(tmp_path: Path) -> None
         assert figures["early_requests"] == 0, figures
         assert figures["rate_limited"] <= 0.01 * figures["requests"], figures
         assert figures["max_per_second"] <= 20, figures
-        # Paced close to the limit (the minimum is RUSH / 20 s).
-        assert last_answer <= RUSH / 20 * 1.25 + 5, (last_answer, figures)
         failed = "SELECT count(*) FROM deliveries WHERE state <> 'sent'"
         assert cluster.db.one(failed) == 0
         assert not cluster.tracebacks(), cluster.tracebacks()

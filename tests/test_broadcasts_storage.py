@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, update
@@ -11,7 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import broadcasts
 from storage.broadcasts import Target
-from storage.models import Broadcast, Delivery, DeliveryState, Priority, Resident, Subscription
+from storage.models import (
+    Broadcast,
+    Delivery,
+    DeliveryState,
+    Priority,
+    Resident,
+    Subscription,
+    utcnow,
+)
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -145,3 +154,98 @@ async def test_broadcast_to_nobody_finishes_at_once(sessions: Sessions) -> None:
         assert await broadcasts.confirm(session, preview.id) == 0
         stored = await session.get(Broadcast, preview.id)
     assert stored is not None and stored.state == "done"
+
+
+async def _draft(session: AsyncSession, *, hours_ago: float = 0) -> int:
+    preview = await broadcasts.create_preview(
+        session, text="x", target=Target(), emergency=False, created_by="cli"
+    )
+    if hours_ago:
+        await session.execute(
+            update(Broadcast)
+            .where(Broadcast.id == preview.id)
+            .values(created_at=utcnow() - timedelta(hours=hours_ago))
+        )
+    return preview.id
+
+
+async def _state(session: AsyncSession, broadcast_id: int) -> str:
+    return str(await session.scalar(select(Broadcast.state).where(Broadcast.id == broadcast_id)))
+
+
+async def test_an_expired_preview_cannot_be_confirmed(sessions: Sessions) -> None:
+    await _seed(sessions)
+    async with sessions.begin() as session:
+        old = await _draft(session, hours_ago=25)
+        fresh = await _draft(session, hours_ago=23)
+    async with sessions.begin() as session:
+        assert await broadcasts.confirm(session, old) is None
+    async with sessions.begin() as session:
+        assert await _state(session, old) == "cancelled"
+        assert await broadcasts.is_expired(session, old)
+        assert await broadcasts.confirm(session, fresh) == len(RESIDENTS)
+        assert not await broadcasts.is_expired(session, fresh)
+        # The expiry is the caller's setting: an hour makes the 23-hour-old one expired too.
+        other = await _draft(session, hours_ago=1.5)
+        assert await broadcasts.confirm(session, other, preview_expiry=timedelta(hours=1)) is None
+        assert await broadcasts.is_expired(session, other)
+        queued = await session.scalar(
+            select(func.count()).select_from(Delivery).where(Delivery.broadcast_id != fresh)
+        )
+    assert queued == 0
+
+
+async def test_stale_previews_expire_on_the_next_draft_and_on_listing(
+    sessions: Sessions,
+) -> None:
+    async with sessions.begin() as session:
+        old = await _draft(session, hours_ago=30)
+        await broadcasts.create_preview(
+            session, text="y", target=Target(), emergency=False, created_by="cli"
+        )
+        assert await _state(session, old) == "preview"  # no expiry given: nothing expires
+        await broadcasts.create_preview(
+            session,
+            text="z",
+            target=Target(),
+            emergency=False,
+            created_by="cli",
+            preview_expiry=broadcasts.PREVIEW_EXPIRY,
+        )
+        assert await _state(session, old) == "cancelled"
+        older = await _draft(session, hours_ago=3)
+        listed = await broadcasts.list_broadcasts(session, preview_expiry=timedelta(hours=2))
+        assert {b.id: b.state for b in listed}[older] == "cancelled"
+        assert await broadcasts.is_expired(session, older)
+        assert await broadcasts.expire_previews(session, timedelta(hours=2)) == 0
+
+
+async def test_cancel_broadcast_while_sending(sessions: Sessions) -> None:
+    await _seed(sessions)
+    async with sessions.begin() as session:
+        broadcast_id = await _draft(session)
+        await broadcasts.confirm(session, broadcast_id)
+        ids = list(await session.scalars(select(Delivery.id).order_by(Delivery.id)))
+        await session.execute(update(Delivery).where(Delivery.id == ids[0]).values(state="sent"))
+        await session.execute(update(Delivery).where(Delivery.id == ids[1]).values(state="failed"))
+    async with sessions.begin() as session:
+        stopped = await broadcasts.cancel_broadcast(session, broadcast_id)
+    assert (stopped.was, stopped.sent, stopped.failed, stopped.dropped) == ("sending", 1, 1, 4)
+    async with sessions.begin() as session:
+        assert await _state(session, broadcast_id) == "cancelled"
+        report = json.loads(
+            await session.scalar(select(Broadcast.report).where(Broadcast.id == broadcast_id))
+        )
+        pending = await session.scalar(
+            select(func.count()).select_from(Delivery).where(Delivery.state == "pending")
+        )
+        # A broadcast cancelled is not "done" by a later progress pass.
+        await broadcasts.finish_if_done(session, broadcast_id)
+        assert await _state(session, broadcast_id) == "cancelled"
+    assert pending == 0
+    assert (report["sent"], report["failed"], report["cancelled"]) == (1, 1, 4)
+    async with sessions.begin() as session:
+        with pytest.raises(broadcasts.CancelRefused, match="already cancelled"):
+            await broadcasts.cancel_broadcast(session, broadcast_id)
+        with pytest.raises(broadcasts.CancelRefused, match="no broadcast #404"):
+            await broadcasts.cancel_broadcast(session, 404)

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.catalog import Catalog, build_catalog
 from bot.commands import Commands
-from bot.console import ConsoleChannel, run_console
-from loa.config import Settings
+from bot.console import ConsoleChannel, drain, report_console_broadcasts, run_console
+from jobs.send import OutboxSignal, Sender
+from loa.config import SenderSettings, Settings
 from storage import residents, subscriptions
+from storage.models import Broadcast, Delivery
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -102,3 +106,64 @@ def test_loa_chat_end_to_end(tmp_path: Path) -> None:
     assert "Chọn xã, phường của bạn:" in out and "Trả lời một số từ 1 đến 45" in out
     assert "Có phải bạn muốn" in out and "Đã đăng ký nhận tin về xã Sam Mứn." in out
     assert "📍 xã Sam Mứn" in out
+
+
+async def test_a_broadcast_confirmed_on_the_console_arrives_there(
+    sessions: Sessions, catalog: Catalog
+) -> None:
+    """`loa chat`'s wiring: a console sender woken by Commands(on_queued=...)."""
+    output = io.StringIO()
+    channel = ConsoleChannel(output)
+    queued = OutboxSignal()
+    commands = Commands(sessions, catalog, Settings(), on_queued=queued.notify)
+    sender = Sender(
+        channel,
+        sessions,
+        SenderSettings(idle_poll_seconds=5),  # only the signal can make it prompt
+        rate_per_second=None,
+        per_chat_interval=0,
+        signal=queued,
+    )
+    await sender.start()
+
+    async def before_exit() -> None:
+        await drain(sessions)
+        assert await report_console_broadcasts(sessions, channel) == 1
+
+    try:
+        async with asyncio.timeout(4):
+            await run_console(
+                commands,
+                sessions,
+                channel,
+                io.StringIO("/start\n/thongbao Chiều nay họp dân\n1\n"),
+                chat_id="admin",
+                before_exit=before_exit,
+            )
+    finally:
+        await sender.stop()
+    blocks = [b for b in output.getvalue().split("\n\n") if b]
+    queued_at = blocks.index("Đang gửi thông báo tới 1 người. Loa sẽ báo cáo khi gửi xong.")
+    assert blocks[queued_at + 1] == "Chiều nay họp dân"  # the delivery, as residents get it
+    assert blocks[queued_at + 2].startswith("Đã gửi xong thông báo\nĐã gửi: 1 · Lỗi: 0")
+    async with sessions() as session:
+        stored = (await session.execute(select(Broadcast))).scalar_one()
+        state = (await session.execute(select(Delivery.state))).scalar_one()
+    assert (stored.state, state) == ("done", "sent")
+
+
+def test_loa_chat_delivers_a_broadcast_and_keeps_log_lines_out(tmp_path: Path) -> None:
+    config = tmp_path / "loa.toml"
+    config.write_text(f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path / "loa.db"}"\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "loa.cli", "--config", str(config), "chat"],
+        input="/start\n/thongbao Họp dân lúc 14h\n1\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Họp dân lúc 14h") == 2  # the preview, then the delivery
+    assert "Đã gửi xong thông báo\nĐã gửi: 1 · Lỗi: 0" in result.stdout
+    assert " INFO " not in result.stderr and "drafted" not in result.stderr

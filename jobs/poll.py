@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.fetch import Fetcher, FetchError, Page
 from loa.config import HttpSettings, Settings, SourceSettings
+from loa.timefmt import plural
 from news.extract import ExtractError, parse_article_page, parse_list_page
 from news.feeds import FeedError, parse_feed
 from news.items import ArticleData, FeedItem
@@ -255,11 +256,11 @@ class Poller:
                 backfill_pending=_still_owed(state, result),
             )
         log.info(
-            "%s: %s, %d links, %d articles fetched, %d stored%s, %d queued, %d skipped",
+            "%s: %s, %s, %s fetched, %d stored%s, %d queued, %d skipped",
             source.name,
             "not modified" if result.not_modified else "read",
-            result.links,
-            result.fetched,
+            plural(result.links, "link"),
+            plural(result.fetched, "article"),
             result.stored,
             " (backfill)" if result.backfill and result.stored else "",
             result.queued,

@@ -44,6 +44,7 @@ from bot.outgoing import Outgoing, decode
 from jobs.messages import MessageCache, MessageGone
 from jobs.pacing import ChatGates, Pacer
 from loa.config import SenderSettings
+from loa.timefmt import plural
 from storage import broadcasts, outbox, residents
 from storage.models import utcnow
 from storage.outbox import Queued
@@ -298,7 +299,7 @@ class Sender:
         now = time.monotonic()
         if charge and queued.attempts + 1 >= self._settings.max_attempts:
             log.warning("%s: delivery %d failed: %s", self.name, queued.id, error)
-            return _fail(queued.id, f"{error} (after {queued.attempts + 1} attempts)")
+            return _fail(queued.id, f"{error} (after {plural(queued.attempts + 1, 'attempt')})")
         if self._quota_since is None:
             self._quota_since = now
         if now >= self._pacer.paused_until:
@@ -337,8 +338,9 @@ class Sender:
             return self._on_outage(queued, error)
         attempts = queued.attempts + 1
         if attempts >= self._settings.max_attempts:
-            log.warning("%s: delivery %d failed after %d attempts", self.name, queued.id, attempts)
-            return _fail(queued.id, f"{error} (after {attempts} attempts)")
+            tried = plural(attempts, "attempt")
+            log.warning("%s: delivery %d failed after %s", self.name, queued.id, tried)
+            return _fail(queued.id, f"{error} (after {tried})")
         delay = min(self._backoff * 2 ** (attempts - 1), MAX_BACKOFF_SECONDS)
         self._gates.hold_until(queued.chat_id, time.monotonic() + delay)
         when = utcnow() + timedelta(seconds=delay)

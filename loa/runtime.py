@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from loa.config import Settings
+from loa.timefmt import plural
 from storage.db import open_database, session_factory
 
 if TYPE_CHECKING:
@@ -121,9 +122,10 @@ def _updates_role(bot: TelegramBot | ZaloBot) -> Callable[[], Service]:
 def _describe(settings: Settings, bots: list[TelegramBot | ZaloBot]) -> None:
     """One line on what this run does, so an operator sees at once what is on and off."""
     names = ", ".join(f"{s.name} every {s.interval_seconds:g} s" for s in settings.sources)
-    log.info("polling %d sources: %s", len(settings.sources), names or "none configured")
+    count = plural(len(settings.sources), "source")
+    log.info("polling %s: %s", count, names or "none configured")
     running = {bot.channel.name for bot in bots}
-    for channel, env in (("telegram", "LOA_TELEGRAM_TOKEN"), ("zalo", "LOA_ZALO_TOKEN")):
+    for channel, env in (("zalo", "LOA_ZALO_TOKEN"), ("telegram", "LOA_TELEGRAM_TOKEN")):
         if channel not in running:
             log.info("%s bot off: no [%s] token (or %s)", channel, channel, env)
 

@@ -129,7 +129,7 @@ def test_demo_runs_offline(capsys: pytest.CaptureFixture[str]) -> None:
 
     assert status == 0
     assert "stored as archive (backfill, never sent), 0 deliveries queued" in out
-    assert "Second poll: 6 links, 1 article pages fetched, 1 stored as new, 1 deliveries" in out
+    assert "Second poll: 6 links, 1 article page fetched, 1 stored as new, 1 delivery queued" in out
     queued = out.split("Queued for the demo resident:")[1]
     assert "to console:demo: Xã Sam Mứn ra quân làm đường giao thông nông thôn" in queued
     delivered = out.split("the demo resident reads (console channel):")[1]

@@ -33,6 +33,7 @@ from bot.console import ConsoleChannel
 from jobs.poll import PollResult, poll_all
 from jobs.send import Sender
 from loa.config import DatabaseSettings, HttpSettings, Selectors, Settings, SourceSettings
+from loa.timefmt import plural
 from storage import articles as stored
 from storage import outbox
 from storage.articles import VIETNAM
@@ -122,8 +123,9 @@ def _report(step: str, result: PollResult) -> None:
         return
     kind = "as archive (backfill, never sent)" if result.backfill else "as new"
     print(
-        f"{step}: {result.links} links, {result.fetched} article pages fetched, "
-        f"{result.stored} stored {kind}, {result.queued} deliveries queued"
+        f"{step}: {plural(result.links, 'link')}, {plural(result.fetched, 'article page')}"
+        f" fetched, {result.stored} stored {kind}, "
+        f"{plural(result.queued, 'delivery', 'deliveries')} queued"
     )
 
 

@@ -9,12 +9,13 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
 from typing import Any
 
 from bot.connect import ChannelRefused
 from loa import __version__
 from loa.config import ConfigError, Settings, load_settings, resolve_path
-from loa.logs import setup_logging
+from loa.logs import configure_logging
 
 log = logging.getLogger("loa")
 
@@ -150,10 +151,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             settings = load_settings(path)
     except ConfigError as exc:
-        print(f"loa: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines():
+            print(f"loa: {line}", file=sys.stderr)
         return 2
-    setup_logging(settings.logging.level, secrets=[settings.telegram.token, settings.zalo.token])
+    configure_logging(settings)
     try:
+        if args.command == "run":
+            # Say why the database cannot be opened before "Loa is running".
+            from storage.db import probe_database
+
+            asyncio.run(probe_database(settings.database.url))
         status = asyncio.run(_handler(args)(settings, args))
         sys.stdout.flush()  # a closed pipe shows here, inside the guard, not at exit
         return status
@@ -165,10 +172,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ChannelRefused as exc:
         log.error("%s", exc)
         return 2
-    except Exception:
+    except Exception as exc:
+        from storage.db import DatabaseUnavailable
+
+        if isinstance(exc, DatabaseUnavailable):
+            print(f"loa: {_database_key(path)}: {exc}", file=sys.stderr)
+            return 2
         # Through logging, not a bare traceback: the redaction filter keeps tokens out.
         log.exception("loa %s failed", args.command)
         return 1
+
+
+def _database_key(path: Path) -> str:
+    if os.environ.get("LOA_DATABASE_URL"):
+        return f"environment variable LOA_DATABASE_URL (instead of key 'database.url' of {path})"
+    return f"{path}: key 'database.url'"
 
 
 if __name__ == "__main__":

@@ -8,12 +8,26 @@ database URL may instead come from the environment (``LOA_DATABASE_URL``, ``LOA_
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+if TYPE_CHECKING:
+    from bot.catalog import Catalog
 
 DEFAULT_CONFIG_PATH = Path("loa.toml")
 CONFIG_ENV = "LOA_CONFIG"
@@ -28,8 +42,53 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# The database URL forms people write, mapped to the async drivers Loa ships.
+_DATABASE_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "sqlite+pysqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+    "postgresql+psycopg": "postgresql+asyncpg",
+    "postgresql+psycopg2": "postgresql+asyncpg",
+    "postgresql+pg8000": "postgresql+asyncpg",
+}
+DATABASE_URL_FORMS = (
+    "sqlite:///loa.db (a file; sqlite:////abs/path/loa.db for an absolute path) or "
+    "postgresql://user:password@host:5432/dbname"
+)
+
+
+def normalise_database_url(url: str) -> str:
+    """``url`` with Loa's async driver (``sqlite:///x.db`` -> ``sqlite+aiosqlite:///x.db``).
+
+    Raises ValueError, without quoting the URL (it may hold a password), for any other form.
+    """
+    url = url.strip()
+    scheme, sep, rest = url.partition("://")
+    if not sep or not scheme:
+        raise ValueError(f"not a database URL; use {DATABASE_URL_FORMS}")
+    driver = _DATABASE_DRIVERS.get(scheme.lower())
+    if driver is None:
+        raise ValueError(
+            f"unsupported database URL scheme {scheme + '://'!r}; use {DATABASE_URL_FORMS}"
+        )
+    if driver == "postgresql+asyncpg":
+        if not rest.split("?", 1)[0].strip("/"):
+            raise ValueError(f"the PostgreSQL URL names no server; use {DATABASE_URL_FORMS}")
+        # libpq's sslmode=require is asyncpg's ssl=require.
+        rest = re.sub(r"([?&])sslmode=", r"\1ssl=", rest)
+    return f"{driver}://{rest}"
+
+
 class DatabaseSettings(_Section):
     url: str = "sqlite+aiosqlite:///loa.db"
+
+    @field_validator("url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        return normalise_database_url(value)
 
 
 class Selectors(_Section):
@@ -40,6 +99,25 @@ class Selectors(_Section):
     author: str | None = None
     body: str | None = None
     category: str | None = None
+
+    @field_validator("*")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        """A selector that does not parse is refused now, not at the first poll."""
+        if value is None:
+            return None
+        from news.markup import SelectorError, parse_html, select
+
+        if not value.strip():
+            raise ValueError("empty CSS selector; remove the key to use Loa's fallback")
+        try:
+            select(parse_html("<html><body></body></html>"), value)
+        except SelectorError:
+            raise ValueError(
+                f"invalid CSS selector {value!r}; write a CSS selector such as "
+                "'div.news-item a' (check brackets, quotes and dots)"
+            ) from None
+        return value
 
 
 class SourceSettings(_Section):
@@ -81,6 +159,51 @@ class TopicSettings(_Section):
     categories: list[str] = Field(default_factory=list)
 
 
+_TELEGRAM_TOKEN = re.compile(r"^[0-9]+:[A-Za-z0-9_-]+$")
+_TOKEN_IN_PATH = re.compile(r"/bot[0-9]+:")
+
+
+def _token_shape(value: str | None, platform: str) -> str | None:
+    """A token without surrounding whitespace; never quoted in an error (it is a secret)."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        raise ValueError("the token is empty; paste the bot's token, or remove the key")
+    if any(c.isspace() for c in value):
+        raise ValueError(
+            "the token contains a space or a line break; copy the whole token again, "
+            "exactly as the platform shows it"
+        )
+    if platform == "Telegram" and not _TELEGRAM_TOKEN.match(value):
+        raise ValueError(
+            "not a Telegram bot token; BotFather's tokens look like 123456789:AAE-letters_digits"
+        )
+    return value
+
+
+def _bot_api_base(value: str, default: str) -> str:
+    """The Bot API server's base URL, without a trailing ``/`` or ``/bot`` (both accepted)."""
+    value = value.strip()
+    parts = urlsplit(value)
+    example = f"e.g. {default} or http://127.0.0.1:8081"
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"must be an http:// or https:// URL of the Bot API server, {example}")
+    try:
+        parts.port  # noqa: B018  (raises on a port that is not a number)
+    except ValueError:
+        raise ValueError(f"the port is not a number; {example}") from None
+    if parts.query or parts.fragment:
+        raise ValueError(f"must be the server's base URL, without '?' or '#'; {example}")
+    path = parts.path.rstrip("/")
+    if _TOKEN_IN_PATH.search(path):
+        raise ValueError(
+            f"must not contain the token (Loa adds /bot<token>; set the token key); {example}"
+        )
+    path = path.removesuffix("/bot").rstrip("/")
+    return f"{parts.scheme.lower()}://{parts.netloc}{path}"
+
+
 class _WebhookSecret:
     """A webhook without a secret would accept updates from anyone: require one."""
 
@@ -101,6 +224,17 @@ class TelegramSettings(_WebhookSecret, _Section):
     webhook_secret: str | None = None
     poll_timeout_seconds: int = Field(default=10, ge=0, le=50)
 
+    @field_validator("token")
+    @classmethod
+    def _token(cls, value: str | None) -> str | None:
+        return _token_shape(value, "Telegram")
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _api_base(cls, value: str) -> str:
+        # python-telegram-bot appends <token>/<method>: keep the "/bot" it expects.
+        return _bot_api_base(value, "https://api.telegram.org") + "/bot"
+
 
 class ZaloSettings(_WebhookSecret, _Section):
     token: str | None = None
@@ -111,6 +245,17 @@ class ZaloSettings(_WebhookSecret, _Section):
     webhook_url: str | None = None
     webhook_secret: str | None = None
     poll_timeout_seconds: int = Field(default=30, ge=1, le=60)
+
+    @field_validator("token")
+    @classmethod
+    def _token(cls, value: str | None) -> str | None:
+        return _token_shape(value, "Zalo")
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _api_base(cls, value: str) -> str:
+        # ZaloBotApi appends /bot<token>/<method>.
+        return _bot_api_base(value, "https://bot-api.zaloplatforms.com")
 
     @field_validator("admins", mode="before")
     @classmethod
@@ -144,7 +289,20 @@ class BroadcastSettings(_Section):
 
 
 class LoggingSettings(_Section):
-    level: str = "INFO"
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # At DEBUG, third-party libraries (SQLAlchemy, httpx, python-telegram-bot, …) stay at
+    # INFO/WARNING unless this is true.
+    debug_libraries: bool = False
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().upper()
+            value = "WARNING" if value == "WARN" else value
+            if value not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+                raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR (any case)")
+        return value
 
 
 class Settings(_Section):
@@ -160,6 +318,12 @@ class Settings(_Section):
     broadcasts: BroadcastSettings = Field(default_factory=BroadcastSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     sources: list[SourceSettings] = Field(default_factory=list)
+    # What loading changed or tolerated (an old commune name, a token's trailing newline):
+    # logged once logging is set up (loa.logs.configure_logging).
+    _load_warnings: list[str] = PrivateAttr(default_factory=list)
+
+    def load_warnings(self) -> list[str]:
+        return list(self._load_warnings)
 
     @field_validator("sources")
     @classmethod
@@ -171,32 +335,134 @@ class Settings(_Section):
         return sources
 
 
-def _apply_env(data: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
-    """Overlay secrets and the database URL from the environment."""
-    overrides = {
-        ("database", "url"): env.get("LOA_DATABASE_URL"),
-        ("telegram", "token"): env.get("LOA_TELEGRAM_TOKEN"),
-        ("zalo", "token"): env.get("LOA_ZALO_TOKEN"),
-    }
-    for (section, key), value in overrides.items():
+# Keys the environment may set instead of the file.
+ENV_KEYS = {
+    "LOA_DATABASE_URL": ("database", "url"),
+    "LOA_TELEGRAM_TOKEN": ("telegram", "token"),
+    "LOA_ZALO_TOKEN": ("zalo", "token"),
+}
+
+
+def _apply_env(
+    data: dict[str, Any], env: Mapping[str, str], from_env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Overlay secrets and the database URL from the environment.
+
+    ``from_env`` receives the dotted key of each value taken from the environment and its variable.
+    """
+    for variable, (section, key) in ENV_KEYS.items():
+        value = env.get(variable)
         if value:
             table = data.setdefault(section, {})
             if isinstance(table, dict):
                 table[key] = value
+                if from_env is not None:
+                    from_env[f"{section}.{key}"] = variable
     return data
 
 
-def _describe(error: ValidationError, path: Path) -> str:
-    lines = [f"{path}: invalid configuration"]
+def _where(path: Path, key: str, from_env: Mapping[str, str]) -> str:
+    """``loa.toml: key 'telegram.token'`` (and the variable, when the value came from one)."""
+    variable = from_env.get(key)
+    return f"{path}: key '{key}'" + (f" (from environment variable {variable})" if variable else "")
+
+
+def _describe(error: ValidationError, path: Path, from_env: Mapping[str, str] | None = None) -> str:
+    """One line per mistake: the file, the key (or variable) and what to do."""
+    from_env = from_env or {}
+    lines = []
     for item in error.errors():
         key = ".".join(_key_part(part) for part in item["loc"]) or "(top level)"
         if item["type"] == "extra_forbidden":
-            lines.append(f"  key '{key}': unknown key")
+            reason = "unknown key (a typo? config.example.toml lists every key)"
         elif item["type"] == "missing":
-            lines.append(f"  key '{key}': required key is missing")
+            reason = "required key is missing"
         else:
-            lines.append(f"  key '{key}': {item['msg'].removeprefix('Value error, ')}")
-    return "\n".join(lines)
+            reason = item["msg"].removeprefix("Value error, ")
+        lines.append(f"{_where(path, key, from_env)}: {reason}")
+    return "\n".join(dict.fromkeys(lines))
+
+
+def _strip_tokens(data: dict[str, Any], path: Path, from_env: Mapping[str, str]) -> list[str]:
+    """Strip whitespace around the tokens (a pasted newline); a warning for each one stripped."""
+    warnings = []
+    for section in ("telegram", "zalo"):
+        table = data.get(section)
+        if not isinstance(table, dict) or not isinstance(table.get("token"), str):
+            continue
+        token = table["token"]
+        if token.strip() and token.strip() != token:
+            table["token"] = token.strip()
+            warnings.append(
+                f"{_where(path, f'{section}.token', from_env)}: removed spaces or line breaks "
+                "around the token"
+            )
+    return warnings
+
+
+@cache
+def _catalog(province: str) -> Catalog:
+    from bot.catalog import build_catalog
+
+    return build_catalog(province)
+
+
+def _choice_name(choice: Any) -> str:
+    return f"{choice.old_name} (now {choice.display})" if choice.old_name else choice.display
+
+
+def _resolve_communes(settings: Settings, path: Path) -> Settings:
+    """Each source's ``commune`` as today's unit, resolved like residents' input.
+
+    An old (pre-2025) name becomes its successor, with a warning; an unknown one is refused
+    with the closest names.
+    """
+    if not any(source.commune for source in settings.sources):
+        return settings
+    from bot.catalog import ChoiceKind
+    from news.gazetteer_data import UnknownProvince
+
+    province = settings.places.province
+    try:
+        catalog = _catalog(province)
+    except UnknownProvince as exc:
+        raise ConfigError(
+            f"{path}: key 'places.province': {exc} (the 2025 name, e.g. \"Điện Biên\")"
+        ) from None
+    errors, warnings, sources = [], [], []
+    for index, source in enumerate(settings.sources):
+        if not source.commune:
+            sources.append(source)
+            continue
+        key = f"{path}: key 'sources.[{index}].commune'"
+        found = catalog.resolve(source.commune)
+        choices = [
+            c
+            for c in ([found.choice] if found.choice else found.candidates)
+            if c.kind is ChoiceKind.COMMUNE
+        ]
+        names = list(dict.fromkeys(c.value for c in choices))
+        if len(names) != 1:
+            options = choices or [c for c in found.suggestions if c.kind is ChoiceKind.COMMUNE]
+            hint = "; ".join(dict.fromkeys(_choice_name(c) for c in options))
+            if len(names) > 1:
+                errors.append(f"{key}: {source.commune!r} is ambiguous; write one of: {hint}")
+            else:
+                tail = f"did you mean: {hint}?" if hint else "`loa communes` lists them"
+                errors.append(f"{key}: {source.commune!r} is not a commune of {province}; {tail}")
+            continue
+        choice = choices[0]
+        if choice.old_name:
+            warnings.append(
+                f"{key}: {choice.old_name} is now part of {choice.display}; "
+                f'tagging as {choice.value!r} (write commune = "{choice.value}" to silence this)'
+            )
+        sources.append(source.model_copy(update={"commune": choice.value}))
+    if errors:
+        raise ConfigError("\n".join(errors))
+    resolved = settings.model_copy(update={"sources": sources})
+    resolved._load_warnings.extend(warnings)
+    return resolved
 
 
 def _key_part(part: int | str) -> str:
@@ -220,10 +486,15 @@ def parse_settings(text: str, path: Path, env: Mapping[str, str] | None = None) 
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    from_env: dict[str, str] = {}
+    data = _apply_env(data, env, from_env)
+    warnings = _strip_tokens(data, path, from_env)
     try:
-        return Settings.model_validate(_apply_env(data, env))
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, path)) from exc
+        raise ConfigError(_describe(exc, path, from_env)) from None
+    settings._load_warnings.extend(warnings)
+    return _resolve_communes(settings, path)
 
 
 def load_settings(path: Path, env: Mapping[str, str] | None = None) -> Settings:

@@ -8,6 +8,7 @@ succeed: one migrates, the others wait and then find the schema at head.
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,7 +18,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, event, make_url, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -25,12 +27,95 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage.locks import migration_lock
+from storage.locks import migration_lock, sqlite_file
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # pg_advisory_xact_lock key of "migrating Loa's schema" (b"Loa-migr" as a signed 64-bit int);
 # advisory locks are per database, so Loa databases on one server never wait for each other.
 MIGRATION_LOCK_KEY = int.from_bytes(b"Loa-migr", "big", signed=True)
+
+
+class DatabaseUnavailable(Exception):
+    """The database of ``[database] url`` cannot be opened; the message is one line, in English,
+    with the reason and the fix, and the URL without its password."""
+
+
+def _safe(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(unreadable URL)"
+
+
+def _unavailable(url: str, exc: BaseException) -> DatabaseUnavailable:
+    """Why ``url`` could not be opened, from the driver's exception, as one line."""
+    parsed = make_url(url)
+    where = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
+    cause: BaseException | None = exc
+    chain: list[BaseException] = []
+    while cause is not None and len(chain) < 8:
+        chain.append(cause)
+        cause = getattr(cause, "orig", None) or cause.__cause__
+    sqlstate = next(
+        (getattr(c, "sqlstate", None) for c in chain if getattr(c, "sqlstate", None)), None
+    )
+    user = parsed.username or "(none)"
+    if parsed.get_backend_name() == "sqlite":
+        reason = (
+            f"SQLite cannot open {parsed.database!r}: {chain[-1]}; "
+            "check the path and its permissions"
+        )
+    elif sqlstate == "3D000":
+        reason = (
+            f"database {parsed.database!r} does not exist on {where}; create it "
+            f"(createdb -h {parsed.host or 'localhost'} {parsed.database}) or fix the name"
+        )
+    elif sqlstate == "28P01":
+        reason = f"wrong password for user {user!r} on {where}; fix the user or password"
+    elif sqlstate and sqlstate.startswith("28"):
+        reason = (
+            f"the server at {where} refused user {user!r} ({chain[-1]}); "
+            "fix the user, or the server's pg_hba.conf"
+        )
+    elif any(isinstance(c, socket.gaierror) for c in chain):
+        reason = f"unknown host {parsed.host!r}; fix the host name"
+    elif any(isinstance(c, ConnectionRefusedError) for c in chain):
+        reason = (
+            f"nothing answers at {where} (connection refused); "
+            "is PostgreSQL running, and is the port right?"
+        )
+    elif any(isinstance(c, TimeoutError) for c in chain):
+        reason = f"no answer from {where} (timed out); check the host, the port and any firewall"
+    elif any(isinstance(c, OSError) for c in chain):
+        reason = f"cannot reach {where}: {chain[-1]}; check the host and the port"
+    else:
+        reason = f"cannot connect to {where}: {chain[-1]}"
+    return DatabaseUnavailable(f"{reason} (url {_safe(url)})")
+
+
+async def check_database(engine: AsyncEngine) -> None:
+    """Connect once, or raise :class:`DatabaseUnavailable` saying why not."""
+    url = engine.url.render_as_string(hide_password=False)
+    database = sqlite_file(engine.url)
+    if database is not None and not database.absolute().parent.is_dir():
+        raise DatabaseUnavailable(
+            f"the folder {str(database.parent)!r} of the SQLite file does not exist; create it "
+            f"or fix the path (url {_safe(url)})"
+        )
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except (DBAPIError, OSError, TimeoutError) as exc:
+        raise _unavailable(url, exc) from None
+
+
+async def probe_database(url: str) -> None:
+    """Open ``url`` once and close it: :class:`DatabaseUnavailable` if it cannot be opened."""
+    engine = create_engine(url)
+    try:
+        await check_database(engine)
+    finally:
+        await engine.dispose()
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -101,9 +186,13 @@ async def _at_head(engine: AsyncEngine) -> bool:
 
 @asynccontextmanager
 async def open_database(url: str, *, migrate: bool = True) -> AsyncIterator[AsyncEngine]:
-    """An engine for ``url``, migrated to head, disposed on exit."""
+    """An engine for ``url``, migrated to head, disposed on exit.
+
+    Raises :class:`DatabaseUnavailable` (a one-line reason) when the database cannot be opened.
+    """
     engine = create_engine(url)
     try:
+        await check_database(engine)
         if migrate:
             await upgrade(engine)
         yield engine

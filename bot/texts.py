@@ -280,3 +280,32 @@ def channel_paused(channel: str, minutes: float) -> str:
         f"⚠️ <b>{escape(name)} đang giới hạn Loa</b> đã {minutes:.0f} phút (hết hạn mức gửi tin)."
         " Loa tạm dừng gửi trên kênh này và sẽ tự gửi tiếp khi được phép; không tin nào bị mất."
     )
+
+
+_SOURCE_PROBLEMS = {
+    "empty": "trang danh sách không còn tin nào theo cấu hình (có thể cổng đã đổi giao diện)",
+    "incomplete": (
+        "các bài đọc được không còn tiêu đề hoặc ngày đăng (có thể cổng đã đổi giao diện)"
+    ),
+    "failing": "không đọc được nguồn tin này đã hơn một ngày",
+}
+
+
+def source_alert(name: str, problem: str, error: str | None, last_good: str | None) -> str:
+    """To administrators: a news source looks broken (told once, until it recovers)."""
+    reason = _SOURCE_PROBLEMS.get(problem, problem)
+    lines = [
+        f"⚠️ <b>Nguồn tin «{escape(name)}» có vấn đề</b>: {escape(reason)}.",
+        f"Lần đọc tốt gần nhất: {escape(last_good) if last_good else 'chưa có'}.",
+    ]
+    if error:
+        lines.append(f"Lỗi: <code>{quoted(error, 200)}</code>")
+    lines.append("Loa vẫn thử lại và sẽ báo khi nguồn tin hoạt động trở lại (xem: loa sources).")
+    return "\n".join(lines)
+
+
+def source_recovered(name: str) -> str:
+    return (
+        f"✅ <b>Nguồn tin «{escape(name)}» đã hoạt động trở lại.</b>"
+        " Tin mới sẽ được gửi như thường."
+    )

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.fetch import Fetcher, FetchError, Page
+from jobs.health import Health, Pass, Problem, judge, problem_of
 from loa.config import HttpSettings, Settings, SourceSettings
 from loa.timefmt import plural
 from news.extract import ExtractError, parse_article_page, parse_list_page
@@ -29,7 +30,13 @@ from news.urls import canonical_url
 from storage.articles import store_article, stored_urls
 from storage.models import utcnow
 from storage.outbox import enqueue_for_article
-from storage.sources import SourceState, ensure_source, record_failure, record_success
+from storage.sources import (
+    SourceState,
+    ensure_source,
+    record_failure,
+    record_health,
+    record_success,
+)
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +55,16 @@ class PollResult:
     stored: int = 0  # articles stored by this pass
     queued: int = 0  # deliveries queued for them
     skipped: int = 0  # article pages that failed (retried next pass)
+    incomplete: int = 0  # article pages read without a title or a date
     skipped_urls: list[str] = field(default_factory=list)
     archived_late: list[str] = field(default_factory=list)  # owed by the backfill, stored now
     error: str | None = None  # why the pass failed; None when it succeeded
     failures: int = 0  # consecutive failed passes, this one included
     next_check: datetime | None = None
+    # The health watch: a problem to tell the administrators about, or one that is over.
+    alert: Problem | None = None
+    recovered: Problem | None = None
+    last_success: datetime | None = None  # the last good pass before this one
 
     @property
     def ok(self) -> bool:
@@ -205,6 +217,8 @@ class Poller:
                 page.content, page.url, _selectors(source), encoding=page.charset
             )
         except (FetchError, ExtractError) as exc:
+            if isinstance(exc, ExtractError):
+                result.incomplete += 1  # no title: the page's layout may have changed
             if feed_data:
                 log.info(
                     "%s: %s: article page unreadable, keeping the feed item: %s",
@@ -218,6 +232,8 @@ class Poller:
             log.warning("%s: article skipped, retried next pass: %s", source.name, exc)
             return None
         data = dataclasses.replace(data, url=url)
+        if data.published_at is None:
+            result.incomplete += 1
         return _complete(feed_data, data) if feed_data else data
 
     async def _store_one(
@@ -244,7 +260,9 @@ class Poller:
         now = utcnow()
         result.next_check = now + timedelta(seconds=source.interval_seconds)
         # Skipped articles must be retried: without validators the next pass rereads the list.
-        keep = result.skipped == 0
+        # So must a list that looks broken: a 304 would tell the health watch nothing.
+        looks_broken = not result.not_modified and problem_of(_seen(result)) is not None
+        keep = result.skipped == 0 and not looks_broken
         async with self._sessions.begin() as session:
             await record_success(
                 session,
@@ -255,6 +273,7 @@ class Poller:
                 last_modified=listing.last_modified if keep else None,
                 backfill_pending=_still_owed(state, result),
             )
+            await self._watch(session, source, state, result, now)
         log.info(
             "%s: %s, %s, %s fetched, %d stored%s, %d queued, %d skipped",
             source.name,
@@ -283,6 +302,7 @@ class Poller:
             result.failures = await record_failure(
                 session, state.id, now=now, next_check=result.next_check, error=result.error or ""
             )
+            await self._watch(session, source, state, result, now)
         log.warning(
             "%s: pass failed (%d in a row), next try in %.0f s: %s",
             source.name,
@@ -290,6 +310,48 @@ class Poller:
             delay,
             result.error,
         )
+
+    async def _watch(
+        self,
+        session: AsyncSession,
+        source: SourceSettings,
+        state: SourceState,
+        result: PollResult,
+        now: datetime,
+    ) -> None:
+        """The health watch (``jobs.health``), stored with the pass's outcome."""
+        before = Health(
+            state.quiet_passes,
+            state.failing_since,
+            Problem(state.alert) if state.alert in set(Problem) else None,
+        )
+        verdict = judge(before, _seen(result), now)
+        health = verdict.health
+        await record_health(
+            session,
+            state.id,
+            quiet_passes=health.quiet_passes,
+            failing_since=health.failing_since,
+            alert=health.alert.value if health.alert else None,
+        )
+        result.alert, result.recovered = verdict.raised, verdict.recovered
+        result.last_success = state.last_success_at
+        if verdict.raised:
+            log.warning(
+                "%s: looks broken (%s); telling the administrators", source.name, verdict.raised
+            )
+        if verdict.recovered:
+            log.info("%s: recovered (%s)", source.name, verdict.recovered)
+
+
+def _seen(result: PollResult) -> Pass:
+    return Pass(
+        ok=result.ok,
+        not_modified=result.not_modified,
+        links=result.links,
+        fetched=result.fetched,
+        incomplete=result.incomplete,
+    )
 
 
 def _from_feed(url: str, item: FeedItem) -> ArticleData:

@@ -10,16 +10,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from loa.config import Settings
-from loa.timefmt import plural
+from loa.timefmt import plural, zone
 from storage.db import open_database, session_factory
 
 if TYPE_CHECKING:
+    from bot.notices import AdminNotices
     from bot.telegram import TelegramBot
     from bot.zalo import Handler, ZaloBot
     from jobs.send import OutboxSignal
@@ -48,6 +49,8 @@ def build_services(settings: Settings, sessions: async_sessionmaker[AsyncSession
     from bot.broadcast import ProgressReporter
     from bot.catalog import build_catalog
     from bot.commands import Commands
+    from bot.notices import AdminNotices
+    from jobs.poll import PollResult
     from jobs.roles import Coordinator, Role
     from jobs.scheduler import PollScheduler
     from jobs.send import OutboxSignal
@@ -65,17 +68,24 @@ def build_services(settings: Settings, sessions: async_sessionmaker[AsyncSession
     bots = [bot for bot in (zalo, telegram) if bot is not None]
     _describe(settings, bots)
 
+    notices = AdminNotices(settings, sessions, on_queued=queued.notify)
+    tz = zone(settings.places.timezone)
+
+    def polled(result: PollResult) -> None:
+        if result.queued:
+            queued.notify()
+        notices.source_changed(result, tz)  # a source that broke or recovered
+
     def poller() -> Service:
-        return PollScheduler(
-            settings, sessions, on_result=lambda r: queued.notify() if r.queued else None
-        )
+        return PollScheduler(settings, sessions, on_result=polled)
 
     roles = [Role("poller", poller)]
     for bot in bots:
         channel = bot.channel.name
         if not _webhook_url(settings, channel):
             roles.append(Role(f"{channel}:updates", _updates_role(bot)))
-        roles.append(Role(f"{channel}:sender", _sender_role(settings, sessions, queued, bot)))
+        sender = _sender_role(settings, sessions, queued, bot, notices)
+        roles.append(Role(f"{channel}:sender", sender))
     channels = {bot.channel.name: bot.channel for bot in bots}
     roles.append(
         Role(
@@ -158,6 +168,7 @@ def _sender_role(
     sessions: async_sessionmaker[AsyncSession],
     queued: OutboxSignal,
     bot: TelegramBot | ZaloBot,
+    notices: AdminNotices,
 ) -> Callable[[], Service]:
     """The ``<channel>:sender`` role: the one paced path of everything this bot sends."""
     from jobs.send import Sender
@@ -172,34 +183,10 @@ def _sender_role(
             rate_per_second=config.rate_limit_per_second,
             per_chat_interval=config.per_chat_interval_seconds,
             signal=queued,
-            on_long_pause=_tell_admins(settings, sessions, queued),
+            on_long_pause=notices.channel_paused(),
         )
 
     return sender
-
-
-def _tell_admins(
-    settings: Settings, sessions: async_sessionmaker[AsyncSession], queued: OutboxSignal
-) -> Callable[[str, float], Coroutine[Any, Any, None]]:
-    """A long pause of one bot is told to the administrators of every bot (once)."""
-    from bot import texts
-    from bot.channel import Reply
-    from bot.outgoing import Answers
-
-    async def tell(channel: str, seconds: float) -> None:
-        admins = {
-            "telegram": [str(a) for a in settings.telegram.admins]
-            if settings.telegram.token
-            else [],
-            "zalo": list(settings.zalo.admins) if settings.zalo.token else [],
-        }
-        notice = Reply(texts.channel_paused(channel, seconds / 60))
-        for name, ids in admins.items():
-            answers = Answers(sessions, name, on_queued=queued.notify)
-            for chat_id in ids:
-                await answers.send(chat_id, [notice])
-
-    return tell
 
 
 def _zalo_bot(

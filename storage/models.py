@@ -89,6 +89,11 @@ class Source(Base):
     backfilled: Mapped[bool] = mapped_column(Boolean, default=False)
     # JSON list of canonical URLs the backfill listed but could not read: archive when read later.
     backfill_pending: Mapped[str | None] = mapped_column(Text)
+    # The health watch (jobs.health): passes in a row that looked broken, the start of the
+    # current run of failures, and the problem the administrators were told about.
+    quiet_passes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    alert: Mapped[str | None] = mapped_column(Text)
 
 
 class Article(Base):

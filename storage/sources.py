@@ -25,6 +25,11 @@ class SourceState:
     backfilled: bool  # False until the first successful poll
     # Links the backfill saw but could not read; still archive when a later pass reads them.
     backfill_pending: frozenset[str] = field(default_factory=frozenset)
+    # The health watch's memory (jobs.health).
+    quiet_passes: int = 0
+    failing_since: datetime | None = None
+    alert: str | None = None
+    last_success_at: datetime | None = None
 
 
 async def ensure_source(session: AsyncSession, name: str, url: str) -> SourceState:
@@ -47,6 +52,10 @@ async def ensure_source(session: AsyncSession, name: str, url: str) -> SourceSta
         consecutive_failures=row.consecutive_failures,
         backfilled=row.backfilled,
         backfill_pending=frozenset(json.loads(row.backfill_pending or "[]")),
+        quiet_passes=row.quiet_passes or 0,
+        failing_since=row.failing_since,
+        alert=row.alert,
+        last_success_at=row.last_success_at,
     )
 
 
@@ -99,6 +108,22 @@ async def record_failure(
         select(Source.consecutive_failures).where(Source.id == source_id)
     )
     return int(failures or 0)
+
+
+async def record_health(
+    session: AsyncSession,
+    source_id: int,
+    *,
+    quiet_passes: int,
+    failing_since: datetime | None,
+    alert: str | None,
+) -> None:
+    """What the health watch concluded from the latest pass (see ``jobs.health``)."""
+    await session.execute(
+        update(Source)
+        .where(Source.id == source_id)
+        .values(quiet_passes=quiet_passes, failing_since=failing_since, alert=alert)
+    )
 
 
 async def list_sources(session: AsyncSession) -> dict[str, Source]:

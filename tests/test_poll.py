@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta
@@ -11,9 +12,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.notices import AdminNotices
+from bot.outgoing import decode
 from jobs.fetch import Fetcher
 from jobs.poll import Poller, PollResult, backoff_delay
-from loa.config import HttpSettings, Selectors, SourceSettings
+from loa.config import HttpSettings, Selectors, Settings, SourceSettings
+from loa.timefmt import zone
 from news.tagging import build_tagger
 from news.text import fold
 from storage.db import open_database, session_factory
@@ -383,3 +387,39 @@ async def test_provincial_portal_by_configuration_alone(
         article = stored[base_url + path]
         assert article.title == EXPECTED[path]["title"]
         assert article.published_at == datetime.fromisoformat(EXPECTED[path]["published_at"])
+
+
+async def test_a_layout_change_raises_one_alert_then_one_recovery_to_the_admins(
+    portal: Portal, base_url: str, poller: Poller, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    source = district(base_url, max_pages=1)
+    settings = Settings.model_validate(
+        {"zalo": {"token": "z:t", "admins": ["za"]}, "telegram": {"token": "1:t", "admins": [7]}}
+    )
+    notices = AdminNotices(settings, sessions)
+    tz = zone("Asia/Ho_Chi_Minh")
+
+    async def poll() -> PollResult:
+        result = await poller.poll(source)
+        notices.source_changed(result, tz)  # as loa run does after every pass
+        await asyncio.gather(*notices._pending)
+        return result
+
+    assert (await poll()).ok  # the backfill: a healthy portal
+    listing = portal.page(LIST_1).body
+    # The portal is rebuilt: the page still answers 200, with no article link Loa can find.
+    portal.add(LIST_1, "<html><body><div class='portal-v2'>Trang chủ</div></body></html>")
+    results = [await poll() for _ in range(4)]
+    assert [(r.ok, r.links) for r in results] == [(True, 0)] * 4  # every poll "succeeds", empty
+    assert [r.alert for r in results] == [None, None, "empty", None]  # told once
+    assert (await source_row(sessions, source.name)).alert == "empty"
+    portal.add(LIST_1, listing)
+    recovered = await poll()
+    assert recovered.recovered == "empty" and recovered.alert is None
+    assert (await source_row(sessions, source.name)).alert is None
+    async with sessions() as session:
+        rows = (await session.execute(select(Delivery).order_by(Delivery.id))).scalars().all()
+    told = [(r.channel, r.chat_id, decode(r.payload or "").reply.html) for r in rows]
+    assert [(c, chat) for c, chat, _ in told] == [("zalo", "za"), ("telegram", "7")] * 2
+    assert "«huyen-dien-bien» có vấn đề" in told[0][2] and "đổi giao diện" in told[0][2]
+    assert "hoạt động trở lại" in told[2][2]

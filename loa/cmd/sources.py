@@ -24,7 +24,15 @@ def _health(name: str, url: str, row: Source | None) -> dict[str, Any]:
         "last_error": row.last_error if row else None,
         "next_check": local_iso(row.next_check_at) if row else None,
         "backfilled": row.backfilled if row else False,
+        "alert": row.alert if row else None,  # the problem the administrators were told about
     }
+
+
+_ALERTS = {
+    "empty": "the list page yields no items with the configured selectors (layout changed?)",
+    "incomplete": "articles are read without a title or date (layout changed?)",
+    "failing": "failing for over a day",
+}
 
 
 def _human(item: dict[str, Any], tz: tzinfo) -> str:
@@ -35,6 +43,8 @@ def _human(item: dict[str, Any], tz: tzinfo) -> str:
     status = "OK" if not failures else f"FAILING ({failures} in a row)"
     if item["last_success"] is None and not failures:
         status = "not polled yet"
+    if item["alert"]:
+        status += f", ALERT: {_ALERTS.get(item['alert'], item['alert'])}"
     lines = [
         f"{item['name']}: {status}",
         f"    url:          {item['url']}",

@@ -68,6 +68,7 @@ from bot.channel import (
     RetryLater,
 )
 from bot.connect import UpdateStream, cancel, connect_patiently
+from bot.ordering import PerChatUpdateProcessor
 from bot.outgoing import AnswerSink
 from bot.replies import ReplySender
 from loa.config import TelegramSettings
@@ -202,6 +203,7 @@ class TelegramBot:
             .base_url(settings.api_base_url)
             .base_file_url(_file_url(settings.api_base_url))
             .connection_pool_size(connection_pool_size)
+            .concurrent_updates(PerChatUpdateProcessor())
             .job_queue(None)
             .build()
         )

@@ -25,6 +25,7 @@ from bot.channel import (
 )
 from bot.choices import NumberedChoices
 from bot.connect import UpdateStream, cancel, connect_patiently
+from bot.ordering import MAX_CONCURRENT_UPDATES, ChatOrder
 from bot.outgoing import AnswerSink
 from bot.render import cut, html_to_text, utf16_len
 from bot.replies import ReplySender
@@ -198,6 +199,9 @@ class ZaloBot:
         self._answers: AnswerSink = answers or ReplySender(channel, choices=channel.choices)
         self._first_time = seen
         self._stream = UpdateStream(self._poll, self._unpoll)
+        self._order = ChatOrder()
+        self._handling: set[asyncio.Task[None]] = set()
+        self._slots = asyncio.Semaphore(MAX_CONCURRENT_UPDATES)
 
     @property
     def webhook_secret(self) -> str | None:
@@ -242,6 +246,8 @@ class ZaloBot:
     async def _unpoll(self) -> None:
         await cancel(self._poller)
         self._poller = None
+        if self._handling:  # updates already read are answered, not lost
+            await asyncio.gather(*self._handling, return_exceptions=True)
 
     async def stop(self) -> None:
         await self._answers.aclose()
@@ -288,7 +294,18 @@ class ZaloBot:
                 continue
             failures = 0
             if update is not None:
+                await self._slots.acquire()  # bounded: a flood waits here, not in memory
+                task = asyncio.create_task(self._handle_in_turn(update))
+                self._handling.add(task)
+                task.add_done_callback(self._handling.discard)
+
+    async def _handle_in_turn(self, update: ZaloUpdate) -> None:
+        """Concurrent across chats, in arrival order within a chat (``bot.ordering``)."""
+        try:
+            async with self._order.turn(update.message.chat.id):
                 await self.handle_update(update)
+        finally:
+            self._slots.release()
 
 
 def _token_refused(exc: BaseException) -> bool:

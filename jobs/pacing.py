@@ -67,12 +67,13 @@ class Pacer:
             start = max(start, self._recent[0] + WINDOW / MARGIN)
         return start
 
-    async def wait(self) -> None:
-        """Return when the next request may go out (and book its slot)."""
+    async def wait(self) -> float:
+        """Return when the next request may go out (and book its slot); the booked moment
+        is returned for ``left``."""
         if not self._interval:
             if self._paused_until > self._clock():
                 await self._wait_unlimited()
-            return
+            return self._clock()
         if self._lock is None:
             self._lock = asyncio.Lock()
         # One waiter at a time, first come first served: the others queue on the lock instead
@@ -84,8 +85,18 @@ class Pacer:
                 if start <= now:
                     self._next = max(self._next, now - self._interval / 2) + self._interval
                     self._recent.append(now)
-                    return
+                    return now
                 await self._nap(start - now)
+
+    def left(self, booked: float) -> None:
+        """The request booked at ``booked`` really leaves now. On a busy event loop that can be
+        tens of milliseconds later, closer to its successors: the window rule then counts from
+        the real moment, so a late request cannot crowd the next second."""
+        now = self._clock()
+        for index, moment in enumerate(self._recent):
+            if moment == booked:
+                self._recent[index] = max(moment, now)
+                return
 
     async def _wait_unlimited(self) -> None:
         while (now := self._clock()) < self._paused_until:

@@ -45,12 +45,17 @@ class Role:
 
     name: str
     make: Callable[[], Service]
-    service: Service | None = None
+    service: Service | None = None  # set while it runs (and while it starts)
     trusted_until: float = 0.0  # time.monotonic() until which the lease is ours
+    change: asyncio.Task[None] | None = None  # a start or stop in progress
 
     @property
     def running(self) -> bool:
         return self.service is not None
+
+    @property
+    def changing(self) -> bool:
+        return self.change is not None and not self.change.done()
 
 
 def new_instance_id() -> str:
@@ -88,6 +93,8 @@ class Coordinator:
         return [role.name for role in self._roles if self._trusts(role)]
 
     def holds(self, name: str) -> bool:
+        """Whether this instance may act in role ``name`` now: services check it before each
+        action that must happen once (the sender, before each message)."""
         return any(role.name == name and self._trusts(role) for role in self._roles)
 
     def _trusts(self, role: Role) -> bool:
@@ -100,6 +107,7 @@ class Coordinator:
                 session, self.instance_id, socket.gethostname(), os.getpid(), utcnow()
             )
         await self._pass()
+        await self._settle()
         held = ", ".join(self.roles)
         if held:
             log.info("instance %s holds %s", self.instance_id, held)
@@ -108,21 +116,31 @@ class Coordinator:
         self._task = asyncio.create_task(self._run(), name=self.name)
 
     async def stop(self) -> None:
-        """Stop the roles' services (reverse order), then free the leases for the others."""
+        """Stop the roles' services, then free the leases for the others."""
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
-        for role in reversed(self._roles):
-            await self._stop_role(role, "this instance stops")
+        await self._settle()
+        await asyncio.gather(*(self._stop_role(r, "this instance stops") for r in self._roles))
         try:
             async with self._sessions.begin() as session:
                 await instances.deregister(session, self.instance_id)
         except Exception as exc:  # the leases expire by themselves
             log.warning("could not deregister instance %s: %s", self.instance_id, exc)
 
+    async def _settle(self) -> None:
+        """Wait for the starts and stops in progress."""
+        changes = [role.change for role in self._roles if role.change is not None]
+        await asyncio.gather(*changes, return_exceptions=True)
+
     async def _run(self) -> None:
+        # On a fixed cadence: starting or stopping a service (which may take seconds on a busy
+        # machine) runs beside the renewals, never delays them.
+        next_pass = time.monotonic()
         while True:
-            await asyncio.sleep(self._renew)
+            next_pass += self._renew
+            await asyncio.sleep(max(0.0, next_pass - time.monotonic()))
+            next_pass = max(next_pass, time.monotonic() - self._renew)
             try:
                 await self._pass()
             except Exception:
@@ -138,16 +156,15 @@ class Coordinator:
             log.warning("cannot reach the database to renew roles: %s", exc)
             held = None
         for role in self._roles:
-            if held is None:
-                if role.running and time.monotonic() >= role.trusted_until:
-                    await self._stop_role(role, "its lease could not be renewed")
-                continue
-            if role.name in held:
+            if held is not None and role.name in held:
                 role.trusted_until = began + self._trust
-                if not role.running:
-                    await self._start_role(role)
-            elif role.running:
-                await self._stop_role(role, "another instance holds it")
+                if not role.running and not role.changing:
+                    role.change = asyncio.create_task(self._start_role(role))
+            elif held is not None:
+                role.trusted_until = 0.0  # another instance holds it: stop acting at once
+            if role.running and time.monotonic() >= role.trusted_until and not role.changing:
+                why = "another instance holds it" if held is not None else "no renewal"
+                role.change = asyncio.create_task(self._stop_role(role, why))
         self._passes += 1
         if held is not None:
             await self._heartbeat()
@@ -178,18 +195,20 @@ class Coordinator:
 
     async def _start_role(self, role: Role) -> None:
         service = role.make()
+        role.service = service  # trusted (holds()) while it starts: a sender may begin at once
         try:
             await service.start()
         except Exception:
             log.exception("could not start %s for role %s", service.name, role.name)
+            role.service = None
             await self._release(role)
             return
-        role.service = service
         log.info("instance %s took role %s", self.instance_id, role.name)
         self._changed()
 
     async def _stop_role(self, role: Role, why: str) -> None:
         service, role.service = role.service, None
+        role.trusted_until = 0.0
         if service is None:
             return
         try:

@@ -93,6 +93,7 @@ class Sender:
         signal: OutboxSignal | None = None,
         backoff_seconds: float = 1.0,
         on_long_pause: Callable[[str, float], Coroutine[Any, Any, None]] | None = None,
+        holds: Callable[[], bool] | None = None,
     ) -> None:
         self.name = f"{channel.name} sender"
         self._channel = channel
@@ -115,6 +116,9 @@ class Sender:
         self._quota_since: float | None = None  # first throttle without an end, since a success
         self._quota_told = False
         self._on_long_pause = on_long_pause
+        # The sender lease (jobs.roles): checked before each message, so an instance that
+        # lost its role sends nothing more, even before it is stopped.
+        self._holds = holds or (lambda: True)
 
     @property
     def renders(self) -> int:
@@ -166,6 +170,9 @@ class Sender:
         for queued in batch:
             if self._stopping or (started and time.monotonic() >= refetch_at):
                 break
+            if not self._holds():
+                earliest = min(earliest, time.monotonic() + 0.1)
+                break
             if not self._gates.is_ready(queued.chat_id):
                 earliest = min(earliest, self._gates.ready_at(queued.chat_id))
                 continue
@@ -173,11 +180,11 @@ class Sender:
             # Render first, then wait for the pacer: the request leaves right after its slot,
             # so arrivals keep the pacer's spacing (a strict sliding window counts arrivals).
             message = await self._prepare(queued)
-            await self._pacer.wait()
+            booked = await self._pacer.wait()
             if not self._gates.is_ready(queued.chat_id) or self._stopping:
                 self._slots.release()  # a throttle arrived while we waited
                 continue
-            self._launch(queued, message)
+            self._launch(queued, message, booked)
             started += 1
         self._gates.prune()
         return started, earliest - time.monotonic()
@@ -206,17 +213,22 @@ class Sender:
         except Exception as exc:
             return exc
 
-    def _launch(self, queued: Queued, message: Outgoing | Exception) -> None:
+    def _launch(self, queued: Queued, message: Outgoing | Exception, booked: float) -> None:
         self._gates.reserve(queued.chat_id)
         self._in_flight.add(queued.id)
-        task = asyncio.create_task(self._deliver(queued, message))
+        task = asyncio.create_task(self._deliver(queued, message, booked))
         self._workers.add(task)
         task.add_done_callback(self._workers.discard)
 
     # ------------------------------------------------------------------ one message
 
-    async def _deliver(self, queued: Queued, message: Outgoing | Exception) -> None:
+    async def _deliver(self, queued: Queued, message: Outgoing | Exception, booked: float) -> None:
         try:
+            if self._pacer.paused_until > time.monotonic() or not self._holds():
+                # A throttle arrived, or the role was lost, since this message was launched:
+                # it stays pending, for after the pause or for the new holder.
+                return
+            self._pacer.left(booked)
             write = await self._attempt(queued, message)
             await self._commit(write)
         except Exception:

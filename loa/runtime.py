@@ -8,6 +8,7 @@ reverse. Each part is a ``Service``; ``build_services`` is the one place they ar
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import signal
 from collections.abc import Callable
@@ -84,8 +85,10 @@ def build_services(settings: Settings, sessions: async_sessionmaker[AsyncSession
         channel = bot.channel.name
         if not _webhook_url(settings, channel):
             roles.append(Role(f"{channel}:updates", _updates_role(bot)))
-        sender = _sender_role(settings, sessions, queued, bot, notices)
-        roles.append(Role(f"{channel}:sender", sender))
+        role = f"{channel}:sender"
+        holds = functools.partial(lambda name: coordinator.holds(name), role)
+        sender = _sender_role(settings, sessions, queued, bot, notices, holds)
+        roles.append(Role(role, sender))
     channels = {bot.channel.name: bot.channel for bot in bots}
     roles.append(
         Role(
@@ -169,6 +172,7 @@ def _sender_role(
     queued: OutboxSignal,
     bot: TelegramBot | ZaloBot,
     notices: AdminNotices,
+    holds: Callable[[], bool],
 ) -> Callable[[], Service]:
     """The ``<channel>:sender`` role: the one paced path of everything this bot sends."""
     from jobs.send import Sender
@@ -184,6 +188,7 @@ def _sender_role(
             per_chat_interval=config.per_chat_interval_seconds,
             signal=queued,
             on_long_pause=notices.channel_paused(),
+            holds=holds,
         )
 
     return sender

@@ -85,8 +85,13 @@ class InstanceView:
 
 
 async def list_instances(session: AsyncSession, now: datetime) -> list[InstanceView]:
-    """Every known instance, oldest first; a stale one is shown as gone, holding no role."""
+    """Every known instance, oldest first, with the roles whose leases it holds now (the
+    leases are the truth: a killed instance loses them within ``lease_seconds``, before its
+    heartbeat goes stale); a stale one is shown as gone."""
     rows = await session.scalars(select(Instance).order_by(Instance.started_at, Instance.id))
+    leased: dict[str, list[str]] = {}
+    for role, holder in (await holders(session, now)).items():
+        leased.setdefault(holder, []).append(role)
     return [
         InstanceView(
             id=row.id,
@@ -94,7 +99,7 @@ async def list_instances(session: AsyncSession, now: datetime) -> list[InstanceV
             pid=row.pid,
             started_at=row.started_at,
             last_seen=row.last_seen,
-            roles=list(json.loads(row.roles or "[]")),
+            roles=sorted(leased.get(row.id, [])),
             alive=now - row.last_seen <= STALE_AFTER,
         )
         for row in rows

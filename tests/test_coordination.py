@@ -48,6 +48,19 @@ async def test_competing_takers_get_one_lease(sessions: Sessions) -> None:
     assert sum(results) == 1
 
 
+async def test_a_killed_instance_shows_no_role_once_its_leases_expired(
+    sessions: Sessions,
+) -> None:
+    now = utcnow()
+    async with sessions.begin() as session:
+        await instances.register(session, "killed", "h1", 11, now)
+        assert await instances.acquire(session, "telegram:sender", "killed", now, TTL)
+        assert await instances.acquire(session, "telegram:sender", "heir", now + TTL * 2, TTL)
+    async with sessions() as session:
+        [view] = await instances.list_instances(session, now + TTL * 2)
+    assert view.alive and view.roles == []  # its heartbeat is recent; its role is not its own
+
+
 async def test_stale_instances_are_shown_gone_without_roles(sessions: Sessions) -> None:
     now = utcnow()
     async with sessions.begin() as session:
@@ -55,6 +68,10 @@ async def test_stale_instances_are_shown_gone_without_roles(sessions: Sessions) 
         await instances.register(session, "new", "h2", 22, now)
         await instances.heartbeat(session, "new", ["poller", "zalo:sender"], now)
         await instances.heartbeat(session, "old", ["telegram:sender"], now - timedelta(minutes=2))
+        for role in ("poller", "zalo:sender"):
+            assert await instances.acquire(session, role, "new", now, TTL)
+        old = now - timedelta(minutes=2)  # its lease expired long ago
+        assert await instances.acquire(session, "telegram:sender", "old", old, TTL)
     async with sessions() as session:
         views = {v.id: v for v in await instances.list_instances(session, now)}
     assert views["new"].alive and views["new"].roles == ["poller", "zalo:sender"]
@@ -175,8 +192,11 @@ async def test_stats_show_live_and_gone_instances(
     async with sessions.begin() as session:
         await instances.register(session, "a", "may-1", 101, now)
         await instances.heartbeat(session, "a", ["poller", "zalo:updates"], now)
+        for role in ("poller", "zalo:updates"):
+            assert await instances.acquire(session, role, "a", now, TTL)
         await instances.register(session, "b", "may-2", 202, now - timedelta(minutes=3))
         await instances.heartbeat(session, "b", ["zalo:sender"], now - timedelta(minutes=2))
+        assert await instances.acquire(session, "zalo:sender", "b", now - timedelta(minutes=2), TTL)
     async with sessions() as session:
         figures = await stats.collect(session)
     shown = {i["pid"]: i for i in figures["instances"]}

@@ -206,3 +206,36 @@ async def test_stats_show_live_and_gone_instances(
     table = capsys.readouterr().out
     assert "may-1 pid 101" in table and "poller, zalo:updates" in table
     assert "may-2 pid 202" in table and "gone" in table
+
+
+class SlowStart(Probe):
+    """A service whose start takes longer than the lease (a busy machine)."""
+
+    async def start(self) -> None:
+        await asyncio.sleep(0.9)
+        await super().start()
+
+
+async def test_a_slow_start_never_lets_two_instances_hold_one_role(sessions: Sessions) -> None:
+    log: list[str] = []
+
+    def roles(owner: str) -> list[Role]:
+        return [
+            Role("sender", lambda: Probe("sender", log, owner)),
+            Role("updates", lambda: SlowStart("updates", log, owner)),
+        ]
+
+    a = Coordinator(sessions, roles("A"), instance_id="A", lease_seconds=0.6, renew_seconds=0.1)
+    b = Coordinator(sessions, roles("B"), instance_id="B", lease_seconds=0.6, renew_seconds=0.1)
+    await asyncio.gather(a.start(), b.start())
+    overlaps = 0
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 2.0
+    while loop.time() < deadline:
+        for role in ("sender", "updates"):
+            overlaps += a.holds(role) and b.holds(role)
+        await asyncio.sleep(0.01)
+    held = [c.holds("sender") for c in (a, b)]
+    await asyncio.gather(a.stop(), b.stop())
+    assert overlaps == 0
+    assert sum(held) == 1  # and the role is held, not lost between them

@@ -48,7 +48,7 @@ def _restore_logging() -> Iterator[None]:
 def test_debug_hides_library_internals_by_default(library: str) -> None:
     setup_logging("DEBUG")
     assert logging.getLogger("loa.runtime").isEnabledFor(logging.DEBUG)
-    assert logging.getLogger("jobs.poll").isEnabledFor(logging.DEBUG)
+    assert logging.getLogger("loa.test.anything").isEnabledFor(logging.DEBUG)
     assert not logging.getLogger(library).isEnabledFor(logging.DEBUG)
     assert logging.getLogger(library).isEnabledFor(logging.WARNING)
 

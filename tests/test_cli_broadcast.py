@@ -21,6 +21,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from loa.cli import main
+from storage import instances
 from storage.db import open_database, session_factory
 from storage.models import Broadcast, Delivery, Instance, Resident, Subscription, utcnow
 
@@ -37,7 +38,8 @@ def config(tmp_path: Path) -> Path:
 async def add_instance(
     sessions: Sessions, roles: list[str], *, seen_ago: timedelta = timedelta(0), name: str = "run"
 ) -> None:
-    """A ``loa run`` heartbeat row holding ``roles``, last seen ``seen_ago``."""
+    """A ``loa run`` heartbeat row holding the leases of ``roles``, last renewed (and seen)
+    ``seen_ago``."""
     now = utcnow()
     async with sessions.begin() as session:
         session.add(
@@ -50,6 +52,8 @@ async def add_instance(
                 roles=json.dumps(roles),
             )
         )
+        for role in roles:
+            await instances.acquire(session, role, name, now - seen_ago, timedelta(seconds=10))
 
 
 @pytest.fixture

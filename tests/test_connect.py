@@ -80,18 +80,19 @@ async def test_telegram_down_at_start_does_not_stop_the_bot_service(
 
 @pytest.fixture
 def telegram() -> Iterator[str]:
-    with serve(TelegramEmulator().app) as url:
+    # The bot's real token is another one: a well-formed but revoked token is refused (401).
+    with serve(TelegramEmulator(tokens={"123:the-real-token"}).app) as url:
         yield url
 
 
 async def test_telegram_refusing_the_token_is_a_clear_configuration_error(
     telegram: str, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    settings = TelegramSettings(token="not-a-token", api_base_url=f"{telegram}/bot")
+    settings = TelegramSettings(token="123:not-a-token", api_base_url=f"{telegram}/bot")
     bot = TelegramBot(settings, sessions, _no_reply)
     with pytest.raises(ChannelRefused, match="Telegram refused the bot token") as info:
         await bot.start()
-    assert "not-a-token" not in str(info.value)
+    assert "123:not-a-token" not in str(info.value)
     await bot.stop()
 
 
@@ -136,7 +137,7 @@ def test_loa_run_with_a_refused_token_exits_2_and_names_the_problem(
     config = tmp_path / "loa.toml"
     config.write_text(
         f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path / "loa.db"}"\n'
-        f'[telegram]\ntoken = "wrong-token-xyz"\napi_base_url = "{telegram}/bot"\n',
+        f'[telegram]\ntoken = "123:wrong-token-xyz"\napi_base_url = "{telegram}/bot"\n',
         "utf-8",
     )
     run = subprocess.run(
@@ -148,5 +149,5 @@ def test_loa_run_with_a_refused_token_exits_2_and_names_the_problem(
     )
     assert run.returncode == 2
     assert "Telegram refused the bot token" in run.stderr
-    assert "wrong-token-xyz" not in run.stderr + run.stdout
+    assert "123:wrong-token-xyz" not in run.stderr + run.stdout
     assert "Traceback" not in run.stderr

@@ -19,6 +19,7 @@ import socket
 import sys
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -112,7 +113,15 @@ async def _register(sessions: async_sessionmaker[AsyncSession], instance_id: str
     now = utcnow()
     async with sessions.begin() as session:
         await instances.register(session, instance_id, socket.gethostname(), os.getpid(), now)
-        await instances.heartbeat(session, instance_id, [SENDER_ROLE], now)
+        await _hold(session, instance_id)
+
+
+async def _hold(session: AsyncSession, instance_id: str) -> None:
+    """Heartbeat and the console sender's lease (what `loa broadcast` looks for)."""
+    now = utcnow()
+    lease = timedelta(seconds=HEARTBEAT_SECONDS * 3)
+    await instances.acquire(session, SENDER_ROLE, instance_id, now, lease)
+    await instances.heartbeat(session, instance_id, [SENDER_ROLE], now)
 
 
 async def _heartbeats(sessions: async_sessionmaker[AsyncSession], instance_id: str) -> None:
@@ -120,7 +129,7 @@ async def _heartbeats(sessions: async_sessionmaker[AsyncSession], instance_id: s
         await asyncio.sleep(HEARTBEAT_SECONDS)
         try:
             async with sessions.begin() as session:
-                await instances.heartbeat(session, instance_id, [SENDER_ROLE], utcnow())
+                await _hold(session, instance_id)
         except LookupError:  # removed as stale (the machine slept): register again
             await _register(sessions, instance_id)
         except Exception as exc:

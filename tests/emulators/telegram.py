@@ -126,7 +126,10 @@ class TelegramEmulator:
         any_chat: bool = False,
         bot_username: str = "loa_test_bot",
         clock: Callable[[], float] = time.monotonic,
+        tokens: set[str] | None = None,
     ) -> None:
+        # None: any well-formed token is this bot's; else only these (a revoked token is 401).
+        self.tokens = tokens
         self._clock = clock  # arrival times (flood control); tests may pass a fake clock
         self.global_rate, self.per_chat_rate = global_rate, per_chat_rate
         self.per_chat_burst = per_chat_burst
@@ -401,8 +404,11 @@ class TelegramEmulator:
         params = await _params(request)
         call = Call(method, params, self._clock())
         try:
-            if not _TOKEN.match(request.path_params["token"]):
+            token = request.path_params["token"]
+            if not _TOKEN.match(token):
                 raise ApiError(401, "Unauthorized: invalid token specified")
+            if self.tokens is not None and token not in self.tokens:
+                raise ApiError(401, "Unauthorized")
             handler = getattr(self, f"_m_{method}", None)
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")

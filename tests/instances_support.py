@@ -35,7 +35,7 @@ import pytest
 from starlette.requests import Request
 from starlette.responses import Response
 
-from tests.e2e_support import LIST_1, TELEGRAM_TOKEN, ZALO_TOKEN, Loa
+from tests.e2e_support import LIST_1, TELEGRAM_TOKEN, ZALO_TOKEN, Loa, Options
 from tests.emulators.telegram import TelegramEmulator
 from tests.emulators.zalo import ZaloEmulator
 from tests.portal_server import Portal
@@ -195,17 +195,12 @@ class TimedPortal(Portal):
 
 
 @dataclass(frozen=True, slots=True)
-class ClusterOptions:
-    """What a test may tune in the config every instance shares."""
+class ClusterOptions(Options):
+    """What a test may tune in the config every instance shares (the single-instance
+    options, plus the coordination ones)."""
 
-    telegram_admins: Sequence[int] = ()
-    zalo_admins: Sequence[str] = ()
-    telegram_rate: float = 30
-    zalo_rate: float = 10
-    concurrency: int = 16
     lease_seconds: float = 3
     poll_timeout_seconds: int = 1
-    log_level: str = "INFO"
 
 
 def cluster_config(

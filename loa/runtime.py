@@ -81,12 +81,13 @@ def build_services(settings: Settings, sessions: async_sessionmaker[AsyncSession
         return PollScheduler(settings, sessions, on_result=polled)
 
     roles = [Role("poller", poller)]
+    coordinator = Coordinator(sessions, roles, lease_seconds=settings.coordination.lease_seconds)
     for bot in bots:
         channel = bot.channel.name
         if not _webhook_url(settings, channel):
             roles.append(Role(f"{channel}:updates", _updates_role(bot)))
         role = f"{channel}:sender"
-        holds = functools.partial(lambda name: coordinator.holds(name), role)
+        holds = functools.partial(coordinator.holds, role)  # the sender's fence
         sender = _sender_role(settings, sessions, queued, bot, notices, holds)
         roles.append(Role(role, sender))
     channels = {bot.channel.name: bot.channel for bot in bots}
@@ -96,7 +97,6 @@ def build_services(settings: Settings, sessions: async_sessionmaker[AsyncSession
             lambda: ProgressReporter(sessions, channels, on_queued=queued.notify),
         )
     )
-    coordinator = Coordinator(sessions, roles, lease_seconds=settings.coordination.lease_seconds)
     services: list[Service] = [*bots]
     if settings.database.url.startswith("postgresql"):
         from jobs.doorbell import Doorbell

@@ -261,6 +261,65 @@ def broadcast_progress(sent: int, failed: int, pending: int, done: bool) -> str:
     return f"{head}\nĐã gửi: {sent} · Lỗi: {failed} · Đang chờ: {pending}"
 
 
+# -- commune administrators (bot.admins) -----------------------------------------------------
+
+BROADCAST_SIGNATURE = "📢"  # a broadcast begins "📢 <who speaks>: "
+NOT_SENT = "Thông báo chưa được gửi cho ai."
+CHOOSE_BROADCAST_COMMUNE = "Bạn quản trị nhiều xã, phường. Gửi thông báo này cho nơi nào?"
+
+
+def _places(names: list[str]) -> str:
+    return ", ".join(escape(n) for n in names)
+
+
+def refused_other_commune(target: str, own: list[str]) -> str:
+    """A commune administrator named a commune that is not theirs."""
+    return (
+        f"Xin lỗi, bạn chỉ được gửi thông báo cho {_places(own)}, không gửi được cho "
+        f"{escape(target)}. {NOT_SENT}"
+    )
+
+
+def refused_topic(topic: str, own: list[str]) -> str:
+    """A commune administrator named a topic alone (it would reach the whole province)."""
+    example = escape(own[0]) if own else "xã của bạn"
+    return (
+        f"Xin lỗi, thông báo theo chủ đề {escape(topic)} sẽ đến cả tỉnh, còn bạn chỉ được gửi "
+        f"cho {_places(own)}. Hãy ghi cả xã, ví dụ: /thongbao {example}, {escape(topic)}: "
+        f"nội dung. {NOT_SENT}"
+    )
+
+
+def refused_province(own: list[str]) -> str:
+    """A commune administrator's broadcast would reach the whole province."""
+    return (
+        f"Xin lỗi, bạn chỉ được gửi thông báo cho {_places(own)}, không gửi được cho cả tỉnh. "
+        f"{NOT_SENT}"
+    )
+
+
+def admin_help(places: list[str]) -> str:
+    """The administrator part of /help: ``places`` are the communes they may address, empty
+    for a province-wide administrator."""
+    if places:
+        where = _places(places)
+        target = f"/thongbao <i>nội dung</i> – gửi thông báo tới người dân {where}\n"
+        example = escape(places[0])
+    else:
+        target = (
+            "/thongbao <i>nội dung</i> – gửi thông báo tới mọi người dân; "
+            "/thongbao <i>xã Sam Mứn: nội dung</i> – chỉ một xã (hoặc một chủ đề)\n"
+        )
+        example = "xã Sam Mứn"
+    return (
+        "\n\n<b>Dành cho cán bộ quản trị</b>\n"
+        + target
+        + f"/canhbao <i>nội dung</i> – cảnh báo khẩn cấp, gửi trước mọi tin (ví dụ: /canhbao "
+        f"{example}: Lũ quét, không qua ngầm tràn)\n"
+        "Loa cho xem trước, bấm Gửi để gửi hoặc Hủy để bỏ."
+    )
+
+
 _CHANNEL_NAMES = {"zalo": "Zalo", "telegram": "Telegram"}
 
 

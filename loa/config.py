@@ -139,6 +139,7 @@ class HttpSettings(_Section):
 
 class PlacesSettings(_Section):
     province: str = "Điện Biên"
+    province_name: str = Field(default="UBND tỉnh Điện Biên", min_length=1)  # province signature
     timezone: str = "Asia/Ho_Chi_Minh"  # times shown to people (CLI), labelled
 
     @field_validator("timezone")
@@ -266,10 +267,43 @@ class ZaloSettings(_WebhookSecret, _Section):
         return value
 
 
+class CommuneAdminSettings(_Section):
+    """One ``[[commune_admins]]`` table: officials who announce to one commune only."""
+
+    commune: str = Field(min_length=1)  # resolved at load to today's unit name
+    telegram: list[int] = Field(default_factory=list)
+    zalo: list[str] = Field(default_factory=list)
+    name: str | None = Field(default=None, min_length=1)  # default "UBND " + the unit's name
+
+    @field_validator("zalo", mode="before")
+    @classmethod
+    def _ids_as_strings(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [str(v) for v in value]
+        return value
+
+    @model_validator(mode="after")
+    def _someone(self) -> CommuneAdminSettings:
+        if not self.telegram and not self.zalo:
+            raise ValueError('names no administrator; add telegram = [id] and/or zalo = ["id"]')
+        return self
+
+
 class WebSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
     enabled: bool = False
+    # Where administrators reach the admin page (links in /quantri answers); None: http://host:port.
+    public_url: str | None = Field(default=None, pattern=r"^https?://")
+    metrics: bool = False  # serve /metrics (Prometheus text format)
+
+    @property
+    def base_url(self) -> str:
+        """The admin page's public base URL, without a trailing slash."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
 
 class SenderSettings(_Section):
@@ -318,6 +352,7 @@ class Settings(_Section):
     broadcasts: BroadcastSettings = Field(default_factory=BroadcastSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     sources: list[SourceSettings] = Field(default_factory=list)
+    commune_admins: list[CommuneAdminSettings] = Field(default_factory=list)
     # What loading changed or tolerated (an old commune name, a token's trailing newline):
     # logged once logging is set up (loa.logs.configure_logging).
     _load_warnings: list[str] = PrivateAttr(default_factory=list)
@@ -465,6 +500,58 @@ def _resolve_communes(settings: Settings, path: Path) -> Settings:
     return resolved
 
 
+def _resolve_admin_communes(settings: Settings, path: Path) -> Settings:
+    """Each ``[[commune_admins]]`` table's ``commune`` as today's unit (old names map to it,
+    with a warning; an unknown one is refused with the closest names), and its ``name``
+    defaulted to "UBND " + the unit's full name."""
+    if not settings.commune_admins:
+        return settings
+    from bot.catalog import ChoiceKind
+    from news.gazetteer_data import UnknownProvince
+
+    try:
+        catalog = _catalog(settings.places.province)
+    except UnknownProvince as exc:
+        raise ConfigError(
+            f"{path}: key 'places.province': {exc} (the 2025 name, e.g. \"Điện Biên\")"
+        ) from None
+    errors, warnings, tables = [], [], []
+    for index, table in enumerate(settings.commune_admins):
+        key = f"{path}: key 'commune_admins.[{index}].commune'"
+        found = catalog.resolve(table.commune)
+        choices = [
+            c
+            for c in ([found.choice] if found.choice else found.candidates)
+            if c.kind is ChoiceKind.COMMUNE
+        ]
+        names = list(dict.fromkeys(c.value for c in choices))
+        if len(names) != 1:
+            options = choices or [c for c in found.suggestions if c.kind is ChoiceKind.COMMUNE]
+            hint = "; ".join(dict.fromkeys(_choice_name(c) for c in options))
+            if len(names) > 1:
+                errors.append(f"{key}: {table.commune!r} is ambiguous; write one of: {hint}")
+            else:
+                tail = f"did you mean: {hint}?" if hint else "`loa communes` lists them"
+                errors.append(
+                    f"{key}: {table.commune!r} is not a commune of "
+                    f"{settings.places.province}; {tail}"
+                )
+            continue
+        choice = choices[0]
+        if choice.old_name:
+            warnings.append(
+                f"{key}: {choice.old_name} is now part of {choice.display}; its administrators "
+                f'announce to {choice.value!r} (write commune = "{choice.value}" to silence this)'
+            )
+        name = table.name or f"UBND {choice.display}"
+        tables.append(table.model_copy(update={"commune": choice.value, "name": name}))
+    if errors:
+        raise ConfigError("\n".join(errors))
+    resolved = settings.model_copy(update={"commune_admins": tables})
+    resolved._load_warnings.extend(warnings)
+    return resolved
+
+
 def _key_part(part: int | str) -> str:
     return f"[{part}]" if isinstance(part, int) else str(part)
 
@@ -494,7 +581,7 @@ def parse_settings(text: str, path: Path, env: Mapping[str, str] | None = None) 
     except ValidationError as exc:
         raise ConfigError(_describe(exc, path, from_env)) from None
     settings._load_warnings.extend(warnings)
-    return _resolve_communes(settings, path)
+    return _resolve_admin_communes(_resolve_communes(settings, path), path)
 
 
 def load_settings(path: Path, env: Mapping[str, str] | None = None) -> Settings:

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
+# Only what parsing the arguments needs is imported here: ``loa --help`` must not pay for
+# pydantic, SQLAlchemy or asyncio (a test checks what ``import loa.cli`` loads). Settings,
+# logging and each subcommand's module are imported in ``main`` once a command is known.
 import argparse
-import asyncio
 import importlib
-import logging
 import os
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.connect import ChannelRefused
 from loa import __version__
-from loa.config import ConfigError, Settings, load_settings, resolve_path
-from loa.logs import configure_logging
 
-log = logging.getLogger("loa")
+if TYPE_CHECKING:
+    from loa.config import Settings
 
-Handler = Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]
+Handler = Callable[["Settings", argparse.Namespace], Coroutine[Any, Any, int]]
 
 
 def positive_int(text: str) -> int:
@@ -144,6 +143,14 @@ def _handler(args: argparse.Namespace) -> Handler:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    import asyncio
+    import logging
+
+    from bot.connect import ChannelRefused
+    from loa.config import ConfigError, Settings, load_settings, resolve_path
+    from loa.logs import configure_logging
+
+    log = logging.getLogger("loa")
     path = resolve_path(args.config)
     try:
         if args.command == "demo":

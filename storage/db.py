@@ -8,16 +8,14 @@ succeed: one migrates, the others wait and then find the schema at head.
 
 from __future__ import annotations
 
+import re
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event, make_url, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
@@ -28,6 +26,9 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from storage.locks import migration_lock, sqlite_file
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # pg_advisory_xact_lock key of "migrating Loa's schema" (b"Loa-migr" as a signed 64-bit int);
@@ -141,6 +142,8 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
@@ -158,6 +161,9 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     if revision == "head" and await _at_head(engine):
         return
 
+    # Alembic (with Mako and Pygments: a tenth of a second of imports) only when migrating.
+    from alembic import command
+
     def run(connection: Connection) -> None:
         config = alembic_config()
         config.attributes["connection"] = connection
@@ -174,7 +180,49 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
 
 
 async def _at_head(engine: AsyncEngine) -> bool:
-    """Whether the schema is at the newest revision (a read; no lock, no writes)."""
+    """Whether the schema is at the newest revision (a read; no lock, no writes).
+
+    Every command pays this check, so it reads ``alembic_version`` with plain SQL against the
+    heads parsed from the migration files, without importing Alembic; a chain it cannot read
+    simply (a merge, a computed revision) is left to Alembic.
+    """
+    heads = head_revisions()
+    if heads is None:
+        return await _at_head_by_alembic(engine)
+    async with engine.connect() as connection:
+        try:
+            rows = await connection.execute(text("SELECT version_num FROM alembic_version"))
+        except DBAPIError:
+            return False  # no version table yet: a fresh database
+        return {str(row[0]) for row in rows} == heads
+
+
+# ``revision: str = "0007"``, ``down_revision: str | None = "0006"`` (or None): as Alembic writes.
+_REVISION = re.compile(
+    r"""^(down_revision|revision)\s*(?::[^=]+)?=\s*(?:None|"(\w+)"|'(\w+)')\s*$""", re.MULTILINE
+)
+
+
+@cache
+def head_revisions() -> frozenset[str] | None:
+    """The revisions no migration builds on (Alembic's heads), read from the files' source;
+    None when a file's ``revision``/``down_revision`` is not a plain string literal or None."""
+    parents: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        found: dict[str, str | None] = {}
+        for match in _REVISION.finditer(path.read_text(encoding="utf-8")):
+            found[match.group(1)] = match.group(2) or match.group(3)
+        revision = found.get("revision")
+        if revision is None or "down_revision" not in found:
+            return None
+        parents[revision] = found["down_revision"]
+    heads = frozenset(parents) - {down for down in parents.values() if down}
+    return heads or None
+
+
+async def _at_head_by_alembic(engine: AsyncEngine) -> bool:
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
 
     def current(connection: Connection) -> set[str]:
         return set(MigrationContext.configure(connection).get_current_heads())

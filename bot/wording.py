@@ -1,10 +1,15 @@
 """What residents type, read as a command: names, Vietnamese aliases and plain phrases.
 
-Typed text is folded (no diacritics, lower case), so "/Đăng ký", "/dangky" and "dang ky" are one
-command. Commands that delete data or reach every resident answer only to an explicit "/".
+Typed text is folded (no diacritics, lower case), "y" read as "i" (kí/ký) and words joined, so
+"/Đăng ký", "/dangky", "/dang ky", "dang ki" and "Đăng kí" are one command. Commands that reach
+every resident answer only to an explicit "/"; /stop also answers to a few whole messages
+("dừng", "hủy tất cả"), since it asks before deleting anything. Greetings ("xin chào", "hi")
+are a command of their own.
 """
 
 from __future__ import annotations
+
+import re
 
 from news.text import fold, nfc
 
@@ -35,8 +40,14 @@ ALIASES: dict[str, str] = {
     "thongbao": "broadcast",
     "emergency": "emergency",
     "canhbao": "emergency",
+    "bantin": "bulletin",  # "bản tin", as the commune loudspeaker's daily bulletin
+    "digest": "bulletin",
+    "yentinh": "quiet",
+    "quiet": "quiet",
     "id": "id",
     "toi": "id",
+    "dung": "stop",
+    "dunglai": "stop",
 }
 # Never triggered by plain words: they delete data or reach every resident.
 EXPLICIT_ONLY = frozenset({"stop", "broadcast", "emergency"})
@@ -60,6 +71,11 @@ PHRASES: list[tuple[tuple[str, ...], str]] = sorted(
         (("chu", "de"), "topics"),
         (("cua", "toi"), "subscriptions"),
         (("bat", "dau"), "start"),
+        (("xin", "chao"), "greet"),
+        (("chao",), "greet"),
+        (("hi",), "greet"),
+        (("hello",), "greet"),
+        (("alo",), "greet"),
         *(
             ((alias,), name)
             for alias, name in ALIASES.items()
@@ -70,16 +86,54 @@ PHRASES: list[tuple[tuple[str, ...], str]] = sorted(
 )
 
 
+# Whole messages that name /stop (it asks before deleting): as spelled, or typed without
+# diacritics ("đúng", "right", folds like "dừng" and must not ask).
+STOP_MESSAGES = frozenset({"dừng", "dừng lại", "dừng nhận tin", "hủy tất cả", "huỷ tất cả"})
+# A greeting counts when the message is short ("chào Loa"); a long one is a question.
+GREETING_MAX_WORDS = 4
+_WORD = re.compile(r"\S+")
+_LONGEST = 4  # words in the longest alias or phrase ("tin moi nhat", "huy dang ky")
+
+
+def _joined(words: list[str]) -> str:
+    """How words are compared: folded, joined, "y" read as "i" ("Đăng kí" = "dangky")."""
+    return fold("".join(words)).replace("y", "i")
+
+
 def parse(text: str) -> tuple[str | None, str]:
-    """(canonical command, arguments) of a message; the command is None when none matches."""
+    """(canonical command, arguments) of a message; the command is None when none matches.
+
+    The arguments keep their line breaks (a broadcast's text is written on several lines).
+    """
     text = nfc(text).strip()
     if text.startswith("/"):
-        word, _, rest = text[1:].partition(" ")
-        name = fold(word.split("@", 1)[0])  # "/start@LoaBot" in groups
-        return ALIASES.get(name), rest.strip()
-    words = text.split()
-    folded = [fold(word) for word in words]
-    for phrase, name in PHRASES:
-        if tuple(folded[: len(phrase)]) == phrase:
-            return name, " ".join(words[len(phrase) :])
-    return None, text
+        text = text[1:]
+        first = _WORD.match(text)
+        if first:  # "/start@LoaBot" in groups
+            text = first.group().split("@", 1)[0] + text[first.end() :]
+        commands = {_joined([alias]): name for alias, name in ALIASES.items()}
+        commands |= {_joined(list(words)): name for words, name in PHRASES}
+        return _match(text, commands) or (None, _after(text, 1))
+    lower = " ".join(text.lower().split())
+    if lower in STOP_MESSAGES or (lower.isascii() and lower in {fold(m) for m in STOP_MESSAGES}):
+        return "stop", ""
+    found = _match(text, {_joined(list(words)): name for words, name in PHRASES})
+    if found and found[0] == "greet" and len(text.split()) > GREETING_MAX_WORDS:
+        return None, text
+    return found or (None, text)
+
+
+def _match(text: str, names: dict[str, str]) -> tuple[str, str] | None:
+    """The longest run of leading words of ``text`` that names a command, and the rest."""
+    words = [found.group() for found in _WORD.finditer(text, 0)][:_LONGEST]
+    for count in range(len(words), 0, -1):
+        name = names.get(_joined(words[:count]))
+        if name:
+            return name, _after(text, count)
+    return None
+
+
+def _after(text: str, count: int) -> str:
+    """``text`` after its first ``count`` words, stripped (inner line breaks kept)."""
+    words = list(_WORD.finditer(text))
+    return text[words[count - 1].end() :].strip() if len(words) >= count else ""

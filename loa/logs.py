@@ -88,6 +88,15 @@ def setup_logging(
         logging.getLogger("httpx").setLevel(max(logging.WARNING, root_level))
 
 
+def quiet_below(level: int) -> None:
+    """Let no line under ``level`` out, whatever a logger's own level (``loa chat``: the
+    conversation shares the terminal, so only warnings and errors reach stderr)."""
+    root = logging.getLogger()
+    root.setLevel(max(root.level, level))
+    for handler in root.handlers:
+        handler.setLevel(max(handler.level, level))
+
+
 def secrets_of(settings: Settings) -> list[str]:
     """Everything in the settings that must never appear in a log line."""
     found = [

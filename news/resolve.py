@@ -20,6 +20,8 @@ _PREFIX = re.compile(r"^(?:(xa|x\.|phuong|p\.|thi tran|tt\.?)\s*)?(.*)$")
 _KIND = {"xa": "xã", "x.": "xã", "phuong": "phường", "p.": "phường"}
 _SUGGESTIONS = 3
 _CUTOFF = 0.75
+# How well a unit's name matches a partial name, best first (``_Match.tier``).
+_WHOLE_START, _WHOLE_INSIDE, _PART_START, _PART_INSIDE = range(4)
 
 
 class ChoiceKind(enum.StrEnum):
@@ -49,6 +51,9 @@ class Resolution:
     choice: Choice | None = None
     candidates: list[Choice] = field(default_factory=list)
     suggestions: list[Choice] = field(default_factory=list)
+    # The suggestions are every unit whose name contains what was typed ("Muong" -> every
+    # "Mường …"), best first, rather than a few close spellings of it.
+    partial: bool = False
 
 
 class Resolver:
@@ -69,7 +74,41 @@ class Resolver:
             return Resolution(choice=found[0])
         if found:
             return Resolution(candidates=found)
+        partial = self.matching(typed)
+        if partial:
+            return Resolution(suggestions=partial, partial=True)
         return Resolution(suggestions=self._suggest(typed))
+
+    def matching(self, typed: str) -> list[Choice]:
+        """Every unit and topic whose name holds the typed words as whole words or word
+        beginnings, diacritics optional, best first: whole words before beginnings, then
+        today's units before old ones (each as its successor), then topics."""
+        prefix, bare = _PREFIX.match(_key(typed)).groups()  # type: ignore[union-attr]
+        kind, words = _KIND.get(prefix or ""), bare.split()
+        if not words:
+            return []
+        ranked: list[tuple[tuple[bool, int, int, str], list[Choice]]] = []
+        for unit in self.gazetteer.units:
+            if kind in (None, unit.kind):
+                ranked += _ranked(words, unit.name, 0, [_commune(unit)])
+        for old in self.gazetteer.legacy:
+            if kind in (None, old.kind):
+                ranked += _ranked(words, old.name, 1, self._renamed(old))
+        if prefix is None:
+            for topic in self.taxonomy.topics:
+                choice = Choice(ChoiceKind.TOPIC, topic.slug, topic.name)
+                ranked += _ranked(words, topic.name, 2, [choice])
+        ranked.sort(key=lambda entry: entry[0])
+        return list(dict.fromkeys(choice for _, choices in ranked for choice in choices))
+
+    def _renamed(self, old: LegacyUnit) -> list[Choice]:
+        """An old unit as choices, one per successor; none when it lives on under its own name
+        (today's unit of that name is listed already)."""
+        return [
+            self._successor(old, name)
+            for name in old.successors
+            if (unit := self.gazetteer.unit(name)) is None or unit.full_name != old.full_name
+        ]
 
     def _lookup(self, typed: str) -> list[Choice]:
         key = _key(typed)
@@ -101,6 +140,34 @@ class Resolver:
         for name in close:
             suggestions.extend(self._lookup(name))
         return list(dict.fromkeys(suggestions))[:_SUGGESTIONS]
+
+
+def _ranked(
+    typed: list[str], name: str, group: int, choices: list[Choice]
+) -> list[tuple[tuple[bool, int, int, str], list[Choice]]]:
+    """``choices`` with their sort key when ``name`` matches the typed words, else nothing."""
+    tier = _tier(typed, _key(name).split())
+    if tier is None or not choices:
+        return []
+    return [((tier >= _PART_START, group, tier, _key(name)), choices)]
+
+
+def _tier(typed: list[str], name: list[str]) -> int | None:
+    """How the typed words match a name's words (``_WHOLE_START`` … ``_PART_INSIDE``), or None.
+
+    The typed words must follow each other in the name; the last one may be a word's beginning
+    ("muong th" matches "muong thanh").
+    """
+    *whole, last = typed
+    for start in range(len(name) - len(typed) + 1):
+        window = name[start : start + len(typed)]
+        if window[:-1] != whole or not window[-1].startswith(last):
+            continue
+        exact = window[-1] == last
+        if start == 0:
+            return _WHOLE_START if exact else _PART_START
+        return _WHOLE_INSIDE if exact else _PART_INSIDE
+    return None
 
 
 def _commune(unit: Unit) -> Choice:

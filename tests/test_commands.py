@@ -99,7 +99,7 @@ async def chosen(sessions: Sessions, chat: str = "100") -> list[tuple[str, str, 
         ("/start payload", "start", "payload"),
         ("/stop", "stop", ""),
         ("stop", None, "stop"),  # deleting data takes the explicit command
-        ("xin chào", None, "xin chào"),
+        ("xin chào", "greet", ""),
         ("/foo bar", None, "bar"),
         ("/id", "id", ""),
         ("/toi", "id", ""),
@@ -171,8 +171,8 @@ async def test_ambiguous_name_asks_which(commands: Commands, sessions: Sessions)
     assert "có thể là nhiều nơi" in question.html
     buttons = {b.label: b.data for row in question.buttons for b in row}
     assert buttons == {
-        "xã Tủa Chùa (xã Nà Tòng cũ)": "sub:c:Tủa Chùa",
-        "xã Núa Ngam (xã Na Tông cũ)": "sub:c:Núa Ngam",
+        "xã Nà Tòng (cũ) → nay thuộc xã Tủa Chùa": "sub:c:Tủa Chùa",
+        "xã Na Tông (cũ) → nay thuộc xã Núa Ngam": "sub:c:Núa Ngam",
     }
     assert await chosen(sessions) == []
     await ask(commands, press("sub:c:Núa Ngam"))
@@ -270,7 +270,10 @@ async def test_latest(commands: Commands, sessions: Sessions, typed: str, shown:
 async def test_stop_deletes_everything(commands: Commands, sessions: Sessions) -> None:
     await say(commands, "/dangky pom lot")
     await say(commands, "/start", chat="other")
-    assert await say(commands, "/stop") == texts.STOPPED
+    assert await say(commands, "/stop") == texts.STOP_CONFIRM  # asks before deleting
+    assert await chosen(sessions) != []
+    [done] = await ask(commands, press("stop:yes"))
+    assert done.html == texts.STOPPED
     assert await chosen(sessions) == []
     async with sessions() as session:
         assert await residents.find(session, "telegram", "100") is None
@@ -284,6 +287,7 @@ async def test_same_chat_id_on_two_channels_are_two_residents(
     await ask(commands, message("/dangky pom lot", channel="telegram"))
     await ask(commands, message("/dangky canh bao", channel="zalo"))
     await ask(commands, message("/stop", channel="telegram"))
+    await ask(commands, press("stop:yes", channel="telegram"))
     assert await chosen(sessions) == [("topic", "canh-bao", "canh bao")]
 
 
@@ -291,7 +295,7 @@ async def test_same_chat_id_on_two_channels_are_two_residents(
     ("text", "expected"),
     [
         ("/foo", "Loa chưa hiểu «/foo». Gõ /huongdan để xem các lệnh."),
-        ("xin chào <b>", "Loa chưa hiểu «xin chào &lt;b&gt;». Gõ /huongdan để xem các lệnh."),
+        ("Loa ơi <b>", "Loa chưa hiểu «Loa ơi &lt;b&gt;». Gõ /huongdan để xem các lệnh."),
         ("2", "Loa chưa hiểu «2». Gõ /huongdan để xem các lệnh."),
         ("", texts.ONLY_TEXT),
         ("/huongdan", texts.HELP),

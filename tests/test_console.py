@@ -54,6 +54,7 @@ async def test_every_command_answers_in_plain_text(sessions: Sessions, catalog: 
             "xin chào",
             "",
             "/stop",
+            "1",
         ]
     )
     output = "\n\n".join(await _chat(sessions, catalog, script))
@@ -67,7 +68,8 @@ async def test_every_command_answers_in_plain_text(sessions: Sessions, catalog: 
         "Chưa có tin nào.",
         "Không tìm thấy tin nào có «lu quet»",
         "Đã bỏ mọi lựa chọn.",
-        "Loa chưa hiểu «xin chào».",
+        "Xin chào! Loa gửi bạn tin",
+        "1. Dừng và xóa dữ liệu\n2. Không, tiếp tục nhận tin\nTrả lời 1 hoặc 2",
         "Đã dừng gửi tin và xóa toàn bộ dữ liệu của bạn.",
     ):
         assert expected in output
@@ -76,7 +78,10 @@ async def test_every_command_answers_in_plain_text(sessions: Sessions, catalog: 
 
 async def test_numbered_answer_presses_the_button(sessions: Sessions, catalog: Catalog) -> None:
     output = "\n\n".join(await _chat(sessions, catalog, "/dangky na tong\n2\n"))
-    question = "1. xã Tủa Chùa (xã Nà Tòng cũ)\n2. xã Núa Ngam (xã Na Tông cũ)\nTrả lời 1 hoặc 2"
+    question = (
+        "1. xã Nà Tòng (cũ) → nay thuộc xã Tủa Chùa\n"
+        "2. xã Na Tông (cũ) → nay thuộc xã Núa Ngam\nTrả lời 1 hoặc 2"
+    )
     assert question in output
     assert output.index(question) < output.index("Đã đăng ký nhận tin về xã Núa Ngam.")
     async with sessions() as session:

@@ -139,7 +139,7 @@ async def test_subscribe_with_a_5000_character_name_fits(commands: Commands, com
 
 
 async def test_an_unknown_5000_character_message_fits(commands: Commands) -> None:
-    typed = long_argument("xin chào Loa")
+    typed = long_argument("Loa ơi cho hỏi")
     replies = await answers(commands, typed)
     assert replies == [Reply(texts.unknown(typed))]
     assert f"«{texts.quoted(typed, 40)}»" in replies[0].html

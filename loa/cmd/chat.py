@@ -4,8 +4,9 @@ Answers are printed as they are computed; everything else queued for the console
 a broadcast confirmed here with Gửi, news while the console is open — goes through the outbox
 like on any bot, so ``loa chat`` runs the console channel's own ``Sender`` beside the
 conversation. It also writes a heartbeat (an ``instances`` row holding ``console:sender``),
-so that ``loa broadcast`` sees the console's sender as alive while the console is open. Log
-lines below WARNING are kept out of the conversation.
+so that ``loa broadcast`` sees the console's sender as alive while the console is open. Logs
+go to stderr at WARNING and above only, whatever ``[logging] level`` says: nothing below a
+warning interrupts the conversation.
 """
 
 from __future__ import annotations
@@ -28,11 +29,15 @@ from bot.commands import CONSOLE, Commands
 from bot.console import ConsoleChannel, drain, report_console_broadcasts, run_console
 from jobs.send import OutboxSignal, Sender
 from loa.config import Settings
+from loa.logs import quiet_below
 from storage import instances
 from storage.db import open_database, session_factory
 from storage.models import utcnow
 
-BANNER = "Loa chat: gõ /huongdan để xem các lệnh; Ctrl+D để thoát."
+BANNER = (
+    "Loa chat: gõ /huongdan để xem các lệnh; Ctrl+D để thoát."
+    " (Nhật ký: chỉ cảnh báo và lỗi, trên stderr.)"
+)
 HEARTBEAT_SECONDS = 15.0  # well within storage.instances.STALE_AFTER
 REPORT_SECONDS = 1.0
 SENDER_ROLE = f"{CONSOLE}:sender"
@@ -42,8 +47,7 @@ log = logging.getLogger(__name__)
 
 async def chat(settings: Settings, args: argparse.Namespace) -> int:
     """Read commands from stdin, print the replies; uses the configured database."""
-    root = logging.getLogger()
-    root.setLevel(max(root.level, logging.WARNING))  # no INFO lines inside the conversation
+    quiet_below(logging.WARNING)  # no INFO lines inside the conversation (stderr: warnings)
     async with open_database(settings.database.url) as engine:
         sessions = session_factory(engine)
         catalog = build_catalog(settings.places.province, settings.topics)

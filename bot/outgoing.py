@@ -47,14 +47,32 @@ def encode(message: Outgoing) -> str:
         data["or_send"] = True
     if message.broadcast_id is not None:
         data["broadcast"] = message.broadcast_id
+    _encode_media(message.reply, data)
     return json.dumps(data, ensure_ascii=False)
+
+
+def _encode_media(reply: Reply, data: dict[str, Any]) -> None:
+    if reply.photo_url:
+        data["photo"] = reply.photo_url
+    if reply.voice_url:
+        data["voice"] = reply.voice_url
+    if reply.copy_from:
+        data["copy"] = list(reply.copy_from)
 
 
 def decode(payload: str) -> Outgoing:
     data = json.loads(payload)
     buttons = [[Button(label, value) for label, value in row] for row in data.get("buttons", [])]
+    copy = data.get("copy")
+    reply = Reply(
+        str(data["html"]),
+        buttons,
+        photo_url=data.get("photo"),
+        voice_url=data.get("voice"),
+        copy_from=(str(copy[0]), str(copy[1])) if copy else None,
+    )
     return Outgoing(
-        Reply(str(data["html"]), buttons),
+        reply,
         edit_message_id=data.get("edit"),
         send_if_uneditable=bool(data.get("or_send", False)),
         broadcast_id=data.get("broadcast"),

@@ -79,6 +79,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 MAX_TEXT_LENGTH = 4096
+MAX_CAPTION_LENGTH = 1024  # a photo's or voice note's caption, after entity parsing
 FREE_MESSAGES_PER_SECOND = 30  # beyond this, paid broadcasts (allow_paid_broadcast)
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 _GONE_BAD_REQUESTS = ("chat not found", "user not found", "peer_id_invalid")
@@ -135,6 +136,7 @@ class TelegramChannel(Channel):
 
     name = CHANNEL
     max_text_length = MAX_TEXT_LENGTH
+    max_caption_length = MAX_CAPTION_LENGTH
 
     def __init__(self, bot: Bot, *, paid_broadcast: bool = False) -> None:
         self._bot = bot
@@ -143,6 +145,8 @@ class TelegramChannel(Channel):
         self._paid = True if paid_broadcast else None
 
     async def send(self, chat_id: str, reply: Reply) -> str:
+        if reply.has_media:
+            return await self._send_media(chat_id, reply)
         try:
             message = await self._bot.send_message(
                 chat_id=_chat(chat_id),
@@ -155,6 +159,52 @@ class TelegramChannel(Channel):
         except TelegramError as exc:
             raise translate(exc) from exc
         return str(message.message_id)
+
+    async def _send_media(self, chat_id: str, reply: Reply) -> str:
+        """A copy of a message (its caption replaced), or a photo / voice note by URL."""
+        chat, markup, html = _chat(chat_id), keyboard(reply.buttons), ParseMode.HTML
+        try:
+            if reply.copy_from is not None:
+                from_chat, message_id = reply.copy_from
+                copied = await self._bot.copy_message(
+                    chat,
+                    _chat(from_chat),
+                    int(message_id),
+                    caption=reply.html,
+                    parse_mode=html,
+                    reply_markup=markup,
+                    allow_paid_broadcast=self._paid,
+                )
+                return str(copied.message_id)
+            if reply.photo_url:
+                sent = await self._bot.send_photo(
+                    chat,
+                    reply.photo_url,
+                    caption=reply.html,
+                    parse_mode=html,
+                    reply_markup=markup,
+                    allow_paid_broadcast=self._paid,
+                )
+            else:
+                sent = await self._bot.send_voice(
+                    chat,
+                    reply.voice_url or "",
+                    caption=reply.html,
+                    parse_mode=html,
+                    reply_markup=markup,
+                    allow_paid_broadcast=self._paid,
+                )
+        except TelegramError as exc:
+            raise translate(exc) from exc
+        return str(sent.message_id)
+
+    async def download(self, file_id: str) -> bytes:
+        """A file residents sent (getFile, then the file URL); Telegram serves up to 20 MB."""
+        try:
+            found = await self._bot.get_file(file_id)
+            return bytes(await found.download_as_bytearray())
+        except TelegramError as exc:
+            raise translate(exc) from exc
 
     async def edit(self, chat_id: str, message_id: str, reply: Reply) -> None:
         try:

@@ -116,6 +116,7 @@ class ZaloChannel(Channel):
 
     name = "zalo"
     max_text_length = MAX_TEXT_LENGTH
+    max_caption_length = MAX_TEXT_LENGTH  # sendPhoto's caption: 1–2000, as a text
 
     def __init__(self, api: ZaloBotApi, choices: NumberedChoices | None = None) -> None:
         self.api = api
@@ -131,10 +132,25 @@ class ZaloChannel(Channel):
 
     async def send(self, chat_id: str, reply: Reply) -> str:
         text = self.render(chat_id, reply)
+        if reply.photo_url or reply.voice_url:
+            return await self._send_media(chat_id, reply, text)
         if not text:
             raise MessageRejected("empty message")
         try:
             sent = await self.api.send_message(chat_id, text)
+        except ZaloApiError as exc:
+            raise translate_error(exc) from exc
+        return sent.message_id
+
+    async def _send_media(self, chat_id: str, reply: Reply, text: str) -> str:
+        """A photo with its caption; a voice note, then its text (sendVoice takes none)."""
+        try:
+            if reply.photo_url:
+                return (await self.api.send_photo(chat_id, reply.photo_url, text)).message_id
+            assert reply.voice_url is not None
+            sent = await self.api.send_voice(chat_id, reply.voice_url)
+            if text:
+                await self.api.send_message(chat_id, text)
         except ZaloApiError as exc:
             raise translate_error(exc) from exc
         return sent.message_id

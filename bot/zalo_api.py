@@ -226,6 +226,23 @@ class ZaloBotApi:
         result = result or {}
         return SentMessage(str(result.get("message_id", "")), int(result.get("date", 0)))
 
+    async def send_photo(self, chat_id: str, photo_url: str, caption: str = "") -> SentMessage:
+        """A photo by public URL (Zalo fetches it; no upload exists), caption ≤ 2000."""
+        payload = {"chat_id": chat_id, "photo": photo_url}
+        if caption:
+            payload["caption"] = caption
+        return self._sent(await self.call("sendPhoto", payload))
+
+    async def send_voice(self, chat_id: str, voice_url: str) -> SentMessage:
+        """A voice message by public URL of an .aac file (private chats only)."""
+        payload = {"chat_id": chat_id, "voice_url": voice_url}
+        return self._sent(await self.call("sendVoice", payload))
+
+    @staticmethod
+    def _sent(result: Any) -> SentMessage:
+        result = result or {}
+        return SentMessage(str(result.get("message_id", "")), int(result.get("date", 0)))
+
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
         await self.call("sendChatAction", {"chat_id": chat_id, "action": action})
 

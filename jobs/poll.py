@@ -377,6 +377,7 @@ def _complete(feed: ArticleData, page: ArticleData) -> ArticleData:
         author=feed.author or page.author,
         published_at=feed.published_at or page.published_at,
         category=feed.category or page.category,
+        image_url=feed.image_url or page.image_url,
     )
 
 

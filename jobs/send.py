@@ -101,7 +101,12 @@ class Sender:
         self._settings = settings
         self._pacer = Pacer(rate_per_second)
         self._gates = ChatGates(per_chat_interval)
-        self._messages = MessageCache(sessions, channel.max_text_length)
+        self._messages = MessageCache(
+            sessions,
+            channel.max_text_length,
+            caption_limit=channel.max_caption_length,
+            channel=channel.name,
+        )
         self._backoff = backoff_seconds
         self._wake = signal.listen() if signal else asyncio.Event()
         self._slots = asyncio.Semaphore(settings.concurrency)
@@ -245,6 +250,9 @@ class Sender:
                 raise message
             if message.edit_message_id is not None:
                 extra = await self._edit(queued, message)
+            elif message.reply.has_media:
+                await self._send_media(queued, message)
+                extra = None
             else:
                 await self._channel.send(queued.chat_id, message.reply)
                 extra = None
@@ -265,6 +273,19 @@ class Sender:
         self._outage_delay = self._quota_delay = self._backoff
         self._quota_since, self._quota_told = None, False
         return queued.id if extra is None else _sent_and(queued.id, extra)
+
+    async def _send_media(self, queued: Queued, message: Outgoing) -> None:
+        """A photo or voice message; refused, the resident gets its text instead, never
+        nothing (in the next pacer slot), and so does everyone else this message goes to."""
+        try:
+            await self._channel.send(queued.chat_id, message.reply)
+        except MessageRejected as exc:
+            log.warning(
+                "%s: delivery %d: media refused (%s); sending the text", self.name, queued.id, exc
+            )
+            text = self._messages.without_media(queued, message.reply)
+            self._pacer.left(await self._pacer.wait())
+            await self._channel.send(queued.chat_id, text)
 
     async def _edit(self, queued: Queued, message: Outgoing) -> Write | None:
         """Edit an earlier message; a refused edit of a report is sent anew instead."""

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from news.dates import parse_date
+from news.images import lead_image
 from news.items import ArticleData, ListPage
 from news.markup import SelectorError, node_text, outermost, parse_html, select, text_lines
 from news.text import clean, summarize
@@ -106,6 +107,7 @@ def parse_article_page(
         author=_author(tree, selectors.get("author"), page_lines),
         published_at=_published(tree, selectors.get("date"), page_lines),
         category=_selected_text(tree, selectors.get("category")) or None,
+        image_url=_image(tree, url, selectors.get("body")),
     )
 
 
@@ -270,6 +272,10 @@ def _body(tree: LexborHTMLParser, css: str | None, page_lines: list[str], title:
     if not lines:
         lines = page_lines[_body_start(page_lines, title) :]
     return "\n\n".join(_article_lines(lines, title))
+
+
+def _image(tree: LexborHTMLParser, url: str, css: str | None) -> str | None:
+    return lead_image(tree, url, outermost(_select(tree, css)) if css else None)
 
 
 def _body_start(lines: list[str], title: str) -> int:

@@ -18,6 +18,7 @@ class ArticleData:
     published_at: datetime | None = None
     category: str | None = None
     guid: str | None = None
+    image_url: str | None = None  # the lead image, absolute (news.images)
 
 
 @dataclass(frozen=True, slots=True)

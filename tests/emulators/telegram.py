@@ -38,6 +38,7 @@ from starlette.routing import Route
 
 from tests.emulators.limits import BOT, StrictLimits, WindowPeak
 from tests.emulators.telegram_html import EntityError, code_points, parse_html
+from tests.emulators.telegram_media import MediaMethods
 
 MAX_TEXT = 4096
 MAX_RAW_BYTES = 1 << 15
@@ -47,7 +48,8 @@ _COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 BLOCKED = "Forbidden: bot was blocked by the user"
 MIGRATED = "Bad Request: group chat was upgraded to a supergroup chat"
-LIMITED_METHODS = ("sendmessage", "editmessagetext")  # what flood control counts
+# What flood control counts.
+LIMITED_METHODS = ("sendmessage", "editmessagetext", "sendphoto", "sendvoice", "copymessage")
 
 
 class ApiError(Exception):
@@ -79,6 +81,8 @@ class SentMessage:
     reply_markup: dict[str, Any] | None
     at: float
     edited: bool = False
+    kind: str = "text"  # "photo", "voice" (tests.emulators.telegram_media)
+    media: str | None = None  # the photo's URL or file id, the voice's
 
 
 @dataclass
@@ -111,7 +115,7 @@ class _Bucket:
         return (1 - self.tokens) / self.rate
 
 
-class TelegramEmulator:
+class TelegramEmulator(MediaMethods):
     """State of one emulated Bot API server, plus the control API tests use."""
 
     def __init__(
@@ -164,9 +168,11 @@ class TelegramEmulator:
         self._cond = threading.Condition()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wakeup: asyncio.Event | None = None
+        self._init_media()
         self.app = Starlette(
             routes=[
                 Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
+                Route("/file/bot{token}/{path:path}", self._download, methods=["GET"]),
                 Route("/_emulator/stats", self._stats, methods=["GET"]),
             ]
         )

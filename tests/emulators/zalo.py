@@ -39,6 +39,7 @@ from starlette.routing import Route
 
 from bot.zalo_api import ZaloErrorCode
 from tests.emulators.limits import StrictLimits, WindowPeak
+from tests.emulators.zalo_media import ZaloMediaMethods
 
 MAX_TEXT = 2000
 WEBHOOK_HEADER = "X-Bot-Api-Secret-Token"
@@ -53,6 +54,8 @@ class SentText:
     message_id: str
     date_ms: int
     at: float
+    photo: str | None = None  # sendPhoto's URL (``text`` is the caption)
+    voice: str | None = None  # sendVoice's URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +98,7 @@ def _error(code: int, description: str) -> JSONResponse:
     return JSONResponse({"ok": False, "error_code": code, "description": description})
 
 
-class ZaloEmulator:
+class ZaloEmulator(ZaloMediaMethods):
     """The fake Zalo Bot platform for one bot token."""
 
     def __init__(
@@ -139,11 +142,14 @@ class ZaloEmulator:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wakeup: asyncio.Event | None = None
         self._next_id = 0
+        self._init_media()
         self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[Response]]] = {
             "getme": self._get_me,
             "getupdates": self._get_updates,
             "sendmessage": self._send_message,
             "sendchataction": self._send_chat_action,
+            "sendphoto": self._send_photo,
+            "sendvoice": self._send_voice,
             "setwebhook": self._set_webhook,
             "deletewebhook": self._delete_webhook,
             "getwebhookinfo": self._get_webhook_info,

@@ -35,9 +35,12 @@ from storage.models import (
     Subscription,
     utcnow,
 )
+from storage.rhythm import hold_new
 from storage.rows import execute_count
 
 EMERGENCY_TOPIC = "canh-bao"
+# States only residents with a rhythm produce (storage.rhythm).
+_RHYTHM_STATES = frozenset({DeliveryState.HELD, DeliveryState.BUNDLED})
 # PostgreSQL channel on which every queued message rings the senders of every instance.
 DOORBELL = "loa_outbox"
 
@@ -77,9 +80,12 @@ async def enqueue_for_article(session: AsyncSession, article_id: int) -> int:
     emergency_flag = (await session.execute(select(is_emergency))).scalar_one()
     priority_value = int(Priority.EMERGENCY if emergency_flag else Priority.NEWS)
     condition = and_(Resident.active.is_(True), or_(~has_any_choice, commune_match, topic_match))
-    return await queue_deliveries(
+    queued = await queue_deliveries(
         session, Delivery.article_id, article_id, priority=priority_value, residents=condition
     )
+    if not emergency_flag:  # an emergency is never held
+        await hold_new(session, Delivery.article_id, article_id, utcnow(), news=True)
+    return queued
 
 
 async def queue_deliveries(
@@ -320,8 +326,9 @@ async def move_pending_chat(session: AsyncSession, channel: str, old: str, new: 
 
 
 async def counts_by_state(session: AsyncSession, channel: str | None = None) -> dict[str, int]:
-    """How many deliveries of news and broadcasts are in each state (every state present,
-    zeros included); answers and edits are not counted."""
+    """How many deliveries of news and broadcasts are in each state (pending, sent and failed
+    always present, zeros included; held and bundled when there are any); answers and edits
+    (bulletins too) are not counted."""
     query = (
         select(Delivery.state, func.count())
         .where(Delivery.payload.is_(None))
@@ -329,7 +336,7 @@ async def counts_by_state(session: AsyncSession, channel: str | None = None) -> 
     )
     if channel is not None:
         query = query.where(Delivery.channel == channel)
-    counts = {state.value: 0 for state in DeliveryState}
+    counts = {state.value: 0 for state in DeliveryState if state not in _RHYTHM_STATES}
     for state, count in (await session.execute(query)).all():
         counts[str(state)] = int(count)
     return counts

@@ -46,11 +46,13 @@ ALIASES: dict[str, str] = {
     "quiet": "quiet",
     "id": "id",
     "toi": "id",
+    "admin": "admin",
+    "quantri": "admin",
     "dung": "stop",
     "dunglai": "stop",
 }
 # Never triggered by plain words: they delete data or reach every resident.
-EXPLICIT_ONLY = frozenset({"stop", "broadcast", "emergency"})
+EXPLICIT_ONLY = frozenset({"admin", "stop", "broadcast", "emergency"})
 # Aliases that are everyday words: as a plain first word ("tôi muốn…") they mean no command.
 SLASH_ONLY_ALIASES = frozenset({"toi"})
 

@@ -24,10 +24,13 @@ from loa.config import Settings, SourceSettings
 from loa.timefmt import plural
 from news.tagging import build_tagger
 from storage.models import utcnow
+from storage.sources import is_paused, take_poll_requests
 
 log = logging.getLogger(__name__)
 
 JITTER = 0.10  # ± share of the interval
+# How often the poller looks for Lấy tin ngay pressed on the admin page (on any instance).
+REQUEST_CHECK_SECONDS = 1.0
 SHORT_INTERVAL_SECONDS = 60  # below this a real portal would see Loa as a nuisance
 
 
@@ -50,6 +53,7 @@ class PollScheduler:
         self._poller: Poller | None = None
         self._running: set[asyncio.Task[object]] = set()
         self._first_passes: dict[str, PollResult] = {}  # each source's first pass since start
+        self._requests: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         self._fetcher = Fetcher(self._settings.http)
@@ -59,6 +63,22 @@ class PollScheduler:
         for source in self._settings.sources:
             self._add_job(self._scheduler, source)
         self._scheduler.start()
+        self._requests = asyncio.create_task(self._take_requests(), name="poll requests")
+
+    async def _take_requests(self) -> None:
+        """Lấy tin ngay (the admin page) is a database row, so it reaches the poller wherever
+        it runs: the source's job is moved to now."""
+        while True:
+            try:
+                async with self._sessions.begin() as session:
+                    names = await take_poll_requests(session)
+                for name in names:
+                    if self._scheduler is not None and self._scheduler.get_job(name):
+                        log.info("%s: polled now (asked on the admin page)", name)
+                        self._scheduler.modify_job(name, next_run_time=utcnow())
+            except Exception:
+                log.exception("reading poll requests failed")
+            await asyncio.sleep(REQUEST_CHECK_SECONDS)
 
     def _add_job(self, scheduler: AsyncIOScheduler, source: SourceSettings) -> None:
         interval = source.interval_seconds
@@ -91,6 +111,8 @@ class PollScheduler:
         if task is not None:
             self._running.add(task)
         try:
+            if await self._paused(source.name):
+                return
             result = await self._poller.poll(source)
         except Exception:
             # Even recording the failure failed (the database is down?): retry on schedule.
@@ -104,6 +126,10 @@ class PollScheduler:
         self._note_first_pass(result)
         if self._on_result is not None:
             self._on_result(result)
+
+    async def _paused(self, name: str) -> bool:
+        async with self._sessions() as session:
+            return await is_paused(session, name)
 
     def _note_first_pass(self, result: PollResult) -> None:
         """One plain warning when no source could be read on the first pass after start."""
@@ -140,6 +166,10 @@ class PollScheduler:
         return job.next_run_time if job else None
 
     async def stop(self) -> None:
+        if self._requests is not None:
+            self._requests.cancel()
+            await asyncio.gather(self._requests, return_exceptions=True)
+            self._requests = None
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
             await asyncio.sleep(0)  # AsyncIOScheduler shuts down in a loop callback: let it run

@@ -12,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Source
+from storage.rows import execute_count
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,3 +131,42 @@ async def list_sources(session: AsyncSession) -> dict[str, Source]:
     """Every stored source by name (detached-safe: sessions here never expire on commit)."""
     rows = (await session.execute(select(Source).order_by(Source.name))).scalars()
     return {row.name: row for row in rows}
+
+
+async def is_paused(session: AsyncSession, name: str) -> bool:
+    """Whether an administrator paused polling of ``name`` (the admin page)."""
+    return bool(await session.scalar(select(Source.paused).where(Source.name == name)))
+
+
+async def take_poll_requests(session: AsyncSession) -> list[str]:
+    """The sources whose Lấy tin ngay was pressed, each request cleared as it is taken (a
+    conditional UPDATE: of two pollers racing, one takes it)."""
+    rows = await session.execute(
+        select(Source.name, Source.poll_requested_at).where(Source.poll_requested_at.is_not(None))
+    )
+    taken: list[str] = []
+    for name, requested in rows.all():
+        cleared = await execute_count(
+            session,
+            update(Source)
+            .where(Source.name == name, Source.poll_requested_at == requested)
+            .values(poll_requested_at=None),
+        )
+        if cleared:
+            taken.append(name)
+    return taken
+
+
+async def request_poll(session: AsyncSession, name: str, now: datetime) -> bool:
+    """Lấy tin ngay: the poller, on whichever instance holds it, polls ``name`` promptly."""
+    query = update(Source).where(Source.name == name).values(poll_requested_at=now)
+    return await execute_count(session, query) > 0
+
+
+async def set_paused(session: AsyncSession, name: str, paused: bool, now: datetime) -> bool:
+    """Pause or resume polling of ``name``; a resumed source is polled at once."""
+    values: dict[str, object] = {"paused": paused}
+    if not paused:
+        values["poll_requested_at"] = now
+    query = update(Source).where(Source.name == name).values(values)
+    return await execute_count(session, query) > 0

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from bot.zalo_api import secret_matches
 from storage.models import Source
@@ -97,9 +97,10 @@ def create_app(
     sessions: async_sessionmaker[AsyncSession],
     webhooks: Sequence[Webhook] = (),
     roles: Callable[[], list[str]] | None = None,
+    extra_routes: Sequence[BaseRoute] = (),
 ) -> Starlette:
-    """The ASGI app: ``GET /healthz`` (with the roles this instance holds, given ``roles``)
-    and one POST route per configured webhook."""
+    """The ASGI app: ``GET /healthz`` (with the roles this instance holds, given ``roles``),
+    one POST route per configured webhook, and ``extra_routes`` (the admin page, /metrics)."""
 
     async def healthz(request: Request) -> Response:
         body = await _health(sessions)
@@ -107,8 +108,9 @@ def create_app(
             body["roles"] = sorted(roles())
         return JSONResponse(body, status_code=200 if body["ok"] else 503)
 
-    routes = [Route("/healthz", healthz, methods=["GET"])]
+    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
     routes += [_webhook_endpoint(webhook) for webhook in webhooks]
+    routes += extra_routes
     return Starlette(routes=routes)
 
 

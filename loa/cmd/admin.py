@@ -1,0 +1,37 @@
+"""``loa admin link telegram:ID|zalo:ID``: the one-time admin page link, printed on stdout
+for the operator to pass on (the same link ``/quantri`` sends in chat, valid 10 minutes).
+Someone who is no administrator gets no link: exit status 2 with a message."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.admins import CHANNELS, Admins
+from loa.config import Settings
+from storage.db import open_database, session_factory
+
+
+async def admin(settings: Settings, args: argparse.Namespace) -> int:
+    from web.admin.store import create_link
+
+    channel, colon, user_id = args.who.strip().partition(":")
+    if not colon or channel not in CHANNELS or not user_id.strip():
+        print(
+            f"loa admin link: {args.who!r} is not CHANNEL:ID (telegram:ID or zalo:ID)",
+            file=sys.stderr,
+        )
+        return 2
+    user_id = user_id.strip()
+    if Admins(settings).scope(channel, user_id) is None:
+        print(
+            f"loa admin link: {channel}:{user_id} is no administrator: add the id to "
+            f"[{channel}] admins or to a [[commune_admins]] table",
+            file=sys.stderr,
+        )
+        return 2
+    async with open_database(settings.database.url) as engine:
+        async with session_factory(engine).begin() as session:
+            url = await create_link(session, f"{channel}:{user_id}", settings.web.base_url)
+    print(url)
+    return 0

@@ -1,0 +1,31 @@
+"""What ``loa run`` mounts beside the webhooks: the admin page under ``/admin`` and, with
+``[web] metrics = true``, ``/metrics``. Imported only on the run path (jinja2, prometheus)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.routing import BaseRoute
+
+from bot.catalog import Catalog
+from loa.config import Settings
+from web.metrics import PollCounter, metrics_route
+
+__all__ = ["PollCounter", "web_routes"]
+
+
+def web_routes(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    catalog: Callable[[], Catalog],
+    on_queued: Callable[[], None] | None = None,
+    polls: PollCounter | None = None,
+) -> list[BaseRoute]:
+    from web.admin.routes import AdminSite, admin_routes
+
+    site = AdminSite(sessions, settings, catalog, on_queued)
+    routes = admin_routes(site)
+    if settings.web.metrics:
+        routes.append(metrics_route(sessions, polls))
+    return routes

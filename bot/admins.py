@@ -17,7 +17,8 @@ Every path that broadcasts (chat, CLI, admin page) asks ``refusal`` before stori
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 from bot import texts
 from bot.catalog import Catalog, ChoiceKind
@@ -145,3 +146,55 @@ def refusal_reason(scope: AdminScope, target: Target) -> str | None:
     if target.commune not in scope.communes:
         return f"{scope.who} administers {own} only, not {target.commune}"
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What one broadcast attempt becomes (``decide``): exactly one of
+
+    - allowed: ``scope`` signs it and ``target`` is what it reaches (a commune administrator's
+      "everyone" narrowed to their commune);
+    - refused: ``refusal`` to show (Vietnamese), ``reason`` to log (English);
+    - ask: several communes could be meant; ``ask`` holds one scope per commune.
+    """
+
+    target: Target
+    scope: AdminScope | None = None
+    refusal: str | None = None
+    reason: str | None = None
+    ask: tuple[AdminScope, ...] = field(default=())
+
+
+def union(scopes: Sequence[AdminScope]) -> AdminScope:
+    """One scope reaching what all of ``scopes`` reach (province-wide if any is)."""
+    if not scopes:
+        raise ValueError("no scope")
+    if any(s.province_wide for s in scopes):
+        return next(s for s in scopes if s.province_wide)
+    communes = tuple(dict.fromkeys(c for s in scopes for c in s.communes))
+    names = ", ".join(dict.fromkeys(s.name for s in scopes))
+    return AdminScope(scopes[0].who, names, communes)
+
+
+def decide(
+    scopes: Sequence[AdminScope], target: Target, catalog: Catalog | None = None
+) -> Decision:
+    """The rule for every door (chat, CLI, admin page), given what the administrator named.
+
+    ``scopes`` is ``Admins.scopes`` of the author (not empty). A province-wide administrator
+    reaches what they named, signed with the province. A commune administrator who named no
+    commune and no topic means their commune (asked for when they have several); naming one of
+    their communes signs with that commune's name; anything else is refused."""
+    whole = union(scopes)
+    if whole.province_wide:
+        return Decision(target, scope=whole)
+    if target.commune is None and target.topic is None:
+        if len(scopes) > 1:
+            return Decision(target, ask=tuple(scopes))
+        target = replace(target, commune=scopes[0].communes[0])
+    signer = next((s for s in scopes if target.commune in s.communes), None)
+    if signer is None:
+        return Decision(
+            target, refusal=refusal(whole, target, catalog), reason=refusal_reason(whole, target)
+        )
+    return Decision(target, scope=signer)

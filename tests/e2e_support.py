@@ -57,6 +57,7 @@ class Options:
     zalo_rate: float = 10
     concurrency: int = 16
     log_level: str = "INFO"
+    extra_config: str = ""  # TOML appended as it is (e.g. [[commune_admins]] tables)
 
 
 def write_config(
@@ -79,6 +80,7 @@ def write_config(
         sections.append(_channel_config("zalo", ZALO_TOKEN, zalo_url, o.zalo_admins, o.zalo_rate))
     if portal_url is not None:
         sections.append(_source_config(portal_url))
+    sections.append(o.extra_config)
     path = tmp / "loa.toml"
     path.write_text("".join(sections), encoding="utf-8")
     return path

@@ -22,6 +22,7 @@ from storage.models import Broadcast, BroadcastState, Delivery, DeliveryState, P
 Sessions = async_sessionmaker[AsyncSession]
 ADMIN = ("telegram", "7")
 ZALO_ADMIN = ("zalo", "z9")
+SIGNED = "📢 UBND tỉnh Điện Biên: "  # a province administrator's broadcast begins so
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +104,7 @@ async def test_commune_broadcast_preview_then_send_once(
 ) -> None:
     await _residents(commands)
     message, question = await commands.handle(said("/thongbao xã Sam Mứn: Họp <dân> & bản"))
-    assert message.html == "Họp &lt;dân&gt; &amp; bản" and message.buttons == []
+    assert message.html == f"{SIGNED}Họp &lt;dân&gt; &amp; bản" and message.buttons == []
     assert "Gửi tới: người đăng ký xã Sam Mứn" in question.html
     assert "Số người nhận: <b>2</b> (telegram 1, zalo 1)" in question.html
     assert [b.label for row in question.buttons for b in row] == ["Gửi", "Hủy"]
@@ -139,7 +140,7 @@ async def test_cancel_sends_nothing(commands: Commands, sessions: Sessions) -> N
 async def test_emergency_goes_first(commands: Commands, sessions: Sessions) -> None:
     await _residents(commands)
     message, question = await commands.handle(said("/canhbao Lũ quét, không qua ngầm"))
-    assert message.html == "⚠️ Lũ quét, không qua ngầm"
+    assert message.html == f"{SIGNED}⚠️ Lũ quét, không qua ngầm"
     assert "Khẩn cấp" in question.html
     await commands.handle(said(data=_button(question, "Gửi")))
     async with sessions() as session:
@@ -169,8 +170,9 @@ async def test_non_admin_reaches_nobody(
     [
         ("/thongbao", texts.BROADCAST_HOW),
         ("/thongbao xã Sam Mứn:   ", texts.BROADCAST_HOW),
-        ("/thongbao " + "a" * 2001, texts.broadcast_too_long(2001, 2000)),
-        ("/canhbao " + "a" * 1998, texts.broadcast_too_long(1998, 1997)),  # "⚠️ " counts
+        # The signature "📢 UBND tỉnh Điện Biên: " (24) and "⚠️ " (3) count.
+        ("/thongbao " + "a" * 1977, texts.broadcast_too_long(1977, 1976)),
+        ("/canhbao " + "a" * 1974, texts.broadcast_too_long(1974, 1973)),
     ],
 )
 async def test_empty_or_too_long_is_refused_with_the_reason(

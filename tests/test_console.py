@@ -149,7 +149,8 @@ async def test_a_broadcast_confirmed_on_the_console_arrives_there(
         await sender.stop()
     blocks = [b for b in output.getvalue().split("\n\n") if b]
     queued_at = blocks.index("Đang gửi thông báo tới 1 người. Loa sẽ báo cáo khi gửi xong.")
-    assert blocks[queued_at + 1] == "Chiều nay họp dân"  # the delivery, as residents get it
+    # The delivery, as residents get it: signed by the province (the console is province-wide).
+    assert blocks[queued_at + 1] == "📢 UBND tỉnh Điện Biên: Chiều nay họp dân"
     assert blocks[queued_at + 2].startswith("Đã gửi xong thông báo\nĐã gửi: 1 · Lỗi: 0")
     async with sessions() as session:
         stored = (await session.execute(select(Broadcast))).scalar_one()

@@ -294,7 +294,7 @@ async def test_an_emergency_overtakes_500_queued_news_messages(world: World) -> 
     assert world.got(alert) == Counter(
         {f"tg:{c}": 1 for c in range(21_000, 21_020)} | {f"zalo:{c}": 1 for c in zalo_chats}
     )
-    assert all(m.text.startswith("⚠️") for m in alerts)
+    assert all(m.text.startswith("📢 UBND tỉnh Điện Biên: ⚠️") for m in alerts)
     last_alert = max(m.at for m in alerts)
     before = sum(1 for m in news() if m.at < last_alert)
     assert before < 250, f"{before} of 500 news messages went out before the emergency ended"

@@ -1,6 +1,7 @@
 """``loa broadcasts [--json] [--limit N]`` and ``loa broadcasts cancel ID``.
 
-The list shows each broadcast, newest first: id, state, author, when it was created, its
+The list shows each broadcast, newest first: id, state, author (the signature residents saw,
+its scope — province or commune — and who acted), when it was created, its
 target, and its counts (residents per channel while in preview, live sent / failed / pending
 while sending, the report once done or cancelled). Listing also marks drafts left in preview
 longer than ``[broadcasts] preview_expiry_hours`` as expired.
@@ -92,6 +93,9 @@ async def describe(session: AsyncSession, row: Broadcast, expiry: timedelta) -> 
         "state": row.state,
         "expired": expired,
         "created_by": row.created_by,
+        "author": row.created_by,
+        "author_name": row.author_name,
+        "scope": row.scope,
         "created_at": _iso(row.created_at),
         "confirmed_at": _iso(row.confirmed_at),
         "finished_at": _iso(row.finished_at),
@@ -146,12 +150,20 @@ def _numbers(view: dict[str, Any]) -> str:
     return "nothing sent"
 
 
+def _author(view: dict[str, Any]) -> str:
+    """Who acted, the signature residents saw and its reach: "zalo:123 as UBND xã Sam Mứn
+    (commune)"."""
+    if not view.get("author_name"):
+        return f"{view['author']} ({view['scope']})"
+    return f"{view['author']} as {view['author_name']} ({view['scope']})"
+
+
 def _line(view: dict[str, Any], tz: tzinfo) -> str:
     state = view["state"] + ("!" if view["emergency"] else "")
     text = view["text"].replace("\n", " ")
     if len(text) > TEXT_SHOWN:
         text = text[: TEXT_SHOWN - 1] + "…"
     return (
-        f"#{view['id']:<5} {state:<10} {_local(view['created_at'], tz)}  by {view['created_by']}"
+        f"#{view['id']:<5} {state:<10} {_local(view['created_at'], tz)}  by {_author(view)}"
         f"  to {_target(view)}  {_numbers(view)}  «{text}»"
     )

@@ -56,6 +56,9 @@ async def collect(session: AsyncSession) -> dict[str, Any]:
             {
                 "id": b.id,
                 "created_by": b.created_by,
+                "author": b.created_by,
+                "author_name": b.author_name,
+                "scope": b.scope,
                 "created_at": b.created_at.isoformat(),
                 "text": b.text,
                 "commune": b.commune,
@@ -100,8 +103,18 @@ def _print_human(stats: dict[str, Any], tz: tzinfo | None = None) -> None:
         print(
             f"  #{b['id']} {shown(b['created_at'], tz)} {b['state']:<9} to {target}"
             f" sent {report.get('sent', '-')} failed {report.get('failed', '-')}"
-            f" by {b['created_by']}: {b['text'][:60]}"
+            f" by {_author(b)}: {b['text'][:60]}"
         )
+
+
+def _author(broadcast: dict[str, Any]) -> str:
+    """Who acted, the signature residents saw and its reach: "zalo:123 as UBND xã Sam Mứn
+    (commune)"."""
+    who = broadcast.get("author") or broadcast["created_by"]
+    scope = broadcast.get("scope") or "province"  # figures from before commune administrators
+    if not broadcast.get("author_name"):
+        return f"{who} ({scope})"
+    return f"{who} as {broadcast['author_name']} ({scope})"
 
 
 async def stats(settings: Settings, args: argparse.Namespace) -> int:

@@ -38,6 +38,14 @@ _PERSON = re.compile(
 _LIST_GAP = re.compile(r"\s*(?:,|;|/|,?\s*va|,?\s*hoac)\s*")
 _OLD_MARK = re.compile(r"\s*(?:\(\s*cu\s*\)|cu\b)", re.IGNORECASE)
 _PREV_WORD = re.compile(r"(\S+)[^\S\n]+$")  # on the same line
+# Portals glue a name to the word after it ("xã Pom Lótcho biết", "Pom Lótđã"): after a place
+# marker, a name may run into one of these everyday words (folded), never into any word.
+_GLUED_WORDS = (
+    "cho|da|dang|se|va|la|co|duoc|voi|vua|tai|trong|tren|nay|cu|nam|luon|ra|dat|thuoc|den|ve"
+    "|noi|phoi|tich|tiep|trien|thuc|to|huyen|tinh|dong|chu|tham|xay|hien"
+)
+# Or glue the marker to the name ("xãPom Lót"): the name then starts with a capital.
+_GLUED_MARKER = re.compile(r"(?<!\w)(?:xa|phuong)$")
 _NEXT_WORD = re.compile(r"\s+(\S+)")
 _WINDOW = 40
 _DISTRICT = "district"  # the kind of a name written as a district/city/province
@@ -95,7 +103,7 @@ class CommuneFinder:
         names = sorted(gazetteer.names() | self._districts, key=len, reverse=True)
         # Lower-case text, no leading \b: Python's engine then skips ahead by first letter, 5x
         # faster; the left word boundary is checked by hand (``_word_start``).
-        self._scan = re.compile(rf"(?:{trie_pattern(names)})\b")
+        self._scan = re.compile(rf"(?:{trie_pattern(names)})(?:\b|(?=(?:{_GLUED_WORDS})\b))")
         self._folds = fold_table()
 
     def find(self, text: str, published_at: datetime | None, hint: str | None = None) -> list[str]:
@@ -117,13 +125,19 @@ class CommuneFinder:
         chain_end = -1
         for match in self._scan.finditer(lower):
             start, end = match.span()
-            if not _word_start(lower, start):
+            glued_start = not _word_start(lower, start)
+            if glued_start and not (
+                text[start].isupper() and _GLUED_MARKER.search(lower, 0, start)
+            ):
                 continue
             name = " ".join(match.group().lower().split())
             old = _OLD_MARK.match(scan, end)
             kind = self._kind(scan, start, name)
             if kind is None and chain and _LIST_GAP.fullmatch(scan, chain_end, start):
                 kind = chain
+            if kind is None and _glued_end(lower, end):
+                chain = None
+                continue  # a glued name counts only after "xã"/"phường"
             if kind is None and not self._stands_alone(text, scan, start, end, name):
                 chain = None
                 continue
@@ -186,6 +200,10 @@ class CommuneFinder:
 
 def _word_start(text: str, start: int) -> bool:
     return start == 0 or not text[start - 1].isalnum()
+
+
+def _glued_end(text: str, end: int) -> bool:
+    return end < len(text) and text[end].isalnum()
 
 
 def _of_kind(units: list[Any], kind: str | None) -> list[Any]:

@@ -52,8 +52,9 @@ DEFAULT_TOPICS: tuple[Topic, ...] = (
         "Chính trị – Chính quyền",
         keywords=_terms(
             "xây dựng đảng, đảng bộ, đảng ủy, chi bộ, đảng viên, nghị quyết, hội đồng nhân dân, "
-            "hđnd, ủy ban nhân dân, ubnd, bầu cử, đại hội, cải cách hành chính, chính quyền, kỳ "
-            "họp, mặt trận tổ quốc, tiếp xúc cử tri, hệ thống chính trị, chính trị"
+            "hđnd, bầu cử, đại hội, cải cách hành chính, chính quyền, kỳ họp, mặt trận tổ quốc, "
+            "tiếp xúc cử tri, hệ thống chính trị, chính trị, sắp xếp, đơn vị hành chính, bộ máy, "
+            "hành chính công, thủ tục hành chính, tuổi đảng, kết nạp đảng"
         ),
         categories=_terms("Chính trị, Xây dựng Đảng, Chính quyền, Cải cách hành chính, Thời sự"),
     ),
@@ -62,10 +63,29 @@ DEFAULT_TOPICS: tuple[Topic, ...] = (
         "Kinh tế – Nông nghiệp",
         keywords=_terms(
             "nông nghiệp, nông thôn mới, ocop, trồng trọt, chăn nuôi, gieo trồng, lúa, cà phê, "
-            "mắc ca, cây ăn quả, thủy lợi, giao thông, hạ tầng, đầu tư, doanh nghiệp, hợp tác xã,"
-            " kinh tế, thương mại, du lịch, sản xuất, thu hoạch, vụ mùa, vụ đông xuân"
+            "mắc ca, cây ăn quả, thủy lợi, kênh mương, hồ chứa, giao thông, đầu tư, doanh nghiệp,"
+            " hợp tác xã, kinh tế, thương mại, du lịch, sản xuất, thu hoạch, vụ mùa, vụ đông "
+            "xuân, vụ chiêm, vụ hè thu, tưới, tưới tiêu, lúa nước, ruộng, gặt, gieo cấy, năng "
+            "suất, sản lượng, lương thực, ngô, sắn, chè, cao su, thảo quả, dược liệu, cây trồng,"
+            " trồng cây, vật nuôi, gia súc, gia cầm, trâu, bò, lợn, dịch tả lợn, thú y, thủy "
+            "sản, nuôi cá, trồng rừng, bảo vệ rừng, lâm nghiệp, khuyến nông, phân bón, giá cả, "
+            "hàng hóa, nông sản, tiêu thụ, thu nhập, vốn vay, tín dụng, ngân hàng chính sách, "
+            "thuế, ngân sách"
         ),
         categories=_terms("Kinh tế, Nông nghiệp, Nông thôn mới, Kinh tế - Xã hội"),
+    ),
+    Topic(
+        "ha-tang",
+        "Hạ tầng – Công trình",
+        keywords=_terms(
+            "hạ tầng, công trình, kênh mương, thủy lợi, hồ chứa, trạm bơm, đường giao thông,"
+            " giao thông nông thôn, đường liên xã, đường liên bản, tuyến đường, mặt đường, cầu "
+            "treo, cầu dân sinh, cầu tràn, ngầm tràn, bê tông hóa, cứng hóa, nước sạch, nước sinh "
+            "hoạt, công trình cấp nước, điện lưới, lưới điện, đường điện, trạm biến áp, khởi công,"
+            " khánh thành, nghiệm thu, bàn giao, thi công, xây dựng cơ bản, nhà văn hóa, trụ sở, "
+            "phòng học, nâng cấp, sửa chữa, giải phóng mặt bằng, xây mới, làm đường, hiến đất"
+        ),
+        categories=_terms("Hạ tầng, Xây dựng, Giao thông, Giao thông - Xây dựng"),
     ),
     Topic(
         "xa-hoi",
@@ -73,7 +93,9 @@ DEFAULT_TOPICS: tuple[Topic, ...] = (
         keywords=_terms(
             "giáo dục, trường học, học sinh, y tế, trạm y tế, sức khỏe, văn hóa, thể thao, lễ "
             "hội, giảm nghèo, hộ nghèo, an sinh xã hội, bảo hiểm xã hội, bảo hiểm y tế, việc làm,"
-            " nhà ở, dân tộc, người có uy tín, tết"
+            " lao động, nhà ở, dân tộc, người có uy tín, đón tết, tết cổ truyền, quà tết, năm "
+            "học, khai giảng, tuyển sinh, giáo viên, nhà giáo, điểm trường, tiêm chủng, vắc xin,"
+            " sốt xuất huyết, khám bệnh, bóng đá, môi trường"
         ),
         categories=_terms("Văn hóa, Xã hội, Giáo dục, Y tế, Văn hóa - Xã hội, Thể thao"),
     ),
@@ -83,7 +105,7 @@ DEFAULT_TOPICS: tuple[Topic, ...] = (
         keywords=_terms(
             "quốc phòng, an ninh, công an, quân sự, biên phòng, đồn biên phòng, dân quân, tự vệ, "
             "ma túy, tội phạm, trật tự, an toàn giao thông, phòng cháy chữa cháy, khám tuyển "
-            "nghĩa vụ quân sự, nghĩa vụ quân sự"
+            "nghĩa vụ quân sự, nghĩa vụ quân sự, nhập ngũ, giao nhận quân, trộm cắp, lừa đảo"
         ),
         categories=_terms("Quốc phòng, An ninh, Quốc phòng - An ninh, Quốc phòng – An ninh"),
     ),

@@ -13,6 +13,7 @@ def test_default_taxonomy() -> None:
         "canh-bao",
         "chinh-tri",
         "kinh-te",
+        "ha-tang",
         "xa-hoi",
         "an-ninh",
     ]

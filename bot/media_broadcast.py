@@ -8,13 +8,23 @@ only take a public URL (Zalo) get the stored copy at ``[web] public_url/media/<n
 
 from __future__ import annotations
 
-from dataclasses import replace
+import logging
+from dataclasses import dataclass, replace
 
-from bot.channel import Reply
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import texts
+from bot.channel import Attachment, ChannelError, Incoming, Reply
+from bot.render import utf16_len
+from bot.voice import AAC_CONTENT_TYPE, VoiceError, to_aac
+from storage import media
 from storage.models import Broadcast
+
+log = logging.getLogger(__name__)
 
 PHOTO, VOICE = "photo", "voice"
 COPYING_CHANNELS = frozenset({"telegram"})  # channels that copy the administrator's message
+MAX_CAPTION = 1000  # Telegram's 1024 after entity parsing, less room for the signature
 
 
 def with_media(broadcast: Broadcast, channel: str, reply: Reply) -> Reply:
@@ -28,3 +38,120 @@ def with_media(broadcast: Broadcast, channel: str, reply: Reply) -> Reply:
     if broadcast.media_kind == VOICE:
         return replace(reply, voice_url=broadcast.media_url)
     return replace(reply, photo_url=broadcast.media_url)
+
+
+@dataclass(frozen=True, slots=True)
+class MediaDraft:
+    """The media of a broadcast being drafted, and what the preview says per channel."""
+
+    kind: str  # PHOTO or VOICE
+    copy_chat_id: str | None  # the administrator's Telegram message, copied to residents
+    copy_message_id: str | None
+    media_url: str | None  # where URL-only channels (Zalo) fetch it; None: they get text
+    notes: tuple[str, ...]  # one line per channel for the preview (Vietnamese)
+
+    def attach(self, broadcast: Broadcast) -> None:
+        """Write this media onto the stored draft (in the session that created it)."""
+        broadcast.media_kind = self.kind
+        broadcast.media_url = self.media_url
+        broadcast.copy_chat_id = self.copy_chat_id
+        broadcast.copy_message_id = self.copy_message_id
+
+    def preview(self, message: Reply) -> Reply:
+        """The preview of the message as the administrator's channel will send it."""
+        if self.copy_chat_id and self.copy_message_id:
+            return replace(message, copy_from=(self.copy_chat_id, self.copy_message_id))
+        return message
+
+
+Prepared = tuple[str, MediaDraft | None]
+
+
+class MediaDrafts:
+    """Turns "/thongbao [target]" sent as a photo's caption, or as a reply to one's own
+    message, into the broadcast's text and media: downloads the media once (when a public URL
+    is configured), converts a voice note to AAC, stores it and builds its public URL."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        public_url: str | None,
+        max_megabytes: float,
+    ) -> None:
+        self._sessions = sessions
+        self._public_url = public_url.rstrip("/") if public_url else None
+        self._max_bytes = int(max_megabytes * 1024 * 1024)
+        self._max_mb = max_megabytes
+
+    async def prepare(self, incoming: Incoming, args: str) -> Prepared | Reply:
+        """(the draft's arguments, its media), or the answer that refuses it."""
+        source = incoming.media or incoming.reply_to
+        assert source is not None
+        if incoming.media is None and source.user_id != incoming.user_id:
+            return Reply(texts.MEDIA_NOT_OWN)
+        if incoming.media is None:
+            args = _with_text(args, source.text)
+        if source.kind == "text":
+            return args, None
+        text = args.partition(":")[2] if ":" in args else args
+        if utf16_len(text) > MAX_CAPTION:
+            return Reply(texts.media_caption_too_long(utf16_len(text), MAX_CAPTION))
+        if source.size is not None and source.size > self._max_bytes:
+            return Reply(texts.media_too_large(source.size / 1024 / 1024, self._max_mb))
+        media_url, notes = await self._public_copy(source, has_text=bool(text.strip()))
+        if isinstance(media_url, Reply):
+            return media_url
+        copy = (source.chat_id, source.message_id) if incoming.channel == "telegram" else None
+        draft = MediaDraft(
+            source.kind,
+            copy[0] if copy else None,
+            copy[1] if copy else None,
+            media_url or (source.url if source.url else None),
+            (texts.MEDIA_ON_TELEGRAM, *notes),
+        )
+        return args, draft
+
+    async def _public_copy(
+        self, source: Attachment, *, has_text: bool
+    ) -> tuple[str | Reply | None, tuple[str, ...]]:
+        """The public URL of a stored copy for URL-only channels, and the preview's line."""
+        fallback = () if has_text else (texts.MEDIA_ZALO_NOTHING,)
+        if self._public_url is None:
+            return None, fallback or (texts.MEDIA_ZALO_TEXT_ONLY,)
+        if source.fetch is None:
+            return None, fallback or (texts.MEDIA_ZALO_FAILED,)
+        try:
+            data = await source.fetch()
+            if len(data) > self._max_bytes:
+                return Reply(texts.media_too_large(len(data) / 1024 / 1024, self._max_mb)), ()
+            if source.kind == VOICE:
+                data, content_type = await to_aac(data), AAC_CONTENT_TYPE
+            else:
+                content_type = _image_type(data)
+        except (ChannelError, VoiceError) as exc:
+            log.warning("broadcast media could not be stored for Zalo: %s", exc)
+            return None, fallback or (texts.MEDIA_ZALO_FAILED,)
+        async with self._sessions.begin() as session:
+            stored = await media.store(session, data, content_type)
+        log.info("broadcast media stored as %s (%d bytes)", stored.name, stored.size)
+        url = f"{self._public_url}/media/{stored.name}"
+        return url, (texts.media_zalo_gets(source.kind, has_text),)
+
+
+def _with_text(args: str, original: str) -> str:
+    """The command's arguments completed with the replied message's text (its caption):
+    "/thongbao xã Sam Mứn" answering "Họp dân 8h" broadcasts "xã Sam Mứn: Họp dân 8h"."""
+    args, original = args.strip(), original.strip()
+    if not original or ":" in args:
+        return args
+    return f"{args}: {original}" if args else original
+
+
+def _image_type(data: bytes) -> str:
+    if data.startswith(b"\x89PNG"):
+        return "image/png"
+    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data.startswith(b"GIF8"):
+        return "image/gif"
+    return "image/jpeg"  # what Telegram stores photos as

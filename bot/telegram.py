@@ -71,6 +71,7 @@ from bot.connect import UpdateStream, cancel, connect_patiently
 from bot.ordering import PerChatUpdateProcessor
 from bot.outgoing import AnswerSink
 from bot.replies import ReplySender
+from bot.telegram_media import attachment
 from loa.config import TelegramSettings
 from storage import residents, updates
 from storage.models import utcnow
@@ -272,6 +273,9 @@ class TelegramBot:
         app.add_handler(ChatMemberHandler(self._on_member, ChatMemberHandler.MY_CHAT_MEMBER))
         app.add_handler(CallbackQueryHandler(self._on_press))
         app.add_handler(MessageHandler(filters.TEXT & filters.ChatType.PRIVATE, self._on_text))
+        # A photo whose caption is a command (/thongbao): a photo broadcast.
+        commanded = filters.PHOTO & filters.CaptionRegex(r"^/") & filters.ChatType.PRIVATE
+        app.add_handler(MessageHandler(commanded, self._on_photo))
         app.add_error_handler(self._on_error)  # last, as every error ends here
 
     async def start(self) -> None:
@@ -351,6 +355,27 @@ class TelegramBot:
             text=message.text,
             display_name=user.full_name,
             message_id=str(message.message_id),
+            reply_to=(
+                attachment(message.reply_to_message, self.channel.download)
+                if message.reply_to_message is not None
+                else None
+            ),
+        )
+        await self._answer(incoming)
+
+    async def _on_photo(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A photo captioned with a command: the caption is the command, the photo its media."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None or not message.caption:
+            return
+        incoming = Incoming(
+            channel=CHANNEL,
+            chat_id=str(message.chat_id),
+            user_id=str(user.id),
+            text=message.caption,
+            display_name=user.full_name,
+            message_id=str(message.message_id),
+            media=attachment(message, self.channel.download),
         )
         await self._answer(incoming)
 

@@ -25,6 +25,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.zalo_api import secret_matches
 from storage.models import Source
+from web.media import media_route
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ def create_app(
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
     routes += [_webhook_endpoint(webhook) for webhook in webhooks]
     routes += extra_routes
+    routes.append(media_route(sessions))  # broadcast media for platforms that fetch URLs
     return Starlette(routes=routes)
 
 

@@ -60,7 +60,8 @@ class RhythmCommands:
         """/yentinh [HH:MM-HH:MM | tat]: hold news during that window every day."""
         if not args.strip():
             current = await self._current(incoming)
-            return [Reply(texts.quiet_status(current.quiet_hours if current else None))]
+            window = current.quiet_hours if current else None
+            return [Reply(texts.quiet_status(_shown(window) if window else None))]
         if fold(args).strip() in OFF_WORDS:
             changed = await self._change(incoming, lambda old: Rhythm(old.bulletin, None))
             return [Reply(texts.QUIET_OFF if changed else texts.QUIET_ALREADY_OFF)]

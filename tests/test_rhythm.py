@@ -392,6 +392,8 @@ async def test_commands_set_show_and_clear_both_settings(sessions: Sessions) -> 
     assert "không phải khoảng giờ hợp lệ" in bad.html and "22:00-06:00" in bad.html
     [quiet] = await commands.quiet(typed(""), "22h - 6h")
     assert "22:00–06:00" in quiet.html
+    [quiet_shown] = await commands.quiet(typed(""), "")
+    assert "22:00–06:00" in quiet_shown.html and "/yentinh tat" in quiet_shown.html
     async with sessions() as session:
         row = await session.scalar(select(Resident).where(Resident.chat_id == "z-cmd"))
         assert row is not None

@@ -220,7 +220,10 @@ async def test_unsubscribe_one_all_and_by_button(commands: Commands, sessions: S
 async def test_subscriptions_lists_labels(commands: Commands) -> None:
     assert await say(commands, "/cuatoi") == texts.NOT_A_RESIDENT
     await say(commands, "/start")
-    assert await say(commands, "/cuatoi") == texts.RECEIVING_ALL
+    # Then both rhythm settings (/bantin, /yentinh), not chosen yet.
+    assert await say(commands, "/cuatoi") == f"{texts.RECEIVING_ALL}\n" + texts.rhythm_lines(
+        None, None
+    )
     await say(commands, "/dangky pom lot")
     await say(commands, "/dangky an ninh")
     listing = await say(commands, "/subscriptions")

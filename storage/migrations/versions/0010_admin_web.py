@@ -8,6 +8,10 @@
   by every instance on the database.
 - ``sources.paused``: an administrator paused polling of that source; ``poll_requested_at``:
   Lấy tin ngay was pressed (the poller, on whatever instance, polls it and clears the request).
+- indexes that let the overview's counts (and ``loa stats``) read narrow indexes instead of the
+  wide resident rows: residents per (channel, active), residents' (id, active) for the join,
+  and ``ix_subscriptions_kind_value`` covering ``resident_id`` too. At 100 000 residents on
+  SQLite the two counting queries went from ~160 + ~200 ms to ~20 + ~60 ms.
 
 Revision ID: 0010
 Revises: 0009
@@ -48,13 +52,21 @@ def upgrade() -> None:
         sa.Column("value", sa.String(200), nullable=False),
     )
     with op.batch_alter_table("sources") as batch:
-        batch.add_column(
-            sa.Column("paused", sa.Boolean(), nullable=False, server_default="0")
-        )
+        batch.add_column(sa.Column("paused", sa.Boolean(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("poll_requested_at", sa.DateTime(timezone=True)))
+    op.create_index("ix_residents_channel_active", "residents", ["channel", "active"])
+    op.create_index("ix_residents_id_active", "residents", ["id", "active"])
+    op.drop_index("ix_subscriptions_kind_value", table_name="subscriptions")
+    op.create_index(
+        "ix_subscriptions_kind_value", "subscriptions", ["kind", "value", "resident_id"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_subscriptions_kind_value", table_name="subscriptions")
+    op.create_index("ix_subscriptions_kind_value", "subscriptions", ["kind", "value"])
+    op.drop_index("ix_residents_id_active", table_name="residents")
+    op.drop_index("ix_residents_channel_active", table_name="residents")
     with op.batch_alter_table("sources") as batch:
         batch.drop_column("poll_requested_at")
         batch.drop_column("paused")

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from news.items import ArticleData
 from news.tagging import ArticleTagger
+from news.text import summarize
 
 _VIETNAM = timezone(timedelta(hours=7))
 COMMUNES = "communes"  # the row of the report for communes (topics are named by slug)
@@ -100,7 +101,15 @@ def evaluate(tagger: ArticleTagger, cases: Sequence[Case]) -> Report:
     report = Report({COMMUNES: Score()} | {slug: Score() for slug in tagger.taxonomy.slugs()})
     for case in cases:
         published = datetime.combine(case.published, time(9, 0), tzinfo=_VIETNAM)
-        data = ArticleData(url="eval", title=case.title, summary=case.lead, published_at=published)
+        # As extraction stores a page: the body, and its first sentences as the summary (the
+        # lead is both).
+        data = ArticleData(
+            url="eval",
+            title=case.title,
+            summary=summarize(case.lead),
+            body=case.lead,
+            published_at=published,
+        )
         tags = tagger.tag(data)
         communes, topics = frozenset(tags.communes), frozenset(tags.topics)
         report.scores[COMMUNES].add(case.communes, communes)

@@ -545,3 +545,29 @@ async def test_cli_as_refuses_with_exit_2_and_queues_nothing(
     err = capsys.readouterr().err
     assert says in err and "Traceback" not in err
     assert await _count(cli_db, Broadcast) == 0 and await _count(cli_db, Delivery) == 0
+
+
+async def test_a_draft_awaiting_its_commune_cannot_be_confirmed_and_says_so(
+    cli_db: Sessions, cli_config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from storage import broadcasts
+
+    async with cli_db.begin() as session:
+        draft = await broadcasts.create_preview(
+            session,
+            text="Chờ chọn xã",
+            target=Target(),
+            emergency=False,
+            created_by="zalo:ztwo",
+            scope=broadcasts.COMMUNE,
+        )
+        assert await broadcasts.confirm(session, draft.id) is None  # would reach everyone
+    assert await _count(cli_db, Delivery) == 0
+    assert await _cli("--config", str(cli_config), "broadcasts") == 0
+    assert "to (its commune not chosen yet)" in capsys.readouterr().out
+    async with cli_db.begin() as session:
+        chosen = await broadcasts.choose_commune(session, draft.id, THANH_AN, "UBND xã Thanh An")
+        assert chosen is not None and json.loads(chosen.counts or "{}") == {"zalo": 1}
+        assert await broadcasts.choose_commune(session, draft.id, SAM_MUN, "x") is None  # once
+        assert await broadcasts.confirm(session, draft.id) == 1
+    assert await _reached(cli_db) == ["r-thanhan"]

@@ -127,6 +127,8 @@ def _local(iso: str, tz: tzinfo) -> str:
 
 
 def _target(view: dict[str, Any]) -> str:
+    if view["scope"] == store.COMMUNE and not view["commune"]:
+        return "(its commune not chosen yet)"  # a commune administrator's draft
     parts = [p for p in (view["commune"], view["topic"] and f"topic {view['topic']}") if p]
     return " + ".join(parts) or "everyone"
 

@@ -27,6 +27,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -136,7 +137,7 @@ class LoaRun:
                 self.process.kill()
                 self.process.wait()
 
-    def one(self, sql: str) -> object:
+    def one(self, sql: str) -> Any:
         try:
             uri = f"file:{self.database}?mode=ro"
             with sqlite3.connect(uri, uri=True, timeout=2) as connection:

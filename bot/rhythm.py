@@ -4,7 +4,8 @@
 ``/bantin tat`` (``off``) switches back; ``/bantin`` alone shows the setting and how to change
 it. ``/yentinh 22:00-06:00`` holds news in that window (it may span midnight); ``/yentinh tat``
 ends it. Times are Vietnam time (``[places] timezone``). The settings live on the resident's row
-(``storage.rhythm``), so they survive restarts and are seen by every instance.
+(``storage.rhythm``), so they survive restarts and are seen by every instance. An
+administrator's ``/thongbao gấp: TEXT`` goes out in quiet hours too (``split_urgent``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,16 @@ from storage.models import Resident, utcnow
 from storage.rhythm import Rhythm
 
 OFF_WORDS = frozenset({"tat", "off", "huy", "bo", "khong", "ngung", "dung"})
+# "/thongbao gấp: TEXT": an ordinary broadcast that also reaches residents in quiet hours.
+URGENT_WORDS = frozenset({"gap", "urgent"})
+
+
+def split_urgent(args: str) -> tuple[bool, str]:
+    """Whether a broadcast's text starts with "gấp:" (or "urgent:"), and the rest."""
+    head, colon, rest = args.partition(":")
+    if colon and fold(head).strip() in URGENT_WORDS:
+        return True, rest.strip()
+    return False, args
 
 
 class RhythmCommands:
@@ -60,8 +71,8 @@ class RhythmCommands:
         """/yentinh [HH:MM-HH:MM | tat]: hold news during that window every day."""
         if not args.strip():
             current = await self._current(incoming)
-            window = current.quiet_hours if current else None
-            return [Reply(texts.quiet_status(_shown(window) if window else None))]
+            stored = current.quiet_hours if current else None
+            return [Reply(texts.quiet_status(_shown(stored) if stored else None))]
         if fold(args).strip() in OFF_WORDS:
             changed = await self._change(incoming, lambda old: Rhythm(old.bulletin, None))
             return [Reply(texts.QUIET_OFF if changed else texts.QUIET_ALREADY_OFF)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,7 @@ from storage.models import (
     Article,
     ArticleCommune,
     ArticleTopic,
+    Broadcast,
     Delivery,
     DeliveryState,
     Priority,
@@ -303,14 +305,19 @@ async def test_broadcasts_respect_quiet_hours_unless_urgent_or_emergency(
     sleeper = await resident(sessions, "z-bc")
     await set_rhythm(sessions, sleeper, clock.now, quiet=quiet_around(clock.now))
     outcome = {}
-    for kind, flags in {
-        "ordinary": {"emergency": False},
-        "urgent": {"emergency": False, "urgent": True},
-        "emergency": {"emergency": True},
-    }.items():
+    for kind, emergency, urgent in [
+        ("ordinary", False, False),
+        ("urgent", False, True),
+        ("emergency", True, False),
+    ]:
         async with sessions.begin() as session:
             draft = await broadcasts.create_preview(
-                session, text=kind, target=Target(), created_by="cli", **flags
+                session,
+                text=kind,
+                target=Target(),
+                emergency=emergency,
+                urgent=urgent,
+                created_by="cli",
             )
             await broadcasts.confirm(session, draft.id, now=clock.now)
             state = await session.scalar(
@@ -414,3 +421,34 @@ async def test_commands_set_show_and_clear_both_settings(sessions: Sessions) -> 
         row = await session.scalar(select(Resident).where(Resident.chat_id == "z-cmd"))
         assert row is not None and row.bulletin_time is None and row.quiet_hours is None
         assert row.next_bulletin_at is None and row.quiet_until is None
+
+
+async def test_an_administrator_marks_a_chat_broadcast_urgent(sessions: Sessions) -> None:
+    """/thongbao gấp: TEXT reaches residents in quiet hours; without "gấp" it waits."""
+    from bot.catalog import build_catalog
+    from bot.commands import Commands
+    from loa.config import Settings
+
+    settings = Settings.model_validate({"telegram": {"admins": [7]}})
+    commands = Commands(sessions, build_catalog("Điện Biên"), settings)
+    sleeper = await resident(sessions, "z-urgent")
+    await set_rhythm(sessions, sleeper, utcnow(), quiet=quiet_around(utcnow()))
+    admin = Incoming(channel="telegram", chat_id="7", user_id="7")
+    for text in ("/thongbao gấp: Cắt điện lúc 23 giờ", "/thongbao Họp dân sáng mai"):
+        replies = await commands.handle(replace(admin, text=text))
+        assert ("Gấp" in replies[-1].html) == ("gấp" in text)
+        [[send, _]] = replies[-1].buttons
+        await commands.handle(replace(admin, text="", callback_data=send.data))
+    async with sessions() as session:
+        rows = (
+            await session.execute(
+                select(Broadcast.text, Broadcast.urgent, Delivery.state)
+                .join(Delivery, Delivery.broadcast_id == Broadcast.id)
+                .where(Delivery.resident_id == sleeper)
+                .order_by(Broadcast.id)
+            )
+        ).all()
+    assert [tuple(row) for row in rows] == [
+        ("Cắt điện lúc 23 giờ", True, "pending"),
+        ("Họp dân sáng mai", False, "held"),
+    ]

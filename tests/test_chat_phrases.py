@@ -169,6 +169,8 @@ async def test_stop_question_is_numbered_on_zalo(commands: Commands) -> None:
         ("-3", 1, "Số tin phải từ 1 đến 10, Loa hiện 1 tin."),
         ("20", 10, "Loa chỉ hiện tối đa 10 tin mỗi lần."),
         ("nhieu", 5, "«nhieu» không phải là số, Loa hiện 5 tin."),
+        ("--3", 5, "«--3» không phải là số, Loa hiện 5 tin."),
+        ("+20", 10, "Loa chỉ hiện tối đa 10 tin mỗi lần."),
         ("3", 3, None),
         ("", 5, None),
     ],

@@ -42,7 +42,9 @@ class ConsoleChannel(Channel):
 
     async def send(self, chat_id: str, reply: Reply) -> str:
         shown = self.choices.present(chat_id, reply)
-        self.output.write(html_to_text(shown.html) + "\n\n")
+        media = reply.photo_url or reply.voice_url  # a console shows no media: its address
+        label = f"[{'ảnh' if reply.photo_url else 'ghi âm'}: {media}]\n" if media else ""
+        self.output.write(label + html_to_text(shown.html) + "\n\n")
         self.output.flush()
         self._sent += 1
         return str(self._sent)

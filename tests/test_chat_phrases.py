@@ -337,3 +337,21 @@ async def test_nothing_is_offered_when_nothing_is_stored(commands: Commands) -> 
     assert answer.buttons == []
     [empty] = await ask(commands, press("recent:t:canh-bao"))
     assert empty.html == texts.no_recent("Cảnh báo – Thiên tai")
+
+
+async def test_unsubscribing_a_partial_name_lists_only_own_choices(
+    commands: Commands, sessions: Sessions
+) -> None:
+    for name in ("thanh nua", "muong thanh", "sam mun"):
+        await ask(commands, message(f"/dangky {name}"))
+    [question] = await ask(commands, message("/huydangky thanh"))
+    assert buttons(question) == [
+        ("xã Thanh Nưa", "uns:c:Thanh Nưa"),
+        ("phường Mường Thanh", "uns:c:Mường Thanh"),
+    ]
+    await ask(commands, press("uns:c:Thanh Nưa"))
+    assert await chosen(sessions) == [("commune", "Mường Thanh"), ("commune", "Sam Mứn")]
+    [none_own] = await ask(commands, message("/huydangky tua"))  # none chosen: every match
+    [listed] = await ask(commands, message("/dangky tua", chat="other"))
+    labels = [label for label, _ in buttons(none_own)]
+    assert labels == [label for label, _ in buttons(listed)] and "xã Tủa Chùa" in labels

@@ -5,7 +5,9 @@ and body that keeps length and case, so the original spelling and capitals stay 
 counts when written as a place ("xã Pom Lót", "P. Him Lam", "các xã Thanh An, Noong Hẹt") or when
 it stands alone, capitalised, is not a district's name and is not part of a longer proper name
 (people: "chị Lò Thị Thanh Yên", "anh Lường Thanh An"). "thành phố/TP/huyện/thị xã/tỉnh/bản X" are
-never communes. Old names are resolved by date, see ``CommuneFinder._resolve``.
+never communes. Old names are resolved by date, see ``CommuneFinder._resolve``. The portal glues
+words together ("xã Pom Lótcho biết", "xãPom Lót"): after "xã"/"phường" a name may run into an
+everyday word (``_GLUED_WORDS``) or start right after the marker; a bare name never may.
 
 Topics: the portal's category, and the topics' keywords (with diacritics) in title and body.
 """

@@ -29,15 +29,23 @@ async def collect(session: AsyncSession) -> dict[str, Any]:
     for channel, active, count in residents.all():
         key = "active" if active else "inactive"
         per_channel.setdefault(channel, {"active": 0, "inactive": 0})[key] = int(count)
-    choices = await session.execute(
-        select(Subscription.kind, Subscription.value, func.count())
+    # Active residents' choices = all choices minus the (few) inactive residents' ones: two
+    # narrow index reads, where joining every active resident reads the wide rows (100 000
+    # residents on SQLite: ~15 ms instead of ~150 ms; bench/admin_bench.py).
+    choice = (Subscription.kind, Subscription.value)
+    choices = await session.execute(select(*choice, func.count()).group_by(*choice))
+    stopped = await session.execute(
+        select(*choice, func.count())
         .join(Resident, Resident.id == Subscription.resident_id)
-        .where(Resident.active.is_(True))
-        .group_by(Subscription.kind, Subscription.value)
+        .where(Resident.active.is_(False))
+        .group_by(*choice)
     )
+    inactive = {(kind, value): int(count) for kind, value, count in stopped.all()}
     per_choice: dict[str, dict[str, int]] = {"commune": {}, "topic": {}}
     for kind, value, count in choices.all():
-        per_choice.setdefault(kind, {})[value] = int(count)
+        chosen = int(count) - inactive.get((kind, value), 0)
+        if chosen:
+            per_choice.setdefault(kind, {})[value] = chosen
     states = await session.execute(
         select(Delivery.channel, Delivery.state, func.count())
         .where(Delivery.payload.is_(None))  # news and broadcasts; answers are not counted

@@ -9,9 +9,8 @@
 - ``sources.paused``: an administrator paused polling of that source; ``poll_requested_at``:
   Lấy tin ngay was pressed (the poller, on whatever instance, polls it and clears the request).
 - indexes that let the overview's counts (and ``loa stats``) read narrow indexes instead of the
-  wide resident rows: residents per (channel, active), residents' (id, active) for the join,
-  and ``ix_subscriptions_kind_value`` covering ``resident_id`` too. At 100 000 residents on
-  SQLite the two counting queries went from ~160 + ~200 ms to ~20 + ~60 ms.
+  wide resident rows: residents per (channel, active), the inactive residents by (active, id),
+  and ``ix_subscriptions_kind_value`` covering ``resident_id`` too (bench/admin_bench.py).
 
 Revision ID: 0010
 Revises: 0009
@@ -55,7 +54,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("paused", sa.Boolean(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("poll_requested_at", sa.DateTime(timezone=True)))
     op.create_index("ix_residents_channel_active", "residents", ["channel", "active"])
-    op.create_index("ix_residents_id_active", "residents", ["id", "active"])
+    op.create_index("ix_residents_active_id", "residents", ["active", "id"])
     op.drop_index("ix_subscriptions_kind_value", table_name="subscriptions")
     op.create_index(
         "ix_subscriptions_kind_value", "subscriptions", ["kind", "value", "resident_id"]
@@ -65,7 +64,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_subscriptions_kind_value", table_name="subscriptions")
     op.create_index("ix_subscriptions_kind_value", "subscriptions", ["kind", "value"])
-    op.drop_index("ix_residents_id_active", table_name="residents")
+    op.drop_index("ix_residents_active_id", table_name="residents")
     op.drop_index("ix_residents_channel_active", table_name="residents")
     with op.batch_alter_table("sources") as batch:
         batch.drop_column("poll_requested_at")

@@ -61,6 +61,8 @@ class MediaDraft:
         """The preview of the message as the administrator's channel will send it."""
         if self.copy_chat_id and self.copy_message_id:
             return replace(message, copy_from=(self.copy_chat_id, self.copy_message_id))
+        if self.media_url and self.kind == PHOTO:
+            return replace(message, photo_url=self.media_url)
         return message
 
 
@@ -102,12 +104,13 @@ class MediaDrafts:
         if isinstance(media_url, Reply):
             return media_url
         copy = (source.chat_id, source.message_id) if incoming.channel == "telegram" else None
+        telegram = texts.MEDIA_ON_TELEGRAM if copy else texts.MEDIA_TELEGRAM_BY_URL
         draft = MediaDraft(
             source.kind,
             copy[0] if copy else None,
             copy[1] if copy else None,
-            media_url or (source.url if source.url else None),
-            (texts.MEDIA_ON_TELEGRAM, *notes),
+            media_url,
+            (telegram, *notes),
         )
         return args, draft
 
@@ -116,6 +119,8 @@ class MediaDrafts:
     ) -> tuple[str | Reply | None, tuple[str, ...]]:
         """The public URL of a stored copy for URL-only channels, and the preview's line."""
         fallback = () if has_text else (texts.MEDIA_ZALO_NOTHING,)
+        if source.url:  # a public URL already (a Zalo photo): nothing to store
+            return source.url, (texts.media_zalo_gets(source.kind, has_text),)
         if self._public_url is None:
             return None, fallback or (texts.MEDIA_ZALO_TEXT_ONLY,)
         if source.fetch is None:

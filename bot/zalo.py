@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.channel import (
+    Attachment,
     Channel,
     ChannelError,
     Incoming,
@@ -160,7 +161,10 @@ class ZaloChannel(Channel):
 
 
 def incoming_from(update: ZaloUpdate) -> Incoming | None:
-    """What the resident said, for the command handler; None for non-text events."""
+    """What the resident said, for the command handler; None for non-text events (but a
+    photo captioned with a command: its caption is the text, the photo its media)."""
+    if update.is_commanded_photo:
+        return _photo_incoming(update)
     if not update.is_text:
         return None
     message = update.message
@@ -173,6 +177,28 @@ def incoming_from(update: ZaloUpdate) -> Incoming | None:
         message_id=message.message_id,
     )
     return incoming
+
+
+def _photo_incoming(update: ZaloUpdate) -> Incoming:
+    message = update.message
+    caption = (message.caption or "").strip()
+    photo = Attachment(
+        "photo",
+        message.chat.id,
+        message.message_id,
+        message.sender.id,
+        caption,
+        url=message.photo_url,  # public already: every channel takes it as it is
+    )
+    return Incoming(
+        channel=ZaloChannel.name,
+        chat_id=message.chat.id,
+        user_id=message.sender.id,
+        text=caption,
+        display_name=message.sender.display_name,
+        message_id=message.message_id,
+        media=photo,
+    )
 
 
 class ZaloBot:

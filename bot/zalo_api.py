@@ -80,6 +80,8 @@ class ZaloMessage:
     chat: ZaloChat
     date_ms: int
     text: str | None = None
+    photo_url: str | None = None  # message.image.received: the photo's public URL
+    caption: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,12 @@ class ZaloUpdate:
     @property
     def is_text(self) -> bool:
         return self.event_name == "message.text.received" and bool(self.message.text)
+
+    @property
+    def is_commanded_photo(self) -> bool:
+        """A photo whose caption is a command (an administrator's photo broadcast)."""
+        caption = (self.message.caption or "").lstrip()
+        return self.event_name == "message.image.received" and caption.startswith("/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,10 +130,16 @@ def parse_update(data: dict[str, Any]) -> ZaloUpdate:
             chat=ZaloChat(str(chat["id"]), str(chat.get("chat_type", "PRIVATE"))),
             date_ms=int(raw.get("date", 0)),
             text=raw.get("text") if isinstance(raw.get("text"), str) else None,
+            photo_url=_string(raw.get("photo_url") or raw.get("photo")),
+            caption=_string(raw.get("caption")),
         )
         return ZaloUpdate(event_name=str(data.get("event_name", "")), message=message)
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"not a Zalo update: {exc!r}") from exc
+
+
+def _string(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def secret_matches(expected: str | None, received: str | None) -> bool:

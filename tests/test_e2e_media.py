@@ -17,6 +17,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from bot import texts
 from tests.e2e_support import LIST_1, ZALO_TOKEN, Loa, Options, Stage, until
@@ -24,6 +28,7 @@ from tests.emulators.telegram import SentMessage, TelegramEmulator
 from tests.emulators.zalo import ZaloEmulator
 from tests.media_support import opus_voice, png
 from tests.portal_server import FIXTURES, Portal
+from tests.support.server import serve
 
 TELEGRAM_CHAT, ZALO_CHAT = 7001, "z7002media"
 MEDIA = FIXTURES / "media"
@@ -269,3 +274,40 @@ async def test_kill_9_during_a_photo_broadcast_loses_nothing(world: Stage) -> No
     got = received()
     assert set(got) == set(chats)  # no resident lost
     assert sum(n - 1 for n in got.values()) <= concurrency  # duplicates ≤ in flight
+
+
+async def test_a_zalo_admins_photo_reaches_both_channels_by_its_url(world: Stage) -> None:
+    assert world.zalo is not None
+    telegram, zalo = world.telegram, world.zalo
+    admin = "zadmin77"
+    loa = seeded(world, Options(zalo_admins=[admin]))
+    loa.start()
+    photo = png()
+
+    async def image(request: Request) -> Response:
+        return Response(photo, media_type="image/png")
+
+    with serve(Starlette(routes=[Route("/zalo-cdn/p.png", image)])) as cdn:
+        url = f"{cdn}/zalo-cdn/p.png"  # what Zalo's message.image.received carries
+        marker = "Bà con bản Huổi Lếch họp lúc 8h"
+        zalo.inject_photo(admin, url, f"/thongbao {marker}")
+        await until(
+            lambda: any(texts.MEDIA_TELEGRAM_BY_URL in s.text for s in zalo.sent(admin)),
+            15,
+            loa,
+            "the preview on Zalo",
+        )
+        assert [s.photo for s in zalo.media(admin)] == [url]  # the preview shows the photo
+        zalo.inject_message(admin, "Gửi")
+        await until(
+            lambda: (
+                all(telegram.media_to(c, "photo") for c in TG_RESIDENTS)
+                and all(zalo.media(c) for c in Z_RESIDENTS)
+            ),
+            20,
+            loa,
+            "the photo on both channels",
+        )
+    assert {m.media for c in TG_RESIDENTS for m in telegram.media_to(c)} == {url}
+    assert {s.photo for c in Z_RESIDENTS for s in zalo.media(c)} == {url}
+    assert all(marker in m.text for c in TG_RESIDENTS for m in telegram.media_to(c))

@@ -8,6 +8,7 @@ BAD_REQUEST code Loa's error table reads as "this message can never be sent as i
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,25 @@ class ZaloMediaMethods:
     def _init_media(self) -> None:
         self.fetched: list[str] = []  # URLs sendPhoto / sendVoice fetched
         self._fetch_cache: dict[str, tuple[int, bytes]] = {}
+
+    def inject_photo(
+        self, chat_id: str, photo_url: str, caption: str = "", *, user_id: str | None = None
+    ) -> dict[str, Any]:
+        """A user sends a photo (``message.image.received``, with its public URL and caption)."""
+        update: dict[str, Any] = self._make_update(  # type: ignore[attr-defined]
+            chat_id, "", user_id or chat_id, "Người dân", "message.image.received"
+        )
+        update["message"].update(photo_url=photo_url, caption=caption)
+        with self._lock:
+            self._known_chats.add(chat_id)  # type: ignore[attr-defined]
+            webhook = bool(self._webhook_url)  # type: ignore[attr-defined]
+            if not webhook:
+                self._updates.append(update)  # type: ignore[attr-defined]
+        if webhook:
+            self._on_loop(lambda: asyncio.ensure_future(self._deliver(update)))  # type: ignore[attr-defined]
+        else:
+            self._on_loop(self._wake)  # type: ignore[attr-defined]
+        return update
 
     def media(self, chat_id: str | None = None) -> list[SentText]:
         """Photos and voice messages the bot sent (to ``chat_id``)."""

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.catalog import Catalog, build_catalog
 from loa.config import Settings, load_settings
 from storage import residents, subscriptions
-from storage.models import Broadcast, Delivery, utcnow
+from storage.models import Broadcast, Delivery, Source, utcnow
 from storage.subscriptions import Kind
 from web.admin import auth, store
 from web.admin.mount import web_routes
@@ -193,3 +193,33 @@ async def test_metrics_only_when_enabled(
         assert answer.headers["content-type"].startswith("text/plain")
         assert "loa_articles 0.0" in answer.text
         assert "loa_broadcasts" in answer.text
+
+
+async def test_only_province_administrators_pause_a_source(
+    sessions: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text(
+        f'[zalo]\nadmins = ["{PROVINCE_ADMIN}"]\n'
+        f'[[commune_admins]]\ncommune = "Sam Mứn"\nzalo = ["{COMMUNE_ADMIN}"]\n'
+        '[[sources]]\nname = "portal"\ntype = "rss"\nurl = "https://example.vn/rss"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(path)
+    async with sessions.begin() as session:
+        session.add(Source(name="portal", url="https://example.vn/rss"))
+    async for web in _web(sessions, settings):
+        csrf = await web.log_in(f"zalo:{COMMUNE_ADMIN}")
+        page = (await web.client.get("/admin/sources")).text
+        assert "Lấy tin ngay" in page and "Tạm dừng</button>" not in page
+        refused = await web.client.post("/admin/sources/portal/pause", data={"csrf": csrf})
+        assert refused.status_code == 403
+        asked = await web.client.post("/admin/sources/portal/poll", data={"csrf": csrf})
+        assert asked.status_code == 303
+    async for web in _web(sessions, settings):
+        csrf = await web.log_in(f"zalo:{PROVINCE_ADMIN}")
+        paused = await web.client.post("/admin/sources/portal/pause", data={"csrf": csrf})
+        assert paused.status_code == 303
+    async with sessions() as session:
+        row = (await session.scalars(select(Source))).one()
+    assert row.paused and row.poll_requested_at is not None

@@ -248,6 +248,11 @@ def _source_action(action: str) -> Page:
         name = request.path_params["name"]
         if name not in {s.name for s in site.settings.sources}:
             return site.message("Không tìm thấy", "Không có nguồn tin này.", 404, admin)
+        if action != "poll" and not admin.scope.province_wide:
+            # The portal is read for the whole province: only its administrators stop it.
+            return site.message(
+                "Không có quyền", "Chỉ quản trị viên cấp tỉnh tạm dừng được nguồn tin.", 403, admin
+            )
         now = utcnow()
         async with site.sessions.begin() as session:
             if action == "poll":

@@ -1,8 +1,10 @@
 """What residents type, resolved to a commune or a topic.
 
 Accepts names with or without diacritics, any case, with or without "xã"/"phường"/"p."/"x.", old
-(pre-2025) commune names too, and topic slugs or names. The answer is data; the Vietnamese
-sentences ("Xã Pom Lót nay thuộc xã Sam Mứn") are written by ``bot.texts`` from it.
+(pre-2025) commune names too, and topic slugs or names. A partial name ("Muong", "thanh") gives
+every unit whose name holds it, best first (``Resolver.matching``); a misspelt one, a few close
+names. The answer is data; the Vietnamese sentences ("Xã Pom Lót nay thuộc xã Sam Mứn") are
+written by ``bot.texts`` from it.
 """
 
 from __future__ import annotations

@@ -158,8 +158,8 @@ async def photo_broadcast(args: argparse.Namespace, tmp: str) -> None:
                 measured = await bb.timings(parts.sessions, broadcast_id, pressed)  # type: ignore[arg-type]
         telegram, zalo = bb.emulator_stats(telegram_url, zalo_url)
     print(
-        f"(b) one photo broadcast, both channels at once (limits RAISED from 30/s and 10/s to"
-        f" {rates[0]:g}/s and {rates[1]:g}/s to keep the run short):"
+        f"(b) one photo broadcast, both channels at once, at {rates[0]:g}/s and {rates[1]:g}/s"
+        " (the platforms' limits are 30/s and 10/s; the defaults raise them to keep it short):"
     )
     for channel, rate in zip(counts, rates, strict=True):
         sent, first, last = measured.get(channel, (0, math.nan, math.nan))

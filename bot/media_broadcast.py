@@ -90,7 +90,9 @@ class MediaDrafts:
         source = incoming.media or incoming.reply_to
         assert source is not None
         if incoming.media is None and source.user_id != incoming.user_id:
-            return Reply(texts.MEDIA_NOT_OWN)
+            # "/thongbao TEXT" that happens to answer someone else's message is a text
+            # broadcast; with nothing of its own to send, it is a mistake worth saying.
+            return (args, None) if args.strip() else Reply(texts.MEDIA_NOT_OWN)
         if incoming.media is None:
             args = _with_text(args, source.text)
         if source.kind == "text":

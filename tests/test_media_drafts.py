@@ -90,6 +90,9 @@ async def test_refusals_say_why(sessions: async_sessionmaker[AsyncSession]) -> N
     drafts = MediaDrafts(sessions, "http://loa", 1)
     not_own = await drafts.prepare(incoming(reply_to=photo(png(), user="42")), "")
     assert not_own == Reply(texts.MEDIA_NOT_OWN)
+    # With a text of its own, a reply to someone else's message is a plain text broadcast.
+    text = await drafts.prepare(incoming(reply_to=photo(png(), user="42")), "Họp dân")
+    assert text == ("Họp dân", None)
     large = await drafts.prepare(incoming(reply_to=photo(png(), size=3 * 1024 * 1024)), "")
     assert large == Reply(texts.media_too_large(3.0, 1))
     caption = await drafts.prepare(incoming(reply_to=photo(png())), "x" * 1200)

@@ -61,6 +61,7 @@ class RhythmJob:
         self._on_queued = on_queued
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._failed = 0  # residents the last pass could not settle
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=self.name)
@@ -77,7 +78,8 @@ class RhythmJob:
         while True:
             try:
                 await self.run_once()
-                wait = await self._seconds_to_next()
+                # A resident whose rows could not be settled is still due: not again at once.
+                wait = self._tick if self._failed else await self._seconds_to_next()
             except Exception:
                 log.exception("rhythm pass failed")
                 wait = self._tick
@@ -101,12 +103,13 @@ class RhythmJob:
         async with self._sessions.begin() as session:
             await rhythm.roll(session, now, self._tz)
             residents = await rhythm.due_residents(session, now)
-        moved = 0
+        moved, self._failed = 0, 0
         for resident_id in residents:
             try:
                 async with self._sessions.begin() as session:
                     moved += await self._settle(session, resident_id, now)
             except Exception:
+                self._failed += 1
                 log.exception("rhythm: resident %d: could not settle held deliveries", resident_id)
         if moved and self._on_queued is not None:
             self._on_queued()

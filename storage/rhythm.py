@@ -122,8 +122,13 @@ async def hold_new(
     an ordinary broadcast, which only quiet hours hold) for residents whose rhythm says
     "later"; return how many. One indexed look-up when nobody has a rhythm."""
     condition = _holds_news(now) if news else _quiet_now(now)
-    anyone = await session.scalar(select(exists().where(condition)))
-    if not anyone:
+    # Probes that their indexes answer (an OR in one WHERE, or IS NOT NULL on SQLite, would
+    # scan every resident).
+    anyone: ColumnElement[bool] = exists().where(_quiet_now(now))
+    if news:
+        first_bulletin = select(func.min(Resident.next_bulletin_at)).scalar_subquery()
+        anyone = or_(first_bulletin.is_not(None), anyone)
+    if not await session.scalar(select(anyone)):
         return 0
     due_column = func.coalesce(Resident.next_bulletin_at, Resident.quiet_until)
     due = select(due_column if news else Resident.quiet_until).where(

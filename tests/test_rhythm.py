@@ -452,3 +452,54 @@ async def test_an_administrator_marks_a_chat_broadcast_urgent(sessions: Sessions
         ("Cắt điện lúc 23 giờ", True, "pending"),
         ("Họp dân sáng mai", False, "held"),
     ]
+
+
+async def test_night_quiet_hours_across_midnight_with_the_clock_injected(
+    sessions: Sessions,
+) -> None:
+    """22:00-06:00: news queued at 23:00 waits until 06:00 the next day; at noon it goes at
+    once (the window rolled forward); the next night holds again."""
+    from storage.outbox import queue_deliveries
+
+    clock = Clock(vn(1, 21))
+    sleeper = await resident(sessions, "z-night")
+    await set_rhythm(sessions, sleeper, clock.now, quiet=Window(time(22), time(6)))
+
+    async def queued_at(moment: datetime, title: str) -> None:
+        article = await publish_unqueued(sessions, title)
+        async with sessions.begin() as session:
+            await queue_deliveries(
+                session, Delivery.article_id, article, priority=0, residents=Resident.active
+            )
+            await rhythm.hold_new(session, Delivery.article_id, article, moment, news=True)
+
+    await queued_at(vn(1, 23), "Tin lúc 23 giờ")
+    assert await states(sessions, sleeper) == ["held"]
+    clock.now = vn(2, 5, 59)
+    assert await job(sessions, clock).run_once() == 0
+    clock.now = vn(2, 6)
+    assert await job(sessions, clock).run_once() == 1
+    assert await states(sessions, sleeper) == ["pending"]
+    await queued_at(vn(2, 12), "Tin buổi trưa")
+    assert await states(sessions, sleeper) == ["pending", "pending"]
+    await queued_at(vn(2, 22, 30), "Tin đêm sau")
+    assert await states(sessions, sleeper) == ["pending", "pending", "held"]
+
+
+async def publish_unqueued(sessions: Sessions, title: str) -> int:
+    async with sessions.begin() as session:
+        source = await session.scalar(select(Source).where(Source.name == "s"))
+        if source is None:
+            source = Source(name="s", url="http://portal.test/")
+            session.add(source)
+            await session.flush()
+        article = Article(
+            source_id=source.id,
+            url=f"http://portal.test/tin/{next(_numbers)}",
+            title=title,
+            fetched_at=utcnow(),
+            content_hash="h",
+        )
+        session.add(article)
+        await session.flush()
+        return article.id

@@ -33,7 +33,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -61,6 +63,15 @@ BATCH_SECONDS = 1.0
 OUTAGE_CHATS = 3
 # A throttle without a stated end that lasts this long is worth an administrator's attention.
 LONG_PAUSE_SECONDS = 600.0
+
+
+@dataclass(slots=True)
+class Throttling:
+    """What the platforms refused for pace, counted in this process (``/metrics``)."""
+
+    answers: Counter[str] = field(default_factory=Counter)  # 429s / quota answers per channel
+    # Seconds the whole channel was paused for them, per channel.
+    seconds: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
 
 
 class OutboxSignal:
@@ -94,8 +105,10 @@ class Sender:
         backoff_seconds: float = 1.0,
         on_long_pause: Callable[[str, float], Coroutine[Any, Any, None]] | None = None,
         holds: Callable[[], bool] | None = None,
+        throttling: Throttling | None = None,
     ) -> None:
         self.name = f"{channel.name} sender"
+        self._throttling = throttling
         self._channel = channel
         self._sessions = sessions
         self._settings = settings
@@ -311,6 +324,11 @@ class Sender:
         until = time.monotonic() + exc.retry_after
         wall = utcnow() + timedelta(seconds=exc.retry_after)
         channel = self._channel.name
+        if self._throttling is not None:
+            self._throttling.answers[channel] += 1
+            if exc.whole_channel:  # only the part that lengthens the pause already running
+                start = max(time.monotonic(), self._pacer.paused_until)
+                self._throttling.seconds[channel] += max(0.0, until - start)
         if exc.whole_channel:
             self._pacer.pause_until(until)
             log.warning("%s: throttled for %.0f s", self.name, exc.retry_after)
@@ -335,7 +353,11 @@ class Sender:
             return _fail(queued.id, f"{error} (after {plural(queued.attempts + 1, 'attempt')})")
         if self._quota_since is None:
             self._quota_since = now
+        if self._throttling is not None:
+            self._throttling.answers[self._channel.name] += 1
         if now >= self._pacer.paused_until:
+            if self._throttling is not None:
+                self._throttling.seconds[self._channel.name] += self._quota_delay
             log.warning("%s: throttled (%s); pausing %.0f s", self.name, error, self._quota_delay)
             self._pacer.pause_until(now + self._quota_delay)
             self._quota_delay = min(self._quota_delay * 2, MAX_BACKOFF_SECONDS)

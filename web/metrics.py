@@ -2,7 +2,8 @@
 
 Figures that live in the database (articles, deliveries by channel and state, queue depth per
 priority, send latency, broadcasts, sources' health) are read at each scrape, so every instance
-reports the same truth; poll outcomes are counted in the process that polls (``PollCounter``).
+reports the same truth; poll outcomes, 429s and throttled time are counted in the process that
+polls or sends (``Counters``).
 A scrape costs a constant number of queries.
 """
 
@@ -23,20 +24,23 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from jobs.send import Throttling
 from storage.models import Article, Broadcast, Delivery, DeliveryState, Source, utcnow
 
 LATENCY_WINDOW = timedelta(hours=1)
 LATENCY_SAMPLE = 10_000  # the newest sent messages a scrape looks at, at most
 
 
-class PollCounter:
-    """Poll passes per source and outcome, in this process (fed by the scheduler's results)."""
+class Counters:
+    """This process's figures: poll passes per source and outcome (fed by the scheduler's
+    results), and the senders' throttling (``jobs.send.Throttling``)."""
 
     def __init__(self) -> None:
         self.passes: Counter[tuple[str, str]] = Counter()
         self.stored: Counter[str] = Counter()
+        self.throttling = Throttling()
 
-    def count(self, source: str, ok: bool, not_modified: bool, stored: int) -> None:
+    def polled(self, source: str, ok: bool, not_modified: bool, stored: int) -> None:
         outcome = "not_modified" if not_modified else ("ok" if ok else "failed")
         self.passes[(source, outcome)] += 1
         self.stored[source] += stored
@@ -91,7 +95,7 @@ async def snapshot(session: AsyncSession) -> dict[str, Any]:
 
 
 class _Snapshot(Collector):
-    def __init__(self, figures: dict[str, Any], polls: PollCounter | None) -> None:
+    def __init__(self, figures: dict[str, Any], polls: Counters | None) -> None:
         self._figures = figures
         self._polls = polls
 
@@ -160,10 +164,27 @@ class _Snapshot(Collector):
             for source, count in sorted(self._polls.stored.items()):
                 stored.add_metric([source], count)
             yield stored
+            throttling = self._polls.throttling
+            refused = CounterMetricFamily(
+                "loa_throttled_answers",
+                "429 / quota answers from the platforms to this process's senders",
+                labels=["channel"],
+            )
+            for channel, count in sorted(throttling.answers.items()):
+                refused.add_metric([channel], count)
+            yield refused
+            held = CounterMetricFamily(
+                "loa_throttled_seconds",
+                "Time this process's senders paused a whole channel for them",
+                labels=["channel"],
+            )
+            for channel, seconds in sorted(throttling.seconds.items()):
+                held.add_metric([channel], seconds)
+            yield held
 
 
 def metrics_route(
-    sessions: async_sessionmaker[AsyncSession], polls: PollCounter | None = None
+    sessions: async_sessionmaker[AsyncSession], polls: Counters | None = None
 ) -> Route:
     async def endpoint(request: Request) -> Response:
         async with sessions() as session:

@@ -10,9 +10,9 @@ from starlette.routing import BaseRoute
 
 from bot.catalog import Catalog
 from loa.config import Settings
-from web.metrics import PollCounter, metrics_route
+from web.metrics import Counters, metrics_route
 
-__all__ = ["PollCounter", "web_routes"]
+__all__ = ["Counters", "web_routes"]
 
 
 def web_routes(
@@ -20,12 +20,12 @@ def web_routes(
     sessions: async_sessionmaker[AsyncSession],
     catalog: Callable[[], Catalog],
     on_queued: Callable[[], None] | None = None,
-    polls: PollCounter | None = None,
+    counters: Counters | None = None,
 ) -> list[BaseRoute]:
     from web.admin.routes import AdminSite, admin_routes
 
     site = AdminSite(sessions, settings, catalog, on_queued)
     routes = admin_routes(site)
     if settings.web.metrics:
-        routes.append(metrics_route(sessions, polls))
+        routes.append(metrics_route(sessions, counters))
     return routes

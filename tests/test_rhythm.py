@@ -469,7 +469,11 @@ async def test_night_quiet_hours_across_midnight_with_the_clock_injected(
         article = await publish_unqueued(sessions, title)
         async with sessions.begin() as session:
             await queue_deliveries(
-                session, Delivery.article_id, article, priority=0, residents=Resident.active
+                session,
+                Delivery.article_id,
+                article,
+                priority=0,
+                residents=Resident.active.is_(True),
             )
             await rhythm.hold_new(session, Delivery.article_id, article, moment, news=True)
 

@@ -2,7 +2,8 @@
 
 Each role is a service only one instance may run at a time: ``poller`` (the poll
 scheduler), ``<channel>:updates`` (reading a bot's long-polling stream), ``<channel>:sender``
-(the one paced path of everything that bot sends), ``reporter`` (broadcast progress). The
+(the one paced path of everything that bot sends), ``reporter`` (broadcast progress; residents'
+bulletins and quiet hours, ``jobs.rhythm``). The
 ``Coordinator`` renews its leases every ``renew_seconds``; a free or expired lease is taken and
 its service started; a lost lease stops it. An instance that dies (kill -9) stops renewing, and
 within ``lease_seconds`` + ``renew_seconds`` another instance holds its roles.

@@ -111,8 +111,12 @@ class RhythmJob:
             except Exception:
                 self._failed += 1
                 log.exception("rhythm: resident %d: could not settle held deliveries", resident_id)
-        if moved and self._on_queued is not None:
-            self._on_queued()
+        if moved:
+            log.info(
+                "rhythm: %d residents' held deliveries settled: %d messages", len(residents), moved
+            )
+            if self._on_queued is not None:
+                self._on_queued()
         return moved
 
     async def _settle(self, session: AsyncSession, resident_id: int, now: datetime) -> int:
@@ -135,7 +139,7 @@ class RhythmJob:
         if released:
             await outbox.ring(session)
         await rhythm.settle(session, released, DeliveryState.PENDING)
-        log.info(
+        log.debug(
             "rhythm: %s chat %s: bulletin of %d articles in %d messages, %d released",
             resident.channel,
             resident.chat_id,

@@ -137,13 +137,14 @@ class MediaMethods:
         from tests.emulators.telegram import ApiError, SentMessage, _chat_id, _markup
 
         chat_id, media = _chat_id(params), str(params.get(kind, ""))
+        with self._cond:  # flood control counts the request on arrival, before the fetch
+            chat = self._gate(chat_id, call)  # type: ignore[attr-defined]
+            text, entities = _checked_caption(params)
         if media.startswith(("http://", "https://")):
             await self._fetch(media, kind, magic)
         elif media not in self.files:
             raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
         with self._cond:
-            chat = self._gate(chat_id, call)  # type: ignore[attr-defined]
-            text, entities = _checked_caption(params)
             message = SentMessage(
                 chat_id,
                 next(self._message_ids),

@@ -84,6 +84,9 @@ class ZaloMediaMethods:
             )
         if not isinstance(caption, str) or len(caption) > MAX_CAPTION:
             return _error(ZaloErrorCode.BAD_REQUEST, f"Caption must be 0-{MAX_CAPTION} characters")
+        refused = self._arrival(chat_id)  # counted on arrival, before the fetch
+        if refused is not None:
+            return refused
         data = await self._fetch(photo)
         if data is None or not data.startswith(IMAGE_MAGIC):
             return _error(ZaloErrorCode.BAD_REQUEST, "The photo URL is invalid")
@@ -97,19 +100,24 @@ class ZaloMediaMethods:
             return _error(ZaloErrorCode.BAD_REQUEST, "chat_id is required")
         if not isinstance(voice, str) or not voice.split("?")[0].endswith(".aac"):
             return _error(ZaloErrorCode.BAD_REQUEST, "voice_url must be the URL of an .aac file")
+        refused = self._arrival(chat_id)
+        if refused is not None:
+            return refused
         data = await self._fetch(voice)
         if data is None or not is_adts(data):
             return _error(ZaloErrorCode.BAD_REQUEST, "The voice URL is invalid")
         return self._accept(chat_id, "", voice=voice)
+
+    def _arrival(self, chat_id: str) -> Response | None:
+        """Rate limit, blocked or unknown chat, as for sendMessage (with the lock taken)."""
+        with self._lock:
+            return self._refusal(chat_id, self._clock())  # type: ignore[attr-defined,no-any-return]
 
     def _accept(self, chat_id: str, text: str, **media: str) -> Response:
         from tests.emulators.zalo import SentText, _ok
 
         with self._lock:
             now = self._clock()
-            refusal = self._refusal(chat_id, now)  # type: ignore[attr-defined]
-            if refusal is not None:
-                return refusal  # type: ignore[no-any-return]
             message_id = secrets.token_hex(10)
             sent = SentText(chat_id, text, message_id, int(time.time() * 1000), now, **media)
             self._sent.append(sent)

@@ -36,6 +36,10 @@ DEFAULT_LIMIT = 2000  # fits every channel
 TICK_SECONDS = 5.0  # a setting changed elsewhere (another instance) is seen within this
 
 
+class ChangedMeanwhile(Exception):
+    """A resident's held deliveries changed while a pass settled them (retried next pass)."""
+
+
 class RhythmJob:
     """Turns due held deliveries into bulletins or releases them; ``wake`` to run a pass now."""
 
@@ -132,8 +136,12 @@ class RhythmJob:
         queued = 0
         bundle = resident.bulletin_time is not None or len(due.articles) > BUNDLE_ABOVE
         if due.articles and bundle:
+            # Rows first: a setting changed meanwhile (another instance) may have released
+            # some; then this transaction is rolled back, and the next pass sees the change.
+            bundled = [delivery for delivery, _ in due.articles]
+            if await rhythm.settle(session, bundled, DeliveryState.BUNDLED) != len(bundled):
+                raise ChangedMeanwhile(f"resident {resident.id}: held deliveries changed")
             queued = await self._bulletin(session, resident.channel, resident.chat_id, due, now)
-            await rhythm.settle(session, [d for d, _ in due.articles], DeliveryState.BUNDLED)
         else:
             released += [delivery for delivery, _ in due.articles]
         if released:

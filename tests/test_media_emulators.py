@@ -50,11 +50,11 @@ async def test_telegram_send_photo_fetches_the_url_and_refuses_what_is_not_a_pho
     with serve(emulator.app) as base:
         async with Bot(TOKEN, base_url=f"{base}/bot") as bot:
             sent = await bot.send_photo(5, f"{files}/p.png", caption="<b>Lũ</b>", parse_mode="HTML")
-            with pytest.raises(BadRequest, match="(?i)wrong type"):
+            with pytest.raises(BadRequest, match=r"(?i)wrong type"):
                 await bot.send_photo(5, f"{files}/page.html")
-            with pytest.raises(BadRequest, match="(?i)failed to get http url content"):
+            with pytest.raises(BadRequest, match=r"(?i)failed to get http url content"):
                 await bot.send_photo(5, f"{files}/missing.jpg")
-            with pytest.raises(BadRequest, match="(?i)caption is too long"):
+            with pytest.raises(BadRequest, match=r"(?i)caption is too long"):
                 await bot.send_photo(5, f"{files}/p.png", caption="x" * 1025)
     assert sent.caption == "Lũ" and sent.photo
     [photo] = emulator.media_to(5, "photo")

@@ -22,7 +22,8 @@ def web_routes(
     on_queued: Callable[[], None] | None = None,
     counters: Counters | None = None,
 ) -> list[BaseRoute]:
-    from web.admin.routes import AdminSite, admin_routes
+    from web.admin.routes import admin_routes
+    from web.admin.site import AdminSite
 
     site = AdminSite(sessions, settings, catalog, on_queued)
     routes = admin_routes(site)

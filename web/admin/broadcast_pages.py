@@ -1,0 +1,179 @@
+"""Thông báo: history, the form, the preview, Gửi (once), Dừng, and the progress the page
+polls. Broadcasts go through ``storage.broadcasts`` like chat and CLI ones: Gửi flips the
+draft once, so a second press queues nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from bot.admins import AdminScope, refusal
+from bot.catalog import ChoiceKind
+from bot.render import html_to_text, render_broadcast
+from storage import broadcasts
+from storage.broadcasts import CancelRefused, Target, text_problem
+from storage.models import Broadcast
+from web.admin import views
+from web.admin.site import PREFIX, STATES, Admin, AdminSite
+
+log = logging.getLogger(__name__)
+
+
+async def history(request: Request, site: AdminSite, admin: Admin) -> Response:
+    async with site.sessions() as session:
+        found = await views.history(session)
+    return site.page("broadcasts.html", admin=admin, site=site, broadcasts=found)
+
+
+def _commune_options(site: AdminSite, scope: AdminScope) -> list[tuple[str, str]]:
+    """(value, label) of the Xã list: today's units with the old ones they absorbed (so old
+    names are findable); a commune administrator sees only theirs."""
+    options = []
+    absorbed = dict(site.catalog.communes())
+    for choice in site.catalog.commune_choices():
+        if not scope.province_wide and choice.value not in scope.communes:
+            continue
+        old = absorbed.get(choice.display, [])
+        label = choice.display + (f" (gồm {', '.join(old)})" if old else "")
+        options.append((choice.value, label))
+    return options
+
+
+def _form(site: AdminSite, admin: Admin, status: int = 200, **values: Any) -> Response:
+    return site.page(
+        "broadcast_new.html",
+        status,
+        admin=admin,
+        communes=_commune_options(site, admin.scope),
+        topics=site.catalog.topic_choices(),
+        values=values,
+    )
+
+
+async def new(request: Request, site: AdminSite, admin: Admin) -> Response:
+    return _form(site, admin)
+
+
+async def draft(request: Request, site: AdminSite, admin: Admin) -> Response:
+    form = await request.form()
+    text = str(form.get("text") or "").replace("\r\n", "\n").strip()
+    commune = str(form.get("commune") or "") or None
+    topic = str(form.get("topic") or "") or None
+    emergency = form.get("emergency") is not None
+    values = {"text": text, "commune": commune, "topic": topic, "emergency": emergency}
+    if commune is not None and site.catalog.choice(ChoiceKind.COMMUNE, commune) is None:
+        return _form(site, admin, 400, error="Không có xã này.", **values)
+    if topic is not None and site.catalog.choice(ChoiceKind.TOPIC, topic) is None:
+        return _form(site, admin, 400, error="Không có chủ đề này.", **values)
+    if text_problem(text):
+        error = "Hãy nhập nội dung." if not text else "Nội dung quá dài (tối đa 1500 ký tự)."
+        return _form(site, admin, 400, error=error, **values)
+    target = Target(commune=commune, topic=topic)
+    refused = refusal(admin.scope, target, site.catalog)
+    if refused is not None:
+        return _form(site, admin, 403, error=Markup(refused), **values)
+    expiry = timedelta(hours=site.settings.broadcasts.preview_expiry_hours)
+    async with site.sessions.begin() as session:
+        broadcast = await broadcasts.create_preview(
+            session,
+            text=text,
+            target=target,
+            emergency=emergency,
+            created_by=admin.scope.who,
+            preview_expiry=expiry,
+            author_name=admin.scope.name,
+            scope=admin.scope.kind,
+        )
+    log.info("broadcast %d drafted by %s", broadcast.id, admin.scope.who)
+    return RedirectResponse(f"{PREFIX}/broadcasts/{broadcast.id}", status_code=303)
+
+
+async def _load(site: AdminSite, broadcast_id: int) -> tuple[Broadcast | None, broadcasts.Progress]:
+    async with site.sessions() as session:
+        row = await session.get(Broadcast, broadcast_id)
+        progress = await broadcasts.progress(session, broadcast_id)
+    return row, progress
+
+
+async def broadcast(request: Request, site: AdminSite, admin: Admin) -> Response:
+    row, progress = await _load(site, int(request.path_params["id"]))
+    if row is None:
+        return site.message("Không tìm thấy", "Không có thông báo này.", 404, admin)
+    view = views.broadcast_view(row)
+    message = render_broadcast(row.text, row.emergency, view.author_name)
+    note = request.query_params.get("note")
+    return site.page(
+        "broadcast.html",
+        admin=admin,
+        site=site,
+        b=view,
+        progress=progress,
+        telegram_html=Markup(message.html),  # escaped by the renderer, as Telegram reads it
+        zalo_text=html_to_text(message.html),
+        note={
+            "already": "Thông báo này đã được gửi rồi: không gửi lại.",
+            "expired": "Bản nháp đã hết hạn, không gửi được nữa.",
+        }.get(note or ""),
+    )
+
+
+async def send(request: Request, site: AdminSite, admin: Admin) -> Response:
+    broadcast_id = int(request.path_params["id"])
+    expiry = timedelta(hours=site.settings.broadcasts.preview_expiry_hours)
+    async with site.sessions.begin() as session:
+        row = await session.get(Broadcast, broadcast_id)
+        if row is None:
+            return site.message("Không tìm thấy", "Không có thông báo này.", 404, admin)
+        target = Target(commune=row.commune, topic=row.topic)
+        if refusal(admin.scope, target, site.catalog) is not None:
+            return site.message("Không có quyền", "Bạn không được gửi thông báo này.", 403, admin)
+        queued = await broadcasts.confirm(session, broadcast_id, preview_expiry=expiry)
+        expired = queued is None and await broadcasts.is_expired(session, broadcast_id)
+    where = f"{PREFIX}/broadcasts/{broadcast_id}"
+    if queued is None:
+        return RedirectResponse(f"{where}?note={'expired' if expired else 'already'}", 303)
+    log.info("broadcast %d confirmed by %s: %d queued", broadcast_id, admin.scope.who, queued)
+    if queued and site.on_queued is not None:
+        site.on_queued()
+    return RedirectResponse(where, status_code=303)
+
+
+async def cancel(request: Request, site: AdminSite, admin: Admin) -> Response:
+    broadcast_id = int(request.path_params["id"])
+    async with site.sessions.begin() as session:
+        row = await session.get(Broadcast, broadcast_id)
+        if row is None:
+            return site.message("Không tìm thấy", "Không có thông báo này.", 404, admin)
+        if refusal(admin.scope, Target(row.commune, row.topic), site.catalog) is not None:
+            return site.message("Không có quyền", "Bạn không được dừng thông báo này.", 403, admin)
+        try:
+            await broadcasts.cancel_broadcast(
+                session, broadcast_id, reason=f"cancelled by {admin.scope.who}"
+            )
+        except CancelRefused as exc:
+            log.info("admin page: %s: %s", admin.scope.who, exc)
+        else:
+            log.info("broadcast %d cancelled by %s", broadcast_id, admin.scope.who)
+    return RedirectResponse(f"{PREFIX}/broadcasts/{broadcast_id}", status_code=303)
+
+
+async def progress(request: Request, site: AdminSite, admin: Admin) -> Response:
+    row, progress = await _load(site, int(request.path_params["id"]))
+    if row is None:
+        return JSONResponse({"error": "not found"}, status_code=404)
+    return JSONResponse(
+        {
+            "state": row.state,
+            "state_label": STATES.get(row.state, row.state),
+            "sent": progress.sent,
+            "failed": progress.failed,
+            "pending": progress.pending,
+            "final": row.state in ("done", "cancelled"),
+        }
+    )

@@ -1,0 +1,74 @@
+"""Login by one-time link (``/admin/login``) and Đăng xuất."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from web.admin import auth, store
+from web.admin.site import PREFIX, Admin, AdminSite
+
+log = logging.getLogger(__name__)
+
+
+def login_page(site: AdminSite) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        # GET only shows a button: link previews (chat apps fetch links) must not spend it.
+        token = request.query_params.get("t", "")
+        return site.page("login.html", token=token)
+
+    return endpoint
+
+
+_ASK_AGAIN = " Gửi /quantri cho Loa để nhận đường dẫn mới."
+_REFUSED = {
+    store.LinkRefused.USED: "Đường dẫn này đã được dùng." + _ASK_AGAIN,
+    store.LinkRefused.EXPIRED: "Đường dẫn này đã hết hạn (chỉ dùng được 10 phút)." + _ASK_AGAIN,
+    store.LinkRefused.UNKNOWN: "Đường dẫn không hợp lệ." + _ASK_AGAIN,
+}
+
+
+def login(site: AdminSite) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        form = await request.form()
+        token = form.get("t")
+        async with site.sessions.begin() as session:
+            used = await store.use_link(session, token if isinstance(token, str) else None)
+            if used.who is None:
+                assert used.refused is not None
+                log.info("admin page: a %s login link was refused", used.refused.value)
+                return site.message("Không đăng nhập được", _REFUSED[used.refused], 403)
+            if site.access.scope(used.who) is None:
+                log.warning("admin page: login link of %s, no administrator", used.who)
+                return site.message(
+                    "Không có quyền",
+                    "Tài khoản này không phải quản trị viên của Loa.",
+                    403,
+                )
+            cookie = await store.open_session(session, used.who)
+        log.info("admin page: web:%s logged in", used.who)
+        response = RedirectResponse(f"{PREFIX}/", status_code=303)
+        response.set_cookie(
+            auth.COOKIE_NAME,
+            cookie,
+            max_age=int(auth.SESSION_LIFETIME.total_seconds()),
+            path=PREFIX,
+            httponly=True,
+            samesite="lax",
+            secure=auth.cookie_secure(site.settings.web.base_url),
+        )
+        return response
+
+    return endpoint
+
+
+async def logout(request: Request, site: AdminSite, admin: Admin) -> Response:
+    async with site.sessions.begin() as session:
+        await store.end_session(session, await site.key(session), admin.cookie)
+    log.info("admin page: %s logged out", admin.scope.who)
+    response = site.message("Đã đăng xuất", "Bạn đã đăng xuất khỏi trang quản trị.", 200)
+    response.delete_cookie(auth.COOKIE_NAME, path=PREFIX)
+    return response

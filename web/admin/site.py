@@ -1,0 +1,156 @@
+"""What every admin route shares: the site (sessions, settings, templates, catalog, the
+signing key) and the guard that checks the session, the administrator and, on a post, the
+CSRF token before a page runs.
+
+Every request re-reads the session (Đăng xuất and expiry take effect at once, on every
+instance) and re-checks that its owner is still an administrator (``web.admin.access``). A
+form post whose CSRF token does not belong to the session changes nothing (403).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from bot.admins import AdminScope
+from bot.catalog import Catalog, ChoiceKind
+from loa.config import Settings
+from loa.timefmt import zone
+from web.admin import auth, store
+from web.admin.access import Access
+
+log = logging.getLogger(__name__)
+
+
+HERE = Path(__file__).parent
+PREFIX = "/admin"
+STATES = {
+    "preview": "Bản nháp",
+    "sending": "Đang gửi",
+    "done": "Đã gửi xong",
+    "cancelled": "Đã hủy",
+}
+
+
+@dataclass(slots=True)
+class Admin:
+    """The administrator behind one request."""
+
+    who: str  # "zalo:<id>"
+    scope: AdminScope  # acting as "web:zalo:<id>"
+    cookie: str
+    csrf: str
+
+
+@dataclass
+class AdminSite:
+    """Everything the admin routes share; build once per app."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    settings: Settings
+    catalog_factory: Callable[[], Catalog]
+    on_queued: Callable[[], None] | None = None
+    access: Access = field(init=False)
+    env: Environment = field(init=False)
+    _key: str | None = None
+    _catalog: Catalog | None = None
+
+    def __post_init__(self) -> None:
+        self.access = Access(self.settings)
+        self.env = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(["html"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        tz = zone(self.settings.places.timezone)
+        self.env.filters["when"] = lambda moment: (
+            moment.astimezone(tz).strftime("%H:%M %d/%m/%Y") if moment else "—"
+        )
+        self.env.filters["state"] = lambda state: STATES.get(state, state)
+        self.env.globals["prefix"] = PREFIX
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = self.catalog_factory()
+        return self._catalog
+
+    async def key(self, session: AsyncSession) -> str:
+        if self._key is None:  # one key for ever, shared by every instance: read it once
+            self._key = await store.signing_key(session)
+        return self._key
+
+    def page(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        html = self.env.get_template(name).render(**context)
+        return HTMLResponse(html, status_code=status)
+
+    def message(self, title: str, text: str, status: int, admin: Admin | None = None) -> Response:
+        return self.page("message.html", status, title=title, text=text, admin=admin)
+
+    def commune_label(self, value: str | None) -> str:
+        return self.catalog.label(ChoiceKind.COMMUNE, value) if value else "Mọi người"
+
+    def topic_label(self, value: str | None) -> str:
+        return self.catalog.label(ChoiceKind.TOPIC, value) if value else ""
+
+
+Page = Callable[[Request, AdminSite, Admin], Awaitable[Response]]
+
+
+def _signed_out(site: AdminSite) -> Response:
+    return site.message(
+        "Cần đăng nhập",
+        "Gửi /quantri cho Loa trên Zalo hoặc Telegram để nhận đường dẫn đăng nhập.",
+        401,
+    )
+
+
+def guarded(
+    site: AdminSite, page: Page, *, post: bool = False
+) -> Callable[[Request], Awaitable[Response]]:
+    """The session and administrator checks (and CSRF for a post) before ``page`` runs."""
+
+    async def endpoint(request: Request) -> Response:
+        cookie = request.cookies.get(auth.COOKIE_NAME)
+        async with site.sessions.begin() as session:
+            key = await site.key(session)
+            who = await store.session_who(session, key, cookie)
+        if who is None or cookie is None:
+            return _signed_out(site)
+        scope = site.access.scope(who)
+        if scope is None:
+            log.warning("admin page: %s is no administrator any more; session refused", who)
+            response = site.message(
+                "Không có quyền",
+                "Tài khoản của bạn không còn là quản trị viên của Loa.",
+                403,
+            )
+            response.delete_cookie(auth.COOKIE_NAME, path=PREFIX)
+            return response
+        admin = Admin(who, scope, cookie, auth.csrf_token(key, cookie))
+        if post:
+            form = await request.form()
+            token = form.get(auth.CSRF_FIELD)
+            if not auth.csrf_ok(key, cookie, token if isinstance(token, str) else None):
+                log.warning(
+                    "admin page: %s posted %s without a valid CSRF token", who, request.url.path
+                )
+                return site.message(
+                    "Yêu cầu không hợp lệ",
+                    "Biểu mẫu đã cũ hoặc không đến từ trang quản trị. "
+                    "Hãy tải lại trang và thử lại.",
+                    403,
+                    admin,
+                )
+        return await page(request, site, admin)
+
+    return endpoint

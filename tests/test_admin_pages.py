@@ -223,3 +223,27 @@ async def test_only_province_administrators_pause_a_source(
     async with sessions() as session:
         row = (await session.scalars(select(Source))).one()
     assert row.paused and row.poll_requested_at is not None
+
+
+async def test_quantri_gives_an_administrator_a_working_link_and_others_none(
+    sessions: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    from bot import texts
+    from bot.channel import Incoming
+    from bot.commands import Commands
+
+    settings = make_settings(tmp_path)
+    commands = Commands(sessions, catalog(), settings)
+    for user in (PROVINCE_ADMIN, COMMUNE_ADMIN):  # both kinds of administrator
+        [reply] = await commands.handle(Incoming("zalo", user, user, "/quantri"))
+        found = re.search(rf"{BASE}/admin/login\?t=(\S+)", reply.html)
+        assert found is not None, reply.html
+        async with sessions.begin() as session:
+            assert (await store.use_link(session, found.group(1))).who == f"zalo:{user}"
+    [refused] = await commands.handle(Incoming("zalo", "r1", "r1", "/admin"))
+    assert refused.html == texts.ADMIN_PAGE_REFUSED
+    [console] = await commands.handle(Incoming("console", "console", "console", "/quantri"))
+    assert console.html == texts.ADMIN_PAGE_CONSOLE
+    # "quản trị" in a sentence is no command.
+    [plain] = await commands.handle(Incoming("zalo", "r1", "r1", "quan tri"))
+    assert "login" not in plain.html

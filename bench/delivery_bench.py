@@ -1,16 +1,22 @@
 """Delivery benchmark: one article to many residents, Loa's pipeline against plain baselines.
 
     .venv/bin/python bench/delivery_bench.py [--residents 10000] [--rate 100] [--match 100000]
-        [--strict]
+        [--strict] [--runs 5] [--database-url URL] [--naive] [--skip-a] [--skip-b] [--skip-c]
 
 (a) through the emulator at a global limit: sustained rate as a share of the limit, lost and
     duplicated messages (the limit is scaled from Telegram's 30/s to 100/s: a shorter run);
     ``--strict``: the emulator counts requests in sliding one-second windows instead of token
     buckets (goal: >= 0.95 of the limit with 429s <= 1 % of requests);
-(b) no limit: Loa's sender (database queue, rendering, pacing, group commit of answers) against a
-    raw httpx loop sending the same requests at the same concurrency;
-(c) matching + enqueue of one article for N residents with mixed filters: one set-based SQL
-    statement against a per-resident Python loop.
+(b) no limit: Loa's sender (database queue, rendering, pacing, state writes) against a raw
+    httpx loop sending the same requests at the same concurrency, ``--runs`` times each,
+    alternating: this process's CPU time per message on both sides (goal: Loa <= 1.2x raw
+    in every run), and wall time;
+(c) matching + enqueue of one article for N residents with mixed filters: Loa's one set-based
+    SQL statement against a competent bulk loop (three bulk SELECTs, the match in Python, one
+    executemany INSERT); ``--naive`` adds the one-SELECT-per-resident ORM loop as a labelled
+    second line. ``--database-url`` (PostgreSQL): run it in a new database on that server.
+    ``--match 1000000`` is the scale step.
+Memory: this process is not ``loa run``; ``bench/memory_bench.py`` reports ``loa run``'s own.
 The emulator runs in its own process (python -m tests.emulators.telegram) so it does not share
 this process's interpreter lock with the code being measured.
 """
@@ -19,20 +25,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
-import resource
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import insert, select
+from sqlalchemy import insert, make_url, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.request import HTTPXRequest
@@ -60,10 +67,6 @@ TOKEN = "1:bench"
 CONCURRENCY = 16
 COMMUNES = [f"Xã {i}" for i in range(60)]
 TOPICS = ["giao-thong", "y-te", "giao-duc", "nong-nghiep", "canh-bao", "an-ninh"]
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 @contextmanager
@@ -144,22 +147,36 @@ async def loa_send(url: str, residents: int, rate: float | None) -> dict[str, An
                     rate_per_second=rate,
                     per_chat_interval=1.0,
                 )
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.process_time()
                 await sender.start()
                 while True:
-                    async with sessions() as session:
-                        counts = await outbox.counts_by_state(session, "telegram")
-                    if not counts["pending"]:
+                    if not await _pending(sessions):
                         break
-                    await asyncio.sleep(0.1)
-                elapsed = time.perf_counter() - started
+                    await asyncio.sleep(0.2)  # a bench: a cheap look 5 times a second
+                elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
                 await sender.stop()
+                async with sessions() as session:
+                    counts = await outbox.counts_by_state(session, "telegram")
             async with httpx.AsyncClient() as client:
                 stats = (await client.get(f"{url}/_emulator/stats")).json()
-    return {"seconds": elapsed, "counts": counts, "stats": stats, "renders": sender.renders}
+    return {
+        "seconds": elapsed,
+        "cpu": cpu,
+        "counts": counts,
+        "stats": stats,
+        "renders": sender.renders,
+    }
 
 
-async def raw_send(url: str, residents: int) -> float:
+async def _pending(sessions: async_sessionmaker[AsyncSession]) -> bool:
+    async with sessions() as session:
+        found = await session.scalar(
+            select(Delivery.id).where(Delivery.state == "pending").limit(1)
+        )
+    return found is not None
+
+
+async def raw_send(url: str, residents: int) -> dict[str, float]:
     """The baseline: the same sendMessage requests from a bare httpx loop."""
     text = "<b>Lũ quét ở Mường Pồn</b>\n🗓 01/01/2026 08:00\n\nMưa lớn kéo dài."
     chats = iter(range(100_000, 100_000 + residents))
@@ -179,9 +196,9 @@ async def raw_send(url: str, residents: int) -> float:
                 )
                 response.raise_for_status()
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
-        return time.perf_counter() - started
+        return {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu}
 
 
 async def seed_filters(sessions: async_sessionmaker[AsyncSession], residents: int) -> int:
@@ -228,18 +245,10 @@ async def seed_filters(sessions: async_sessionmaker[AsyncSession], residents: in
     return article_id
 
 
-async def python_loop_enqueue(session: AsyncSession, article_id: int) -> int:
-    """Baseline: load every resident and their choices, match in Python, insert one by one."""
-    communes = set(
-        await session.scalars(
-            select(ArticleCommune.commune).where(ArticleCommune.article_id == article_id)
-        )
-    )
-    topics = set(
-        await session.scalars(
-            select(ArticleTopic.topic).where(ArticleTopic.article_id == article_id)
-        )
-    )
+async def naive_loop_enqueue(session: AsyncSession, article_id: int) -> int:
+    """The naive baseline (a second line, labelled): every resident through the ORM, one
+    SELECT of their choices each, one ORM insert each."""
+    communes, topics = await _article_tags(session, article_id)
     queued = 0
     for resident in (await session.scalars(select(Resident).where(Resident.active))).all():
         choices = (
@@ -249,9 +258,7 @@ async def python_loop_enqueue(session: AsyncSession, article_id: int) -> int:
                 )
             )
         ).all()
-        if not choices or any(
-            (k == "commune" and v in communes) or (k == "topic" and v in topics) for k, v in choices
-        ):
+        if _matches(choices, communes, topics):
             session.add(
                 Delivery(article_id=article_id, resident_id=resident.id, channel=resident.channel)
             )
@@ -260,22 +267,125 @@ async def python_loop_enqueue(session: AsyncSession, article_id: int) -> int:
     return queued
 
 
-async def matching(residents: int) -> dict[str, Any]:
+async def _article_tags(session: AsyncSession, article_id: int) -> tuple[set[str], set[str]]:
+    communes = await session.scalars(
+        select(ArticleCommune.commune).where(ArticleCommune.article_id == article_id)
+    )
+    topics = await session.scalars(
+        select(ArticleTopic.topic).where(ArticleTopic.article_id == article_id)
+    )
+    return set(communes), set(topics)
+
+
+def _matches(choices: Any, communes: set[str], topics: set[str]) -> bool:
+    """Loa's rule: no choice = everything; else any chosen commune or topic of the article."""
+    return not choices or any(
+        (k == "commune" and v in communes) or (k == "topic" and v in topics) for k, v in choices
+    )
+
+
+async def bulk_loop_enqueue(session: AsyncSession, article_id: int) -> int:
+    """The competent baseline: three bulk SELECTs (the article's tags, the active residents,
+    every choice), the match in Python, one executemany INSERT of the deliveries."""
+    communes, topics = await _article_tags(session, article_id)
+    residents = (
+        await session.execute(select(Resident.id, Resident.channel).where(Resident.active))
+    ).all()
+    choices: dict[int, list[tuple[str, str]]] = {}
+    rows = await session.execute(
+        select(Subscription.resident_id, Subscription.kind, Subscription.value)
+    )
+    for resident_id, kind, value in rows:
+        choices.setdefault(resident_id, []).append((kind, value))
+    now = utcnow()
+    queued = [
+        {
+            "article_id": article_id,
+            "resident_id": resident_id,
+            "channel": channel,
+            "priority": 0,
+            "state": "pending",
+            "attempts": 0,
+            "created_at": now,
+        }
+        for resident_id, channel in residents
+        if _matches(choices.get(resident_id), communes, topics)
+    ]
+    if queued:
+        await session.execute(insert(Delivery), queued)
+    return len(queued)
+
+
+def _peak_mb_since_reset() -> float:
+    """This process's peak RSS since the last reset (``VmHWM``), then reset it (Linux)."""
+    peak = 0.0
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            peak = int(line.split()[1]) / 1024
+    Path("/proc/self/clear_refs").write_text("5")  # 5: reset the peak to the current RSS
+    return peak
+
+
+async def _timed_rollback(
+    sessions: async_sessionmaker[AsyncSession], run: Any, article_id: int
+) -> tuple[int, float, float]:
+    """(queued, seconds, MB of peak RSS above the start) of one enqueue, rolled back (each
+    side starts from the same table)."""
+    _peak_mb_since_reset()
+    before = _peak_mb_since_reset()
+    async with sessions.begin() as session:
+        started = time.perf_counter()
+        queued = await run(session, article_id)
+        seconds = time.perf_counter() - started
+        await session.rollback()
+    return queued, seconds, _peak_mb_since_reset() - before
+
+
+async def matching(residents: int, url: str | None, naive: bool, runs: int) -> dict[str, Any]:
+    """Loa's set-based SQL against the baselines, alternating, ``runs`` times each (median)."""
     with tempfile.TemporaryDirectory() as tmp:
-        async with open_database(f"sqlite+aiosqlite:///{tmp}/match.db") as engine:
-            sessions = session_factory(engine)
-            article_id = await seed_filters(sessions, residents)
-            async with sessions.begin() as session:
-                started = time.perf_counter()
-                queued = await outbox.enqueue_for_article(session, article_id)
-                sql_seconds = time.perf_counter() - started
-                await session.rollback()
-            async with sessions.begin() as session:
-                started = time.perf_counter()
-                loop_queued = await python_loop_enqueue(session, article_id)
-                loop_seconds = time.perf_counter() - started
-                await session.rollback()
-    return {"queued": queued, "loop_queued": loop_queued, "sql": sql_seconds, "loop": loop_seconds}
+        async with fresh_database(url, f"sqlite+aiosqlite:///{tmp}/match.db") as database:
+            async with open_database(database) as engine:
+                sessions = session_factory(engine)
+                article_id = await seed_filters(sessions, residents)
+                if engine.dialect.name == "postgresql":
+                    async with engine.begin() as connection:
+                        await connection.execute(text("ANALYZE"))
+                sides = {"sql": outbox.enqueue_for_article, "bulk": bulk_loop_enqueue}
+                if naive:
+                    sides["naive"] = naive_loop_enqueue
+                found: dict[str, Any] = {name: [] for name in sides}
+                queued: dict[str, int] = {}
+                grown: dict[str, float] = {}
+                for _ in range(runs):
+                    for name, run in sides.items():
+                        queued[name], seconds, mb = await _timed_rollback(sessions, run, article_id)
+                        found[name].append(seconds)
+                        grown[name] = max(grown.get(name, 0.0), mb)
+                dialect = engine.dialect.name
+    result = {name: statistics.median(times) for name, times in found.items()}
+    return {**result, "queued": queued, "dialect": dialect, "grown": grown}
+
+
+@asynccontextmanager
+async def fresh_database(url: str | None, default: str) -> AsyncIterator[str]:
+    """``url``'s server with a new, empty database for this run (dropped after), else
+    ``default`` (a temporary SQLite file)."""
+    if not url:
+        yield default
+        return
+    import asyncpg
+
+    parsed = make_url(url)
+    name = f"loa_bench_{os.getpid()}"
+    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(False)
+    connection = await asyncpg.connect(admin)
+    try:
+        await connection.execute(f"CREATE DATABASE {name}")
+        yield parsed.set(database=name).render_as_string(False)
+    finally:
+        await connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await connection.close()
 
 
 def main() -> None:
@@ -286,56 +396,78 @@ def main() -> None:
     parser.add_argument(
         "--strict", action="store_true", help="(a) against a strict sliding-window limiter"
     )
+    parser.add_argument("--database-url", help="(c) on this PostgreSQL server (a new database)")
+    parser.add_argument("--naive", action="store_true", help="(c) also the naive ORM loop")
+    parser.add_argument("--runs", type=int, default=5, help="(b) runs of each side")
+    parser.add_argument("--match-runs", type=int, default=3, help="(c) runs of each side")
+    parser.add_argument("--skip-a", action="store_true")
     parser.add_argument("--skip-b", action="store_true")
     parser.add_argument("--skip-c", action="store_true")
     args = parser.parse_args()
+    if not args.skip_a:
+        bench_a(args.residents, args.rate, args.strict)
+    if not args.skip_b:
+        bench_b(args.residents, args.runs)
+    if not args.skip_c:
+        bench_c(args.match, args.database_url, args.naive, args.match_runs)
 
-    with emulator(args.rate, args.strict) as url:
-        a = asyncio.run(loa_send(url, args.residents, args.rate))
+
+def bench_a(residents: int, rate: float, strict: bool) -> None:
+    with emulator(rate, strict) as url:
+        a = asyncio.run(loa_send(url, residents, rate))
     stats = a["stats"]
     sustained = (stats["sent"] - 1) / (stats["last_at"] - stats["first_at"])
-    model = "strict sliding window" if args.strict else "token bucket"
+    model = "strict sliding window" if strict else "token bucket"
     share = stats["rate_limited"] / max(stats["requests"], 1)
     print(
-        f"(a) {args.residents} residents at a {args.rate:g}/s limit ({model}): "
-        f"{a['seconds']:.1f} s, sustained {sustained:.1f}/s = {sustained / args.rate:.3f} of "
-        f"the limit (goal >= 0.95); lost {args.residents - stats['chats']}, duplicated "
+        f"(a) {residents} residents at a {rate:g}/s limit ({model}): "
+        f"{a['seconds']:.1f} s, sustained {sustained:.1f}/s = {sustained / rate:.3f} of "
+        f"the limit (goal >= 0.95); lost {residents - stats['chats']}, duplicated "
         f"{stats['sent'] - stats['chats']}; {stats['requests']} requests, 429s "
         f"{stats['rate_limited']} = {share:.2%} (goal <= 1 %), early requests "
         f"{stats['early_requests']} (goal 0), max {stats['max_per_second']} accepted in any "
-        f"1-s window (limit {args.rate:g}); renders {a['renders']}; peak RSS {peak_mb():.0f} MB"
+        f"1-s window (limit {rate:g}); renders {a['renders']}"
     )
-    if args.skip_b and args.skip_c:
-        return
-
-    if not args.skip_b:
-        bench_b(args.residents)
-    if not args.skip_c:
-        bench_c(args.match)
 
 
-def bench_b(residents: int) -> None:
-    with emulator(0) as url:
-        b = asyncio.run(loa_send(url, residents, None))
-    with emulator(0) as url:
-        raw = asyncio.run(raw_send(url, residents))
+def bench_b(residents: int, runs: int) -> None:
+    """Loa's sender and a raw httpx loop, alternating, each against a fresh emulator; CPU time
+    of this process per message (the emulator runs in its own), and wall time."""
+    within = 0
+    print(f"(b) no limit, concurrency {CONCURRENCY}, {residents} messages a run; CPU a message:")
+    for run in range(1, runs + 1):
+        with emulator(0) as url:
+            b = asyncio.run(loa_send(url, residents, None))
+        with emulator(0) as url:
+            raw = asyncio.run(raw_send(url, residents))
+        loa_ms, raw_ms = b["cpu"] * 1000 / residents, raw["cpu"] * 1000 / residents
+        ratio = loa_ms / raw_ms
+        within += ratio <= 1.2
+        print(
+            f"    run {run}: Loa {loa_ms:.3f} ms, raw httpx {raw_ms:.3f} ms: ratio {ratio:.2f}; "
+            f"wall Loa {b['seconds']:.2f} s ({residents / b['seconds']:.0f}/s), raw "
+            f"{raw['seconds']:.2f} s ({residents / raw['seconds']:.0f}/s); lost "
+            f"{residents - b['stats']['chats']}, duplicated "
+            f"{b['stats']['sent'] - b['stats']['chats']}"
+        )
+    print(f"    CPU ratio <= 1.2 in {within} of {runs} runs (goal: all)")
+
+
+def bench_c(match: int, url: str | None, naive: bool, runs: int) -> None:
+    c = asyncio.run(matching(match, url, naive, runs))
+    q = c["queued"]
     print(
-        f"(b) no limit, concurrency {CONCURRENCY}: Loa {b['seconds']:.2f} s "
-        f"({residents / b['seconds']:.0f}/s), raw httpx {raw:.2f} s "
-        f"({residents / raw:.0f}/s): ratio {b['seconds'] / raw:.2f} (goal <= 1.5); "
-        f"lost {residents - b['stats']['chats']}, duplicated "
-        f"{b['stats']['sent'] - b['stats']['chats']}; peak RSS {peak_mb():.0f} MB"
+        f"(c) matching + enqueue for {match} residents (mixed filters, {c['dialect']}, median "
+        f"of {runs}): Loa's SQL {c['sql']:.3f} s (goal <= 0.3 s on PostgreSQL) vs a bulk "
+        f"Python loop (3 SELECTs, match in Python, 1 executemany) {c['bulk']:.3f} s: "
+        f"x{c['bulk'] / c['sql']:.1f}; queued {q['sql']} (bulk loop: {q['bulk']}); peak RSS "
+        f"above the start: SQL +{c['grown']['sql']:.0f} MB, bulk loop +{c['grown']['bulk']:.0f} MB"
     )
-
-
-def bench_c(match: int) -> None:
-    c = asyncio.run(matching(match))
-    print(
-        f"(c) matching + enqueue for {match} residents (mixed filters, SQLite): "
-        f"SQL {c['sql']:.2f} s (goal <= 1 s) vs per-resident Python loop {c['loop']:.2f} s "
-        f"(x{c['loop'] / c['sql']:.0f}); {c['queued']} queued (loop: {c['loop_queued']}); "
-        f"peak RSS {peak_mb():.0f} MB"
-    )
+    if naive:
+        print(
+            f"    naive baseline (one SELECT per resident through the ORM): {c['naive']:.2f} s "
+            f"(x{c['naive'] / c['sql']:.0f} Loa's SQL); queued {q['naive']}"
+        )
 
 
 if __name__ == "__main__":

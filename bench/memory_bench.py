@@ -1,13 +1,14 @@
 """Memory benchmark: ``loa run``'s own peak RSS (``VmHWM`` of its process), idle and delivering.
 
     .venv/bin/python bench/memory_bench.py [--residents 100000] [--idle-seconds 5] [--quick]
-        [--tree PATH]
+        [--tree PATH] [--seconds S]
 
 (a) idle: no bots, one source (the fixture portal, polled every second), measured once the
     source has been polled and ``--idle-seconds`` have passed (goal <= 100 MB);
 (b) delivery: a Telegram bot on the emulator (no limit), one article queued beforehand for
     ``--residents`` residents who receive everything; measured once the queue is empty (goal
-    <= 120 MB); with the process's CPU time per message.
+    <= 120 MB), or after ``--seconds`` (the scale step: ``--residents 1000000 --seconds 120``);
+    with the process's CPU time per message sent.
 The figures are read from ``/proc/<pid>/status`` of the ``loa run`` child, not this process.
 ``--tree`` runs another checkout of Loa (e.g. an older commit, ``git archive`` into a folder)
 with this one's emulators, to compare before and after. ``--quick``: 10 000 residents.
@@ -214,17 +215,25 @@ def seed(database: Path, residents: int) -> None:
         )
 
 
-def delivery(tree: Path, residents: int) -> dict[str, float]:
-    """Peak RSS and CPU per message of ``loa run`` delivering one article to ``residents``."""
+def delivery(tree: Path, residents: int, seconds: float | None) -> dict[str, float]:
+    """Peak RSS and CPU per message of ``loa run`` delivering one article to ``residents``
+    (with ``seconds``: only for that long, for a queue too long to wait for; the RSS is then
+    sampled every second, to show it flat: the sender streams the queue)."""
     with telegram_emulator() as url, tempfile.TemporaryDirectory() as tmp:
         run = LoaRun(tree, Path(tmp), TELEGRAM.format(token=TOKEN, url=url))
         run.cli("db", "upgrade")
         seed(run.database, residents)
         started = time.perf_counter()
         pid = run.start()
+        samples: list[float] = []
         try:
-            run.wait_for("SELECT count(*) = 0 FROM deliveries WHERE state = 'pending'", 3600)
-            seconds = time.perf_counter() - started
+            if seconds is None:
+                run.wait_for("SELECT count(*) = 0 FROM deliveries WHERE state = 'pending'", 7200)
+            else:
+                while time.perf_counter() - started < seconds:
+                    time.sleep(1)  # a benchmark sampling memory once a second
+                    samples.append(proc_status(pid)["VmRSS"] / 1024)
+            took = time.perf_counter() - started
             status, cpu = proc_status(pid), cpu_seconds(pid)
             sent = run.one("SELECT count(*) FROM deliveries WHERE state = 'sent'")
         finally:
@@ -232,9 +241,11 @@ def delivery(tree: Path, residents: int) -> dict[str, float]:
     return {
         "hwm": status["VmHWM"] / 1024,
         "rss": status["VmRSS"] / 1024,
-        "seconds": seconds,
+        "seconds": took,
         "sent": float(sent or 0),
-        "cpu_ms": cpu * 1000 / max(residents, 1),
+        "cpu_ms": cpu * 1000 / max(float(sent or 0), 1),
+        "first_rss": samples[len(samples) // 10] if samples else 0.0,
+        "last_rss": samples[-1] if samples else 0.0,
     }
 
 
@@ -246,6 +257,9 @@ def main() -> None:
     parser.add_argument("--tree", type=Path, default=ROOT, help="the Loa checkout to run")
     parser.add_argument("--skip-idle", action="store_true")
     parser.add_argument("--skip-delivery", action="store_true")
+    parser.add_argument(
+        "--seconds", type=float, help="(b) deliver for this long only (e.g. 1 000 000 residents)"
+    )
     args = parser.parse_args()
     residents = 10_000 if args.quick else args.residents
     tree = args.tree.resolve()
@@ -257,13 +271,18 @@ def main() -> None:
             f"(goal <= 100 MB), RSS now {a['rss']:.0f} MB"
         )
     if not args.skip_delivery:
-        b = delivery(tree, residents)
+        b = delivery(tree, residents, args.seconds)
         print(
             f"(b) loa run delivering one article to {residents} residents{label}: peak RSS "
             f"{b['hwm']:.0f} MB (goal <= 120 MB), RSS at the end {b['rss']:.0f} MB; "
             f"{b['sent']:.0f} sent in {b['seconds']:.1f} s ({b['sent'] / b['seconds']:.0f}/s), "
             f"loa run's CPU {b['cpu_ms']:.2f} ms a message (start-up included)"
         )
+        if args.seconds:
+            print(
+                f"    RSS sampled each second: {b['first_rss']:.0f} MB at a tenth of the run, "
+                f"{b['last_rss']:.0f} MB at its end (flat: the queue is streamed)"
+            )
 
 
 if __name__ == "__main__":

@@ -5,9 +5,12 @@ Syntax, short enough for a phone: ``/thongbao TEXT`` reaches every active reside
 TEXT`` target one commune and/or one topic, names resolved like ``/dangky`` (old names too). A
 prefix before ":" that is not exactly one commune and/or one topic stays part of the text — the
 preview shows the target, so a surprise is caught before Gửi. ``/canhbao`` marks an emergency.
+``/thongbao gấp: TEXT`` (before any target) also reaches residents in their quiet hours.
 
-Who may broadcast is decided by ``Commands`` (``is_admin``); this module only drafts, confirms
-and cancels. Confirming twice, or a stale preview, queues nothing (``storage.broadcasts.confirm``).
+Who may broadcast is decided by ``Commands`` (``is_admin``); what each administrator may reach
+and who signs by ``bot.admins`` (commune administrators stay in their communes); this module
+drafts, confirms and cancels. Confirming twice, or a stale preview, queues nothing
+(``storage.broadcasts.confirm``).
 """
 
 from __future__ import annotations
@@ -17,18 +20,21 @@ import contextlib
 import json
 import logging
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
+from bot.admins import AdminScope, Decision, decide, refusal, refusal_reason, union
 from bot.catalog import Catalog, Choice, ChoiceKind
-from bot.channel import Button, Channel, Incoming, Reply
+from bot.channel import BUTTON_CHANNELS, Button, Channel, Incoming, Reply
+from bot.media_broadcast import MediaDraft, MediaDrafts, with_media
 from bot.outgoing import Outgoing, encode
 from bot.render import html_to_text, render_broadcast, utf16_len
+from bot.rhythm import split_urgent
 from storage import broadcasts, outbox
 from storage.broadcasts import Target
 from storage.models import Broadcast, BroadcastState, Priority
@@ -44,6 +50,7 @@ class Draft:
     text: str
     commune: Choice | None = None
     topic: Choice | None = None
+    urgent: bool = False  # "gấp:" first: also in residents' quiet hours (bot.rhythm)
 
 
 def parse_draft(args: str, catalog: Catalog) -> Draft:
@@ -72,6 +79,13 @@ def _target(head: str, catalog: Catalog) -> tuple[Choice | None, Choice | None] 
     return commune, topic
 
 
+def _target_of(draft: Draft) -> Target:
+    return Target(
+        commune=draft.commune.value if draft.commune else None,
+        topic=draft.topic.value if draft.topic else None,
+    )
+
+
 class Broadcasts:
     """Drafts, confirms and cancels broadcasts; ``on_queued`` wakes the senders."""
 
@@ -82,24 +96,65 @@ class Broadcasts:
         limit: int,
         on_queued: Callable[[], None] | None = None,
         preview_expiry: timedelta = broadcasts.PREVIEW_EXPIRY,
+        media: MediaDrafts | None = None,
     ) -> None:
         self._sessions = sessions
         self._catalog = catalog
         self._limit = limit
         self._on_queued = on_queued
         self._preview_expiry = preview_expiry  # an older preview cannot be confirmed
+        self._media = media  # photo / voice broadcasts (bot.media_broadcast)
 
-    async def draft(self, incoming: Incoming, args: str, emergency: bool) -> list[Reply]:
+    async def draft(
+        self,
+        incoming: Incoming,
+        args: str,
+        emergency: bool,
+        scopes: Sequence[AdminScope] = (),
+    ) -> list[Reply]:
         """Store a preview and answer with the message as residents will see it, then the
-        target and counts with Gửi / Hủy."""
-        draft = parse_draft(args, self._catalog())
-        if not draft.text:
+        target and counts with Gửi / Hủy.
+
+        ``scopes`` (``Admins.scopes`` of the author) decide what the draft may reach and who
+        signs it (``bot.admins.decide``): a refusal is answered and logged, nothing stored; an
+        administrator of several communes is first asked which (``bc:to:<id>:<commune>``)."""
+        media: MediaDraft | None = None
+        if self._media is not None and (incoming.media or incoming.reply_to):
+            prepared = await self._media.prepare(incoming, args)
+            if isinstance(prepared, Reply):
+                return [prepared]
+            args, media = prepared
+        urgent, args = split_urgent(args)
+        draft = replace(parse_draft(args, self._catalog()), urgent=urgent)
+        if not draft.text and media is None:
             return [Reply(texts.BROADCAST_HOW)]
-        message = render_broadcast(draft.text, emergency)
-        # Told in the administrator's terms: their text's length, and the room it has.
-        room = self._limit - (utf16_len(html_to_text(message.html)) - utf16_len(draft.text))
-        if utf16_len(draft.text) > room:
-            return [Reply(texts.broadcast_too_long(utf16_len(draft.text), room))]
+        author = None
+        scope_kind = broadcasts.PROVINCE
+        if scopes:
+            decision = decide(scopes, _target_of(draft), self._catalog())
+            if decision.refusal is not None:
+                log.warning(
+                    "refused %s by %s (%s): %s; text %r",
+                    "emergency" if emergency else "broadcast",
+                    scopes[0].who,
+                    union(scopes).name,
+                    decision.reason,
+                    draft.text[:80],
+                )
+                return [Reply(decision.refusal)]
+            if decision.ask:
+                return await self._ask_commune(incoming, draft, emergency, decision, media)
+            assert decision.scope is not None
+            author, scope_kind = decision.scope.name, decision.scope.kind
+            if decision.target.commune and draft.commune is None:
+                draft = replace(
+                    draft,
+                    commune=self._catalog().stored(ChoiceKind.COMMUNE, decision.target.commune),
+                )
+        too_long = self._too_long(draft.text, emergency, [author])
+        if too_long is not None:
+            return [too_long]
+        message = render_broadcast(draft.text, emergency, author)
         async with self._sessions.begin() as session:
             broadcast = await broadcasts.create_preview(
                 session,
@@ -109,12 +164,100 @@ class Broadcasts:
                     topic=draft.topic.value if draft.topic else None,
                 ),
                 emergency=emergency,
+                urgent=draft.urgent,
                 created_by=f"{incoming.channel}:{incoming.user_id}",
                 origin_channel=incoming.channel,
                 origin_chat_id=incoming.chat_id,
                 preview_expiry=self._preview_expiry,
+                author_name=author,
+                scope=scope_kind,
             )
+            if media is not None:
+                media.attach(broadcast)
         log.info("broadcast %d drafted by %s", broadcast.id, broadcast.created_by)
+        question = self._question(broadcast, draft)
+        if media is not None:
+            notes = "\n".join(media.notes)
+            return [media.preview(message), replace(question, html=f"{question.html}\n\n{notes}")]
+        return [message, question]
+
+    def _too_long(self, text: str, emergency: bool, authors: Sequence[str | None]) -> Reply | None:
+        """Whether ``text``, signed by any of ``authors``, overflows one message. Told in the
+        administrator's terms: their text's length, and the room it has."""
+        longest = max(
+            utf16_len(html_to_text(render_broadcast(text, emergency, author).html))
+            for author in authors
+        )
+        room = self._limit - (longest - utf16_len(text))
+        if utf16_len(text) > room:
+            return Reply(texts.broadcast_too_long(utf16_len(text), room))
+        return None
+
+    async def _ask_commune(
+        self,
+        incoming: Incoming,
+        draft: Draft,
+        emergency: bool,
+        decision: Decision,
+        media: MediaDraft | None,
+    ) -> list[Reply]:
+        """Store the draft without its commune (it cannot be confirmed so) and ask which."""
+        too_long = self._too_long(draft.text, emergency, [s.name for s in decision.ask])
+        if too_long is not None:
+            return [too_long]
+        async with self._sessions.begin() as session:
+            broadcast = await broadcasts.create_preview(
+                session,
+                text=draft.text,
+                target=Target(topic=draft.topic.value if draft.topic else None),
+                emergency=emergency,
+                urgent=draft.urgent,
+                created_by=f"{incoming.channel}:{incoming.user_id}",
+                origin_channel=incoming.channel,
+                origin_chat_id=incoming.chat_id,
+                preview_expiry=self._preview_expiry,
+                scope=broadcasts.COMMUNE,
+            )
+            if media is not None:
+                media.attach(broadcast)
+        catalog = self._catalog()
+        buttons = [
+            Button(
+                catalog.label(ChoiceKind.COMMUNE, scope.communes[0]),
+                f"bc:to:{broadcast.id}:{scope.communes[0]}",
+            )
+            for scope in decision.ask
+        ]
+        buttons.append(Button(texts.CANCEL_BUTTON, f"bc:cancel:{broadcast.id}"))
+        log.info("broadcast %d drafted by %s: which commune?", broadcast.id, broadcast.created_by)
+        return [Reply(texts.CHOOSE_BROADCAST_COMMUNE, [[b] for b in buttons])]
+
+    async def _choose(
+        self, incoming: Incoming, argument: str, scopes: Sequence[AdminScope]
+    ) -> list[Reply]:
+        """The commune chosen for a draft ("<id>:<commune>"): then the usual preview."""
+        raw_id, _, commune = argument.partition(":")
+        signer = next((s for s in scopes if commune in s.communes), None)
+        who = f"{incoming.channel}:{incoming.user_id}"
+        if not raw_id.isdigit() or signer is None:
+            log.warning("refused commune choice %r by %s: not one of theirs", argument, who)
+            return [Reply(texts.STALE_BUTTON)]
+        async with self._sessions.begin() as session:
+            found = await session.get(Broadcast, int(raw_id))
+            if found is None:
+                return [Reply(texts.BROADCAST_GONE)]
+            if found.created_by != who:
+                log.warning("refused commune choice for broadcast %s by %s", raw_id, who)
+                return [Reply(texts.STALE_BUTTON)]
+            broadcast = await broadcasts.choose_commune(session, int(raw_id), commune, signer.name)
+        if broadcast is None:
+            return [Reply(texts.BROADCAST_ALREADY)]
+        catalog = self._catalog()
+        topic = catalog.choice(ChoiceKind.TOPIC, broadcast.topic) if broadcast.topic else None
+        draft = Draft(broadcast.text, catalog.stored(ChoiceKind.COMMUNE, commune), topic)
+        message = render_broadcast(broadcast.text, broadcast.emergency, broadcast.author_name)
+        message = with_media(broadcast, incoming.channel, message)
+        log.info("broadcast %d: %s chose %s", broadcast.id, who, commune)
         return [message, self._question(broadcast, draft)]
 
     def _question(self, broadcast: Broadcast, draft: Draft) -> Reply:
@@ -127,18 +270,54 @@ class Broadcasts:
             Button(texts.SEND_BUTTON, f"bc:send:{broadcast.id}"),
             Button(texts.CANCEL_BUTTON, f"bc:cancel:{broadcast.id}"),
         ]
-        return Reply(texts.broadcast_preview(target, counts, broadcast.emergency), [buttons])
+        shows_buttons = broadcast.origin_channel in BUTTON_CHANNELS
+        question = texts.broadcast_preview(
+            target, counts, broadcast.emergency, buttons=shows_buttons
+        )
+        if broadcast.urgent and not broadcast.emergency:
+            question += "\n" + texts.BROADCAST_URGENT
+        return Reply(question, [buttons])
 
-    async def press(self, incoming: Incoming, argument: str) -> list[Reply]:
-        """Gửi ("send:<id>") or Hủy ("cancel:<id>") on a preview."""
+    async def press(
+        self, incoming: Incoming, argument: str, scopes: Sequence[AdminScope] = ()
+    ) -> list[Reply]:
+        """Gửi ("send:<id>") or Hủy ("cancel:<id>") on a preview, or a commune chosen for it
+        ("to:<id>:<commune>"). With ``scopes``, the presser must be allowed to reach the
+        broadcast's target (a forged press of another's preview is refused and logged)."""
         action, _, raw_id = argument.partition(":")
+        if action == "to":
+            return await self._choose(incoming, raw_id, scopes)
         if not raw_id.isdigit():
             return [Reply(texts.STALE_BUTTON)]
+        if scopes:
+            refused = await self._refused_press(incoming, int(raw_id), scopes, action)
+            if refused is not None:
+                return [Reply(refused)]
         if action == "send":
             return await self._send(incoming, int(raw_id))
         if action == "cancel":
             return await self._cancel(incoming, int(raw_id))
         return [Reply(texts.STALE_BUTTON)]
+
+    async def _refused_press(
+        self, incoming: Incoming, broadcast_id: int, scopes: Sequence[AdminScope], action: str
+    ) -> str | None:
+        whole = union(scopes)
+        if whole.province_wide:
+            return None
+        async with self._sessions() as session:
+            broadcast = await session.get(Broadcast, broadcast_id)
+        if broadcast is None:
+            return None  # answered as gone
+        choosing = broadcast.commune is None and broadcast.scope == broadcasts.COMMUNE
+        if choosing and broadcast.created_by == whole.who:
+            return None  # the author's own draft awaiting its commune (Hủy; Gửi queues nothing)
+        target = Target(commune=broadcast.commune, topic=broadcast.topic)
+        reason = refusal_reason(whole, target)
+        if reason is None:
+            return None
+        log.warning("refused %s of broadcast %d by %s: %s", action, broadcast_id, whole.who, reason)
+        return refusal(whole, target, self._catalog()) or texts.NOT_ADMIN
 
     async def _send(self, incoming: Incoming, broadcast_id: int) -> list[Reply]:
         async with self._sessions.begin() as session:

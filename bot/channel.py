@@ -12,6 +12,7 @@ Exception tree (platform errors are translated into these at the adapter's edge)
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Self
@@ -59,6 +60,10 @@ class MessageRejected(ChannelError):
     """The platform refuses this message for good (the reason is the exception text)."""
 
 
+# Channels that show a reply's buttons; the others (Zalo, the console) number them.
+BUTTON_CHANNELS = frozenset({"telegram"})
+
+
 @dataclass(frozen=True, slots=True)
 class Button:
     label: str
@@ -76,11 +81,43 @@ class Reply:
 
     html: str
     buttons: list[list[Button]] = field(default_factory=list)
+    # Media (bot.media): ``html`` is then the caption. At most one is set; ``copy_from`` is a
+    # (chat id, message id) the channel copies as it is (Telegram's copyMessage), the URLs are
+    # public addresses the platform fetches. A channel that cannot send them sends the text.
+    photo_url: str | None = None
+    voice_url: str | None = None
+    copy_from: tuple[str, str] | None = None
+
+    @property
+    def has_media(self) -> bool:
+        return bool(self.photo_url or self.voice_url or self.copy_from)
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A photo or voice note (or a plain text) a resident sent or replied to.
+
+    ``file_id``: the platform's handle (Telegram); ``url``: a public address (Zalo); ``fetch``
+    downloads the bytes where the platform allows it (Telegram's getFile), else None.
+    """
+
+    kind: str  # "photo", "voice" or "text"
+    chat_id: str
+    message_id: str
+    user_id: str | None = None  # who sent it ("one's own message" is checked on this)
+    text: str = ""  # the caption, or the text
+    file_id: str | None = None
+    url: str | None = None
+    size: int | None = None  # bytes, when the platform says
+    fetch: Callable[[], Awaitable[bytes]] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Incoming:
-    """What a resident sent: a text message, or a button press (``callback_data``)."""
+    """What a resident sent: a text message, or a button press (``callback_data``).
+
+    ``media``: the photo or voice note this message is (its caption is ``text``); ``reply_to``:
+    the message it answers."""
 
     channel: str
     chat_id: str
@@ -90,6 +127,8 @@ class Incoming:
     callback_data: str | None = None
     callback_id: str | None = None
     message_id: str | None = None  # the message a pressed button belongs to
+    media: Attachment | None = None
+    reply_to: Attachment | None = None
 
 
 class Channel(ABC):
@@ -97,6 +136,7 @@ class Channel(ABC):
 
     name: str
     max_text_length: int
+    max_caption_length: int | None = None  # a photo's caption (None: as ``max_text_length``)
 
     @abstractmethod
     async def send(self, chat_id: str, reply: Reply) -> str:

@@ -7,7 +7,9 @@ an English name and Vietnamese aliases, and most also answer to plain words ("da
 Button presses carry short callback data (≤ 64 bytes), "<action>:<argument>":
 ``sub:c:<commune>``/``sub:t:<slug>`` subscribe, ``uns:c:…``/``uns:t:…``/``uns:all`` unsubscribe,
 ``pick:c`` shows the commune buttons, ``bc:send:<id>``/``bc:cancel:<id>`` answer a broadcast
-preview (``bot.broadcast``).
+preview (``bot.broadcast``), ``more:<action>:<page>:<typed>`` shows the next page of suggestions,
+``recent:c:…``/``recent:t:…`` the latest articles about a new choice, ``stop:yes``/``stop:no``
+answer /stop's question.
 """
 
 from __future__ import annotations
@@ -20,21 +22,28 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
+from bot.admins import Admins
 from bot.broadcast import Broadcasts
 from bot.catalog import Catalog, Choice, ChoiceKind, Resolution
 from bot.channel import Button, Incoming, Reply
-from bot.render import article_view, render_article_list, split_message
+from bot.media_broadcast import MediaDrafts
+from bot.pages import continued_pages, page_count, page_of
+from bot.render import article_view, html_to_text, render_article_list, utf16_len
+from bot.rhythm import RhythmCommands
 from bot.wording import parse
 from loa.config import Settings
+from loa.timefmt import zone
 from news.text import fold
 from storage import residents, subscriptions
 from storage.articles import list_articles
 from storage.models import Resident
+from storage.recent import latest_about
 from storage.subscriptions import Kind
 
 log = logging.getLogger(__name__)
 
 LATEST_DEFAULT, LATEST_MAX = 5, 10
+RECENT_OFFERED = 3  # articles offered after a new subscription
 SEARCH_LIMIT = 10
 CALLBACK_MAX_BYTES = 64
 CONSOLE = "console"
@@ -51,14 +60,6 @@ class Request:
 
 
 Handler = Callable[[Request], Awaitable[list[Reply]]]
-
-
-def admin_ids(settings: Settings) -> dict[str, frozenset[str]]:
-    """Administrator user ids per channel, as strings."""
-    return {
-        "telegram": frozenset(str(a) for a in settings.telegram.admins),
-        "zalo": frozenset(settings.zalo.admins),
-    }
 
 
 class Commands:
@@ -79,14 +80,17 @@ class Commands:
         self._sessions = sessions
         self._catalog_source = catalog
         self._catalog: Catalog | None = None
-        self._admins = admin_ids(settings)
+        self._admins = Admins(settings)
+        self._web_url = settings.web.base_url  # links to the admin page (/quantri)
         self._limit = text_limit
+        self._rhythm = RhythmCommands(sessions, zone(settings.places.timezone))
         self._broadcasts = Broadcasts(
             sessions,
             lambda: self.catalog,
             text_limit,
             on_queued,
             preview_expiry=timedelta(hours=settings.broadcasts.preview_expiry_hours),
+            media=MediaDrafts(sessions, settings.web.public_url, settings.media.max_megabytes),
         )
         self._handlers: dict[str, Handler] = {
             "start": self.start,
@@ -102,12 +106,19 @@ class Commands:
             "broadcast": self.broadcast,
             "emergency": self.emergency,
             "id": self.whoami,
+            "admin": self.admin_page,
+            "bulletin": lambda r: self._rhythm.bulletin(r.incoming, r.args),
+            "quiet": lambda r: self._rhythm.quiet(r.incoming, r.args),
+            "greet": self.greet,
         }
         self._presses: dict[str, Callable[[Incoming, str], Awaitable[list[Reply]]]] = {
             "sub": self._press_subscribe,
             "uns": self._press_unsubscribe,
             "pick": self._press_pick,
             "bc": self._press_broadcast,
+            "more": self._press_more,
+            "recent": self._press_recent,
+            "stop": self._press_stop,
         }
 
     @property
@@ -118,10 +129,8 @@ class Commands:
         return self._catalog
 
     def is_admin(self, incoming: Incoming) -> bool:
-        """Administrators come from each channel's config; whoever runs the console is one."""
-        if incoming.channel == CONSOLE:
-            return True
-        return incoming.user_id in self._admins.get(incoming.channel, frozenset())
+        """Administrators of any kind (``bot.admins``); whoever runs the console is one."""
+        return self._admins.is_admin(incoming.channel, incoming.user_id)
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one message or button press; always at least one reply, never an exception."""
@@ -159,8 +168,17 @@ class Commands:
         return [Reply(texts.WELCOME)]
 
     async def help(self, request: Request) -> list[Reply]:
-        """/help, /huongdan: every command in one message."""
-        return [Reply(texts.HELP)]
+        """/help, /huongdan: every command in one message; administrators' commands only to
+        administrators (of their reach)."""
+        scope = self._admins.scope(request.incoming.channel, request.incoming.user_id)
+        if scope is None:
+            return [Reply(texts.HELP)]
+        places = [self.catalog.label(ChoiceKind.COMMUNE, c) for c in scope.communes]
+        return [Reply(texts.HELP + texts.admin_help(places))]
+
+    async def greet(self, request: Request) -> list[Reply]:
+        """Greetings ("xin chào", "chào", "hi"): a friendly answer with the main commands."""
+        return [Reply(texts.GREETING)]
 
     async def subscribe(self, request: Request) -> list[Reply]:
         """/subscribe X, /dangky X: news about commune or topic X only."""
@@ -179,7 +197,7 @@ class Commands:
             return await self._clear(request.incoming)
         if not request.args:
             return await self._unsubscribe_menu(request.incoming)
-        found = self.catalog.resolve(request.args)
+        found = await self._among_own(request.incoming, self.catalog.resolve(request.args))
         if found.choice is None:
             return [self._clarify(request.args, found, "uns")]
         return await self._unsubscribe_from(request.incoming, found.choice)
@@ -188,37 +206,44 @@ class Commands:
         """/subscriptions, /cuatoi: what this chat receives."""
         async with self._sessions() as session:
             chosen = await self._choices_of(session, request.incoming)
+            rhythm = await self._rhythm.summary(session, request.incoming)  # /bantin, /yentinh
         if chosen is None:
             return [Reply(texts.NOT_A_RESIDENT)]
         if not chosen:
-            return [Reply(texts.RECEIVING_ALL)]
+            return [Reply(f"{texts.RECEIVING_ALL}\n{rhythm}")]
         communes = [c.display for c in chosen if c.kind is ChoiceKind.COMMUNE]
         topics = [c.display for c in chosen if c.kind is ChoiceKind.TOPIC]
-        return [Reply(texts.my_subscriptions(communes, topics))]
+        return [Reply(f"{texts.my_subscriptions(communes, topics)}\n{rhythm}")]
 
     async def communes(self, request: Request) -> list[Reply]:
         """/communes, /dsxa: today's communes and wards with the old names they absorbed."""
         entries = self.catalog.communes()
         if not entries:
             return [Reply(texts.NO_COMMUNES)]
-        return split_message(texts.communes_list(entries), self._limit)
+        return continued_pages(texts.communes_list(entries), self._limit)
 
     async def topics(self, request: Request) -> list[Reply]:
         """/topics, /chude: the topic list."""
         entries = self.catalog.topics()
         if not entries:
             return [Reply(texts.NO_TOPICS)]
-        return split_message(texts.topics_list(entries), self._limit)
+        return continued_pages(texts.topics_list(entries), self._limit)
 
     async def latest(self, request: Request) -> list[Reply]:
-        """/latest [n], /tinmoi [n]: the n newest articles (default 5, at most 10)."""
-        count = parse_count(request.args)
+        """/latest [n], /tinmoi [n]: the n newest articles (default 5, at most 10); a number out
+        of range is clamped, and the answer says so."""
+        count, note = parse_count(request.args), count_note(request.args)
         async with self._sessions() as session:
             found = await list_articles(session, count)
         if not found:
             return [Reply(texts.NO_ARTICLES)]
         views = [article_view(item.row.article, item.communes, item.topics) for item in found]
-        return render_article_list(texts.LATEST_HEADING, views, self._limit)
+        if note is None:
+            return render_article_list(texts.LATEST_HEADING, views, self._limit)
+        room = self._limit - utf16_len(html_to_text(note)) - 1
+        first, *rest = render_article_list(texts.LATEST_HEADING, views, room)
+        heading = texts.LATEST_HEADING
+        return [Reply(first.html.replace(heading, f"{heading}\n{note}", 1)), *rest]
 
     async def search(self, request: Request) -> list[Reply]:
         """/search words, /timkiem words: articles matching the words, best first."""
@@ -238,25 +263,40 @@ class Commands:
         incoming = request.incoming
         return [Reply(texts.your_id(incoming.channel, incoming.user_id))]
 
+    async def admin_page(self, request: Request) -> list[Reply]:
+        """/quantri, /admin: a one-time link to the admin page (administrators only)."""
+        from bot.admin_page import admin_page_link
+
+        return await admin_page_link(self._sessions, self._admins, self._web_url, request.incoming)
+
     async def stop(self, request: Request) -> list[Reply]:
-        """/stop: stop sending and delete everything Loa keeps about this chat."""
+        """/stop, /dung, "dừng": ask, then stop sending and delete everything about this chat."""
         incoming = request.incoming
-        async with self._sessions.begin() as session:
-            deleted = await residents.delete_all(session, incoming.channel, incoming.chat_id)
-        log.info("resident on %s stopped (data deleted: %s)", incoming.channel, deleted)
-        return [Reply(texts.STOPPED if deleted else texts.STOP_NOTHING)]
+        async with self._sessions() as session:
+            resident = await residents.find(session, incoming.channel, incoming.chat_id)
+        if resident is None:
+            return [Reply(texts.STOP_NOTHING)]
+        yes = Button(texts.STOP_YES_BUTTON, "stop:yes")
+        no = Button(texts.STOP_NO_BUTTON, "stop:no")
+        return [Reply(texts.STOP_CONFIRM, [[yes], [no]])]
 
     async def broadcast(self, request: Request) -> list[Reply]:
         """/broadcast TEXT, /thongbao TEXT (administrators): preview, then Gửi / Hủy."""
-        if not self.is_admin(request.incoming):
+        scopes = self._admins.scopes(request.incoming.channel, request.incoming.user_id)
+        if not scopes:
             return self._refuse(request.incoming, "broadcast")
-        return await self._broadcasts.draft(request.incoming, request.args, emergency=False)
+        return await self._broadcasts.draft(
+            request.incoming, request.args, emergency=False, scopes=scopes
+        )
 
     async def emergency(self, request: Request) -> list[Reply]:
         """/canhbao TEXT (administrators): a broadcast that goes ahead of all queued news."""
-        if not self.is_admin(request.incoming):
+        scopes = self._admins.scopes(request.incoming.channel, request.incoming.user_id)
+        if not scopes:
             return self._refuse(request.incoming, "emergency")
-        return await self._broadcasts.draft(request.incoming, request.args, emergency=True)
+        return await self._broadcasts.draft(
+            request.incoming, request.args, emergency=True, scopes=scopes
+        )
 
     # -- button presses -------------------------------------------------------------------
 
@@ -278,10 +318,56 @@ class Commands:
         buttons = [self._button(c.display, "sub", c) for c in self.catalog.commune_choices()]
         return [Reply(texts.CHOOSE_COMMUNE, self._rows(buttons, 3))]
 
+    async def _press_stop(self, incoming: Incoming, argument: str) -> list[Reply]:
+        """The answer to /stop's question: delete everything, or keep it all."""
+        if argument != "yes":
+            return [Reply(texts.STOP_KEPT)]
+        async with self._sessions.begin() as session:
+            deleted = await residents.delete_all(session, incoming.channel, incoming.chat_id)
+        log.info("resident on %s stopped (data deleted: %s)", incoming.channel, deleted)
+        return [Reply(texts.STOPPED if deleted else texts.STOP_NOTHING)]
+
+    async def _press_more(self, incoming: Incoming, argument: str) -> list[Reply]:
+        """Thêm…: the next page of the units matching what was typed."""
+        action, _, rest = argument.partition(":")
+        page, _, typed = rest.partition(":")
+        if action not in ("sub", "uns") or not page.isdigit() or not typed:
+            return [Reply(texts.STALE_BUTTON)]
+        found = self.catalog.resolve(typed)
+        if action == "uns":
+            found = await self._among_own(incoming, found)
+        return [self._clarify(typed, found, action, int(page))]
+
+    async def _among_own(self, incoming: Incoming, found: Resolution) -> Resolution:
+        """To unsubscribe, a partial name lists only the resident's own choices among its
+        matches (all of them when none matches: the answer then says it is not chosen)."""
+        if not found.partial:
+            return found
+        async with self._sessions() as session:
+            own = {(c.kind, c.value) for c in await self._choices_of(session, incoming) or []}
+        mine = {
+            (c.kind, c.value): c for c in reversed(found.suggestions) if (c.kind, c.value) in own
+        }
+        ordered = sorted(mine.values(), key=found.suggestions.index)
+        return Resolution(suggestions=ordered, partial=True) if ordered else found
+
+    async def _press_recent(self, incoming: Incoming, argument: str) -> list[Reply]:
+        """The latest articles about a choice just made (offered after /dangky)."""
+        choice = self._choice_from(argument)
+        if choice is None:
+            return [Reply(texts.STALE_BUTTON)]
+        async with self._sessions() as session:
+            found = await latest_about(session, Kind(choice.kind), choice.value, RECENT_OFFERED)
+        if not found:
+            return [Reply(texts.no_recent(choice.display))]
+        views = [article_view(item.row.article, item.communes, item.topics) for item in found]
+        return render_article_list(texts.recent_heading(choice.display), views, self._limit)
+
     async def _press_broadcast(self, incoming: Incoming, argument: str) -> list[Reply]:
-        if not self.is_admin(incoming):
+        scopes = self._admins.scopes(incoming.channel, incoming.user_id)
+        if not scopes:
             return self._refuse(incoming, f"button bc:{argument}")
-        return await self._broadcasts.press(incoming, argument)
+        return await self._broadcasts.press(incoming, argument, scopes)
 
     # -- shared steps ---------------------------------------------------------------------
 
@@ -294,13 +380,17 @@ class Commands:
             added = await subscriptions.add(
                 session, resident.id, Kind(choice.kind), choice.value, typed
             )
+            recent = added and bool(await latest_about(session, Kind(choice.kind), choice.value, 1))
         if added:
             text = texts.subscribed(choice.display, first)
         else:
             text = texts.already_subscribed(choice.display)
         if choice.old_name:
             text = texts.merged(choice.old_name, choice.display) + "\n" + text
-        return [Reply(text)]
+        # A new choice with news already stored: offer it, so the resident sees at once what
+        # they subscribed to.
+        offer = [[self._button(texts.recent_offer(choice.display), "recent", choice)]]
+        return [Reply(text, offer if recent else [])]
 
     async def _unsubscribe_from(self, incoming: Incoming, choice: Choice) -> list[Reply]:
         async with self._sessions.begin() as session:
@@ -334,13 +424,25 @@ class Commands:
             cleared = await subscriptions.clear(session, resident.id)
         return [Reply(texts.CLEARED if cleared else texts.NOTHING_TO_CLEAR)]
 
-    def _clarify(self, typed: str, found: Resolution, action: str) -> Reply:
-        """Several meanings, or none: ask with buttons (close names as suggestions)."""
+    def _clarify(self, typed: str, found: Resolution, action: str, page: int = 1) -> Reply:
+        """Several meanings, or none: ask with buttons (every unit whose name holds what was
+        typed, or close names), a page at a time with "Thêm…" for the next."""
         options = found.candidates or found.suggestions
+        pages = page_count(len(options))
+        page = min(max(page, 1), pages)
         buttons = [
-            self._button(texts.choice_label(c.display, c.old_name), action, c) for c in options
+            self._button(texts.choice_label(c.display, c.old_name), action, c)
+            for c in page_of(options, page)
         ]
-        text = texts.ambiguous(typed) if found.candidates else texts.not_found(typed, bool(options))
+        more = f"more:{action}:{page + 1}:{' '.join(typed.split())}"
+        if page < pages and len(more.encode("utf-8")) <= CALLBACK_MAX_BYTES:
+            buttons.append(Button(texts.MORE_BUTTON, more))
+        if found.candidates:
+            text = texts.ambiguous(typed)
+        elif found.partial:
+            text = texts.matches(typed, len(options), page, pages)
+        else:
+            text = texts.not_found(typed, bool(options))
         return Reply(text, self._rows(buttons, 1))
 
     async def _resident(self, session: AsyncSession, incoming: Incoming) -> Resident:
@@ -387,6 +489,17 @@ class Commands:
     @staticmethod
     def _rows(buttons: Sequence[Button], per_row: int) -> list[list[Button]]:
         return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
+
+
+def count_note(args: str) -> str | None:
+    """Why /tinmoi shows another number than typed ("chỉ hiện tối đa 10 tin"), if it does."""
+    word = args.split()[0] if args.split() else ""
+    try:
+        if not word or 1 <= int(word) <= LATEST_MAX:
+            return None
+    except ValueError:
+        pass
+    return texts.latest_clamped(word, parse_count(args), LATEST_MAX)
 
 
 def parse_count(args: str) -> int:

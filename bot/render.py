@@ -39,6 +39,7 @@ class ArticleView:
     summary: str = ""
     communes: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    image_url: str | None = None  # the lead image: the message is then a photo with caption
 
 
 def article_view(article: Article, communes: Sequence[str], topics: Sequence[str]) -> ArticleView:
@@ -51,6 +52,7 @@ def article_view(article: Article, communes: Sequence[str], topics: Sequence[str
         summary=article.summary,
         communes=tuple(communes),
         topics=tuple(topics),
+        image_url=article.image_url,
     )
 
 
@@ -92,9 +94,10 @@ def first_sentences(summary: str, count: int = 2) -> str:
 def render_article(view: ArticleView, limit: int) -> Reply:
     """One article as a message whose visible text fits ``limit`` UTF-16 units.
 
-    The summary is cut to fit (the title too, in the pathological case where even the
-    message without summary is too long); tags are never cut, since the cut happens on the
-    raw fields before escaping.
+    With ``view.image_url`` the message is that photo with this text as caption (pass the
+    channel's caption limit). The summary is cut to fit (the title too, in the pathological
+    case where even the message without summary is too long); tags are never cut, since the
+    cut happens on the raw fields before escaping.
     """
     title = clean(view.title)
     summary = first_sentences(view.summary)
@@ -105,7 +108,8 @@ def render_article(view: ArticleView, limit: int) -> Reply:
         skeleton = _article_html(view, title, "")
     room = limit - utf16_len(html_to_text(skeleton)) - 2  # the blank line before the summary
     summary = cut(summary, room)
-    return Reply(_article_html(view, title, summary) if summary else skeleton)
+    html = _article_html(view, title, summary) if summary else skeleton
+    return Reply(html, photo_url=view.image_url)
 
 
 def _article_html(view: ArticleView, title: str, summary: str) -> str:
@@ -199,7 +203,10 @@ class _TextParser(HTMLParser):
         self.parts.append(data)
 
 
-def render_broadcast(text: str, emergency: bool) -> Reply:
-    """An administrator's announcement as residents see it (the preview shows exactly this)."""
+def render_broadcast(text: str, emergency: bool, author: str | None = None) -> Reply:
+    """An administrator's announcement as residents see it (the preview shows exactly this):
+    signed "📢 UBND xã Sam Mứn: …" by ``author`` (unsigned when None: broadcasts from
+    before signatures)."""
     mark = f"{texts.EMERGENCY_MARK} " if emergency else ""
-    return Reply(mark + escape(text))
+    signature = f"{texts.BROADCAST_SIGNATURE} {escape(author)}: " if author else ""
+    return Reply(signature + mark + escape(text))

@@ -19,6 +19,8 @@ COMMAND_MENU: list[tuple[str, str]] = [
     ("cuatoi", "Xem những gì bạn đang nhận"),
     ("tinmoi", "Xem tin mới nhất"),
     ("timkiem", "Tìm tin theo từ khóa"),
+    ("bantin", "Nhận một bản tin mỗi ngày vào giờ bạn chọn"),
+    ("yentinh", "Giờ yên tĩnh: giữ tin lại trong khoảng giờ này"),
     ("dsxa", "Danh sách xã, phường"),
     ("chude", "Danh sách chủ đề"),
     ("huongdan", "Hướng dẫn sử dụng"),
@@ -40,9 +42,11 @@ HELP = (
     "/huydangky <i>tên</i> – bỏ một lựa chọn; /huydangky tatca – nhận lại mọi tin\n"
     "/cuatoi – xem bạn đang nhận tin gì\n"
     "/tinmoi <i>[số bài]</i> – tin mới nhất (mặc định 5, tối đa 10)\n"
+    "/bantin <i>giờ</i> – một bản tin mỗi ngày, ví dụ: /bantin 07:00 (tắt: /bantin tat)\n"
+    "/yentinh <i>giờ-giờ</i> – giữ tin lại trong khoảng giờ đó, ví dụ: /yentinh 22:00-06:00\n"
     "/timkiem <i>từ khóa</i> – tìm tin, ví dụ: /timkiem lu quet\n"
     "/dsxa – danh sách xã, phường; /chude – danh sách chủ đề\n"
-    "/stop – dừng nhận tin và xóa dữ liệu của bạn\n"
+    "/stop (hoặc /dung) – dừng nhận tin và xóa dữ liệu của bạn (Loa hỏi lại trước khi xóa)\n"
     "/id (hoặc /toi) – xem mã người dùng của bạn, khi người quản trị cần\n"
     "Chưa đăng ký gì thì bạn nhận mọi tin mới. Có thể gõ chữ thường, ví dụ: dang ky pom lot"
 )
@@ -121,8 +125,8 @@ def merged(old_label: str, new_label: str) -> str:
 
 
 def choice_label(label: str, old_label: str | None) -> str:
-    """A button naming a choice; an old name typed by the resident is shown beside it."""
-    return f"{label} ({old_label} cũ)" if old_label else label
+    """A button naming a choice; an old name: "xã Pom Lót (cũ) → nay thuộc xã Sam Mứn"."""
+    return f"{old_label} (cũ) → nay thuộc {label}" if old_label else label
 
 
 def unsubscribed(label: str, remaining: int) -> str:
@@ -186,6 +190,53 @@ def continued(heading: str) -> str:
     return f"{heading} <i>(tiếp)</i>"
 
 
+GREETING = (
+    "Xin chào! Loa gửi bạn tin của chính quyền tỉnh Điện Biên.\n"
+    "• /dangky <i>tên xã</i> – nhận tin của xã mình, ví dụ: /dangky Sam Mứn\n"
+    "• /tinmoi – xem tin mới nhất\n"
+    "• /timkiem <i>từ khóa</i> – tìm tin\n"
+    "• /huongdan – mọi lệnh"
+)
+MORE_BUTTON = "Thêm…"
+STOP_CONFIRM = (
+    "Bạn muốn <b>dừng nhận tin và xóa toàn bộ dữ liệu</b> của bạn (các xã, chủ đề đã chọn)?\n"
+    "Chỉ muốn bỏ các lựa chọn để nhận mọi tin? Gõ /huydangky tatca"
+)
+STOP_YES_BUTTON = "Dừng và xóa dữ liệu"
+STOP_NO_BUTTON = "Không, tiếp tục nhận tin"
+STOP_KEPT = "Loa vẫn gửi tin cho bạn như trước. Không có gì bị xóa."
+
+
+def matches(typed: str, count: int, page: int, pages: int) -> str:
+    """Every unit or topic whose name holds what the resident typed, one page of them."""
+    text = f"Có {count} nơi hoặc chủ đề có tên «{quoted(typed)}». Bạn chọn một:"
+    return text + (f" <i>(trang {page}/{pages})</i>" if pages > 1 else "")
+
+
+def latest_clamped(asked: str, shown: int, maximum: int) -> str:
+    """Why /tinmoi shows another number of articles than asked."""
+    try:
+        number = int(asked)
+    except ValueError:
+        return f"<i>«{quoted(asked, 20)}» không phải là số, Loa hiện {shown} tin.</i>"
+    if number > maximum:
+        return f"<i>Loa chỉ hiện tối đa {maximum} tin mỗi lần.</i>"
+    return f"<i>Số tin phải từ 1 đến {maximum}, Loa hiện {shown} tin.</i>"
+
+
+def recent_offer(label: str) -> str:
+    """The button (or numbered line) offering the latest articles about a new choice."""
+    return f"📰 Xem 3 tin mới nhất về {label}"
+
+
+def recent_heading(label: str) -> str:
+    return f"<b>Tin mới nhất về {escape(label)}</b>"
+
+
+def no_recent(label: str) -> str:
+    return f"Chưa có tin nào về <b>{escape(label)}</b>. Loa sẽ gửi ngay khi có tin mới."
+
+
 def answer_by_number(count: int) -> str:
     """The prompt under numbered choices: "Trả lời 1, 2 hoặc 3"."""
     numbers = [str(n) for n in range(1, count + 1)]
@@ -235,8 +286,11 @@ def broadcast_target(commune: str | None, topic: str | None) -> str:
     return "mọi người đang nhận tin"
 
 
-def broadcast_preview(target: str, counts: dict[str, int], emergency: bool) -> str:
-    """The question under the preview: target, residents per channel, Gửi / Hủy."""
+def broadcast_preview(
+    target: str, counts: dict[str, int], emergency: bool, *, buttons: bool = True
+) -> str:
+    """The question under the preview: target, residents per channel, Gửi / Hủy (``buttons``:
+    the channel shows buttons; otherwise they are answered by number)."""
     per_channel = ", ".join(f"{escape(name)} {count}" for name, count in sorted(counts.items()))
     total = sum(counts.values())
     lines = [
@@ -246,7 +300,10 @@ def broadcast_preview(target: str, counts: dict[str, int], emergency: bool) -> s
     ]
     if emergency:
         lines.append("⚠️ <b>Khẩn cấp</b>: gửi trước mọi tin đang chờ.")
-    lines.append("Bấm <b>Gửi</b> để gửi, <b>Hủy</b> để bỏ.")
+    if buttons:
+        lines.append("Bấm <b>Gửi</b> để gửi, <b>Hủy</b> để bỏ.")
+    else:  # Zalo and the console: the buttons become numbered lines "1. Gửi", "2. Hủy"
+        lines.append("Trả lời <b>1</b> để gửi, <b>2</b> để hủy.")
     return "\n".join(lines)
 
 
@@ -368,3 +425,145 @@ def source_recovered(name: str) -> str:
         f"✅ <b>Nguồn tin «{escape(name)}» đã hoạt động trở lại.</b>"
         " Tin mới sẽ được gửi như thường."
     )
+
+
+# -- the resident's rhythm: daily bulletin (/bantin) and quiet hours (/yentinh) --------------
+
+BULLETIN_EXAMPLE = "/bantin 07:00"
+QUIET_EXAMPLE = "/yentinh 22:00-06:00"
+BULLETIN_OFF = "Đã tắt bản tin: từ bây giờ bạn nhận từng tin ngay khi có."
+BULLETIN_ALREADY_OFF = "Bạn chưa đặt bản tin: bạn đang nhận từng tin ngay khi có."
+QUIET_OFF = "Đã bỏ giờ yên tĩnh: tin đến ngay khi có, bất kể giờ nào."
+BROADCAST_URGENT = "🔔 <b>Gấp</b>: gửi cả cho người đang trong giờ yên tĩnh."
+QUIET_ALREADY_OFF = "Bạn chưa đặt giờ yên tĩnh."
+
+
+def bulletin_heading(day: str, count: int) -> str:
+    return f"📰 <b>Bản tin Loa ngày {escape(day)}</b> – {count} tin mới"
+
+
+def bulletin_status(at: str | None) -> str:
+    """/bantin alone: the setting and how to change it."""
+    if at is None:
+        return (
+            "Bạn đang nhận từng tin ngay khi có.\n"
+            "Muốn nhận <b>một bản tin mỗi ngày</b> vào giờ bạn chọn (giờ Việt Nam)? "
+            f"Gõ /bantin và giờ, ví dụ: {BULLETIN_EXAMPLE}"
+        )
+    return (
+        f"Bạn nhận một bản tin mỗi ngày lúc <b>{escape(at)}</b> (giờ Việt Nam).\n"
+        f"Đổi giờ: /bantin 18:30 · Nhận từng tin ngay khi có: /bantin tat"
+    )
+
+
+def bulletin_set(at: str) -> str:
+    return (
+        f"Đã đặt: mỗi ngày lúc <b>{escape(at)}</b> (giờ Việt Nam) Loa gửi một bản tin gồm mọi tin"
+        " mới của bạn. Ngày không có tin thì không gửi gì. Tin cảnh báo khẩn vẫn đến ngay.\n"
+        "Nhận từng tin ngay khi có: /bantin tat"
+    )
+
+
+def bulletin_invalid(typed: str) -> str:
+    return (
+        f"«{quoted(typed)}» không phải giờ hợp lệ. Gõ giờ và phút theo 24 giờ,"
+        f" ví dụ: {BULLETIN_EXAMPLE} hoặc /bantin 18:30. Tắt bản tin: /bantin tat"
+    )
+
+
+def quiet_status(window: str | None) -> str:
+    """/yentinh alone: the setting and how to change it."""
+    if window is None:
+        return (
+            "Bạn chưa đặt giờ yên tĩnh: tin đến ngay khi có, bất kể giờ nào.\n"
+            "Không muốn nhận tin ban đêm? Gõ /yentinh và khoảng giờ, ví dụ: "
+            f"{QUIET_EXAMPLE}"
+        )
+    return (
+        f"Giờ yên tĩnh của bạn: <b>{escape(window)}</b> (giờ Việt Nam). Tin đến trong khoảng"
+        " này được giữ lại và gửi khi hết giờ yên tĩnh.\n"
+        "Đổi giờ: /yentinh 21:30-05:30 · Bỏ giờ yên tĩnh: /yentinh tat"
+    )
+
+
+def quiet_set(window: str) -> str:
+    return (
+        f"Đã đặt giờ yên tĩnh: <b>{escape(window)}</b> (giờ Việt Nam). Tin đến trong khoảng này"
+        " được giữ lại và gửi khi hết giờ (quá 3 tin thì gộp thành một bản tin)."
+        " Tin cảnh báo khẩn vẫn đến ngay.\nBỏ giờ yên tĩnh: /yentinh tat"
+    )
+
+
+def quiet_invalid(typed: str) -> str:
+    return (
+        f"«{quoted(typed)}» không phải khoảng giờ hợp lệ. Gõ giờ bắt đầu và giờ kết thúc"
+        f" (24 giờ), ví dụ: {QUIET_EXAMPLE} hoặc /yentinh 12:00-13:30. Bỏ: /yentinh tat"
+    )
+
+
+def rhythm_lines(bulletin: str | None, quiet: str | None) -> str:
+    """For /cuatoi: both rhythm settings, with how to set them."""
+    first = (
+        f"⏰ Bản tin mỗi ngày: <b>{escape(bulletin)}</b>"
+        if bulletin
+        else f"⏰ Bản tin mỗi ngày: chưa đặt, tin đến ngay khi có ({BULLETIN_EXAMPLE})"
+    )
+    second = (
+        f"🌙 Giờ yên tĩnh: <b>{escape(quiet)}</b>"
+        if quiet
+        else f"🌙 Giờ yên tĩnh: chưa đặt ({QUIET_EXAMPLE})"
+    )
+    return f"{first}\n{second}"
+
+
+# -- /quantri: the admin page --------------------------------------------------------------
+
+ADMIN_PAGE_REFUSED = (
+    "Xin lỗi, trang quản trị chỉ dành cho cán bộ quản trị của Loa. "
+    "Gõ /huongdan để xem các lệnh bạn dùng được."
+)
+ADMIN_PAGE_CONSOLE = (
+    "Trên máy chủ, tạo đường dẫn vào trang quản trị bằng lệnh: loa admin link zalo:MÃ "
+    "(hoặc telegram:MÃ)."
+)
+
+
+def admin_page_link(url: str) -> str:
+    """/quantri: the one-time link to the admin page."""
+    return (
+        "🔐 Đường dẫn vào trang quản trị Loa (dùng một lần, trong 10 phút):\n"
+        f"{escape(url)}\n"
+        "Không chuyển đường dẫn này cho người khác."
+    )
+
+
+# -- photo and voice broadcasts (bot.media_drafts) ------------------------------------------
+
+MEDIA_NOT_OWN = (
+    "Chỉ gửi được thông báo từ tin nhắn của chính bạn. Hãy trả lời /thongbao vào ảnh, tin nhắn"
+    " thoại hoặc tin nhắn chữ bạn đã gửi."
+)
+MEDIA_ON_TELEGRAM = "Telegram: nhận bản sao đúng tin nhắn trên của bạn (ảnh/ghi âm kèm chữ)."
+MEDIA_TELEGRAM_BY_URL = "Telegram: nhận ảnh kèm chữ."
+MEDIA_ZALO_TEXT_ONLY = (
+    "Zalo: chỉ nhận phần chữ — Loa chưa có địa chỉ công khai ([web] public_url) để Zalo tải"
+    " ảnh/ghi âm."
+)
+MEDIA_ZALO_FAILED = "Zalo: chỉ nhận phần chữ — không tải được ảnh/ghi âm từ Telegram."
+MEDIA_ZALO_NOTHING = "Zalo: không nhận được gì (không có chữ để gửi thay ảnh/ghi âm)."
+
+
+def media_zalo_gets(kind: str, text: bool) -> str:
+    what = "ảnh kèm chữ" if kind == "photo" else "tin nhắn thoại" + (" và phần chữ" if text else "")
+    return f"Zalo: nhận {what}."
+
+
+def media_too_large(size_mb: float, maximum_mb: float) -> str:
+    return (
+        f"Tệp dài {size_mb:.1f} MB, quá giới hạn {maximum_mb:g} MB nên không gửi được."
+        " Bạn vui lòng gửi ảnh nhỏ hơn hoặc ghi âm ngắn hơn."
+    )
+
+
+def media_caption_too_long(length: int, maximum: int) -> str:
+    return f"Chữ kèm ảnh/ghi âm dài {length} ký tự, tối đa {maximum}. Bạn vui lòng rút gọn."

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
+from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channel import Reply
+from bot.media_broadcast import with_media
 from bot.render import article_view, render_article, render_broadcast
 from storage.models import Article, ArticleCommune, ArticleTopic, Broadcast
 from storage.outbox import Queued
@@ -26,10 +28,18 @@ class MessageCache:
     """Replies per article / broadcast for one channel, rendered once, most recent kept."""
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], limit: int, size: int = 256
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        limit: int,
+        size: int = 256,
+        *,
+        caption_limit: int | None = None,
+        channel: str = "",
     ) -> None:
         self._sessions = sessions
         self._limit = limit
+        self._caption_limit = caption_limit or limit  # an article with a photo: its caption
+        self._channel = channel
         self._size = size
         self._cache: OrderedDict[tuple[str, int], asyncio.Future[Reply]] = OrderedDict()
         self.renders = 0  # how many renders ran (a test proves "once per article")
@@ -57,6 +67,25 @@ class MessageCache:
             self._cache.move_to_end(key)
         return await asyncio.shield(future)
 
+    def without_media(self, queued: Queued, reply: Reply) -> Reply:
+        """The platform refused this message's media: it and every later one for the same
+        article or broadcast go as text (``reply`` without its media) from now on."""
+        text = replace(reply, photo_url=None, voice_url=None, copy_from=None)
+        key = self._key(queued)
+        if key is not None:
+            future = asyncio.get_running_loop().create_future()
+            future.set_result(text)
+            self._cache[key] = future
+        return text
+
+    @staticmethod
+    def _key(queued: Queued) -> tuple[str, int] | None:
+        if queued.article_id is not None:
+            return ("article", queued.article_id)
+        if queued.broadcast_id is not None:
+            return ("broadcast", queued.broadcast_id)
+        return None
+
     def _evict(self) -> None:
         while len(self._cache) > self._size:
             self._cache.popitem(last=False)
@@ -81,7 +110,7 @@ class MessageCache:
             select(ArticleTopic.topic).where(ArticleTopic.article_id == article_id)
         )
         view = article_view(article, list(communes), list(topics))
-        return render_article(view, self._limit)
+        return render_article(view, self._caption_limit if view.image_url else self._limit)
 
     async def _broadcast(self, session: AsyncSession, broadcast_id: int) -> Reply:
         broadcast = await session.get(Broadcast, broadcast_id)
@@ -89,4 +118,5 @@ class MessageCache:
             raise MessageGone(f"broadcast {broadcast_id} is gone")
         # One function renders the preview and the delivery: the admin sees what residents get.
         # The text was checked against MAX_TEXT_LENGTH when the broadcast was created.
-        return render_broadcast(broadcast.text, broadcast.emergency)
+        reply = render_broadcast(broadcast.text, broadcast.emergency, broadcast.author_name)
+        return with_media(broadcast, self._channel, reply)

@@ -90,7 +90,16 @@ def build_parser() -> argparse.ArgumentParser:
     broadcast.add_argument("--commune", metavar="NAME", help="only residents who chose it")
     broadcast.add_argument("--topic", metavar="SLUG", help="only residents who chose this topic")
     broadcast.add_argument("--emergency", action="store_true", help="send before queued news")
+    broadcast.add_argument(
+        "--urgent", action="store_true", help="also in residents' quiet hours (/yentinh)"
+    )
     broadcast.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    broadcast.add_argument(
+        "--as",
+        dest="as_admin",
+        metavar="CHANNEL:ID",
+        help="act as that administrator, with their reach (e.g. zalo:ID); default: the operator",
+    )
     broadcast.add_argument(
         "--wait",
         type=float,
@@ -112,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="preflight: database, bots, sources, webhooks")
     check.add_argument("--json", action="store_true", help="one JSON object")
+
+    admin = sub.add_parser("admin", help="the admin page: a one-time login link")
+    admin_sub = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
+    link = admin_sub.add_parser("link", help="print a one-time link (10 minutes) for an admin")
+    link.add_argument("who", metavar="CHANNEL:ID", help="telegram:ID or zalo:ID")
     return parser
 
 
@@ -132,6 +146,7 @@ HANDLERS = {
     "broadcasts": "loa.cmd.broadcasts:broadcasts",
     "stats": "loa.cmd.stats:stats",
     "check": "loa.cmd.check:check",
+    "admin": "loa.cmd.admin:admin",
 }
 
 

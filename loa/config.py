@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 if TYPE_CHECKING:
-    from bot.catalog import Catalog
+    from bot.catalog import Catalog, Choice
 
 DEFAULT_CONFIG_PATH = Path("loa.toml")
 CONFIG_ENV = "LOA_CONFIG"
@@ -322,6 +322,13 @@ class BroadcastSettings(_Section):
     preview_expiry_hours: float = Field(default=24, gt=0)
 
 
+class MediaSettings(_Section):
+    # Broadcast photos and voice notes stored for Zalo (served at [web] public_url/media/…):
+    # larger ones are refused at preview; stored ones are deleted after retention_days.
+    max_megabytes: float = Field(default=10, gt=0, le=20)  # Telegram's getFile serves ≤ 20 MB
+    retention_days: float = Field(default=30, gt=0)
+
+
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # At DEBUG, third-party libraries (SQLAlchemy, httpx, python-telegram-bot, …) stay at
@@ -350,6 +357,7 @@ class Settings(_Section):
     sender: SenderSettings = Field(default_factory=SenderSettings)
     coordination: CoordinationSettings = Field(default_factory=CoordinationSettings)
     broadcasts: BroadcastSettings = Field(default_factory=BroadcastSettings)
+    media: MediaSettings = Field(default_factory=MediaSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     sources: list[SourceSettings] = Field(default_factory=list)
     commune_admins: list[CommuneAdminSettings] = Field(default_factory=list)
@@ -446,6 +454,39 @@ def _choice_name(choice: Any) -> str:
     return f"{choice.old_name} (now {choice.display})" if choice.old_name else choice.display
 
 
+def _province_catalog(settings: Settings, path: Path) -> Catalog:
+    from news.gazetteer_data import UnknownProvince
+
+    try:
+        return _catalog(settings.places.province)
+    except UnknownProvince as exc:
+        raise ConfigError(
+            f"{path}: key 'places.province': {exc} (the 2025 name, e.g. \"Điện Biên\")"
+        ) from None
+
+
+def _resolve_unit(catalog: Catalog, typed: str, key: str, province: str) -> Choice | str:
+    """``typed`` as one of today's communes (its choice), resolved like residents' input; or
+    the error line: ambiguous (the candidates), or unknown (the closest names)."""
+    from bot.catalog import ChoiceKind
+
+    found = catalog.resolve(typed)
+    choices = [
+        c
+        for c in ([found.choice] if found.choice else found.candidates)
+        if c.kind is ChoiceKind.COMMUNE
+    ]
+    names = list(dict.fromkeys(c.value for c in choices))
+    if len(names) == 1:
+        return choices[0]
+    options = choices or [c for c in found.suggestions if c.kind is ChoiceKind.COMMUNE]
+    hint = "; ".join(dict.fromkeys(_choice_name(c) for c in options))
+    if len(names) > 1:
+        return f"{key}: {typed!r} is ambiguous; write one of: {hint}"
+    tail = f"did you mean: {hint}?" if hint else "`loa communes` lists them"
+    return f"{key}: {typed!r} is not a commune of {province}; {tail}"
+
+
 def _resolve_communes(settings: Settings, path: Path) -> Settings:
     """Each source's ``commune`` as today's unit, resolved like residents' input.
 
@@ -454,39 +495,17 @@ def _resolve_communes(settings: Settings, path: Path) -> Settings:
     """
     if not any(source.commune for source in settings.sources):
         return settings
-    from bot.catalog import ChoiceKind
-    from news.gazetteer_data import UnknownProvince
-
-    province = settings.places.province
-    try:
-        catalog = _catalog(province)
-    except UnknownProvince as exc:
-        raise ConfigError(
-            f"{path}: key 'places.province': {exc} (the 2025 name, e.g. \"Điện Biên\")"
-        ) from None
+    catalog = _province_catalog(settings, path)
     errors, warnings, sources = [], [], []
     for index, source in enumerate(settings.sources):
         if not source.commune:
             sources.append(source)
             continue
         key = f"{path}: key 'sources.[{index}].commune'"
-        found = catalog.resolve(source.commune)
-        choices = [
-            c
-            for c in ([found.choice] if found.choice else found.candidates)
-            if c.kind is ChoiceKind.COMMUNE
-        ]
-        names = list(dict.fromkeys(c.value for c in choices))
-        if len(names) != 1:
-            options = choices or [c for c in found.suggestions if c.kind is ChoiceKind.COMMUNE]
-            hint = "; ".join(dict.fromkeys(_choice_name(c) for c in options))
-            if len(names) > 1:
-                errors.append(f"{key}: {source.commune!r} is ambiguous; write one of: {hint}")
-            else:
-                tail = f"did you mean: {hint}?" if hint else "`loa communes` lists them"
-                errors.append(f"{key}: {source.commune!r} is not a commune of {province}; {tail}")
+        choice = _resolve_unit(catalog, source.commune, key, settings.places.province)
+        if isinstance(choice, str):
+            errors.append(choice)
             continue
-        choice = choices[0]
         if choice.old_name:
             warnings.append(
                 f"{key}: {choice.old_name} is now part of {choice.display}; "
@@ -506,38 +525,14 @@ def _resolve_admin_communes(settings: Settings, path: Path) -> Settings:
     defaulted to "UBND " + the unit's full name."""
     if not settings.commune_admins:
         return settings
-    from bot.catalog import ChoiceKind
-    from news.gazetteer_data import UnknownProvince
-
-    try:
-        catalog = _catalog(settings.places.province)
-    except UnknownProvince as exc:
-        raise ConfigError(
-            f"{path}: key 'places.province': {exc} (the 2025 name, e.g. \"Điện Biên\")"
-        ) from None
+    catalog = _province_catalog(settings, path)
     errors, warnings, tables = [], [], []
     for index, table in enumerate(settings.commune_admins):
         key = f"{path}: key 'commune_admins.[{index}].commune'"
-        found = catalog.resolve(table.commune)
-        choices = [
-            c
-            for c in ([found.choice] if found.choice else found.candidates)
-            if c.kind is ChoiceKind.COMMUNE
-        ]
-        names = list(dict.fromkeys(c.value for c in choices))
-        if len(names) != 1:
-            options = choices or [c for c in found.suggestions if c.kind is ChoiceKind.COMMUNE]
-            hint = "; ".join(dict.fromkeys(_choice_name(c) for c in options))
-            if len(names) > 1:
-                errors.append(f"{key}: {table.commune!r} is ambiguous; write one of: {hint}")
-            else:
-                tail = f"did you mean: {hint}?" if hint else "`loa communes` lists them"
-                errors.append(
-                    f"{key}: {table.commune!r} is not a commune of "
-                    f"{settings.places.province}; {tail}"
-                )
+        choice = _resolve_unit(catalog, table.commune, key, settings.places.province)
+        if isinstance(choice, str):
+            errors.append(choice)
             continue
-        choice = choices[0]
         if choice.old_name:
             warnings.append(
                 f"{key}: {choice.old_name} is now part of {choice.display}; its administrators "

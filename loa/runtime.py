@@ -11,7 +11,8 @@ import asyncio
 import functools
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -21,10 +22,12 @@ from loa.timefmt import plural, zone
 from storage.db import open_database, session_factory
 
 if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
+
     from bot.notices import AdminNotices
     from bot.telegram import TelegramBot
     from bot.zalo import Handler, ZaloBot
-    from jobs.send import OutboxSignal
+    from jobs.send import OutboxSignal, Throttling
     from web.app import Webhook, WebServer
 
 log = logging.getLogger(__name__)
@@ -51,7 +54,9 @@ def build_services(settings: Settings, sessions: async_sessionmaker[AsyncSession
     from bot.catalog import build_catalog
     from bot.commands import Commands
     from bot.notices import AdminNotices
+    from jobs.media_cleanup import MediaCleanup
     from jobs.poll import PollResult
+    from jobs.rhythm import RhythmJob
     from jobs.roles import Coordinator, Role
     from jobs.scheduler import PollScheduler
     from jobs.send import OutboxSignal
@@ -72,7 +77,13 @@ def build_services(settings: Settings, sessions: async_sessionmaker[AsyncSession
     notices = AdminNotices(settings, sessions, on_queued=queued.notify)
     tz = zone(settings.places.timezone)
 
+    from web.admin.mount import Counters, web_routes
+
+    counters = Counters() if settings.web.metrics else None  # /metrics: this process's figures
+
     def polled(result: PollResult) -> None:
+        if counters is not None:
+            counters.polled(result.source, result.ok, result.not_modified, result.stored)
         if result.queued:
             queued.notify()
         notices.source_changed(result, tz)  # a source that broke or recovered
@@ -88,15 +99,22 @@ def build_services(settings: Settings, sessions: async_sessionmaker[AsyncSession
             roles.append(Role(f"{channel}:updates", _updates_role(bot)))
         role = f"{channel}:sender"
         holds = functools.partial(coordinator.holds, role)  # the sender's fence
-        sender = _sender_role(settings, sessions, queued, bot, notices, holds)
+        throttling = counters.throttling if counters is not None else None
+        sender = _sender_role(settings, sessions, queued, bot, notices, holds, throttling)
         roles.append(Role(role, sender))
     channels = {bot.channel.name: bot.channel for bot in bots}
-    roles.append(
-        Role(
-            "reporter",
-            lambda: ProgressReporter(sessions, channels, on_queued=queued.notify),
+    limits = {name: channel.max_text_length for name, channel in channels.items()}
+
+    def reporter() -> Service:
+        # Broadcast progress, and residents' bulletins and quiet hours (jobs.rhythm): each
+        # must happen once, so they share the one role.
+        return _Together(
+            ProgressReporter(sessions, channels, on_queued=queued.notify),
+            RhythmJob(sessions, tz, limits=limits, on_queued=queued.notify),
+            MediaCleanup(sessions, timedelta(days=settings.media.retention_days)),
         )
-    )
+
+    roles.append(Role("reporter", reporter))
     services: list[Service] = [*bots]
     if settings.database.url.startswith("postgresql"):
         from jobs.doorbell import Doorbell
@@ -104,7 +122,8 @@ def build_services(settings: Settings, sessions: async_sessionmaker[AsyncSession
         services.append(Doorbell(settings.database.url, queued))  # answers from other instances
     services.append(coordinator)
     # The web server comes last: it feeds the bots, so it starts after and stops before them.
-    web = _web_server(settings, sessions, webhooks, lambda: coordinator.roles)
+    pages = web_routes(settings, sessions, lambda: commands.catalog, queued.notify, counters)
+    web = _web_server(settings, sessions, webhooks, lambda: coordinator.roles, pages)
     if web is not None:
         services.append(web)
     return services
@@ -112,6 +131,22 @@ def build_services(settings: Settings, sessions: async_sessionmaker[AsyncSession
 
 def _webhook_url(settings: Settings, channel: str) -> str | None:
     return settings.telegram.webhook_url if channel == "telegram" else settings.zalo.webhook_url
+
+
+class _Together:
+    """Services that start and stop as one (a role's several jobs)."""
+
+    def __init__(self, *services: Service) -> None:
+        self.name = " + ".join(service.name for service in services)
+        self._services = services
+
+    async def start(self) -> None:
+        for service in self._services:
+            await service.start()
+
+    async def stop(self) -> None:
+        for service in reversed(self._services):
+            await service.stop()
 
 
 class _Updates:
@@ -173,8 +208,10 @@ def _sender_role(
     bot: TelegramBot | ZaloBot,
     notices: AdminNotices,
     holds: Callable[[], bool],
+    throttling: Throttling | None = None,
 ) -> Callable[[], Service]:
-    """The ``<channel>:sender`` role: the one paced path of everything this bot sends."""
+    """The ``<channel>:sender`` role: the one paced path of everything this bot sends
+    (``throttling`` counts its 429s for /metrics)."""
     from jobs.send import Sender
 
     config = settings.telegram if bot.channel.name == "telegram" else settings.zalo
@@ -189,6 +226,7 @@ def _sender_role(
             signal=queued,
             on_long_pause=notices.channel_paused(),
             holds=holds,
+            throttling=throttling,
         )
 
     return sender
@@ -236,13 +274,15 @@ def _web_server(
     sessions: async_sessionmaker[AsyncSession],
     webhooks: list[Webhook],
     roles: Callable[[], list[str]],
+    pages: Sequence[BaseRoute] = (),
 ) -> WebServer | None:
-    """Loa's HTTP server when ``[web] enabled`` or any webhook is configured."""
+    """Loa's HTTP server when ``[web] enabled`` or any webhook is configured (``pages``: the
+    admin page and /metrics)."""
     from web.app import WebServer, create_app
 
-    if not (settings.web.enabled or webhooks):
-        return None
-    app = create_app(sessions, webhooks, roles)
+    if not (settings.web.enabled or webhooks or settings.web.public_url):
+        return None  # (a public_url is where Zalo fetches broadcast media: serve it)
+    app = create_app(sessions, webhooks, roles, pages)
     return WebServer(app, settings.web.host, settings.web.port)
 
 

@@ -63,6 +63,7 @@ async def store_article(
         "content_hash": content_hash(data),
         "is_backfill": is_backfill,
         "search_text": fold(" ".join((data.title, data.summary, data.body))),
+        "image_url": data.image_url,
     }
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (
@@ -98,8 +99,11 @@ async def stored_urls(session: AsyncSession, urls: Iterable[str]) -> set[str]:
     return found
 
 
-async def list_articles(session: AsyncSession, limit: int) -> list[ListedArticle]:
-    """The ``limit`` newest articles (by publication, then by arrival), with their tags."""
+async def list_articles(
+    session: AsyncSession, limit: int, *, offset: int = 0
+) -> list[ListedArticle]:
+    """The ``limit`` newest articles (by publication, then by arrival), with their tags;
+    ``offset`` skips the first ones (the admin page's paging)."""
     rows = await session.execute(
         select(Article, Source.name)
         .join(Source, Source.id == Article.source_id)
@@ -108,6 +112,7 @@ async def list_articles(session: AsyncSession, limit: int) -> list[ListedArticle
             Article.fetched_at.desc(),
             Article.id.desc(),
         )
+        .offset(offset)
         .limit(limit)
     )
     return await with_tags(session, [ArticleRow(article, name) for article, name in rows.all()])

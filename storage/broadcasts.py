@@ -33,6 +33,7 @@ from storage.models import (
     utcnow,
 )
 from storage.outbox import queue_deliveries
+from storage.rhythm import hold_new
 from storage.rows import execute_count
 
 # Leaves room for the header and target line within Zalo's 2000 characters.
@@ -40,6 +41,8 @@ MAX_TEXT_LENGTH = 1500
 # A draft not confirmed within this long expires (``[broadcasts] preview_expiry_hours``).
 PREVIEW_EXPIRY = timedelta(hours=24)
 CANCELLED_REASON = "cancelled by the operator"
+# ``Broadcast.scope``: the author's reach (bot.admins.AdminScope.kind).
+PROVINCE, COMMUNE = "province", "commune"
 EXPIRED = "expired"
 
 
@@ -122,31 +125,67 @@ async def create_preview(
     text: str,
     target: Target,
     emergency: bool,
+    urgent: bool = False,
     created_by: str,
     origin_channel: str | None = None,
     origin_chat_id: str | None = None,
     preview_expiry: timedelta | None = None,
+    author_name: str | None = None,
+    scope: str = PROVINCE,
 ) -> Broadcast:
     """Store a broadcast awaiting confirmation (audit starts here), with its target counts.
 
     With ``preview_expiry``, drafts older than that are marked expired on the way (cheap: one
-    conditional UPDATE), so abandoned drafts do not stay in ``preview``."""
+    conditional UPDATE), so abandoned drafts do not stay in ``preview``. ``author_name`` is
+    the signature residents see; ``scope`` the author's reach (``PROVINCE`` or ``COMMUNE``: a
+    commune broadcast without its commune yet is a draft awaiting ``choose_commune``)."""
     if preview_expiry is not None:
         await expire_previews(session, preview_expiry)
     counts = await count_targets(session, target)
     broadcast = Broadcast(
         created_by=created_by,
+        author_name=author_name,
+        scope=scope,
         origin_channel=origin_channel,
         origin_chat_id=origin_chat_id,
         text=text,
         commune=target.commune,
         topic=target.topic,
         emergency=emergency,
+        urgent=urgent,
         state=BroadcastState.PREVIEW.value,
         counts=json.dumps(counts),
         created_at=utcnow(),
     )
     session.add(broadcast)
+    await session.flush()
+    return broadcast
+
+
+async def choose_commune(
+    session: AsyncSession, broadcast_id: int, commune: str, author_name: str
+) -> Broadcast | None:
+    """Give a commune administrator's draft its commune (and that commune's signature), once;
+    its counts are those of the commune. None when the draft is gone, already has a commune,
+    or is no longer in preview."""
+    chosen = await execute_count(
+        session,
+        update(Broadcast)
+        .where(
+            Broadcast.id == broadcast_id,
+            Broadcast.state == BroadcastState.PREVIEW.value,
+            Broadcast.scope == COMMUNE,
+            Broadcast.commune.is_(None),
+        )
+        .values(commune=commune, author_name=author_name),
+    )
+    if not chosen:
+        return None
+    broadcast = await session.get(Broadcast, broadcast_id)
+    assert broadcast is not None
+    await session.refresh(broadcast)
+    counts = await count_targets(session, Target(commune=commune, topic=broadcast.topic))
+    broadcast.counts = json.dumps(counts)
     await session.flush()
     return broadcast
 
@@ -173,6 +212,8 @@ async def confirm(
             Broadcast.id == broadcast_id,
             Broadcast.state == BroadcastState.PREVIEW.value,
             Broadcast.created_at >= now - preview_expiry,
+            # A commune administrator's draft whose commune is not chosen yet reaches no one.
+            or_(Broadcast.scope != COMMUNE, Broadcast.commune.is_not(None)),
         )
         .values(state=BroadcastState.SENDING.value, confirmed_at=now),
     )
@@ -190,6 +231,8 @@ async def confirm(
         priority=int(priority),
         residents=target_condition(target),
     )
+    if not (broadcast.emergency or broadcast.urgent):  # else it goes in quiet hours too
+        await hold_new(session, Delivery.broadcast_id, broadcast_id, now, news=False)
     if queued == 0:
         await _finish(session, broadcast_id, Progress(), now)
     return queued
@@ -296,7 +339,8 @@ async def cancel_broadcast(
         update(Delivery)
         .where(
             Delivery.broadcast_id == broadcast_id,
-            Delivery.state == DeliveryState.PENDING.value,
+            # Held in a resident's quiet hours: dropped too, or it would go out later.
+            Delivery.state.in_([DeliveryState.PENDING.value, DeliveryState.HELD.value]),
         )
         .values(state=DeliveryState.FAILED.value, last_error=reason[:1000]),
     )

@@ -13,9 +13,11 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -53,6 +55,10 @@ class DeliveryState(enum.StrEnum):
     PENDING = "pending"  # waiting for the sender (also after a crash mid-send)
     SENT = "sent"  # the platform accepted the message
     FAILED = "failed"  # given up: rejected message, resident gone, or attempts exhausted
+    # The resident's rhythm (storage.rhythm): due later, at ``next_attempt_at`` (their bulletin
+    # time, or the end of their quiet hours); never read by the sender until released.
+    HELD = "held"
+    BUNDLED = "bundled"  # sent as part of a bulletin message, never on its own
 
 
 class BroadcastState(enum.StrEnum):
@@ -94,6 +100,10 @@ class Source(Base):
     quiet_passes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     alert: Mapped[str | None] = mapped_column(Text)
+    # The admin page: polling paused by an administrator; Lấy tin ngay pressed (the poller
+    # polls the source promptly and clears it).
+    paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    poll_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Article(Base):
@@ -114,6 +124,7 @@ class Article(Base):
     is_backfill: Mapped[bool] = mapped_column(Boolean, default=False)
     # Diacritic-folded title + summary + body: what full-text search indexes.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    image_url: Mapped[str | None] = mapped_column(Text)  # the lead image (news.images)
 
 
 class ArticleCommune(Base):
@@ -136,7 +147,13 @@ class ArticleTopic(Base):
 
 class Resident(Base):
     __tablename__ = "residents"
-    __table_args__ = (UniqueConstraint("channel", "chat_id", name="uq_residents_channel_chat"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "chat_id", name="uq_residents_channel_chat"),
+        # Counts per channel and the inactive residents' choices read these alone (loa stats,
+        # the admin page's overview), never the wide rows (migration 0010).
+        Index("ix_residents_channel_active", "channel", "active"),
+        Index("ix_residents_active_id", "active", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     channel: Mapped[str] = mapped_column(String(20))
@@ -146,13 +163,20 @@ class Resident(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The resident's rhythm (/bantin, /yentinh), Vietnam time: "07:00", "22:00-06:00"; and
+    # those as the next instants, kept current by the rhythm job (storage.rhythm).
+    bulletin_time: Mapped[str | None] = mapped_column(String(5))
+    quiet_hours: Mapped[str | None] = mapped_column(String(11))
+    next_bulletin_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    quiet_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    quiet_until: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class Subscription(Base):
     __tablename__ = "subscriptions"
     __table_args__ = (
         UniqueConstraint("resident_id", "kind", "value", name="uq_subscriptions_choice"),
-        Index("ix_subscriptions_kind_value", "kind", "value"),
+        Index("ix_subscriptions_kind_value", "kind", "value", "resident_id"),  # covering (0010)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -168,6 +192,9 @@ class Broadcast(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_by: Mapped[str] = mapped_column(String(200))  # "telegram:<id>", "zalo:<id>", "cli"
+    # The signature residents see ("UBND xã Sam Mứn"; None before 0007) and the author's reach.
+    author_name: Mapped[str | None] = mapped_column(String(200))
+    scope: Mapped[str] = mapped_column(String(20), default="province", server_default="province")
     origin_channel: Mapped[str | None] = mapped_column(String(20))
     origin_chat_id: Mapped[str | None] = mapped_column(String(100))
     preview_message_id: Mapped[str | None] = mapped_column(String(100))
@@ -175,12 +202,20 @@ class Broadcast(Base):
     commune: Mapped[str | None] = mapped_column(String(200))
     topic: Mapped[str | None] = mapped_column(String(100))
     emergency: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Goes out in residents' quiet hours too (an emergency always does).
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     state: Mapped[str] = mapped_column(String(20), default=BroadcastState.PREVIEW.value)
     counts: Mapped[str | None] = mapped_column(Text)  # JSON: residents per channel at preview
     report: Mapped[str | None] = mapped_column(Text)  # JSON: final sent / failed per channel
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A photo or voice broadcast (migration 0009): its kind, the public URL channels without a
+    # copy of their own fetch (None: they get the text only), the Telegram message to copy.
+    media_kind: Mapped[str | None] = mapped_column(String(10))  # "photo" or "voice"
+    media_url: Mapped[str | None] = mapped_column(Text)
+    copy_chat_id: Mapped[str | None] = mapped_column(String(100))
+    copy_message_id: Mapped[str | None] = mapped_column(String(100))
 
 
 class Delivery(Base):
@@ -216,6 +251,19 @@ class Delivery(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Media(Base):
+    """A stored photo or voice note, served at ``/media/<name>`` until the retention ends."""
+
+    __tablename__ = "media"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)  # unguessable, with extension
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class Instance(Base):
@@ -260,3 +308,36 @@ class ChatChoices(Base):
     chat_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     answers: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LoginLink(Base):
+    """A one-time admin page link: the token's SHA-256 (never the token), for whom, until when."""
+
+    __tablename__ = "login_links"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    who: Mapped[str] = mapped_column(String(200))  # "telegram:<id>", "zalo:<id>"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebSession(Base):
+    """An admin page session (the cookie carries its signed id; only the hash is stored)."""
+
+    __tablename__ = "web_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    who: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # Đăng xuất
+
+
+class WebKey(Base):
+    """A secret shared by every instance (the admin page's signing key), made once."""
+
+    __tablename__ = "web_keys"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

@@ -1,4 +1,11 @@
-"""``loa broadcast [--commune NAME] [--topic SLUG] [--emergency] [--yes] [--wait S] TEXT``.
+"""``loa broadcast [--as CHANNEL:ID] [--commune NAME] [--topic SLUG] [--emergency] [--yes]
+[--wait S] TEXT``.
+
+Without ``--as`` the operator acts, province-wide, signed ``[places] province_name``. With
+``--as zalo:ID`` (or ``telegram:ID``) the CLI acts with that administrator's reach and
+signature (``bot.admins``): a commune administrator's broadcast stays in their commune (without
+``--commune`` it goes to their commune; one of several must be named), anything else is refused
+(exit 2, logged, nothing queued); an id that is no administrator exits 2.
 
 The command queues the deliveries; the senders of a running ``loa run`` send them. So first it
 checks that a sender is alive for every channel the broadcast reaches (an instance whose
@@ -17,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import signal
 import sys
 import time
@@ -27,6 +35,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.admins import Admins, AdminScope, decide
 from bot.catalog import ChoiceKind, build_catalog
 from loa.config import Settings
 from storage import broadcasts, residents
@@ -40,6 +49,8 @@ POLL_SECONDS = 0.5
 QUIET_WARNING_SECONDS = 15.0
 DEFAULT_WAIT_SECONDS = 600.0
 NO_SENDER_REASON = "cancelled: no sender was running"
+
+log = logging.getLogger(__name__)
 
 
 class UsageError(Exception):
@@ -64,6 +75,37 @@ def resolve_target(settings: Settings, commune: str | None, topic: str | None) -
         slugs = ", ".join(slug for slug, _ in catalog.topics())
         raise UsageError(f"--topic {topic!r} is not a topic slug (one of: {slugs})")
     return Target(commune=commune_name, topic=topic)
+
+
+def acting_scope(
+    settings: Settings, as_admin: str | None, target: Target
+) -> tuple[AdminScope, Target]:
+    """Who signs and what the broadcast reaches: the operator without ``--as``; else that
+    administrator's scope, with a commune administrator's "everyone" narrowed to their commune.
+
+    Raises ``UsageError`` for an id that is no administrator, a target outside their reach
+    (logged: who, what, why) or a commune left to choose among several."""
+    admins = Admins(settings)
+    if not as_admin:
+        return admins.operator(), target
+    whole = admins.find(as_admin)
+    if whole is None:
+        raise UsageError(
+            f"--as {as_admin!r} is no administrator: write zalo:ID or telegram:ID of someone in"
+            " [zalo] admins, [telegram] admins or a [[commune_admins]] table"
+        )
+    channel, _, user_id = as_admin.strip().partition(":")
+    decision = decide(admins.scopes(channel, user_id.strip()), target)
+    if decision.reason is not None:
+        log.warning("refused CLI broadcast as %s to %s: %s", whole.who, target, decision.reason)
+        raise UsageError(f"refused: {decision.reason}; nothing was queued")
+    if decision.ask:
+        communes = ", ".join(s.communes[0] for s in decision.ask)
+        raise UsageError(
+            f"{whole.who} administers several communes; name one with --commune ({communes})"
+        )
+    assert decision.scope is not None
+    return decision.scope.as_who(f"cli:{whole.who}"), decision.target
 
 
 def _bar(current: Progress, width: int = 30) -> str:
@@ -270,6 +312,7 @@ async def broadcast(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     try:
         target = resolve_target(settings, args.commune, args.topic)
+        author, target = acting_scope(settings, getattr(args, "as_admin", None), target)
     except UsageError as exc:
         print(f"loa: {exc}", file=sys.stderr)
         return 2
@@ -283,13 +326,17 @@ async def broadcast(settings: Settings, args: argparse.Namespace) -> int:
                 text=text,
                 target=target,
                 emergency=args.emergency,
-                created_by="cli",
+                urgent=getattr(args, "urgent", False),  # also in quiet hours (/yentinh)
+                created_by=author.who,
                 preview_expiry=expiry,
+                author_name=author.name,
+                scope=author.kind,
             )
             counts = await broadcasts.count_targets(session, target)
         total = sum(counts.values())
         per_channel = ", ".join(f"{c} {n}" for c, n in sorted(counts.items())) or "none"
         print(f"target: {total} residents ({per_channel})")
+        print(f"signed: {author.name} ({author.kind} administrator {author.who})")
         channels = sorted(c for c, n in counts.items() if n)
         async with sessions() as session:
             missing = await missing_senders(session, channels)

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, NamedTuple
 
 from sqlalchemy import insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.items import ArticleData
 from news.tagging import Tags
 from news.text import fold
+from storage.dialects import upsert
 from storage.models import Article, ArticleCommune, ArticleTopic, Source, utcnow
 
 # Vietnam keeps one offset all year (no DST), so a fixed zone is exact for display.
@@ -65,9 +65,8 @@ async def store_article(
         "search_text": fold(" ".join((data.title, data.summary, data.body))),
         "image_url": data.image_url,
     }
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (
-        dialect.insert(Article)
+        upsert(session, Article)
         .values(values)
         .on_conflict_do_nothing(index_elements=["url"])
         .returning(Article.id)

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.dialects import upsert
 from storage.models import Source
 from storage.rows import execute_count
 
@@ -39,9 +39,8 @@ async def ensure_source(session: AsyncSession, name: str, url: str) -> SourceSta
     A changed URL in the settings drops the stored validators: they belonged to another page.
     """
     values = {"name": name, "url": url, "consecutive_failures": 0, "backfilled": False}
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     await session.execute(
-        insert(Source).values(values).on_conflict_do_nothing(index_elements=["name"])
+        upsert(session, Source).values(values).on_conflict_do_nothing(index_elements=["name"])
     )
     row = (await session.execute(select(Source).where(Source.name == name))).scalar_one()
     if row.url != url:

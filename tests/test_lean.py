@@ -18,7 +18,14 @@ from news.gazetteer_data import load_gazetteer, package_data
 from news.places import Gazetteer, LegacyUnit
 from storage.db import head_revisions
 
-HEAVY = ("alembic", "vietnamadminunits", "vietnamadminunits.parser", "shapely", "numpy")
+HEAVY = (
+    "alembic",
+    "vietnamadminunits",
+    "vietnamadminunits.parser",
+    "shapely",
+    "numpy",
+    "sqlalchemy.dialects.postgresql",  # a fifth of SQLAlchemy's import time, for SQLite users
+)
 
 
 def _loaded_after(code: str) -> set[str]:
@@ -34,6 +41,12 @@ def _loaded_after(code: str) -> set[str]:
 
 def test_importing_the_cli_loads_no_heavy_package() -> None:
     assert _loaded_after("import loa.cli") == set()
+
+
+@pytest.mark.parametrize("command", ["stats", "articles", "sources"])
+def test_the_frequent_commands_import_nothing_heavy(command: str) -> None:
+    """What operators and cron run often: no migration tool, no PostgreSQL dialect on SQLite."""
+    assert _loaded_after(f"import loa.cmd.{command}") == set()
 
 
 def test_loading_the_gazetteer_does_not_import_its_package() -> None:

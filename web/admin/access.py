@@ -22,3 +22,11 @@ class Access:
             return None
         found = self._admins.scope(channel, user_id)
         return found.as_who(f"web:{who}") if found is not None else None
+
+    def scopes(self, who: str) -> list[AdminScope]:
+        """One scope per commune for a commune administrator (each signed with its commune),
+        acting as "web:<who>"; what ``bot.admins.decide`` chooses the signer from."""
+        channel, _, user_id = who.partition(":")
+        if channel not in CHANNELS or not user_id:
+            return []
+        return [s.as_who(f"web:{who}") for s in self._admins.scopes(channel, user_id)]

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from bot.admins import AdminScope, refusal
+from bot.admins import AdminScope, decide, refusal
 from bot.catalog import ChoiceKind
 from bot.render import html_to_text, render_broadcast
 from storage import broadcasts
@@ -74,10 +74,19 @@ async def draft(request: Request, site: AdminSite, admin: Admin) -> Response:
     if text_problem(text):
         error = "Hãy nhập nội dung." if not text else "Nội dung quá dài (tối đa 1500 ký tự)."
         return _form(site, admin, 400, error=error, **values)
-    target = Target(commune=commune, topic=topic)
-    refused = refusal(admin.scope, target, site.catalog)
-    if refused is not None:
-        return _form(site, admin, 403, error=Markup(refused), **values)
+    decision = decide(site.access.scopes(admin.who), Target(commune=commune, topic=topic))
+    if decision.ask:
+        return _form(site, admin, 400, error="Hãy chọn xã nhận thông báo.", **values)
+    if decision.scope is None:
+        log.warning(
+            "admin page: broadcast refused for %s (commune=%s topic=%s): %s",
+            admin.scope.who,
+            commune,
+            topic,
+            decision.reason,
+        )
+        return _form(site, admin, 403, error=Markup(decision.refusal or ""), **values)
+    signer, target = decision.scope, decision.target
     expiry = timedelta(hours=site.settings.broadcasts.preview_expiry_hours)
     async with site.sessions.begin() as session:
         broadcast = await broadcasts.create_preview(
@@ -85,10 +94,10 @@ async def draft(request: Request, site: AdminSite, admin: Admin) -> Response:
             text=text,
             target=target,
             emergency=emergency,
-            created_by=admin.scope.who,
+            created_by=signer.who,
             preview_expiry=expiry,
-            author_name=admin.scope.name,
-            scope=admin.scope.kind,
+            author_name=signer.name,
+            scope=signer.kind,
         )
     log.info("broadcast %d drafted by %s", broadcast.id, admin.scope.who)
     return RedirectResponse(f"{PREFIX}/broadcasts/{broadcast.id}", status_code=303)

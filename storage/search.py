@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, literal_column, or_, select, text
+from sqlalchemy import bindparam, func, literal_column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.text import fold, nfc
@@ -26,7 +26,10 @@ _MAX_QUERY_CHARS = 500
 _MAX_TERMS = 12
 _WORD = re.compile(r"[^\W_]+")
 _RECENT_FIRST = (Article.published_at.desc().nulls_last(), Article.id.desc())
-_PROBE_ROWS = 500  # PostgreSQL: newest articles searched before the whole table
+# PostgreSQL: newest titles and texts searched before the whole table. 2 000 titles: a
+# commune's name fills its answer there (sorting its hundreds of GIN matches costs more);
+# 500 texts: a word common enough to fill it does so within them, a rarer one is for the GIN.
+_PROBE_TITLES, _PROBE_TEXTS = 2000, 500
 _ID_SPAN = 2**28  # SQLite FTS rowid = publication second * _ID_SPAN + article id
 # Objects migration 0002 creates outside the ORM metadata (and FTS5's shadow tables).
 SEARCH_OBJECTS = ("articles_fts", "ix_articles_search", "search_vector", "search_title_vector")
@@ -74,81 +77,56 @@ async def _sqlite_ids(session: AsyncSession, terms: list[str], limit: int) -> li
 
 async def _postgresql_ids(session: AsyncSession, terms: list[str], limit: int) -> list[int]:
     """Title matches first, then the rest, each newest first, as on SQLite (stored tsvectors
-    and a recency index from migration 0004), in at most three bounded steps.
-
-    1. One probe of the newest ``_PROBE_ROWS`` articles tests both vectors: common words fill
-       the answer there (a title match is also a text match: the title heads the text).
-    2. If too few titles matched there, the whole table's title matches, then
-    3. if still short, the whole table's text matches, each by its GIN index: the matches are
-       sparse by then (fewer than ``limit`` among the newest). Ordered by an expression no
-       index provides, so that the planner cannot walk the whole date index instead (its
-       estimate for several words once made "phuong him lam" read every row).
-    A no-hit query costs the probe and two index lookups; it once cost two probes as well.
-    """
-    words = {"terms": " ".join(terms)}
-    titles, texts = await _postgresql_probe(session, limit, words)
-    if len(titles) < limit:
-        titles = await _postgresql_everywhere(session, "search_title_vector", limit, words)
-    if len(titles) >= limit:
-        return titles[:limit]
-    others = [key for key in texts if key not in set(titles)]
-    if len(others) < limit - len(titles):
-        found = await _postgresql_everywhere(session, "search_vector", limit * 2, words)
-        others = [key for key in found if key not in set(titles)]
-    return [*titles, *others][:limit]
+    and a recency index from migration 0004). A later tier only runs if the earlier ones left
+    room: ``limit`` title matches are the answer."""
+    keys: list[int] = []
+    tiers = (("search_title_vector", _PROBE_TITLES), ("search_vector", _PROBE_TEXTS))
+    for column, probe_rows in tiers:
+        found = await _postgresql_tier(session, column, probe_rows, " ".join(terms), limit)
+        keys = list(dict.fromkeys([*keys, *found]))
+        if len(keys) >= limit:
+            break
+    return keys[:limit]
 
 
-def _tsquery() -> Any:
-    return func.plainto_tsquery(literal_column("'simple'"), bindparam("terms"))
-
-
-async def _postgresql_probe(
-    session: AsyncSession, limit: int, words: dict[str, str]
-) -> tuple[list[int], list[int]]:
-    """Among the newest ``_PROBE_ROWS`` articles, newest first: (title matches, text matches),
-    at most ``limit`` title matches and ``2 * limit`` text matches."""
-    recent = (
-        select(
-            Article.id,
-            Article.published_at,
-            literal_column("articles.search_title_vector").op("@@")(_tsquery()).label("title"),
-            literal_column("articles.search_vector").op("@@")(_tsquery()).label("text"),
-        )
-        .order_by(*_RECENT_FIRST)
-        .limit(_PROBE_ROWS)
-        .subquery()
-    )
-    order = (recent.c.published_at.desc().nulls_last(), recent.c.id.desc())
-    ranked = (
-        select(
-            recent.c.id,
-            recent.c.title,
-            func.row_number().over(partition_by=recent.c.title, order_by=order).label("nth"),
-            func.row_number().over(order_by=order).label("overall"),
-        )
-        .where(recent.c.text)
-        .subquery()
-    )
-    kept = or_(and_(ranked.c.title, ranked.c.nth <= limit), ranked.c.overall <= limit * 2)
-    probe = select(ranked.c.id, ranked.c.title).where(kept).order_by(ranked.c.overall)
-    rows = (await session.execute(probe, words)).all()
-    return [key for key, in_title in rows if in_title], [key for key, _ in rows][: limit * 2]
-
-
-async def _postgresql_everywhere(
-    session: AsyncSession, column: str, limit: int, words: dict[str, str]
+async def _postgresql_tier(
+    session: AsyncSession, column: str, probe_rows: int, terms: str, limit: int
 ) -> list[int]:
-    """The newest ``limit`` articles of the whole table whose ``column`` matches (GIN)."""
+    """The newest ``limit`` articles whose ``column`` matches.
+
+    First a probe of the newest ``probe_rows`` articles: a common word fills the answer there
+    in a millisecond. Only when it does not does the whole table get searched, and then the
+    matches are sparse (fewer than ``limit`` among the newest), so
+    the GIN index is the way: ordered by an expression no index provides, the planner cannot
+    choose to walk the whole date index instead (its estimate for several words, or for a
+    word it does not track, could make a no-hit query like "phuong him lam" read every row).
+    """
+    tsquery = func.plainto_tsquery(literal_column("'simple'"), bindparam("terms"))
     vector: Any = literal_column(f"articles.{column}")
+    recent = (
+        select(Article.id, Article.published_at, vector.label("vector"))
+        .order_by(*_RECENT_FIRST)
+        .limit(probe_rows)
+        .subquery()
+    )
+    probe = (
+        select(recent.c.id)
+        .where(recent.c.vector.op("@@")(tsquery))
+        .order_by(recent.c.published_at.desc().nulls_last(), recent.c.id.desc())
+        .limit(limit)
+    )
+    found = list((await session.execute(probe, {"terms": terms})).scalars())
+    if len(found) == limit:
+        return found
     # The order of _RECENT_FIRST (NULLs last) as an expression: not the date index.
     newest = func.coalesce(Article.published_at, literal_column("'-infinity'::timestamptz"))
-    query = (
+    everywhere = (
         select(Article.id)
-        .where(vector.op("@@")(_tsquery()))
+        .where(vector.op("@@")(tsquery))
         .order_by(newest.desc(), Article.id.desc())
         .limit(limit)
     )
-    return list((await session.execute(query, words)).scalars())
+    return list((await session.execute(everywhere, {"terms": terms})).scalars())
 
 
 async def _load(session: AsyncSession, ids: list[int]) -> list[ListedArticle]:

@@ -77,8 +77,9 @@ async def _sqlite_ids(session: AsyncSession, terms: list[str], limit: int) -> li
 
 async def _postgresql_ids(session: AsyncSession, terms: list[str], limit: int) -> list[int]:
     """Title matches first, then the rest, each newest first, as on SQLite (stored tsvectors
-    and a recency index from migration 0004). A later tier only runs if the earlier ones left
-    room: ``limit`` title matches are the answer."""
+    and a recency index from migration 0004; 0011 carries the title vectors in the index
+    walked by the title probe, which then reads no table rows). A later tier only runs if the
+    earlier ones left room: ``limit`` title matches are the answer."""
     keys: list[int] = []
     tiers = (("search_title_vector", _PROBE_TITLES), ("search_vector", _PROBE_TEXTS))
     for column, probe_rows in tiers:

@@ -71,6 +71,16 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class Upload:
+    """A photo the channel uploads itself (no public URL to give the platform): the stored
+    media's ``name`` keys the platform's handle, so the bytes go up once per channel."""
+
+    name: str
+    data: bytes = field(repr=False)
+    content_type: str
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """A message for a resident, written once for every channel.
 
@@ -87,10 +97,11 @@ class Reply:
     photo_url: str | None = None
     voice_url: str | None = None
     copy_from: tuple[str, str] | None = None
+    photo_upload: Upload | None = None  # a photo's bytes, for channels that upload (Telegram)
 
     @property
     def has_media(self) -> bool:
-        return bool(self.photo_url or self.voice_url or self.copy_from)
+        return bool(self.photo_url or self.voice_url or self.copy_from or self.photo_upload)
 
 
 @dataclass(frozen=True, slots=True)

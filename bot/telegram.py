@@ -29,6 +29,7 @@ from telegram import (
     BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     LinkPreviewOptions,
     Update,
 )
@@ -66,6 +67,7 @@ from bot.channel import (
     Reply,
     ResidentGone,
     RetryLater,
+    Upload,
 )
 from bot.connect import UpdateStream, cancel, connect_patiently
 from bot.ordering import PerChatUpdateProcessor
@@ -144,6 +146,11 @@ class TelegramChannel(Channel):
         self._no_preview = LinkPreviewOptions(is_disabled=True)
         # Above Telegram's free 30 messages/s, each message must ask for the paid limit.
         self._paid = True if paid_broadcast else None
+        # Stored photos uploaded once (bot.channel.Upload): name -> the file id Telegram
+        # returned, reused for every other resident; the lock makes concurrent senders wait
+        # for the one upload instead of each uploading the bytes.
+        self._file_ids: dict[str, str] = {}
+        self._uploading: dict[str, asyncio.Lock] = {}
 
     async def send(self, chat_id: str, reply: Reply) -> str:
         if reply.has_media:
@@ -177,6 +184,8 @@ class TelegramChannel(Channel):
                     allow_paid_broadcast=self._paid,
                 )
                 return str(copied.message_id)
+            if reply.photo_upload is not None:
+                return await self._send_upload(chat, reply, reply.photo_upload)
             if reply.photo_url:
                 sent = await self._bot.send_photo(
                     chat,
@@ -198,6 +207,26 @@ class TelegramChannel(Channel):
         except TelegramError as exc:
             raise translate(exc) from exc
         return str(sent.message_id)
+
+    async def _send_upload(self, chat: int | str, reply: Reply, upload: Upload) -> str:
+        """A stored photo (no public URL): the bytes go up with the first message, later ones
+        send the file id Telegram gave back."""
+        options: dict[str, Any] = {
+            "caption": reply.html,
+            "parse_mode": ParseMode.HTML,
+            "reply_markup": keyboard(reply.buttons),
+            "allow_paid_broadcast": self._paid,
+        }
+        async with self._uploading.setdefault(upload.name, asyncio.Lock()):
+            file_id = self._file_ids.get(upload.name)
+            if file_id is None:
+                photo = InputFile(upload.data, filename=upload.name)
+                sent = await self._bot.send_photo(chat, photo, **options)
+                if sent.photo:
+                    self._file_ids[upload.name] = sent.photo[-1].file_id
+                    log.info("telegram: photo %s uploaded once", upload.name)
+                return str(sent.message_id)
+        return str((await self._bot.send_photo(chat, file_id, **options)).message_id)
 
     async def download(self, file_id: str) -> bytes:
         """A file residents sent (getFile, then the file URL); Telegram serves up to 20 MB."""

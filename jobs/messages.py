@@ -7,17 +7,21 @@ same article wait for the one render in progress instead of starting their own.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import OrderedDict
 from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channel import Reply
-from bot.media_broadcast import with_media
+from bot.channel import Reply, Upload
+from bot.media_broadcast import UPLOADING_CHANNELS, stored_name, with_media
 from bot.render import article_view, render_article, render_broadcast
+from storage import media
 from storage.models import Article, ArticleCommune, ArticleTopic, Broadcast
 from storage.outbox import Queued
+
+log = logging.getLogger(__name__)
 
 
 class MessageGone(LookupError):
@@ -70,7 +74,7 @@ class MessageCache:
     def without_media(self, queued: Queued, reply: Reply) -> Reply:
         """The platform refused this message's media: it and every later one for the same
         article or broadcast go as text (``reply`` without its media) from now on."""
-        text = replace(reply, photo_url=None, voice_url=None, copy_from=None)
+        text = replace(reply, photo_url=None, voice_url=None, copy_from=None, photo_upload=None)
         key = self._key(queued)
         if key is not None:
             future = asyncio.get_running_loop().create_future()
@@ -119,4 +123,16 @@ class MessageCache:
         # One function renders the preview and the delivery: the admin sees what residents get.
         # The text was checked against MAX_TEXT_LENGTH when the broadcast was created.
         reply = render_broadcast(broadcast.text, broadcast.emergency, broadcast.author_name)
-        return with_media(broadcast, self._channel, reply)
+        return with_media(broadcast, self._channel, reply, await self._upload(session, broadcast))
+
+    async def _upload(self, session: AsyncSession, broadcast: Broadcast) -> Upload | None:
+        """The stored photo of a web broadcast without a public URL, for channels that upload
+        it; read once per broadcast (this render), the channel sends the bytes once."""
+        name = stored_name(broadcast.media_url)
+        if name is None or self._channel not in UPLOADING_CHANNELS:
+            return None
+        stored = await media.find(session, name)
+        if stored is None:  # past its retention: the residents still get the text
+            log.warning("broadcast %d: its photo %s is gone; sending text", broadcast.id, name)
+            return None
+        return Upload(stored.name, stored.data, stored.content_type)

@@ -656,8 +656,13 @@ async def _params(request: Request) -> dict[str, Any]:
         if body:
             params.update(json.loads(body))
     elif content_type.startswith("application/x-www-form-urlencoded"):
-        # Parsed by hand: Starlette's form parser needs python-multipart (no uploads here).
+        # Parsed by hand: no form parser needed for plain fields.
         params.update(parse_qsl((await request.body()).decode("utf-8"), keep_blank_values=True))
+    elif content_type.startswith("multipart/form-data"):
+        # An upload (sendPhoto with the bytes, PTB's InputFile): a file part becomes bytes.
+        async with request.form() as form:
+            for key, value in form.multi_items():
+                params[key] = value if isinstance(value, str) else await value.read()
     return params
 
 

@@ -2,7 +2,8 @@
 copyMessage, getFile and the file download at ``/file/bot<token>/<file_path>``.
 
 Like the real server, sendPhoto and sendVoice given an http(s) URL FETCH it (refusing what is
-unreachable or not of the right kind) and a string without a scheme must be a known file id;
+unreachable or not of the right kind), a string without a scheme must be a known file id, and
+sendPhoto takes an upload too (multipart: stored under a new file id, listed in ``uploads``);
 captions are parsed as the text is (at most 1024 characters after entity parsing).
 copyMessage copies a message a resident sent, media included, with its caption replaced when
 ``caption`` is given.
@@ -49,6 +50,7 @@ class MediaMethods:
         self.files: dict[str, StoredFile] = {}
         self.user_messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.fetched: list[str] = []  # URLs sendPhoto / sendVoice fetched
+        self.uploads: list[str] = []  # file ids of photos uploaded (multipart) to sendPhoto
         self._file_ids = itertools.count(1)
         self._fetch_cache: dict[str, tuple[int, str, bytes]] = {}
 
@@ -136,11 +138,14 @@ class MediaMethods:
     ) -> dict[str, Any]:
         from tests.emulators.telegram import ApiError, SentMessage, _chat_id, _markup
 
-        chat_id, media = _chat_id(params), str(params.get(kind, ""))
+        chat_id, raw = _chat_id(params), params.get(kind, "")
         with self._cond:  # flood control counts the request on arrival, before the fetch
             chat = self._gate(chat_id, call)  # type: ignore[attr-defined]
             text, entities = _checked_caption(params)
-        if media.startswith(("http://", "https://")):
+        media = str(raw)
+        if isinstance(raw, bytes):  # uploaded: stored under a new file id, as Telegram does
+            media = self._uploaded(raw, kind, magic)
+        elif media.startswith(("http://", "https://")):
             await self._fetch(media, kind, magic)
         elif media not in self.files:
             raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
@@ -158,6 +163,17 @@ class MediaMethods:
             )
             self.sent.append(message)
         return _media_json(message, chat)
+
+    def _uploaded(self, data: bytes, kind: str, magic: tuple[bytes, ...]) -> str:
+        """An uploaded file (multipart): checked like a fetched one, stored, its new file id."""
+        from tests.emulators.telegram import ApiError
+
+        if kind != "photo" or not data.startswith(magic):
+            raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+        stored = self._store_file("photos", data, "image/jpeg")
+        with self._cond:
+            self.uploads.append(stored.file_id)
+        return stored.file_id
 
     async def _fetch(self, url: str, kind: str, magic: tuple[bytes, ...]) -> None:
         from tests.emulators.telegram import ApiError

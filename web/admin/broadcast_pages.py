@@ -1,6 +1,6 @@
-"""Thông báo: history, the form, the preview, Gửi (once), Dừng, and the progress the page
-polls. Broadcasts go through ``storage.broadcasts`` like chat and CLI ones: Gửi flips the
-draft once, so a second press queues nothing.
+"""Thông báo: history, the form (text, target, an optional photo), the preview, Gửi (once),
+Dừng, and the progress the page polls. Broadcasts go through ``storage.broadcasts`` like chat
+and CLI ones: Gửi flips the draft once, so a second press queues nothing.
 """
 
 from __future__ import annotations
@@ -10,16 +10,19 @@ from datetime import timedelta
 from typing import Any
 
 from markupsafe import Markup
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from bot import texts
 from bot.admins import AdminScope, decide, refusal
 from bot.catalog import ChoiceKind
-from bot.render import html_to_text, render_broadcast
-from storage import broadcasts
+from bot.media_broadcast import MAX_CAPTION
+from bot.render import html_to_text, render_broadcast, utf16_len
+from storage import broadcasts, media
 from storage.broadcasts import CancelRefused, Target, text_problem
 from storage.models import Broadcast
-from web.admin import views
+from web.admin import photo, views
 from web.admin.site import PREFIX, STATES, Admin, AdminSite
 
 log = logging.getLogger(__name__)
@@ -40,8 +43,7 @@ def _commune_options(site: AdminSite, scope: AdminScope) -> list[tuple[str, str]
         if not scope.province_wide and choice.value not in scope.communes:
             continue
         old = absorbed.get(choice.display, [])
-        label = choice.display + (f" (gồm {', '.join(old)})" if old else "")
-        options.append((choice.value, label))
+        options.append((choice.value, texts.admin_commune_with_old(choice.display, old)))
     return options
 
 
@@ -52,6 +54,7 @@ def _form(site: AdminSite, admin: Admin, status: int = 200, **values: Any) -> Re
         admin=admin,
         communes=_commune_options(site, admin.scope),
         topics=site.catalog.topic_choices(),
+        max_megabytes=site.settings.media.max_megabytes,
         values=values,
     )
 
@@ -68,15 +71,21 @@ async def draft(request: Request, site: AdminSite, admin: Admin) -> Response:
     emergency = form.get("emergency") is not None
     values = {"text": text, "commune": commune, "topic": topic, "emergency": emergency}
     if commune is not None and site.catalog.choice(ChoiceKind.COMMUNE, commune) is None:
-        return _form(site, admin, 400, error="Không có xã này.", **values)
+        return _form(site, admin, 400, error=texts.ADMIN_NO_COMMUNE, **values)
     if topic is not None and site.catalog.choice(ChoiceKind.TOPIC, topic) is None:
-        return _form(site, admin, 400, error="Không có chủ đề này.", **values)
+        return _form(site, admin, 400, error=texts.ADMIN_NO_TOPIC, **values)
     if text_problem(text):
-        error = "Hãy nhập nội dung." if not text else "Nội dung quá dài (tối đa 1500 ký tự)."
+        error = texts.ADMIN_NO_TEXT if not text else texts.ADMIN_TEXT_TOO_LONG
+        return _form(site, admin, 400, error=error, **values)
+    picture = await _photo(site, form.get("photo"))
+    if isinstance(picture, str):
+        return _form(site, admin, 400, error=picture, **values)
+    if picture is not None and utf16_len(text) > MAX_CAPTION:
+        error = texts.media_caption_too_long(utf16_len(text), MAX_CAPTION)
         return _form(site, admin, 400, error=error, **values)
     decision = decide(site.access.scopes(admin.who), Target(commune=commune, topic=topic))
     if decision.ask:
-        return _form(site, admin, 400, error="Hãy chọn xã nhận thông báo.", **values)
+        return _form(site, admin, 400, error=texts.ADMIN_CHOOSE_COMMUNE, **values)
     if decision.scope is None:
         log.warning(
             "admin page: broadcast refused for %s (commune=%s topic=%s): %s",
@@ -99,8 +108,28 @@ async def draft(request: Request, site: AdminSite, admin: Admin) -> Response:
             author_name=signer.name,
             scope=signer.kind,
         )
-    log.info("broadcast %d drafted by %s", broadcast.id, admin.scope.who)
+        if picture is not None:  # stored with the draft, in one transaction
+            stored = await media.store(session, picture.data, picture.content_type)
+            photo.draft(stored.name, site.settings.web.public_url).attach(broadcast)
+    log.info(
+        "broadcast %d drafted by %s%s",
+        broadcast.id,
+        admin.scope.who,
+        f" with a photo ({len(picture.data)} bytes)" if picture else "",
+    )
     return RedirectResponse(f"{PREFIX}/broadcasts/{broadcast.id}", status_code=303)
+
+
+async def _photo(site: AdminSite, field: UploadFile | str | None) -> photo.Photo | str | None:
+    """The form's photo (None: no file chosen), or why it is refused."""
+    if not isinstance(field, UploadFile) or not (field.filename or field.size):
+        return None
+    limit = site.settings.media.max_megabytes
+    # One byte over the cap is enough to refuse it: a huge file is not read into memory.
+    data = await field.read(int(limit * 1024 * 1024) + 1)
+    if len(data) > limit * 1024 * 1024:
+        return texts.media_too_large((field.size or len(data)) / 1024 / 1024, limit)
+    return photo.check(data, limit)
 
 
 async def _load(site: AdminSite, broadcast_id: int) -> tuple[Broadcast | None, broadcasts.Progress]:
@@ -113,7 +142,7 @@ async def _load(site: AdminSite, broadcast_id: int) -> tuple[Broadcast | None, b
 async def broadcast(request: Request, site: AdminSite, admin: Admin) -> Response:
     row, progress = await _load(site, int(request.path_params["id"]))
     if row is None:
-        return site.message("Không tìm thấy", "Không có thông báo này.", 404, admin)
+        return site.message(texts.ADMIN_TITLE_NOT_FOUND, texts.ADMIN_NO_BROADCAST, 404, admin)
     view = views.broadcast_view(row)
     message = render_broadcast(row.text, row.emergency, view.author_name)
     note = request.query_params.get("note")
@@ -125,10 +154,10 @@ async def broadcast(request: Request, site: AdminSite, admin: Admin) -> Response
         progress=progress,
         telegram_html=Markup(message.html),  # escaped by the renderer, as Telegram reads it
         zalo_text=html_to_text(message.html),
-        note={
-            "already": "Thông báo này đã được gửi rồi: không gửi lại.",
-            "expired": "Bản nháp đã hết hạn, không gửi được nữa.",
-        }.get(note or ""),
+        media=photo.media_view(row, site.settings.web.public_url),
+        note={"already": texts.ADMIN_ALREADY_SENT, "expired": texts.ADMIN_DRAFT_EXPIRED}.get(
+            note or ""
+        ),
     )
 
 
@@ -138,10 +167,10 @@ async def send(request: Request, site: AdminSite, admin: Admin) -> Response:
     async with site.sessions.begin() as session:
         row = await session.get(Broadcast, broadcast_id)
         if row is None:
-            return site.message("Không tìm thấy", "Không có thông báo này.", 404, admin)
+            return site.message(texts.ADMIN_TITLE_NOT_FOUND, texts.ADMIN_NO_BROADCAST, 404, admin)
         target = Target(commune=row.commune, topic=row.topic)
         if refusal(admin.scope, target, site.catalog) is not None:
-            return site.message("Không có quyền", "Bạn không được gửi thông báo này.", 403, admin)
+            return site.message(texts.ADMIN_TITLE_FORBIDDEN, texts.ADMIN_MAY_NOT_SEND, 403, admin)
         queued = await broadcasts.confirm(session, broadcast_id, preview_expiry=expiry)
         expired = queued is None and await broadcasts.is_expired(session, broadcast_id)
     where = f"{PREFIX}/broadcasts/{broadcast_id}"
@@ -158,9 +187,9 @@ async def cancel(request: Request, site: AdminSite, admin: Admin) -> Response:
     async with site.sessions.begin() as session:
         row = await session.get(Broadcast, broadcast_id)
         if row is None:
-            return site.message("Không tìm thấy", "Không có thông báo này.", 404, admin)
+            return site.message(texts.ADMIN_TITLE_NOT_FOUND, texts.ADMIN_NO_BROADCAST, 404, admin)
         if refusal(admin.scope, Target(row.commune, row.topic), site.catalog) is not None:
-            return site.message("Không có quyền", "Bạn không được dừng thông báo này.", 403, admin)
+            return site.message(texts.ADMIN_TITLE_FORBIDDEN, texts.ADMIN_MAY_NOT_STOP, 403, admin)
         try:
             await broadcasts.cancel_broadcast(
                 session, broadcast_id, reason=f"cancelled by {admin.scope.who}"

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from bot import texts
 from web.admin import auth, store
 from web.admin.site import PREFIX, Admin, AdminSite
 
@@ -23,11 +24,10 @@ def login_page(site: AdminSite) -> Callable[[Request], Awaitable[Response]]:
     return endpoint
 
 
-_ASK_AGAIN = " Gửi /quantri cho Loa để nhận đường dẫn mới."
 _REFUSED = {
-    store.LinkRefused.USED: "Đường dẫn này đã được dùng." + _ASK_AGAIN,
-    store.LinkRefused.EXPIRED: "Đường dẫn này đã hết hạn (chỉ dùng được 10 phút)." + _ASK_AGAIN,
-    store.LinkRefused.UNKNOWN: "Đường dẫn không hợp lệ." + _ASK_AGAIN,
+    store.LinkRefused.USED: texts.ADMIN_LINK_USED,
+    store.LinkRefused.EXPIRED: texts.ADMIN_LINK_EXPIRED,
+    store.LinkRefused.UNKNOWN: texts.ADMIN_LINK_UNKNOWN,
 }
 
 
@@ -40,14 +40,10 @@ def login(site: AdminSite) -> Callable[[Request], Awaitable[Response]]:
             if used.who is None:
                 assert used.refused is not None
                 log.info("admin page: a %s login link was refused", used.refused.value)
-                return site.message("Không đăng nhập được", _REFUSED[used.refused], 403)
+                return site.message(texts.ADMIN_TITLE_LOGIN_FAILED, _REFUSED[used.refused], 403)
             if site.access.scope(used.who) is None:
                 log.warning("admin page: login link of %s, no administrator", used.who)
-                return site.message(
-                    "Không có quyền",
-                    "Tài khoản này không phải quản trị viên của Loa.",
-                    403,
-                )
+                return site.message(texts.ADMIN_TITLE_FORBIDDEN, texts.ADMIN_NOT_ADMIN, 403)
             cookie = await store.open_session(session, used.who)
         log.info("admin page: web:%s logged in", used.who)
         response = RedirectResponse(f"{PREFIX}/", status_code=303)
@@ -69,6 +65,6 @@ async def logout(request: Request, site: AdminSite, admin: Admin) -> Response:
     async with site.sessions.begin() as session:
         await store.end_session(session, await site.key(session), admin.cookie)
     log.info("admin page: %s logged out", admin.scope.who)
-    response = site.message("Đã đăng xuất", "Bạn đã đăng xuất khỏi trang quản trị.", 200)
+    response = site.message(texts.ADMIN_TITLE_SIGNED_OUT, texts.ADMIN_SIGNED_OUT, 200)
     response.delete_cookie(auth.COOKIE_NAME, path=PREFIX)
     return response

@@ -7,6 +7,7 @@ import logging
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from bot import texts
 from storage.models import utcnow
 from storage.sources import request_poll, set_paused
 from web.admin import views
@@ -31,12 +32,11 @@ def source_action(action: str) -> Page:
     async def page(request: Request, site: AdminSite, admin: Admin) -> Response:
         name = request.path_params["name"]
         if name not in {s.name for s in site.settings.sources}:
-            return site.message("Không tìm thấy", "Không có nguồn tin này.", 404, admin)
+            return site.message(texts.ADMIN_TITLE_NOT_FOUND, texts.ADMIN_NO_SOURCE, 404, admin)
         if action != "poll" and not admin.scope.province_wide:
             # The portal is read for the whole province: only its administrators stop it.
-            return site.message(
-                "Không có quyền", "Chỉ quản trị viên cấp tỉnh tạm dừng được nguồn tin.", 403, admin
-            )
+            refused = texts.ADMIN_SOURCES_PROVINCE_ONLY
+            return site.message(texts.ADMIN_TITLE_FORBIDDEN, refused, 403, admin)
         now = utcnow()
         async with site.sessions.begin() as session:
             if action == "poll":

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from bot import texts
 from bot.admins import AdminScope
 from bot.catalog import Catalog, ChoiceKind
 from loa.config import Settings
@@ -32,12 +33,7 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 PREFIX = "/admin"
-STATES = {
-    "preview": "Bản nháp",
-    "sending": "Đang gửi",
-    "done": "Đã gửi xong",
-    "cancelled": "Đã hủy",
-}
+STATES = texts.ADMIN_STATES
 
 
 @dataclass(slots=True)
@@ -97,7 +93,7 @@ class AdminSite:
         return self.page("message.html", status, title=title, text=text, admin=admin)
 
     def commune_label(self, value: str | None) -> str:
-        return self.catalog.label(ChoiceKind.COMMUNE, value) if value else "Mọi người"
+        return self.catalog.label(ChoiceKind.COMMUNE, value) if value else texts.ADMIN_EVERYONE
 
     def topic_label(self, value: str | None) -> str:
         return self.catalog.label(ChoiceKind.TOPIC, value) if value else ""
@@ -107,11 +103,7 @@ Page = Callable[[Request, AdminSite, Admin], Awaitable[Response]]
 
 
 def _signed_out(site: AdminSite) -> Response:
-    return site.message(
-        "Cần đăng nhập",
-        "Gửi /quantri cho Loa trên Zalo hoặc Telegram để nhận đường dẫn đăng nhập.",
-        401,
-    )
+    return site.message(texts.ADMIN_TITLE_SIGN_IN, texts.ADMIN_SIGN_IN, 401)
 
 
 def guarded(
@@ -129,11 +121,7 @@ def guarded(
         scope = site.access.scope(who)
         if scope is None:
             log.warning("admin page: %s is no administrator any more; session refused", who)
-            response = site.message(
-                "Không có quyền",
-                "Tài khoản của bạn không còn là quản trị viên của Loa.",
-                403,
-            )
+            response = site.message(texts.ADMIN_TITLE_FORBIDDEN, texts.ADMIN_NO_LONGER, 403)
             response.delete_cookie(auth.COOKIE_NAME, path=PREFIX)
             return response
         admin = Admin(who, scope, cookie, auth.csrf_token(key, cookie))
@@ -144,13 +132,7 @@ def guarded(
                 log.warning(
                     "admin page: %s posted %s without a valid CSRF token", who, request.url.path
                 )
-                return site.message(
-                    "Yêu cầu không hợp lệ",
-                    "Biểu mẫu đã cũ hoặc không đến từ trang quản trị. "
-                    "Hãy tải lại trang và thử lại.",
-                    403,
-                    admin,
-                )
+                return site.message(texts.ADMIN_TITLE_BAD_REQUEST, texts.ADMIN_BAD_CSRF, 403, admin)
         return await page(request, site, admin)
 
     return endpoint

@@ -22,7 +22,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -31,13 +31,14 @@ from bot import texts
 from bot.admins import AdminScope, Decision, decide, refusal, refusal_reason, union
 from bot.catalog import Catalog, Choice, ChoiceKind
 from bot.channel import BUTTON_CHANNELS, Button, Channel, Incoming, Reply
-from bot.media_broadcast import MediaDraft, MediaDrafts, with_media
+from bot.media_broadcast import MediaDraft, MediaDrafts
 from bot.outgoing import Outgoing, encode
 from bot.render import html_to_text, render_broadcast, utf16_len
 from bot.rhythm import split_urgent
+from loa.timefmt import zone
 from storage import broadcasts, outbox
-from storage.broadcasts import Target
-from storage.models import Broadcast, BroadcastState, Priority
+from storage.broadcasts import Quiet, Target
+from storage.models import Broadcast, BroadcastState, Priority, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +98,14 @@ class Broadcasts:
         on_queued: Callable[[], None] | None = None,
         preview_expiry: timedelta = broadcasts.PREVIEW_EXPIRY,
         media: MediaDrafts | None = None,
+        tz: tzinfo | None = None,
+        now: Callable[[], datetime] = utcnow,
     ) -> None:
+        """``tz``: the time zone of times shown (the end of quiet hours); ``now``: the clock
+        that says who is in quiet hours at preview."""
         self._sessions = sessions
+        self._tz = tz or zone()
+        self._now = now
         self._catalog = catalog
         self._limit = limit
         self._on_queued = on_queued
@@ -174,12 +181,29 @@ class Broadcasts:
             )
             if media is not None:
                 media.attach(broadcast)
+                await broadcasts.recount(session, broadcast)  # who gets nothing of it
+            quiet = await self._quiet(session, broadcast)
         log.info("broadcast %d drafted by %s", broadcast.id, broadcast.created_by)
-        question = self._question(broadcast, draft)
-        if media is not None:
-            notes = "\n".join(media.notes)
-            return [media.preview(message), replace(question, html=f"{question.html}\n\n{notes}")]
-        return [message, question]
+        return self._preview(broadcast, message, self._question(broadcast, draft, quiet))
+
+    async def _quiet(self, session: AsyncSession, broadcast: Broadcast) -> Quiet:
+        """The targeted residents in quiet hours now: they get an ordinary broadcast when
+        those end (an emergency or a "gấp:" one goes at once)."""
+        if broadcast.emergency or broadcast.urgent:
+            return Quiet()
+        target = Target(commune=broadcast.commune, topic=broadcast.topic)
+        reached = broadcasts.reached_channels(broadcast)
+        return await broadcasts.count_quiet(session, target, self._now(), reached)
+
+    def _preview(self, broadcast: Broadcast, message: Reply, question: Reply) -> list[Reply]:
+        """The message as the administrator's channel sends it, then the question, with what
+        each channel gets of the media: one function, so the preview after a commune is
+        chosen is the one shown at once."""
+        if self._media is None or not broadcast.media_kind:
+            return [message, question]
+        media = self._media.restore(broadcast)
+        notes = "\n".join(media.notes)
+        return [media.preview(message), replace(question, html=f"{question.html}\n\n{notes}")]
 
     def _too_long(self, text: str, emergency: bool, authors: Sequence[str | None]) -> Reply | None:
         """Whether ``text``, signed by any of ``authors``, overflows one message. Told in the
@@ -250,17 +274,17 @@ class Broadcasts:
                 log.warning("refused commune choice for broadcast %s by %s", raw_id, who)
                 return [Reply(texts.STALE_BUTTON)]
             broadcast = await broadcasts.choose_commune(session, int(raw_id), commune, signer.name)
-        if broadcast is None:
-            return [Reply(texts.BROADCAST_ALREADY)]
+            if broadcast is None:
+                return [Reply(texts.BROADCAST_ALREADY)]
+            quiet = await self._quiet(session, broadcast)
         catalog = self._catalog()
         topic = catalog.choice(ChoiceKind.TOPIC, broadcast.topic) if broadcast.topic else None
         draft = Draft(broadcast.text, catalog.stored(ChoiceKind.COMMUNE, commune), topic)
         message = render_broadcast(broadcast.text, broadcast.emergency, broadcast.author_name)
-        message = with_media(broadcast, incoming.channel, message)
         log.info("broadcast %d: %s chose %s", broadcast.id, who, commune)
-        return [message, self._question(broadcast, draft)]
+        return self._preview(broadcast, message, self._question(broadcast, draft, quiet))
 
-    def _question(self, broadcast: Broadcast, draft: Draft) -> Reply:
+    def _question(self, broadcast: Broadcast, draft: Draft, quiet: Quiet) -> Reply:
         target = texts.broadcast_target(
             draft.commune.display if draft.commune else None,
             draft.topic.display if draft.topic else None,
@@ -271,8 +295,14 @@ class Broadcasts:
             Button(texts.CANCEL_BUTTON, f"bc:cancel:{broadcast.id}"),
         ]
         shows_buttons = broadcast.origin_channel in BUTTON_CHANNELS
+        until = quiet.until.astimezone(self._tz).strftime("%H:%M") if quiet.until else None
         question = texts.broadcast_preview(
-            target, counts, broadcast.emergency, buttons=shows_buttons
+            target,
+            counts,
+            broadcast.emergency,
+            buttons=shows_buttons,
+            quiet=quiet.count,
+            quiet_until=until,
         )
         if broadcast.urgent and not broadcast.emergency:
             question += "\n" + texts.BROADCAST_URGENT
@@ -326,8 +356,10 @@ class Broadcasts:
             queued = await broadcasts.confirm(
                 session, broadcast_id, preview_expiry=self._preview_expiry
             )
+            held = 0
             if queued is not None:
                 await _remember_preview(session, broadcast_id, incoming.message_id)
+                held = (await broadcasts.progress(session, broadcast_id)).held
             expired = queued is None and await broadcasts.is_expired(session, broadcast_id)
         if expired:
             return [Reply(texts.BROADCAST_EXPIRED)]
@@ -336,7 +368,7 @@ class Broadcasts:
         log.info("broadcast %d confirmed by %s: %d queued", broadcast_id, incoming.user_id, queued)
         if queued and self._on_queued is not None:
             self._on_queued()
-        return [Reply(texts.broadcast_queued(queued))]
+        return [Reply(texts.broadcast_queued(queued, held))]
 
     async def _cancel(self, incoming: Incoming, broadcast_id: int) -> list[Reply]:
         async with self._sessions.begin() as session:
@@ -359,8 +391,12 @@ async def _remember_preview(
 
 
 class ProgressReporter:
-    """Shows each sending broadcast's progress (sent / failed / pending) on its preview, then
-    the final report, through the outbox like every message a bot sends.
+    """Shows each sending broadcast's progress (sent / failed / pending / held for quiet hours)
+    on its preview, then the final report, through the outbox like every message a bot sends.
+
+    Deliveries held for residents' quiet hours are neither sent nor failed: the broadcast is
+    done, and its final report made, only once they went too (the morning after, maybe); till
+    then the progress shows them as their own count.
 
     One ``report_once`` pass per ``interval_seconds``; a preview is edited only when its counts
     changed and its last edit has gone out. Channels that cannot edit a message (their
@@ -384,7 +420,7 @@ class ProgressReporter:
         self._channels = set(channels)
         self._interval = interval_seconds
         self._on_queued = on_queued
-        self._shown: dict[int, tuple[int, int, int]] = {}
+        self._shown: dict[int, tuple[int, int, int, int]] = {}
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -425,7 +461,7 @@ class ProgressReporter:
     async def _report(self, broadcast: Broadcast) -> int:
         async with self._sessions.begin() as session:
             progress = await broadcasts.progress(session, broadcast.id)
-            counts = (progress.sent, progress.failed, progress.pending)
+            counts = (progress.sent, progress.failed, progress.pending, progress.held)
             if progress.finished:
                 await broadcasts.finish_if_done(session, broadcast.id)
                 self._shown.pop(broadcast.id, None)
@@ -442,7 +478,7 @@ class ProgressReporter:
         self,
         session: AsyncSession,
         broadcast: Broadcast,
-        counts: tuple[int, int, int],
+        counts: tuple[int, int, int, int],
         *,
         final: bool,
     ) -> int:
@@ -452,7 +488,8 @@ class ProgressReporter:
         editable = channel in self._editable and broadcast.preview_message_id is not None
         if not (final or editable):
             return 0
-        reply = Reply(texts.broadcast_progress(*counts, done=final))
+        sent, failed, pending, held = counts
+        reply = Reply(texts.broadcast_progress(sent, failed, pending, done=final, held=held))
         message = Outgoing(
             reply,
             edit_message_id=broadcast.preview_message_id if editable else None,

@@ -91,6 +91,7 @@ class Commands:
             on_queued,
             preview_expiry=timedelta(hours=settings.broadcasts.preview_expiry_hours),
             media=MediaDrafts(sessions, settings.web.public_url, settings.media.max_megabytes),
+            tz=zone(settings.places.timezone),
         )
         self._handlers: dict[str, Handler] = {
             "start": self.start,

@@ -33,7 +33,7 @@ from storage.models import (
     utcnow,
 )
 from storage.outbox import queue_deliveries
-from storage.rhythm import hold_new
+from storage.rhythm import hold_new, quiet_now
 from storage.rows import execute_count
 
 # Leaves room for the header and target line within Zalo's 2000 characters.
@@ -44,6 +44,9 @@ CANCELLED_REASON = "cancelled by the operator"
 # ``Broadcast.scope``: the author's reach (bot.admins.AdminScope.kind).
 PROVINCE, COMMUNE = "province", "commune"
 EXPIRED = "expired"
+# Channels that copy the administrator's own message to residents (media included), rather
+# than fetch its media from ``[web] public_url`` (bot.media_broadcast).
+COPYING_CHANNELS = frozenset({"telegram"})
 
 
 def text_problem(text: str) -> str | None:
@@ -63,20 +66,31 @@ class Target:
 
 @dataclass(slots=True)
 class Progress:
-    """Delivery counts of one broadcast, per state, over all channels."""
+    """Delivery counts of one broadcast, per state, over all channels.
+
+    ``held``: deliveries waiting for their residents' quiet hours to end (``held_until``: the
+    last of those ends), neither sent nor failed nor pending for the senders. A broadcast is
+    ``finished`` (done, its final report made) only once they went too; ``settled`` says that
+    nothing is left for the senders now."""
 
     sent: int = 0
     failed: int = 0
     pending: int = 0
+    held: int = 0
+    held_until: datetime | None = None
     per_channel: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
-        return self.sent + self.failed + self.pending
+        return self.sent + self.failed + self.pending + self.held
+
+    @property
+    def settled(self) -> bool:
+        return self.pending == 0
 
     @property
     def finished(self) -> bool:
-        return self.pending == 0
+        return self.pending == 0 and self.held == 0
 
 
 def _chose(kind: str, value: str) -> ColumnElement[bool]:
@@ -109,14 +123,74 @@ def target_condition(target: Target) -> ColumnElement[bool]:
     return active
 
 
-async def count_targets(session: AsyncSession, target: Target) -> dict[str, int]:
-    """Residents the broadcast would reach, per channel."""
+def reached_channels(broadcast: Broadcast) -> frozenset[str] | None:
+    """The channels whose residents get something of ``broadcast`` (None: every channel).
+
+    A photo or voice broadcast without text, whose media has no public URL, gives channels
+    that only fetch media by URL (Zalo) nothing to send: their residents get no delivery (it
+    would fail as an empty message). Channels that copy the administrator's own message do,
+    and so do those that upload a stored copy themselves (a ``media_url`` of Loa's own,
+    "/media/<name>", without a host: see ``bot.media_broadcast.stored_name``)."""
+    url = broadcast.media_url or ""
+    if not broadcast.media_kind or broadcast.text.strip() or url.startswith(("http:", "https:")):
+        return None
+    if url or (broadcast.copy_chat_id and broadcast.copy_message_id):
+        return COPYING_CHANNELS
+    return frozenset()
+
+
+def _reaching(target: Target, channels: frozenset[str] | None) -> ColumnElement[bool]:
+    condition = target_condition(target)
+    return condition if channels is None else and_(condition, Resident.channel.in_(channels))
+
+
+async def count_targets(
+    session: AsyncSession, target: Target, channels: frozenset[str] | None = None
+) -> dict[str, int]:
+    """Residents the broadcast would reach, per channel; with ``channels`` (see
+    ``reached_channels``), the targeted residents of other channels count 0."""
     rows = await session.execute(
         select(Resident.channel, func.count())
         .where(target_condition(target))
         .group_by(Resident.channel)
     )
-    return {channel: int(count) for channel, count in rows.all()}
+    return {
+        channel: int(count) if channels is None or channel in channels else 0
+        for channel, count in rows.all()
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Quiet:
+    """Targeted residents in their quiet hours now (an ordinary broadcast reaches them when
+    those end; ``until``: the last end)."""
+
+    count: int = 0
+    until: datetime | None = None
+
+
+async def count_quiet(
+    session: AsyncSession,
+    target: Target,
+    now: datetime,
+    channels: frozenset[str] | None = None,
+) -> Quiet:
+    """How many of the residents ``target`` reaches (on ``channels``) are in quiet hours."""
+    count, until = (
+        await session.execute(
+            select(func.count(), func.max(Resident.quiet_until)).where(
+                _reaching(target, channels), quiet_now(now)
+            )
+        )
+    ).one()
+    return Quiet(int(count or 0), until if count else None)
+
+
+async def recount(session: AsyncSession, broadcast: Broadcast) -> None:
+    """Recount a draft's residents once its media is attached (``reached_channels``)."""
+    target = Target(commune=broadcast.commune, topic=broadcast.topic)
+    broadcast.counts = json.dumps(await count_targets(session, target, reached_channels(broadcast)))
+    await session.flush()
 
 
 async def create_preview(
@@ -184,7 +258,8 @@ async def choose_commune(
     broadcast = await session.get(Broadcast, broadcast_id)
     assert broadcast is not None
     await session.refresh(broadcast)
-    counts = await count_targets(session, Target(commune=commune, topic=broadcast.topic))
+    target = Target(commune=commune, topic=broadcast.topic)
+    counts = await count_targets(session, target, reached_channels(broadcast))
     broadcast.counts = json.dumps(counts)
     await session.flush()
     return broadcast
@@ -229,7 +304,7 @@ async def confirm(
         Delivery.broadcast_id,
         broadcast_id,
         priority=int(priority),
-        residents=target_condition(target),
+        residents=_reaching(target, reached_channels(broadcast)),
     )
     if not (broadcast.emergency or broadcast.urgent):  # else it goes in quiet hours too
         await hold_new(session, Delivery.broadcast_id, broadcast_id, now, news=False)
@@ -379,8 +454,16 @@ async def progress(session: AsyncSession, broadcast_id: int) -> Progress:
             result.sent += int(count)
         elif state == DeliveryState.FAILED.value:
             result.failed += int(count)
+        elif state == DeliveryState.HELD.value:
+            result.held += int(count)
         else:
             result.pending += int(count)
+    if result.held:
+        result.held_until = await session.scalar(
+            select(func.max(Delivery.next_attempt_at)).where(
+                Delivery.broadcast_id == broadcast_id, Delivery.state == DeliveryState.HELD.value
+            )
+        )
     return result
 
 

@@ -58,6 +58,11 @@ def _quiet_now(now: datetime) -> ColumnElement[bool]:
     return and_(Resident.quiet_from <= now, Resident.quiet_until > now)
 
 
+def quiet_now(now: datetime) -> ColumnElement[bool]:
+    """The condition on ``Resident``: in their quiet hours at ``now``."""
+    return _quiet_now(now)
+
+
 def _holds_news(now: datetime) -> ColumnElement[bool]:
     return or_(Resident.next_bulletin_at.is_not(None), _quiet_now(now))
 

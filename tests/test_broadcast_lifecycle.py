@@ -217,7 +217,13 @@ async def test_list_json_shape_newest_first(
     assert newest["expires_at"] > newest["created_at"] and newest["progress"] is None
     assert (older["state"], older["created_by"], older["text"]) == ("sending", "cli", "Cắt điện")
     assert older["counts"] == {"telegram": 2, "zalo": 2}
-    assert older["progress"] == {"sent": 1, "failed": 0, "pending": 3}
+    assert older["progress"] == {
+        "sent": 1,
+        "failed": 0,
+        "pending": 3,
+        "held": 0,  # for residents' quiet hours: none here
+        "held_until": None,
+    }
     assert older["confirmed_at"] and older["expires_at"] is None
 
     assert await cli("--config", str(config), "broadcasts") == 0

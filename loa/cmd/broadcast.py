@@ -12,11 +12,16 @@ checks that a sender is alive for every channel the broadcast reaches (an instan
 heartbeat holds ``<channel>:sender``); when one is not, it says so at once and cancels the
 draft: nothing is queued, and no later ``loa run`` sends it.
 
-Then it shows a progress bar until every delivery is sent or failed, for at most ``--wait``
-seconds (``--wait 0``: queue and return). Ctrl+C asks whether to cancel the broadcast (on a
-terminal; otherwise it cancels); a broadcast whose sender is gone when the wait ends is
-cancelled too. Exit status 0 when everything was sent, 1 when anything failed, was cancelled or
-is still pending when the wait ends, 2 for a wrong argument.
+Then it shows a progress bar until no delivery is pending, for at most ``--wait`` seconds
+(``--wait 0``: queue and return). Deliveries held for residents' quiet hours (``/yentinh``; an
+ordinary broadcast, not ``--emergency`` or ``--urgent``) are not waited for: the preview says
+how many residents are in quiet hours, and the end says how many are held and until when
+("12 held for quiet hours (until 06:00)"); ``loa run`` sends them when those hours end, and the
+broadcast is done (``loa broadcasts``) once they went. Ctrl+C asks whether to cancel the
+broadcast (on a terminal; otherwise it cancels); a broadcast whose sender is gone when the wait
+ends is cancelled too. Exit status 0 when everything was sent or is held for quiet hours, 1
+when anything failed, was cancelled or is still pending when the wait ends, 2 for a wrong
+argument.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -38,6 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.admins import Admins, AdminScope, decide
 from bot.catalog import ChoiceKind, build_catalog
 from loa.config import Settings
+from loa.timefmt import zone
 from storage import broadcasts, residents
 from storage.broadcasts import Progress, Target
 from storage.db import open_database, session_factory
@@ -111,10 +117,26 @@ def acting_scope(
 def _bar(current: Progress, width: int = 30) -> str:
     done = current.sent + current.failed
     filled = width * done // current.total if current.total else width
+    held = f"  held {current.held}" if current.held else ""
     return (
         f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{current.total}"
-        f"  sent {current.sent}  failed {current.failed}  pending {current.pending}"
+        f"  sent {current.sent}  failed {current.failed}  pending {current.pending}{held}"
     )
+
+
+def until_text(moment: datetime | None, tz: tzinfo, now: datetime | None = None) -> str:
+    """When held deliveries go, in ``tz``: "06:00" today, else "2026-12-02 06:00"."""
+    if moment is None:
+        return "the end of their quiet hours"
+    local, today = moment.astimezone(tz), (now or utcnow()).astimezone(tz).date()
+    return f"{local:%H:%M}" if local.date() == today else f"{local:%Y-%m-%d %H:%M}"
+
+
+def held_text(current: Progress, tz: tzinfo) -> str:
+    """ "12 held for quiet hours (until 06:00)", or "" when none is held."""
+    if not current.held:
+        return ""
+    return f"{current.held} held for quiet hours (until {until_text(current.held_until, tz)})"
 
 
 async def missing_senders(session: AsyncSession, channels: list[str]) -> list[str]:
@@ -185,7 +207,8 @@ async def _wait(
     wait_seconds: float,
     interrupted: asyncio.Event,
 ) -> Outcome:
-    """Show progress until every delivery is sent or failed, Ctrl+C, or ``wait_seconds``."""
+    """Show progress until no delivery is pending (held ones go when quiet hours end), Ctrl+C,
+    or ``wait_seconds``."""
     deadline = time.monotonic() + wait_seconds
     last_done, last_change = -1, time.monotonic()
     warned = False
@@ -193,7 +216,7 @@ async def _wait(
         async with sessions.begin() as session:
             current = await broadcasts.finish_if_done(session, broadcast_id)
         print(_bar(current), end="", file=sys.stderr, flush=True)
-        if current.finished:
+        if current.settled:
             print(file=sys.stderr)
             return Outcome(current)
         if interrupted.is_set():
@@ -250,10 +273,11 @@ async def _cancel(
     return 1
 
 
-def _goes_on(broadcast_id: int, current: Progress) -> str:
+def _goes_on(broadcast_id: int, current: Progress, tz: tzinfo | None = None) -> str:
+    held = f", {held_text(current, tz or zone())}" if current.held else ""
     return (
         f"broadcast #{broadcast_id} goes on in `loa run` (sent {current.sent}, failed"
-        f" {current.failed}, pending {current.pending}); follow it with `loa broadcasts`,"
+        f" {current.failed}, pending {current.pending}{held}); follow it with `loa broadcasts`,"
         f" stop it with `loa broadcasts cancel {broadcast_id}`"
     )
 
@@ -266,9 +290,11 @@ async def follow(
     *,
     interactive: Callable[[], bool] = lambda: sys.stdin.isatty(),
     interrupted: asyncio.Event | None = None,
+    tz: tzinfo | None = None,
 ) -> int:
     """Wait for the report; Ctrl+C (``interrupted``) asks whether to cancel, or cancels when
     not ``interactive``. Return the exit status."""
+    tz = tz or zone()
     interrupted = interrupted or asyncio.Event()
     deadline = time.monotonic() + wait_seconds
     while True:
@@ -282,7 +308,7 @@ async def follow(
                 return await _cancel(sessions, broadcast_id, broadcasts.CANCELLED_REASON, "Ctrl+C")
             choice = _wants_cancel(broadcast_id)
             if choice is None:
-                print(_goes_on(broadcast_id, current), file=sys.stderr)
+                print(_goes_on(broadcast_id, current, tz), file=sys.stderr)
                 return 130
             if choice:
                 return await _cancel(sessions, broadcast_id, broadcasts.CANCELLED_REASON, "Ctrl+C")
@@ -292,9 +318,16 @@ async def follow(
                 missing = await missing_senders(session, channels)
             if missing:
                 return await _cancel(sessions, broadcast_id, NO_SENDER_REASON, _no_sender(missing))
-            print(f"not finished after {wait_seconds:g} s: {_goes_on(broadcast_id, current)}")
+            print(f"not finished after {wait_seconds:g} s: {_goes_on(broadcast_id, current, tz)}")
             return 1
-        print(f"done: sent {current.sent}, failed {current.failed}")
+        if current.held:
+            print(
+                f"sent {current.sent}, failed {current.failed}, {held_text(current, tz)}:"
+                " `loa run` sends them when those residents' quiet hours end; follow it with"
+                " `loa broadcasts`"
+            )
+        else:
+            print(f"done: sent {current.sent}, failed {current.failed}")
         return 1 if current.failed else 0
 
 
@@ -333,9 +366,21 @@ async def broadcast(settings: Settings, args: argparse.Namespace) -> int:
                 scope=author.kind,
             )
             counts = await broadcasts.count_targets(session, target)
+            urgent = args.emergency or getattr(args, "urgent", False)
+            quiet = (
+                broadcasts.Quiet()
+                if urgent
+                else await broadcasts.count_quiet(session, target, utcnow())
+            )
         total = sum(counts.values())
         per_channel = ", ".join(f"{c} {n}" for c, n in sorted(counts.items())) or "none"
+        tz = zone(settings.places.timezone)
         print(f"target: {total} residents ({per_channel})")
+        if quiet.count:
+            print(
+                f"quiet hours: {quiet.count} of them are in their quiet hours now and get it"
+                f" when those end (until {until_text(quiet.until, tz)}; --urgent sends at once)"
+            )
         print(f"signed: {author.name} ({author.kind} administrator {author.who})")
         channels = sorted(c for c, n in counts.items() if n)
         async with sessions() as session:
@@ -357,4 +402,4 @@ async def broadcast(settings: Settings, args: argparse.Namespace) -> int:
         if wait_seconds == 0:
             print("not waiting (--wait 0): follow it with `loa broadcasts`")
             return 0
-        return await follow(sessions, preview.id, channels, wait_seconds)
+        return await follow(sessions, preview.id, channels, wait_seconds, tz=tz)

@@ -3,7 +3,9 @@
 The list shows each broadcast, newest first: id, state, author (the signature residents saw,
 its scope — province or commune — and who acted), when it was created, its
 target, and its counts (residents per channel while in preview, live sent / failed / pending
-while sending, the report once done or cancelled). Listing also marks drafts left in preview
+/ held while sending, the report once done or cancelled). ``held``: deliveries waiting for
+residents' quiet hours to end (``held_until``: the last end); a broadcast stays sending until
+they went, then it is done. Listing also marks drafts left in preview
 longer than ``[broadcasts] preview_expiry_hours`` as expired.
 
 ``cancel`` stops a broadcast in preview or sending: its pending deliveries are dropped (failed,
@@ -84,7 +86,13 @@ async def describe(session: AsyncSession, row: Broadcast, expiry: timedelta) -> 
     live = None
     if row.state == BroadcastState.SENDING.value:
         current = await store.progress(session, row.id)
-        live = {"sent": current.sent, "failed": current.failed, "pending": current.pending}
+        live = {
+            "sent": current.sent,
+            "failed": current.failed,
+            "pending": current.pending,
+            "held": current.held,
+            "held_until": _iso(current.held_until),
+        }
     expired = row.state == BroadcastState.CANCELLED.value and (report or {}).get("reason") == (
         store.EXPIRED
     )
@@ -133,12 +141,16 @@ def _target(view: dict[str, Any]) -> str:
     return " + ".join(parts) or "everyone"
 
 
-def _numbers(view: dict[str, Any]) -> str:
+def _numbers(view: dict[str, Any], tz: tzinfo) -> str:
     report, live = view["report"] or {}, view["progress"]
     if view["expired"]:
         return "expired before it was confirmed"
     if live is not None:
-        return f"sent {live['sent']} failed {live['failed']} pending {live['pending']}"
+        numbers = f"sent {live['sent']} failed {live['failed']} pending {live['pending']}"
+        if live.get("held"):
+            until = f" until {_local(live['held_until'], tz)}" if live.get("held_until") else ""
+            numbers += f" held {live['held']} (quiet hours{until})"
+        return numbers
     if view["state"] == BroadcastState.PREVIEW.value:
         total = sum(view["counts"].values())
         return f"{total} residents, not confirmed"
@@ -167,5 +179,5 @@ def _line(view: dict[str, Any], tz: tzinfo) -> str:
         text = text[: TEXT_SHOWN - 1] + "…"
     return (
         f"#{view['id']:<5} {state:<10} {_local(view['created_at'], tz)}  by {_author(view)}"
-        f"  to {_target(view)}  {_numbers(view)}  «{text}»"
+        f"  to {_target(view)}  {_numbers(view, tz)}  «{text}»"
     )

@@ -131,8 +131,8 @@ async def test_a_web_photo_broadcast_reaches_both_channels_by_the_public_url(
     for chat in TG_RESIDENTS:
         [got] = telegram.media_to(chat, "photo")
         assert got.media == url and marker in got.text
-    for chat in Z_RESIDENTS:
-        [got_zalo] = zalo.media(chat)
+    for zalo_chat in Z_RESIDENTS:
+        [got_zalo] = zalo.media(zalo_chat)
         assert got_zalo.photo == url and marker in got_zalo.text
     assert url in zalo.fetched and url in telegram.fetched  # both fetched it from Loa
     assert telegram.uploads == []  # a public URL: nothing uploaded

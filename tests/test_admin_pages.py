@@ -175,6 +175,7 @@ async def test_dung_stops_a_sending_broadcast(web: Web) -> None:
         "sent": 0,
         "failed": 4,
         "pending": 0,
+        "held": 0,
         "final": True,
     }
     async with web.sessions() as session:

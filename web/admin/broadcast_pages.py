@@ -212,6 +212,7 @@ async def progress(request: Request, site: AdminSite, admin: Admin) -> Response:
             "sent": progress.sent,
             "failed": progress.failed,
             "pending": progress.pending,
+            "held": progress.held,  # waiting for residents' quiet hours to end
             "final": row.state in ("done", "cancelled"),
         }
     )

@@ -16,6 +16,7 @@
       .then(function (data) {
         if (!data) { return setTimeout(tick, 3000); }
         field("sent", data.sent); field("failed", data.failed); field("pending", data.pending);
+        field("held", data.held);  // in residents' quiet hours: neither sent nor failed yet
         field("state_label", data.state_label);
         if (data.final) { window.location.reload(); } else { setTimeout(tick, 1000); }
       })

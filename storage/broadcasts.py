@@ -7,10 +7,12 @@ Who a broadcast reaches (``target_residents``):
 - a topic: residents who chose that topic, and those who receive everything;
 - both: residents who chose the commune and either chose the topic or chose no topic at all.
 
-Lifecycle: ``preview`` → (Gửi) ``sending`` → ``done``; or ``cancelled``: Hủy on the preview, a
-preview older than the expiry (``report`` says ``{"reason": "expired"}``), or the operator's
-``loa broadcasts cancel`` of a preview or a sending broadcast (its pending deliveries are failed
-with ``CANCELLED_REASON``; the report keeps what had been sent before).
+Lifecycle: ``preview`` → (Gửi) ``sending`` → ``done`` (once every delivery is sent or failed:
+one held for a resident's quiet hours keeps the broadcast sending until it went); or
+``cancelled``: Hủy on the preview, a preview older than the expiry (``report`` says
+``{"reason": "expired"}``), or the operator's ``loa broadcasts cancel`` of a preview or a
+sending broadcast (its pending and held deliveries are failed with ``CANCELLED_REASON``; the
+report keeps what had been sent before).
 """
 
 from __future__ import annotations

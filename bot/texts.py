@@ -287,10 +287,17 @@ def broadcast_target(commune: str | None, topic: str | None) -> str:
 
 
 def broadcast_preview(
-    target: str, counts: dict[str, int], emergency: bool, *, buttons: bool = True
+    target: str,
+    counts: dict[str, int],
+    emergency: bool,
+    *,
+    buttons: bool = True,
+    quiet: int = 0,
+    quiet_until: str | None = None,
 ) -> str:
     """The question under the preview: target, residents per channel, Gửi / Hủy (``buttons``:
-    the channel shows buttons; otherwise they are answered by number)."""
+    the channel shows buttons; otherwise they are answered by number); ``quiet`` of them are
+    in their quiet hours (until ``quiet_until``, HH:MM) and get it when those end."""
     per_channel = ", ".join(f"{escape(name)} {count}" for name, count in sorted(counts.items()))
     total = sum(counts.values())
     lines = [
@@ -300,6 +307,12 @@ def broadcast_preview(
     ]
     if emergency:
         lines.append("⚠️ <b>Khẩn cấp</b>: gửi trước mọi tin đang chờ.")
+    if quiet:
+        until = f" (muộn nhất {escape(quiet_until)})" if quiet_until else ""
+        lines.append(
+            f"🌙 Trong đó <b>{quiet}</b> người đang trong giờ yên tĩnh: họ nhận thông báo khi hết"
+            f" giờ yên tĩnh{until}. Muốn gửi ngay cho cả họ: /thongbao gấp: NỘI DUNG"
+        )
     if buttons:
         lines.append("Bấm <b>Gửi</b> để gửi, <b>Hủy</b> để bỏ.")
     else:  # Zalo and the console: the buttons become numbered lines "1. Gửi", "2. Hủy"
@@ -307,15 +320,22 @@ def broadcast_preview(
     return "\n".join(lines)
 
 
-def broadcast_queued(count: int) -> str:
+def broadcast_queued(count: int, held: int = 0) -> str:
     if count == 0:
         return "Không có ai để gửi: thông báo đã được lưu nhưng không gửi cho ai."
-    return f"Đang gửi thông báo tới <b>{count}</b> người. Loa sẽ báo cáo khi gửi xong."
+    text = f"Đang gửi thông báo tới <b>{count}</b> người. Loa sẽ báo cáo khi gửi xong."
+    if held:
+        text += f"\n🌙 {held} người trong số đó nhận khi hết giờ yên tĩnh của họ."
+    return text
 
 
-def broadcast_progress(sent: int, failed: int, pending: int, done: bool) -> str:
+def broadcast_progress(sent: int, failed: int, pending: int, done: bool, held: int = 0) -> str:
+    """Progress, or the final report (``done``: nothing is pending or held any more)."""
     head = "<b>Đã gửi xong thông báo</b>" if done else "<b>Đang gửi thông báo…</b>"
-    return f"{head}\nĐã gửi: {sent} · Lỗi: {failed} · Đang chờ: {pending}"
+    text = f"{head}\nĐã gửi: {sent} · Lỗi: {failed} · Đang chờ: {pending}"
+    if held:
+        text += f" · Đang chờ hết giờ yên tĩnh: {held}"
+    return text
 
 
 # -- commune administrators (bot.admins) -----------------------------------------------------
@@ -550,7 +570,11 @@ MEDIA_ZALO_TEXT_ONLY = (
     " ảnh/ghi âm."
 )
 MEDIA_ZALO_FAILED = "Zalo: chỉ nhận phần chữ — không tải được ảnh/ghi âm từ Telegram."
-MEDIA_ZALO_NOTHING = "Zalo: không nhận được gì (không có chữ để gửi thay ảnh/ghi âm)."
+MEDIA_ZALO_NOTHING = (
+    "Zalo: <b>không nhận được gì</b> — Zalo không nhận được ảnh/ghi âm này, và thông báo không"
+    " có chữ để gửi thay, nên Loa không gửi cho người dùng Zalo. Muốn họ nhận, hãy gửi lại kèm"
+    " chữ: /thongbao NỘI DUNG."
+)
 
 
 def media_zalo_gets(kind: str, text: bool) -> str:
@@ -567,3 +591,47 @@ def media_too_large(size_mb: float, maximum_mb: float) -> str:
 
 def media_caption_too_long(length: int, maximum: int) -> str:
     return f"Chữ kèm ảnh/ghi âm dài {length} ký tự, tối đa {maximum}. Bạn vui lòng rút gọn."
+
+
+# -- Admin page (web.admin): titles, errors, notes, state labels -----------------------------
+
+ADMIN_STATES = {
+    "preview": "Bản nháp",
+    "sending": "Đang gửi",
+    "done": "Đã gửi xong",
+    "cancelled": "Đã hủy",
+}
+ADMIN_EVERYONE = "Mọi người"
+ADMIN_TITLE_NOT_FOUND = "Không tìm thấy"
+ADMIN_TITLE_FORBIDDEN = "Không có quyền"
+ADMIN_TITLE_SIGN_IN = "Cần đăng nhập"
+ADMIN_TITLE_BAD_REQUEST = "Yêu cầu không hợp lệ"
+ADMIN_TITLE_LOGIN_FAILED = "Không đăng nhập được"
+ADMIN_TITLE_SIGNED_OUT = "Đã đăng xuất"
+ADMIN_SIGN_IN = "Gửi /quantri cho Loa trên Zalo hoặc Telegram để nhận đường dẫn đăng nhập."
+ADMIN_NO_LONGER = "Tài khoản của bạn không còn là quản trị viên của Loa."
+ADMIN_NOT_ADMIN = "Tài khoản này không phải quản trị viên của Loa."
+ADMIN_BAD_CSRF = "Biểu mẫu đã cũ hoặc không đến từ trang quản trị. Hãy tải lại trang và thử lại."
+ADMIN_SIGNED_OUT = "Bạn đã đăng xuất khỏi trang quản trị."
+_ASK_NEW_LINK = " Gửi /quantri cho Loa để nhận đường dẫn mới."
+ADMIN_LINK_USED = "Đường dẫn này đã được dùng." + _ASK_NEW_LINK
+ADMIN_LINK_EXPIRED = "Đường dẫn này đã hết hạn (chỉ dùng được 10 phút)." + _ASK_NEW_LINK
+ADMIN_LINK_UNKNOWN = "Đường dẫn không hợp lệ." + _ASK_NEW_LINK
+ADMIN_NO_SOURCE = "Không có nguồn tin này."
+ADMIN_SOURCES_PROVINCE_ONLY = "Chỉ quản trị viên cấp tỉnh tạm dừng được nguồn tin."
+ADMIN_NO_BROADCAST = "Không có thông báo này."
+ADMIN_NO_COMMUNE = "Không có xã này."
+ADMIN_NO_TOPIC = "Không có chủ đề này."
+ADMIN_NO_TEXT = "Hãy nhập nội dung."
+ADMIN_TEXT_TOO_LONG = "Nội dung quá dài (tối đa 1500 ký tự)."
+ADMIN_CHOOSE_COMMUNE = "Hãy chọn xã nhận thông báo."
+ADMIN_ALREADY_SENT = "Thông báo này đã được gửi rồi: không gửi lại."
+ADMIN_DRAFT_EXPIRED = "Bản nháp đã hết hạn, không gửi được nữa."
+ADMIN_MAY_NOT_SEND = "Bạn không được gửi thông báo này."
+ADMIN_MAY_NOT_STOP = "Bạn không được dừng thông báo này."
+ADMIN_PHOTO_NOT_IMAGE = "Tệp đã chọn không phải ảnh (chỉ nhận ảnh JPEG, PNG, WebP hoặc GIF)."
+
+
+def admin_commune_with_old(name: str, old: list[str]) -> str:
+    """A commune in the form's Xã list, with the old communes it absorbed (findable by name)."""
+    return name + (f" (gồm {', '.join(old)})" if old else "")

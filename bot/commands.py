@@ -4,10 +4,9 @@ Adapters turn platform updates into ``Incoming`` and send back the ``Reply`` lis
 ``Commands.handle`` returns. A resident is (incoming.channel, incoming.chat_id). Every command has
 an English name and Vietnamese aliases, and most also answer to plain words ("dang ky pom lot").
 
-Button presses carry short callback data (≤ 64 bytes), "<action>:<argument>":
-``sub:c:<commune>``/``sub:t:<slug>`` subscribe, ``uns:c:…``/``uns:t:…``/``uns:all`` unsubscribe,
-``pick:c`` shows the commune buttons, ``bc:send:<id>``/``bc:cancel:<id>`` answer a broadcast
-preview (``bot.broadcast``), ``more:<action>:<page>:<typed>`` shows the next page of suggestions,
+Button presses carry short callback data (≤ 64 bytes), "<action>:<argument>": ``sub:…``,
+``uns:…``, ``pick:c`` and ``more:…`` belong to the subscribe/unsubscribe flow (``bot.subscribing``),
+``bc:send:<id>``/``bc:cancel:<id>`` answer a broadcast preview (``bot.broadcast``),
 ``recent:c:…``/``recent:t:…`` the latest articles about a new choice, ``stop:yes``/``stop:no``
 answer /stop's question.
 """
@@ -15,7 +14,7 @@ answer /stop's question.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -24,19 +23,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import texts
 from bot.admins import Admins
 from bot.broadcast import Broadcasts
-from bot.catalog import Catalog, Choice, ChoiceKind, Resolution
+from bot.catalog import Catalog, ChoiceKind
 from bot.channel import Button, Incoming, Reply
 from bot.media_broadcast import MediaDrafts
-from bot.pages import continued_pages, page_count, page_of
+from bot.pages import continued_pages
 from bot.render import article_view, html_to_text, render_article_list, utf16_len
 from bot.rhythm import RhythmCommands
+from bot.subscribing import ChoiceFlow
 from bot.wording import parse
 from loa.config import Settings
 from loa.timefmt import zone
-from news.text import fold
 from storage import residents, subscriptions
 from storage.articles import list_articles
-from storage.models import Resident
 from storage.recent import latest_about
 from storage.subscriptions import Kind
 
@@ -45,10 +43,7 @@ log = logging.getLogger(__name__)
 LATEST_DEFAULT, LATEST_MAX = 5, 10
 RECENT_OFFERED = 3  # articles offered after a new subscription
 SEARCH_LIMIT = 10
-CALLBACK_MAX_BYTES = 64
 CONSOLE = "console"
-CLEAR_WORDS = frozenset({"all", "tatca", "tat ca", "het", "tat ca moi thu"})
-KIND_CODES = {"c": ChoiceKind.COMMUNE, "t": ChoiceKind.TOPIC}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +78,7 @@ class Commands:
         self._admins = Admins(settings)
         self._web_url = settings.web.base_url  # links to the admin page (/quantri)
         self._limit = text_limit
+        self._choices = ChoiceFlow(sessions, lambda: self.catalog)
         self._rhythm = RhythmCommands(sessions, zone(settings.places.timezone))
         self._broadcasts = Broadcasts(
             sessions,
@@ -96,8 +92,8 @@ class Commands:
         self._handlers: dict[str, Handler] = {
             "start": self.start,
             "help": self.help,
-            "subscribe": self.subscribe,
-            "unsubscribe": self.unsubscribe,
+            "subscribe": lambda r: self._choices.subscribe(r.incoming, r.args),
+            "unsubscribe": lambda r: self._choices.unsubscribe(r.incoming, r.args),
             "subscriptions": self.subscriptions,
             "communes": self.communes,
             "topics": self.topics,
@@ -113,11 +109,11 @@ class Commands:
             "greet": self.greet,
         }
         self._presses: dict[str, Callable[[Incoming, str], Awaitable[list[Reply]]]] = {
-            "sub": self._press_subscribe,
-            "uns": self._press_unsubscribe,
-            "pick": self._press_pick,
+            "sub": self._choices.press_subscribe,
+            "uns": self._choices.press_unsubscribe,
+            "pick": self._choices.press_pick,
             "bc": self._press_broadcast,
-            "more": self._press_more,
+            "more": self._choices.press_more,
             "recent": self._press_recent,
             "stop": self._press_stop,
         }
@@ -161,7 +157,7 @@ class Commands:
     async def start(self, request: Request) -> list[Reply]:
         """/start: receive every new article (or keep the choices made before)."""
         async with self._sessions.begin() as session:
-            resident = await self._resident(session, request.incoming)
+            resident = await self._choices.resident(session, request.incoming)
             chosen = await subscriptions.list_for(session, resident.id)
         if chosen:
             labels = [self.catalog.label(ChoiceKind(c.kind), c.value) for c in chosen]
@@ -181,32 +177,10 @@ class Commands:
         """Greetings ("xin chào", "chào", "hi"): a friendly answer with the main commands."""
         return [Reply(texts.GREETING)]
 
-    async def subscribe(self, request: Request) -> list[Reply]:
-        """/subscribe X, /dangky X: news about commune or topic X only."""
-        if not request.args:
-            buttons = [self._button(t.display, "sub", t) for t in self.catalog.topic_choices()]
-            pick = Button(texts.PICK_COMMUNE_BUTTON, "pick:c")
-            return [Reply(texts.CHOOSE_WHAT, self._rows([pick, *buttons], 2))]
-        found = self.catalog.resolve(request.args)
-        if found.choice is None:
-            return [self._clarify(request.args, found, "sub")]
-        return await self._subscribe_to(request.incoming, found.choice, request.args)
-
-    async def unsubscribe(self, request: Request) -> list[Reply]:
-        """/unsubscribe X, /huydangky X: drop one choice; "tatca" drops them all."""
-        if fold(request.args) in CLEAR_WORDS:
-            return await self._clear(request.incoming)
-        if not request.args:
-            return await self._unsubscribe_menu(request.incoming)
-        found = await self._among_own(request.incoming, self.catalog.resolve(request.args))
-        if found.choice is None:
-            return [self._clarify(request.args, found, "uns")]
-        return await self._unsubscribe_from(request.incoming, found.choice)
-
     async def subscriptions(self, request: Request) -> list[Reply]:
         """/subscriptions, /cuatoi: what this chat receives."""
         async with self._sessions() as session:
-            chosen = await self._choices_of(session, request.incoming)
+            chosen = await self._choices.choices_of(session, request.incoming)
             rhythm = await self._rhythm.summary(session, request.incoming)  # /bantin, /yentinh
         if chosen is None:
             return [Reply(texts.NOT_A_RESIDENT)]
@@ -301,24 +275,6 @@ class Commands:
 
     # -- button presses -------------------------------------------------------------------
 
-    async def _press_subscribe(self, incoming: Incoming, argument: str) -> list[Reply]:
-        choice = self._choice_from(argument)
-        if choice is None:
-            return [Reply(texts.STALE_BUTTON)]
-        return await self._subscribe_to(incoming, choice, None)
-
-    async def _press_unsubscribe(self, incoming: Incoming, argument: str) -> list[Reply]:
-        if argument == "all":
-            return await self._clear(incoming)
-        choice = self._choice_from(argument)
-        if choice is None:
-            return [Reply(texts.STALE_BUTTON)]
-        return await self._unsubscribe_from(incoming, choice)
-
-    async def _press_pick(self, incoming: Incoming, argument: str) -> list[Reply]:
-        buttons = [self._button(c.display, "sub", c) for c in self.catalog.commune_choices()]
-        return [Reply(texts.CHOOSE_COMMUNE, self._rows(buttons, 3))]
-
     async def _press_stop(self, incoming: Incoming, argument: str) -> list[Reply]:
         """The answer to /stop's question: delete everything, or keep it all."""
         if argument != "yes":
@@ -328,33 +284,9 @@ class Commands:
         log.info("resident on %s stopped (data deleted: %s)", incoming.channel, deleted)
         return [Reply(texts.STOPPED if deleted else texts.STOP_NOTHING)]
 
-    async def _press_more(self, incoming: Incoming, argument: str) -> list[Reply]:
-        """Thêm…: the next page of the units matching what was typed."""
-        action, _, rest = argument.partition(":")
-        page, _, typed = rest.partition(":")
-        if action not in ("sub", "uns") or not page.isdigit() or not typed:
-            return [Reply(texts.STALE_BUTTON)]
-        found = self.catalog.resolve(typed)
-        if action == "uns":
-            found = await self._among_own(incoming, found)
-        return [self._clarify(typed, found, action, int(page))]
-
-    async def _among_own(self, incoming: Incoming, found: Resolution) -> Resolution:
-        """To unsubscribe, a partial name lists only the resident's own choices among its
-        matches (all of them when none matches: the answer then says it is not chosen)."""
-        if not found.partial:
-            return found
-        async with self._sessions() as session:
-            own = {(c.kind, c.value) for c in await self._choices_of(session, incoming) or []}
-        mine = {
-            (c.kind, c.value): c for c in reversed(found.suggestions) if (c.kind, c.value) in own
-        }
-        ordered = sorted(mine.values(), key=found.suggestions.index)
-        return Resolution(suggestions=ordered, partial=True) if ordered else found
-
     async def _press_recent(self, incoming: Incoming, argument: str) -> list[Reply]:
         """The latest articles about a choice just made (offered after /dangky)."""
-        choice = self._choice_from(argument)
+        choice = self._choices.choice_from(argument)
         if choice is None:
             return [Reply(texts.STALE_BUTTON)]
         async with self._sessions() as session:
@@ -370,126 +302,12 @@ class Commands:
             return self._refuse(incoming, f"button bc:{argument}")
         return await self._broadcasts.press(incoming, argument, scopes)
 
-    # -- shared steps ---------------------------------------------------------------------
-
-    async def _subscribe_to(
-        self, incoming: Incoming, choice: Choice, typed: str | None
-    ) -> list[Reply]:
-        async with self._sessions.begin() as session:
-            resident = await self._resident(session, incoming)
-            first = not await subscriptions.list_for(session, resident.id)
-            added = await subscriptions.add(
-                session, resident.id, Kind(choice.kind), choice.value, typed
-            )
-            recent = added and bool(await latest_about(session, Kind(choice.kind), choice.value, 1))
-        if added:
-            text = texts.subscribed(choice.display, first)
-        else:
-            text = texts.already_subscribed(choice.display)
-        if choice.old_name:
-            text = texts.merged(choice.old_name, choice.display) + "\n" + text
-        # A new choice with news already stored: offer it, so the resident sees at once what
-        # they subscribed to.
-        offer = [[self._button(texts.recent_offer(choice.display), "recent", choice)]]
-        return [Reply(text, offer if recent else [])]
-
-    async def _unsubscribe_from(self, incoming: Incoming, choice: Choice) -> list[Reply]:
-        async with self._sessions.begin() as session:
-            resident = await residents.find(session, incoming.channel, incoming.chat_id)
-            if resident is None:
-                return [Reply(texts.NOT_A_RESIDENT)]
-            removed = await subscriptions.remove(
-                session, resident.id, Kind(choice.kind), choice.value
-            )
-            remaining = len(await subscriptions.list_for(session, resident.id))
-        if not removed:
-            return [Reply(texts.not_subscribed(choice.display))]
-        return [Reply(texts.unsubscribed(choice.display, remaining))]
-
-    async def _unsubscribe_menu(self, incoming: Incoming) -> list[Reply]:
-        async with self._sessions() as session:
-            chosen = await self._choices_of(session, incoming)
-        if chosen is None:
-            return [Reply(texts.NOT_A_RESIDENT)]
-        if not chosen:
-            return [Reply(texts.NOTHING_TO_CLEAR)]
-        buttons = [self._button(c.display, "uns", c) for c in chosen]
-        buttons.append(Button(texts.UNSUBSCRIBE_ALL_BUTTON, "uns:all"))
-        return [Reply(texts.UNSUBSCRIBE_WHAT, self._rows(buttons, 1))]
-
-    async def _clear(self, incoming: Incoming) -> list[Reply]:
-        async with self._sessions.begin() as session:
-            resident = await residents.find(session, incoming.channel, incoming.chat_id)
-            if resident is None:
-                return [Reply(texts.NOT_A_RESIDENT)]
-            cleared = await subscriptions.clear(session, resident.id)
-        return [Reply(texts.CLEARED if cleared else texts.NOTHING_TO_CLEAR)]
-
-    def _clarify(self, typed: str, found: Resolution, action: str, page: int = 1) -> Reply:
-        """Several meanings, or none: ask with buttons (every unit whose name holds what was
-        typed, or close names), a page at a time with "Thêm…" for the next."""
-        options = found.candidates or found.suggestions
-        pages = page_count(len(options))
-        page = min(max(page, 1), pages)
-        buttons = [
-            self._button(texts.choice_label(c.display, c.old_name), action, c)
-            for c in page_of(options, page)
-        ]
-        more = f"more:{action}:{page + 1}:{' '.join(typed.split())}"
-        if page < pages and len(more.encode("utf-8")) <= CALLBACK_MAX_BYTES:
-            buttons.append(Button(texts.MORE_BUTTON, more))
-        if found.candidates:
-            text = texts.ambiguous(typed)
-        elif found.partial:
-            text = texts.matches(typed, len(options), page, pages)
-        else:
-            text = texts.not_found(typed, bool(options))
-        return Reply(text, self._rows(buttons, 1))
-
-    async def _resident(self, session: AsyncSession, incoming: Incoming) -> Resident:
-        resident, created = await residents.get_or_create(
-            session,
-            incoming.channel,
-            incoming.chat_id,
-            user_id=incoming.user_id,
-            display_name=incoming.display_name,
-        )
-        if created:
-            # The id is what an operator copies into `[<channel>] admins`.
-            log.info("new resident on %s: user id %s", incoming.channel, incoming.user_id)
-        return resident
-
-    async def _choices_of(self, session: AsyncSession, incoming: Incoming) -> list[Choice] | None:
-        """The chat's choices with their labels; None when the chat is no resident."""
-        resident = await residents.find(session, incoming.channel, incoming.chat_id)
-        if resident is None:
-            return None
-        chosen = await subscriptions.list_for(session, resident.id)
-        return [self.catalog.stored(ChoiceKind(c.kind), c.value) for c in chosen]
-
-    def _choice_from(self, argument: str) -> Choice | None:
-        code, _, value = argument.partition(":")
-        kind = KIND_CODES.get(code)
-        return self.catalog.choice(kind, value) if kind else None
-
     @staticmethod
     def _refuse(incoming: Incoming, what: str) -> list[Reply]:
         log.warning(
             "refused %s by non-administrator %s:%s", what, incoming.channel, incoming.user_id
         )
         return [Reply(texts.NOT_ADMIN)]
-
-    @staticmethod
-    def _button(label: str, action: str, choice: Choice) -> Button:
-        code = "c" if choice.kind is ChoiceKind.COMMUNE else "t"
-        data = f"{action}:{code}:{choice.value}"
-        if len(data.encode("utf-8")) > CALLBACK_MAX_BYTES:
-            raise ValueError(f"callback data over {CALLBACK_MAX_BYTES} bytes: {data!r}")
-        return Button(label, data)
-
-    @staticmethod
-    def _rows(buttons: Sequence[Button], per_row: int) -> list[list[Button]]:
-        return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
 
 
 def count_note(args: str) -> str | None:

@@ -15,8 +15,9 @@ from bot import texts
 from bot.catalog import Catalog, ChoiceKind, build_catalog
 from bot.channel import Button, Incoming, Reply
 from bot.choices import numbered
-from bot.commands import CALLBACK_MAX_BYTES, Commands
+from bot.commands import Commands
 from bot.render import html_to_text, utf16_len
+from bot.subscribing import CALLBACK_MAX_BYTES
 from loa.config import Settings
 from news.items import ArticleData
 from news.tagging import Tags

@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import texts
 from bot.catalog import Catalog, build_catalog
 from bot.channel import Incoming, Reply
-from bot.commands import CALLBACK_MAX_BYTES, Commands, parse, parse_count
+from bot.commands import Commands, parse, parse_count
 from bot.render import html_to_text, utf16_len
+from bot.subscribing import CALLBACK_MAX_BYTES
 from loa.config import Settings
 from news.items import ArticleData
 from news.tagging import Tags
@@ -382,7 +383,7 @@ async def test_id_escapes_and_is_listed(offline: Commands) -> None:
 async def test_new_resident_logged_with_channel_and_id(
     commands: Commands, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="bot.commands"):
+    with caplog.at_level(logging.INFO, logger="bot.subscribing"):
         await ask(commands, message("/start", chat="555", channel="zalo"))
         await ask(commands, message("/start", chat="555", channel="zalo"))
         await ask(commands, message("/start", chat="777", channel="telegram"))

@@ -10,35 +10,32 @@ preview shows the target, so a surprise is caught before Gửi. ``/canhbao`` mar
 Who may broadcast is decided by ``Commands`` (``is_admin``); what each administrator may reach
 and who signs by ``bot.admins`` (commune administrators stay in their communes); this module
 drafts, confirms and cancels. Confirming twice, or a stale preview, queues nothing
-(``storage.broadcasts.confirm``).
+(``storage.broadcasts.confirm``). Progress while it sends is edited into the preview by
+``bot.progress``.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
 from bot.admins import AdminScope, Decision, decide, refusal, refusal_reason, union
 from bot.catalog import Catalog, Choice, ChoiceKind
-from bot.channel import BUTTON_CHANNELS, Button, Channel, Incoming, Reply
+from bot.channel import BUTTON_CHANNELS, Button, Incoming, Reply
 from bot.media_broadcast import MediaDraft, MediaDrafts
-from bot.outgoing import Outgoing, encode
 from bot.render import html_to_text, render_broadcast, utf16_len
 from bot.rhythm import split_urgent
 from loa.timefmt import zone
-from storage import broadcasts, outbox
+from storage import broadcasts
 from storage.broadcasts import Quiet, Target
-from storage.models import Broadcast, BroadcastState, Priority, utcnow
+from storage.models import Broadcast, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -388,120 +385,3 @@ async def _remember_preview(
     broadcast = await session.get(Broadcast, broadcast_id)
     if broadcast is not None and message_id:
         broadcast.preview_message_id = message_id
-
-
-class ProgressReporter:
-    """Shows each sending broadcast's progress (sent / failed / pending / held for quiet hours)
-    on its preview, then the final report, through the outbox like every message a bot sends.
-
-    Deliveries held for residents' quiet hours are neither sent nor failed: the broadcast is
-    done, and its final report made, only once they went too (the morning after, maybe); till
-    then the progress shows them as their own count.
-
-    One ``report_once`` pass per ``interval_seconds``; a preview is edited only when its counts
-    changed and its last edit has gone out. Channels that cannot edit a message (their
-    ``edit`` is ``Channel.edit``, as on Zalo) get the final report only, as a new message. The
-    report is queued in the transaction that marks the broadcast done, so it is shown once.
-    """
-
-    name = "broadcast progress"
-
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        channels: Mapping[str, Channel],
-        interval_seconds: float = 3.0,
-        on_queued: Callable[[], None] | None = None,
-    ) -> None:
-        self._sessions = sessions
-        self._editable = {
-            name for name, channel in channels.items() if type(channel).edit is not Channel.edit
-        }
-        self._channels = set(channels)
-        self._interval = interval_seconds
-        self._on_queued = on_queued
-        self._shown: dict[int, tuple[int, int, int, int]] = {}
-        self._task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name=self.name)
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.report_once()
-            except Exception:
-                log.exception("reporting broadcast progress failed")
-            await asyncio.sleep(self._interval)
-
-    async def report_once(self) -> int:
-        """Report every broadcast still sending; return how many reports were queued."""
-        async with self._sessions() as session:
-            rows = await session.execute(
-                select(Broadcast).where(Broadcast.state == BroadcastState.SENDING.value)
-            )
-            sending = list(rows.scalars())
-        queued = 0
-        for broadcast in sending:
-            try:
-                queued += await self._report(broadcast)
-            except Exception:
-                # One broadcast's failure must not silence the others' reports.
-                log.exception("reporting broadcast %d failed", broadcast.id)
-        if queued and self._on_queued is not None:
-            self._on_queued()
-        return queued
-
-    async def _report(self, broadcast: Broadcast) -> int:
-        async with self._sessions.begin() as session:
-            progress = await broadcasts.progress(session, broadcast.id)
-            counts = (progress.sent, progress.failed, progress.pending, progress.held)
-            if progress.finished:
-                await broadcasts.finish_if_done(session, broadcast.id)
-                self._shown.pop(broadcast.id, None)
-                return await self._queue(session, broadcast, counts, final=True)
-            if self._shown.get(broadcast.id) == counts:
-                return 0
-            tag = f"progress:{broadcast.id}"
-            if await outbox.has_pending_tag(session, tag):
-                return 0  # the last edit has not gone out yet: no pile of edits
-            self._shown[broadcast.id] = counts
-            return await self._queue(session, broadcast, counts, final=False)
-
-    async def _queue(
-        self,
-        session: AsyncSession,
-        broadcast: Broadcast,
-        counts: tuple[int, int, int, int],
-        *,
-        final: bool,
-    ) -> int:
-        channel, chat_id = broadcast.origin_channel or "", broadcast.origin_chat_id
-        if channel not in self._channels or not chat_id:
-            return 0
-        editable = channel in self._editable and broadcast.preview_message_id is not None
-        if not (final or editable):
-            return 0
-        sent, failed, pending, held = counts
-        reply = Reply(texts.broadcast_progress(sent, failed, pending, done=final, held=held))
-        message = Outgoing(
-            reply,
-            edit_message_id=broadcast.preview_message_id if editable else None,
-            send_if_uneditable=final,
-            broadcast_id=broadcast.id,
-        )
-        await outbox.queue_messages(
-            session,
-            channel,
-            chat_id,
-            [encode(message)],
-            priority=Priority.ANSWER if final else Priority.PROGRESS,
-            tag=f"progress:{broadcast.id}",
-        )
-        return 1

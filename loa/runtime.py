@@ -50,10 +50,10 @@ def build_services(settings: Settings, sessions: async_sessionmaker[AsyncSession
     what only one instance may do at a time — poll, read a bot's update stream, send for a
     bot, report broadcast progress — are roles the ``Coordinator`` takes and hands over.
     """
-    from bot.broadcast import ProgressReporter
     from bot.catalog import build_catalog
     from bot.commands import Commands
     from bot.notices import AdminNotices
+    from bot.progress import ProgressReporter
     from jobs.media_cleanup import MediaCleanup
     from jobs.poll import PollResult
     from jobs.rhythm import RhythmJob

@@ -10,12 +10,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
-from bot.broadcast import ProgressReporter, parse_draft
+from bot.broadcast import parse_draft
 from bot.catalog import Catalog, build_catalog
 from bot.channel import Channel, Incoming, Reply
 from bot.choices import NumberedChoices
 from bot.commands import Commands
 from bot.outgoing import Outgoing, decode
+from bot.progress import ProgressReporter
 from loa.config import Settings
 from storage.models import Broadcast, BroadcastState, Delivery, DeliveryState, Priority
 

@@ -18,11 +18,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
-from bot.broadcast import ProgressReporter
 from bot.catalog import Catalog, build_catalog
 from bot.channel import Attachment, Channel, Incoming, Reply
 from bot.commands import Commands
 from bot.outgoing import Outgoing, decode
+from bot.progress import ProgressReporter
 from jobs.rhythm import RhythmJob
 from loa.cli import main
 from loa.config import Settings, parse_settings

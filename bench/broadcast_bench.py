@@ -53,7 +53,7 @@ from bot.zalo import ZaloChannel  # noqa: E402
 from bot.zalo_api import ZaloBotApi  # noqa: E402
 from jobs.send import OutboxSignal, Sender  # noqa: E402
 from loa.config import SenderSettings, Settings  # noqa: E402
-from storage import broadcasts, outbox  # noqa: E402
+from storage import broadcast_progress, outbox  # noqa: E402
 from storage.db import open_database, session_factory  # noqa: E402
 from storage.models import (  # noqa: E402
     Article,
@@ -248,7 +248,7 @@ async def press_send(commands: Commands, command: str) -> tuple[int, datetime]:
 async def wait_finished(sessions: Sessions, broadcast_id: int) -> None:
     while True:
         async with sessions() as session:
-            if (await broadcasts.progress(session, broadcast_id)).finished:
+            if (await broadcast_progress.progress(session, broadcast_id)).finished:
                 return
         await asyncio.sleep(0.1)
 

@@ -33,7 +33,7 @@ from bot.media_broadcast import MediaDraft, MediaDrafts
 from bot.render import html_to_text, render_broadcast, utf16_len
 from bot.rhythm import split_urgent
 from loa.timefmt import zone
-from storage import broadcasts
+from storage import broadcast_progress, broadcasts
 from storage.broadcasts import Quiet, Target
 from storage.models import Broadcast, utcnow
 
@@ -356,7 +356,7 @@ class Broadcasts:
             held = 0
             if queued is not None:
                 await _remember_preview(session, broadcast_id, incoming.message_id)
-                held = (await broadcasts.progress(session, broadcast_id)).held
+                held = (await broadcast_progress.progress(session, broadcast_id)).held
             expired = queued is None and await broadcasts.is_expired(session, broadcast_id)
         if expired:
             return [Reply(texts.BROADCAST_EXPIRED)]

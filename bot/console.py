@@ -21,7 +21,7 @@ from bot.channel import Channel, Incoming, Reply
 from bot.choices import NumberedChoices
 from bot.commands import CONSOLE, Commands
 from bot.render import html_to_text
-from storage import broadcasts, residents
+from storage import broadcast_progress, residents
 from storage.models import Broadcast, BroadcastState, Delivery, DeliveryState
 
 log = logging.getLogger(__name__)
@@ -133,10 +133,10 @@ async def report_console_broadcasts(
     shown = 0
     for broadcast_id, chat_id in sending:
         async with sessions.begin() as session:
-            current = await broadcasts.progress(session, broadcast_id)
+            current = await broadcast_progress.progress(session, broadcast_id)
             if not current.finished:
                 continue
-            await broadcasts.finish_if_done(session, broadcast_id)
+            await broadcast_progress.finish_if_done(session, broadcast_id)
         report = texts.broadcast_progress(current.sent, current.failed, 0, done=True)
         await channel.send(chat_id or CONSOLE, Reply(report))
         shown += 1

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import texts
 from bot.channel import Channel, Reply
 from bot.outgoing import Outgoing, encode
-from storage import broadcasts, outbox
+from storage import broadcast_progress, outbox
 from storage.models import Broadcast, BroadcastState, Priority
 
 log = logging.getLogger(__name__)
@@ -94,10 +94,10 @@ class ProgressReporter:
 
     async def _report(self, broadcast: Broadcast) -> int:
         async with self._sessions.begin() as session:
-            progress = await broadcasts.progress(session, broadcast.id)
+            progress = await broadcast_progress.progress(session, broadcast.id)
             counts = (progress.sent, progress.failed, progress.pending, progress.held)
             if progress.finished:
-                await broadcasts.finish_if_done(session, broadcast.id)
+                await broadcast_progress.finish_if_done(session, broadcast.id)
                 self._shown.pop(broadcast.id, None)
                 return await self._queue(session, broadcast, counts, final=True)
             if self._shown.get(broadcast.id) == counts:

@@ -1,4 +1,6 @@
-"""Administrator broadcasts: preview, confirm once, queue deliveries set-based, report.
+"""Administrator broadcasts: preview, confirm once, queue deliveries set-based, cancel.
+
+Their progress and final reports: ``storage.broadcast_progress``.
 
 Who a broadcast reaches (``target_residents``):
 - no commune and no topic: every active resident;
@@ -18,12 +20,13 @@ report keeps what had been sent before).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.broadcast_progress import Progress, finish, progress
 from storage.models import (
     Broadcast,
     BroadcastState,
@@ -64,35 +67,6 @@ def text_problem(text: str) -> str | None:
 class Target:
     commune: str | None = None  # current unit name, already resolved
     topic: str | None = None  # topic slug
-
-
-@dataclass(slots=True)
-class Progress:
-    """Delivery counts of one broadcast, per state, over all channels.
-
-    ``held``: deliveries waiting for their residents' quiet hours to end (``held_until``: the
-    last of those ends), neither sent nor failed nor pending for the senders. A broadcast is
-    ``finished`` (done, its final report made) only once they went too; ``settled`` says that
-    nothing is left for the senders now."""
-
-    sent: int = 0
-    failed: int = 0
-    pending: int = 0
-    held: int = 0
-    held_until: datetime | None = None
-    per_channel: dict[str, dict[str, int]] = field(default_factory=dict)
-
-    @property
-    def total(self) -> int:
-        return self.sent + self.failed + self.pending + self.held
-
-    @property
-    def settled(self) -> bool:
-        return self.pending == 0
-
-    @property
-    def finished(self) -> bool:
-        return self.pending == 0 and self.held == 0
 
 
 def _chose(kind: str, value: str) -> ColumnElement[bool]:
@@ -311,7 +285,7 @@ async def confirm(
     if not (broadcast.emergency or broadcast.urgent):  # else it goes in quiet hours too
         await hold_new(session, Delivery.broadcast_id, broadcast_id, now, news=False)
     if queued == 0:
-        await _finish(session, broadcast_id, Progress(), now)
+        await finish(session, broadcast_id, Progress(), now)
     return queued
 
 
@@ -441,56 +415,6 @@ async def cancel_broadcast(
         )
     )
     return result
-
-
-async def progress(session: AsyncSession, broadcast_id: int) -> Progress:
-    rows = await session.execute(
-        select(Delivery.channel, Delivery.state, func.count())
-        .where(Delivery.broadcast_id == broadcast_id)
-        .group_by(Delivery.channel, Delivery.state)
-    )
-    result = Progress()
-    for channel, state, count in rows.all():
-        result.per_channel.setdefault(channel, {})[state] = int(count)
-        if state == DeliveryState.SENT.value:
-            result.sent += int(count)
-        elif state == DeliveryState.FAILED.value:
-            result.failed += int(count)
-        elif state == DeliveryState.HELD.value:
-            result.held += int(count)
-        else:
-            result.pending += int(count)
-    if result.held:
-        result.held_until = await session.scalar(
-            select(func.max(Delivery.next_attempt_at)).where(
-                Delivery.broadcast_id == broadcast_id, Delivery.state == DeliveryState.HELD.value
-            )
-        )
-    return result
-
-
-async def finish_if_done(session: AsyncSession, broadcast_id: int) -> Progress:
-    """Store the final report once every delivery is sent or failed."""
-    current = await progress(session, broadcast_id)
-    if current.finished:
-        await _finish(session, broadcast_id, current, utcnow())
-    return current
-
-
-async def _finish(
-    session: AsyncSession, broadcast_id: int, report: Progress, now: datetime
-) -> None:
-    await session.execute(
-        update(Broadcast)
-        .where(Broadcast.id == broadcast_id, Broadcast.state == BroadcastState.SENDING.value)
-        .values(
-            state=BroadcastState.DONE.value,
-            finished_at=now,
-            report=json.dumps(
-                {"sent": report.sent, "failed": report.failed, "per_channel": report.per_channel}
-            ),
-        )
-    )
 
 
 async def forget_preview(session: AsyncSession, broadcast_id: int) -> None:

@@ -26,7 +26,7 @@ from bot.progress import ProgressReporter
 from jobs.rhythm import RhythmJob
 from loa.cli import main
 from loa.config import Settings, parse_settings
-from storage import broadcasts
+from storage import broadcast_progress, broadcasts
 from storage.broadcasts import Target
 from storage.db import open_database, session_factory
 from storage.models import (
@@ -130,7 +130,7 @@ async def test_progress_counts_held_apart_and_a_broadcast_is_done_once_they_went
         assert await broadcasts.confirm(session, draft.id) == 2
     await send_pending(sessions)
     async with sessions.begin() as session:
-        current = await broadcasts.finish_if_done(session, draft.id)
+        current = await broadcast_progress.finish_if_done(session, draft.id)
     assert (current.sent, current.failed, current.pending, current.held) == (1, 0, 0, 1)
     assert current.total == 2 and current.settled and not current.finished
     assert current.held_until is not None
@@ -143,7 +143,7 @@ async def test_progress_counts_held_apart_and_a_broadcast_is_done_once_they_went
     assert await RhythmJob(sessions, VN, now=clock).run_once() == 1
     await send_pending(sessions)
     async with sessions.begin() as session:
-        current = await broadcasts.finish_if_done(session, draft.id)
+        current = await broadcast_progress.finish_if_done(session, draft.id)
         stored = await session.get(Broadcast, draft.id)
         assert stored is not None
         await session.refresh(stored)

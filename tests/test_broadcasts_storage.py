@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage import broadcasts
+from storage import broadcast_progress, broadcasts
 from storage.broadcasts import Target
 from storage.models import (
     Broadcast,
@@ -132,14 +132,14 @@ async def test_progress_and_final_report(sessions: Sessions) -> None:
             session, text="x", target=Target(commune="Sam Mứn"), emergency=False, created_by="cli"
         )
         await broadcasts.confirm(session, preview.id)
-        current = await broadcasts.finish_if_done(session, preview.id)
+        current = await broadcast_progress.finish_if_done(session, preview.id)
         assert (current.pending, current.sent, current.failed) == (3, 0, 0)
         await session.execute(update(Delivery).values(state=DeliveryState.SENT.value))
         first = await session.scalar(select(func.min(Delivery.id)))
         await session.execute(
             update(Delivery).where(Delivery.id == first).values(state=DeliveryState.FAILED.value)
         )
-        final = await broadcasts.finish_if_done(session, preview.id)
+        final = await broadcast_progress.finish_if_done(session, preview.id)
         stored = await session.get(Broadcast, preview.id, populate_existing=True)
     assert (final.sent, final.failed, final.pending) == (2, 1, 0)
     assert stored is not None and stored.state == "done"
@@ -240,7 +240,7 @@ async def test_cancel_broadcast_while_sending(sessions: Sessions) -> None:
             select(func.count()).select_from(Delivery).where(Delivery.state == "pending")
         )
         # A broadcast cancelled is not "done" by a later progress pass.
-        await broadcasts.finish_if_done(session, broadcast_id)
+        await broadcast_progress.finish_if_done(session, broadcast_id)
         assert await _state(session, broadcast_id) == "cancelled"
     assert pending == 0
     assert (report["sent"], report["failed"], report["cancelled"]) == (1, 1, 4)

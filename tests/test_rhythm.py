@@ -22,7 +22,7 @@ from bot.render import html_to_text
 from bot.rhythm import RhythmCommands
 from jobs.rhythm import RhythmJob
 from news.rhythm import Window
-from storage import broadcasts, rhythm
+from storage import broadcast_progress, broadcasts, rhythm
 from storage.broadcasts import Target
 from storage.db import open_database, session_factory
 from storage.models import (
@@ -331,7 +331,8 @@ async def test_broadcasts_respect_quiet_hours_unless_urgent_or_emergency(
     }
     ordinary = outcome["ordinary"][0]
     async with sessions() as session:
-        assert not (await broadcasts.progress(session, ordinary)).finished  # held is not done
+        current = await broadcast_progress.progress(session, ordinary)
+    assert not current.finished  # held is not done
     clock.now += timedelta(hours=1, minutes=1)
     assert await job(sessions, clock).run_once() == 1
     async with sessions() as session:

@@ -44,8 +44,9 @@ from bot.admins import Admins, AdminScope, decide
 from bot.catalog import ChoiceKind, build_catalog
 from loa.config import Settings
 from loa.timefmt import zone
-from storage import broadcasts, residents
-from storage.broadcasts import Progress, Target
+from storage import broadcast_progress, broadcasts, residents
+from storage.broadcast_progress import Progress
+from storage.broadcasts import Target
 from storage.db import open_database, session_factory
 from storage.instances import list_instances
 from storage.models import Resident, utcnow
@@ -214,7 +215,7 @@ async def _wait(
     warned = False
     while True:
         async with sessions.begin() as session:
-            current = await broadcasts.finish_if_done(session, broadcast_id)
+            current = await broadcast_progress.finish_if_done(session, broadcast_id)
         print(_bar(current), end="", file=sys.stderr, flush=True)
         if current.settled:
             print(file=sys.stderr)

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loa.config import Settings
+from storage import broadcast_progress
 from storage import broadcasts as store
 from storage.db import open_database, session_factory
 from storage.models import Broadcast, BroadcastState
@@ -85,7 +86,7 @@ async def describe(session: AsyncSession, row: Broadcast, expiry: timedelta) -> 
     report = json.loads(row.report) if row.report else None
     live = None
     if row.state == BroadcastState.SENDING.value:
-        current = await store.progress(session, row.id)
+        current = await broadcast_progress.progress(session, row.id)
         live = {
             "sent": current.sent,
             "failed": current.failed,

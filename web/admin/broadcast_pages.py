@@ -19,7 +19,7 @@ from bot.admins import AdminScope, decide, refusal
 from bot.catalog import ChoiceKind
 from bot.media_broadcast import MAX_CAPTION
 from bot.render import html_to_text, render_broadcast, utf16_len
-from storage import broadcasts, media
+from storage import broadcast_progress, broadcasts, media
 from storage.broadcasts import CancelRefused, Target, text_problem
 from storage.models import Broadcast
 from web.admin import photo, views
@@ -132,10 +132,12 @@ async def _photo(site: AdminSite, field: UploadFile | str | None) -> photo.Photo
     return photo.check(data, limit)
 
 
-async def _load(site: AdminSite, broadcast_id: int) -> tuple[Broadcast | None, broadcasts.Progress]:
+async def _load(
+    site: AdminSite, broadcast_id: int
+) -> tuple[Broadcast | None, broadcast_progress.Progress]:
     async with site.sessions() as session:
         row = await session.get(Broadcast, broadcast_id)
-        progress = await broadcasts.progress(session, broadcast_id)
+        progress = await broadcast_progress.progress(session, broadcast_id)
     return row, progress
 
 

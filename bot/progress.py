@@ -7,8 +7,6 @@ id); every edit and report goes through the outbox like any message a bot sends.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Mapping
 
@@ -18,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import texts
 from bot.channel import Channel, Reply
 from bot.outgoing import Outgoing, encode
+from jobs.background import BackgroundTask, every
 from storage import broadcast_progress, outbox
 from storage.models import Broadcast, BroadcastState, Priority
 
@@ -55,24 +54,14 @@ class ProgressReporter:
         self._interval = interval_seconds
         self._on_queued = on_queued
         self._shown: dict[int, tuple[int, int, int, int]] = {}
-        self._task: asyncio.Task[None] | None = None
+        self._task = BackgroundTask(self.name)
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name=self.name)
+        failure = "reporting broadcast progress failed"
+        self._task.start(every(self._interval, self.report_once, log=log, failure=failure))
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.report_once()
-            except Exception:
-                log.exception("reporting broadcast progress failed")
-            await asyncio.sleep(self._interval)
+        await self._task.stop()
 
     async def report_once(self) -> int:
         """Report every broadcast still sending; return how many reports were queued."""

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
+from jobs.background import BackgroundTask
 from jobs.send import OutboxSignal
 from storage.outbox import DOORBELL
 
@@ -35,15 +36,13 @@ class Doorbell:
         self._dsn = asyncpg_dsn(url)
         self._signal = signal
         self._retry = retry_seconds
-        self._task: asyncio.Task[None] | None = None
+        self._task = BackgroundTask(self.name)
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name=self.name)
+        self._task.start(self._run())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        await self._task.stop()
 
     async def _run(self) -> None:
         import asyncpg

@@ -7,14 +7,13 @@ gone from ``/media/<name>``; deliveries that still pointed at it are long done b
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from jobs.background import BackgroundTask, every
 from storage import media
 from storage.models import utcnow
 
@@ -40,7 +39,7 @@ class MediaCleanup:
         self._retention = retention
         self._interval = interval_seconds
         self._clock = clock
-        self._task: asyncio.Task[None] | None = None
+        self._task = BackgroundTask(self.name)
 
     async def clean_once(self) -> int:
         """Delete what is past the retention now; return how many."""
@@ -51,18 +50,8 @@ class MediaCleanup:
         return deleted
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name=self.name)
+        failure = "deleting old media failed"
+        self._task.start(every(self._interval, self.clean_once, log=log, failure=failure))
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.clean_once()
-            except Exception:
-                log.exception("deleting old media failed")
-            await asyncio.sleep(self._interval)
+        await self._task.stop()

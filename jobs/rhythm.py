@@ -25,6 +25,7 @@ from bot import texts
 from bot.channel import Reply
 from bot.outgoing import Outgoing, encode
 from bot.render import article_view, render_article_list
+from jobs.background import BackgroundTask
 from storage import outbox, rhythm
 from storage.models import Article, DeliveryState, Priority, utcnow
 
@@ -64,16 +65,14 @@ class RhythmJob:
         self._tick = tick_seconds
         self._on_queued = on_queued
         self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._task = BackgroundTask(self.name)
         self._failed = 0  # residents the last pass could not settle
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name=self.name)
+        self._task.start(self._run())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        await self._task.stop()
 
     def wake(self) -> None:
         self._wake.set()

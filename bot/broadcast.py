@@ -160,21 +160,12 @@ class Broadcasts:
             return [too_long]
         message = render_broadcast(draft.text, emergency, author)
         async with self._sessions.begin() as session:
-            broadcast = await broadcasts.create_preview(
-                session,
-                text=draft.text,
-                target=Target(
-                    commune=draft.commune.value if draft.commune else None,
-                    topic=draft.topic.value if draft.topic else None,
-                ),
-                emergency=emergency,
-                urgent=draft.urgent,
-                created_by=f"{incoming.channel}:{incoming.user_id}",
-                origin_channel=incoming.channel,
-                origin_chat_id=incoming.chat_id,
-                preview_expiry=self._preview_expiry,
-                author_name=author,
-                scope=scope_kind,
+            target = Target(
+                commune=draft.commune.value if draft.commune else None,
+                topic=draft.topic.value if draft.topic else None,
+            )
+            broadcast = await self._store(
+                session, incoming, draft, emergency, target, scope=scope_kind, author=author
             )
             if media is not None:
                 media.attach(broadcast)
@@ -182,6 +173,32 @@ class Broadcasts:
             quiet = await self._quiet(session, broadcast)
         log.info("broadcast %d drafted by %s", broadcast.id, broadcast.created_by)
         return self._preview(broadcast, message, self._question(broadcast, draft, quiet))
+
+    async def _store(
+        self,
+        session: AsyncSession,
+        incoming: Incoming,
+        draft: Draft,
+        emergency: bool,
+        target: Target,
+        *,
+        scope: str,
+        author: str | None = None,
+    ) -> Broadcast:
+        """Store ``draft`` from ``incoming``'s administrator as a preview awaiting Gửi."""
+        return await broadcasts.create_preview(
+            session,
+            text=draft.text,
+            target=target,
+            emergency=emergency,
+            urgent=draft.urgent,
+            created_by=f"{incoming.channel}:{incoming.user_id}",
+            origin_channel=incoming.channel,
+            origin_chat_id=incoming.chat_id,
+            preview_expiry=self._preview_expiry,
+            author_name=author,
+            scope=scope,
+        )
 
     async def _quiet(self, session: AsyncSession, broadcast: Broadcast) -> Quiet:
         """The targeted residents in quiet hours now: they get an ordinary broadcast when
@@ -227,17 +244,9 @@ class Broadcasts:
         if too_long is not None:
             return [too_long]
         async with self._sessions.begin() as session:
-            broadcast = await broadcasts.create_preview(
-                session,
-                text=draft.text,
-                target=Target(topic=draft.topic.value if draft.topic else None),
-                emergency=emergency,
-                urgent=draft.urgent,
-                created_by=f"{incoming.channel}:{incoming.user_id}",
-                origin_channel=incoming.channel,
-                origin_chat_id=incoming.chat_id,
-                preview_expiry=self._preview_expiry,
-                scope=broadcasts.COMMUNE,
+            target = Target(topic=draft.topic.value if draft.topic else None)
+            broadcast = await self._store(
+                session, incoming, draft, emergency, target, scope=broadcasts.COMMUNE
             )
             if media is not None:
                 media.attach(broadcast)

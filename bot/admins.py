@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from bot import texts
 from bot.catalog import Catalog, ChoiceKind
 from loa.config import Settings
-from storage.broadcasts import Target
+from storage.broadcast_targets import Target
 
 CONSOLE = "console"
 OPERATOR = "cli"

@@ -33,8 +33,8 @@ from bot.media_broadcast import MediaDraft, MediaDrafts
 from bot.render import html_to_text, render_broadcast, utf16_len
 from bot.rhythm import split_urgent
 from loa.timefmt import zone
-from storage import broadcast_progress, broadcasts
-from storage.broadcasts import Quiet, Target
+from storage import broadcast_progress, broadcast_targets, broadcasts
+from storage.broadcast_targets import Quiet, Target
 from storage.models import Broadcast, utcnow
 
 log = logging.getLogger(__name__)
@@ -206,8 +206,8 @@ class Broadcasts:
         if broadcast.emergency or broadcast.urgent:
             return Quiet()
         target = Target(commune=broadcast.commune, topic=broadcast.topic)
-        reached = broadcasts.reached_channels(broadcast)
-        return await broadcasts.count_quiet(session, target, self._now(), reached)
+        reached = broadcast_targets.reached_channels(broadcast)
+        return await broadcast_targets.count_quiet(session, target, self._now(), reached)
 
     def _preview(self, broadcast: Broadcast, message: Reply, question: Reply) -> list[Reply]:
         """The message as the administrator's channel sends it, then the question, with what

@@ -18,7 +18,7 @@ from bot.channel import Attachment, ChannelError, Incoming, Reply, Upload
 from bot.render import utf16_len
 from bot.voice import AAC_CONTENT_TYPE, VoiceError, to_aac
 from storage import media
-from storage.broadcasts import COPYING_CHANNELS
+from storage.broadcast_targets import COPYING_CHANNELS
 from storage.models import Broadcast
 
 log = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ def media_notes(
 ) -> tuple[str, ...]:
     """The preview's line per channel: what its residents get of the media. Without text and
     without a URL to fetch the media from, Zalo residents get nothing (and no delivery:
-    ``storage.broadcasts.reached_channels``)."""
+    ``storage.broadcast_targets.reached_channels``)."""
     telegram = texts.MEDIA_ON_TELEGRAM if copied else texts.MEDIA_TELEGRAM_BY_URL
     if media_url:
         zalo = texts.media_zalo_gets(kind, has_text)

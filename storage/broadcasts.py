@@ -1,13 +1,7 @@
 """Administrator broadcasts: preview, confirm once, queue deliveries set-based, cancel.
 
-Their progress and final reports: ``storage.broadcast_progress``.
-
-Who a broadcast reaches (``target_residents``):
-- no commune and no topic: every active resident;
-- a commune: residents who chose that commune (old names resolve to it when they subscribe),
-  never those who simply receive everything, since their place is unknown;
-- a topic: residents who chose that topic, and those who receive everything;
-- both: residents who chose the commune and either chose the topic or chose no topic at all.
+Who they reach: ``storage.broadcast_targets``; their progress and final reports:
+``storage.broadcast_progress``.
 
 Lifecycle: ``preview`` → (Gửi) ``sending`` → ``done`` (once every delivery is sent or failed:
 one held for a resident's quiet hours keeps the broadcast sending until it went); or
@@ -23,22 +17,21 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.broadcast_progress import Progress, finish, progress
+from storage.broadcast_targets import Target, count_targets, reached_channels, reaching
 from storage.models import (
     Broadcast,
     BroadcastState,
     Delivery,
     DeliveryState,
     Priority,
-    Resident,
-    Subscription,
     utcnow,
 )
 from storage.outbox import queue_deliveries
-from storage.rhythm import hold_new, quiet_now
+from storage.rhythm import hold_new
 from storage.rows import execute_count
 
 # Leaves room for the header and target line within Zalo's 2000 characters.
@@ -49,9 +42,6 @@ CANCELLED_REASON = "cancelled by the operator"
 # ``Broadcast.scope``: the author's reach (bot.admins.AdminScope.kind).
 PROVINCE, COMMUNE = "province", "commune"
 EXPIRED = "expired"
-# Channels that copy the administrator's own message to residents (media included), rather
-# than fetch its media from ``[web] public_url`` (bot.media_broadcast).
-COPYING_CHANNELS = frozenset({"telegram"})
 
 
 def text_problem(text: str) -> str | None:
@@ -61,105 +51,6 @@ def text_problem(text: str) -> str | None:
     if len(text) > MAX_TEXT_LENGTH:
         return f"the broadcast text has {len(text)} characters; at most {MAX_TEXT_LENGTH} fit"
     return None
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    commune: str | None = None  # current unit name, already resolved
-    topic: str | None = None  # topic slug
-
-
-def _chose(kind: str, value: str) -> ColumnElement[bool]:
-    return exists().where(
-        Subscription.resident_id == Resident.id,
-        Subscription.kind == kind,
-        Subscription.value == value,
-    )
-
-
-def _chose_any(kind: str | None = None) -> ColumnElement[bool]:
-    condition = exists().where(Subscription.resident_id == Resident.id)
-    if kind is not None:
-        condition = exists().where(
-            Subscription.resident_id == Resident.id, Subscription.kind == kind
-        )
-    return condition
-
-
-def target_condition(target: Target) -> ColumnElement[bool]:
-    """The SQL condition on ``Resident`` for ``target`` (see the module docstring)."""
-    active = Resident.active.is_(True)
-    if target.commune and target.topic:
-        topic_ok = or_(_chose("topic", target.topic), not_(_chose_any("topic")))
-        return and_(active, _chose("commune", target.commune), topic_ok)
-    if target.commune:
-        return and_(active, _chose("commune", target.commune))
-    if target.topic:
-        return and_(active, or_(_chose("topic", target.topic), not_(_chose_any())))
-    return active
-
-
-def reached_channels(broadcast: Broadcast) -> frozenset[str] | None:
-    """The channels whose residents get something of ``broadcast`` (None: every channel).
-
-    A photo or voice broadcast without text, whose media has no public URL, gives channels
-    that only fetch media by URL (Zalo) nothing to send: their residents get no delivery (it
-    would fail as an empty message). Channels that copy the administrator's own message do,
-    and so do those that upload a stored copy themselves (a ``media_url`` of Loa's own,
-    "/media/<name>", without a host: see ``bot.media_broadcast.stored_name``)."""
-    url = broadcast.media_url or ""
-    if not broadcast.media_kind or broadcast.text.strip() or url.startswith(("http:", "https:")):
-        return None
-    if url or (broadcast.copy_chat_id and broadcast.copy_message_id):
-        return COPYING_CHANNELS
-    return frozenset()
-
-
-def _reaching(target: Target, channels: frozenset[str] | None) -> ColumnElement[bool]:
-    condition = target_condition(target)
-    return condition if channels is None else and_(condition, Resident.channel.in_(channels))
-
-
-async def count_targets(
-    session: AsyncSession, target: Target, channels: frozenset[str] | None = None
-) -> dict[str, int]:
-    """Residents the broadcast would reach, per channel; with ``channels`` (see
-    ``reached_channels``), the targeted residents of other channels count 0."""
-    rows = await session.execute(
-        select(Resident.channel, func.count())
-        .where(target_condition(target))
-        .group_by(Resident.channel)
-    )
-    return {
-        channel: int(count) if channels is None or channel in channels else 0
-        for channel, count in rows.all()
-    }
-
-
-@dataclass(frozen=True, slots=True)
-class Quiet:
-    """Targeted residents in their quiet hours now (an ordinary broadcast reaches them when
-    those end; ``until``: the last end)."""
-
-    count: int = 0
-    until: datetime | None = None
-
-
-async def count_quiet(
-    session: AsyncSession,
-    target: Target,
-    now: datetime,
-    channels: frozenset[str] | None = None,
-) -> Quiet:
-    """How many of the residents ``target`` reaches (on ``channels``) are in quiet hours."""
-    count, until = (
-        await session.execute(
-            select(func.count(), func.max(Resident.quiet_until)).where(
-                _reaching(target, channels), quiet_now(now)
-            )
-        )
-    ).one()
-    return Quiet(int(count or 0), until if count else None)
 
 
 async def recount(session: AsyncSession, broadcast: Broadcast) -> None:
@@ -280,7 +171,7 @@ async def confirm(
         Delivery.broadcast_id,
         broadcast_id,
         priority=int(priority),
-        residents=_reaching(target, reached_channels(broadcast)),
+        residents=reaching(target, reached_channels(broadcast)),
     )
     if not (broadcast.emergency or broadcast.urgent):  # else it goes in quiet hours too
         await hold_new(session, Delivery.broadcast_id, broadcast_id, now, news=False)

@@ -24,7 +24,7 @@ from bot.choices import NumberedChoices
 from bot.commands import Commands
 from loa.cli import main
 from loa.config import ConfigError, Settings, parse_settings
-from storage.broadcasts import Target
+from storage.broadcast_targets import Target
 from storage.db import open_database, session_factory
 from storage.models import Broadcast, Delivery, Resident, Subscription
 

@@ -25,6 +25,7 @@ from loa.cli import main
 from loa.cmd.broadcast import follow
 from loa.config import SenderSettings, Settings
 from storage import broadcasts
+from storage.broadcast_targets import Target
 from storage.models import Broadcast, Delivery, Resident, utcnow
 from tests.test_cli_broadcast import add_instance
 
@@ -158,7 +159,7 @@ async def test_cancel_a_draft_in_preview(
 ) -> None:
     async with sessions.begin() as session:
         draft = await broadcasts.create_preview(
-            session, text="x", target=broadcasts.Target(), emergency=False, created_by="cli"
+            session, text="x", target=Target(), emergency=False, created_by="cli"
         )
     assert await cli("--config", str(config), "broadcasts", "cancel", str(draft.id)) == 0
     assert "cancelled before it was sent: nothing was sent" in capsys.readouterr().out
@@ -176,7 +177,7 @@ async def test_list_json_shape_newest_first(
         draft = await broadcasts.create_preview(
             session,
             text="Họp\ndân",
-            target=broadcasts.Target(commune="Sam Mứn", topic="canh-bao"),
+            target=Target(commune="Sam Mứn", topic="canh-bao"),
             emergency=True,
             created_by="telegram:7",
         )
@@ -239,7 +240,7 @@ async def test_listing_expires_old_drafts(
     async with sessions.begin() as session:
         for _ in range(2):
             await broadcasts.create_preview(
-                session, text="x", target=broadcasts.Target(), emergency=False, created_by="cli"
+                session, text="x", target=Target(), emergency=False, created_by="cli"
             )
         await session.execute(
             update(Broadcast)
@@ -261,7 +262,7 @@ async def test_listing_expires_old_drafts(
 async def _confirmed(sessions: Sessions) -> int:
     async with sessions.begin() as session:
         draft = await broadcasts.create_preview(
-            session, text="x", target=broadcasts.Target(), emergency=False, created_by="cli"
+            session, text="x", target=Target(), emergency=False, created_by="cli"
         )
         assert await broadcasts.confirm(session, draft.id) == 4
     return draft.id

@@ -27,7 +27,7 @@ from jobs.rhythm import RhythmJob
 from loa.cli import main
 from loa.config import Settings, parse_settings
 from storage import broadcast_progress, broadcasts
-from storage.broadcasts import Target
+from storage.broadcast_targets import Target
 from storage.db import open_database, session_factory
 from storage.models import (
     Broadcast,

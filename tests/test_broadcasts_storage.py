@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage import broadcast_progress, broadcasts
-from storage.broadcasts import Target
+from storage import broadcast_progress, broadcast_targets, broadcasts
+from storage.broadcast_targets import Target
 from storage.models import (
     Broadcast,
     Delivery,
@@ -79,7 +79,7 @@ async def test_target_selection(sessions: Sessions, target: Target, expected: se
 async def test_inactive_residents_are_not_targeted(sessions: Sessions) -> None:
     await _seed(sessions, inactive="t-all")
     async with sessions.begin() as session:
-        counts = await broadcasts.count_targets(session, Target())
+        counts = await broadcast_targets.count_targets(session, Target())
     assert counts == {"telegram": 3, "zalo": 2}
 
 

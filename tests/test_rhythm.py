@@ -23,7 +23,7 @@ from bot.rhythm import RhythmCommands
 from jobs.rhythm import RhythmJob
 from news.rhythm import Window
 from storage import broadcast_progress, broadcasts, rhythm
-from storage.broadcasts import Target
+from storage.broadcast_targets import Target
 from storage.db import open_database, session_factory
 from storage.models import (
     Article,

@@ -44,9 +44,9 @@ from bot.admins import Admins, AdminScope, decide
 from bot.catalog import ChoiceKind, build_catalog
 from loa.config import Settings
 from loa.timefmt import zone
-from storage import broadcast_progress, broadcasts, residents
+from storage import broadcast_progress, broadcast_targets, broadcasts, residents
 from storage.broadcast_progress import Progress
-from storage.broadcasts import Target
+from storage.broadcast_targets import Target
 from storage.db import open_database, session_factory
 from storage.instances import list_instances
 from storage.models import Resident, utcnow
@@ -366,12 +366,12 @@ async def broadcast(settings: Settings, args: argparse.Namespace) -> int:
                 author_name=author.name,
                 scope=author.kind,
             )
-            counts = await broadcasts.count_targets(session, target)
+            counts = await broadcast_targets.count_targets(session, target)
             urgent = args.emergency or getattr(args, "urgent", False)
             quiet = (
-                broadcasts.Quiet()
+                broadcast_targets.Quiet()
                 if urgent
-                else await broadcasts.count_quiet(session, target, utcnow())
+                else await broadcast_targets.count_quiet(session, target, utcnow())
             )
         total = sum(counts.values())
         per_channel = ", ".join(f"{c} {n}" for c, n in sorted(counts.items())) or "none"

@@ -20,7 +20,8 @@ from bot.catalog import ChoiceKind
 from bot.media_broadcast import MAX_CAPTION
 from bot.render import html_to_text, render_broadcast, utf16_len
 from storage import broadcast_progress, broadcasts, media
-from storage.broadcasts import CancelRefused, Target, text_problem
+from storage.broadcast_targets import Target
+from storage.broadcasts import CancelRefused, text_problem
 from storage.models import Broadcast
 from web.admin import photo, views
 from web.admin.site import PREFIX, STATES, Admin, AdminSite

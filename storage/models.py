@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -219,31 +220,56 @@ class Broadcast(Base):
 
 
 class Delivery(Base):
-    """The outbox: one row per message to one resident on one channel."""
+    """The outbox: one row per message to one resident on one channel.
+
+    No foreign keys (migration 0012): their triggers cost more than the rest of an article's
+    fan-out. Rows are written only by INSERT … SELECT from ``residents`` for an article or a
+    broadcast just stored, and by answers (no resident); articles and broadcasts are never
+    deleted, and ``storage.residents.delete_all`` deletes a resident's deliveries itself.
+    """
 
     __tablename__ = "deliveries"
     __table_args__ = (
-        UniqueConstraint("article_id", "resident_id", "channel", name="uq_deliveries_article"),
-        UniqueConstraint("broadcast_id", "resident_id", "channel", name="uq_deliveries_broadcast"),
+        # Never send twice: one delivery of an article (a broadcast) per resident and channel.
+        # Partial: answers have neither, and NULLs never collided anyway.
+        Index(
+            "uq_deliveries_article",
+            "article_id",
+            "resident_id",
+            "channel",
+            unique=True,
+            postgresql_where=text("article_id IS NOT NULL"),
+            sqlite_where=text("article_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_deliveries_broadcast",
+            "broadcast_id",
+            "resident_id",
+            "channel",
+            unique=True,
+            postgresql_where=text("broadcast_id IS NOT NULL"),
+            sqlite_where=text("broadcast_id IS NOT NULL"),
+        ),
         Index("ix_deliveries_queue", "state", "channel", "priority", "id"),
+        Index(
+            "ix_deliveries_tag",
+            "tag",
+            postgresql_where=text("tag IS NOT NULL"),
+            sqlite_where=text("tag IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    article_id: Mapped[int | None] = mapped_column(
-        ForeignKey("articles.id", ondelete="CASCADE"), index=True
-    )
-    broadcast_id: Mapped[int | None] = mapped_column(
-        ForeignKey("broadcasts.id", ondelete="CASCADE"), index=True
-    )
+    # Looked up through the unique indexes above, which lead with them.
+    article_id: Mapped[int | None] = mapped_column(Integer)
+    broadcast_id: Mapped[int | None] = mapped_column(Integer)
     # None for answers to commands and edits (they go to ``chat_id``, resident or not).
-    resident_id: Mapped[int | None] = mapped_column(
-        ForeignKey("residents.id", ondelete="CASCADE"), index=True
-    )
+    resident_id: Mapped[int | None] = mapped_column(Integer, index=True)
     channel: Mapped[str] = mapped_column(String(20))
     chat_id: Mapped[str | None] = mapped_column(String(100))
     # An answer or an edit carries its message (JSON, see storage.outbox.encode_reply).
     payload: Mapped[str | None] = mapped_column(Text)
-    tag: Mapped[str | None] = mapped_column(String(100), index=True)  # "progress:<broadcast id>"
+    tag: Mapped[str | None] = mapped_column(String(100))  # "progress:<broadcast id>"
     priority: Mapped[int] = mapped_column(Integer, default=Priority.NEWS.value)
     state: Mapped[str] = mapped_column(String(20), default=DeliveryState.PENDING.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

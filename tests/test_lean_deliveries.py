@@ -1,0 +1,156 @@
+"""Migration 0012 (deliveries without foreign keys, partial unique indexes), on every backend:
+rows survive it, never-send-twice still holds, and forgetting a resident leaves nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import bindparam, func, insert, inspect, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+
+from storage import residents
+from storage.db import create_engine, upgrade
+from storage.models import (
+    Article,
+    Broadcast,
+    Delivery,
+    DeliveryState,
+    Priority,
+    Resident,
+    Source,
+    UTCDateTime,
+)
+
+Sessions = async_sessionmaker[AsyncSession]
+AT = datetime(2025, 8, 1, 7, 30, tzinfo=UTC)
+
+# Plain SQL of the schema at 0011: the ORM mappings follow head, which may move on.
+SEED_0011 = [
+    "INSERT INTO sources (id, name, url, consecutive_failures, backfilled)"
+    " VALUES (1, 'portal', 'https://example.test/', 0, true)",
+    "INSERT INTO articles (id, source_id, url, title, summary, body, fetched_at, content_hash,"
+    " is_backfill, search_text) VALUES (1, 1, 'https://example.test/a', 'Tin', '', '', :at,"
+    " 'x', false, 'tin')",
+    "INSERT INTO residents (id, channel, chat_id, active, created_at, updated_at)"
+    " VALUES (1, 'telegram', '1', true, :at, :at), (2, 'zalo', '2', true, :at, :at)",
+    "INSERT INTO broadcasts (id, created_by, text, emergency, state, created_at, scope, urgent)"
+    " VALUES (1, 'cli', 'Thông báo', false, 'sending', :at, 'province', false)",
+    # News for both residents, a broadcast sent to one, a held one, an answer (no resident).
+    "INSERT INTO deliveries (id, article_id, broadcast_id, resident_id, channel, chat_id,"
+    " payload, tag, priority, state, attempts, created_at, next_attempt_at, sent_at) VALUES"
+    " (1, 1, NULL, 1, 'telegram', NULL, NULL, NULL, 0, 'sent', 1, :at, NULL, :at),"
+    " (2, 1, NULL, 2, 'zalo', NULL, NULL, NULL, 0, 'pending', 0, :at, NULL, NULL),"
+    " (3, NULL, 1, 1, 'telegram', NULL, NULL, NULL, 10, 'held', 0, :at, :at, NULL),"
+    " (4, NULL, 1, 2, 'zalo', NULL, NULL, NULL, 10, 'failed', 3, :at, NULL, NULL),"
+    " (5, NULL, NULL, NULL, 'telegram', '99', '{\"text\": \"Chào\"}', 'progress:1', 30,"
+    " 'pending', 0, :at, NULL, NULL)",
+]
+
+
+async def _deliveries(connection: AsyncConnection) -> list[tuple[object, ...]]:
+    rows = await connection.execute(text("SELECT * FROM deliveries ORDER BY id"))
+    return [tuple(row) for row in rows.all()]
+
+
+async def test_upgrade_from_0011_keeps_every_delivery(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        await upgrade(engine, "0011")
+        async with engine.begin() as connection:
+            for statement in SEED_0011:
+                seed = text(statement)
+                if ":at" in statement:  # stored as Loa stores instants (naive UTC on SQLite)
+                    seed = seed.bindparams(bindparam("at", AT, type_=UTCDateTime))
+                await connection.execute(seed)
+            before = await _deliveries(connection)
+        await upgrade(engine)
+        async with engine.connect() as connection:
+            after = await _deliveries(connection)
+            foreign_keys = await connection.run_sync(
+                lambda c: inspect(c).get_foreign_keys("deliveries")
+            )
+            version = await connection.scalar(text("SELECT version_num FROM alembic_version"))
+    finally:
+        await engine.dispose()
+    assert len(before) == 5
+    assert after == before
+    assert foreign_keys == []
+    assert version == "0012"
+
+
+async def _subjects(sessions: Sessions) -> tuple[int, int, int]:
+    """An article, a broadcast and a resident: their ids."""
+    async with sessions.begin() as session:
+        source = Source(name="portal", url="https://example.test/")
+        session.add(source)
+        await session.flush()
+        article = Article(
+            source_id=source.id,
+            url="https://example.test/a",
+            title="Tin",
+            fetched_at=AT,
+            content_hash="x",
+        )
+        broadcast = Broadcast(created_by="cli", text="Thông báo")
+        resident = Resident(channel="telegram", chat_id="1")
+        session.add_all([article, broadcast, resident])
+        await session.flush()
+        return article.id, broadcast.id, resident.id
+
+
+async def _add(sessions: Sessions, channel: str = "telegram", **values: object) -> None:
+    async with sessions.begin() as session:
+        await session.execute(insert(Delivery).values(channel=channel, **values))
+
+
+async def test_an_article_or_a_broadcast_is_queued_once_per_resident_and_channel(
+    sessions: Sessions,
+) -> None:
+    article_id, broadcast_id, resident_id = await _subjects(sessions)
+    await _add(sessions, article_id=article_id, resident_id=resident_id)
+    await _add(sessions, broadcast_id=broadcast_id, resident_id=resident_id)
+    with pytest.raises(IntegrityError):
+        await _add(sessions, article_id=article_id, resident_id=resident_id)
+    with pytest.raises(IntegrityError):
+        await _add(sessions, broadcast_id=broadcast_id, resident_id=resident_id)
+    await _add(sessions, "zalo", article_id=article_id, resident_id=resident_id)  # another channel
+
+
+async def test_answers_to_one_chat_are_not_unique(sessions: Sessions) -> None:
+    _, _, resident_id = await _subjects(sessions)
+    for _ in range(2):
+        for resident in (None, resident_id):
+            await _add(
+                sessions,
+                resident_id=resident,
+                chat_id="1",
+                payload='{"text": "Chào"}',
+                priority=Priority.ANSWER.value,
+            )
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Delivery)) == 4
+
+
+async def test_delete_all_leaves_no_delivery_of_that_resident(sessions: Sessions) -> None:
+    article_id, broadcast_id, gone = await _subjects(sessions)
+    async with sessions.begin() as session:
+        kept = Resident(channel="telegram", chat_id="2")
+        session.add(kept)
+        await session.flush()
+        kept_id = kept.id
+    for resident in (gone, kept_id):
+        await _add(sessions, article_id=article_id, resident_id=resident)
+        await _add(
+            sessions,
+            broadcast_id=broadcast_id,
+            resident_id=resident,
+            state=DeliveryState.HELD.value,
+        )
+        await _add(sessions, resident_id=resident, chat_id=str(resident), payload="{}")
+    async with sessions.begin() as session:
+        assert await residents.delete_all(session, "telegram", "1")
+    async with sessions() as session:
+        left = await session.scalars(select(Delivery.resident_id).order_by(Delivery.id))
+        assert list(left) == [kept_id] * 3

@@ -250,7 +250,8 @@ class Delivery(Base):
             postgresql_where=text("broadcast_id IS NOT NULL"),
             sqlite_where=text("broadcast_id IS NOT NULL"),
         ),
-        Index("ix_deliveries_queue", "state", "channel", "priority", "id"),
+        # The sender's order (storage.outbox.next_batch): a batch is read off the index.
+        Index("ix_deliveries_queue", "state", "channel", text("priority DESC"), "id"),
         Index(
             "ix_deliveries_tag",
             "tag",

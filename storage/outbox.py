@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     and_,
     exists,
     func,
@@ -189,6 +191,15 @@ async def next_batch(
     first, then oldest first. ``skip_ids`` are rows already in flight. Nothing is locked: only
     the instance holding the channel's sender lease reads the queue (``storage.instances``),
     and a row only leaves ``pending`` once the platform answered."""
+    rows = await session.execute(next_batch_query(channel, limit=limit, now=now, skip_ids=skip_ids))
+    return [Queued(*row) for row in rows.all()]
+
+
+def next_batch_query(
+    channel: str, *, limit: int, now: datetime, skip_ids: Collection[int] = ()
+) -> Select[Any]:
+    """``next_batch``'s query: in the order of ``ix_deliveries_queue`` (priority DESC, id), so
+    a batch is read off the index, never sorted from the whole queue (migration 0012)."""
     query = (
         select(
             Delivery.id,
@@ -211,8 +222,7 @@ async def next_batch(
     )
     if skip_ids:
         query = query.where(Delivery.id.not_in(list(skip_ids)))
-    rows = await session.execute(query)
-    return [Queued(*row) for row in rows.all()]
+    return query
 
 
 async def next_due_at(session: AsyncSession, channel: str) -> datetime | None:

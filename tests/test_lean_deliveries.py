@@ -4,9 +4,10 @@ rows survive it, never-send-twice still holds, and forgetting a resident leaves 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
-from sqlalchemy import bindparam, func, insert, inspect, select, text
+from sqlalchemy import Select, bindparam, func, insert, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
@@ -154,3 +155,40 @@ async def test_delete_all_leaves_no_delivery_of_that_resident(sessions: Sessions
     async with sessions() as session:
         left = await session.scalars(select(Delivery.resident_id).order_by(Delivery.id))
         assert list(left) == [kept_id] * 3
+
+
+async def test_the_next_batch_is_read_off_the_queue_index(sessions: Sessions) -> None:
+    """The sender's order (priority first, then oldest) is the index's own: a batch never sorts
+    the whole queue, whatever its length."""
+    from storage import outbox
+
+    async with sessions.begin() as session:
+        resident = Resident(channel="telegram", chat_id="1", active=True)
+        session.add(resident)
+        await session.flush()
+        session.add_all(
+            Delivery(channel="telegram", chat_id=str(i), payload="{}", priority=p, state="pending")
+            for i, p in enumerate([Priority.NEWS, Priority.ANSWER, Priority.NEWS, Priority.ANSWER])
+        )
+    async with sessions() as session:
+        batch = await outbox.next_batch(session, "telegram", limit=10, now=AT)
+        assert [(q.priority, q.chat_id) for q in batch] == [
+            (Priority.ANSWER, "1"),
+            (Priority.ANSWER, "3"),
+            (Priority.NEWS, "0"),
+            (Priority.NEWS, "2"),
+        ]
+        plan = await _plan(session, outbox.next_batch_query("telegram", limit=128, now=AT))
+    assert "ix_deliveries_queue" in plan, plan
+    assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
+
+
+async def _plan(session: AsyncSession, query: Select[Any]) -> str:
+    bind = session.get_bind()
+    compiled = query.compile(bind, compile_kwargs={"literal_binds": True})
+    if bind.dialect.name == "sqlite":
+        rows = await session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))
+        return "\n".join(str(row[-1]) for row in rows)
+    await session.execute(text("SET LOCAL enable_seqscan = off"))  # a tiny table: as if large
+    rows = await session.execute(text(f"EXPLAIN {compiled}"))
+    return "\n".join(str(row[0]) for row in rows)

@@ -19,7 +19,19 @@ async def test_migrations_match_models(engine: AsyncEngine) -> None:
 
     async with engine.connect() as connection:
         differences = await connection.run_sync(diff)
+    if engine.dialect.name == "sqlite":
+        # SQLite's reflection drops an index column's DESC, so the queue index (priority DESC)
+        # reads as changed; its order is tested by plan in tests/test_lean_deliveries.py.
+        differences = [d for d in differences if not _is_queue_index(d)]
     assert differences == []
+
+
+def _is_queue_index(difference: object) -> bool:
+    return (
+        isinstance(difference, tuple)
+        and difference[0] in ("add_index", "remove_index")
+        and difference[1].name == "ix_deliveries_queue"
+    )
 
 
 async def test_upgrade_is_idempotent(engine: AsyncEngine) -> None:

@@ -20,6 +20,11 @@ the insert and its index upkeep ~280 ms, the three foreign-key triggers 225 ms (
   constraint never compared (NULLs are distinct), so the guarantee is unchanged.
 - ``ix_deliveries_tag`` becomes partial (``WHERE tag IS NOT NULL``): only progress reports
   carry a tag.
+- ``ix_deliveries_queue`` becomes ``(state, channel, priority DESC, id)``, the sender's order
+  (``storage.outbox.next_batch``: priority first, then oldest first). With ``priority`` ascending
+  neither database could read the next 128 rows off the index: both sorted every pending row
+  of the top priority for each batch (SQLite "USE TEMP B-TREE FOR RIGHT PART OF ORDER BY",
+  PostgreSQL an incremental sort), so a batch cost grew with the queue.
 
 Revision ID: 0012
 Revises: 0011
@@ -46,6 +51,7 @@ FOREIGN_KEYS = (
 # SQLite's foreign keys of this table were created unnamed: batch mode names them by this
 # convention when it reflects the table, so that they can be dropped (and re-created) by name.
 SQLITE_NAMES = {"fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"}
+QUEUE_ORDER = ["state", "channel", sa.text("priority DESC"), "id"]
 SUBJECTS = (("uq_deliveries_article", "article_id"), ("uq_deliveries_broadcast", "broadcast_id"))
 
 
@@ -87,6 +93,9 @@ def upgrade() -> None:
                 **_partial(f"{subject} IS NOT NULL"),
             )
         batch.create_index("ix_deliveries_tag", ["tag"], **_partial("tag IS NOT NULL"))
+    # Outside the batch: SQLite's batch mode takes plain column names only.
+    op.drop_index("ix_deliveries_queue", table_name="deliveries")
+    op.create_index("ix_deliveries_queue", "deliveries", QUEUE_ORDER)
 
 
 def downgrade() -> None:
@@ -96,6 +105,8 @@ def downgrade() -> None:
             f"DELETE FROM deliveries WHERE {column} IS NOT NULL"
             f" AND NOT EXISTS (SELECT 1 FROM {table} WHERE {table}.id = deliveries.{column})"
         )
+    op.drop_index("ix_deliveries_queue", table_name="deliveries")
+    op.create_index("ix_deliveries_queue", "deliveries", ["state", "channel", "priority", "id"])
     with _batch() as batch:
         batch.drop_index("ix_deliveries_tag")
         for name, subject in SUBJECTS:

@@ -155,18 +155,22 @@ class TelegramChannel(Channel):
     async def send(self, chat_id: str, reply: Reply) -> str:
         if reply.has_media:
             return await self._send_media(chat_id, reply)
+        data = {
+            "chat_id": _chat(chat_id),
+            "text": reply.html,
+            "parse_mode": ParseMode.HTML,
+            "reply_markup": keyboard(reply.buttons),
+            "link_preview_options": self._no_preview,
+            "allow_paid_broadcast": self._paid,
+        }
         try:
-            message = await self._bot.send_message(
-                chat_id=_chat(chat_id),
-                text=reply.html,
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(reply.buttons),
-                link_preview_options=self._no_preview,
-                allow_paid_broadcast=self._paid,
-            )
+            # Bot._post rather than Bot.send_message: the same request path, defaults and errors,
+            # without turning every answer into a Message object (~70 µs, 7 % of a message's
+            # CPU: bench/delivery_bench.py); the sender keeps only the message id.
+            sent = await self._bot._post("sendMessage", data)
         except TelegramError as exc:
             raise translate(exc) from exc
-        return str(message.message_id)
+        return str(sent["message_id"])
 
     async def _send_media(self, chat_id: str, reply: Reply) -> str:
         """A copy of a message (its caption replaced), or a photo / voice note by URL."""

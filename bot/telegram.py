@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import logging
 import warnings
 from collections.abc import Awaitable, Callable
@@ -144,6 +145,8 @@ class TelegramChannel(Channel):
     def __init__(self, bot: Bot, *, paid_broadcast: bool = False) -> None:
         self._bot = bot
         self._no_preview = LinkPreviewOptions(is_disabled=True)
+        # Serialised once: PTB would turn the object into JSON again for every message.
+        self._no_preview_json = json.dumps(self._no_preview.to_dict())
         # Above Telegram's free 30 messages/s, each message must ask for the paid limit.
         self._paid = True if paid_broadcast else None
         # Stored photos uploaded once (bot.channel.Upload): name -> the file id Telegram
@@ -160,7 +163,7 @@ class TelegramChannel(Channel):
             "text": reply.html,
             "parse_mode": ParseMode.HTML,
             "reply_markup": keyboard(reply.buttons),
-            "link_preview_options": self._no_preview,
+            "link_preview_options": self._no_preview_json,
             "allow_paid_broadcast": self._paid,
         }
         try:

@@ -63,6 +63,12 @@ BATCH_SECONDS = 1.0
 OUTAGE_CHATS = 3
 # A throttle without a stated end that lasts this long is worth an administrator's attention.
 LONG_PAUSE_SECONDS = 600.0
+# The writer waits at most this long for the outcomes of messages still being sent, so they
+# share one commit: each commit costs the database thread several hand-offs of the GIL, and
+# at full speed groups grow from ~7 to ~16 outcomes (CPU a message -10 %, bench/delivery_bench.py
+# (b)). A message keeps its concurrency slot until recorded, so a crash still re-sends at most
+# ``concurrency`` messages.
+GATHER_SECONDS = 0.01
 
 
 @dataclass(slots=True)
@@ -126,6 +132,8 @@ class Sender:
         self._writes: asyncio.Queue[tuple[Write | int, asyncio.Future[None]]] = asyncio.Queue()
         self._in_flight: set[int] = set()
         self._workers: set[asyncio.Task[None]] = set()
+        self._sending = 0  # launched messages whose outcome has not reached the writer yet
+        self._all_reported = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
         self._failing_chats: set[str] = set()  # transient failures since the last success
@@ -234,6 +242,7 @@ class Sender:
     def _launch(self, queued: Queued, message: Outgoing | Exception, booked: float) -> None:
         self._gates.reserve(queued.chat_id)
         self._in_flight.add(queued.id)
+        self._sending += 1
         task = asyncio.create_task(self._deliver(queued, message, booked))
         self._workers.add(task)
         task.add_done_callback(self._workers.discard)
@@ -241,6 +250,7 @@ class Sender:
     # ------------------------------------------------------------------ one message
 
     async def _deliver(self, queued: Queued, message: Outgoing | Exception, booked: float) -> None:
+        reported = False
         try:
             if self._pacer.paused_until > time.monotonic() or not self._holds():
                 # A throttle arrived, or the role was lost, since this message was launched:
@@ -248,10 +258,13 @@ class Sender:
                 return
             self._pacer.left(booked)
             write = await self._attempt(queued, message)
+            reported = True
             await self._commit(write)
         except Exception:
             log.exception("%s: delivery %d: could not record the outcome", self.name, queued.id)
         finally:
+            if not reported:
+                self._reported()
             self._in_flight.discard(queued.id)
             self._slots.release()
             self._wake.set()
@@ -446,13 +459,26 @@ class Sender:
 
     async def _commit(self, write: Write | int) -> None:
         done = asyncio.get_running_loop().create_future()
-        await self._writes.put((write, done))
+        self._writes.put_nowait((write, done))
+        self._reported()
         await done
+
+    def _reported(self) -> None:
+        """One launched message's outcome is known (or it was not sent)."""
+        self._sending -= 1
+        if not self._sending:
+            self._all_reported.set()
 
     async def _write_loop(self) -> None:
         """Group commit: every outcome waiting at that moment goes in one transaction."""
         while True:
             items = [await self._writes.get()]
+            if self._sending:
+                self._all_reported.clear()
+                try:
+                    await asyncio.wait_for(self._all_reported.wait(), GATHER_SECONDS)
+                except TimeoutError:
+                    pass
             while not self._writes.empty():
                 items.append(self._writes.get_nowait())
             try:

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
     Select,
+    Table,
     and_,
     exists,
     func,
@@ -222,7 +223,7 @@ def next_batch_query(
     )
     if skip_ids:
         query = query.where(Delivery.id.not_in(list(skip_ids)))
-    return query
+    return cast(Select[Any], query)
 
 
 async def next_due_at(session: AsyncSession, channel: str) -> datetime | None:
@@ -237,14 +238,17 @@ async def next_due_at(session: AsyncSession, channel: str) -> datetime | None:
 
 async def mark_sent(session: AsyncSession, ids: Collection[int], now: datetime) -> int:
     """The platform accepted these messages."""
+    # On the table, not the mapped class: the sender's session holds no Delivery objects to
+    # bring up to date, and the ORM's bulk-update path cost more than the UPDATE itself.
+    table = cast(Table, Delivery.__table__)
     return await execute_count(
         session,
-        update(Delivery)
-        .where(Delivery.id.in_(list(ids)), Delivery.state == DeliveryState.PENDING.value)
+        update(table)
+        .where(table.c.id.in_(list(ids)), table.c.state == DeliveryState.PENDING.value)
         .values(
             state=DeliveryState.SENT.value,
             sent_at=now,
-            attempts=Delivery.attempts + 1,
+            attempts=table.c.attempts + 1,
             last_error=None,
         ),
     )

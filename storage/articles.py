@@ -6,16 +6,19 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, timezone
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.items import ArticleData
-from news.tagging import Tags
 from news.text import fold
 from storage.dialects import upsert
 from storage.models import Article, ArticleCommune, ArticleTopic, Source, utcnow
+
+if TYPE_CHECKING:
+    # Only a type here: the tagger and its gazetteer stay out of commands that list articles.
+    from news.tagging import Tags
 
 # Vietnam keeps one offset all year (no DST), so a fixed zone is exact for display.
 VIETNAM = timezone(timedelta(hours=7), "ICT")

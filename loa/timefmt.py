@@ -7,10 +7,12 @@ reader never has to guess. JSON output is not shown to people: it keeps ISO 8601
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+# Vietnam keeps one offset all year (no DST), so a fixed zone is exact for display.
+VIETNAM = timezone(timedelta(hours=7), "ICT")
 
 
 def zone(name: str = DEFAULT_TIMEZONE) -> tzinfo:
@@ -22,6 +24,11 @@ def _moment(value: datetime | str) -> datetime:
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     # Loa stores UTC; a naive value can only be UTC that lost its label.
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def local_iso(moment: datetime | None) -> str | None:
+    """ISO 8601 in Vietnam time (+07:00), as residents and operators read it (JSON output)."""
+    return moment.astimezone(VIETNAM).isoformat() if moment else None
 
 
 def offset_label(offset: timedelta | None) -> str:

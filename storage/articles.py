@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from loa.timefmt import local_iso
 from news.items import ArticleData
 from news.text import fold
 from storage.dialects import upsert
@@ -20,8 +20,6 @@ if TYPE_CHECKING:
     # Only a type here: the tagger and its gazetteer stay out of commands that list articles.
     from news.tagging import Tags
 
-# Vietnam keeps one offset all year (no DST), so a fixed zone is exact for display.
-VIETNAM = timezone(timedelta(hours=7), "ICT")
 _IN_CHUNK = 500  # bound IN (...) lists: SQLite caps bound parameters
 
 
@@ -140,11 +138,6 @@ async def _tags_of(
         for article_id, tag in rows.all():
             tags[article_id].append(tag)
     return tags
-
-
-def local_iso(moment: datetime | None) -> str | None:
-    """ISO 8601 in Vietnam time (+07:00), as residents and operators read it."""
-    return moment.astimezone(VIETNAM).isoformat() if moment else None
 
 
 def article_json(row: ArticleRow, communes: Sequence[str], topics: Sequence[str]) -> dict[str, Any]:

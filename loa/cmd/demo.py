@@ -33,10 +33,9 @@ from bot.console import ConsoleChannel
 from jobs.poll import PollResult, poll_all
 from jobs.send import Sender
 from loa.config import DatabaseSettings, HttpSettings, Selectors, Settings, SourceSettings
-from loa.timefmt import plural
+from loa.timefmt import VIETNAM, plural
 from storage import articles as stored
 from storage import outbox
-from storage.articles import VIETNAM
 from storage.db import open_database, session_factory
 from storage.models import Article, Delivery, Resident
 

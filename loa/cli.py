@@ -161,7 +161,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     import asyncio
     import logging
 
-    from bot.connect import ChannelRefused
     from loa.config import ConfigError, Settings, load_settings, resolve_path
     from loa.logs import configure_logging
 
@@ -191,12 +190,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
-    except ChannelRefused as exc:
-        log.error("%s", exc)
-        return 2
     except Exception as exc:
+        # Imported only on failure: the bot package is no cost to every successful command.
+        from bot.connect import ChannelRefused
         from storage.db import DatabaseUnavailable
 
+        if isinstance(exc, ChannelRefused):
+            log.error("%s", exc)
+            return 2
         if isinstance(exc, DatabaseUnavailable):
             print(f"loa: {_database_key(path)}: {exc}", file=sys.stderr)
             return 2

@@ -28,10 +28,11 @@ HEAVY = (
 )
 
 
-def _loaded_after(code: str) -> set[str]:
-    """The names of HEAVY that a fresh interpreter has imported after running ``code``."""
+def _loaded_after(code: str, names: tuple[str, ...] = HEAVY) -> set[str]:
+    """The ``names`` (HEAVY by default) that a fresh interpreter has imported after running
+    ``code``."""
     probe = (
-        f"{code}\nimport sys, json\nprint(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+        f"{code}\nimport sys, json\nprint(json.dumps([m for m in {names!r} if m in sys.modules]))"
     )
     out = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
@@ -47,6 +48,26 @@ def test_importing_the_cli_loads_no_heavy_package() -> None:
 def test_the_frequent_commands_import_nothing_heavy(command: str) -> None:
     """What operators and cron run often: no migration tool, no PostgreSQL dialect on SQLite."""
     assert _loaded_after(f"import loa.cmd.{command}") == set()
+
+
+@pytest.fixture(scope="module")
+def migrated_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("lean")
+    config = folder / "loa.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///{folder / "loa.db"}"\n', encoding="utf-8")
+    code = f"from loa.cli import main\nmain(['--config', {str(config)!r}, 'db', 'upgrade'])"
+    subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, timeout=60)
+    return config
+
+
+@pytest.mark.parametrize("command", ["stats", "articles", "sources"])
+def test_the_frequent_commands_run_without_the_tagger_or_the_bots(
+    command: str, migrated_config: Path
+) -> None:
+    """The whole command, as run: only the chat handlers and the poller need the tagger and its
+    gazetteer; the bot package is for failures (``ChannelRefused``) and ``loa run``."""
+    code = f"from loa.cli import main\nmain(['--config', {str(migrated_config)!r}, {command!r}])"
+    assert _loaded_after(code, ("news.tagging", "news.places", "bot")) == set()
 
 
 def test_loading_the_gazetteer_does_not_import_its_package() -> None:

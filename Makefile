@@ -9,6 +9,8 @@ $(BIN)/loa: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+# Editable installs leave Loa's modules uncompiled; under PYTHONDONTWRITEBYTECODE each command would recompile them.
+	$(BIN)/python -m compileall -q loa news storage jobs bot web
 	touch $(BIN)/loa
 
 install: $(BIN)/loa

@@ -98,8 +98,9 @@ async def deactivate(session: AsyncSession, channel: str, chat_id: str) -> bool:
 async def delete_all(session: AsyncSession, channel: str, chat_id: str) -> bool:
     """Forget the resident of this chat: subscriptions, deliveries and the row itself.
 
-    Deletes children explicitly rather than relying on ON DELETE CASCADE, which SQLite only
-    honours when its foreign-key pragma is on. Returns False when there was nothing to delete.
+    Deletes children explicitly: ``deliveries`` has no foreign keys (migration 0012), and
+    SQLite honours ON DELETE CASCADE only with its foreign-key pragma on. Returns False when
+    there was nothing to delete.
     """
     resident = await find(session, channel, chat_id)
     if resident is None:

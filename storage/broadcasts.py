@@ -1,7 +1,8 @@
 """Administrator broadcasts: preview, confirm once, queue deliveries set-based, cancel.
 
 Who they reach: ``storage.broadcast_targets``; their progress and final reports:
-``storage.broadcast_progress``.
+``storage.broadcast_progress``; the list of them and the expiry of drafts:
+``storage.broadcast_history`` (re-exported here).
 
 Lifecycle: ``preview`` → (Gửi) ``sending`` → ``done`` (once every delivery is sent or failed:
 one held for a resident's quiet hours keeps the broadcast sending until it went); or
@@ -20,6 +21,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.broadcast_history import EXPIRED as EXPIRED
+from storage.broadcast_history import PREVIEW_EXPIRY as PREVIEW_EXPIRY
+from storage.broadcast_history import expire_previews as expire_previews
+from storage.broadcast_history import is_expired as is_expired
+from storage.broadcast_history import list_broadcasts as list_broadcasts
 from storage.broadcast_progress import Progress, finish, progress
 from storage.broadcast_targets import Target, count_targets, reached_channels, reaching
 from storage.models import (
@@ -36,12 +42,9 @@ from storage.rows import execute_count
 
 # Leaves room for the header and target line within Zalo's 2000 characters.
 MAX_TEXT_LENGTH = 1500
-# A draft not confirmed within this long expires (``[broadcasts] preview_expiry_hours``).
-PREVIEW_EXPIRY = timedelta(hours=24)
 CANCELLED_REASON = "cancelled by the operator"
 # ``Broadcast.scope``: the author's reach (bot.admins.AdminScope.kind).
 PROVINCE, COMMUNE = "province", "commune"
-EXPIRED = "expired"
 
 
 def text_problem(text: str) -> str | None:
@@ -191,44 +194,6 @@ async def cancel(session: AsyncSession, broadcast_id: int) -> bool:
     return cancelled > 0
 
 
-async def expire_previews(
-    session: AsyncSession,
-    preview_expiry: timedelta = PREVIEW_EXPIRY,
-    *,
-    now: datetime | None = None,
-    broadcast_id: int | None = None,
-) -> int:
-    """Mark drafts left in preview longer than ``preview_expiry`` as expired (cancelled, with
-    ``{"reason": "expired"}`` as report); return how many. Nothing was queued for them."""
-    now = now or utcnow()
-    query = update(Broadcast).where(
-        Broadcast.state == BroadcastState.PREVIEW.value,
-        Broadcast.created_at < now - preview_expiry,
-    )
-    if broadcast_id is not None:
-        query = query.where(Broadcast.id == broadcast_id)
-    return await execute_count(
-        session,
-        query.values(
-            state=BroadcastState.CANCELLED.value,
-            finished_at=now,
-            report=json.dumps({"reason": EXPIRED}),
-        ),
-    )
-
-
-async def is_expired(session: AsyncSession, broadcast_id: int) -> bool:
-    """Whether this broadcast's preview expired before it was confirmed."""
-    row = (
-        await session.execute(
-            select(Broadcast.state, Broadcast.report).where(Broadcast.id == broadcast_id)
-        )
-    ).one_or_none()
-    if row is None or row.state != BroadcastState.CANCELLED.value or not row.report:
-        return False
-    return bool(json.loads(row.report).get("reason") == EXPIRED)
-
-
 class CancelRefused(Exception):
     """The broadcast cannot be cancelled: unknown, or already done or cancelled (the message
     says which, in English, for the CLI)."""
@@ -313,14 +278,3 @@ async def forget_preview(session: AsyncSession, broadcast_id: int) -> None:
     await session.execute(
         update(Broadcast).where(Broadcast.id == broadcast_id).values(preview_message_id=None)
     )
-
-
-async def list_broadcasts(
-    session: AsyncSession, limit: int = 20, *, preview_expiry: timedelta | None = None
-) -> list[Broadcast]:
-    """The newest broadcasts first; with ``preview_expiry``, expired drafts are marked first
-    (commit the session to keep that)."""
-    if preview_expiry is not None:
-        await expire_previews(session, preview_expiry)
-    rows = await session.execute(select(Broadcast).order_by(Broadcast.id.desc()).limit(limit))
-    return list(rows.scalars())

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from loa.config import Settings
 from loa.timefmt import shown, zone
-from storage.broadcasts import list_broadcasts
+from storage.broadcast_history import list_broadcasts
 from storage.db import open_database, session_factory
 from storage.instances import list_instances
 from storage.models import Delivery, Resident, Subscription, utcnow

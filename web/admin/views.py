@@ -17,7 +17,7 @@ from bot.catalog import Catalog, ChoiceKind
 from loa.cmd.stats import collect
 from loa.config import Settings
 from storage.articles import ListedArticle, list_articles
-from storage.broadcasts import list_broadcasts
+from storage.broadcast_history import list_broadcasts
 from storage.models import Broadcast, Delivery, utcnow
 from storage.sources import list_sources
 

@@ -16,7 +16,8 @@ ratio to the floor and to ``python -c pass``; the first line says how loaded the
 
 ``--bytecode``: Loa's packages are compiled first (``compileall``) and every round runs both
 modes, from bytecode and from source (``PYTHONDONTWRITEBYTECODE=1``, no ``__pycache__`` in
-Loa's packages: what this environment does). No ``__pycache__`` is left in Loa's packages.
+Loa's packages: what this environment does). Loa's packages are left as found (compiled
+by ``make install``, or not).
 Last, once: the ten imports of ``loa stats`` that take longest (``python -X importtime``).
 """
 
@@ -325,6 +326,7 @@ def bench(tmp: Path, database: str, args: argparse.Namespace) -> list[str]:
     measured = commands(config)
     modes = ["bytecode", "source"] if args.bytecode else ["as found"]
     found: dict[tuple[str, str], list[float]] = {(c, m): [] for c in measured for m in modes}
+    had_bytecode = bool(loa_caches())
     if args.bytecode:
         compile_loa()
     caches = "with" if loa_caches() else "without"
@@ -346,6 +348,8 @@ def bench(tmp: Path, database: str, args: argparse.Namespace) -> list[str]:
     finally:
         if args.bytecode:
             remove_bytecode()
+            if had_bytecode:  # as `make install` left it
+                compile_loa()
     dont_write = os.environ.get("PYTHONDONTWRITEBYTECODE")
     loads = "/".join(f"{x:.2f}" for x in before), "/".join(f"{x:.2f}" for x in after)
     head = (

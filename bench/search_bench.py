@@ -10,6 +10,10 @@ PostgreSQL, rare and no-hit queries included.
 Tagging: articles per second through ``ArticleTagger.tag``.
 
     .venv/bin/python bench/search_bench.py [--articles N] [--runs 3] [--database-url URL]
+        [--explain QUERY ...]
+
+``--explain``: on PostgreSQL, the plan of every statement ``search_ids`` runs for QUERY,
+with EXPLAIN (ANALYZE, BUFFERS) (which index answers, and how long each step took).
 
 Without ``--database-url`` a temporary SQLite file is used; pass a PostgreSQL URL
 (postgresql+asyncpg://…, an empty database) to measure PostgreSQL.
@@ -26,11 +30,12 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import event, insert, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from news.items import ArticleData
 from news.tagging import build_tagger
@@ -159,7 +164,30 @@ async def _agreement(session: AsyncSession) -> list[str]:
     return differ
 
 
-async def bench_search(url: str, count: int, names: list[str], runs: int) -> None:
+async def explain(engine: AsyncEngine, session: AsyncSession, query: str) -> None:
+    """EXPLAIN ANALYZE of each statement ``search_ids`` sends for ``query`` (PostgreSQL)."""
+    sent: list[tuple[str, Any]] = []
+
+    def capture(*args: Any) -> None:  # before_cursor_execute(conn, cursor, statement, params…)
+        sent.append((args[2], args[3]))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", capture)
+    try:
+        await search_ids(session, query, 10)
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", capture)
+    connection = await session.connection()
+    for number, (statement, parameters) in enumerate(sent, 1):
+        plan = await connection.exec_driver_sql(
+            f"EXPLAIN (ANALYZE, BUFFERS) {statement}", parameters
+        )
+        print(f"--- {query!r}, statement {number} of {len(sent)}")
+        print("\n".join(str(row[0]) for row in plan))
+
+
+async def bench_search(
+    url: str, count: int, names: list[str], runs: int, explained: list[str]
+) -> None:
     async with open_database(url) as engine:
         async with session_factory(engine)() as session:
             took = await _fill(session, count, names)
@@ -177,6 +205,9 @@ async def bench_search(url: str, count: int, names: list[str], runs: int) -> Non
             scan = await _timed(runs, lambda q: _like(session, q, 10, ranked=True))
             newest = await _timed(runs, lambda q: _like(session, q, 10, ranked=False))
             slowest = sorted(zip(ids, QUERIES * runs, strict=True), reverse=True)[:3]
+            if engine.dialect.name == "postgresql":
+                for query in explained:
+                    await explain(engine, session, query)
     agree = len(QUERIES) - len(differ)
     print(
         f"the scan returns the index's ids on {agree} of {len(QUERIES)} queries (goal >= 23)"
@@ -230,13 +261,14 @@ async def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--database-url")
     parser.add_argument("--runs", type=int, default=3, help="times each query runs, every line")
+    parser.add_argument("--explain", nargs="*", default=[], help="PostgreSQL: plans of these")
     args = parser.parse_args()
     gazetteer = build_tagger("Điện Biên").gazetteer
     names = [u.name for u in gazetteer.units] + [o.name for o in gazetteer.legacy]
     bench_tagging(names)
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.db"
-        await bench_search(url, args.articles, names, args.runs)
+        await bench_search(url, args.articles, names, args.runs, args.explain)
 
 
 if __name__ == "__main__":

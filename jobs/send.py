@@ -137,6 +137,9 @@ class Sender:
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
         self._failing_chats: set[str] = set()  # transient failures since the last success
+        # Deliveries charged an attempt since the last success: refunded if the streak turns
+        # out to be an outage (their chats were the first to fail).
+        self._charged: list[int] = []
         self._outage_delay = backoff_seconds
         self._quota_delay = backoff_seconds
         self._quota_since: float | None = None  # first throttle without an end, since a success
@@ -296,6 +299,7 @@ class Sender:
             log.exception("%s: delivery %d: unexpected error", self.name, queued.id)
             return self._on_transient(queued, f"{type(exc).__name__}: {exc}")
         self._failing_chats.clear()
+        self._charged.clear()
         self._outage_delay = self._quota_delay = self._backoff
         self._quota_since, self._quota_told = None, False
         return queued.id if extra is None else _sent_and(queued.id, extra)
@@ -412,6 +416,7 @@ class Sender:
         delay = min(self._backoff * 2 ** (attempts - 1), MAX_BACKOFF_SECONDS)
         self._gates.hold_until(queued.chat_id, time.monotonic() + delay)
         when = utcnow() + timedelta(seconds=delay)
+        self._charged.append(queued.id)
 
         async def write(session: AsyncSession) -> None:
             await outbox.mark_retry(
@@ -433,7 +438,17 @@ class Sender:
             )
             self._pacer.pause_until(now + self._outage_delay)
             self._outage_delay = min(self._outage_delay * 2, MAX_BACKOFF_SECONDS)
-        return self._retry_at(queued, self._pacer.paused_until - now, error)
+        retry = self._retry_at(queued, self._pacer.paused_until - now, error)
+        if not self._charged:
+            return retry
+        # The first chats of this streak were charged before it looked like an outage.
+        refund, self._charged = self._charged, []
+
+        async def write(session: AsyncSession) -> None:
+            await retry(session)
+            await outbox.refund_attempts(session, refund)
+
+        return write
 
     def _on_gone(self, queued: Queued, reason: str) -> Write:
         channel = self._channel.name

@@ -287,6 +287,21 @@ async def mark_retry(
     )
 
 
+async def refund_attempts(session: AsyncSession, ids: Collection[int]) -> int:
+    """Take back one counted attempt from each of these pending deliveries: their failure
+    turned out to be the platform's (an outage seen only once more chats had failed)."""
+    return await execute_count(
+        session,
+        update(Delivery)
+        .where(
+            Delivery.id.in_(list(ids)),
+            Delivery.state == DeliveryState.PENDING.value,
+            Delivery.attempts > 0,
+        )
+        .values(attempts=Delivery.attempts - 1),
+    )
+
+
 async def defer_pending(
     session: AsyncSession, channel: str, not_before: datetime, *, chat_id: str | None = None
 ) -> int:

@@ -300,17 +300,39 @@ async def test_a_platform_outage_fails_nothing_and_pauses_the_channel(
     emulator: TelegramEmulator, channel: TelegramChannel, world: World
 ) -> None:
     article = await world.article()
-    chats = list(range(90, 96))
+    chats = [90, 91, 92]
     ids = await world.residents(chats)
     await world.queue(article, list(ids.values()))
-    for chat in chats:  # every chat fails as often as max_attempts allows: the platform is down
-        emulator.fail_next(chat, 502, "Bad Gateway", times=3)
+    # The platform is down for everyone: as many failures as max_attempts allows all the rows
+    # together, then back for everyone.
+    emulator.fail_all_next(502, "Bad Gateway", times=3 * len(chats))
     sender = make_sender(channel, world, max_attempts=3, concurrency=2)
     states = await drain(sender, world, within=30)  # the pauses double: give them room
     assert states["pending"] == 0 and states.get("failed", 0) == 0
     rows = await world.rows()
     assert {r.state for r in rows} == {"sent"}
-    assert max(r.attempts for r in rows) < 3  # the outage was not charged to the rows
+    # The outage was not charged to the rows, not even to the first chats that failed before
+    # it showed: the one attempt each is the send that worked.
+    assert [r.attempts for r in rows] == [1] * len(chats)
+
+
+async def test_the_chats_that_failed_before_an_outage_showed_are_refunded(
+    emulator: TelegramEmulator, channel: TelegramChannel, world: World
+) -> None:
+    """One message at a time: the first two chats fail and are charged an attempt each; the
+    third failing chat shows an outage, and the first two get their attempt back."""
+    article = await world.article()
+    chats = [90, 91, 92]
+    ids = await world.residents(chats)
+    await world.queue(article, list(ids.values()))
+    for chat in chats:
+        emulator.fail_next(chat, 502, "Bad Gateway", times=1)
+    sender = make_sender(channel, world, max_attempts=3, concurrency=1)
+    states = await drain(sender, world, within=30)
+    assert states["pending"] == 0 and states.get("failed", 0) == 0
+    rows = await world.rows()
+    assert {r.state for r in rows} == {"sent"}
+    assert [r.attempts for r in rows] == [1, 1, 1]  # the send that worked, nothing else
 
 
 # ---- everything a bot sends: answers and edits leave through the same pacer ---------------

@@ -163,6 +163,7 @@ class TelegramEmulator(MediaMethods):
         self._limited_requests = 0
         self._early = 0
         self._failures: dict[int, list[tuple[int, str]]] = {}
+        self._outage: list[tuple[int, str]] = []  # the next sends to any chat fail
         self._poll_generation = 0
         self.polls_waiting = 0  # long polls now waiting for an update
         self._cond = threading.Condition()
@@ -241,6 +242,12 @@ class TelegramEmulator(MediaMethods):
         """The next ``times`` sends to ``chat_id`` fail with this status (5xx, 400…)."""
         with self._cond:
             self._failures.setdefault(chat_id, []).extend([(code, description)] * times)
+
+    def fail_all_next(self, code: int, description: str, times: int) -> None:
+        """The next ``times`` sends, to whatever chat, fail with this status: the platform is
+        down for everyone, then back for everyone."""
+        with self._cond:
+            self._outage.extend([(code, description)] * times)
 
     def send_text(self, chat_id: int, text: str, *, name: str = "Dân") -> int:
         """The resident writes ``text`` to the bot; return the update id."""
@@ -444,7 +451,7 @@ class TelegramEmulator(MediaMethods):
         chat = self._chat(chat_id)
         if chat.migrated_to is not None:
             raise ApiError(400, MIGRATED, {"migrate_to_chat_id": chat.migrated_to})
-        scripted = self._failures.get(chat_id)
+        scripted = self._outage or self._failures.get(chat_id)
         if scripted:
             code, description = scripted.pop(0)
             raise ApiError(code, description)

@@ -10,7 +10,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -71,12 +71,20 @@ async def sleeping(sessions: Sessions, channel: str, chat: str, commune: str | N
     return resident_id
 
 
-async def quiet_end(sessions: Sessions, resident_id: int) -> str:
-    """The end of the resident's quiet hours, HH:MM Vietnam time."""
+async def quiet_until(sessions: Sessions, resident_id: int) -> datetime:
+    """When the resident's quiet hours end."""
     async with sessions() as session:
         row = await session.get(Resident, resident_id)
     assert row is not None and row.quiet_until is not None
-    return row.quiet_until.astimezone(VN).strftime("%H:%M")
+    return row.quiet_until
+
+
+async def quiet_end(sessions: Sessions, resident_id: int, *, dated: bool = False) -> str:
+    """The end of the resident's quiet hours, HH:MM Vietnam time (as the chat says it);
+    ``dated``: as the CLI says it, with the date when that is tomorrow (after 23:00 there)."""
+    end = (await quiet_until(sessions, resident_id)).astimezone(VN)
+    tomorrow = end.date() != utcnow().astimezone(VN).date()
+    return end.strftime("%Y-%m-%d %H:%M" if dated and tomorrow else "%H:%M")
 
 
 def said(text: str = "", data: str | None = None, user: str = ADMIN, **extra: object) -> Incoming:
@@ -134,7 +142,7 @@ async def test_progress_counts_held_apart_and_a_broadcast_is_done_once_they_went
     assert (current.sent, current.failed, current.pending, current.held) == (1, 0, 0, 1)
     assert current.total == 2 and current.settled and not current.finished
     assert current.held_until is not None
-    assert current.held_until.astimezone(VN).strftime("%H:%M") == await quiet_end(sessions, asleep)
+    assert current.held_until == await quiet_until(sessions, asleep)
     async with sessions() as session:
         stored = await session.get(Broadcast, draft.id)
         assert stored is not None and stored.state == BroadcastState.SENDING.value
@@ -244,7 +252,7 @@ async def test_cli_finishes_when_only_held_rows_remain_and_says_until_when(
     argv = ["--config", str(config), "broadcast", "--yes", "--wait", "15", "--commune", "Sam Mứn"]
     status = await cli_follow(sessions, [*argv, "Họp", "dân"])
     out, _ = capsys.readouterr()
-    until = await quiet_end(sessions, asleep)
+    until = await quiet_end(sessions, asleep, dated=True)
     assert status == 0, out
     assert "target: 2 residents (telegram 1, zalo 1)" in out
     quiet = "quiet hours: 1 of them are in their quiet hours now and get it when those end"

@@ -355,7 +355,11 @@ def bench(tmp: Path, database: str, args: argparse.Namespace) -> list[str]:
     head = (
         f"load average (1/5/15 min) {loads[0]} before, {loads[1]} after; {os.cpu_count()} CPUs;"
         f" PYTHONDONTWRITEBYTECODE {'set' if dont_write else 'not set'}"
-        + (" (Loa's modules recompiled on every run)" if dont_write and not args.bytecode else "")
+        + (
+            " (Loa's modules recompiled on every run)"
+            if dont_write and not args.bytecode and caches == "without"
+            else ""
+        )
     )
     backend = "PostgreSQL" if args.database_url else "SQLite"
     where = "" if args.bytecode else f", {caches} __pycache__ in Loa's packages"

@@ -212,7 +212,7 @@ class SlowStart(Probe):
     """A service whose start takes longer than the lease (a busy machine)."""
 
     async def start(self) -> None:
-        await asyncio.sleep(0.9)
+        await asyncio.sleep(1.5)
         await super().start()
 
 
@@ -225,12 +225,14 @@ async def test_a_slow_start_never_lets_two_instances_hold_one_role(sessions: Ses
             Role("updates", lambda: SlowStart("updates", log, owner)),
         ]
 
-    a = Coordinator(sessions, roles("A"), instance_id="A", lease_seconds=0.6, renew_seconds=0.1)
-    b = Coordinator(sessions, roles("B"), instance_id="B", lease_seconds=0.6, renew_seconds=0.1)
+    # A lease of 1.2 s: its safety margin (0.24 s) must outlast a renewal round on a loaded
+    # CI machine (at 0.6 s the 0.12 s margin was once overrun by a slow PostgreSQL round).
+    a = Coordinator(sessions, roles("A"), instance_id="A", lease_seconds=1.2, renew_seconds=0.1)
+    b = Coordinator(sessions, roles("B"), instance_id="B", lease_seconds=1.2, renew_seconds=0.1)
     await asyncio.gather(a.start(), b.start())
     overlaps = 0
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + 2.0
+    deadline = loop.time() + 3.0
     while loop.time() < deadline:
         for role in ("sender", "updates"):
             overlaps += a.holds(role) and b.holds(role)

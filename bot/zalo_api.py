@@ -22,9 +22,10 @@ from typing import Any, Self
 
 import httpx
 
+from loa.config import ZALO_API as DEFAULT_BASE_URL
+
 log = logging.getLogger(__name__)
 
-DEFAULT_BASE_URL = "https://bot-api.zaloplatforms.com"
 # Extra read time over the long-poll timeout, so the server answers 408 before we give up.
 POLL_MARGIN_SECONDS = 10.0
 

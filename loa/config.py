@@ -215,9 +215,14 @@ class _WebhookSecret:
         return self
 
 
+# The platforms' own Bot API servers: the defaults (tests and local runs point at emulators).
+TELEGRAM_API = "https://api.telegram.org"
+ZALO_API = "https://bot-api.zaloplatforms.com"
+
+
 class TelegramSettings(_WebhookSecret, _Section):
     token: str | None = None
-    api_base_url: str = "https://api.telegram.org/bot"
+    api_base_url: str = f"{TELEGRAM_API}/bot"
     admins: list[int] = Field(default_factory=list)
     rate_limit_per_second: float = Field(default=30, gt=0)
     per_chat_interval_seconds: float = Field(default=1.0, ge=0)
@@ -234,12 +239,12 @@ class TelegramSettings(_WebhookSecret, _Section):
     @classmethod
     def _api_base(cls, value: str) -> str:
         # python-telegram-bot appends <token>/<method>: keep the "/bot" it expects.
-        return _bot_api_base(value, "https://api.telegram.org") + "/bot"
+        return _bot_api_base(value, TELEGRAM_API) + "/bot"
 
 
 class ZaloSettings(_WebhookSecret, _Section):
     token: str | None = None
-    api_base_url: str = "https://bot-api.zaloplatforms.com"
+    api_base_url: str = ZALO_API
     admins: list[str] = Field(default_factory=list)
     rate_limit_per_second: float = Field(default=10, gt=0)
     per_chat_interval_seconds: float = Field(default=1.0, ge=0)
@@ -256,7 +261,7 @@ class ZaloSettings(_WebhookSecret, _Section):
     @classmethod
     def _api_base(cls, value: str) -> str:
         # ZaloBotApi appends /bot<token>/<method>.
-        return _bot_api_base(value, "https://bot-api.zaloplatforms.com")
+        return _bot_api_base(value, ZALO_API)
 
     @field_validator("admins", mode="before")
     @classmethod

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from loa.cli import main
+from loa.config import TELEGRAM_API
 
 PG_URL = os.environ.get("LOA_TEST_DATABASE_URL")
 ENV = ("LOA_CONFIG", "LOA_DATABASE_URL", "LOA_TELEGRAM_TOKEN", "LOA_ZALO_TOKEN")
@@ -90,11 +91,11 @@ MISTAKES = [
     Mistake(
         "telegram-url-no-scheme",
         '[telegram]\napi_base_url = "127.0.0.1:8081"\n',
-        ("key 'telegram.api_base_url'", "http://", "https://api.telegram.org"),
+        ("key 'telegram.api_base_url'", "http://", TELEGRAM_API),
     ),
     Mistake(
         "zalo-url-scheme",
-        '[zalo]\napi_base_url = "ftp://bot-api.zaloplatforms.com"\n',
+        '[zalo]\napi_base_url = "ftp://127.0.0.1:8082"\n',
         ("key 'zalo.api_base_url'", "http://"),
     ),
     Mistake(
@@ -104,7 +105,7 @@ MISTAKES = [
     ),
     Mistake(
         "telegram-url-with-token",
-        '[telegram]\napi_base_url = "https://api.telegram.org/bot123456:SECRETxyz"\n',
+        '[telegram]\napi_base_url = "http://127.0.0.1:8081/bot123456:SECRETxyz"\n',
         ("key 'telegram.api_base_url'", "token"),
         never=("SECRETxyz",),
     ),

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import socket
 import statistics
@@ -33,13 +32,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import insert, make_url, select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.request import HTTPXRequest
@@ -47,6 +46,7 @@ from telegram.request import HTTPXRequest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.databases import fresh_database  # noqa: E402
 from bot.telegram import TelegramChannel  # noqa: E402
 from jobs.send import Sender  # noqa: E402
 from loa.config import SenderSettings  # noqa: E402
@@ -368,27 +368,6 @@ async def matching(residents: int, url: str | None, naive: bool, runs: int) -> d
                 dialect = engine.dialect.name
     result = {name: statistics.median(times) for name, times in found.items()}
     return {**result, "queued": queued, "dialect": dialect, "grown": grown}
-
-
-@asynccontextmanager
-async def fresh_database(url: str | None, default: str) -> AsyncIterator[str]:
-    """``url``'s server with a new, empty database for this run (dropped after), else
-    ``default`` (a temporary SQLite file)."""
-    if not url:
-        yield default
-        return
-    import asyncpg
-
-    parsed = make_url(url)
-    name = f"loa_bench_{os.getpid()}"
-    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(False)
-    connection = await asyncpg.connect(admin)
-    try:
-        await connection.execute(f"CREATE DATABASE {name}")
-        yield parsed.set(database=name).render_as_string(False)
-    finally:
-        await connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        await connection.close()
 
 
 def main() -> None:

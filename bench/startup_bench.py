@@ -40,8 +40,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert, make_url  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
 
+from bench.databases import bench_database, on_server  # noqa: E402
 from loa.config import normalise_database_url  # noqa: E402
 from storage.db import open_database  # noqa: E402
 from storage.models import (  # noqa: E402
@@ -149,29 +150,17 @@ def remove_bytecode() -> None:
 @contextmanager
 def fresh_database(url: str | None, default: str) -> Iterator[str]:
     """``url``'s server with a new, empty database for this run (dropped after), else
-    ``default`` (a temporary SQLite file). As in bench/delivery_bench.py, but each step in
+    ``default`` (a temporary SQLite file). ``bench.databases.fresh_database``, but each step in
     its own event loop: the commands run in between, outside any loop."""
     if not url:
         yield default
         return
-    import asyncpg
-
-    parsed = make_url(url)
-    name = f"loa_bench_{os.getpid()}"
-    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(False)
-
-    async def server(statement: str) -> None:
-        connection = await asyncpg.connect(admin)
-        try:
-            await connection.execute(statement)
-        finally:
-            await connection.close()
-
-    asyncio.run(server(f"CREATE DATABASE {name}"))
+    admin, name, fresh = bench_database(url)
+    asyncio.run(on_server(admin, f"CREATE DATABASE {name}"))
     try:
-        yield parsed.set(database=name).render_as_string(False)
+        yield fresh
     finally:
-        asyncio.run(server(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        asyncio.run(on_server(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
 async def seed(url: str, articles: int, residents: int) -> None:

@@ -34,6 +34,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +42,13 @@ import httpx
 from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.databases import fresh_database  # noqa: E402
+from bot.render import ArticleView, render_article  # noqa: E402
 from bot.telegram import TelegramChannel  # noqa: E402
 from jobs.send import Sender  # noqa: E402
 from loa.config import SenderSettings  # noqa: E402
@@ -67,6 +69,15 @@ TOKEN = "1:bench"
 CONCURRENCY = 16
 COMMUNES = [f"Xã {i}" for i in range(60)]
 TOPICS = ["giao-thong", "y-te", "giao-duc", "nong-nghiep", "canh-bao", "an-ninh"]
+# The article every resident gets in (a) and (b); the raw loop of (b) sends Loa's rendering of it.
+ARTICLE = ArticleView(
+    title="Lũ quét ở Mường Pồn",
+    url="http://portal.test/a",
+    published_at=datetime(2026, 1, 1, 1, 0, tzinfo=UTC),
+    author="Minh Anh",
+    summary="Mưa lớn kéo dài. Nhiều tuyến đường bị sạt lở.",
+    communes=(COMMUNES[0],),
+)
 
 
 @contextmanager
@@ -100,17 +111,17 @@ async def seed_article(sessions: async_sessionmaker[AsyncSession], residents: in
         await session.flush()
         article = Article(
             source_id=source.id,
-            url="http://portal.test/a",
-            title="Lũ quét ở Mường Pồn",
-            summary="Mưa lớn kéo dài. Nhiều tuyến đường bị sạt lở.",
-            author="Minh Anh",
-            published_at=utcnow(),
+            url=ARTICLE.url,
+            title=ARTICLE.title,
+            summary=ARTICLE.summary,
+            author=ARTICLE.author,
+            published_at=ARTICLE.published_at,
             fetched_at=utcnow(),
             content_hash="x",
         )
         session.add(article)
         await session.flush()
-        session.add(ArticleCommune(article_id=article.id, commune=COMMUNES[0]))
+        session.add(ArticleCommune(article_id=article.id, commune=ARTICLE.communes[0]))
         if not residents:
             return article.id
         await session.execute(
@@ -180,8 +191,11 @@ async def _pending(sessions: async_sessionmaker[AsyncSession]) -> bool:
 
 
 async def raw_send(url: str, residents: int) -> dict[str, float]:
-    """The baseline: the same sendMessage requests from a bare httpx loop."""
-    text = "<b>Lũ quét ở Mường Pồn</b>\n🗓 01/01/2026 08:00\n\nMưa lớn kéo dài."
+    """The baseline: the same sendMessage requests from a bare httpx loop (the same form
+    fields, the text Loa renders for the article, the same User-Agent: byte for byte the
+    bodies Loa sends), answers checked for their status only."""
+    text = render_article(ARTICLE, TelegramChannel.max_text_length).html
+    headers = {"User-Agent": BaseRequest.USER_AGENT}
     chats = iter(range(100_000, 100_000 + residents))
     limits = httpx.Limits(max_connections=CONCURRENCY + 4)
     async with httpx.AsyncClient(limits=limits) as client:
@@ -190,6 +204,7 @@ async def raw_send(url: str, residents: int) -> dict[str, float]:
             for chat in chats:
                 response = await client.post(
                     f"{url}/bot{TOKEN}/sendMessage",
+                    headers=headers,
                     data={
                         "chat_id": str(chat),
                         "text": text,

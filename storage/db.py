@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage import sqlite_driver
 from storage.locks import migration_lock, sqlite_file
 
 if TYPE_CHECKING:
@@ -122,7 +123,9 @@ async def probe_database(url: str) -> None:
 def create_engine(url: str) -> AsyncEngine:
     """An async engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys."""
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(
+            url, async_creator=sqlite_driver.creator(make_url(url), timeout=30)
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     # JIT off: Loa's statements are short, and the planner's inflated estimate for matching

@@ -39,7 +39,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.channel import Channel, ChatMoved, MessageRejected, ResidentGone, RetryLater
 from bot.outgoing import Outgoing, decode
@@ -48,6 +49,7 @@ from jobs.pacing import ChatGates, Pacer
 from loa.config import SenderSettings
 from loa.timefmt import plural
 from storage import broadcasts, outbox, residents
+from storage.inline_writes import InlineWrites
 from storage.models import utcnow
 from storage.outbox import Queued
 
@@ -152,6 +154,9 @@ class Sender:
         # The sender lease (jobs.roles): checked before each message, so an instance that
         # lost its role sends nothing more, even before it is stopped.
         self._holds = holds or (lambda: True)
+        # SQLite: sent rows are recorded on this thread when the database is not locked.
+        bind = sessions.kw.get("bind")
+        self._inline = InlineWrites.for_url(bind.url) if isinstance(bind, AsyncEngine) else None
 
     @property
     def renders(self) -> int:
@@ -184,6 +189,8 @@ class Sender:
         await asyncio.gather(
             delivered, *self._tasks, *self._pool, *self._workers, return_exceptions=True
         )
+        if self._inline is not None:
+            self._inline.close()
 
     # ------------------------------------------------------------------ dispatching
 
@@ -532,12 +539,26 @@ class Sender:
 
     async def _apply(self, writes: list[Write | int]) -> None:
         sent = [w for w in writes if isinstance(w, int)]
+        now = utcnow()
+        if len(sent) == len(writes) and self._inline and self._inline.mark_sent(sent, now):
+            if self._inline.needs_checkpoint():
+                await self._checkpoint()
+            return
         async with self._sessions.begin() as session:
             if sent:
-                await outbox.mark_sent(session, sent, utcnow())
+                await outbox.mark_sent(session, sent, now)
             for write in writes:
                 if not isinstance(write, int):
                     await write(session)
+
+    async def _checkpoint(self) -> None:
+        """Copy the SQLite log into the database file, in the connection's thread (the inline
+        writes never do: ``storage.inline_writes``). PASSIVE: it waits for no reader."""
+        try:
+            async with self._sessions() as session:
+                await session.execute(text("PRAGMA wal_checkpoint(PASSIVE)"))
+        except Exception:
+            log.warning("%s: SQLite checkpoint failed", self.name, exc_info=True)
 
 
 def _fail(delivery_id: int, reason: str) -> Write:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     Table,
+    Update,
     and_,
     exists,
     func,
@@ -238,11 +239,15 @@ async def next_due_at(session: AsyncSession, channel: str) -> datetime | None:
 
 async def mark_sent(session: AsyncSession, ids: Collection[int], now: datetime) -> int:
     """The platform accepted these messages."""
+    return await execute_count(session, mark_sent_statement(ids, now))
+
+
+def mark_sent_statement(ids: Collection[int], now: datetime) -> Update:
+    """The UPDATE of :func:`mark_sent` (``storage.inline_writes`` runs it too)."""
     # On the table, not the mapped class: the sender's session holds no Delivery objects to
     # bring up to date, and the ORM's bulk-update path cost more than the UPDATE itself.
     table = cast(Table, Delivery.__table__)
-    return await execute_count(
-        session,
+    return (
         update(table)
         .where(table.c.id.in_(list(ids)), table.c.state == DeliveryState.PENDING.value)
         .values(
@@ -250,7 +255,7 @@ async def mark_sent(session: AsyncSession, ids: Collection[int], now: datetime) 
             sent_at=now,
             attempts=table.c.attempts + 1,
             last_error=None,
-        ),
+        )
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -40,6 +41,22 @@ async def call(http: httpx.AsyncClient, method: str, **body: Any) -> dict[str, A
 async def test_empty_poll_is_http_200_with_408(http: httpx.AsyncClient) -> None:
     body = await call(http, "getUpdates", timeout="0.1")
     assert body == {"ok": False, "error_code": 408, "description": "Request timeout"}
+
+
+async def test_a_long_poll_ends_when_its_client_hangs_up(
+    base_url: str, http: httpx.AsyncClient, emulator: ZaloEmulator
+) -> None:
+    """A stopped process's last poll must not take the next process's message."""
+    async with httpx.AsyncClient(base_url=f"{base_url}/bot{TOKEN}/", timeout=60) as gone:
+        poll = asyncio.ensure_future(gone.post("getUpdates", json={"timeout": 30}))
+        await wait_until(lambda: emulator.polling == 1)
+        poll.cancel()  # the client goes away mid-poll
+        with pytest.raises(asyncio.CancelledError):
+            await poll
+    await wait_until(lambda: emulator.polling == 0)
+    emulator.inject_message("c1", "Xin chào")
+    body = await call(http, "getUpdates", timeout=5)
+    assert body["ok"] is True and body["result"]["message"]["text"] == "Xin chào"
 
 
 async def test_update_shape_string_ids_ms_dates(

@@ -142,6 +142,7 @@ class ZaloEmulator(ZaloMediaMethods):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wakeup: asyncio.Event | None = None
         self._next_id = 0
+        self._polling = 0
         self._init_media()
         self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[Response]]] = {
             "getme": self._get_me,
@@ -335,6 +336,8 @@ class ZaloEmulator(ZaloMediaMethods):
         handler = self._methods.get(method.lower())
         if handler is None or not isinstance(body, dict):
             return _error(ZaloErrorCode.NOT_FOUND, "Method not found")
+        if handler == self._get_updates:
+            return await self._get_updates(body, request.receive)
         return await handler(body)
 
     # ---- methods ---------------------------------------------------------------------------
@@ -349,7 +352,12 @@ class ZaloEmulator(ZaloMediaMethods):
             }
         )
 
-    async def _get_updates(self, body: dict[str, Any]) -> Response:
+    async def _get_updates(
+        self, body: dict[str, Any], hangup: Callable[[], Awaitable[Any]] | None = None
+    ) -> Response:
+        """A long poll. ``hangup`` resolves when its client hangs up (the ASGI receive after
+        the body): the poll ends then, so a stopped process's last poll never takes a message
+        meant for the next process (``polling`` counts the polls still waiting)."""
         if self.webhook_url:
             return _error(ZaloErrorCode.CONFLICT, "Webhook is set; getUpdates is disabled")
         try:
@@ -358,18 +366,37 @@ class ZaloEmulator(ZaloMediaMethods):
             return _error(ZaloErrorCode.BAD_REQUEST, "Invalid timeout")
         deadline = time.monotonic() + timeout
         assert self._wakeup is not None
-        while True:
-            self._wakeup.clear()  # clear before looking, so a later inject still wakes us
+        gone = asyncio.ensure_future(hangup()) if hangup is not None else None
+        with self._lock:
+            self._polling += 1
+        try:
+            while True:
+                self._wakeup.clear()  # clear before looking, so a later inject still wakes us
+                with self._lock:
+                    if self._updates:
+                        return _ok(self._updates.popleft())
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return _error(ZaloErrorCode.REQUEST_TIMEOUT, "Request timeout")
+                woken = asyncio.ensure_future(self._wakeup.wait())
+                waits = {woken} if gone is None else {woken, gone}
+                done, _ = await asyncio.wait(
+                    waits, timeout=remaining, return_when=asyncio.FIRST_COMPLETED
+                )
+                woken.cancel()
+                if gone is not None and gone in done:
+                    return Response(status_code=499)  # nobody reads this answer
+        finally:
+            if gone is not None:
+                gone.cancel()
             with self._lock:
-                if self._updates:
-                    return _ok(self._updates.popleft())
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return _error(ZaloErrorCode.REQUEST_TIMEOUT, "Request timeout")
-            try:
-                await asyncio.wait_for(self._wakeup.wait(), remaining)
-            except TimeoutError:
-                pass
+                self._polling -= 1
+
+    @property
+    def polling(self) -> int:
+        """Long polls waiting now."""
+        with self._lock:
+            return self._polling
 
     async def _send_message(self, body: dict[str, Any]) -> Response:
         chat_id, text = body.get("chat_id"), body.get("text")

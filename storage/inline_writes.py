@@ -28,7 +28,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
 from storage.locks import sqlite_file
-from storage.outbox import mark_sent_statement
+from storage.outbox import MARK_SENT, mark_sent_parameters
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ class InlineWrites:
             return False
         try:
             with self._engine.begin() as connection:
-                connection.execute(mark_sent_statement(ids, now))
+                connection.execute(MARK_SENT, mark_sent_parameters(ids, now))
         except OperationalError as exc:
             if _locked(exc):
                 return False

@@ -7,6 +7,7 @@ edits of earlier messages (progress reports) are queued here too, with their mes
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +19,8 @@ from sqlalchemy import (
     Table,
     Update,
     and_,
+    bindparam,
+    case,
     exists,
     func,
     insert,
@@ -26,6 +29,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -239,24 +243,36 @@ async def next_due_at(session: AsyncSession, channel: str) -> datetime | None:
 
 async def mark_sent(session: AsyncSession, ids: Collection[int], now: datetime) -> int:
     """The platform accepted these messages."""
-    return await execute_count(session, mark_sent_statement(ids, now))
+    result = await session.execute(MARK_SENT, mark_sent_parameters(ids, now))
+    return int(cast(CursorResult[Any], result).rowcount or 0)
 
 
-def mark_sent_statement(ids: Collection[int], now: datetime) -> Update:
-    """The UPDATE of :func:`mark_sent` (``storage.inline_writes`` runs it too)."""
+def _mark_sent() -> Update:
     # On the table, not the mapped class: the sender's session holds no Delivery objects to
     # bring up to date, and the ORM's bulk-update path cost more than the UPDATE itself.
+    # Built once, with parameters: building it for every group commit cost more (~0.4 ms on a
+    # slow core) than executing it.
     table = cast(Table, Delivery.__table__)
     return (
         update(table)
-        .where(table.c.id.in_(list(ids)), table.c.state == DeliveryState.PENDING.value)
+        .where(
+            table.c.id.in_(bindparam("ids", expanding=True)),
+            table.c.state == DeliveryState.PENDING.value,
+        )
         .values(
             state=DeliveryState.SENT.value,
-            sent_at=now,
+            sent_at=bindparam("now"),
             attempts=table.c.attempts + 1,
             last_error=None,
         )
     )
+
+
+MARK_SENT = _mark_sent()  # storage.inline_writes runs it too
+
+
+def mark_sent_parameters(ids: Collection[int], now: datetime) -> dict[str, Any]:
+    return {"ids": list(ids), "now": now}
 
 
 async def mark_failed(session: AsyncSession, delivery_id: int, reason: str) -> int:
@@ -293,18 +309,34 @@ async def mark_retry(
 
 
 async def refund_attempts(session: AsyncSession, ids: Collection[int]) -> int:
-    """Take back one counted attempt from each of these pending deliveries: their failure
-    turned out to be the platform's (an outage seen only once more chats had failed)."""
-    return await execute_count(
-        session,
-        update(Delivery)
-        .where(
-            Delivery.id.in_(list(ids)),
-            Delivery.state == DeliveryState.PENDING.value,
-            Delivery.attempts > 0,
+    """Take back the counted attempts of these pending deliveries, one for each time an id is
+    listed: their failures turned out to be the platform's (an outage seen only once more
+    chats had failed; a chat retried meanwhile was charged twice). Never below zero."""
+    touched = 0
+    for times, group in _by_count(ids).items():
+        touched += await execute_count(
+            session,
+            update(Delivery)
+            .where(
+                Delivery.id.in_(group),
+                Delivery.state == DeliveryState.PENDING.value,
+                Delivery.attempts > 0,
+            )
+            .values(
+                attempts=case(
+                    (Delivery.attempts > times, Delivery.attempts - times), else_=literal(0)
+                )
+            ),
         )
-        .values(attempts=Delivery.attempts - 1),
-    )
+    return touched
+
+
+def _by_count(ids: Collection[int]) -> dict[int, list[int]]:
+    """{how many times listed: the ids listed that often}."""
+    groups: dict[int, list[int]] = {}
+    for delivery_id, times in Counter(ids).items():
+        groups.setdefault(times, []).append(delivery_id)
+    return groups
 
 
 async def defer_pending(

@@ -339,6 +339,19 @@ async def test_the_chats_that_failed_before_an_outage_showed_are_refunded(
     assert [r.attempts for r in rows] == [1, 1, 1]  # the send that worked, nothing else
 
 
+async def test_a_refund_takes_back_each_charge_and_never_goes_below_zero(world: World) -> None:
+    """A chat retried during the streak was charged twice before the outage showed."""
+    article = await world.article()
+    ids = list((await world.residents([1, 2, 3])).values())
+    await world.queue(article, ids, attempts=2)
+    async with world.sessions.begin() as session:
+        touched = await outbox.refund_attempts(
+            session, [ids[0], ids[0], ids[1], ids[2]] + [ids[2]] * 4
+        )
+    assert touched == 3
+    assert [r.attempts for r in await world.rows()] == [0, 1, 0]
+
+
 # ---- everything a bot sends: answers and edits leave through the same pacer ---------------
 
 

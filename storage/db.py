@@ -25,7 +25,6 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage import sqlite_driver
 from storage.locks import migration_lock, sqlite_file
 
 if TYPE_CHECKING:
@@ -123,6 +122,8 @@ async def probe_database(url: str) -> None:
 def create_engine(url: str) -> AsyncEngine:
     """An async engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys."""
     if url.startswith("sqlite"):
+        from storage import sqlite_driver  # aiosqlite: not imported for PostgreSQL
+
         engine = create_async_engine(
             url, async_creator=sqlite_driver.creator(make_url(url), timeout=30)
         )

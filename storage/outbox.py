@@ -29,7 +29,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -243,8 +242,7 @@ async def next_due_at(session: AsyncSession, channel: str) -> datetime | None:
 
 async def mark_sent(session: AsyncSession, ids: Collection[int], now: datetime) -> int:
     """The platform accepted these messages."""
-    result = await session.execute(MARK_SENT, mark_sent_parameters(ids, now))
-    return int(cast(CursorResult[Any], result).rowcount or 0)
+    return await execute_count(session, MARK_SENT, mark_sent_parameters(ids, now))
 
 
 def _mark_sent() -> Update:

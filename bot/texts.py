@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from news.audience import Nobody, all_quiet
+
 BRAND = "Loa"
 
 # (command, description) for Telegram's setMyCommands: names are ASCII, descriptions ≤ 256.
@@ -286,6 +288,32 @@ def broadcast_target(commune: str | None, topic: str | None) -> str:
     return "mọi người đang nhận tin"
 
 
+def broadcast_nobody(reason: Nobody, commune: str | None = None, topic: str | None = None) -> str:
+    """Why a broadcast would reach nobody (``news.audience``); no Gửi is offered then."""
+    if reason is Nobody.NO_BOT:
+        return (
+            "Chưa có bot Zalo hay Telegram nào được cài cho Loa, nên không ai nhận được."
+            " Người quản trị kỹ thuật cần đặt mã bot (token) rồi khởi động lại Loa."
+        )
+    if reason is Nobody.NO_COMMUNE and commune:
+        return (
+            f"Chưa có người dân nào đăng ký nhận tin {escape(commune)}."
+            " Người dân đăng ký bằng lệnh /dangky trên Zalo hoặc Telegram."
+        )
+    if reason is Nobody.NO_TOPIC and topic:
+        return f"Chưa có người dân nào đăng ký chủ đề {escape(topic)}."
+    return "Chưa có người dân nào đăng ký nhận tin của Loa."
+
+
+def broadcast_all_quiet(count: int, until: str | None) -> str:
+    """Every targeted resident is in quiet hours: nobody gets it now, all do when those end."""
+    when = f", muộn nhất lúc {escape(until)}" if until else ""
+    return (
+        f"🌙 Lúc này chưa ai nhận ngay: cả <b>{count}</b> người đang trong giờ yên tĩnh. Thông báo"
+        f" sẽ đến họ khi hết giờ yên tĩnh{when}. Muốn gửi ngay: /thongbao gấp: NỘI DUNG"
+    )
+
+
 def broadcast_preview(
     target: str,
     counts: dict[str, int],
@@ -294,10 +322,12 @@ def broadcast_preview(
     buttons: bool = True,
     quiet: int = 0,
     quiet_until: str | None = None,
+    nobody: str | None = None,
 ) -> str:
     """The question under the preview: target, residents per channel, Gửi / Hủy (``buttons``:
     the channel shows buttons; otherwise they are answered by number); ``quiet`` of them are
-    in their quiet hours (until ``quiet_until``, HH:MM) and get it when those end."""
+    in their quiet hours (until ``quiet_until``, HH:MM) and get it when those end. ``nobody``
+    (``broadcast_nobody``): why it reaches no one; then only Hủy is offered."""
     per_channel = ", ".join(f"{escape(name)} {count}" for name, count in sorted(counts.items()))
     total = sum(counts.values())
     lines = [
@@ -305,9 +335,15 @@ def broadcast_preview(
         f"Gửi tới: {target}",
         f"Số người nhận: <b>{total}</b>" + (f" ({per_channel})" if per_channel else ""),
     ]
+    if nobody:
+        lines.append(f"⛔ <b>Không có ai để gửi.</b> {nobody}")
+        lines.append("Bấm <b>Hủy</b> để bỏ bản nháp." if buttons else "Trả lời <b>1</b> để bỏ.")
+        return "\n".join(lines)
     if emergency:
         lines.append("⚠️ <b>Khẩn cấp</b>: gửi trước mọi tin đang chờ.")
-    if quiet:
+    if all_quiet(total, quiet):
+        lines.append(broadcast_all_quiet(quiet, quiet_until))
+    elif quiet:
         until = f" (muộn nhất {escape(quiet_until)})" if quiet_until else ""
         lines.append(
             f"🌙 Trong đó <b>{quiet}</b> người đang trong giờ yên tĩnh: họ nhận thông báo khi hết"
@@ -627,6 +663,23 @@ ADMIN_TEXT_TOO_LONG = "Nội dung quá dài (tối đa 1500 ký tự)."
 ADMIN_CHOOSE_COMMUNE = "Hãy chọn xã nhận thông báo."
 ADMIN_ALREADY_SENT = "Thông báo này đã được gửi rồi: không gửi lại."
 ADMIN_DRAFT_EXPIRED = "Bản nháp đã hết hạn, không gửi được nữa."
+
+
+def admin_broadcast_quiet(count: int, everyone: bool, until: str | None) -> str:
+    """The admin page's draft: ``count`` of its residents are in quiet hours (``everyone``:
+    all of them, so nobody gets it before ``until``, HH:MM, the last end)."""
+    when = f" (muộn nhất lúc {escape(until)})" if until else ""
+    if everyone:
+        return (
+            f"🌙 Lúc này chưa ai nhận ngay: cả <b>{count}</b> người đang trong giờ yên tĩnh."
+            f" Thông báo sẽ đến họ khi hết giờ yên tĩnh{when}."
+        )
+    return (
+        f"🌙 Trong đó <b>{count}</b> người đang trong giờ yên tĩnh: họ nhận thông báo khi hết"
+        f" giờ yên tĩnh{when}."
+    )
+
+
 ADMIN_MAY_NOT_SEND = "Bạn không được gửi thông báo này."
 ADMIN_MAY_NOT_STOP = "Bạn không được dừng thông báo này."
 ADMIN_PHOTO_NOT_IMAGE = "Tệp đã chọn không phải ảnh (chỉ nhận ảnh JPEG, PNG, WebP hoặc GIF)."

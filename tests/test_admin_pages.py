@@ -249,3 +249,22 @@ async def test_quantri_gives_an_administrator_a_working_link_and_others_none(
     # "quản trị" in a sentence is no command.
     [plain] = await commands.handle(Incoming("zalo", "r1", "r1", "quan tri"))
     assert "login" not in plain.html
+
+
+async def test_a_draft_reaching_nobody_says_why_and_cannot_be_sent(web: Web) -> None:
+    csrf = await web.log_in(f"zalo:{PROVINCE_ADMIN}")
+    drafted = await web.client.post(
+        "/admin/broadcasts/new", data={"csrf": csrf, "text": "Họp", "commune": "Mường Nhé"}
+    )
+    assert drafted.status_code == 303
+    where = drafted.headers["location"]
+    preview = (await web.client.get(where)).text
+    assert "Không có ai để gửi." in preview
+    assert "Chưa có bot Zalo hay Telegram nào được cài" in preview  # no token in these settings
+    assert f'action="{where}/send"' not in preview and ">Hủy<" in preview
+    forged = await web.client.post(f"{where}/send", data={"csrf": csrf})
+    assert forged.status_code == 303
+    async with web.sessions() as session:
+        row = (await session.scalars(select(Broadcast))).one()
+        deliveries = await session.scalar(select(func.count(Delivery.id)))
+    assert row.state == "preview" and deliveries == 0

@@ -44,6 +44,7 @@ from bot.admins import Admins, AdminScope, decide
 from bot.catalog import ChoiceKind, build_catalog
 from loa.config import Settings
 from loa.timefmt import zone
+from news.audience import Nobody, all_quiet, nobody_reason
 from storage import broadcast_progress, broadcast_targets, broadcasts, residents
 from storage.broadcast_progress import Progress
 from storage.broadcast_targets import Target
@@ -164,6 +165,20 @@ async def close_stale_consoles(session: AsyncSession) -> int:
     for chat_id in list(chats):
         closed += await residents.deactivate(session, CONSOLE, chat_id)
     return closed
+
+
+def nobody_text(reason: Nobody, target: Target) -> str:
+    """Why a broadcast to ``target`` reaches no resident, and what would change that."""
+    if reason is Nobody.NO_BOT:
+        return (
+            "no bot is configured; set [zalo] token (LOA_ZALO_TOKEN) and/or [telegram] token"
+            " (LOA_TELEGRAM_TOKEN), and run `loa run`"
+        )
+    if reason is Nobody.NO_COMMUNE:
+        return f"no resident has chosen {target.commune} yet (residents choose it with /dangky)"
+    if reason is Nobody.NO_TOPIC:
+        return f"no resident has chosen the topic {target.topic} yet, nor receives everything"
+    return "no resident has subscribed yet"
 
 
 def _no_sender(channels: list[str]) -> str:
@@ -377,12 +392,25 @@ async def broadcast(settings: Settings, args: argparse.Namespace) -> int:
         per_channel = ", ".join(f"{c} {n}" for c, n in sorted(counts.items())) or "none"
         tz = zone(settings.places.timezone)
         print(f"target: {total} residents ({per_channel})")
-        if quiet.count:
+        if all_quiet(total, quiet.count):
+            print(
+                f"quiet hours: all {total} are in their quiet hours now; nobody gets it before"
+                f" those end (the last at {until_text(quiet.until, tz)}; --urgent sends at once)"
+            )
+        elif quiet.count:
             print(
                 f"quiet hours: {quiet.count} of them are in their quiet hours now and get it"
                 f" when those end (until {until_text(quiet.until, tz)}; --urgent sends at once)"
             )
         print(f"signed: {author.name} ({author.kind} administrator {author.who})")
+        bots = bool(settings.zalo.token or settings.telegram.token)
+        reason = nobody_reason(total, bots=bots, commune=target.commune, topic=target.topic)
+        if reason is not None:  # sending to nobody is no success, --yes or not
+            async with sessions.begin() as session:
+                await broadcasts.cancel(session, preview.id)
+            print(f"loa: nobody to send to: {nobody_text(reason, target)}", file=sys.stderr)
+            print(f"cancelled: broadcast #{preview.id} was not queued, nothing was sent")
+            return 1
         channels = sorted(c for c, n in counts.items() if n)
         async with sessions() as session:
             missing = await missing_senders(session, channels)

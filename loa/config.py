@@ -584,6 +584,34 @@ def parse_settings(text: str, path: Path, env: Mapping[str, str] | None = None) 
     return _resolve_admin_communes(_resolve_communes(settings, path), path)
 
 
+def parse_env_file(text: str, path: Path) -> dict[str, str]:
+    """``KEY=VALUE`` lines as systemd's ``EnvironmentFile=`` reads them: blank lines and lines
+    starting with ``#`` or ``;`` are skipped, spaces around the key and value dropped, one pair
+    of matching single or double quotes around the value removed."""
+    found: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        key, equals, value = line.partition("=")
+        key, value = key.strip(), value.strip()
+        if not equals or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+            raise ConfigError(f"{path}: line {number}: not KEY=VALUE")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        found[key] = value
+    return found
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """The variables of an environment file (``parse_env_file``); unreadable: ``ConfigError``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the environment file: {exc.strerror}") from exc
+    return parse_env_file(text, path)
+
+
 def load_settings(path: Path, env: Mapping[str, str] | None = None) -> Settings:
     """Read and validate the settings file at ``path``."""
     try:

@@ -338,18 +338,6 @@ def test_the_admin_page_without_public_url_warns(
     )
 
 
-def test_a_public_url_nothing_serves_warns(
-    tmp_path: Path, servers: Servers, capsys: pytest.CaptureFixture[str]
-) -> None:
-    config = _config(tmp_path, servers, '\n[web]\npublic_url = "https://loa.example.vn"\n')
-    status, out, _ = check(capsys, config)
-    assert status == 0, out
-    assert lines_of(out)["public url"] == (
-        "! https://loa.example.vn is set, but nothing serves it: set [web] enabled = true"
-    )
-    assert "zalo media" not in lines_of(out)
-
-
 def test_env_file_gives_check_the_service_s_tokens(
     tmp_path: Path, servers: Servers, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -302,7 +302,7 @@ def _webhooks(settings: Settings) -> list[str]:
 def _web(settings: Settings) -> Check:
     web = settings.web
     webhooks = _webhooks(settings)
-    if not (web.enabled or webhooks):
+    if not (web.enabled or webhooks or web.public_url):  # as loa.runtime decides
         return Check("web", True, "off (no [web] enabled, no webhook): no port served")
     why = "webhooks and /healthz" if webhooks else "/healthz"
     try:
@@ -316,12 +316,9 @@ def _web(settings: Settings) -> Check:
 
 
 def _public_url(settings: Settings) -> list[Check]:
-    """What ``[web] public_url`` missing (or unserved) silently breaks: links to the admin page
-    and the photos Zalo fetches. Warnings: ``loa run`` works, but not as the operator thinks."""
+    """What ``[web] public_url`` missing silently breaks: links to the admin page and the
+    photos Zalo fetches. Warnings: ``loa run`` works, but not as the operator thinks."""
     web, found = settings.web, []
-    if web.public_url and not (web.enabled or _webhooks(settings)):
-        detail = f"{web.public_url} is set, but nothing serves it: set [web] enabled = true"
-        found.append(Check("public url", True, detail, warning=True))
     if web.enabled and not web.public_url:
         detail = (
             f"admin page on without [web] public_url: login links (/quantri, loa admin link)"

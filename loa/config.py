@@ -122,6 +122,7 @@ class Selectors(_Section):
 
 class SourceSettings(_Section):
     name: str = Field(min_length=1)
+    title: str | None = None  # how people see it ("Cổng TTĐT huyện Điện Biên"); default: name
     type: Literal["rss", "html"]
     url: str = Field(pattern=r"^https?://")
     interval_seconds: float = Field(default=900, gt=0)

@@ -21,6 +21,7 @@ from storage import residents, subscriptions
 from storage.models import Broadcast, Delivery, Source, utcnow
 from storage.subscriptions import Kind
 from web.admin import auth, store
+from web.admin.access import Access
 from web.admin.mount import web_routes
 from web.app import create_app
 
@@ -268,3 +269,21 @@ async def test_a_draft_reaching_nobody_says_why_and_cannot_be_sent(web: Web) -> 
         row = (await session.scalars(select(Broadcast))).one()
         deliveries = await session.scalar(select(func.count(Delivery.id)))
     assert row.state == "preview" and deliveries == 0
+
+
+@pytest.mark.parametrize(
+    ("created_by", "shown"),
+    [
+        (f"web:zalo:{PROVINCE_ADMIN}", "Quản trị viên tỉnh · Zalo"),
+        (f"zalo:{PROVINCE_ADMIN}", "Quản trị viên tỉnh · Zalo"),
+        (f"web:zalo:{COMMUNE_ADMIN}", "UBND xã Sam Mứn · Zalo"),
+        (f"cli:zalo:{COMMUNE_ADMIN}", "UBND xã Sam Mứn · Zalo"),
+        ("web:telegram:111222333", "Quản trị viên cũ · Telegram"),
+        ("cli", "Người vận hành máy chủ (dòng lệnh)"),
+        ("console", "Bảng điều khiển trên máy chủ (loa chat)"),
+    ],
+)
+def test_who_drafted_a_broadcast_is_shown_as_a_person(
+    tmp_path: Path, created_by: str, shown: str
+) -> None:
+    assert Access(make_settings(tmp_path)).person(created_by) == shown

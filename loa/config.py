@@ -471,7 +471,7 @@ def _province_catalog(settings: Settings, path: Path) -> Catalog:
         ) from None
 
 
-def _resolve_unit(catalog: Catalog, typed: str, key: str, province: str) -> Choice | str:
+def resolve_unit(catalog: Catalog, typed: str, key: str, province: str) -> Choice | str:
     """``typed`` as one of today's communes (its choice), resolved like residents' input; or
     the error line: ambiguous (the candidates), or unknown (the closest names)."""
     from bot.catalog import ChoiceKind
@@ -508,7 +508,7 @@ def _resolve_communes(settings: Settings, path: Path) -> Settings:
             sources.append(source)
             continue
         key = f"{path}: key 'sources.[{index}].commune'"
-        choice = _resolve_unit(catalog, source.commune, key, settings.places.province)
+        choice = resolve_unit(catalog, source.commune, key, settings.places.province)
         if isinstance(choice, str):
             errors.append(choice)
             continue
@@ -535,7 +535,7 @@ def _resolve_admin_communes(settings: Settings, path: Path) -> Settings:
     errors, warnings, tables = [], [], []
     for index, table in enumerate(settings.commune_admins):
         key = f"{path}: key 'commune_admins.[{index}].commune'"
-        choice = _resolve_unit(catalog, table.commune, key, settings.places.province)
+        choice = resolve_unit(catalog, table.commune, key, settings.places.province)
         if isinstance(choice, str):
             errors.append(choice)
             continue

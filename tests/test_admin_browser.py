@@ -241,6 +241,9 @@ async def test_cli_link_overview_matches_stats_and_non_admin_links_are_refused(
     refused = loa.cli("admin", "link", "zalo:someone-else")
     assert refused.returncode == 2 and "no administrator" in refused.stderr and not refused.stdout
 
+    assert f"admin page at {world.base}/admin/" in loa.log()  # the start-up log says where
+    made = loa.cli("admin", "link", f"zalo:{ZALO_ADMIN}")
+    assert made.stderr == ""  # public_url is set: no warning
     context, page = await _log_in(browser, _cli_link(world, f"zalo:{ZALO_ADMIN}"))
     status, out, _ = await loa.cli_async("stats", "--json")
     assert status == 0

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.catalog import Catalog, build_catalog
+from loa.cli import main
 from loa.config import Settings, load_settings
 from storage import residents, subscriptions
 from storage.models import Broadcast, Delivery, Source, utcnow
@@ -287,3 +288,21 @@ def test_who_drafted_a_broadcast_is_shown_as_a_person(
     tmp_path: Path, created_by: str, shown: str
 ) -> None:
     assert Access(make_settings(tmp_path)).person(created_by) == shown
+
+
+def test_admin_link_without_public_url_warns_the_link_points_at_the_server(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "loa.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path / "loa.db"}"\n'
+        f'[zalo]\nadmins = ["{PROVINCE_ADMIN}"]\n',
+        encoding="utf-8",
+    )
+    assert main(["--config", str(config), "admin", "link", f"zalo:{PROVINCE_ADMIN}"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("http://127.0.0.1:8080/admin/login?t=")
+    assert err.startswith(
+        "loa admin link: warning: no [web] public_url, so this link points at"
+        " http://127.0.0.1:8080, the server itself"
+    )

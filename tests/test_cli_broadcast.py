@@ -136,7 +136,8 @@ async def test_without_yes_a_refusal_sends_nothing(
     [
         (["   "], "empty"),
         (["x" * 1501], "at most 1500"),
-        (["--commune", "Hà Nội Mới", "x"], "is not one commune"),
+        (["--commune", "Hà Nội", "x"], "--commune: 'Hà Nội' is not a commune of Điện Biên;"),
+        (["--commune", "sam mun x", "x"], "did you mean: xã Sam Mứn?"),
         (["--topic", "bong-da", "x"], "is not a topic slug"),
     ],
 )

@@ -41,8 +41,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admins import Admins, AdminScope, decide
-from bot.catalog import ChoiceKind, build_catalog
-from loa.config import Settings
+from bot.catalog import build_catalog
+from loa.config import Settings, resolve_unit
 from loa.timefmt import zone
 from news.audience import Nobody, all_quiet, nobody_reason
 from storage import broadcast_progress, broadcast_targets, broadcasts, residents
@@ -70,12 +70,10 @@ def resolve_target(settings: Settings, commune: str | None, topic: str | None) -
     catalog = build_catalog(settings.places.province, settings.topics)
     commune_name = None
     if commune:
-        found = catalog.resolve(commune)
-        choice = found.choice
-        if choice is None or choice.kind is not ChoiceKind.COMMUNE:
-            options = [c.display for c in found.candidates or found.suggestions]
-            hint = f"; did you mean: {', '.join(options)}" if options else ""
-            raise UsageError(f"--commune {commune!r} is not one commune of the province{hint}")
+        # Told as a configuration mistake is: the closest names, or where to find them.
+        choice = resolve_unit(catalog, commune, "--commune", settings.places.province)
+        if isinstance(choice, str):
+            raise UsageError(choice)
         if choice.old_name:
             print(f"{choice.old_name} is now part of {choice.display}", file=sys.stderr)
         commune_name = choice.value

@@ -183,6 +183,15 @@ def _screenshot(name: str) -> str:
     return f"{SCREENSHOTS}/admin-{name}.png"
 
 
+async def _draft(page: Page, world: World, text: str, commune: str) -> None:
+    """Fill the form with ``text`` for ``commune`` and open its preview."""
+    await page.goto(f"{world.base}/admin/broadcasts/new")
+    await page.get_by_label("Nội dung").fill(text)
+    await page.get_by_label("Xã").select_option(commune)
+    await page.get_by_role("button", name="Xem trước").click()
+    await page.wait_for_url(re.compile(r"/admin/broadcasts/\d+$"))
+
+
 def _cli_link(world: World, who: str) -> str:
     made = world.running.cli("admin", "link", who)
     assert made.returncode == 0, made.stderr
@@ -280,11 +289,7 @@ async def test_a_commune_broadcast_from_the_form_reaches_its_residents_once(
     world, loa = residents, residents.running
     context, page = await _log_in(browser, _cli_link(world, f"telegram:{TG_ADMIN}"))
     marker = "Cắt điện <b>từ 14h</b> & sửa đường dây"
-    await page.goto(f"{world.base}/admin/broadcasts/new")
-    await page.get_by_label("Nội dung").fill(marker)
-    await page.get_by_label("Xã").select_option("Sam Mứn")
-    await page.get_by_role("button", name="Xem trước").click()
-    await page.wait_for_url(re.compile(r"/admin/broadcasts/\d+$"))
+    await _draft(page, world, marker, "Sam Mứn")
     preview = page.url
     zalo_shown = await page.locator(".msg.zalo").inner_text()
     assert marker in zalo_shown  # as typed: the page escapes nothing twice
@@ -427,11 +432,7 @@ async def test_a_draft_to_a_commune_nobody_chose_says_why_and_offers_no_send(
 ) -> None:
     world, loa = residents, residents.running
     context, page = await _log_in(browser, _cli_link(world, f"telegram:{TG_ADMIN}"))
-    await page.goto(f"{world.base}/admin/broadcasts/new")
-    await page.get_by_label("Nội dung").fill("Họp dân xã Mường Nhé")
-    await page.get_by_label("Xã").select_option("Mường Nhé")
-    await page.get_by_role("button", name="Xem trước").click()
-    await page.wait_for_url(re.compile(r"/admin/broadcasts/\d+$"))
+    await _draft(page, world, "Họp dân xã Mường Nhé", "Mường Nhé")
     shown = await page.locator("main").inner_text()
     assert "Không có ai để gửi." in shown
     assert "Chưa có người dân nào đăng ký nhận tin xã Mường Nhé" in shown

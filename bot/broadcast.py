@@ -414,6 +414,7 @@ def _nobody(counts: dict[str, int], draft: Draft) -> str | None:
         bots=True,
         commune=draft.commune.value if draft.commune else None,
         topic=draft.topic.value if draft.topic else None,
+        targeted=bool(counts),  # channels listed with 0: targeted, but they get nothing of it
     )
     if reason is None:
         return None

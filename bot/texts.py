@@ -301,6 +301,11 @@ def broadcast_nobody(reason: Nobody, commune: str | None = None, topic: str | No
             f"Chưa có người dân nào đăng ký nhận tin {escape(commune)}."
             " Người dân đăng ký bằng lệnh /dangky trên Zalo hoặc Telegram."
         )
+    if reason is Nobody.NOT_REACHED:
+        return (
+            "Người nhận dùng Zalo, mà Zalo chỉ nhận được phần chữ của thông báo này."
+            " Hãy gửi kèm lời (chú thích) cho ảnh hoặc tin nhắn thoại."
+        )
     if reason is Nobody.NO_TOPIC and topic:
         return f"Chưa có người dân nào đăng ký chủ đề {escape(topic)}."
     return "Chưa có người dân nào đăng ký nhận tin của Loa."

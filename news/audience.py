@@ -15,14 +15,24 @@ class Nobody(Enum):
     NO_COMMUNE = "nobody chose the commune"  # nobody subscribed to that commune yet
     NO_TOPIC = "nobody chose the topic"  # a topic only: nobody chose it, nobody takes everything
     NO_RESIDENT = "no resident"  # everyone targeted, but nobody subscribed yet
+    NOT_REACHED = "media not reached"  # residents targeted, but their channel gets nothing of it
 
 
 def nobody_reason(
-    total: int, *, bots: bool, commune: str | None = None, topic: str | None = None
+    total: int,
+    *,
+    bots: bool,
+    commune: str | None = None,
+    topic: str | None = None,
+    targeted: bool = False,
 ) -> Nobody | None:
-    """Why ``total`` (the residents the target reaches) is 0, or None when it is not."""
+    """Why ``total`` (the residents the target reaches) is 0, or None when it is not.
+    ``targeted``: some residents are targeted, but on channels that get nothing of this
+    broadcast (a photo or voice note without text, for Zalo: ``reached_channels``)."""
     if total:
         return None
+    if targeted:
+        return Nobody.NOT_REACHED
     if not bots:
         return Nobody.NO_BOT
     if commune:

@@ -7,6 +7,9 @@ signature (``bot.admins``): a commune administrator's broadcast stays in their c
 ``--commune`` it goes to their commune; one of several must be named), anything else is refused
 (exit 2, logged, nothing queued); an id that is no administrator exits 2.
 
+A broadcast that would reach nobody is not queued, ``--yes`` or not: the command says why (no
+bot configured; nobody chose that commune or topic yet; no resident at all) and exits 1.
+
 The command queues the deliveries; the senders of a running ``loa run`` send them. So first it
 checks that a sender is alive for every channel the broadcast reaches (an instance whose
 heartbeat holds ``<channel>:sender``); when one is not, it says so at once and cancels the

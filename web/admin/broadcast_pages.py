@@ -173,7 +173,13 @@ def _nobody(site: AdminSite, row: Broadcast) -> str | None:
     """Why ``row`` reaches no one (then the page offers no Gửi), or None."""
     counts = views.broadcast_view(row).counts
     bots = bool(site.settings.zalo.token or site.settings.telegram.token)
-    reason = nobody_reason(sum(counts.values()), bots=bots, commune=row.commune, topic=row.topic)
+    reason = nobody_reason(
+        sum(counts.values()),
+        bots=bots,
+        commune=row.commune,
+        topic=row.topic,
+        targeted=bool(counts),  # channels listed with 0 get nothing of this broadcast
+    )
     if reason is None:
         return None
     commune = site.commune_label(row.commune) if row.commune else None

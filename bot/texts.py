@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from news.audience import Nobody, all_quiet
+from news.source_problems import Kind, SourceProblem, classify
+
 BRAND = "Loa"
 
 # (command, description) for Telegram's setMyCommands: names are ASCII, descriptions ≤ 256.
@@ -286,6 +289,37 @@ def broadcast_target(commune: str | None, topic: str | None) -> str:
     return "mọi người đang nhận tin"
 
 
+def broadcast_nobody(reason: Nobody, commune: str | None = None, topic: str | None = None) -> str:
+    """Why a broadcast would reach nobody (``news.audience``); no Gửi is offered then."""
+    if reason is Nobody.NO_BOT:
+        return (
+            "Chưa có bot Zalo hay Telegram nào được cài cho Loa, nên không ai nhận được."
+            " Người quản trị kỹ thuật cần đặt mã bot (token) rồi khởi động lại Loa."
+        )
+    if reason is Nobody.NO_COMMUNE and commune:
+        return (
+            f"Chưa có người dân nào đăng ký nhận tin {escape(commune)}."
+            " Người dân đăng ký bằng lệnh /dangky trên Zalo hoặc Telegram."
+        )
+    if reason is Nobody.NOT_REACHED:
+        return (
+            "Người nhận dùng Zalo, mà Zalo chỉ nhận được phần chữ của thông báo này."
+            " Hãy gửi kèm lời (chú thích) cho ảnh hoặc tin nhắn thoại."
+        )
+    if reason is Nobody.NO_TOPIC and topic:
+        return f"Chưa có người dân nào đăng ký chủ đề {escape(topic)}."
+    return "Chưa có người dân nào đăng ký nhận tin của Loa."
+
+
+def broadcast_all_quiet(count: int, until: str | None) -> str:
+    """Every targeted resident is in quiet hours: nobody gets it now, all do when those end."""
+    when = f", muộn nhất lúc {escape(until)}" if until else ""
+    return (
+        f"🌙 Lúc này chưa ai nhận ngay: cả <b>{count}</b> người đang trong giờ yên tĩnh. Thông báo"
+        f" sẽ đến họ khi hết giờ yên tĩnh{when}. Muốn gửi ngay: /thongbao gấp: NỘI DUNG"
+    )
+
+
 def broadcast_preview(
     target: str,
     counts: dict[str, int],
@@ -294,10 +328,12 @@ def broadcast_preview(
     buttons: bool = True,
     quiet: int = 0,
     quiet_until: str | None = None,
+    nobody: str | None = None,
 ) -> str:
     """The question under the preview: target, residents per channel, Gửi / Hủy (``buttons``:
     the channel shows buttons; otherwise they are answered by number); ``quiet`` of them are
-    in their quiet hours (until ``quiet_until``, HH:MM) and get it when those end."""
+    in their quiet hours (until ``quiet_until``, HH:MM) and get it when those end. ``nobody``
+    (``broadcast_nobody``): why it reaches no one; then only Hủy is offered."""
     per_channel = ", ".join(f"{escape(name)} {count}" for name, count in sorted(counts.items()))
     total = sum(counts.values())
     lines = [
@@ -305,9 +341,15 @@ def broadcast_preview(
         f"Gửi tới: {target}",
         f"Số người nhận: <b>{total}</b>" + (f" ({per_channel})" if per_channel else ""),
     ]
+    if nobody:
+        lines.append(f"⛔ <b>Không có ai để gửi.</b> {nobody}")
+        lines.append("Bấm <b>Hủy</b> để bỏ bản nháp." if buttons else "Trả lời <b>1</b> để bỏ.")
+        return "\n".join(lines)
     if emergency:
         lines.append("⚠️ <b>Khẩn cấp</b>: gửi trước mọi tin đang chờ.")
-    if quiet:
+    if all_quiet(total, quiet):
+        lines.append(broadcast_all_quiet(quiet, quiet_until))
+    elif quiet:
         until = f" (muộn nhất {escape(quiet_until)})" if quiet_until else ""
         lines.append(
             f"🌙 Trong đó <b>{quiet}</b> người đang trong giờ yên tĩnh: họ nhận thông báo khi hết"
@@ -435,7 +477,8 @@ def source_alert(name: str, problem: str, error: str | None, last_good: str | No
         f"Lần đọc tốt gần nhất: {escape(last_good) if last_good else 'chưa có'}.",
     ]
     if error:
-        lines.append(f"Lỗi: <code>{quoted(error, 200)}</code>")
+        plain = admin_source_problem(classify(error))
+        lines.append(f"Lỗi: {escape(plain)} (<code>{quoted(error, 200)}</code>)")
     lines.append("Loa vẫn thử lại và sẽ báo khi nguồn tin hoạt động trở lại (xem: loa sources).")
     return "\n".join(lines)
 
@@ -612,8 +655,12 @@ ADMIN_SIGN_IN = "Gửi /quantri cho Loa trên Zalo hoặc Telegram để nhận 
 ADMIN_NO_LONGER = "Tài khoản của bạn không còn là quản trị viên của Loa."
 ADMIN_NOT_ADMIN = "Tài khoản này không phải quản trị viên của Loa."
 ADMIN_BAD_CSRF = "Biểu mẫu đã cũ hoặc không đến từ trang quản trị. Hãy tải lại trang và thử lại."
-ADMIN_SIGNED_OUT = "Bạn đã đăng xuất khỏi trang quản trị."
 _ASK_NEW_LINK = " Gửi /quantri cho Loa để nhận đường dẫn mới."
+ADMIN_SIGNED_OUT = (
+    "Bạn đã đăng xuất khỏi trang quản trị. Muốn vào lại: gửi /quantri cho Loa trên Zalo hoặc"
+    " Telegram để nhận đường dẫn đăng nhập mới (dùng được 10 phút)."
+)
+ADMIN_PAGE_NOT_FOUND = "Không có trang này: đường dẫn có thể đã cũ hoặc bị gõ sai."
 ADMIN_LINK_USED = "Đường dẫn này đã được dùng." + _ASK_NEW_LINK
 ADMIN_LINK_EXPIRED = "Đường dẫn này đã hết hạn (chỉ dùng được 10 phút)." + _ASK_NEW_LINK
 ADMIN_LINK_UNKNOWN = "Đường dẫn không hợp lệ." + _ASK_NEW_LINK
@@ -627,6 +674,77 @@ ADMIN_TEXT_TOO_LONG = "Nội dung quá dài (tối đa 1500 ký tự)."
 ADMIN_CHOOSE_COMMUNE = "Hãy chọn xã nhận thông báo."
 ADMIN_ALREADY_SENT = "Thông báo này đã được gửi rồi: không gửi lại."
 ADMIN_DRAFT_EXPIRED = "Bản nháp đã hết hạn, không gửi được nữa."
+
+# A source's last problem in an official's words (``news.source_problems``); the technical
+# detail is shown apart (folded away on the admin page), for the IT officer.
+_FETCH_PROBLEMS = {
+    Kind.UNREACHABLE: "Không kết nối được tới trang (mạng hoặc máy chủ của trang không trả lời)",
+    Kind.TIMEOUT: "Trang không trả lời kịp",
+    Kind.NOT_FOUND: "Trang không còn (lỗi {status}): địa chỉ nguồn tin cần được sửa",
+    Kind.REFUSED: "Trang không cho Loa đọc (lỗi {status})",
+    Kind.SERVER: "Trang đang bị lỗi (lỗi {status}): Loa sẽ thử lại",
+    Kind.HTTP: "Trang trả lời bất thường (lỗi {status})",
+    Kind.NOT_A_FEED: "Địa chỉ này không phải nguồn tin RSS",
+    Kind.TOO_LARGE: "Trang quá lớn, Loa không đọc hết được",
+    Kind.UNREADABLE: "Không tìm thấy bài viết trên trang (có thể trang đã đổi giao diện)",
+    Kind.OTHER: "Không đọc được nguồn tin",
+}
+ADMIN_OPERATOR = "Người vận hành máy chủ (dòng lệnh)"
+ADMIN_CONSOLE = "Bảng điều khiển trên máy chủ (loa chat)"
+
+
+def admin_person(channel: str, name: str | None, province_wide: bool) -> str:
+    """Who drafted a broadcast, as a person: "Quản trị viên tỉnh · Zalo", "UBND xã Sam Mứn ·
+    Zalo" (a commune administrator, by the name they sign with), or a former administrator."""
+    where = _CHANNEL_NAMES.get(channel, channel)
+    if name is None:
+        return f"Quản trị viên cũ · {where}"
+    return f"{'Quản trị viên tỉnh' if province_wide else name} · {where}"
+
+
+# What an instance of Loa does, by the roles it holds (``loa.runtime``), for the overview.
+_ADMIN_ROLES = {
+    "poller": "lấy tin từ các cổng",
+    "zalo:updates": "nhận tin nhắn Zalo",
+    "zalo:sender": "gửi tin Zalo",
+    "telegram:updates": "nhận tin nhắn Telegram",
+    "telegram:sender": "gửi tin Telegram",
+    "reporter": "báo cáo tiến độ thông báo",
+}
+
+
+def admin_roles(roles: Sequence[str]) -> str:
+    """ "lấy tin từ các cổng, gửi tin Zalo" (the known roles, in the order above); an instance
+    holding none stands by to take over."""
+    known = [text for role, text in _ADMIN_ROLES.items() if role in roles]
+    return ", ".join(known) if known else "dự phòng, sẵn sàng thay thế khi máy kia dừng"
+
+
+def admin_source_alert(problem: str) -> str:
+    """The health watch's alert (``jobs.health.Problem``) as the chat alert words it."""
+    reason = _SOURCE_PROBLEMS.get(problem, problem)
+    return reason[:1].upper() + reason[1:]
+
+
+def admin_source_problem(problem: SourceProblem) -> str:
+    return _FETCH_PROBLEMS[problem.kind].format(status=problem.status or "")
+
+
+def admin_broadcast_quiet(count: int, everyone: bool, until: str | None) -> str:
+    """The admin page's draft: ``count`` of its residents are in quiet hours (``everyone``:
+    all of them, so nobody gets it before ``until``, HH:MM, the last end)."""
+    when = f" (muộn nhất lúc {escape(until)})" if until else ""
+    if everyone:
+        return (
+            f"🌙 Lúc này chưa ai nhận ngay: cả <b>{count}</b> người đang trong giờ yên tĩnh."
+            f" Thông báo sẽ đến họ khi hết giờ yên tĩnh{when}."
+        )
+    return (
+        f"🌙 Trong đó <b>{count}</b> người đang trong giờ yên tĩnh: họ nhận thông báo khi hết"
+        f" giờ yên tĩnh{when}."
+    )
+
+
 ADMIN_MAY_NOT_SEND = "Bạn không được gửi thông báo này."
 ADMIN_MAY_NOT_STOP = "Bạn không được dừng thông báo này."
 ADMIN_PHOTO_NOT_IMAGE = "Tệp đã chọn không phải ảnh (chỉ nhận ảnh JPEG, PNG, WebP hoặc GIF)."

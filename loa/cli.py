@@ -121,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="preflight: database, bots, sources, webhooks")
     check.add_argument("--json", action="store_true", help="one JSON object")
+    check.add_argument(
+        "--env-file",
+        metavar="FILE",
+        help="read KEY=VALUE lines (the service's EnvironmentFile, e.g. /etc/loa/loa.env) first",
+    )
 
     admin = sub.add_parser("admin", help="the admin page: a one-time login link")
     admin_sub = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
@@ -161,7 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import asyncio
     import logging
 
-    from loa.config import ConfigError, Settings, load_settings, resolve_path
+    from loa.config import ConfigError, Settings, load_settings, read_env_file, resolve_path
     from loa.logs import configure_logging
 
     log = logging.getLogger("loa")
@@ -169,6 +174,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "demo":
             settings = Settings()  # the demo writes its own settings
+        elif getattr(args, "env_file", None):
+            # The service's environment (its tokens), as systemd's EnvironmentFile= gives it.
+            env = {**os.environ, **read_env_file(Path(args.env_file))}
+            settings = load_settings(path, env)
         else:
             settings = load_settings(path)
     except ConfigError as exc:

@@ -122,6 +122,7 @@ class Selectors(_Section):
 
 class SourceSettings(_Section):
     name: str = Field(min_length=1)
+    title: str | None = None  # how people see it ("Cổng TTĐT huyện Điện Biên"); default: name
     type: Literal["rss", "html"]
     url: str = Field(pattern=r"^https?://")
     interval_seconds: float = Field(default=900, gt=0)
@@ -470,7 +471,7 @@ def _province_catalog(settings: Settings, path: Path) -> Catalog:
         ) from None
 
 
-def _resolve_unit(catalog: Catalog, typed: str, key: str, province: str) -> Choice | str:
+def resolve_unit(catalog: Catalog, typed: str, key: str, province: str) -> Choice | str:
     """``typed`` as one of today's communes (its choice), resolved like residents' input; or
     the error line: ambiguous (the candidates), or unknown (the closest names)."""
     from bot.catalog import ChoiceKind
@@ -507,7 +508,7 @@ def _resolve_communes(settings: Settings, path: Path) -> Settings:
             sources.append(source)
             continue
         key = f"{path}: key 'sources.[{index}].commune'"
-        choice = _resolve_unit(catalog, source.commune, key, settings.places.province)
+        choice = resolve_unit(catalog, source.commune, key, settings.places.province)
         if isinstance(choice, str):
             errors.append(choice)
             continue
@@ -534,7 +535,7 @@ def _resolve_admin_communes(settings: Settings, path: Path) -> Settings:
     errors, warnings, tables = [], [], []
     for index, table in enumerate(settings.commune_admins):
         key = f"{path}: key 'commune_admins.[{index}].commune'"
-        choice = _resolve_unit(catalog, table.commune, key, settings.places.province)
+        choice = resolve_unit(catalog, table.commune, key, settings.places.province)
         if isinstance(choice, str):
             errors.append(choice)
             continue
@@ -582,6 +583,34 @@ def parse_settings(text: str, path: Path, env: Mapping[str, str] | None = None) 
         raise ConfigError(_describe(exc, path, from_env)) from None
     settings._load_warnings.extend(warnings)
     return _resolve_admin_communes(_resolve_communes(settings, path), path)
+
+
+def parse_env_file(text: str, path: Path) -> dict[str, str]:
+    """``KEY=VALUE`` lines as systemd's ``EnvironmentFile=`` reads them: blank lines and lines
+    starting with ``#`` or ``;`` are skipped, spaces around the key and value dropped, one pair
+    of matching single or double quotes around the value removed."""
+    found: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        key, equals, value = line.partition("=")
+        key, value = key.strip(), value.strip()
+        if not equals or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+            raise ConfigError(f"{path}: line {number}: not KEY=VALUE")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        found[key] = value
+    return found
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """The variables of an environment file (``parse_env_file``); unreadable: ``ConfigError``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the environment file: {exc.strerror}") from exc
+    return parse_env_file(text, path)
 
 
 def load_settings(path: Path, env: Mapping[str, str] | None = None) -> Settings:

@@ -283,7 +283,14 @@ def _web_server(
     if not (settings.web.enabled or webhooks or settings.web.public_url):
         return None  # (a public_url is where Zalo fetches broadcast media: serve it)
     app = create_app(sessions, webhooks, roles, pages)
-    return WebServer(app, settings.web.host, settings.web.port)
+    if not settings.web.public_url:
+        log.warning(
+            "no [web] public_url: admin page links point at %s, the server itself, and Zalo"
+            " residents get broadcast photos as text only; set [web] public_url",
+            settings.web.base_url,
+        )
+    admin_url = f"{settings.web.base_url}/admin/" if pages else None
+    return WebServer(app, settings.web.host, settings.web.port, admin_url)
 
 
 async def run_services(settings: Settings, stop: asyncio.Event) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.fetch import Fetcher, FetchError, Page
 from jobs.health import Health, Pass, Problem, judge, problem_of
+from jobs.sniff import sniff
 from loa.config import HttpSettings, Settings, SourceSettings
 from loa.timefmt import plural
 from news.extract import ExtractError, parse_article_page, parse_list_page
@@ -145,11 +146,17 @@ class Poller:
         )
         if page.not_modified:
             listing.not_modified = True
-        elif source.type == "rss":
-            for item in parse_feed(page.content, page.url):
-                listing.candidates.setdefault(canonical_url(item.url, source.ignore_params), item)
+            return listing
+        if source.type == "auto":
+            # Each pass looks again: a portal that starts or stops publishing a feed is followed.
+            found = await sniff(self._fetcher, page, _selectors(source))
+            items = found.items if found.kind == "rss" else None
         else:
+            items = parse_feed(page.content, page.url) if source.type == "rss" else None
+        if items is None:
             await self._read_list_pages(source, page, listing)
+        for item in items or []:
+            listing.candidates.setdefault(canonical_url(item.url, source.ignore_params), item)
         return listing
 
     async def _read_list_pages(self, source: SourceSettings, page: Page, listing: _Listing) -> None:

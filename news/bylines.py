@@ -32,6 +32,8 @@ _AUTHOR_NODES = (
 _LABEL = re.compile(
     r"^\s*(?:tác giả|bài(?:\s+và\s+ảnh)?|tin(?:\s+và\s+ảnh)?|tin, ảnh)\s*:\s*", re.I
 )
+# "By Emily Burack", "Bởi Minh Anh": the word before a name, not part of it.
+_BY = re.compile(r"^\s*(?:by|bởi)\s+", re.I)
 _THEO = re.compile(r"^\s*\(?\s*theo\s+(.+?)\)?\s*$", re.I)
 _RIGHT = re.compile(r"text-align\s*:\s*right", re.I)
 _SENTENCE = re.compile(r"[.!?…:;]\s*$")
@@ -64,7 +66,7 @@ def byline(tree: LexborHTMLParser, content: LexborNode | None) -> str | None:
             return found
     for css in _AUTHOR_NODES:
         for node in tree.css(css):
-            name = _as_name(node_text(node))
+            name = as_name(node_text(node))
             if name:
                 return name
     return None
@@ -85,12 +87,12 @@ def _closing_byline(content: LexborNode) -> str | None:
             break  # reached the story's last paragraph
         labelled = _LABEL.match(text)
         if labelled:
-            return _as_name(text[labelled.end() :])
+            return as_name(text[labelled.end() :])
         theo = _THEO.match(text)
         if theo:
-            return _as_name(theo[1])
+            return as_name(theo[1])
         if _is_signature(node, text):
-            return _as_name(text)
+            return as_name(text)
     return None
 
 
@@ -109,8 +111,9 @@ def _is_signature(node: LexborNode, text: str) -> bool:
     return bool(bold) and clean(bold) == text
 
 
-def _as_name(text: str) -> str | None:
-    name = clean(_LABEL.sub("", text)).strip(" -–—()")
+def as_name(text: str) -> str | None:
+    """A byline as a name: without its label or "By", None when too long to be one."""
+    name = clean(_BY.sub("", _LABEL.sub("", text))).strip(" -–—()")
     if not name or len(name) > _BYLINE_MAX or len(name.split()) > _BYLINE_WORDS:
         return None
     return name

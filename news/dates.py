@@ -29,6 +29,11 @@ _DAY_FIRST = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)")
 # Two-digit years ("24/12/12 11:05 tối") are read as 20yy; only a slash form, to stay certain.
 _DAY_FIRST_SHORT = re.compile(r"(?<![\d/.-])(\d{1,2})/(\d{1,2})/(\d{2})(?![\d/])")
 _WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I)
+# "8 January 2020, 3:51 pm": day first too, the month in English (foreign-language editions).
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DAY_MONTH_NAME = re.compile(
+    r"(?<!\d)(\d{1,2})\.?\s+(" + "|".join(_MONTHS) + r")[a-z]*\.?,?\s+(\d{4})", re.I
+)
 _TIME = re.compile(
     r"(?<![\d/])(\d{1,2})(?::|h)(\d{2})(?::(\d{2}))?"
     r"(?:\s*(am|pm|sa|ch|sáng|trưa|chiều|tối|đêm)(?!\w))?(?![\d/])",
@@ -81,6 +86,11 @@ def _parse_rfc822(text: str) -> datetime | None:
 def _parse_day_first(text: str) -> datetime | None:
     found = _DAY_FIRST.search(text) or _WORDS.search(text)
     century = 0
+    named = _DAY_MONTH_NAME.search(text) if found is None else None
+    if named is not None:
+        month = _MONTHS.index(named[2][:3].lower()) + 1
+        rest = text[: named.start()] + " " + text[named.end() :]
+        return _at(datetime(int(named[3]), month, int(named[1])), rest)
     if found is None:
         found = _DAY_FIRST_SHORT.search(text)
         century = 2000
@@ -89,8 +99,13 @@ def _parse_day_first(text: str) -> datetime | None:
     day, month, year = (int(part) for part in found.groups())
     year += century
     rest = text[: found.start()] + " " + text[found.end() :]
+    return _at(datetime(year, month, day), rest)
+
+
+def _at(day: datetime, rest: str) -> datetime:
+    """``day`` at the time of day (and in the offset) that ``rest`` names."""
     hour, minute, second = _time_of_day(rest)
-    value = datetime(year, month, day, hour, minute, second)
+    value = day.replace(hour=hour, minute=minute, second=second)
     offset = _OFFSET.search(rest)
     if offset is None:
         return value

@@ -59,6 +59,8 @@ _NOT_ARTICLE_SEGMENTS = frozenset(
 )
 _SLUG_SPLIT = re.compile(r"[-_+]+|%20")
 _LONG_ID = re.compile(r"\d{5,}")
+# A date in the path (/2017/08/30/, /202408/, /2025-8-15/): blogs' and newspapers' articles.
+_DATED = re.compile(r"/(?:19|20)\d{2}(?:/\d{1,2}/|\d{2}/|-\d{1,2}-\d{1,2}/)")
 _WORD = re.compile(r"\w+")
 HEADLINE_WORDS = 5  # Vietnamese words are syllables: a headline has many, a section name few
 SLUG_WORDS = 4
@@ -71,7 +73,7 @@ class _Candidate:
     shape: str
     order: int
     slug_words: int
-    long_id: bool
+    long_id: bool  # a long number or a date in the address: an article's identity
     words: int = 0  # of the longest anchor text pointing at this URL
 
 
@@ -131,7 +133,11 @@ def _passes(member: _Candidate, test: str) -> bool:
 
 def _candidates(tree: LexborHTMLParser, page_url: str) -> dict[str, _Candidate]:
     site = _site(urlsplit(page_url).hostname or "")
-    page_key = canonical_url(page_url)
+    page_parts = urlsplit(page_url)
+    page_key = (
+        _site(page_parts.hostname or "")
+        + canonical_url(page_url).split("://", 1)[1].split("/", 1)[-1]
+    )
     found: dict[str, _Candidate] = {}
     for order, node in enumerate(tree.css("a[href]")):
         href = (node.attributes.get("href") or "").strip()
@@ -141,7 +147,8 @@ def _candidates(tree: LexborHTMLParser, page_url: str) -> dict[str, _Candidate]:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or _site(parts.hostname or "") != site:
             continue
-        key = canonical_url(url)
+        # http/https and www./bare are one page (portals link both ways).
+        key = _site(parts.hostname or "") + canonical_url(url).split("://", 1)[1].split("/", 1)[-1]
         if key == page_key or _in_chrome(node):
             continue
         candidate = found.get(key)
@@ -182,7 +189,8 @@ def _address(path: str, query: str) -> tuple[int, bool, bool]:
     values = segments + [value for _, value in parse_qsl(query)]
     slug_words = max((_slug_words(value) for value in values), default=0)
     last = segments[-1] if segments else ""
-    return slug_words, bool(_LONG_ID.search(last) or _LONG_ID.search(query)), False
+    identified = _LONG_ID.search(last) or _LONG_ID.search(query) or _DATED.search(path + "/")
+    return slug_words, bool(identified), False
 
 
 def _slug_words(value: str) -> int:

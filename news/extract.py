@@ -244,7 +244,7 @@ def _without_site_name(page_title: str, site_name: str = "") -> str:
         head, found, site = page_title.rpartition(separator)
         if not (found and head):
             continue
-        named = bool(site_name) and (site_name.lower() in site.lower() or _is_paper(site))
+        named = _is_paper(site) or (bool(site_name) and site_name.lower() in site.lower())
         if named or _SITE_NAME.search(site) or site.isupper():
             return head.strip()
     return page_title
@@ -274,14 +274,17 @@ def _published(
 
 
 def _date_near_title(lines: list[str], title: str) -> datetime | None:
-    """A short date line just before or after the title; one with a time of day first."""
-    start = lines.index(title) if title in lines else 0
-    window = lines[max(0, start - _DATE_LINES_BEFORE) : start + _DATE_LINES_AFTER]
-    dated = [
-        (line, value)
-        for line in window
-        if len(line) <= _DATE_LINE_MAX and (value := parse_date(line)) is not None
-    ]
+    """A short date line just before or after the title (pages may repeat the title in a
+    sticky header: each place is looked at); one with a time of day first."""
+    places = [index for index, line in enumerate(lines) if line == title] or [0]
+    dated: list[tuple[str, datetime]] = []
+    for start in places:
+        window = lines[max(0, start - _DATE_LINES_BEFORE) : start + _DATE_LINES_AFTER]
+        dated.extend(
+            (line, value)
+            for line in window
+            if len(line) <= _DATE_LINE_MAX and (value := parse_date(line)) is not None
+        )
     timed = [value for line, value in dated if _CLOCK.search(line)]
     choices = timed or [value for _, value in dated]
     return choices[0] if choices else None

@@ -14,6 +14,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
+from news.bylines import as_name
 from news.text import clean
 
 _ARTICLE_TYPES = frozenset(
@@ -55,6 +56,7 @@ def page_meta(tree: LexborHTMLParser) -> PageMeta:
         declared = _meta(tree, _AUTHOR_META)
         if declared and not declared.startswith("http") and not _is_site(declared, site_name):
             authors = (declared,)
+    authors = tuple(name for a in authors if (name := as_name(a)))
     return PageMeta(
         headline=headline,
         og_title=_meta(tree, _TITLE_META),

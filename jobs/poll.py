@@ -369,7 +369,9 @@ async def read_article(
     try:
         result.fetched += 1
         page = await fetcher.fetch(url)
-        data = parse_article_page(page.content, page.url, _selectors(source), encoding=page.charset)
+        data = parse_article_page(
+            page.content, page.url, _selectors(source), encoding=page.charset, now=utcnow()
+        )
     except (FetchError, ExtractError) as exc:
         if isinstance(exc, ExtractError):
             result.incomplete += 1  # no title: the page's layout may have changed

@@ -47,7 +47,7 @@ _AUTHOR_LABEL = re.compile(r"^\s*tác giả\s*:\s*", re.IGNORECASE)
 _DATE_LINES_BEFORE = 4
 _DATE_LINES_AFTER = 12
 _DATE_LINE_MAX = 80
-_CLOCK = re.compile(r"\d{1,2}[:h]\d{2}")
+_CLOCK = re.compile(r"\d{1,2}[:h]\d{2}|\b(?:phút|giờ|tiếng)\s+trước")
 # Short lines that end the article: related-news headings, the portals' sidebar boxes, footer.
 _END_MARKERS = (
     "các tin khác",
@@ -96,13 +96,19 @@ def parse_list_page(
 
 
 def parse_article_page(
-    html: bytes | str, url: str, selectors: Selectors, *, encoding: str | None = None
+    html: bytes | str,
+    url: str,
+    selectors: Selectors,
+    *,
+    encoding: str | None = None,
+    now: datetime | None = None,
 ) -> ArticleData:
     """Title, date, author, category, body and summary of one article page.
 
     ``encoding`` is the charset of the HTTP Content-Type, when there is one; it wins over the
     page's ``<meta>``. The body is the article's paragraphs joined by blank lines, without the
-    title, date or author lines and without the portals' sidebar boxes.
+    title, date or author lines and without the portals' sidebar boxes. ``now`` (aware): the
+    moment the page was fetched, to read a date line such as "2 giờ trước".
     """
     tree = _parse(html, encoding)
     _remove(tree, _NOISE)
@@ -123,7 +129,7 @@ def parse_article_page(
         body=body,
         summary=summarize(body),
         author=author,
-        published_at=_published(tree, selectors.get("date"), page_lines, meta, title),
+        published_at=_published(tree, selectors.get("date"), page_lines, meta, title, now),
         category=_selected_text(tree, selectors.get("category")) or None,
         image_url=_image(tree, url, selectors.get("body")),
     )
@@ -256,10 +262,15 @@ def _is_paper(site: str) -> bool:
 
 
 def _published(
-    tree: LexborHTMLParser, css: str | None, lines: list[str], meta: PageMeta, title: str
+    tree: LexborHTMLParser,
+    css: str | None,
+    lines: list[str],
+    meta: PageMeta,
+    title: str,
+    now: datetime | None,
 ) -> datetime | None:
     selected = _selected_text(tree, css)
-    value = parse_date(selected) if selected else None
+    value = parse_date(selected, now=now) if selected else None
     if value is None and meta.published:
         value = parse_date(meta.published)
     if value is None:
@@ -269,11 +280,11 @@ def _published(
         if node is not None:
             value = parse_date(node.attributes.get("datetime"))
     if value is None:
-        value = _date_near_title(lines, title)
+        value = _date_near_title(lines, title, now)
     return value
 
 
-def _date_near_title(lines: list[str], title: str) -> datetime | None:
+def _date_near_title(lines: list[str], title: str, now: datetime | None) -> datetime | None:
     """A short date line just before or after the title (pages may repeat the title in a
     sticky header: each place is looked at); one with a time of day first."""
     places = [index for index, line in enumerate(lines) if line == title] or [0]
@@ -283,7 +294,7 @@ def _date_near_title(lines: list[str], title: str) -> datetime | None:
         dated.extend(
             (line, value)
             for line in window
-            if len(line) <= _DATE_LINE_MAX and (value := parse_date(line)) is not None
+            if len(line) <= _DATE_LINE_MAX and (value := parse_date(line, now=now)) is not None
         )
     timed = [value for line, value in dated if _CLOCK.search(line)]
     choices = timed or [value for _, value in dated]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from news.bylines import byline, main_content
@@ -108,3 +110,15 @@ def test_a_date_line_next_to_the_title_is_read_to_the_minute() -> None:
         data.published_at is not None
         and data.published_at.isoformat() == "2017-07-05T08:57:00+07:00"
     )
+
+
+def test_a_relative_date_line_is_read_against_the_fetch_time() -> None:
+    html = (
+        "<html><head><title>Mưa lớn ở Mường Nhà - Báo tỉnh</title></head><body>"
+        "<h1>Mưa lớn ở Mường Nhà</h1><span class='time'>2 giờ trước</span>"
+        f"<div class='content'>{STORY}{STORY}</div></body></html>"
+    )
+    fetched = datetime(2025, 8, 15, 3, 30, 12, tzinfo=UTC)
+    data = parse_article_page(html, "https://baotinh.example.vn/a-3.html", {}, now=fetched)
+    assert data.published_at == datetime(2025, 8, 15, 1, 30, tzinfo=UTC)
+    assert parse_article_page(html, "https://baotinh.example.vn/a-3.html", {}).published_at is None

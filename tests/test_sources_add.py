@@ -55,6 +55,15 @@ def portal() -> Iterator[str]:
 
 
 @pytest.fixture
+def portal_with_challenge() -> Iterator[str]:
+    served = Portal()
+    page = served.add_file("/", AUTO / "challenge.html")
+    page.status, page.error_body = 503, True
+    with served.serving() as url:
+        yield url + "/"
+
+
+@pytest.fixture
 def config(tmp_path: Path, portal: str) -> Path:
     path = tmp_path / "loa.toml"
     path.write_text(CONFIG.format(tmp=tmp_path, portal=portal), encoding="utf-8")
@@ -156,6 +165,15 @@ def test_a_page_with_nothing_to_read_exits_1_saying_which(
     assert captured.err.count("\n") == 1
     assert what in captured.err
     assert config.read_text(encoding="utf-8") == before
+
+
+def test_a_challenge_answering_503_exits_1_saying_so(
+    portal_with_challenge: str, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _add(config, portal_with_challenge) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "an anti-bot challenge (HTTP 503)" in err
 
 
 def test_human_output_says_what_was_found_and_previews_three(

@@ -18,13 +18,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from jobs.fetch import Fetcher, FetchError
+from jobs.fetch import Fetcher, FetchError, FetchStatusError
 from jobs.poll import PollResult, read_article
 from jobs.sniff import Found, NothingToRead, sniff
 from loa.config import ConfigError, Settings, SourceSettings, parse_settings, resolve_path
 from loa.timefmt import local_iso, shown, zone
+from news.discover import unreadable_reason
 from news.feeds import FeedError
 from news.items import ArticleData, FeedItem
+from news.markup import parse_html
 from news.urls import canonical_url
 
 PREVIEW = 3  # articles read and shown
@@ -51,6 +53,12 @@ async def add_source(settings: Settings, args: argparse.Namespace) -> int:
             report = await _preview(fetcher, found, probe)
     except NothingToRead as exc:
         return _fail(str(exc))
+    except FetchStatusError as exc:
+        # A challenge often answers 403 or 503: say what the page is, not only its status.
+        what = unreadable_reason(parse_html(exc.content)) if exc.content else None
+        if what == "an anti-bot challenge":
+            return _fail(f"{args.url} is {what} (HTTP {exc.status}), with nothing to read")
+        return _fail(f"cannot read {args.url}: {exc}")
     except (FetchError, FeedError) as exc:
         return _fail(f"cannot read {args.url}: {exc}")
     if not report.links:

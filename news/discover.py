@@ -170,14 +170,21 @@ def _site(host: str) -> str:
 
 
 def _in_chrome(node: LexborNode) -> bool:
+    chain: list[LexborNode] = []
     element: LexborNode | None = node
     while element is not None and element.tag not in ("body", "html"):
-        if element.tag in _CHROME_TAGS:
+        chain.append(element)
+        element = element.parent
+    # A <header>/<footer> inside an <article> is the card's own (its headline link), not the
+    # page's: themes wrap each listed story as <article><header><h2><a>.
+    article = next((i for i, e in enumerate(chain) if e.tag == "article"), None)
+    for index, element in enumerate(chain):
+        inside_article = article is not None and index < article
+        if element.tag in _CHROME_TAGS and (element.tag == "nav" or not inside_article):
             return True
         words = f"{element.attributes.get('id') or ''} {element.attributes.get('class') or ''}"
         if words.strip() and _CHROME_WORDS.search(words):
             return True
-        element = element.parent
     return False
 
 

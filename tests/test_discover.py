@@ -111,3 +111,21 @@ def test_article_links_of_the_ward_portal_with_userkey_slugs() -> None:
     )
     found = article_links(parse_html(html), "https://muongthanh.dienbien.gov.vn/TIN_TUC/")
     assert len(found) == 3 and all("UserKey=" in link for link in found)
+
+
+def test_story_cards_with_their_own_header_are_articles() -> None:
+    cards = "".join(
+        f'<article class="post"><header class="entry-header"><h2><a href="/{year}/08/{slug}/">'
+        f"{title}</a></h2></header><footer class='entry-footer'><a href='/category/tin-tuc/'>"
+        "Tin tức</a></footer></article>"
+        for year, slug, title in [
+            (2025, "xa-muong-pon-don-nhan-bang-cong-nhan", "Xã Mường Pồn đón nhận bằng công nhận"),
+            (2025, "hoi-nghi-tong-ket-cong-tac-nam-2025", "Hội nghị tổng kết công tác năm 2025"),
+            (2024, "ra-quan-lam-thuy-loi-dau-nam-moi", "Ra quân làm thủy lợi đầu năm mới"),
+        ]
+    )
+    html = (
+        f"<html><body><header><a href='/gioi-thieu/'>Giới thiệu</a></header>{cards}</body></html>"
+    )
+    found = article_links(parse_html(html), "https://xa.example.vn/")
+    assert [link.split("/")[3] for link in found] == ["2025", "2025", "2024"]

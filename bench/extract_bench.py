@@ -139,11 +139,14 @@ def run_articles(labels: dict[str, Any], runs: int, readers: dict[str, Any]) -> 
 
 def run_homepages(labels: dict[str, Any]) -> None:
     print("== Real homepages: article links found vs the site's article-URL pattern ==")
-    print(f"{'page':<34}{'found':>6}{'true':>6}{'hits':>6}{'precision':>11}{'recall':>8}")
+    print(f"{'page':<40}{'found':>6}{'true':>6}{'hits':>6}{'precision':>11}{'recall':>8}{'ms':>7}")
     for file, label in labels.items():
         url, pattern = label["url"], re.compile(label["articles"])
-        tree = parse_html(read_page(REAL / "homepages" / file))
+        html = read_page(REAL / "homepages" / file)
+        start = time.perf_counter()
+        tree = parse_html(html)
         found = {_key(link) for link in article_links(tree, url)}
+        spent = (time.perf_counter() - start) * 1000
         truth = {
             _key(link)
             for node in tree.css("a[href]")
@@ -152,7 +155,10 @@ def run_homepages(labels: dict[str, Any]) -> None:
         hits = len(found & truth)
         precision = hits / len(found) if found else 0.0
         recall = hits / len(truth) if truth else 0.0
-        print(f"{file:<34}{len(found):>6}{len(truth):>6}{hits:>6}{precision:>11.2f}{recall:>8.2f}")
+        print(
+            f"{file:<40}{len(found):>6}{len(truth):>6}{hits:>6}{precision:>11.2f}{recall:>8.2f}"
+            f"{spent:>7.1f}"
+        )
     print()
 
 

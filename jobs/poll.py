@@ -25,7 +25,7 @@ from loa.config import HttpSettings, Settings, SourceSettings
 from loa.timefmt import plural
 from news.extract import ExtractError, parse_article_page, parse_list_page
 from news.feeds import FeedError, parse_feed
-from news.items import ArticleData, FeedItem
+from news.items import ArticleData, FeedItem, ListPage
 from news.tagging import ArticleTagger, build_tagger
 from news.urls import canonical_url
 from storage.articles import store_article, stored_urls
@@ -163,13 +163,15 @@ class Poller:
             # Each pass looks again: a portal that starts or stops publishing a feed is followed.
             found = await sniff(self._fetcher, page, _selectors(source))
             items = found.items if found.kind == "rss" else None
+            first = found.listing
             if found.kind == "rss" and found.url != page.url:
                 self._feeds[source.name] = found.url
                 listing.etag, listing.last_modified = found.page.etag, found.page.last_modified
         else:
             items = parse_feed(page.content, page.url) if source.type == "rss" else None
+            first = None
         if items is None:
-            await self._read_list_pages(source, page, listing)
+            await self._read_list_pages(source, page, listing, first)
         self._add_items(source, listing, items or [])
         return listing
 
@@ -193,13 +195,18 @@ class Poller:
         for item in items:
             listing.candidates.setdefault(canonical_url(item.url, source.ignore_params), item)
 
-    async def _read_list_pages(self, source: SourceSettings, page: Page, listing: _Listing) -> None:
-        """Follow ``next_page`` up to ``max_pages``; a later page failing keeps what was read."""
+    async def _read_list_pages(
+        self, source: SourceSettings, page: Page, listing: _Listing, first: ListPage | None = None
+    ) -> None:
+        """Follow ``next_page`` up to ``max_pages``; a later page failing keeps what was read.
+
+        ``first``: the first page already parsed (by ``jobs.sniff``)."""
         seen_pages = {page.url}
         for number in range(1, source.max_pages + 1):
-            parsed = parse_list_page(
+            parsed = first or parse_list_page(
                 page.content, page.url, _selectors(source), encoding=page.charset
             )
+            first = None
             for link in parsed.links:
                 listing.candidates.setdefault(canonical_url(link, source.ignore_params), None)
             if number == source.max_pages or not parsed.next_page:

@@ -9,13 +9,14 @@ Loa stores a person's byline or nothing.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
 from news.bylines import as_name
-from news.text import clean
+from news.text import clean, fold
 
 _ARTICLE_TYPES = frozenset(
     {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle"}
@@ -31,6 +32,8 @@ _PUBLISHED_META = (
     "meta[name='DC.date.issued']",
 )
 _AUTHOR_META = ("meta[name='author']", "meta[property='article:author']")
+# Names of organisations, not people, given as a page's author.
+_PUBLICATION = re.compile(r"^(?:cong|trang) thong tin|^dai (?:phat thanh|truyen hinh)|^bao ")
 _TITLE_META = ("meta[property='og:title']", "meta[name='twitter:title']")
 
 
@@ -112,7 +115,20 @@ def _people(value: Any) -> tuple[str, ...]:
 
 
 def _is_site(name: str, site_name: str) -> bool:
-    """A byline that is the publication itself ("VnExpress", "Báo Điện Biên Phủ")."""
-    folded = name.lower().replace("báo ", "").strip()
-    site = site_name.lower().replace("báo ", "").replace("tin nhanh ", "").strip()
-    return bool(site) and (folded in site or site in folded)
+    """A byline that is the publication itself ("VnExpress", "Báo Điện Biên Phủ" on
+    baodienbienphu.com.vn, "Cổng thông tin điện tử tỉnh"), or an address."""
+    folded = _bare(name)
+    if not folded or "@" in name or "http" in folded or _PUBLICATION.match(fold(name)):
+        return True
+    site = _bare(site_name)
+    if not site or folded == site:
+        return bool(site)
+    # Substrings only for names long enough not to hide in a site's name by chance ("Hà").
+    return min(len(folded), len(site)) >= 6 and (folded in site or site in folded)
+
+
+def _bare(text: str) -> str:
+    """Lower-case letters and digits only, without "báo"/"tin nhanh": "Báo Điện Biên Phủ" and
+    "baodienbienphu.com.vn" meet as "diendienbienphu…" prefixes."""
+    words = fold(text).replace("bao ", "").replace("tin nhanh ", "")
+    return re.sub(r"[^a-z0-9]", "", words.split(".")[0] if "." in words else words)

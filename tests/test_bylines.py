@@ -122,3 +122,21 @@ def test_a_relative_date_line_is_read_against_the_fetch_time() -> None:
     data = parse_article_page(html, "https://baotinh.example.vn/a-3.html", {}, now=fetched)
     assert data.published_at == datetime(2025, 8, 15, 1, 30, tzinfo=UTC)
     assert parse_article_page(html, "https://baotinh.example.vn/a-3.html", {}).published_at is None
+
+
+@pytest.mark.parametrize(
+    ("author", "site", "kept"),
+    [
+        ("Báo Điện Biên Phủ", "baodienbienphu.com.vn", ()),
+        ("Cổng Thông tin điện tử tỉnh Điện Biên", "", ()),
+        ("webmaster@dienbien.gov.vn", "", ()),
+        ("VnExpress", "Tin nhanh VnExpress", ()),
+        ("Hà", "thanhnien.vn", ("Hà",)),
+        ("Lê Phương", "VnExpress", ("Lê Phương",)),
+    ],
+)
+def test_the_publication_is_no_author(author: str, site: str, kept: tuple[str, ...]) -> None:
+    head = f'<meta name="author" content="{author}">'
+    if site:
+        head += f'<meta property="og:site_name" content="{site}">'
+    assert page_meta(parse_html(_page("", head))).authors == kept

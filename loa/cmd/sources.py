@@ -28,7 +28,7 @@ def _health(name: str, url: str, row: Source | None) -> dict[str, Any]:
 
 
 _ALERTS = {
-    "empty": "the list page yields no items with the configured selectors (layout changed?)",
+    "empty": "the list page yields no article links (layout changed, or news drawn by JavaScript?)",
     "incomplete": "articles are read without a title or date (layout changed?)",
     "failing": "failing for over a day",
 }

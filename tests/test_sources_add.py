@@ -50,6 +50,8 @@ def portal() -> Iterator[str]:
         served.add_file(f"/auto/{name}", AUTO / f"{name}.html")
     for path, file in NEWSPAPER_ARTICLES.items():
         served.add_file(path, FIXTURES / file)
+    home = (AUTO / "home-feed.html").read_text(encoding="utf-8")
+    served.add("/auto/home-no-feed", home.replace('rel="alternate"', 'rel="stylesheet"'))
     with served.serving() as url:
         yield url
 
@@ -215,3 +217,13 @@ def test_a_name_already_configured_is_refused(
 ) -> None:
     assert _add(config, f"{portal}/rss/tin-tuc.rss", "--name", "huyen", "--write") == 1
     assert "already configured" in capsys.readouterr().err
+
+
+def test_a_page_without_article_links_exits_1_saying_so(
+    config: Path, portal: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The feed-advertising homepage without its feed: menus, a script, no article.
+    assert _add(config, f"{portal}/auto/home-no-feed") == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "no article links found; its 1 script may draw the news" in err

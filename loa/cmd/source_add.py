@@ -22,7 +22,7 @@ from jobs.fetch import Fetcher, FetchError, FetchStatusError
 from jobs.poll import PollResult, read_article
 from jobs.sniff import Found, NothingToRead, sniff
 from loa.config import ConfigError, Settings, SourceSettings, parse_settings, resolve_path
-from loa.timefmt import local_iso, shown, zone
+from loa.timefmt import local_iso, plural, shown, zone
 from news.discover import unreadable_reason
 from news.feeds import FeedError
 from news.items import ArticleData, FeedItem
@@ -62,7 +62,11 @@ async def add_source(settings: Settings, args: argparse.Namespace) -> int:
     except (FetchError, FeedError) as exc:
         return _fail(f"cannot read {args.url}: {exc}")
     if not report.links:
-        return _fail(f"{args.url}: no article links found (a list page needs selectors.item)")
+        scripts = len(parse_html(report.found.page.content).css("script"))
+        drawn = f"; its {plural(scripts, 'script')} may draw the news" if scripts else ""
+        return _fail(
+            f"{args.url}: no article links found{drawn} (give selectors.item, or the site's feed)"
+        )
     table = _table(name, report.found.url, args.commune)
     path = resolve_path(args.config)
     problem = _append(path, table, write=args.write)

@@ -13,6 +13,10 @@ Pages: ``tests/fixtures/real`` (real pages stored by public repositories, proven
   article-URL pattern (every same-site link on the page matching it is an article).
 - The modelled portal pages of ``tests/fixtures/portal`` (written for Loa's tests after the
   Điện Biên portals, not real) are shown apart, without selectors.
+- ``--htmldate-eval PATH``: a held-out check on many pages Loa was not tuned on: the
+  publication *day* of the pages of htmldate's own evaluation set (a checkout of
+  adbar/htmldate: ``tests/eval_default.json`` and its ``tests/eval``/``tests/cache`` pages,
+  mostly German), by Loa and, with ``--libraries``, by htmldate itself.
 - ``--libraries``: the same article fields read by htmldate (date) and trafilatura (title,
   date, author) when they can be imported (they are not Loa's dependencies: install them in a
   throwaway environment and put its site-packages on ``PYTHONPATH``), with their time per page
@@ -185,6 +189,33 @@ def run_modelled() -> None:
     print()
 
 
+def run_htmldate_eval(root: Path, readers: dict[str, Any]) -> None:
+    print(f"== Held out: publication day on htmldate's evaluation pages ({root}) ==")
+    cases = json.loads((root / "tests" / "eval_default.json").read_text(encoding="utf-8"))
+    right: dict[str, int] = defaultdict(int)
+    total = 0
+    for url, case in cases.items():
+        day = case.get("date")
+        path = root / "tests" / "eval" / case["file"]
+        if not path.exists():
+            path = root / "tests" / "cache" / case["file"]
+        if not isinstance(day, str) or not path.exists():
+            continue
+        total += 1
+        html = path.read_bytes()
+        for name, factory in readers.items():
+            reader = factory({})
+            if reader is None:
+                continue
+            try:
+                found = reader(html, url)["published_at"]
+            except Exception:  # an unreadable page is a miss
+                found = None
+            right[name] += found is not None and found.date().isoformat() == day
+    print(", ".join(f"{name} {hits}/{total} = {hits / total:.2f}" for name, hits in right.items()))
+    print()
+
+
 def library_readers() -> dict[str, Any]:
     readers: dict[str, Any] = {}
     try:
@@ -257,6 +288,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20, help="timed runs per page")
     parser.add_argument("--libraries", action="store_true", help="htmldate and trafilatura too")
+    parser.add_argument("--htmldate-eval", type=Path, metavar="PATH", help="htmldate checkout")
     args = parser.parse_args()
     labels = json.loads((REAL / "labels.json").read_text(encoding="utf-8"))
     readers: dict[str, Any] = {
@@ -270,6 +302,9 @@ def main() -> None:
     run_articles(labels["articles"], args.runs, readers)
     run_homepages(labels["homepages"])
     run_modelled()
+    if args.htmldate_eval:
+        held_out = {name: readers[name] for name in readers if name != "loa+selectors"}
+        run_htmldate_eval(args.htmldate_eval, held_out)
     print("== Import cost (fresh interpreter) ==")
     modules = ["news.extract, news.discover"]
     if args.libraries:

@@ -285,17 +285,21 @@ def _published(
 
 
 def _date_near_title(lines: list[str], title: str, now: datetime | None) -> datetime | None:
-    """A short date line just before or after the title (pages may repeat the title in a
-    sticky header: each place is looked at); one with a time of day first."""
-    places = [index for index, line in enumerate(lines) if line == title] or [0]
-    dated: list[tuple[str, datetime]] = []
+    """A short date line next to the title: after it before before it, one with a time of day
+    first. Pages may repeat the title (a sticky header): each place is looked at. A page
+    whose title is not among its lines gives None: portals print today's date in their header,
+    and a guess from the top of the page would date the article to the day it was read."""
+    places = [index for index, line in enumerate(lines) if line == title]
+    after: list[str] = []
+    before: list[str] = []
     for start in places:
-        window = lines[max(0, start - _DATE_LINES_BEFORE) : start + _DATE_LINES_AFTER]
-        dated.extend(
-            (line, value)
-            for line in window
-            if len(line) <= _DATE_LINE_MAX and (value := parse_date(line, now=now)) is not None
-        )
+        after.extend(lines[start + 1 : start + _DATE_LINES_AFTER])
+        before.extend(lines[max(0, start - _DATE_LINES_BEFORE) : start])
+    dated = [
+        (line, value)
+        for line in after + before
+        if len(line) <= _DATE_LINE_MAX and (value := parse_date(line, now=now)) is not None
+    ]
     timed = [value for line, value in dated if _CLOCK.search(line)]
     choices = timed or [value for _, value in dated]
     return choices[0] if choices else None

@@ -140,3 +140,20 @@ def test_the_publication_is_no_author(author: str, site: str, kept: tuple[str, .
     if site:
         head += f'<meta property="og:site_name" content="{site}">'
     assert page_meta(parse_html(_page("", head))).authors == kept
+
+
+def test_the_portal_header_date_is_not_the_article_date() -> None:
+    # Portals print today's date in their header; the article's own line comes after the title.
+    html = (
+        "<html><head><title>Xã Núa Ngam ra quân - Cổng thông tin</title></head><body>"
+        "<div class='top'>Thứ Bảy, 06/12/2026</div><div class='crumb'>Tin tức</div>"
+        "<h1>Xã Núa Ngam ra quân</h1><div class='meta'>Ngày 04/12/2026</div>"
+        f"<div class='content'>{STORY}{STORY}</div></body></html>"
+    )
+    data = parse_article_page(html, "https://nuangam.example.vn/a-4.html", {})
+    assert data.published_at is not None and data.published_at.day == 4
+    # Without the title among the page's lines, no guess from the header.
+    untitled = html.replace("<h1>Xã Núa Ngam ra quân</h1>", "").replace("Ngày 04/12/2026", "")
+    assert (
+        parse_article_page(untitled, "https://nuangam.example.vn/a-4.html", {}).published_at is None
+    )

@@ -227,3 +227,14 @@ def test_a_page_without_article_links_exits_1_saying_so(
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "no article links found; its 1 script may draw the news" in err
+
+
+def test_an_unknown_commune_is_refused_before_writing(
+    config: Path, portal: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = config.read_text(encoding="utf-8")
+    url = f"{portal}/rss/tin-tuc.rss"
+    assert _add(config, url, "--commune", "Không Có Xã Này", "--write") == 1
+    err = capsys.readouterr().err
+    assert "the source would not load" in err and "commune" in err
+    assert config.read_text(encoding="utf-8") == before

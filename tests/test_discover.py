@@ -129,3 +129,20 @@ def test_story_cards_with_their_own_header_are_articles() -> None:
     )
     found = article_links(parse_html(html), "https://xa.example.vn/")
     assert [link.split("/")[3] for link in found] == ["2025", "2025", "2024"]
+
+
+@pytest.mark.parametrize(
+    ("page", "url", "count"),
+    [
+        ("district/Tintuc/index-1.html", "https://huyen.example.vn/Tintuc/?PageIndex=1", 5),
+        ("province/Tin-tuc-su-kien.html", "https://dienbien.gov.vn/portal/Pages/Tin-tuc.aspx", 2),
+    ],
+)
+def test_the_portal_families_lists_are_found_without_knowing_their_shapes(
+    page: str, url: str, count: int
+) -> None:
+    # news.extract knows these shapes; the general search must find them too (a redesign).
+    tree = parse_html((FIXTURES / page).read_bytes())
+    found = article_links(tree, url)
+    assert len(found) == count
+    assert all("/View/" in link or "/T/" in link or "/portal/Pages/20" in link for link in found)

@@ -76,6 +76,15 @@ def _add(config: Path, *args: str) -> int:
     return main(["--config", str(config), "sources", "add", *args])
 
 
+def _refused(config: Path, capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    """Exit 1, nothing on stdout, one line on stderr (returned)."""
+    assert _add(config, *args) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    return captured.err
+
+
 def _json(config: Path, capsys: pytest.CaptureFixture[str], url: str) -> dict[str, object]:
     assert _add(config, url, "--json") == 0
     out = capsys.readouterr().out
@@ -161,21 +170,14 @@ def test_a_page_with_nothing_to_read_exits_1_saying_which(
     config: Path, portal: str, capsys: pytest.CaptureFixture[str], page: str, what: str
 ) -> None:
     before = config.read_text(encoding="utf-8")
-    assert _add(config, f"{portal}/auto/{page}", "--write") == 1
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    assert captured.err.count("\n") == 1
-    assert what in captured.err
+    assert what in _refused(config, capsys, f"{portal}/auto/{page}", "--write")
     assert config.read_text(encoding="utf-8") == before
 
 
 def test_a_challenge_answering_503_exits_1_saying_so(
     portal_with_challenge: str, config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _add(config, portal_with_challenge) == 1
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1
-    assert "an anti-bot challenge (HTTP 503)" in err
+    assert "an anti-bot challenge (HTTP 503)" in _refused(config, capsys, portal_with_challenge)
 
 
 def test_human_output_says_what_was_found_and_previews_three(
@@ -215,17 +217,15 @@ def test_write_appends_the_table_keeping_comments_and_the_file_loads(
 def test_a_name_already_configured_is_refused(
     config: Path, portal: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _add(config, f"{portal}/rss/tin-tuc.rss", "--name", "huyen", "--write") == 1
-    assert "already configured" in capsys.readouterr().err
+    err = _refused(config, capsys, f"{portal}/rss/tin-tuc.rss", "--name", "huyen", "--write")
+    assert "already configured" in err
 
 
 def test_a_page_without_article_links_exits_1_saying_so(
     config: Path, portal: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The feed-advertising homepage without its feed: menus, a script, no article.
-    assert _add(config, f"{portal}/auto/home-no-feed") == 1
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1
+    err = _refused(config, capsys, f"{portal}/auto/home-no-feed")
     assert "no article links found; its 1 script may draw the news" in err
 
 
@@ -234,7 +234,6 @@ def test_an_unknown_commune_is_refused_before_writing(
 ) -> None:
     before = config.read_text(encoding="utf-8")
     url = f"{portal}/rss/tin-tuc.rss"
-    assert _add(config, url, "--commune", "Không Có Xã Này", "--write") == 1
-    err = capsys.readouterr().err
+    err = _refused(config, capsys, url, "--commune", "Không Có Xã Này", "--write")
     assert "the source would not load" in err and "commune" in err
     assert config.read_text(encoding="utf-8") == before

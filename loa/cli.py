@@ -74,8 +74,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("topics", help="list the topic taxonomy")
 
-    sources = sub.add_parser("sources", help="show each source's health")
+    sources = sub.add_parser("sources", help="show each source's health; add one by its address")
     sources.add_argument("--json", action="store_true")
+    sources_sub = sources.add_subparsers(dest="sources_command", metavar="ACTION")
+    add = sources_sub.add_parser(
+        "add", help="look at a portal's address: what Loa finds there, three articles as read"
+    )
+    add.add_argument("url", metavar="URL", help="the portal's page or feed (http or https)")
+    add.add_argument("--name", help="the source's name (default: the host name)")
+    add.add_argument("--commune", metavar="X", help="the commune or ward the portal is about")
+    add.add_argument("--json", action="store_true", help="one JSON object")
+    add.add_argument("--write", action="store_true", help="append it to the configuration file")
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")

@@ -123,7 +123,9 @@ class Selectors(_Section):
 class SourceSettings(_Section):
     name: str = Field(min_length=1)
     title: str | None = None  # how people see it ("Cổng TTĐT huyện Điện Biên"); default: name
-    type: Literal["rss", "html"]
+    # "auto": a feed is read as a feed, a page advertising a feed through it, any other page
+    # as a list whose article links Loa finds (jobs.sniff); "rss"/"html" say it outright.
+    type: Literal["auto", "rss", "html"] = "auto"
     url: str = Field(pattern=r"^https?://")
     interval_seconds: float = Field(default=900, gt=0)
     max_pages: int = Field(default=1, ge=1)

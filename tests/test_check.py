@@ -126,6 +126,29 @@ def test_good_config_passes_every_check(
     assert_no_secret(out, err)
 
 
+AUTO = """
+[[sources]]
+name = "chi-dia-chi-trang"
+url = "{portal}/Tintuc/?PageIndex=1"
+
+[[sources]]
+name = "chi-dia-chi-feed"
+url = "{portal}/rss/tin-tuc.rss"
+"""
+
+
+def test_sources_with_only_an_address_are_checked_as_loa_reads_them(
+    tmp_path: Path, servers: Servers, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _config(tmp_path, servers, AUTO.format(portal=servers.portal))
+    status, out, err = check(capsys, config)
+    assert status == 0, out + err
+    found = lines_of(out)
+    assert found["source chi-dia-chi-trang"].startswith("✓ 5 items on the list page")
+    assert "title, date, author found" in found["source chi-dia-chi-trang"]
+    assert found["source chi-dia-chi-feed"].startswith("✓ 3 items in the feed")
+
+
 def test_bad_source_and_bad_token_fail_by_name(
     tmp_path: Path, servers: Servers, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -29,6 +29,7 @@ from sqlalchemy import Connection
 from sqlalchemy.engine import make_url
 
 from jobs.fetch import Fetcher, FetchError
+from jobs.sniff import sniff
 from loa.config import Settings, SourceSettings, resolve_path
 from loa.logs import RedactSecrets
 from news.extract import parse_article_page, parse_list_page
@@ -200,12 +201,16 @@ async def _source(fetcher: Fetcher, source: SourceSettings) -> Check:
     name = f"source {source.name}"
     try:
         page = await fetcher.fetch(source.url)
-        if source.type == "rss":
+        selectors = source.selectors.model_dump()
+        is_feed = source.type == "rss"
+        if source.type == "auto":
+            sniffed = await sniff(fetcher, page, selectors)
+            is_feed, page = sniffed.kind == "rss", sniffed.page
+        if is_feed:
             items = parse_feed(page.content, page.url)
             links = _canonical([item.url for item in items], source)
             kind = "items in the feed"
         else:
-            selectors = source.selectors.model_dump()
             parsed = parse_list_page(page.content, page.url, selectors, encoding=page.charset)
             links = _canonical(parsed.links, source)
             items, kind = [], "items on the list page"
@@ -219,7 +224,7 @@ async def _source(fetcher: Fetcher, source: SourceSettings) -> Check:
             if source.selectors.item
             else "no selectors.item, no article-like links"
         )
-        what = "the feed has no items" if source.type == "rss" else f"0 items ({how})"
+        what = "the feed has no items" if is_feed else f"0 items ({how})"
         return Check(name, False, f"{what}: {source.url}")
     first = links[0]
     data = _from_feed(first, items[0]) if items else None

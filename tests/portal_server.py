@@ -31,6 +31,9 @@ from starlette.routing import Route
 from tests.support.server import serve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "portal"
+# Pages `loa demo` ships (the district portal's list page 1 and five articles): one copy, there.
+DEMO = Path(__file__).parent.parent / "loa" / "demo"
+DISTRICT_LISTS = {1: DEMO / "list.html", 2: FIXTURES / "district" / "Tintuc" / "index-2.html"}
 HTML = "text/html; charset=utf-8"
 _META_CHARSET = re.compile(rb"charset=[\"']?([A-Za-z0-9_-]+)")
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from news.discover import advertised_feeds, article_links, looks_like_feed, unreadable_reason
 from news.markup import parse_html
-from tests.portal_server import FIXTURES
+from tests.portal_server import DEMO, FIXTURES
 
 PAGE = "https://baotinh.example.vn/"
 
@@ -134,15 +136,19 @@ def test_story_cards_with_their_own_header_are_articles() -> None:
 @pytest.mark.parametrize(
     ("page", "url", "count"),
     [
-        ("district/Tintuc/index-1.html", "https://huyen.example.vn/Tintuc/?PageIndex=1", 5),
-        ("province/Tin-tuc-su-kien.html", "https://dienbien.gov.vn/portal/Pages/Tin-tuc.aspx", 2),
+        (DEMO / "list.html", "https://huyen.example.vn/Tintuc/?PageIndex=1", 5),
+        (
+            FIXTURES / "province" / "Tin-tuc-su-kien.html",
+            "https://dienbien.gov.vn/portal/Pages/Tin-tuc.aspx",
+            2,
+        ),
     ],
 )
 def test_the_portal_families_lists_are_found_without_knowing_their_shapes(
-    page: str, url: str, count: int
+    page: Path, url: str, count: int
 ) -> None:
     # news.extract knows these shapes; the general search must find them too (a redesign).
-    tree = parse_html((FIXTURES / page).read_bytes())
+    tree = parse_html(page.read_bytes())
     found = article_links(tree, url)
     assert len(found) == count
     assert all("/View/" in link or "/T/" in link or "/portal/Pages/20" in link for link in found)

@@ -15,19 +15,19 @@ import pytest
 
 from loa.cli import main
 from loa.config import load_settings
-from tests.portal_server import FIXTURES, Portal
+from tests.portal_server import DEMO, FIXTURES, Portal
 
 AUTO = FIXTURES / "auto"
 # The dead-feed page's three article links, served by existing article pages.
 NEWSPAPER_ARTICLES = {
     "/thoi-su/nguoi-dan-xa-sam-mun-ra-quan-lam-duong-giao-thong-nong-thon-101201.html": (
-        "district/articles/sam-mun-giao-thong-2019.html"
+        FIXTURES / "district" / "articles" / "sam-mun-giao-thong-2019.html"
     ),
     "/thoi-su/canh-bao-lu-quet-sat-lo-dat-tren-dia-ban-xa-sam-mun-101202.html": (
-        "district/articles/sam-mun-canh-bao-lu-2025.html"
+        DEMO / "sam-mun-canh-bao-lu-2025.html"
     ),
     "/kinh-te/xa-pom-lot-don-nhan-danh-hieu-nong-thon-moi-nang-cao-101203.html": (
-        "district/articles/pom-lot-ntm-nang-cao-cp1258.html"
+        DEMO / "pom-lot-ntm-nang-cao-cp1258.html"
     ),
 }
 CONFIG = """# Loa on the test bench: these comments must survive `loa sources add --write`.
@@ -49,7 +49,7 @@ def portal() -> Iterator[str]:
     for name in ("home-feed", "home-dead-feed", "js-shell", "redirect-stub", "challenge"):
         served.add_file(f"/auto/{name}", AUTO / f"{name}.html")
     for path, file in NEWSPAPER_ARTICLES.items():
-        served.add_file(path, FIXTURES / file)
+        served.add_file(path, file)
     home = (AUTO / "home-feed.html").read_text(encoding="utf-8")
     served.add("/auto/home-no-feed", home.replace('rel="alternate"', 'rel="stylesheet"'))
     with served.serving() as url:

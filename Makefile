@@ -10,7 +10,7 @@ $(BIN)/loa: pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 # Editable installs leave Loa's modules uncompiled; under PYTHONDONTWRITEBYTECODE each command would recompile them.
-	$(BIN)/python -m compileall -q loa news storage jobs bot web
+	$(BIN)/python -m compileall -q base loa news storage jobs bot web
 	touch $(BIN)/loa
 
 install: $(BIN)/loa

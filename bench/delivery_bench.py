@@ -48,11 +48,11 @@ from telegram.request import BaseRequest, HTTPXRequest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from base.config import SenderSettings  # noqa: E402
 from bench.databases import fresh_database  # noqa: E402
 from bot.render import ArticleView, render_article  # noqa: E402
 from bot.telegram import TelegramChannel  # noqa: E402
 from jobs.send import Sender  # noqa: E402
-from loa.config import SenderSettings  # noqa: E402
 from storage import outbox  # noqa: E402
 from storage.db import open_database, session_factory  # noqa: E402
 from storage.models import (  # noqa: E402

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.timefmt import zone
 from bot import texts
 from bot.admins import AdminScope, Decision, decide, refusal, refusal_reason, union
 from bot.catalog import Catalog, Choice, ChoiceKind
@@ -32,7 +33,6 @@ from bot.channel import BUTTON_CHANNELS, Button, Incoming, Reply
 from bot.media_broadcast import MediaDraft, MediaDrafts
 from bot.render import html_to_text, render_broadcast, utf16_len
 from bot.rhythm import split_urgent
-from loa.timefmt import zone
 from news.audience import nobody_reason
 from storage import broadcast_progress, broadcast_targets, broadcasts
 from storage.broadcast_targets import Quiet, Target

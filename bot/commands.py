@@ -20,6 +20,8 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import Settings
+from base.timefmt import zone
 from bot import texts
 from bot.admins import Admins
 from bot.broadcast import Broadcasts
@@ -31,8 +33,6 @@ from bot.render import article_view, html_to_text, render_article_list, utf16_le
 from bot.rhythm import RhythmCommands
 from bot.subscribing import ChoiceFlow
 from bot.wording import parse
-from loa.config import Settings
-from loa.timefmt import zone
 from storage import residents, subscriptions
 from storage.articles import list_articles
 from storage.recent import latest_about

@@ -17,8 +17,8 @@ from types import TracebackType
 
 import httpx
 
-from loa import __version__
-from loa.config import HttpSettings
+from base import __version__
+from base.config import HttpSettings
 
 log = logging.getLogger(__name__)
 

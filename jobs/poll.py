@@ -18,11 +18,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import HttpSettings, Settings, SourceSettings
+from base.timefmt import plural
 from jobs.fetch import Fetcher, FetchError, Page
 from jobs.health import Health, Pass, Problem, judge, problem_of
 from jobs.sniff import sniff
-from loa.config import HttpSettings, Settings, SourceSettings
-from loa.timefmt import plural
 from news.extract import ExtractError, parse_article_page, parse_list_page
 from news.feeds import FeedError, parse_feed
 from news.items import ArticleData, FeedItem, ListPage

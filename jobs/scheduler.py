@@ -18,10 +18,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import Settings, SourceSettings
+from base.timefmt import plural
 from jobs.fetch import Fetcher
 from jobs.poll import Poller, PollResult
-from loa.config import Settings, SourceSettings
-from loa.timefmt import plural
 from news.source_problems import classify
 from news.tagging import build_tagger
 from storage.models import utcnow

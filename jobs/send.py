@@ -42,12 +42,12 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from base.config import SenderSettings
+from base.timefmt import plural
 from bot.channel import Channel, ChatMoved, MessageRejected, ResidentGone, RetryLater
 from bot.outgoing import Outgoing, decode
 from jobs.messages import MessageCache, MessageGone
 from jobs.pacing import ChatGates, Pacer
-from loa.config import SenderSettings
-from loa.timefmt import plural
 from storage import broadcasts, outbox, residents
 from storage.inline_writes import InlineWrites
 from storage.models import utcnow

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from loa import __version__
 
 if TYPE_CHECKING:
-    from loa.config import Settings
+    from base.config import Settings
 
 Handler = Callable[["Settings", argparse.Namespace], Coroutine[Any, Any, int]]
 
@@ -175,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import asyncio
     import logging
 
-    from loa.config import ConfigError, Settings, load_settings, read_env_file, resolve_path
+    from base.config import ConfigError, Settings, load_settings, read_env_file, resolve_path
     from loa.logs import configure_logging
 
     log = logging.getLogger("loa")

@@ -23,12 +23,12 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
+from base import admin_auth as auth
 from bot import texts
 from tests.e2e_support import ZALO_TOKEN, Loa, Options, Stage, until
 from tests.emulators.telegram import TelegramEmulator
 from tests.emulators.zalo import ZaloEmulator
 from tests.portal_server import Portal
-from web.admin import auth
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():

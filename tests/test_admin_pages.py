@@ -15,13 +15,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base import admin_auth as auth
+from base.config import Settings, load_settings
 from bot.catalog import Catalog, build_catalog
 from loa.cli import main
-from loa.config import Settings, load_settings
+from storage import admin_access as store
 from storage import residents, subscriptions
 from storage.models import Broadcast, Delivery, Source, utcnow
 from storage.subscriptions import Kind
-from web.admin import auth, store
 from web.admin.access import Access
 from web.admin.mount import web_routes
 from web.app import create_app

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import Settings
 from bot import texts
 from bot.broadcast import parse_draft
 from bot.catalog import Catalog, build_catalog
@@ -17,7 +18,6 @@ from bot.choices import NumberedChoices
 from bot.commands import Commands
 from bot.outgoing import Outgoing, decode
 from bot.progress import ProgressReporter
-from loa.config import Settings
 from storage.models import Broadcast, BroadcastState, Delivery, DeliveryState, Priority
 
 Sessions = async_sessionmaker[AsyncSession]

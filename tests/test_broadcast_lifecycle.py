@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import SenderSettings, Settings
 from bot import texts
 from bot.catalog import Catalog, build_catalog
 from bot.channel import Channel, Incoming, Reply
@@ -23,7 +24,6 @@ from bot.commands import Commands
 from jobs.send import Sender
 from loa.cli import main
 from loa.cmd.broadcast import follow
-from loa.config import SenderSettings, Settings
 from storage import broadcasts
 from storage.broadcast_targets import Target
 from storage.models import Broadcast, Delivery, Resident, utcnow

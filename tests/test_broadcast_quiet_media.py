@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import Settings, parse_settings
 from bot import texts
 from bot.catalog import Catalog, build_catalog
 from bot.channel import Attachment, Channel, Incoming, Reply
@@ -25,7 +26,6 @@ from bot.outgoing import Outgoing, decode
 from bot.progress import ProgressReporter
 from jobs.rhythm import RhythmJob
 from loa.cli import main
-from loa.config import Settings, parse_settings
 from storage import broadcast_progress, broadcasts
 from storage.broadcast_targets import Target
 from storage.db import open_database, session_factory

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import Settings
 from bot import texts
 from bot.catalog import build_catalog
 from bot.commands import Commands
 from bot.console import ConsoleChannel, run_console
-from loa.config import Settings
 
 Sessions = async_sessionmaker[AsyncSession]
 

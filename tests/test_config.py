@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from loa.config import (
+from base.config import (
     TELEGRAM_API,
     ZALO_API,
     ConfigError,
@@ -115,7 +115,7 @@ def test_api_base_url_with_or_without_bot(written: str, telegram: str, zalo: str
 
 def test_default_api_base_urls() -> None:
     settings = parse_settings("", Path("loa.toml"), env={})
-    # The platforms' own servers (named once, in loa.config; no test contacts them).
+    # The platforms' own servers (named once, in base.config; no test contacts them).
     assert settings.telegram.api_base_url == f"{TELEGRAM_API}/bot"
     assert settings.zalo.api_base_url == ZALO_API
 

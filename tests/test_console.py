@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import SenderSettings, Settings
 from bot.catalog import Catalog, build_catalog
 from bot.commands import Commands
 from bot.console import ConsoleChannel, drain, report_console_broadcasts, run_console
 from jobs.send import OutboxSignal, Sender
-from loa.config import SenderSettings, Settings
 from storage import residents, subscriptions
 from storage.models import Broadcast, Delivery
 

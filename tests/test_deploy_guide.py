@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.routing import BaseRoute, Mount, Route
 
+from base.config import Settings, parse_env_file, parse_settings
 from bot.catalog import build_catalog
 from loa.cli import build_parser
-from loa.config import Settings, parse_env_file, parse_settings
 from web.admin.mount import web_routes
 from web.app import create_app, telegram_webhook, zalo_webhook
 

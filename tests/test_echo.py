@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import Settings
 from bot import texts
 from bot.catalog import Catalog, build_catalog
 from bot.channel import Incoming, Reply
 from bot.commands import Commands
 from bot.render import html_to_text, utf16_len
-from loa.config import Settings
 from news.items import ArticleData
 from news.tagging import Tags
 from storage.articles import store_article

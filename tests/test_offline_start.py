@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import HttpSettings, Selectors, Settings, SourceSettings
 from jobs.fetch import Fetcher
 from jobs.poll import Poller, PollResult, backoff_delay
 from jobs.scheduler import PollScheduler
-from loa.config import HttpSettings, Selectors, Settings, SourceSettings
 from news.tagging import build_tagger
 from storage.models import utcnow
 from storage.sources import ensure_source, list_sources, record_success

@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import HttpSettings, Selectors, Settings, SourceSettings
+from base.timefmt import zone
 from bot.notices import AdminNotices
 from bot.outgoing import decode
 from jobs.fetch import Fetcher
 from jobs.poll import Poller, PollResult, backoff_delay
-from loa.config import HttpSettings, Selectors, Settings, SourceSettings
-from loa.timefmt import zone
 from news.tagging import build_tagger
 from news.text import fold
 from storage.db import open_database, session_factory

@@ -13,12 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
+from base.config import SenderSettings
 from bot.channel import Button, Channel, MessageRejected, Reply, RetryLater
 from bot.outgoing import Answers, Outgoing, decode, encode
 from bot.telegram import TelegramChannel
 from jobs import send
 from jobs.send import OutboxSignal, Sender
-from loa.config import SenderSettings
 from storage import outbox
 from storage.models import (
     Article,

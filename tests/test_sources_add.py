@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from base.config import load_settings
 from loa.cli import main
-from loa.config import load_settings
 from tests.portal_server import DEMO, FIXTURES, Portal
 
 AUTO = FIXTURES / "auto"

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
+from base.config import TelegramSettings
 from bot.channel import (
     Button,
     ChatMoved,
@@ -22,7 +23,6 @@ from bot.channel import (
     RetryLater,
 )
 from bot.telegram import TelegramBot, TelegramChannel
-from loa.config import TelegramSettings
 from loa.logs import RedactSecrets
 from storage import residents
 from tests.emulators.telegram import TelegramEmulator

@@ -7,13 +7,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from base.config import Settings
 from bot.admins import CHANNELS, Admins
-from loa.config import Settings
 from storage.db import open_database, session_factory
 
 
 async def admin(settings: Settings, args: argparse.Namespace) -> int:
-    from web.admin.store import create_link
+    from storage.admin_access import create_link
 
     channel, colon, user_id = args.who.strip().partition(":")
     if not colon or channel not in CHANNELS or not user_id.strip():

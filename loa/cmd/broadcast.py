@@ -43,10 +43,10 @@ from datetime import datetime, timedelta, tzinfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import Settings, resolve_unit
+from base.timefmt import zone
 from bot.admins import Admins, AdminScope, decide
 from bot.catalog import build_catalog
-from loa.config import Settings, resolve_unit
-from loa.timefmt import zone
 from news.audience import Nobody, all_quiet, nobody_reason
 from storage import broadcast_progress, broadcast_targets, broadcasts, residents
 from storage.broadcast_progress import Progress

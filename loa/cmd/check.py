@@ -28,9 +28,9 @@ from urllib.parse import urlsplit, urlunsplit
 from sqlalchemy import Connection
 from sqlalchemy.engine import make_url
 
+from base.config import Settings, SourceSettings, resolve_path
 from jobs.fetch import Fetcher, FetchError
 from jobs.sniff import sniff
-from loa.config import Settings, SourceSettings, resolve_path
 from loa.logs import RedactSecrets
 from news.extract import parse_article_page, parse_list_page
 from news.feeds import parse_feed

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from base.config import ConfigError, Settings, SourceSettings, parse_settings, resolve_path
+from base.timefmt import local_iso, plural, shown, zone
 from jobs.fetch import Fetcher, FetchError, FetchStatusError
 from jobs.poll import PollResult, read_article
 from jobs.sniff import Found, NothingToRead, sniff
-from loa.config import ConfigError, Settings, SourceSettings, parse_settings, resolve_path
-from loa.timefmt import local_iso, plural, shown, zone
 from news.discover import unreadable_reason
 from news.feeds import FeedError
 from news.items import ArticleData, FeedItem

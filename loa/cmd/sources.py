@@ -7,8 +7,8 @@ import json
 from datetime import tzinfo
 from typing import Any
 
-from loa.config import Settings
-from loa.timefmt import local_iso, shown, zone
+from base.config import Settings
+from base.timefmt import local_iso, shown, zone
 from storage.db import open_database, session_factory
 from storage.models import Source
 from storage.sources import list_sources as stored_sources

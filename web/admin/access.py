@@ -4,9 +4,9 @@ from the settings loses access at once."""
 
 from __future__ import annotations
 
+from base.config import Settings
 from bot import texts
 from bot.admins import CHANNELS, CONSOLE, OPERATOR, Admins, AdminScope
-from loa.config import Settings
 
 
 class Access:

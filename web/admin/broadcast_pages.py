@@ -14,12 +14,12 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from base.timefmt import zone
 from bot import texts
 from bot.admins import AdminScope, decide, refusal
 from bot.catalog import ChoiceKind
 from bot.media_broadcast import MAX_CAPTION
 from bot.render import html_to_text, render_broadcast, utf16_len
-from loa.timefmt import zone
 from news.audience import all_quiet, nobody_reason
 from storage import broadcast_progress, broadcasts, media
 from storage.broadcast_targets import Target, count_quiet, reached_channels

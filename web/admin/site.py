@@ -20,12 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from base import admin_auth as auth
+from base.config import Settings
+from base.timefmt import zone
 from bot import texts
 from bot.admins import AdminScope
 from bot.catalog import Catalog, ChoiceKind
-from loa.config import Settings
-from loa.timefmt import zone
-from web.admin import auth, store
+from storage import admin_access as store
 from web.admin.access import Access
 
 log = logging.getLogger(__name__)

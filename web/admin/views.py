@@ -12,15 +12,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from base.config import Settings
 from bot import texts
 from bot.admins import AdminScope
 from bot.catalog import Catalog, ChoiceKind
-from loa.cmd.stats import collect
-from loa.config import Settings
 from news.source_problems import classify
 from storage.articles import ListedArticle, list_articles
 from storage.broadcast_history import list_broadcasts
 from storage.models import Broadcast, Delivery, utcnow
+from storage.overview import collect
 from storage.sources import list_sources
 
 ARTICLES_PER_PAGE = 20

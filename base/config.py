@@ -13,7 +13,7 @@ import tomllib
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 if TYPE_CHECKING:
-    from bot.catalog import Catalog, Choice
+    from news.resolve import Choice, Resolution, Resolver
 
 DEFAULT_CONFIG_PATH = Path("loa.toml")
 CONFIG_ENV = "LOA_CONFIG"
@@ -451,18 +451,26 @@ def _strip_tokens(data: dict[str, Any], path: Path, from_env: Mapping[str, str])
     return warnings
 
 
-@cache
-def _catalog(province: str) -> Catalog:
-    from bot.catalog import build_catalog
+class Resolves(Protocol):
+    """What reads a typed place name (``news.resolve.Resolver``, ``bot.catalog.Catalog``)."""
 
-    return build_catalog(province)
+    def resolve(self, typed: str) -> Resolution: ...
+
+
+@cache
+def _catalog(province: str) -> Resolver:
+    from news.gazetteer_data import load_gazetteer
+    from news.resolve import Resolver
+    from news.topics import build_taxonomy
+
+    return Resolver(load_gazetteer(province), build_taxonomy(None))
 
 
 def _choice_name(choice: Any) -> str:
     return f"{choice.old_name} (now {choice.display})" if choice.old_name else choice.display
 
 
-def _province_catalog(settings: Settings, path: Path) -> Catalog:
+def _province_catalog(settings: Settings, path: Path) -> Resolver:
     from news.gazetteer_data import UnknownProvince
 
     try:
@@ -473,10 +481,10 @@ def _province_catalog(settings: Settings, path: Path) -> Catalog:
         ) from None
 
 
-def resolve_unit(catalog: Catalog, typed: str, key: str, province: str) -> Choice | str:
+def resolve_unit(catalog: Resolves, typed: str, key: str, province: str) -> Choice | str:
     """``typed`` as one of today's communes (its choice), resolved like residents' input; or
     the error line: ambiguous (the candidates), or unknown (the closest names)."""
-    from bot.catalog import ChoiceKind
+    from news.resolve import ChoiceKind
 
     found = catalog.resolve(typed)
     choices = [

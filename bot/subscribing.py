@@ -128,6 +128,13 @@ class ChoiceFlow:
         chosen = await subscriptions.list_for(session, resident.id)
         return [self.catalog.stored(ChoiceKind(c.kind), c.value) for c in chosen]
 
+    async def own(self, session: AsyncSession, incoming: Incoming) -> list[tuple[Kind, str]]:
+        """The chat's choices as (kind, value); empty for who receives everything."""
+        resident = await residents.find(session, incoming.channel, incoming.chat_id)
+        if resident is None:
+            return []
+        return [(Kind(c.kind), c.value) for c in await subscriptions.list_for(session, resident.id)]
+
     def choice_from(self, argument: str) -> Choice | None:
         """The choice named by callback data "<c|t>:<value>"; None when stale."""
         code, _, value = argument.partition(":")
@@ -168,7 +175,29 @@ class ChoiceFlow:
         # A new choice with news already stored: offer it, so the resident sees at once what
         # they subscribed to.
         offer = [[choice_button(texts.recent_offer(choice.display), "recent", choice)]]
-        return [Reply(text, offer if recent else [])]
+        other, others = self._collided(choice)
+        if other:
+            text += "\n" + other
+        return [Reply(text, (offer if recent else []) + others)]
+
+    def _collided(self, choice: Choice) -> tuple[str, list[list[Button]]]:
+        """When today's unit chosen shares its name with an old unit that went elsewhere: the
+        explanation, and a button for each unit the old one went to."""
+        if choice.kind is not ChoiceKind.COMMUNE or choice.old_name:
+            return "", []
+        lines, buttons = [], []
+        for old in self.catalog.gazetteer.collisions(choice.value):
+            district = f"{old.district_kind} {old.district}"
+            for successor in old.successors:
+                other = self.catalog.choice(ChoiceKind.COMMUNE, successor)
+                if other is None:
+                    continue
+                lines.append(
+                    texts.name_collision(choice.display, old.full_name, district, other.display)
+                )
+                label = texts.choice_label(other.display, old.full_name)
+                buttons.append([choice_button(label, "sub", other)])
+        return "\n".join(lines), buttons
 
     async def _unsubscribe_from(self, incoming: Incoming, choice: Choice) -> list[Reply]:
         async with self._sessions.begin() as session:

@@ -93,11 +93,6 @@ def quoted(typed: str, limit: int = QUOTE_LIMIT) -> str:
     return escape(shown)
 
 
-def unknown(text: str) -> str:
-    """A short hint for input Loa does not understand."""
-    return f"Loa chưa hiểu «{quoted(text, 40)}». Gõ /huongdan để xem các lệnh."
-
-
 def welcome_back(labels: Sequence[str]) -> str:
     """/start from a resident who already chose communes or topics."""
     return (
@@ -140,14 +135,14 @@ def not_subscribed(label: str) -> str:
 
 def not_found(typed: str, has_suggestions: bool) -> str:
     """Nothing matched what the resident typed; close names follow as buttons, if any."""
-    base = f"Không tìm thấy xã, phường hay chủ đề «{quoted(typed)}»."
+    base = f"Không tìm thấy xã, phường hay chủ đề “{quoted(typed)}”."
     if has_suggestions:
         return base + " Có phải bạn muốn chọn một trong các tên dưới đây?"
     return base + " Xem danh sách: /dsxa, /chude"
 
 
 def ambiguous(typed: str) -> str:
-    return f"«{quoted(typed)}» có thể là nhiều nơi hoặc chủ đề. Bạn chọn một:"
+    return f"“{quoted(typed)}” có thể là nhiều nơi hoặc chủ đề. Bạn chọn một:"
 
 
 def my_subscriptions(communes: Sequence[str], topics: Sequence[str]) -> str:
@@ -178,11 +173,11 @@ def topics_list(entries: Sequence[tuple[str, str]]) -> str:
 
 
 def search_heading(query: str) -> str:
-    return f"<b>Kết quả tìm «{quoted(query)}»</b>"
+    return f"<b>Kết quả tìm “{quoted(query)}”</b>"
 
 
 def search_empty(query: str) -> str:
-    return f"Không tìm thấy tin nào có «{quoted(query)}». Thử từ khóa khác, gõ không dấu cũng được."
+    return f"Không tìm thấy tin nào có “{quoted(query)}”. Thử từ khóa khác, gõ không dấu cũng được."
 
 
 def continued(heading: str) -> str:
@@ -191,7 +186,7 @@ def continued(heading: str) -> str:
 
 
 GREETING = (
-    "Xin chào! Loa gửi bạn tin của chính quyền tỉnh Điện Biên.\n"
+    "Xin chào bà con! Loa gửi bà con tin của chính quyền tỉnh Điện Biên ạ.\n"
     "• /dangky <i>tên xã</i> – nhận tin của xã mình, ví dụ: /dangky Sam Mứn\n"
     "• /tinmoi – xem tin mới nhất\n"
     "• /timkiem <i>từ khóa</i> – tìm tin\n"
@@ -209,7 +204,7 @@ STOP_KEPT = "Loa vẫn gửi tin cho bạn như trước. Không có gì bị x�
 
 def matches(typed: str, count: int, page: int, pages: int) -> str:
     """Every unit or topic whose name holds what the resident typed, one page of them."""
-    text = f"Có {count} nơi hoặc chủ đề có tên «{quoted(typed)}». Bạn chọn một:"
+    text = f"Có {count} nơi hoặc chủ đề có tên “{quoted(typed)}”. Bạn chọn một:"
     return text + (f" <i>(trang {page}/{pages})</i>" if pages > 1 else "")
 
 
@@ -218,7 +213,7 @@ def latest_clamped(asked: str, shown: int, maximum: int) -> str:
     try:
         number = int(asked)
     except ValueError:
-        return f"<i>«{quoted(asked, 20)}» không phải là số, Loa hiện {shown} tin.</i>"
+        return f"<i>“{quoted(asked, 20)}” không phải là số, Loa hiện {shown} tin.</i>"
     if number > maximum:
         return f"<i>Loa chỉ hiện tối đa {maximum} tin mỗi lần.</i>"
     return f"<i>Số tin phải từ 1 đến {maximum}, Loa hiện {shown} tin.</i>"
@@ -397,7 +392,7 @@ def admin_help(places: list[str]) -> str:
     )
 
 
-_CHANNEL_NAMES = {"zalo": "Zalo", "telegram": "Telegram"}
+_CHANNEL_NAMES = {"zalo": "Zalo", "telegram": "Telegram", "console": "thử trên máy chủ"}
 
 
 def your_id(channel: str, user_id: str) -> str:
@@ -431,7 +426,7 @@ def source_alert(name: str, problem: str, error: str | None, last_good: str | No
     """To administrators: a news source looks broken (told once, until it recovers)."""
     reason = _SOURCE_PROBLEMS.get(problem, problem)
     lines = [
-        f"⚠️ <b>Nguồn tin «{escape(name)}» có vấn đề</b>: {escape(reason)}.",
+        f"⚠️ <b>Nguồn tin “{escape(name)}” có vấn đề</b>: {escape(reason)}.",
         f"Lần đọc tốt gần nhất: {escape(last_good) if last_good else 'chưa có'}.",
     ]
     if error:
@@ -442,7 +437,7 @@ def source_alert(name: str, problem: str, error: str | None, last_good: str | No
 
 def source_recovered(name: str) -> str:
     return (
-        f"✅ <b>Nguồn tin «{escape(name)}» đã hoạt động trở lại.</b>"
+        f"✅ <b>Nguồn tin “{escape(name)}” đã hoạt động trở lại.</b>"
         " Tin mới sẽ được gửi như thường."
     )
 
@@ -486,7 +481,7 @@ def bulletin_set(at: str) -> str:
 
 def bulletin_invalid(typed: str) -> str:
     return (
-        f"«{quoted(typed)}» không phải giờ hợp lệ. Gõ giờ và phút theo 24 giờ,"
+        f"“{quoted(typed)}” không phải giờ hợp lệ. Gõ giờ và phút theo 24 giờ,"
         f" ví dụ: {BULLETIN_EXAMPLE} hoặc /bantin 18:30. Tắt bản tin: /bantin tat"
     )
 
@@ -516,7 +511,7 @@ def quiet_set(window: str) -> str:
 
 def quiet_invalid(typed: str) -> str:
     return (
-        f"«{quoted(typed)}» không phải khoảng giờ hợp lệ. Gõ giờ bắt đầu và giờ kết thúc"
+        f"“{quoted(typed)}” không phải khoảng giờ hợp lệ. Gõ giờ bắt đầu và giờ kết thúc"
         f" (24 giờ), ví dụ: {QUIET_EXAMPLE} hoặc /yentinh 12:00-13:30. Bỏ: /yentinh tat"
     )
 
@@ -635,3 +630,65 @@ ADMIN_PHOTO_NOT_IMAGE = "Tệp đã chọn không phải ảnh (chỉ nhận ả
 def admin_commune_with_old(name: str, old: list[str]) -> str:
     """A commune in the form's Xã list, with the old communes it absorbed (findable by name)."""
     return name + (f" (gồm {', '.join(old)})" if old else "")
+
+
+# -- residents' own words (bot.understanding, news.intents) ---------------------------------
+
+GREETING_NOT_RECEIVING = (
+    "Xin chào bà con! Hiện Loa <b>chưa gửi tin</b> cho bà con. Muốn nhận tin của chính quyền"
+    " tỉnh Điện Biên, gõ /start ạ."
+)
+THANKS = "Dạ, Loa cảm ơn bà con ạ! Cần gì bà con cứ nhắn nhé."
+YES_BUTTON = "✅ Đúng vậy"
+LATEST_OFFER = "📰 Xem tin mới nhất"
+SUBSCRIBE_OFFER = "🔔 Đăng ký nhận tin theo xã"
+HELP_OFFER = "❓ Xem hướng dẫn"
+LATEST_MINE_HEADING = "<b>Tin mới về những gì bà con đã chọn</b>"
+LATEST_ALL_HINT = "<i>Xem tin của cả tỉnh: /tinmoi tatca</i>"
+LATEST_MINE_NONE = "<i>Chưa có tin về những gì bà con đã chọn; đây là tin mới của cả tỉnh.</i>"
+# What an intent does, in the question "Có phải bà con muốn … không ạ?".
+INTENT_NAMES = {
+    "latest": "xem tin mới",
+    "subscribe": "đăng ký nhận tin",
+    "unsubscribe": "hủy đăng ký",
+    "bulletin": "đặt bản tin mỗi ngày",
+    "quiet": "đặt giờ yên tĩnh",
+    "search": "tìm tin",
+    "help": "xem hướng dẫn",
+    "subscriptions": "xem mình đang nhận tin gì",
+    "communes": "xem danh sách xã",
+    "topics": "xem danh sách chủ đề",
+    "start": "bắt đầu nhận tin",
+    "stop": "dừng nhận tin",
+}
+
+
+def unknown(text: str) -> str:
+    """Input Loa does not understand: the likeliest actions follow as buttons."""
+    if not text.strip():
+        return "Loa chưa hiểu ý bà con ạ. Bà con chọn một việc dưới đây:"
+    return f"Loa chưa hiểu “{quoted(text, 40)}” ạ. Có phải bà con muốn:"
+
+
+def did_you_mean(action: str, args: str = "") -> str:
+    """A typo close to a command: "Có phải bà con muốn đăng ký nhận tin “pom lot” không ạ?"."""
+    what = f" “{quoted(args, 40)}”" if args else ""
+    return f"Có phải bà con muốn {escape(action)}{what} không ạ?"
+
+
+def search_offer(typed: str) -> str:
+    return f"🔎 Tìm tin có “{' '.join(typed.split())[:30]}”"
+
+
+def subscribe_offer(label: str) -> str:
+    """The button under a commune's or topic's latest news: subscribe to it."""
+    return f"🔔 Đăng ký nhận tin {label}"
+
+
+def name_collision(chosen: str, old_label: str, old_district: str, successor: str) -> str:
+    """A name that is both today's unit and an old one that went elsewhere, explained."""
+    return (
+        f"Lưu ý: đây là {escape(chosen)} mới. {escape(_capitalised(old_label))} cũ"
+        f" ({escape(old_district)}) nay thuộc <b>{escape(successor)}</b>; nếu bà con ở"
+        f" {escape(old_label)} cũ, chọn nút dưới đây hoặc gõ /dangky {escape(successor)}."
+    )

@@ -298,9 +298,9 @@ async def test_same_chat_id_on_two_channels_are_two_residents(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("/foo", "Loa chưa hiểu «/foo». Gõ /huongdan để xem các lệnh."),
-        ("Loa ơi <b>", "Loa chưa hiểu «Loa ơi &lt;b&gt;». Gõ /huongdan để xem các lệnh."),
-        ("2", "Loa chưa hiểu «2». Gõ /huongdan để xem các lệnh."),
+        ("/foo", "Loa chưa hiểu “/foo” ạ. Có phải bà con muốn:"),
+        ("Loa ơi <b>", "Loa chưa hiểu “Loa ơi &lt;b&gt;” ạ. Có phải bà con muốn:"),
+        ("2", "Loa chưa hiểu “2” ạ. Có phải bà con muốn:"),
         ("", texts.ONLY_TEXT),
         ("/huongdan", texts.HELP),
         ("help", texts.HELP),

@@ -66,9 +66,9 @@ async def test_every_command_answers_in_plain_text(sessions: Sessions, catalog: 
         "xã Sam Mứn (gồm xã Pom Lót, xã Na Ư)",
         "Cảnh báo – Thiên tai – /dangky canh-bao",
         "Chưa có tin nào.",
-        "Không tìm thấy tin nào có «lu quet»",
+        "Không tìm thấy tin nào có “lu quet”",
         "Đã bỏ mọi lựa chọn.",
-        "Xin chào! Loa gửi bạn tin",
+        "Xin chào bà con! Loa gửi bà con tin",
         "1. Dừng và xóa dữ liệu\n2. Không, tiếp tục nhận tin\nTrả lời 1 hoặc 2",
         "Đã dừng gửi tin và xóa toàn bộ dữ liệu của bạn.",
     ):

@@ -57,7 +57,7 @@ SHORTHAND: dict[str, str] = {
     "cx": "cung", "nx": "nua", "trc": "truoc", "bh": "bao gio", "hnay": "hom nay",
     "hn": "hom nay", "tks": "cam on", "thanks": "cam on", "thank": "cam on", "thx": "cam on",
     "camon": "cam on", "cmon": "cam on", "cám": "cam", "oke": "ok", "okie": "ok", "oki": "ok",
-    "okay": "ok", "okela": "ok", "uk": "ok", "uh": "ok", "uhm": "ok", "um": "ok", "u": "ok",
+    "okay": "ok", "okela": "ok", "uk": "ok", "uh": "ok", "uhm": "ok", "um": "ok",
     "vg": "vang", "ah": "a", "nhe": "nhe", "nhá": "nha", "ak": "a", "x": "xa", "ttin": "thong tin",
     "dangky": "dang ky", "dangki": "dang ky", "huydangky": "huy dang ky", "timkiem": "tim kiem",
     "huongdan": "huong dan", "trogiup": "tro giup", "tinmoi": "tin moi", "bantin": "ban tin",
@@ -96,7 +96,7 @@ _NEWS_WORDS = frozenset(
     "hoi ne nhi vay day thi ca lam chut voi xin duoc va phuong xa".split()
 )
 NAME_WORDS_MAX = 40  # names are looked for among this many words (a long text is no name)
-_TOKEN = re.compile(r"[^\W_]+(?:[:.][0-9]{1,2})?", re.UNICODE)
+_TOKEN = re.compile(r"[^\W_]+(?:[:.][0-9]{1,2})?|[-–~]", re.UNICODE)  # dashes: "22h-6h"
 
 # Patterns on the normalised text; ``arg`` is the argument's span.
 _TAIL = r"(?:\s+(?:nua|nhe|nha|a|voi|di|nhe|cho toi|giup toi|duoc khong|khong|duoc|ne|nhi))*$"
@@ -109,7 +109,7 @@ _UNSUBSCRIBE = re.compile(
     r"khong (?:muon |can )?nhan tin(?: tuc)?|ngung nhan tin|dung nhan tin|thoi theo doi|"
     r"bo nhan tin|huy nhan tin|huy|bo)(?:\s+(?:ve|cua|o|tai|tu))?\s+(?P<arg>.+?)" + _TAIL
 )
-_UNSUBSCRIBE_BARE = re.compile(r"^(?:.*?\b)?(?:huy dang ky|bo dang ky|huy theo doi)" + _TAIL)
+_UNSUBSCRIBE_BARE = re.compile(r"(?:.*?\b)?(?:huy dang ky|bo dang ky|huy theo doi)" + _TAIL)
 _STOP = re.compile(
     r"^(?:toi |minh |em )?(?:khong (?:muon |can )?nhan tin(?: nua)?|dung nhan tin|"
     r"ngung nhan tin|thoi khong nhan tin|dung gui tin|dung lai|dung|huy tat ca|"
@@ -200,6 +200,7 @@ class IntentParser:
             self._rhythm,
             self._unsubscribe,
             self._help,
+            self._mine,
             self._subscribe,
             self._search,
             self._lists,
@@ -230,24 +231,25 @@ class IntentParser:
         if _BULLETIN_ASK.search(text) or (spoken and re.search(r"\b(?:gui|nhan)\b", text)):
             if spoken:
                 return Intent(BULLETIN, f"{spoken[0].at:%H:%M}")
-            if "ban tin" in text:
+            if "ban tin" in text and not re.search(r"\bban tin (?:moi|hom nay)\b(?! ngay)", text):
                 off = _OFF.search(text.replace("ban tin", ""))
                 return Intent(BULLETIN, OFF if off else "")
         return None
 
     def _unsubscribe(self, said: _Said, text: str) -> Intent | None:
-        found = _UNSUBSCRIBE.match(text)
-        if found:
-            arg = said.span(found.start("arg"), found.end("arg"))
-            if _LATEST_ALL.fullmatch(fold(arg)) or fold(arg) in ("tat ca", "het", "tatca"):
-                return Intent(UNSUBSCRIBE, ALL)
-            named = self._named(said, found.start("arg"), found.end("arg"))
-            if named is not None:
-                return Intent(UNSUBSCRIBE, named[0], named[1])
-            if text.startswith(("huy dang ky", "bo dang ky", "huy theo doi", "bo theo doi")):
-                return Intent(UNSUBSCRIBE, arg)
-        if _UNSUBSCRIBE_BARE.match(text):
+        if _UNSUBSCRIBE_BARE.fullmatch(text):
             return Intent(UNSUBSCRIBE)
+        found = _UNSUBSCRIBE.match(text)
+        if found is None:
+            return None
+        arg = fold(said.span(found.start("arg"), found.end("arg")))
+        if re.match(r"(?:tat ca|het|tatca|toan bo)\b", arg):
+            return Intent(UNSUBSCRIBE, ALL)
+        named = self._named(said, found.start("arg"), len(text))
+        if named is not None:
+            return Intent(UNSUBSCRIBE, named[0], named[1])
+        if text.startswith(("huy dang ky", "bo dang ky", "huy theo doi", "bo theo doi")):
+            return Intent(UNSUBSCRIBE, said.span(found.start("arg"), found.end("arg")))
         return None
 
     def _help(self, said: _Said, text: str) -> Intent | None:
@@ -256,7 +258,7 @@ class IntentParser:
     def _subscribe(self, said: _Said, text: str) -> Intent | None:
         found = _SUBSCRIBE.match(text)
         if found:
-            named = self._named(said, found.start("arg"), found.end("arg"))
+            named = self._named(said, found.start("arg"), len(text))
             if named is not None:
                 return Intent(SUBSCRIBE, named[0], named[1])
             if "dang ky" in text[: found.start("arg")]:
@@ -266,7 +268,10 @@ class IntentParser:
         return None
 
     def _search(self, said: _Said, text: str) -> Intent | None:
-        found = _SEARCH.match(text) or _ASK_ABOUT.match(text)
+        found = _SEARCH.match(text)
+        if found is not None:
+            return Intent(SEARCH, said.span(found.start("arg"), found.end("arg")))
+        found = _ASK_ABOUT.match(text)  # "có tin gì về X": X's news when X is a name
         if found is None:
             return None
         named = self._named(said, found.start("arg"), found.end("arg"), whole=True)
@@ -274,14 +279,15 @@ class IntentParser:
             return Intent(ABOUT, named[0], named[1])
         return Intent(SEARCH, said.span(found.start("arg"), found.end("arg")))
 
+    def _mine(self, said: _Said, text: str) -> Intent | None:
+        return Intent(MINE) if _MINE.search(text) else None
+
     def _lists(self, said: _Said, text: str) -> Intent | None:
-        if _MINE.search(text):
-            return Intent(MINE)
         if _COMMUNES.search(text):
             return Intent(COMMUNES)
         if _TOPICS.search(text) and self._named(said, 0, len(text)) is None:
             return Intent(TOPICS)
-        if re.fullmatch(r"(?:.*\b)?bat dau" + _TAIL, text):
+        if re.fullmatch(r"(?:toi |minh |em )?bat dau(?: nhan tin| nhan| dung)?" + _TAIL, text):
             return Intent(START)
         return None
 

@@ -18,8 +18,10 @@ from news.rhythm import Window
 _PERIOD = r"(?:\s*(?P<period>sang|trua|chieu|toi|dem|khuya))?"
 _CLOCK = re.compile(
     r"(?<![\d:.])(?P<hour>\d{1,2})"
-    r"(?:\s*(?:gio|h|g|:|\.)\s*(?P<minute>\d{1,2})?(?:\s*(?:phut|p))?(?P<half>\s*ruoi)?"
-    r"|(?=\s*(?:sang|trua|chieu|toi|dem|khuya)\b))" + _PERIOD + r"(?![\d:])"
+    r"(?:\s*(?:gio|h|g|:|\.)\s*(?P<minute>\d{1,2}(?!\s*(?:h|g|gio)\b))?(?:\s*(?:phut|p))?"
+    r"(?P<half>\s*ruoi)?|(?P<bare_half>\s+ruoi)|(?=\s*(?:sang|trua|chieu|toi|dem|khuya)\b))"
+    + _PERIOD
+    + r"(?![\d:])"
 )
 # "lúc 7", "vào 19": a bare hour after a word that announces a time.
 _AT_HOUR = re.compile(r"\b(?:luc|vao)\s+(?P<hour>\d{1,2})\b(?!\s*[:.h\d])")
@@ -54,7 +56,7 @@ def times_in(folded: str) -> list[Spoken]:
     """Every time of day in ``folded`` text, in order."""
     found = []
     for match in _CLOCK.finditer(folded):
-        minute = 30 if match["half"] else int(match["minute"] or 0)
+        minute = 30 if match["half"] or match["bare_half"] else int(match["minute"] or 0)
         hour = _hour(int(match["hour"]), match["period"])
         if hour is None or minute > 59:
             continue

@@ -1,7 +1,10 @@
 """Intent parser benchmark: accuracy per intent on the labelled resident messages, and misses.
 
 Reads ``tests/fixtures/intents_eval.jsonl`` (the set the parser was tuned on) and
-``tests/fixtures/intents_holdout.jsonl`` (a fifth of the messages, kept unseen while tuning),
+``tests/fixtures/intents_holdout.jsonl`` (a fifth of the messages, kept unseen while tuning;
+its first score was 0.943, then its four misses were fixed) and ``intents_holdout2.jsonl``
+(63 messages written before those fixes and unseen until then: first score 0.968, subscribe
+6/8; its two misses were fixed after),
 parses each with ``news.intents.IntentParser`` for Điện Biên and prints, per set, accuracy per
 intent, overall accuracy, and every miss (expected -> found). A case counts when both the
 intent and its argument (commune, topic, time, search words) are right.
@@ -27,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SETS = {
     "tuning": ROOT / "tests/fixtures/intents_eval.jsonl",
     "holdout": ROOT / "tests/fixtures/intents_holdout.jsonl",
+    # Written after the first holdout had been looked at (and its misses fixed): unseen again.
+    "holdout2": ROOT / "tests/fixtures/intents_holdout2.jsonl",
 }
 OVERALL_GOAL, INTENT_GOAL = 0.95, 0.90
 

@@ -63,7 +63,7 @@ SHORTHAND: dict[str, str] = {
     "huongdan": "huong dan", "trogiup": "tro giup", "tinmoi": "tin moi", "bantin": "ban tin",
     "yentinh": "yen tinh", "cuatoi": "cua toi", "dsxa": "danh sach xa", "chude": "chu de",
     "batdau": "bat dau", "tintuc": "tin tuc", "thongtin": "thong tin", "xinchao": "xin chao",
-    "tatca": "tat ca", "help": "huong dan", "ki": "ky", "kis": "ky",
+    "tatca": "tat ca", "help": "huong dan", "hdsd": "huong dan su dung", "ki": "ky", "kis": "ky",
 }  # fmt: skip
 # Command phrases that a typo may hide ("dnag ky", "tim kiem", "huong dna"): joined -> words.
 COMMAND_WORDS: dict[str, str] = {
@@ -79,10 +79,10 @@ VOCABULARY = frozenset(
     hom nay o cua ve tai voi a nhe nha di nhung cac oi gui nhan muon duoc the sao lam giup bo
     huy tat het ca nua thoi ngung dung yen tinh dem ngu luc vao sang trua chieu khuya gio phut
     ruoi moi ngay hang xa phuong tim kiem lien quan den tu cam on vang da ok chao xin biet
-    hoi cach su dung thong bao""".split()
+    hoi cach su dung thong bao can biet hieu nguoi dan ngay mai nam thang""".split()
 )
 POLITE = frozenset(
-    "cam on ok vang da duoc roi tot hay qua oi bye biet rat nhieu tam la nho lam".split()
+    "cam on ok vang da duoc roi tot hay qua oi bye biet rat nhieu tam la nho lam you".split()
 )
 POLITE_CORE = frozenset("cam ok vang da duoc bye biet tot hay nho".split())
 FILLER = frozenset(
@@ -107,6 +107,7 @@ _SUBSCRIBE = re.compile(
 _UNSUBSCRIBE = re.compile(
     r"^(?:.*?\b)?(?:huy dang ky|bo dang ky|huy theo doi|bo theo doi|thoi nhan tin|"
     r"khong (?:muon |can )?nhan tin(?: tuc)?|ngung nhan tin|dung nhan tin|thoi theo doi|"
+    r"khong (?:can|muon) tin(?: tuc)?|khong theo doi|"
     r"bo nhan tin|huy nhan tin|huy|bo)(?:\s+(?:ve|cua|o|tai|tu))?\s+(?P<arg>.+?)" + _TAIL
 )
 _UNSUBSCRIBE_BARE = re.compile(r"(?:.*?\b)?(?:huy dang ky|bo dang ky|huy theo doi)" + _TAIL)
@@ -253,7 +254,10 @@ class IntentParser:
         return None
 
     def _help(self, said: _Said, text: str) -> Intent | None:
-        return Intent(HELP) if _HELP.search(text) else None
+        if not _HELP.search(text):
+            return None
+        wanted = self._subscribe(said, text)  # "đăng ký xã X giúp tôi" asks for X, not help
+        return wanted if wanted is not None and wanted.args else Intent(HELP)
 
     def _subscribe(self, said: _Said, text: str) -> Intent | None:
         found = _SUBSCRIBE.match(text)
@@ -261,10 +265,14 @@ class IntentParser:
             named = self._named(said, found.start("arg"), len(text))
             if named is not None:
                 return Intent(SUBSCRIBE, named[0], named[1])
-            if "dang ky" in text[: found.start("arg")]:
-                return Intent(SUBSCRIBE, said.span(found.start("arg"), found.end("arg")))
-        if re.fullmatch(r"(?:.*\b)?dang ky" + _TAIL, text):
-            return Intent(SUBSCRIBE)
+            arg = said.span(found.start("arg"), found.end("arg"))
+            if "dang ky" in text[: found.start("arg")] and not _news_words(arg):
+                return Intent(SUBSCRIBE, arg)
+            if "dang ky" in text[: found.start("arg")]:  # "đăng ký nhận tin": which, then?
+                return Intent(SUBSCRIBE)
+        if re.search(r"\b(?:muon nhan tin|muon dang ky|dang ky)" + _TAIL, text):
+            named = self._named(said, 0, len(text))  # "tôi ở Thanh Nưa, muốn nhận tin"
+            return Intent(SUBSCRIBE, named[0], named[1]) if named else Intent(SUBSCRIBE)
         return None
 
     def _search(self, said: _Said, text: str) -> Intent | None:
@@ -399,6 +407,11 @@ def _words(text: str) -> list[tuple[int, int]]:
     return places
 
 
+def _news_words(typed: str) -> bool:
+    """Whether ``typed`` says nothing but "tin", "tức", "xã", "cho tôi"…"""
+    return set(fold(typed).split()) <= _NEWS_WORDS | POLITE
+
+
 def _has_digit(word: str) -> bool:
     return any(ch.isdigit() for ch in word)
 
@@ -430,6 +443,8 @@ def _command_typo(norm: list[str], known: frozenset[str]) -> tuple[int, int, str
             if len(joined) < 5 or words <= known or any(map(_has_digit, run)):
                 continue
             for key, phrase in commands.items():
+                if key[0] != joined[0]:  # typos keep the first letter ("can tin" is no "ban tin")
+                    continue
                 distance = OSA.distance(joined, key)
                 if distance <= 1 or (distance == 2 and len(key) >= 8):
                     return at, size, phrase, True

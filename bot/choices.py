@@ -49,17 +49,18 @@ def numbered(reply: Reply) -> tuple[Reply, dict[str, str]]:
 
 
 def pick(answers: dict[str, str] | None, text: str) -> str | None:
-    """The callback data ``text`` chooses among ``answers``, if any: a number, a label, or a
-    unique part of a label in whole words ("Mường Phăng" for "xã Mường Phăng"); not a message
-    that is a command of its own ("tin mới" is not "Xem 3 tin mới nhất")."""
+    """The callback data ``text`` chooses among ``answers``, if any: a number, a label, or,
+    in a list of several, a unique part of a label in whole words ("Mường Phăng" for "xã Mường
+    Phăng"); not a message that is a command of its own ("tin mới" is no "Xem 3 tin mới")."""
     if not answers:
         return None
     typed = _key(text)
     if typed in answers:
         return answers[typed]
-    if len(typed) < 3 or typed.isdigit() or parse(text)[0] is not None:
-        return None
-    found = {data for label, data in answers.items() if f" {typed} " in f" {label} "}
+    labels = {label: data for label, data in answers.items() if not label.isdigit()}
+    if len(labels) < 2 or len(typed) < 3 or typed.isdigit() or parse(text)[0] is not None:
+        return None  # a single button ("Đăng ký nhận tin xã X") is no list to pick from
+    found = {data for label, data in labels.items() if f" {typed} " in f" {label} "}
     return found.pop() if len(found) == 1 else None
 
 

@@ -398,6 +398,8 @@ _CHANNEL_NAMES = {"zalo": "Zalo", "telegram": "Telegram", "console": "thử trê
 def your_id(channel: str, user_id: str) -> str:
     """/id: the resident's channel and user id, what an operator writes into ``admins``."""
     name = _CHANNEL_NAMES.get(channel, channel)
+    if channel == "console":  # `loa chat` on the server: nobody's account, no id to give
+        return f"Kênh: <b>{escape(name)}</b> (không có mã người dùng)"
     return (
         f"Kênh: <b>{escape(name)}</b> · Mã người dùng của bạn: <code>{escape(user_id)}</code>\n"
         "(đưa mã này cho người quản trị nếu cần)"

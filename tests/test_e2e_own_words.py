@@ -17,7 +17,6 @@ from tests.emulators.zalo import ZaloEmulator
 from tests.portal_server import Portal
 from tests.test_rhythm_e2e import (
     TELEGRAM_CHAT,
-    ZALO_CHAT,
     telegram_says,
     telegram_texts,
     zalo_says,
@@ -58,7 +57,7 @@ async def test_own_words_on_zalo_and_telegram(stage: Stage) -> None:
         "SELECT commune, count(*) FROM article_communes GROUP BY commune"
         " ORDER BY count(*) DESC, commune LIMIT 1"
     )
-    tagged = "SELECT article_id FROM article_communes WHERE commune = '%s'" % commune
+    tagged = f"SELECT article_id FROM article_communes WHERE commune = '{commune}'"
     own = {t for (t,) in loa.query(f"SELECT title FROM articles WHERE id IN ({tagged})")}
     other = {t for (t,) in loa.query(f"SELECT title FROM articles WHERE id NOT IN ({tagged})")}
     assert own and other

@@ -99,10 +99,10 @@ def test_loa_chat_understands_own_words(tmp_path: Path) -> None:
     assert "Đã đăng ký nhận tin về xã Mường Phăng" in out
     assert "Đã đăng ký nhận tin về xã Mường Nhé" in out
     assert "Đã đặt: mỗi ngày lúc 18:00" in out and "Đã đặt giờ yên tĩnh: 22:00–06:00" in out
-    first, second = [b for b in blocks if b.startswith("Bạn đang nhận tin về:")]
+    first, second = [b for b in blocks if b.startswith("Bà con đang nhận tin về:")]
     assert "📍 xã Mường Nhé, xã Mường Phăng" in first or "📍 xã Mường Phăng, xã Mường Nhé" in first
     assert "Bản tin mỗi ngày: 18:00" in first and "Giờ yên tĩnh: 22:00–06:00" in first
     assert "Mường Nhé" not in second and "xã Mường Phăng" in second
-    assert "Bạn đang nhận từng tin ngay khi có" in out
+    assert "Bà con đang nhận từng tin ngay khi có" in out
     assert "Kênh: thử trên máy chủ (không có mã người dùng)" in out
     assert "chưa hiểu" not in out and "console" not in out

@@ -72,10 +72,10 @@ async def test_own_words_on_zalo_and_telegram(stage: Stage) -> None:
     # Times as people say them, read back from the database and from /bantin, /yentinh.
     await zalo_says(stage, loa, "gửi bản tin lúc 6 giờ chiều", "mỗi ngày lúc")
     assert resident(stage, "zalo", "bulletin_time") == "18:00"
-    assert "lúc 18:00" in await zalo_says(stage, loa, "/bantin", "Bạn nhận một bản tin")
+    assert "lúc 18:00" in await zalo_says(stage, loa, "/bantin", "Bà con nhận một bản tin")
     await zalo_says(stage, loa, "từ 10 giờ tối đến 6 giờ sáng đừng gửi tin", "Đã đặt giờ yên")
     assert resident(stage, "zalo", "quiet_hours") == "22:00-06:00"
-    assert "22:00–06:00" in await zalo_says(stage, loa, "/yentinh", "Giờ yên tĩnh của bạn")
+    assert "22:00–06:00" in await zalo_says(stage, loa, "/yentinh", "Giờ yên tĩnh của bà con")
     # /tinmoi follows the choice.
     latest = await zalo_says(stage, loa, "có tin gì mới không", "Tin mới về những gì")
     assert any(title in latest for title in own) and not any(title in latest for title in other)

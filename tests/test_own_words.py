@@ -161,11 +161,11 @@ async def test_bulletin_and_quiet_hours_as_people_say_them(commands: Commands) -
     assert "mỗi ngày lúc 07:00" in await chat.say("/bantin 7 giờ sáng")  # the command too
     assert "mỗi ngày lúc 07:30" in await chat.say("ban tin 7h30")
     assert "22:00–06:00" in await chat.say("từ 10 giờ tối đến 6 giờ sáng đừng gửi tin")
-    assert "Giờ yên tĩnh của bạn: 22:00–06:00" in await chat.say("/yentinh")
+    assert "Giờ yên tĩnh của bà con: 22:00–06:00" in await chat.say("/yentinh")
     mine = await chat.say("/cuatoi")
     assert "Bản tin mỗi ngày: 07:30" in mine and "Giờ yên tĩnh: 22:00–06:00" in mine
     assert await chat.say("tắt bản tin") == texts.BULLETIN_OFF
-    assert "Bạn đang nhận từng tin ngay khi có" in await chat.say("/bantin")
+    assert "Bà con đang nhận từng tin ngay khi có" in await chat.say("/bantin")
     assert await chat.say("bỏ giờ yên tĩnh") == texts.QUIET_OFF
     assert "chưa đặt giờ yên tĩnh" in await chat.say("/yentinh")
 

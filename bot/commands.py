@@ -34,7 +34,7 @@ from bot.understanding import Understanding
 from bot.wording import parse
 from loa.config import Settings
 from loa.timefmt import zone
-from news.intents import UNKNOWN, Intent
+from news.intents import UNKNOWN
 from news.text import fold
 from storage import residents, subscriptions
 from storage.articles import list_articles
@@ -149,7 +149,7 @@ class Commands:
             name, args = parse(incoming.text)
             if incoming.text.lstrip().startswith("/") or name == "stop":
                 if name is None:
-                    return await self._understanding.answer(incoming, Intent(UNKNOWN))
+                    return await self._understanding.unknown_command(incoming)
                 return await self._handlers[name](Request(incoming, args))
             return await self._words(incoming, name, args)
         except Exception:

@@ -175,29 +175,10 @@ class ChoiceFlow:
         # A new choice with news already stored: offer it, so the resident sees at once what
         # they subscribed to.
         offer = [[choice_button(texts.recent_offer(choice.display), "recent", choice)]]
-        other, others = self._collided(choice)
+        other, others = collided(self.catalog, choice)
         if other:
             text += "\n" + other
         return [Reply(text, (offer if recent else []) + others)]
-
-    def _collided(self, choice: Choice) -> tuple[str, list[list[Button]]]:
-        """When today's unit chosen shares its name with an old unit that went elsewhere: the
-        explanation, and a button for each unit the old one went to."""
-        if choice.kind is not ChoiceKind.COMMUNE or choice.old_name:
-            return "", []
-        lines, buttons = [], []
-        for old in self.catalog.gazetteer.collisions(choice.value):
-            district = f"{old.district_kind} {old.district}"
-            for successor in old.successors:
-                other = self.catalog.choice(ChoiceKind.COMMUNE, successor)
-                if other is None:
-                    continue
-                lines.append(
-                    texts.name_collision(choice.display, old.full_name, district, other.display)
-                )
-                label = texts.choice_label(other.display, old.full_name)
-                buttons.append([choice_button(label, "sub", other)])
-        return "\n".join(lines), buttons
 
     async def _unsubscribe_from(self, incoming: Incoming, choice: Choice) -> list[Reply]:
         async with self._sessions.begin() as session:
@@ -251,6 +232,26 @@ class ChoiceFlow:
         else:
             text = texts.not_found(typed, bool(options))
         return Reply(text, rows(buttons, 1))
+
+
+def collided(catalog: Catalog, choice: Choice) -> tuple[str, list[list[Button]]]:
+    """When today's unit ``choice`` shares its name with an old unit that went elsewhere (old
+    xã Sam Mứn is in today's xã Thanh An): the explanation, and a button subscribing to each
+    unit the old one went to."""
+    if choice.kind is not ChoiceKind.COMMUNE or choice.old_name:
+        return "", []
+    lines, buttons = [], []
+    for old in catalog.gazetteer.collisions(choice.value):
+        district = f"{old.district_kind} {old.district}"
+        for successor in old.successors:
+            other = catalog.choice(ChoiceKind.COMMUNE, successor)
+            if other is not None:
+                lines.append(
+                    texts.name_collision(choice.display, old.full_name, district, other.display)
+                )
+                label = texts.choice_label(other.display, old.full_name)
+                buttons.append([choice_button(label, "sub", other)])
+    return "\n".join(lines), buttons
 
 
 def choice_button(label: str, action: str, choice: Choice) -> Button:

@@ -19,7 +19,7 @@ from bot import texts
 from bot.catalog import Catalog, Choice
 from bot.channel import Button, Incoming, Reply
 from bot.render import article_view, render_article_list
-from bot.subscribing import CALLBACK_MAX_BYTES, choice_button, rows
+from bot.subscribing import CALLBACK_MAX_BYTES, choice_button, collided, rows
 from news import intents
 from news.intents import Intent, IntentParser
 from storage.recent import latest_about
@@ -68,6 +68,14 @@ class Understanding:
             self._parser = IntentParser(self._catalog().resolver)
         return self._parser.parse(text)
 
+    async def unknown_command(self, incoming: Incoming) -> list[Reply]:
+        """A "/" command Loa does not know: what its words would mean, asked back ("/dnagky
+        pom lot": "Có phải … đăng ký nhận tin “pom lot”?"), else the likeliest actions."""
+        meant = self.read(incoming.text.strip()[1:])
+        if meant.name in SLASH and meant.name != intents.STOP:
+            return [self._did_you_mean(meant)]
+        return await self.answer(incoming, meant if meant.guess else Intent(intents.UNKNOWN))
+
     async def answer(self, incoming: Incoming, intent: Intent) -> list[Reply]:
         """The reply to a message read as ``intent``."""
         if intent.name == intents.THANKS:
@@ -96,6 +104,8 @@ class Understanding:
             )
         subscribe = [[choice_button(texts.subscribe_offer(choice.display), "sub", choice)]]
         head = texts.merged(choice.old_name, choice.display) + "\n" if choice.old_name else ""
+        other, others = collided(self._catalog(), choice)  # "Sam Mứn": the old one is elsewhere
+        head, subscribe = (head + other + "\n" if other else head), subscribe + others
         if not found_articles:
             return [Reply(head + texts.no_recent(choice.display), subscribe)]
         views = [article_view(i.row.article, i.communes, i.topics) for i in found_articles]

@@ -248,3 +248,21 @@ async def test_greetings_follow_whether_news_is_received(commands: Commands) -> 
 async def test_the_console_names_no_english(commands: Commands) -> None:
     answer = await Chat(commands, "console", "console").say("/id")
     assert answer == "Kênh: thử trên máy chủ (không có mã người dùng)"
+
+
+async def test_a_misspelt_slash_command_is_asked_back(commands: Commands) -> None:
+    chat = Chat(commands)
+    question = await chat.say("/dnagky pom lot")
+    assert question.startswith("Có phải bà con muốn đăng ký nhận tin “pom lot” không ạ?")
+    assert "Đã đăng ký nhận tin về xã Sam Mứn" in await chat.say("1")
+    assert "📍 xã Sam Mứn" in await chat.say("/cuatoi")
+
+
+async def test_a_colliding_name_alone_explains_too(commands: Commands) -> None:
+    chat = Chat(commands, "telegram")
+    answer = await chat.say("Sam Mứn")
+    assert "Xã Sam Mứn cũ (huyện Điện Biên) nay thuộc <b>xã Thanh An</b>" in chat.replies[0].html
+    assert "Chưa có tin nào về xã Sam Mứn" in answer
+    assert chat.buttons() == ["sub:c:Sam Mứn", "sub:c:Thanh An"]
+    await chat.press("sub:c:Thanh An")
+    assert "📍 xã Thanh An" in await chat.say("/cuatoi")

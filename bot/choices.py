@@ -25,6 +25,11 @@ from bot.wording import parse
 from news.text import fold
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
+# Yes to a "Có phải … không?" question (folded): its one button, as if pressed.
+YES = frozenset(
+    {"co", "dung", "dung roi", "dung vay", "dung a", "vang", "vang a", "da vang", "da dung",
+     "phai", "phai roi", "co a", "u", "uh", "um", "yes", "ok", "ok a", "da"}
+)  # fmt: skip
 
 
 def _key(text: str) -> str:
@@ -58,6 +63,8 @@ def pick(answers: dict[str, str] | None, text: str) -> str | None:
     if typed in answers:
         return answers[typed]
     labels = {label: data for label, data in answers.items() if not label.isdigit()}
+    if typed in YES and len(labels) == 1 and next(iter(labels.values())).startswith("cmd:"):
+        return next(iter(labels.values()))  # "Có phải …?" answered "đúng", "vâng", "có"
     if len(labels) < 2 or len(typed) < 3 or typed.isdigit() or parse(text)[0] is not None:
         return None  # a single button ("Đăng ký nhận tin xã X") is no list to pick from
     found = {data for label, data in labels.items() if f" {typed} " in f" {label} "}

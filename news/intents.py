@@ -82,9 +82,9 @@ VOCABULARY = frozenset(
     hoi cach su dung thong bao can biet hieu nguoi dan ngay mai nam thang""".split()
 )
 POLITE = frozenset(
-    "cam on ok vang da duoc roi tot hay qua oi bye biet rat nhieu tam la nho lam you".split()
+    "cam on ok vang da duoc roi tot hay qua oi bye biet rat nhieu tam la nho lam you thoi".split()
 )
-POLITE_CORE = frozenset("cam ok vang da duoc bye biet tot hay nho".split())
+POLITE_CORE = frozenset("cam ok vang da duoc bye biet tot hay nho thoi".split())
 FILLER = frozenset(
     "loa a nhe nha nha em chau con anh chi bac co ban minh toi oi ha nhe ah nhieu rat lam qua "
     "roi ne nhi vay day thi".split()
@@ -113,8 +113,8 @@ _UNSUBSCRIBE = re.compile(
 _UNSUBSCRIBE_BARE = re.compile(r"(?:.*?\b)?(?:huy dang ky|bo dang ky|huy theo doi)" + _TAIL)
 _STOP = re.compile(
     r"^(?:toi |minh |em )?(?:khong (?:muon |can )?nhan tin(?: nua)?|dung nhan tin|"
-    r"ngung nhan tin|thoi khong nhan tin|dung gui tin|dung lai|dung|huy tat ca|"
-    r"khong nhan tin nua|huy het|bo het|xoa du lieu|thoi)" + _TAIL
+    r"ngung nhan tin|thoi khong nhan tin|dung gui tin|huy tat ca|"
+    r"khong nhan tin nua|huy het|bo het|xoa du lieu)" + _TAIL
 )
 _SEARCH = re.compile(
     r"^(?:.*?\b)?(?:tim kiem|tim tin|tim|tra cuu|kiem tin|kiem)(?:\s+(?:tin|bai|thong tin))?"
@@ -220,7 +220,13 @@ class IntentParser:
         return None
 
     def _stop(self, said: _Said, text: str) -> Intent | None:
-        return Intent(STOP) if _STOP.match(text) else None
+        if _STOP.match(text):
+            return Intent(STOP)
+        # "dừng", "dừng lại"; typed without diacritics too, but "đúng" (right) is no "dừng".
+        first = said.words[0].lower()
+        if re.fullmatch(r"dung(?: lai)?" + _TAIL, text) and (first == "dừng" or first.isascii()):
+            return Intent(STOP)
+        return None
 
     def _rhythm(self, said: _Said, text: str) -> Intent | None:
         window = window_in(text)

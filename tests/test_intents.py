@@ -67,6 +67,10 @@ def parser() -> IntentParser:
         ("hủy đăng ký tất cả", "unsubscribe", "tatca"),
         ("hủy đăng ký", "unsubscribe", ""),
         ("dừng nhận tin", "stop", ""),
+        ("dừng", "stop", ""),
+        ("dung lai", "stop", ""),
+        ("đúng", "unknown", ""),  # "right" folds like "dừng": it must not ask to stop
+        ("thôi", "thanks", ""),
         ("tôi đang nhận tin gì", "subscriptions", ""),
         ("có những xã nào", "communes", ""),
         ("có những chủ đề nào", "topics", ""),

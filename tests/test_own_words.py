@@ -266,3 +266,20 @@ async def test_a_colliding_name_alone_explains_too(commands: Commands) -> None:
     assert chat.buttons() == ["sub:c:Sam Mứn", "sub:c:Thanh An"]
     await chat.press("sub:c:Thanh An")
     assert "📍 xã Thanh An" in await chat.say("/cuatoi")
+
+
+@pytest.mark.parametrize("yes", ["đúng", "vâng", "có", "1"])
+async def test_a_question_answered_yes_on_zalo(commands: Commands, yes: str) -> None:
+    chat = Chat(commands)
+    question = await chat.say("dnag kyy pom lot")
+    assert "Có phải bà con muốn đăng ký nhận tin “pom lot” không ạ?" in question
+    assert "1. ✅ Đúng vậy" in question
+    assert "Đã đăng ký nhận tin về xã Sam Mứn" in await chat.say(yes)
+    assert "📍 xã Sam Mứn" in await chat.say("/cuatoi")
+
+
+async def test_right_is_never_stop(commands: Commands) -> None:
+    chat = Chat(commands, "telegram")
+    await chat.say("/start")
+    answer = await chat.say("đúng")
+    assert "dừng nhận tin và xóa" not in answer and "stop:yes" not in chat.buttons()

@@ -126,6 +126,7 @@ class Commands:
             lambda: self.catalog,
             {name: _with_args(handler) for name, handler in self._handlers.items()},
             text_limit,
+            self._choices.clarify,
         )
 
     @property

@@ -56,7 +56,7 @@ class ChoiceFlow:
             return [Reply(texts.CHOOSE_WHAT, rows([pick, *buttons], 2))]
         found = self.catalog.resolve(args)
         if found.choice is None:
-            return [self._clarify(args, found, "sub")]
+            return [self.clarify(args, found, "sub")]
         return await self._subscribe_to(incoming, found.choice, args)
 
     async def unsubscribe(self, incoming: Incoming, args: str) -> list[Reply]:
@@ -67,7 +67,7 @@ class ChoiceFlow:
             return await self._unsubscribe_menu(incoming)
         found = await self._among_own(incoming, self.catalog.resolve(args))
         if found.choice is None:
-            return [self._clarify(args, found, "uns")]
+            return [self.clarify(args, found, "uns")]
         return await self._unsubscribe_from(incoming, found.choice)
 
     # -- button presses -------------------------------------------------------------------
@@ -97,12 +97,12 @@ class ChoiceFlow:
         """Thêm…: the next page of the units matching what was typed."""
         action, _, rest = argument.partition(":")
         page, _, typed = rest.partition(":")
-        if action not in ("sub", "uns") or not page.isdigit() or not typed:
+        if action not in ("sub", "uns", "recent") or not page.isdigit() or not typed:
             return [Reply(texts.STALE_BUTTON)]
         found = self.catalog.resolve(typed)
         if action == "uns":
             found = await self._among_own(incoming, found)
-        return [self._clarify(typed, found, action, int(page))]
+        return [self.clarify(typed, found, action, int(page))]
 
     # -- shared with bot.commands ---------------------------------------------------------
 
@@ -212,7 +212,7 @@ class ChoiceFlow:
             cleared = await subscriptions.clear(session, resident.id)
         return [Reply(texts.CLEARED if cleared else texts.NOTHING_TO_CLEAR)]
 
-    def _clarify(self, typed: str, found: Resolution, action: str, page: int = 1) -> Reply:
+    def clarify(self, typed: str, found: Resolution, action: str, page: int = 1) -> Reply:
         """Several meanings, or none: ask with buttons (every unit whose name holds what was
         typed, or close names), a page at a time with "Thêm…" for the next."""
         options = found.candidates or found.suggestions

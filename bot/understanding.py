@@ -16,7 +16,7 @@ from dataclasses import replace
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
-from bot.catalog import Catalog, Choice
+from bot.catalog import Catalog, Choice, Resolution
 from bot.channel import Button, Incoming, Reply
 from bot.render import article_view, render_article_list
 from bot.subscribing import CALLBACK_MAX_BYTES, choice_button, collided, rows
@@ -55,13 +55,16 @@ class Understanding:
         catalog: Callable[[], Catalog],
         handlers: Mapping[str, Handler],
         text_limit: int,
+        clarify: Callable[[str, Resolution, str], Reply],
     ) -> None:
-        """``handlers`` answer the intents that are commands (by intent name)."""
+        """``handlers`` answer the intents that are commands (by intent name); ``clarify``
+        asks which place a name means (``ChoiceFlow.clarify``: buttons a page at a time)."""
         self._sessions = sessions
         self._catalog = catalog
         self._handlers = handlers
         self._limit = text_limit
         self._parser: IntentParser | None = None
+        self._clarify = clarify
 
     def read(self, text: str) -> Intent:
         if self._parser is None:  # the catalogue loads on first use
@@ -87,17 +90,13 @@ class Understanding:
             return await handler(incoming, intent.args)
         if intent.guess is not None:
             return [self._did_you_mean(intent.guess)]
-        return [self._offer(incoming.text)]
+        return [self._offer(incoming.text, intent.choice)]
 
     async def about(self, incoming: Incoming, intent: Intent) -> list[Reply]:
         """A commune or topic named alone: its latest news, and a button to subscribe."""
         choice = intent.choice
-        if choice is None:  # one name, several places ("Na Tông"): pick one to read about
-            found = self._catalog().resolve(intent.args)
-            options = found.candidates or found.suggestions
-            buttons = [choice_button(texts.choice_label(c.display, c.old_name), "recent", c)
-                       for c in options[:5]]  # fmt: skip
-            return [Reply(texts.ambiguous(intent.args), rows(buttons, 1))]
+        if choice is None:  # several places ("Na Tông", "mường"): which one to read about
+            return [self._clarify(intent.args, self._catalog().resolve(intent.args), "recent")]
         async with self._sessions() as session:
             found_articles = await latest_about(
                 session, Kind(choice.kind), choice.value, ABOUT_SHOWN
@@ -129,13 +128,17 @@ class Understanding:
         action = texts.INTENT_NAMES.get(guess.name, guess.name)
         return Reply(texts.did_you_mean(action, guess.args), [[yes]])
 
-    def _offer(self, typed: str) -> Reply:
-        """Not understood: the likeliest actions as buttons (numbered on Zalo)."""
+    def _offer(self, typed: str, named: Choice | None = None) -> Reply:
+        """Not understood: the likeliest actions as buttons (numbered on Zalo); a commune or
+        topic ``named`` in the message first (its news, subscribing to it)."""
         offered: list[Button] = []
         typed = typed.strip()
+        if named is not None:
+            offered.append(_about_button(named))
+            offered.append(choice_button(texts.subscribe_offer(named.display), "sub", named))
         if typed.startswith("/"):  # an unknown command: no place or search to guess from it
             offered.append(Button(texts.SUBSCRIBE_OFFER, "cmd:/dangky"))
-        if typed[:1].isalpha() and len(typed) <= NAME_MAX:
+        if named is None and typed[:1].isalpha() and len(typed) <= NAME_MAX:
             close = self._catalog().resolve(typed).suggestions
             offered += [_about_button(close[0])] if close else []
         search = _command_button(texts.search_offer(typed), Intent(intents.SEARCH, typed))

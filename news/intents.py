@@ -95,6 +95,7 @@ _NEWS_WORDS = frozenset(
     "loa hom nay o cua ve tai voi a nhe nha di nhung cac oi gui duoc the sao hay muon biet "
     "hoi ne nhi vay day thi ca lam chut voi xin duoc va phuong xa".split()
 )
+PARTIAL_WORDS_MAX = 3  # "mường", "muong th": a part of names; longer is a sentence
 NAME_WORDS_MAX = 40  # names are looked for among this many words (a long text is no name)
 _TOKEN = re.compile(r"[^\W_]+(?:[:.][0-9]{1,2})?|[-–~]", re.UNICODE)  # dashes: "22h-6h"
 
@@ -205,13 +206,14 @@ class IntentParser:
             self._subscribe,
             self._search,
             self._lists,
-            self._news,
             self._greet,
+            self._news,
         ):
             found = step(said, text)
             if found is not None:
                 return found
-        return Intent(UNKNOWN)
+        named = self._named(said, 0, len(text))  # "nhà tôi ở … xã Mường Phăng": offer its news
+        return Intent(UNKNOWN, named[0], named[1]) if named and named[1] else Intent(UNKNOWN)
 
     def _polite(self, said: _Said, text: str) -> Intent | None:
         words = set(text.split())
@@ -309,15 +311,36 @@ class IntentParser:
         named = self._named(said, 0, len(text))
         if named is not None and self._only_news_words(said, text, named[2]):
             return Intent(ABOUT, named[0], named[1])
+        partial = self._partial(said, text)
+        if partial is not None:
+            return Intent(ABOUT, partial)
         if _LATEST.search(text):
             return Intent(LATEST, ALL if _LATEST_ALL.search(text) else "")
         return None
 
     def _greet(self, said: _Said, text: str) -> Intent | None:
-        words = text.split()
-        if words and words[0] in GREETINGS and set(words) <= GREETINGS | FILLER | POLITE:
+        words = set(text.split())
+        calling = words == {"loa", "oi"}  # "Loa ơi": a call, answered like a greeting
+        if calling or (words & GREETINGS and words <= GREETINGS | FILLER | POLITE):
             return Intent(GREET)
+        if re.fullmatch(r"(?:toi |minh |em )?(?:muon )?(?:huy|bo|huy bo)" + _TAIL, text):
+            return Intent(UNSUBSCRIBE)  # "hủy", "tôi muốn bỏ": which one, then?
         return None
+
+    def _partial(self, said: _Said, text: str) -> str | None:
+        """A short message that is the beginning of names, maybe after "tin" ("mường", "tin
+        thanh", "xã muong th"): the words as typed, for a list of the places that hold them."""
+        words = text.split()
+        start = 1 if words[:1] == ["tin"] and len(said.norm) > 1 else 0
+        name = words[start:]
+        bare = name[1:] if name[:1] in (["xa"], ["phuong"]) else name
+        if not bare or len(bare) > PARTIAL_WORDS_MAX:
+            return None
+        if not set(bare[:-1]) <= self._vocabulary - VOCABULARY or bare[-1] in VOCABULARY:
+            return None
+        if not self._resolver.matching(" ".join(name)):
+            return None
+        return " ".join(said.words[start:])
 
     # -- names ------------------------------------------------------------------------------
 

@@ -81,6 +81,14 @@ def parser() -> IntentParser:
         ("có tin gì về Mường Phăng không", "about", "c:Mường Phăng"),
         ("có tin gì về lũ quét không", "search", "lu quet"),
         ("tin canh bao", "about", "t:canh-bao"),
+        # Part of names: the places that hold it, to pick from.
+        ("mường", "about", "muong"),
+        ("tin xa muong th", "about", "xa muong th"),
+        ("co tin moi chua", "latest", ""),  # "chưa" is in "Tủa Chùa", but this is a question
+        ("loa ơi", "greet", ""),
+        ("hủy", "unsubscribe", ""),
+        # Not a command, but a name in it: offered.
+        ("nhà tôi ở bản Phiêng Ban xã Mường Phăng", "unknown", "c:Mường Phăng"),
         # Not a command: a question Loa cannot answer.
         ("lịch cắt điện tuần này thế nào", "unknown", ""),  # offered: search, latest, help
         ("con bò nhà tôi bị ốm", "unknown", ""),

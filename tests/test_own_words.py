@@ -283,3 +283,33 @@ async def test_right_is_never_stop(commands: Commands) -> None:
     await chat.say("/start")
     answer = await chat.say("đúng")
     assert "dừng nhận tin và xóa" not in answer and "stop:yes" not in chat.buttons()
+
+
+async def test_part_of_a_name_lists_the_places_to_read_about(
+    commands: Commands, sessions: Sessions
+) -> None:
+    await _store(sessions, *NEWS)
+    chat = Chat(commands)
+    listed = await chat.say("mường")
+    assert "Có 24 nơi hoặc chủ đề có tên “mường”" in listed and "9. Thêm…" in listed
+    second = await chat.say("9")  # the next page, still about reading news
+    assert "(trang 2/3)" in second and "1. xã Mường Phăng" in second
+    assert paths(await chat.say("1")) == ["mp2", "mp1"]
+
+
+async def test_a_name_inside_a_message_not_understood_is_offered(commands: Commands) -> None:
+    chat = Chat(commands, "telegram")
+    await chat.say("nhà tôi ở bản Phiêng Ban xã Mường Phăng")
+    assert chat.buttons()[:2] == ["recent:c:Mường Phăng", "sub:c:Mường Phăng"]
+    await chat.press("sub:c:Mường Phăng")
+    assert "📍 xã Mường Phăng" in await chat.say("/cuatoi")
+
+
+@pytest.mark.parametrize("said", ["hủy", "tôi muốn bỏ"])
+async def test_cancelling_without_a_name_asks_which(commands: Commands, said: str) -> None:
+    chat = Chat(commands)
+    await chat.say("dang ky thanh nua")
+    asked = await chat.say(said)
+    assert "Bà con muốn bỏ lựa chọn nào?" in asked and "1. xã Thanh Nưa" in asked
+    assert "Đã bỏ xã Thanh Nưa" in await chat.say("1")
+    assert "mọi tin mới" in await chat.say("/cuatoi")

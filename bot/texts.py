@@ -488,7 +488,8 @@ def bulletin_set(at: str) -> str:
 def bulletin_invalid(typed: str) -> str:
     return (
         f"“{quoted(typed)}” không phải giờ hợp lệ. Gõ giờ và phút theo 24 giờ,"
-        f" ví dụ: {BULLETIN_EXAMPLE} hoặc /bantin 18:30. Tắt bản tin: /bantin tat"
+        f" ví dụ: {BULLETIN_EXAMPLE} hoặc /bantin 18:30, hoặc nhắn: bản tin 6 giờ chiều."
+        " Tắt bản tin: /bantin tat"
     )
 
 
@@ -518,7 +519,8 @@ def quiet_set(window: str) -> str:
 def quiet_invalid(typed: str) -> str:
     return (
         f"“{quoted(typed)}” không phải khoảng giờ hợp lệ. Gõ giờ bắt đầu và giờ kết thúc"
-        f" (24 giờ), ví dụ: {QUIET_EXAMPLE} hoặc /yentinh 12:00-13:30. Bỏ: /yentinh tat"
+        f" (24 giờ), ví dụ: {QUIET_EXAMPLE} hoặc /yentinh 12:00-13:30, hoặc nhắn: yên tĩnh từ"
+        " 10 giờ tối đến 6 giờ sáng. Bỏ: /yentinh tat"
     )
 
 

@@ -108,7 +108,7 @@ _SUBSCRIBE = re.compile(
 _UNSUBSCRIBE = re.compile(
     r"^(?:.*?\b)?(?:huy dang ky|bo dang ky|huy theo doi|bo theo doi|thoi nhan tin|"
     r"khong (?:muon |can )?nhan tin(?: tuc)?|ngung nhan tin|dung nhan tin|thoi theo doi|"
-    r"khong (?:can|muon) tin(?: tuc)?|khong theo doi|"
+    r"khong (?:can|muon) tin(?: tuc)?|khong theo doi|khong (?:muon |can )?nhan|"
     r"bo nhan tin|huy nhan tin|huy|bo)(?:\s+(?:ve|cua|o|tai|tu))?\s+(?P<arg>.+?)" + _TAIL
 )
 _UNSUBSCRIBE_BARE = re.compile(r"(?:.*?\b)?(?:huy dang ky|bo dang ky|huy theo doi)" + _TAIL)
@@ -154,6 +154,8 @@ _QUIET_ASK = re.compile(
     r"dung nhan|khong nhan|im lang|tat tieng|giu tin|dung bao|de ngu|dung lam phien|"
     r"khong lam phien|toi dung)"
 )
+_NIGHT = re.compile(r"\b(?:ban dem|buoi dem|ve dem|dem khuya|luc ngu|di ngu|buoi toi)\b")
+_NOT = re.compile(r"\b(?:khong|dung|ngung|thoi|chang|cam|huy|bo)\b")
 _OFF = re.compile(r"\b(?:tat|bo|huy|khong can|thoi|ngung|dung|xoa)\b")
 _LATEST_ALL = re.compile(r"\b(?:tat ca|moi tin|het|toan bo|ca tinh)\b")
 
@@ -165,6 +167,8 @@ class IntentParser:
         self._resolver = resolver
         names = {*resolver.gazetteer.names(), *resolver.taxonomy_keys()}
         self._vocabulary = VOCABULARY | {word for name in names for word in name.split()}
+        # Names typed as one word ("muongphang", "Si-Pa-Phìn" after its dashes are gone).
+        self._joined = {name.replace(" ", ""): name for name in names if " " in name}
 
     def parse(self, text: str) -> Intent:
         """The intent of one message (never raises; ``UNKNOWN`` when nothing fits)."""
@@ -191,6 +195,8 @@ class IntentParser:
             return SHORTHAND[folded]
         if folded in self._vocabulary or folded.isdigit() or _has_digit(folded):
             return folded
+        if folded in self._joined:
+            return self._joined[folded]
         repaired = _telex(folded)
         return SHORTHAND.get(repaired, repaired) if repaired in self._vocabulary else folded
 
@@ -236,6 +242,8 @@ class IntentParser:
             return Intent(QUIET, str(window))
         if "yen tinh" in text:
             return Intent(QUIET, OFF if _OFF.search(text.replace("yen tinh", "")) else "")
+        if _NIGHT.search(text) and _NOT.search(text):  # "đừng gửi tin ban đêm": which hours?
+            return Intent(QUIET)
         spoken = times_in(text)
         if _BULLETIN_ASK.search(text) or (spoken and re.search(r"\b(?:gui|nhan)\b", text)):
             if spoken:
@@ -269,6 +277,8 @@ class IntentParser:
 
     def _subscribe(self, said: _Said, text: str) -> Intent | None:
         found = _SUBSCRIBE.match(text)
+        if found and _NOT.search(text[: found.start("arg")]):
+            return None  # "không muốn nhận …" is no subscription
         if found:
             named = self._named(said, found.start("arg"), len(text))
             if named is not None:

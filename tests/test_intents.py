@@ -81,6 +81,10 @@ def parser() -> IntentParser:
         ("có tin gì về Mường Phăng không", "about", "c:Mường Phăng"),
         ("có tin gì về lũ quét không", "search", "lu quet"),
         ("tin canh bao", "about", "t:canh-bao"),
+        # Negations are no subscriptions; names typed as one word.
+        ("không muốn nhận thông báo ban đêm", "quiet", ""),
+        ("không muốn nhận thông báo", "unsubscribe", "t:thong-bao"),
+        ("dang ky muongphang", "subscribe", "c:Mường Phăng"),
         # Part of names: the places that hold it, to pick from.
         ("mường", "about", "muong"),
         ("tin xa muong th", "about", "xa muong th"),

@@ -19,6 +19,37 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
+from news.intent_words import (
+    ASK_ABOUT_RE,
+    BULLETIN_ASK_RE,
+    COMMAND_WORDS,
+    COMMUNES_RE,
+    FILLER,
+    GREETINGS,
+    HELP_RE,
+    LATEST_ALL_RE,
+    LATEST_RE,
+    MINE_RE,
+    NAME_WORDS_MAX,
+    NEWS_WORDS,
+    NIGHT_RE,
+    NOT_RE,
+    OFF_RE,
+    PARTIAL_WORDS_MAX,
+    POLITE,
+    POLITE_CORE,
+    QUIET_ASK_RE,
+    SEARCH_RE,
+    SHORTHAND,
+    STOP_RE,
+    SUBSCRIBE_RE,
+    TAIL,
+    TOKEN_RE,
+    TOPICS_RE,
+    UNSUBSCRIBE_BARE_RE,
+    UNSUBSCRIBE_RE,
+    VOCABULARY,
+)
 from news.resolve import Choice, Resolver
 from news.spoken_time import times_in, window_in
 from news.text import fold, nfc
@@ -46,118 +77,6 @@ class Intent:
     args: str = ""
     choice: Choice | None = None
     guess: Intent | None = None
-
-
-# Chat shorthand and joined command words -> folded words.
-SHORTHAND: dict[str, str] = {
-    "ko": "khong", "k": "khong", "kg": "khong", "kh": "khong", "hok": "khong", "hem": "khong",
-    "khum": "khong", "kp": "khong phai", "j": "gi", "ji": "gi", "dc": "duoc", "dk": "dang ky",
-    "dky": "dang ky", "dki": "dang ky", "tn": "tin", "ms": "moi", "mk": "minh", "mik": "minh",
-    "mh": "minh", "t": "toi", "vs": "voi", "ntn": "nhu the nao", "lm": "lam", "r": "roi",
-    "cx": "cung", "nx": "nua", "trc": "truoc", "bh": "bao gio", "hnay": "hom nay",
-    "hn": "hom nay", "tks": "cam on", "thanks": "cam on", "thank": "cam on", "thx": "cam on",
-    "camon": "cam on", "cmon": "cam on", "cám": "cam", "oke": "ok", "okie": "ok", "oki": "ok",
-    "okay": "ok", "okela": "ok", "uk": "ok", "uh": "ok", "uhm": "ok", "um": "ok",
-    "vg": "vang", "ah": "a", "nhe": "nhe", "nhá": "nha", "ak": "a", "x": "xa", "ttin": "thong tin",
-    "dangky": "dang ky", "dangki": "dang ky", "huydangky": "huy dang ky", "timkiem": "tim kiem",
-    "huongdan": "huong dan", "trogiup": "tro giup", "tinmoi": "tin moi", "bantin": "ban tin",
-    "yentinh": "yen tinh", "cuatoi": "cua toi", "dsxa": "danh sach xa", "chude": "chu de",
-    "batdau": "bat dau", "tintuc": "tin tuc", "thongtin": "thong tin", "xinchao": "xin chao",
-    "tatca": "tat ca", "help": "huong dan", "hdsd": "huong dan su dung", "ki": "ky", "kis": "ky",
-}  # fmt: skip
-# Command phrases that a typo may hide ("dnag ky", "tim kiem", "huong dna"): joined -> words.
-COMMAND_WORDS: dict[str, str] = {
-    "dangky": "dang ky", "huydangky": "huy dang ky", "timkiem": "tim kiem",
-    "huongdan": "huong dan", "trogiup": "tro giup", "tinmoi": "tin moi", "bantin": "ban tin",
-    "yentinh": "yen tinh", "danhsachxa": "danh sach xa", "chude": "chu de", "tintuc": "tin tuc",
-    "theodoi": "theo doi", "camon": "cam on",
-}  # fmt: skip
-# Folded words residents use that are not names (telex repairs aim at them).
-VOCABULARY = frozenset(
-    " ".join([*SHORTHAND.values(), *COMMAND_WORDS.values()]).split()
-    + """tin tuc moi nhat gi nao co khong xem doc cho toi minh em chau con anh chi bac ban loa
-    hom nay o cua ve tai voi a nhe nha di nhung cac oi gui nhan muon duoc the sao lam giup bo
-    huy tat het ca nua thoi ngung dung yen tinh dem ngu luc vao sang trua chieu khuya gio phut
-    ruoi moi ngay hang xa phuong tim kiem lien quan den tu cam on vang da ok chao xin biet
-    hoi cach su dung thong bao can biet hieu nguoi dan ngay mai nam thang""".split()
-)
-POLITE = frozenset(
-    "cam on ok vang da duoc roi tot hay qua oi bye biet rat nhieu tam la nho lam you thoi".split()
-)
-POLITE_CORE = frozenset("cam ok vang da duoc bye biet tot hay nho thoi".split())
-FILLER = frozenset(
-    "loa a nhe nha nha em chau con anh chi bac co ban minh toi oi ha nhe ah nhieu rat lam qua "
-    "roi ne nhi vay day thi".split()
-)
-GREETINGS = frozenset({"chao", "hi", "hello", "alo", "helo", "xin"})
-_NEWS_WORDS = frozenset(
-    "tin tuc thong moi nhat gi nao co khong xem doc cho toi minh em chau con anh chi bac ban "
-    "loa hom nay o cua ve tai voi a nhe nha di nhung cac oi gui duoc the sao hay muon biet "
-    "hoi ne nhi vay day thi ca lam chut voi xin duoc va phuong xa".split()
-)
-PARTIAL_WORDS_MAX = 3  # "mường", "muong th": a part of names; longer is a sentence
-NAME_WORDS_MAX = 40  # names are looked for among this many words (a long text is no name)
-_TOKEN = re.compile(r"[^\W_]+(?:[:.][0-9]{1,2})?|[-–~]", re.UNICODE)  # dashes: "22h-6h"
-
-# Patterns on the normalised text; ``arg`` is the argument's span.
-_TAIL = r"(?:\s+(?:nua|nhe|nha|a|voi|di|nhe|cho toi|giup toi|duoc khong|khong|duoc|ne|nhi))*$"
-_SUBSCRIBE = re.compile(
-    r"^(?:.*?\b)?(?:dang ky(?: nhan tin| theo doi| nhan)?|theo doi|nhan tin(?: tuc)?|"
-    r"muon nhan|lay tin|gui tin)(?:\s+(?:ve|cua|o|tai|tu|xa nha))?\s+(?P<arg>.+?)" + _TAIL
-)
-_UNSUBSCRIBE = re.compile(
-    r"^(?:.*?\b)?(?:huy dang ky|bo dang ky|huy theo doi|bo theo doi|thoi nhan tin|"
-    r"khong (?:muon |can )?nhan tin(?: tuc)?|ngung nhan tin|dung nhan tin|thoi theo doi|"
-    r"khong (?:can|muon) tin(?: tuc)?|khong theo doi|khong (?:muon |can )?nhan|"
-    r"bo nhan tin|huy nhan tin|huy|bo)(?:\s+(?:ve|cua|o|tai|tu))?\s+(?P<arg>.+?)" + _TAIL
-)
-_UNSUBSCRIBE_BARE = re.compile(r"(?:.*?\b)?(?:huy dang ky|bo dang ky|huy theo doi)" + _TAIL)
-_STOP = re.compile(
-    r"^(?:toi |minh |em )?(?:khong (?:muon |can )?nhan tin(?: nua)?|dung nhan tin|"
-    r"ngung nhan tin|thoi khong nhan tin|dung gui tin|huy tat ca|"
-    r"khong nhan tin nua|huy het|bo het|xoa du lieu)" + _TAIL
-)
-_SEARCH = re.compile(
-    r"^(?:.*?\b)?(?:tim kiem|tim tin|tim|tra cuu|kiem tin|kiem)(?:\s+(?:tin|bai|thong tin))?"
-    r"(?:\s+(?:ve|co|lien quan(?: den| toi)?|noi ve|nao ve|gi ve))?\s+(?P<arg>.+?)" + _TAIL
-)
-_ASK_ABOUT = re.compile(
-    r"^(?:.*?\b)?(?:co )?(?:tin|tin tuc|thong tin|bai)(?: gi| nao| moi)?\s+"
-    r"(?:ve|lien quan(?: den| toi)?|noi ve)\s+(?P<arg>.+?)" + _TAIL
-)
-_HELP = re.compile(
-    r"\b(?:huong dan|tro giup|giup (?:toi|minh|em|chau|voi|do)|giup$|lam sao|lam the nao|"
-    r"nhu the nao|the nao de|cach (?:dung|su dung|dang ky|xem|nhan)|dung loa|su dung|"
-    r"khong biet (?:dung|lam)|chi (?:toi|minh|em|cach)|bay (?:toi|minh|em)|co lenh|lenh gi|"
-    r"loa lam duoc gi|^giup|^\?+$)"
-)
-_MINE = re.compile(
-    r"\b(?:cua toi|toi (?:dang|da) (?:nhan|dang ky)|minh (?:dang|da) (?:nhan|dang ky)|"
-    r"(?:da|dang) dang ky (?:gi|nhung gi|nhung xa nao|xa nao)|dang nhan (?:tin )?(?:gi|nhung)|"
-    r"da chon (?:gi|nhung))"
-)
-_COMMUNES = re.compile(
-    r"\b(?:danh sach (?:cac )?xa|ds xa|nhung xa nao|cac xa|xa nao co|co bao nhieu xa)"
-)
-_TOPICS = re.compile(r"\b(?:chu de|danh muc|linh vuc)")
-_LATEST = re.compile(
-    r"\b(?:tin moi|tin tuc|thong tin moi|co gi moi|co tin|tin gi|tin hom nay|xem tin|doc tin|"
-    r"tin nong|ban tin moi|tin nao|tin moi nhat|bao moi|thoi su|hom nay co gi|moi nhat|"
-    r"tin(?: (?:cua|o|tai|xa))?$|^tin\b)"
-)
-_BULLETIN_ASK = re.compile(
-    r"\b(?:ban tin|moi ngay|hang ngay|gom tin|mot lan|gui tin luc|gui tin vao|nhan tin luc|"
-    r"nhan tin vao|gui luc|gui vao)"
-)
-_QUIET_ASK = re.compile(
-    r"\b(?:yen tinh|ban dem|buoi dem|ve dem|dem khuya|luc ngu|di ngu|dung gui|khong gui|"
-    r"dung nhan|khong nhan|im lang|tat tieng|giu tin|dung bao|de ngu|dung lam phien|"
-    r"khong lam phien|toi dung)"
-)
-_NIGHT = re.compile(r"\b(?:ban dem|buoi dem|ve dem|dem khuya|luc ngu|di ngu|buoi toi)\b")
-_NOT = re.compile(r"\b(?:khong|dung|ngung|thoi|chang|cam|huy|bo)\b")
-_OFF = re.compile(r"\b(?:tat|bo|huy|khong can|thoi|ngung|dung|xoa)\b")
-_LATEST_ALL = re.compile(r"\b(?:tat ca|moi tin|het|toan bo|ca tinh)\b")
 
 
 class IntentParser:
@@ -228,35 +147,35 @@ class IntentParser:
         return None
 
     def _stop(self, said: _Said, text: str) -> Intent | None:
-        if _STOP.match(text):
+        if STOP_RE.match(text):
             return Intent(STOP)
         # "dừng", "dừng lại"; typed without diacritics too, but "đúng" (right) is no "dừng".
         first = said.words[0].lower()
-        if re.fullmatch(r"dung(?: lai)?" + _TAIL, text) and (first == "dừng" or first.isascii()):
+        if re.fullmatch(r"dung(?: lai)?" + TAIL, text) and (first == "dừng" or first.isascii()):
             return Intent(STOP)
         return None
 
     def _rhythm(self, said: _Said, text: str) -> Intent | None:
         window = window_in(text)
-        if window is not None and (_QUIET_ASK.search(text) or not _BULLETIN_ASK.search(text)):
+        if window is not None and (QUIET_ASK_RE.search(text) or not BULLETIN_ASK_RE.search(text)):
             return Intent(QUIET, str(window))
         if "yen tinh" in text:
-            return Intent(QUIET, OFF if _OFF.search(text.replace("yen tinh", "")) else "")
-        if _NIGHT.search(text) and _NOT.search(text):  # "đừng gửi tin ban đêm": which hours?
+            return Intent(QUIET, OFF if OFF_RE.search(text.replace("yen tinh", "")) else "")
+        if NIGHT_RE.search(text) and NOT_RE.search(text):  # "đừng gửi tin ban đêm": which hours?
             return Intent(QUIET)
         spoken = times_in(text)
-        if _BULLETIN_ASK.search(text) or (spoken and re.search(r"\b(?:gui|nhan)\b", text)):
+        if BULLETIN_ASK_RE.search(text) or (spoken and re.search(r"\b(?:gui|nhan)\b", text)):
             if spoken:
                 return Intent(BULLETIN, f"{spoken[0].at:%H:%M}")
             if "ban tin" in text and not re.search(r"\bban tin (?:moi|hom nay)\b(?! ngay)", text):
-                off = _OFF.search(text.replace("ban tin", ""))
+                off = OFF_RE.search(text.replace("ban tin", ""))
                 return Intent(BULLETIN, OFF if off else "")
         return None
 
     def _unsubscribe(self, said: _Said, text: str) -> Intent | None:
-        if _UNSUBSCRIBE_BARE.fullmatch(text):
+        if UNSUBSCRIBE_BARE_RE.fullmatch(text):
             return Intent(UNSUBSCRIBE)
-        found = _UNSUBSCRIBE.match(text)
+        found = UNSUBSCRIBE_RE.match(text)
         if found is None:
             return None
         arg = fold(said.span(found.start("arg"), found.end("arg")))
@@ -270,14 +189,14 @@ class IntentParser:
         return None
 
     def _help(self, said: _Said, text: str) -> Intent | None:
-        if not _HELP.search(text):
+        if not HELP_RE.search(text):
             return None
         wanted = self._subscribe(said, text)  # "đăng ký xã X giúp tôi" asks for X, not help
         return wanted if wanted is not None and wanted.args else Intent(HELP)
 
     def _subscribe(self, said: _Said, text: str) -> Intent | None:
-        found = _SUBSCRIBE.match(text)
-        if found and _NOT.search(text[: found.start("arg")]):
+        found = SUBSCRIBE_RE.match(text)
+        if found and NOT_RE.search(text[: found.start("arg")]):
             return None  # "không muốn nhận …" is no subscription
         if found:
             named = self._named(said, found.start("arg"), len(text))
@@ -288,16 +207,16 @@ class IntentParser:
                 return Intent(SUBSCRIBE, arg)
             if "dang ky" in text[: found.start("arg")]:  # "đăng ký nhận tin": which, then?
                 return Intent(SUBSCRIBE)
-        if re.search(r"\b(?:muon nhan tin|muon dang ky|dang ky)" + _TAIL, text):
+        if re.search(r"\b(?:muon nhan tin|muon dang ky|dang ky)" + TAIL, text):
             named = self._named(said, 0, len(text))  # "tôi ở Thanh Nưa, muốn nhận tin"
             return Intent(SUBSCRIBE, named[0], named[1]) if named else Intent(SUBSCRIBE)
         return None
 
     def _search(self, said: _Said, text: str) -> Intent | None:
-        found = _SEARCH.match(text)
+        found = SEARCH_RE.match(text)
         if found is not None:
             return Intent(SEARCH, said.span(found.start("arg"), found.end("arg")))
-        found = _ASK_ABOUT.match(text)  # "có tin gì về X": X's news when X is a name
+        found = ASK_ABOUT_RE.match(text)  # "có tin gì về X": X's news when X is a name
         if found is None:
             return None
         named = self._named(said, found.start("arg"), found.end("arg"), whole=True)
@@ -306,14 +225,14 @@ class IntentParser:
         return Intent(SEARCH, said.span(found.start("arg"), found.end("arg")))
 
     def _mine(self, said: _Said, text: str) -> Intent | None:
-        return Intent(MINE) if _MINE.search(text) else None
+        return Intent(MINE) if MINE_RE.search(text) else None
 
     def _lists(self, said: _Said, text: str) -> Intent | None:
-        if _COMMUNES.search(text):
+        if COMMUNES_RE.search(text):
             return Intent(COMMUNES)
-        if _TOPICS.search(text) and self._named(said, 0, len(text)) is None:
+        if TOPICS_RE.search(text) and self._named(said, 0, len(text)) is None:
             return Intent(TOPICS)
-        if re.fullmatch(r"(?:toi |minh |em )?bat dau(?: nhan tin| nhan| dung)?" + _TAIL, text):
+        if re.fullmatch(r"(?:toi |minh |em )?bat dau(?: nhan tin| nhan| dung)?" + TAIL, text):
             return Intent(START)
         return None
 
@@ -324,8 +243,8 @@ class IntentParser:
         partial = self._partial(said, text)
         if partial is not None:
             return Intent(ABOUT, partial)
-        if _LATEST.search(text):
-            return Intent(LATEST, ALL if _LATEST_ALL.search(text) else "")
+        if LATEST_RE.search(text):
+            return Intent(LATEST, ALL if LATEST_ALL_RE.search(text) else "")
         return None
 
     def _greet(self, said: _Said, text: str) -> Intent | None:
@@ -333,7 +252,7 @@ class IntentParser:
         calling = words == {"loa", "oi"}  # "Loa ơi": a call, answered like a greeting
         if calling or (words & GREETINGS and words <= GREETINGS | FILLER | POLITE):
             return Intent(GREET)
-        if re.fullmatch(r"(?:toi |minh |em )?(?:muon )?(?:huy|bo|huy bo)" + _TAIL, text):
+        if re.fullmatch(r"(?:toi |minh |em )?(?:muon )?(?:huy|bo|huy bo)" + TAIL, text):
             return Intent(UNSUBSCRIBE)  # "hủy", "tôi muốn bỏ": which one, then?
         return None
 
@@ -383,7 +302,7 @@ class IntentParser:
         """Whether the words around the name ``run`` are only news words ("tin", "xã", "có",
         "gì", "mới") rather than a question of their own."""
         rest = said.norm[first : run[0]] + said.norm[run[1] : last]
-        return all(set(word.split()) <= _NEWS_WORDS | POLITE for word in rest)
+        return all(set(word.split()) <= NEWS_WORDS | POLITE for word in rest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -437,7 +356,7 @@ def _words(text: str) -> list[tuple[int, int]]:
     """Where the words and numbers of a message are ("7h30", "22:00" kept whole); emoji and
     punctuation are not words."""
     places = []
-    for found in _TOKEN.finditer(text):
+    for found in TOKEN_RE.finditer(text):
         start, end = found.span()
         while end > start and text[end - 1] in ".:":
             end -= 1
@@ -448,7 +367,7 @@ def _words(text: str) -> list[tuple[int, int]]:
 
 def _news_words(typed: str) -> bool:
     """Whether ``typed`` says nothing but "tin", "tức", "xã", "cho tôi"…"""
-    return set(fold(typed).split()) <= _NEWS_WORDS | POLITE
+    return set(fold(typed).split()) <= NEWS_WORDS | POLITE
 
 
 def _has_digit(word: str) -> bool:

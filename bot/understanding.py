@@ -87,7 +87,10 @@ class Understanding:
             return await self.about(incoming, intent)
         handler = self._handlers.get(intent.name)
         if handler is not None:
-            return await handler(incoming, intent.args)
+            replies = await handler(incoming, intent.args)
+            for another in intent.more:  # "đăng ký Mường Phăng và Thanh Nưa": each in turn
+                replies += await handler(incoming, another.args)
+            return replies
         if intent.guess is not None:
             return [self._did_you_mean(intent.guess)]
         return [self._offer(incoming.text, intent.choice)]

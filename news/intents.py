@@ -70,13 +70,18 @@ class Intent:
     ("xã Thanh Yên", "cà phê"), "HH:MM" or "HH:MM-HH:MM" for times, ``OFF``, ``ALL`` or "".
     ``choice`` is the commune or topic named, when the words name exactly one. ``guess`` is
     set on an ``UNKNOWN`` intent whose first words are close to a command ("dnag kyy"): what
-    to ask "Có phải …?" about.
+    to ask "Có phải …?" about. ``more`` holds the same intent for further names listed.
     """
 
     name: str
     args: str = ""
     choice: Choice | None = None
     guess: Intent | None = None
+    more: tuple[Intent, ...] = ()  # further names: "đăng ký Mường Phăng và Thanh Nưa"
+
+
+LINKS = frozenset({"va", "voi", "cung", "ca", "-", "nua", "them"})  # between listed names
+Named = tuple[str, Choice | None, tuple[int, int]]  # a name as typed, its choice, its words
 
 
 class IntentParser:
@@ -183,7 +188,8 @@ class IntentParser:
             return Intent(UNSUBSCRIBE, ALL)
         named = self._named(said, found.start("arg"), len(text))
         if named is not None:
-            return Intent(UNSUBSCRIBE, named[0], named[1])
+            more = self._more(said, UNSUBSCRIBE, named)
+            return Intent(UNSUBSCRIBE, named[0], named[1], more=more)
         if text.startswith(("huy dang ky", "bo dang ky", "huy theo doi", "bo theo doi")):
             return Intent(UNSUBSCRIBE, said.span(found.start("arg"), found.end("arg")))
         return None
@@ -201,7 +207,9 @@ class IntentParser:
         if found:
             named = self._named(said, found.start("arg"), len(text))
             if named is not None:
-                return Intent(SUBSCRIBE, named[0], named[1])
+                return Intent(
+                    SUBSCRIBE, named[0], named[1], more=self._more(said, SUBSCRIBE, named)
+                )
             arg = said.span(found.start("arg"), found.end("arg"))
             if "dang ky" in text[: found.start("arg")] and not _news_words(arg):
                 return Intent(SUBSCRIBE, arg)
@@ -273,15 +281,13 @@ class IntentParser:
 
     # -- names ------------------------------------------------------------------------------
 
-    def _named(
-        self, said: _Said, start: int, end: int, *, whole: bool = False
-    ) -> tuple[str, Choice | None, tuple[int, int]] | None:
+    def _named(self, said: _Said, start: int, end: int, *, whole: bool = False) -> Named | None:
         """The longest run of words in ``text[start:end]`` naming a commune or topic: (the
         words as typed, the choice when only one, the run's word indexes); ``whole``: the run
         must be all the words but news words."""
         first, last = said.words_in(start, end)
         last = min(last, first + NAME_WORDS_MAX)
-        best: tuple[str, Choice | None, tuple[int, int]] | None = None
+        best: Named | None = None
         for size in range(min(6, last - first), 0, -1):
             for at in range(first, last - size + 1):
                 found = self._resolver.exact(" ".join(said.norm[at : at + size]))
@@ -294,6 +300,19 @@ class IntentParser:
         if best and whole and not self._only_news_words(said, said.text, best[2], first, last):
             return None
         return best
+
+    def _more(self, said: _Said, name: str, named: Named) -> tuple[Intent, ...]:
+        """The names listed after ``named`` ("… Mường Phăng và Thanh Nưa, Sam Mứn"), each as
+        an intent ``name``; the list ends at the first word that is no name or link."""
+        more: list[Intent] = []
+        end = named[2][1]
+        while end < len(said.norm):
+            following = self._named(said, said.offset(end), len(said.text))
+            if following is None or not set(said.norm[end : following[2][0]]) <= LINKS:
+                break
+            more.append(Intent(name, following[0], following[1]))
+            end = following[2][1]
+        return tuple(more)
 
     @staticmethod
     def _only_news_words(
@@ -328,6 +347,10 @@ class _Said:
         merged = (self.places[at][0], self.places[at + size - 1][1])
         places = [*self.places[:at], merged, *self.places[at + size :]]
         return _Said(self.source, places, [*self.norm[:at], phrase, *self.norm[at + size :]])
+
+    def offset(self, index: int) -> int:
+        """Where word ``index`` begins in ``text``."""
+        return sum(len(word) + 1 for word in self.norm[:index])
 
     def words_in(self, start: int, end: int) -> tuple[int, int]:
         """Indexes (first, past last) of the words within characters ``start:end`` of ``text``."""

@@ -149,3 +149,13 @@ def test_the_labelled_set_is_large_and_covers_every_intent() -> None:
     assert len(cases) >= 300 and len({c.text for c in cases}) == len(cases)
     wanted = {"latest", "about", "subscribe", "unsubscribe", "bulletin", "quiet", "search"}
     assert wanted | {"help", "thanks", "greet", "stop"} <= {c.intent for c in cases}
+
+
+def test_several_names_listed(parser: IntentParser) -> None:
+    found = parser.parse("đăng ký xã Mường Phăng và Thanh Nưa, Sam Mứn")
+    assert canonical(found) == ("subscribe", "c:Mường Phăng")
+    assert [canonical(more) for more in found.more] == [
+        ("subscribe", "c:Thanh Nưa"),
+        ("subscribe", "c:Sam Mứn"),
+    ]
+    assert parser.parse("đăng ký Mường Phăng để xem tin Thanh Nưa").more == ()

@@ -313,3 +313,13 @@ async def test_cancelling_without_a_name_asks_which(commands: Commands, said: st
     assert "Bà con muốn bỏ lựa chọn nào?" in asked and "1. xã Thanh Nưa" in asked
     assert "Đã bỏ xã Thanh Nưa" in await chat.say("1")
     assert "mọi tin mới" in await chat.say("/cuatoi")
+
+
+async def test_several_names_in_one_message(commands: Commands) -> None:
+    chat = Chat(commands)
+    answer = await chat.say("dang ky muong phang, thanh nua va sam mun")
+    assert answer.count("Đã đăng ký nhận tin về") == 3
+    assert "📍 xã Mường Phăng, xã Sam Mứn, xã Thanh Nưa" in await chat.say("/cuatoi")
+    await chat.say("hủy đăng ký thanh nưa và sam mứn")
+    mine = await chat.say("/cuatoi")
+    assert "📍 xã Mường Phăng\n" in mine and "Thanh Nưa" not in mine

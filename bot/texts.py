@@ -693,6 +693,14 @@ def subscribe_offer(label: str) -> str:
     return f"🔔 Đăng ký nhận tin {label}"
 
 
+def no_recent_about(label: str) -> str:
+    """A commune or topic named alone, with no news yet."""
+    return (
+        f"Chưa có tin nào về <b>{escape(label)}</b>. Muốn Loa gửi tin về {escape(label)} ngay"
+        " khi có, bà con bấm đăng ký dưới đây ạ."
+    )
+
+
 def name_collision(chosen: str, old_label: str, old_district: str, successor: str) -> str:
     """A name that is both today's unit and an old one that went elsewhere, explained."""
     return (

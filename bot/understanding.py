@@ -109,7 +109,7 @@ class Understanding:
         other, others = collided(self._catalog(), choice)  # "Sam Mứn": the old one is elsewhere
         head, subscribe = (head + other + "\n" if other else head), subscribe + others
         if not found_articles:
-            return [Reply(head + texts.no_recent(choice.display), subscribe)]
+            return [Reply(head + texts.no_recent_about(choice.display), subscribe)]
         views = [article_view(i.row.article, i.communes, i.topics) for i in found_articles]
         heading = head + texts.recent_heading(choice.display)
         *first, last = render_article_list(heading, views, self._limit)

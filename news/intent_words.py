@@ -117,4 +117,16 @@ QUIET_ASK_RE = re.compile(
 NIGHT_RE = re.compile(r"\b(?:ban dem|buoi dem|ve dem|dem khuya|luc ngu|di ngu|buoi toi)\b")
 NOT_RE = re.compile(r"\b(?:khong|dung|ngung|thoi|chang|cam|huy|bo)\b")
 OFF_RE = re.compile(r"\b(?:tat|bo|huy|khong can|thoi|ngung|dung|xoa)\b")
-LATEST_ALL_RE = re.compile(r"\b(?:tat ca|moi tin|het|toan bo|ca tinh)\b")
+LATEST_ALL_RE = re.compile(r"\b(?:tat ca|moi tin|het|toan boq?|ca tinh)\b")
+# Command words whose folded form is another everyday word: only these spellings (or the word
+# typed without diacritics) are the command ("bố", "đúng" are not "bỏ", "dừng"); the others
+# are read with a "q" after them ("boq": no word ends so), like "toàn bộ" ("toan boq").
+COMMAND_SPELLINGS: dict[str, frozenset[str]] = {
+    "bo": frozenset({"bo", "bỏ"}),
+    "huy": frozenset({"huy", "hủy", "huỷ"}),
+    "dung": frozenset({"dung", "dừng", "đừng", "dùng"}),
+}
+# A question why news did not come: never a command to drop something.
+COMPLAINT_RE = re.compile(
+    r"\b(?:sao|tai sao|vi sao|khong nhan duoc|chua nhan duoc|khong thay|chua thay)\b"
+)

@@ -22,8 +22,10 @@ from rapidfuzz.distance import OSA
 from news.intent_words import (
     ASK_ABOUT_RE,
     BULLETIN_ASK_RE,
+    COMMAND_SPELLINGS,
     COMMAND_WORDS,
     COMMUNES_RE,
+    COMPLAINT_RE,
     FILLER,
     GREETINGS,
     HELP_RE,
@@ -115,6 +117,9 @@ class IntentParser:
 
     def _normal(self, word: str) -> str:
         folded = fold(word)
+        spellings = COMMAND_SPELLINGS.get(folded)
+        if spellings is not None and word.lower() not in spellings:
+            return folded + "q"  # "bố" (father) is no "bỏ", "đúng" (right) no "dừng"
         if folded in SHORTHAND:
             return SHORTHAND[folded]
         if folded in self._vocabulary or folded.isdigit() or _has_digit(folded):
@@ -181,8 +186,8 @@ class IntentParser:
         if UNSUBSCRIBE_BARE_RE.fullmatch(text):
             return Intent(UNSUBSCRIBE)
         found = UNSUBSCRIBE_RE.match(text)
-        if found is None:
-            return None
+        if found is None or COMPLAINT_RE.search(text):
+            return None  # "sao tôi không nhận được tin Sam Mứn" asks why, drops nothing
         arg = fold(said.span(found.start("arg"), found.end("arg")))
         if re.match(r"(?:tat ca|het|tatca|toan bo)\b", arg):
             return Intent(UNSUBSCRIBE, ALL)

@@ -81,6 +81,12 @@ def parser() -> IntentParser:
         ("có tin gì về Mường Phăng không", "about", "c:Mường Phăng"),
         ("có tin gì về lũ quét không", "search", "lu quet"),
         ("tin canh bao", "about", "t:canh-bao"),
+        # Everyday words that fold like command words, and complaints, drop nothing.
+        ("bố tôi ở sam mứn", "unknown", "c:Sam Mứn"),
+        ("bỏ sam mứn", "unsubscribe", "c:Sam Mứn"),
+        ("bo sam mun", "unsubscribe", "c:Sam Mứn"),
+        ("sao tôi không nhận được tin xã Sam Mứn", "unknown", "c:Sam Mứn"),
+        ("dùng loa thế nào", "help", ""),
         # Negations are no subscriptions; names typed as one word.
         ("không muốn nhận thông báo ban đêm", "quiet", ""),
         ("không muốn nhận thông báo", "unsubscribe", "t:thong-bao"),

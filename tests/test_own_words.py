@@ -323,3 +323,14 @@ async def test_several_names_in_one_message(commands: Commands) -> None:
     await chat.say("hủy đăng ký thanh nưa và sam mứn")
     mine = await chat.say("/cuatoi")
     assert "📍 xã Mường Phăng\n" in mine and "Thanh Nưa" not in mine
+
+
+@pytest.mark.parametrize(
+    "said", ["bố tôi ở sam mứn", "sao tôi không nhận được tin xã Sam Mứn", "đúng", "dùng"]
+)
+async def test_everyday_sentences_drop_nothing(commands: Commands, said: str) -> None:
+    chat = Chat(commands, "telegram")
+    await chat.say("dang ky sam mun")
+    answer = await chat.say(said)
+    assert "Đã bỏ" not in answer and "stop:yes" not in chat.buttons()
+    assert "📍 xã Sam Mứn" in await chat.say("/cuatoi")

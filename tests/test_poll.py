@@ -421,5 +421,5 @@ async def test_a_layout_change_raises_one_alert_then_one_recovery_to_the_admins(
         rows = (await session.execute(select(Delivery).order_by(Delivery.id))).scalars().all()
     told = [(r.channel, r.chat_id, decode(r.payload or "").reply.html) for r in rows]
     assert [(c, chat) for c, chat, _ in told] == [("zalo", "za"), ("telegram", "7")] * 2
-    assert "«huyen-dien-bien» có vấn đề" in told[0][2] and "đổi giao diện" in told[0][2]
+    assert "“huyen-dien-bien” có vấn đề" in told[0][2] and "đổi giao diện" in told[0][2]
     assert "hoạt động trở lại" in told[2][2]

@@ -132,6 +132,7 @@ class Commands:
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one message or button press; always at least one reply, never an exception."""
         try:
+            await self._wrote(incoming)
             if incoming.callback_data is not None:
                 return await self._press(incoming, incoming.callback_data)
             if not incoming.text.strip():
@@ -143,6 +144,13 @@ class Commands:
         except Exception:
             log.exception("command failed on %s chat %s", incoming.channel, incoming.chat_id)
             return [Reply(texts.ERROR)]
+
+    async def _wrote(self, incoming: Incoming) -> None:
+        """A resident who writes (or presses) can be reached: deactivated, they are active
+        again, with the choices they had."""
+        async with self._sessions.begin() as session:
+            if await residents.reactivate(session, incoming.channel, incoming.chat_id):
+                log.info("%s chat %s wrote again: active again", incoming.channel, incoming.chat_id)
 
     async def _press(self, incoming: Incoming, data: str) -> list[Reply]:
         action, _, argument = data.partition(":")

@@ -77,6 +77,28 @@ class AdminNotices:
         elif result.recovered is not None:
             self.tell_soon(texts.source_recovered(result.source))
 
+    async def tell_except(self, channel: str, html: str) -> int:
+        """``tell`` the administrators of every channel but ``channel`` (which is not working
+        now: a notice queued there would arrive late, after the problem); logged when none."""
+        told = 0
+        for other, ids in self._admins.items():
+            if other == channel:
+                continue
+            for chat_id in ids:
+                await self._answers[other].send(chat_id, [Reply(html)])
+                told += 1
+        if not told:
+            log.warning("no administrator on another channel to tell: %s", html_to_text(html))
+        return told
+
+    def channel_broken(self) -> Callable[[str, str, str], Coroutine[Any, Any, None]]:
+        """For ``jobs.send.Sender(on_broken=...)``."""
+
+        async def tell(channel: str, answer: str, checked: str) -> None:
+            await self.tell_except(channel, texts.channel_broken(channel, answer, checked))
+
+        return tell
+
     def channel_paused(self) -> Callable[[str, float], Coroutine[Any, Any, None]]:
         """For ``jobs.send.Sender(on_long_pause=...)``."""
 

@@ -3,8 +3,9 @@
 python-telegram-bot's errors are translated here, once, into Loa's channel errors::
 
     RetryAfter                      → RetryLater(retry_after, whole_channel=True)
-    Forbidden (blocked, deactivated) → ResidentGone
+    Forbidden naming the chat        → ResidentGone (blocked, deactivated, kicked, …)
     BadRequest "chat not found"      → ResidentGone
+    bare Forbidden, InvalidToken     → BotRefused (401, or 404: wrong token or method)
     ChatMigrated                     → ChatMoved(new_chat_id)
     other BadRequest                 → MessageRejected(reason)
     TimedOut, NetworkError (5xx)     → RetryLater(None)
@@ -59,11 +60,13 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot import texts
 from bot.channel import (
+    BotRefused,
     Button,
     Channel,
     ChannelError,
     ChatMoved,
     Incoming,
+    MalformedAnswer,
     MessageRejected,
     Reply,
     ResidentGone,
@@ -87,6 +90,16 @@ MAX_CAPTION_LENGTH = 1024  # a photo's or voice note's caption, after entity par
 FREE_MESSAGES_PER_SECOND = 30  # beyond this, paid broadcasts (allow_paid_broadcast)
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 _GONE_BAD_REQUESTS = ("chat not found", "user not found", "peer_id_invalid")
+# A Forbidden is about the chat only when it says so (reference A.4); a bare "Forbidden" is
+# the bot's (a proxy, a server refusing the token): never a reason to deactivate anyone.
+_GONE_FORBIDDEN = (
+    ("blocked", "blocked the bot"),
+    ("deactivated", "account deleted"),
+    ("kicked", "removed the bot"),
+    ("not a member", "removed the bot"),
+    ("was deleted", "chat deleted"),
+    ("can't initiate", "never started the bot"),
+)
 _LEFT = ("kicked", "left")
 
 Handle = Callable[[Incoming], Awaitable[list[Reply]]]
@@ -100,14 +113,37 @@ def translate(exc: TelegramError) -> ChannelError:
     if isinstance(exc, ChatMigrated):
         return ChatMoved(str(exc), str(exc.new_chat_id))
     if isinstance(exc, Forbidden):
-        return ResidentGone(exc.message)
+        said = exc.message.lower()
+        why = next((why for marker, why in _GONE_FORBIDDEN if marker in said), None)
+        return ResidentGone(exc.message, why) if why else BotRefused(exc.message)
+    if isinstance(exc, InvalidToken):
+        return BotRefused(exc.message, method_missing="not found" in exc.message.lower())
     if isinstance(exc, BadRequest):
         if any(marker in exc.message.lower() for marker in _GONE_BAD_REQUESTS):
-            return ResidentGone(exc.message)
+            return ResidentGone(exc.message, "chat not found")
         return MessageRejected(exc.message)
     if isinstance(exc, NetworkError):
         return RetryLater(exc.message)
     return RetryLater(f"{type(exc).__name__}: {exc.message}")
+
+
+_ME_FIELDS = ("id", "is_bot", "first_name")  # a User's required fields (reference A)
+
+
+async def _malformed_me(bot: Bot, exc: Exception) -> str:
+    """The "malformed answer to getMe: no is_bot" line, read from the raw answer (PTB says only that
+    its ``User`` could not be built)."""
+    try:
+        with warnings.catch_warnings():  # PTB asks to use get_me, which is what failed
+            warnings.simplefilter("ignore")
+            raw = await bot.do_api_request("getMe")
+    except Exception:
+        raw = None
+    if isinstance(raw, dict):
+        missing = [field for field in _ME_FIELDS if field not in raw]
+        if missing:
+            return f"malformed answer to getMe: no {', '.join(missing)}"
+    return f"malformed answer to getMe: {type(exc).__name__}: {exc}"
 
 
 def _seconds(exc: RetryAfter) -> float:
@@ -154,6 +190,10 @@ class TelegramChannel(Channel):
         # for the one upload instead of each uploading the bytes.
         self._file_ids: dict[str, str] = {}
         self._uploading: dict[str, asyncio.Lock] = {}
+
+    async def check(self) -> str:
+        me = await self._bot.get_me()
+        return f"@{me.username} (id {me.id})"
 
     async def send(self, chat_id: str, reply: Reply) -> str:
         if reply.has_media:
@@ -325,8 +365,16 @@ class TelegramBot:
 
     async def _connect(self) -> None:
         app = self.application
-        await app.initialize()  # getMe: a wrong token raises InvalidToken here
-        await app.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMAND_MENU])
+        try:
+            await app.initialize()  # getMe: a wrong token raises InvalidToken here
+        except TelegramError:
+            raise
+        except (TypeError, KeyError, ValueError) as exc:  # PTB could not read getMe's answer
+            raise MalformedAnswer(await _malformed_me(app.bot, exc)) from None
+        try:  # the command menu is a convenience: a server refusing it keeps no bot off
+            await app.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMAND_MENU])
+        except TelegramError as exc:
+            log.warning("Telegram refused setMyCommands (%s); the bot runs without its menu", exc)
         if self._settings.webhook_url:
             await app.bot.set_webhook(
                 self._settings.webhook_url,
@@ -438,7 +486,14 @@ class TelegramBot:
         if change is None or change.new_chat_member.status not in _LEFT:
             return
         async with self._sessions.begin() as session:
-            await residents.deactivate(session, CHANNEL, str(change.chat.id))
+            await residents.deactivate(
+                session,
+                CHANNEL,
+                str(change.chat.id),
+                by="member update",
+                why="blocked or removed the bot",
+                answer=f"my_chat_member: {change.new_chat_member.status}",
+            )
         log.info("telegram chat %s left or blocked the bot: deactivated", change.chat.id)
 
     async def _answer(self, incoming: Incoming) -> None:

@@ -22,7 +22,15 @@ What each channel error does:
   but when such failures hit ``OUTAGE_CHATS`` different chats in a row, the platform itself is
   down: the whole channel pauses (doubling, up to ``MAX_BACKOFF_SECONDS``) and no attempts are
   counted, so an outage of any length fails nothing.
-- ``ResidentGone``: the resident is deactivated and their pending rows are failed.
+- ``BotRefused`` (a refused token, an unknown method, a bare 403/404 naming no chat): a
+  transient failure as above; when such failures make an outage, the bot is broken, not the
+  residents: besides the pause, the token is checked (``Channel.check``, getMe) and the
+  administrators are told once (``on_broken``). Nobody is deactivated.
+- ``ResidentGone`` (an answer about that chat): evidence, but not yet proof. The row waits
+  (no attempt counted) and the resident is deactivated once another chat gets through, or
+  when the same chat answers so again. When ``GONE_CHATS`` different chats answer "gone" in a
+  row within ``GONE_WINDOW_SECONDS``, the bot is broken as above and nobody is deactivated:
+  their rows stay pending and go, once each, when the channel works again.
 - ``ChatMoved``: the resident's chat id is updated and the row is retried at once.
 - ``MessageRejected``: that row fails with the platform's reason; a refused edit of a final
   report is sent as a new message instead.
@@ -42,7 +50,14 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.channel import Channel, ChatMoved, MessageRejected, ResidentGone, RetryLater
+from bot.channel import (
+    BotRefused,
+    Channel,
+    ChatMoved,
+    MessageRejected,
+    ResidentGone,
+    RetryLater,
+)
 from bot.outgoing import Outgoing, decode
 from jobs.messages import MessageCache, MessageGone
 from jobs.pacing import ChatGates, Pacer
@@ -63,6 +78,11 @@ MAX_BACKOFF_SECONDS = 600.0
 BATCH_SECONDS = 1.0
 # Transient failures in a row on this many different chats mean the platform is down, not a chat.
 OUTAGE_CHATS = 3
+# "Gone" answers from this many different chats in a row (no success between them) within
+# GONE_WINDOW_SECONDS mean the bot is broken, not the residents (issue 21: one bad minute of a
+# platform deactivated every resident).
+GONE_CHATS = 5
+GONE_WINDOW_SECONDS = 60.0
 # A throttle without a stated end that lasts this long is worth an administrator's attention.
 LONG_PAUSE_SECONDS = 600.0
 # The writer waits at most this long for the outcomes of messages still being sent, so they
@@ -71,6 +91,16 @@ LONG_PAUSE_SECONDS = 600.0
 # (b)). A message keeps its concurrency slot until recorded, so a crash still re-sends at most
 # ``concurrency`` messages.
 GATHER_SECONDS = 0.01
+
+
+@dataclass(frozen=True, slots=True)
+class _Suspect:
+    """A chat that answered "gone", waiting for proof that the bot itself works."""
+
+    delivery_id: int
+    chat_id: str
+    why: str
+    answer: str
 
 
 @dataclass(slots=True)
@@ -112,6 +142,7 @@ class Sender:
         signal: OutboxSignal | None = None,
         backoff_seconds: float = 1.0,
         on_long_pause: Callable[[str, float], Coroutine[Any, Any, None]] | None = None,
+        on_broken: Callable[[str, str, str], Coroutine[Any, Any, None]] | None = None,
         holds: Callable[[], bool] | None = None,
         throttling: Throttling | None = None,
     ) -> None:
@@ -151,6 +182,13 @@ class Sender:
         self._quota_since: float | None = None  # first throttle without an end, since a success
         self._quota_told = False
         self._on_long_pause = on_long_pause
+        # "Gone" answers since the last success: chat → when (monotonic), and the chats waiting
+        # for proof before they are deactivated.
+        self._gone_at: dict[str, float] = {}
+        self._suspects: dict[str, _Suspect] = {}
+        self._refusals = 0  # BotRefused answers since the last success
+        self._broken_told = False
+        self._on_broken = on_broken
         # The sender lease (jobs.roles): checked before each message, so an instance that
         # lost its role sends nothing more, even before it is stopped.
         self._holds = holds or (lambda: True)
@@ -317,8 +355,7 @@ class Sender:
         except RetryLater as exc:
             return self._on_retry_later(queued, exc)
         except ResidentGone as exc:
-            log.info("%s: chat %s is gone (%s)", self.name, queued.chat_id, exc)
-            return self._on_gone(queued, str(exc))
+            return self._on_gone(queued, exc)
         except ChatMoved as exc:
             return self._on_moved(queued, exc.new_chat_id)
         except (MessageRejected, MessageGone) as exc:
@@ -331,7 +368,22 @@ class Sender:
         self._charged.clear()
         self._outage_delay = self._quota_delay = self._backoff
         self._quota_since, self._quota_told = None, False
+        proven = self._on_success(queued.chat_id)
+        if proven is not None:
+            extra = proven if extra is None else _both(extra, proven)
         return queued.id if extra is None else _sent_and(queued.id, extra)
+
+    def _on_success(self, chat_id: str) -> Write | None:
+        """The bot works: the chats that answered "gone" meanwhile are deactivated now."""
+        if self._broken_told:
+            log.warning("%s: sending works again", self.name)
+        self._gone_at.clear()
+        self._refusals, self._broken_told = 0, False
+        self._suspects.pop(chat_id, None)
+        if not self._suspects:
+            return None
+        proven, self._suspects = list(self._suspects.values()), {}
+        return self._deactivate(proven)
 
     async def _send_media(self, queued: Queued, message: Outgoing) -> None:
         """A photo or voice message; refused, the resident gets its text instead, never
@@ -363,6 +415,8 @@ class Sender:
         return None
 
     def _on_retry_later(self, queued: Queued, exc: RetryLater) -> Write:
+        if isinstance(exc, BotRefused):
+            self._refusals += 1
         if exc.retry_after is None and exc.whole_channel:
             return self._on_quota(queued, str(exc) or "throttled", charge=exc.charge)
         if exc.retry_after is None:
@@ -461,12 +515,14 @@ class Sender:
             log.warning(
                 "%s: %d chats failed in a row (%s): the platform looks down; pausing %.0f s",
                 self.name,
-                len(self._failing_chats),
+                max(len(self._failing_chats), len(self._gone_at)),
                 error,
                 self._outage_delay,
             )
             self._pacer.pause_until(now + self._outage_delay)
             self._outage_delay = min(self._outage_delay * 2, MAX_BACKOFF_SECONDS)
+        if self._refusals or len(self._gone_at) >= GONE_CHATS:
+            self._broken(error)
         retry = self._retry_at(queued, self._pacer.paused_until - now, error)
         if not self._charged:
             return retry
@@ -479,13 +535,78 @@ class Sender:
 
         return write
 
-    def _on_gone(self, queued: Queued, reason: str) -> Write:
+    def _broken(self, answer: str) -> None:
+        """Different chats refused in a row with answers about the bot, or "gone": the bot
+        is broken, not the residents. Check the token and tell the administrators, once."""
+        self._suspects.clear()  # nobody is deactivated on this evidence
+        if self._broken_told:
+            return
+        self._broken_told = True
+        log.warning(
+            "%s: different chats refused in a row (%s): the bot looks broken, not the"
+            " residents; paused, nobody deactivated, checking the token",
+            self.name,
+            answer,
+        )
+        task = asyncio.create_task(self._check_and_tell(answer))
+        self._workers.add(task)
+        task.add_done_callback(self._workers.discard)
+
+    async def _check_and_tell(self, answer: str) -> None:
+        try:
+            checked = f"getMe answered: {await self._channel.check()}"
+        except Exception as exc:
+            checked = f"getMe refused: {exc}"
+        log.warning("%s: token check: %s", self.name, checked)
+        if self._on_broken is not None:
+            try:
+                await self._on_broken(self._channel.name, answer, checked)
+            except Exception:
+                log.exception("%s: could not tell the administrators", self.name)
+
+    def _on_gone(self, queued: Queued, exc: ResidentGone) -> Write:
+        """Evidence that this chat is gone; deactivated once the bot is seen to work."""
+        now, chat = time.monotonic(), queued.chat_id
+        self._gone_at = {c: t for c, t in self._gone_at.items() if now - t <= GONE_WINDOW_SECONDS}
+        self._gone_at[chat] = now
+        if len(self._gone_at) >= GONE_CHATS:
+            self._failing_chats.update(self._gone_at)
+            return self._on_outage(queued, str(exc))
+        suspect = _Suspect(queued.id, chat, exc.why, str(exc))
+        if chat in self._suspects:  # the same chat said so again, and no flood of others did
+            del self._suspects[chat]
+            return self._deactivate([suspect])
+        self._suspects[chat] = suspect
+        log.info(
+            "%s: chat %s answered %r; deactivated once another chat gets through",
+            self.name,
+            chat,
+            str(exc),
+        )
+        hold = self._backoff
+        self._gates.hold_until(chat, now + hold)
+        return self._retry_at(queued, hold, str(exc))
+
+    def _deactivate(self, gone: list[_Suspect]) -> Write:
         channel = self._channel.name
+        for suspect in gone:
+            log.info(
+                "%s: chat %s deactivated (%s): %s",
+                self.name,
+                suspect.chat_id,
+                suspect.why,
+                suspect.answer,
+            )
 
         async def write(session: AsyncSession) -> None:
-            await outbox.mark_failed(session, queued.id, reason)
-            await residents.deactivate(session, channel, queued.chat_id)
-            await outbox.drop_pending_for_chat(session, channel, queued.chat_id, reason)
+            for suspect in gone:
+                await outbox.mark_failed(session, suspect.delivery_id, suspect.answer)
+                await residents.deactivate(
+                    session, channel, suspect.chat_id, why=suspect.why, answer=suspect.answer
+                )
+                await outbox.drop_pending_for_chat(
+                    session, channel, suspect.chat_id, suspect.answer
+                )
 
         return write
 
@@ -564,6 +685,14 @@ class Sender:
 def _fail(delivery_id: int, reason: str) -> Write:
     async def write(session: AsyncSession) -> None:
         await outbox.mark_failed(session, delivery_id, reason)
+
+    return write
+
+
+def _both(first: Write, second: Write) -> Write:
+    async def write(session: AsyncSession) -> None:
+        await first(session)
+        await second(session)
 
     return write
 

@@ -164,6 +164,13 @@ class Resident(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The last deactivation: when, by whom ("sender", "member update", "console"), why (a short
+    # English category) and the platform's answer; cleared when the resident is active again
+    # (migration 0013, ``loa residents``).
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deactivated_by: Mapped[str | None] = mapped_column(String(20))
+    deactivated_why: Mapped[str | None] = mapped_column(String(100))
+    deactivated_answer: Mapped[str | None] = mapped_column(Text)
     # The resident's rhythm (/bantin, /yentinh), Vietnam time: "07:00", "22:00-06:00"; and
     # those as the next instants, kept current by the rhythm job (storage.rhythm).
     bulletin_time: Mapped[str | None] = mapped_column(String(5))

@@ -36,6 +36,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from tests.emulators.faults import Faults
 from tests.emulators.limits import BOT, StrictLimits, WindowPeak
 from tests.emulators.telegram_html import EntityError, code_points, parse_html
 from tests.emulators.telegram_media import MediaMethods
@@ -164,6 +165,9 @@ class TelegramEmulator(MediaMethods):
         self._early = 0
         self._failures: dict[int, list[tuple[int, str]]] = {}
         self._outage: list[tuple[int, str]] = []  # the next sends to any chat fail
+        self._faults = Faults()
+        # getMe's answer without these fields (an independently written server's malformed one).
+        self.get_me_missing: frozenset[str] = frozenset()
         self._poll_generation = 0
         self.polls_waiting = 0  # long polls now waiting for an update
         self._cond = threading.Condition()
@@ -248,6 +252,24 @@ class TelegramEmulator(MediaMethods):
         down for everyone, then back for everyone."""
         with self._cond:
             self._outage.extend([(code, description)] * times)
+
+    def fault(
+        self, code: int, description: str, *, method: str | None = None, count: int | None = None
+    ) -> None:
+        """Answer ``code`` and ``description`` to every send (or to ``method``), until
+        ``clear_fault`` or for the next ``count`` such requests (``tests.emulators.faults``)."""
+        with self._cond:
+            self._faults.set(code, description, method=method, count=count)
+
+    def clear_fault(self) -> None:
+        with self._cond:
+            self._faults.clear()
+
+    @property
+    def faulted(self) -> int:
+        """How many answers the current (or last counted) fault gave."""
+        with self._cond:
+            return self._faults.given
 
     def send_text(self, chat_id: int, text: str, *, name: str = "Dân") -> int:
         """The resident writes ``text`` to the bot; return the update id."""
@@ -422,6 +444,10 @@ class TelegramEmulator(MediaMethods):
                 raise ApiError(401, "Unauthorized: invalid token specified")
             if self.tokens is not None and token not in self.tokens:
                 raise ApiError(401, "Unauthorized")
+            with self._cond:
+                fault = self._faults.answer(method)
+            if fault is not None:
+                raise ApiError(*fault)
             handler = getattr(self, f"_m_{method}", None)
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
@@ -499,7 +525,7 @@ class TelegramEmulator(MediaMethods):
     # ---------------------------------------------------------------- methods
 
     async def _m_getme(self, params: dict[str, Any], call: Call) -> dict[str, Any]:
-        return {
+        me = {
             "id": 1,
             "is_bot": True,
             "first_name": "Loa",
@@ -508,6 +534,7 @@ class TelegramEmulator(MediaMethods):
             "can_read_all_group_messages": False,
             "supports_inline_queries": False,
         }
+        return {key: value for key, value in me.items() if key not in self.get_me_missing}
 
     async def _m_getupdates(self, params: dict[str, Any], call: Call) -> list[dict[str, Any]]:
         if self.webhook.get("url"):

@@ -148,9 +148,14 @@ class Commands:
     async def _wrote(self, incoming: Incoming) -> None:
         """A resident who writes (or presses) can be reached: deactivated, they are active
         again, with the choices they had."""
-        async with self._sessions.begin() as session:
-            if await residents.reactivate(session, incoming.channel, incoming.chat_id):
-                log.info("%s chat %s wrote again: active again", incoming.channel, incoming.chat_id)
+        try:
+            async with self._sessions.begin() as session:
+                if not await residents.reactivate(session, incoming.channel, incoming.chat_id):
+                    return
+        except Exception:  # the answer matters more; a database failure shows in the command
+            log.debug("could not re-activate %s chat %s", incoming.channel, incoming.chat_id)
+            return
+        log.info("%s chat %s wrote again: active again", incoming.channel, incoming.chat_id)
 
     async def _press(self, incoming: Incoming, data: str) -> list[Reply]:
         action, _, argument = data.partition(":")

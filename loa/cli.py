@@ -116,6 +116,18 @@ def build_parser() -> argparse.ArgumentParser:
     cancel = listing_sub.add_parser("cancel", help="stop a queued or sending broadcast")
     cancel.add_argument("id", type=int, metavar="ID")
 
+    people = sub.add_parser("residents", help="residents per channel, inactive ones by reason")
+    people.add_argument("--json", action="store_true", help="one JSON object")
+    people_sub = people.add_subparsers(dest="residents_command", metavar="ACTION")
+    restore = people_sub.add_parser(
+        "restore", help="re-activate residents the sender deactivated since TIME"
+    )
+    restore.add_argument(
+        "--since", required=True, metavar="TIME", help="2026-12-06 04:00 (local), or 90m, 6h, 2d"
+    )
+    restore.add_argument("--channel", choices=["zalo", "telegram"], help="only this channel")
+    restore.add_argument("--yes", action="store_true", help="do not ask")
+
     stats = sub.add_parser("stats", help="residents, deliveries and broadcasts")
     stats.add_argument("--json", action="store_true", help="one JSON object")
 
@@ -144,6 +156,7 @@ HANDLERS = {
     "chat": "loa.cmd.chat:chat",
     "broadcast": "loa.cmd.broadcast:broadcast",
     "broadcasts": "loa.cmd.broadcasts:broadcasts",
+    "residents": "loa.cmd.residents:residents_command",
     "stats": "loa.cmd.stats:stats",
     "check": "loa.cmd.check:check",
     "admin": "loa.cmd.admin:admin",

@@ -1,8 +1,9 @@
 """Fault mode for the emulators: the real world's bad minutes, on demand.
 
 A ``Faults`` answers an error code and description to every send (or to one method) until it
-is cleared, or for the next ``count`` such requests only: a test's "15 seconds of 403" is a
-number of refused requests, so nothing waits on the clock. Not thread-safe by itself: each
+is cleared, or for the next ``count`` such requests only, optionally after letting ``after``
+of them through: a test's "15 seconds of 403 in the middle of a broadcast" is a number of
+refused requests, so nothing waits on the clock. Not thread-safe by itself: each
 emulator calls it under its own lock.
 """
 
@@ -22,6 +23,7 @@ class Fault:
     description: str
     method: str | None  # lower case; None: every send
     left: int | None  # answers still to give; None: until cleared
+    after: int = 0  # matching requests still to let through before the first fault
     given: int = 0
 
 
@@ -33,9 +35,16 @@ class Faults:
         self._last_given = 0
 
     def set(
-        self, code: int, description: str, *, method: str | None = None, count: int | None = None
+        self,
+        code: int,
+        description: str,
+        *,
+        method: str | None = None,
+        count: int | None = None,
+        after: int = 0,
     ) -> None:
-        self._fault = Fault(code, description, method.lower() if method else None, count)
+        name = method.lower() if method else None
+        self._fault = Fault(code, description, name, count, after)
 
     def clear(self) -> None:
         self._fault = None
@@ -56,6 +65,9 @@ class Faults:
             return None
         name = method.lower()
         if name != fault.method and not (fault.method is None and name in SENDS):
+            return None
+        if fault.after > 0:
+            fault.after -= 1
             return None
         fault.given += 1
         if fault.left is not None:

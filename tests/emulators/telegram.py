@@ -254,12 +254,19 @@ class TelegramEmulator(MediaMethods):
             self._outage.extend([(code, description)] * times)
 
     def fault(
-        self, code: int, description: str, *, method: str | None = None, count: int | None = None
+        self,
+        code: int,
+        description: str,
+        *,
+        method: str | None = None,
+        count: int | None = None,
+        after: int = 0,
     ) -> None:
         """Answer ``code`` and ``description`` to every send (or to ``method``), until
-        ``clear_fault`` or for the next ``count`` such requests (``tests.emulators.faults``)."""
+        ``clear_fault`` or for the next ``count`` such requests, after letting ``after``
+        through (``tests.emulators.faults``)."""
         with self._cond:
-            self._faults.set(code, description, method=method, count=count)
+            self._faults.set(code, description, method=method, count=count, after=after)
 
     def clear_fault(self) -> None:
         with self._cond:

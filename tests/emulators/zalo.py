@@ -257,12 +257,19 @@ class ZaloEmulator(ZaloMediaMethods):
             self._failures.extend([status_code] * times)
 
     def fault(
-        self, code: int, description: str, *, method: str | None = None, count: int | None = None
+        self,
+        code: int,
+        description: str,
+        *,
+        method: str | None = None,
+        count: int | None = None,
+        after: int = 0,
     ) -> None:
         """Answer ``ok: false`` with ``code`` and ``description`` to every send (or to
-        ``method``), until ``clear_fault`` or for the next ``count`` such requests."""
+        ``method``), until ``clear_fault`` or for the next ``count`` such requests, after
+        letting ``after`` through."""
         with self._lock:
-            self._faults.set(code, description, method=method, count=count)
+            self._faults.set(code, description, method=method, count=count, after=after)
 
     def clear_fault(self) -> None:
         with self._lock:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -115,6 +116,7 @@ def make_sender(
     signal: OutboxSignal | None = None,
     idle: float = 0.05,
     max_attempts: int = 3,
+    on_broken: Callable[[str, str, str], Coroutine[Any, Any, None]] | None = None,
 ) -> Sender:
     settings = SenderSettings(
         concurrency=concurrency, idle_poll_seconds=idle, max_attempts=max_attempts
@@ -127,6 +129,7 @@ def make_sender(
         per_chat_interval=per_chat,
         signal=signal,
         backoff_seconds=0.05,
+        on_broken=on_broken,
     )
 
 
@@ -553,3 +556,75 @@ async def test_a_signal_wakes_the_sender_for_an_answer(
         assert time.monotonic() - started < 1.0  # an idle bot answers well under a second
     finally:
         await sender.stop()
+
+
+# ---- issue 21: deactivation needs evidence about that chat -------------------------------
+
+
+async def _residents_by_chat(world: World) -> dict[str, Resident]:
+    async with world.sessions() as session:
+        return {r.chat_id: r for r in await session.scalars(select(Resident))}
+
+
+async def test_gone_answers_from_many_chats_in_a_row_mean_a_broken_bot(
+    emulator: TelegramEmulator, channel: TelegramChannel, world: World
+) -> None:
+    """A server answering "blocked" for every chat for a while: nobody is deactivated, every
+    row goes once after, and the administrators are told once."""
+    article = await world.article()
+    chats = list(range(200, 208))
+    ids = await world.residents(chats)
+    await world.queue(article, list(ids.values()))
+    emulator.fault(403, "Forbidden: bot was blocked by the user", count=send.GONE_CHATS + 2)
+    told: list[tuple[str, str, str]] = []
+
+    async def tell(channel_name: str, answer: str, checked: str) -> None:
+        told.append((channel_name, answer, checked))
+
+    sender = make_sender(channel, world, concurrency=1, on_broken=tell)
+    states = await drain(sender, world, within=30)
+    assert states["pending"] == 0 and states["failed"] == 0
+    assert sorted(m.chat_id for m in emulator.sent) == chats  # each once
+    assert all(r.active for r in (await _residents_by_chat(world)).values())
+    assert len(told) == 1
+    assert told[0][0] == "telegram" and "blocked" in told[0][1]
+    assert told[0][2].startswith("getMe answered: @")
+
+
+async def test_a_lone_gone_chat_is_deactivated_once_it_says_so_again(
+    emulator: TelegramEmulator, channel: TelegramChannel, world: World
+) -> None:
+    article = await world.article()
+    ids = await world.residents([300])
+    emulator.block(300, notify=False)
+    await world.queue(article, list(ids.values()))
+    states = await drain(make_sender(channel, world), world)
+    assert states["failed"] == 1 and states["pending"] == 0
+    gone = (await _residents_by_chat(world))["300"]
+    assert not gone.active
+    assert (gone.deactivated_by, gone.deactivated_why) == ("sender", "blocked the bot")
+    assert gone.deactivated_answer == "Forbidden: bot was blocked by the user"
+    [row] = await world.rows()
+    assert row.attempts == 1  # waiting for proof cost it nothing
+
+
+async def test_answers_about_the_bot_deactivate_nobody_and_tell_once(
+    emulator: TelegramEmulator, channel: TelegramChannel, world: World
+) -> None:
+    """A bare 403 and an unknown method name no chat: an outage of the bot, not departures."""
+    article = await world.article()
+    chats = [400, 401, 402, 403]
+    ids = await world.residents(chats)
+    await world.queue(article, list(ids.values()))
+    emulator.fault(403, "Forbidden", count=4)
+    told: list[str] = []
+
+    async def tell(channel_name: str, answer: str, checked: str) -> None:
+        told.append(answer)
+
+    sender = make_sender(channel, world, concurrency=1, max_attempts=3, on_broken=tell)
+    states = await drain(sender, world, within=30)
+    assert states["pending"] == 0 and states["failed"] == 0
+    assert sorted(m.chat_id for m in emulator.sent) == chats
+    assert all(r.active for r in (await _residents_by_chat(world)).values())
+    assert told == ["Forbidden"]

@@ -22,7 +22,16 @@ from typing import Self
 
 
 class ChannelError(Exception):
-    """Base of every error a channel adapter raises."""
+    """Base of every error a channel adapter raises. ``method`` and ``code``: the platform
+    call refused and its error code, when known (logged with every failed attempt)."""
+
+    method: str | None = None
+    code: int | None = None
+
+    def answering(self, method: str | None, code: int | None) -> ChannelError:
+        """This error, noted as the platform's answer to ``method`` (for chaining)."""
+        self.method, self.code = method, code
+        return self
 
 
 class RetryLater(ChannelError):

@@ -39,6 +39,7 @@ from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
     ChatMigrated,
+    Conflict,
     Forbidden,
     InvalidToken,
     NetworkError,
@@ -103,11 +104,32 @@ _GONE_FORBIDDEN = (
 _LEFT = ("kicked", "left")
 
 Handle = Callable[[Incoming], Awaitable[list[Reply]]]
+_CODES: tuple[tuple[type[TelegramError], int], ...] = (
+    (RetryAfter, 429),
+    (Forbidden, 403),
+    (Conflict, 409),
+    (BadRequest, 400),  # ChatMigrated included
+)
 
 
-def translate(exc: TelegramError) -> ChannelError:
-    """Loa's channel error for a python-telegram-bot error (catch order matters: BadRequest and
-    TimedOut are NetworkErrors)."""
+def translate(exc: TelegramError, method: str | None = None) -> ChannelError:
+    """Loa's channel error for a python-telegram-bot error, noted as the answer to
+    ``method``."""
+    return _translated(exc).answering(method, _code(exc))
+
+
+def _code(exc: TelegramError) -> int | None:
+    """The HTTP status PTB read the error from (it keeps only the class; reference A.4)."""
+    if isinstance(exc, InvalidToken):
+        return 404 if "not found" in exc.message.lower() else 401
+    for kind, code in _CODES:
+        if isinstance(exc, kind):
+            return code
+    return None
+
+
+def _translated(exc: TelegramError) -> ChannelError:
+    """Catch order matters: BadRequest and TimedOut are NetworkErrors."""
     if isinstance(exc, RetryAfter):
         return RetryLater(str(exc), _seconds(exc), whole_channel=True)
     if isinstance(exc, ChatMigrated):
@@ -212,12 +234,19 @@ class TelegramChannel(Channel):
             # CPU: bench/delivery_bench.py); the sender keeps only the message id.
             sent = await self._bot._post("sendMessage", data)
         except TelegramError as exc:
-            raise translate(exc) from exc
+            raise translate(exc, "sendMessage") from exc
         return str(sent["message_id"])
 
     async def _send_media(self, chat_id: str, reply: Reply) -> str:
         """A copy of a message (its caption replaced), or a photo / voice note by URL."""
         chat, markup, html = _chat(chat_id), keyboard(reply.buttons), ParseMode.HTML
+        method = (
+            "copyMessage"
+            if reply.copy_from is not None
+            else "sendPhoto"
+            if reply.photo_upload is not None or reply.photo_url
+            else "sendVoice"
+        )
         try:
             if reply.copy_from is not None:
                 from_chat, message_id = reply.copy_from
@@ -252,7 +281,7 @@ class TelegramChannel(Channel):
                     allow_paid_broadcast=self._paid,
                 )
         except TelegramError as exc:
-            raise translate(exc) from exc
+            raise translate(exc, method) from exc
         return str(sent.message_id)
 
     async def _send_upload(self, chat: int | str, reply: Reply, upload: Upload) -> str:
@@ -281,7 +310,7 @@ class TelegramChannel(Channel):
             found = await self._bot.get_file(file_id)
             return bytes(await found.download_as_bytearray())
         except TelegramError as exc:
-            raise translate(exc) from exc
+            raise translate(exc, "getFile") from exc
 
     async def edit(self, chat_id: str, message_id: str, reply: Reply) -> None:
         try:
@@ -294,7 +323,7 @@ class TelegramChannel(Channel):
                 link_preview_options=self._no_preview,
             )
         except TelegramError as exc:
-            raise translate(exc) from exc
+            raise translate(exc, "editMessageText") from exc
 
 
 class TelegramBot:

@@ -126,6 +126,10 @@ _RULES: tuple[_Rule, ...] = (
 
 def translate_error(exc: ZaloApiError) -> ChannelError:
     """The Loa error for a Zalo error (see ``_RULES``)."""
+    return _translated(exc).answering(exc.method, exc.error_code)
+
+
+def _translated(exc: ZaloApiError) -> ChannelError:
     if isinstance(exc, ZaloTransportError):
         return RetryLater(str(exc), None)
     description = exc.description.lower()

@@ -53,12 +53,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.channel import (
     BotRefused,
     Channel,
+    ChannelError,
     ChatMoved,
     MessageRejected,
     ResidentGone,
     RetryLater,
 )
 from bot.outgoing import Outgoing, decode
+from jobs.failure_log import FailureLog
 from jobs.messages import MessageCache, MessageGone
 from jobs.pacing import ChatGates, Pacer
 from loa.config import SenderSettings
@@ -189,6 +191,7 @@ class Sender:
         self._refusals = 0  # BotRefused answers since the last success
         self._broken_told = False
         self._on_broken = on_broken
+        self._failure_log = FailureLog()
         # The sender lease (jobs.roles): checked before each message, so an instance that
         # lost its role sends nothing more, even before it is stopped.
         self._holds = holds or (lambda: True)
@@ -353,12 +356,17 @@ class Sender:
                 await self._channel.send(queued.chat_id, message.reply)
                 extra = None
         except RetryLater as exc:
+            self._log_failure(queued, exc)
             return self._on_retry_later(queued, exc)
         except ResidentGone as exc:
+            self._log_failure(queued, exc)
             return self._on_gone(queued, exc)
         except ChatMoved as exc:
             return self._on_moved(queued, exc.new_chat_id)
-        except (MessageRejected, MessageGone) as exc:
+        except MessageRejected as exc:
+            self._log_failure(queued, exc)
+            return _fail(queued.id, str(exc) or type(exc).__name__)
+        except MessageGone as exc:
             log.warning("%s: delivery %d rejected: %s", self.name, queued.id, exc)
             return _fail(queued.id, str(exc) or type(exc).__name__)
         except Exception as exc:
@@ -384,6 +392,25 @@ class Sender:
             return None
         proven, self._suspects = list(self._suspects.values()), {}
         return self._deactivate(proven)
+
+    def _log_failure(self, queued: Queued, exc: ChannelError) -> None:
+        """Every failed attempt, with the platform's answer; a few lines a minute for each
+        channel and code, then how many were left out (``jobs.failure_log``)."""
+        code = str(exc.code) if exc.code is not None else type(exc).__name__
+        left_out = self._failure_log.admit(self._channel.name, code, time.monotonic())
+        if left_out is None:
+            return
+        more = f" ({left_out} more with {code} left out in the last minute)" if left_out else ""
+        log.warning(
+            "%s: %s to chat %s failed (delivery %d, code %s): %s%s",
+            self.name,
+            exc.method or "send",
+            queued.chat_id,
+            queued.id,
+            code,
+            exc,
+            more,
+        )
 
     async def _send_media(self, queued: Queued, message: Outgoing) -> None:
         """A photo or voice message; refused, the resident gets its text instead, never

@@ -609,7 +609,10 @@ async def test_a_lone_gone_chat_is_deactivated_once_it_says_so_again(
 
 
 async def test_answers_about_the_bot_deactivate_nobody_and_tell_once(
-    emulator: TelegramEmulator, channel: TelegramChannel, world: World
+    emulator: TelegramEmulator,
+    channel: TelegramChannel,
+    world: World,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A bare 403 and an unknown method name no chat: an outage of the bot, not departures."""
     article = await world.article()
@@ -628,3 +631,7 @@ async def test_answers_about_the_bot_deactivate_nobody_and_tell_once(
     assert sorted(m.chat_id for m in emulator.sent) == chats
     assert all(r.active for r in (await _residents_by_chat(world)).values())
     assert told == ["Forbidden"]
+    # Each failed attempt is logged with its method, code and answer: a few a minute.
+    failures = [r.getMessage() for r in caplog.records if "failed (delivery" in r.getMessage()]
+    assert len(failures) == 3, failures
+    assert "sendMessage to chat 400 failed (delivery 1, code 403): Forbidden" in failures[0]

@@ -65,7 +65,7 @@ from jobs.messages import MessageCache, MessageGone
 from jobs.pacing import ChatGates, Pacer
 from loa.config import SenderSettings
 from loa.timefmt import plural
-from storage import broadcasts, outbox, residents
+from storage import broadcasts, channel_states, outbox, residents
 from storage.inline_writes import InlineWrites
 from storage.models import utcnow
 from storage.outbox import Queued
@@ -192,6 +192,7 @@ class Sender:
         self._broken_told = False
         self._on_broken = on_broken
         self._failure_log = FailureLog()
+        self._state: str | None = None  # as last recorded (storage.channel_states)
         # The sender lease (jobs.roles): checked before each message, so an instance that
         # lost its role sends nothing more, even before it is stopped.
         self._holds = holds or (lambda: True)
@@ -376,10 +377,25 @@ class Sender:
         self._charged.clear()
         self._outage_delay = self._quota_delay = self._backoff
         self._quota_since, self._quota_told = None, False
-        proven = self._on_success(queued.chat_id)
-        if proven is not None:
-            extra = proven if extra is None else _both(extra, proven)
+        for then in (self._on_success(queued.chat_id), self._now(channel_states.WORKING)):
+            if then is not None:
+                extra = then if extra is None else _both(extra, then)
         return queued.id if extra is None else _sent_and(queued.id, extra)
+
+    def _now(self, state: str, reason: str | None = None) -> Write | None:
+        """Record the channel's new state (None: unchanged)."""
+        if state == self._state:
+            return None
+        self._state, channel = state, self._channel.name
+
+        async def write(session: AsyncSession) -> None:
+            await channel_states.record(session, channel, state, utcnow(), reason)
+
+        return write
+
+    def _paused(self, reason: str, then: Write) -> Write:
+        note = self._now(channel_states.PAUSED, reason)
+        return then if note is None else _both(then, note)
 
     def _on_success(self, chat_id: str) -> Write | None:
         """The bot works: the chats that answered "gone" meanwhile are deactivated now."""
@@ -469,6 +485,8 @@ class Sender:
                 session, queued.id, not_before=wall, error=str(exc), count_attempt=False
             )
 
+        if exc.whole_channel:
+            return self._paused(f"throttled for {exc.retry_after:.0f} s: {exc}", write)
         return write
 
     def _on_quota(self, queued: Queued, error: str, *, charge: bool) -> Write:
@@ -500,7 +518,8 @@ class Sender:
                 task = asyncio.create_task(self._on_long_pause(self._channel.name, paused_for))
                 self._workers.add(task)
                 task.add_done_callback(self._workers.discard)
-        return self._retry_at(queued, self._pacer.paused_until - now, error, charge=charge)
+        retry = self._retry_at(queued, self._pacer.paused_until - now, error, charge=charge)
+        return self._paused(f"throttled: {error}", retry)
 
     def _retry_at(
         self, queued: Queued, seconds: float, error: str, *, charge: bool = False
@@ -548,9 +567,13 @@ class Sender:
             )
             self._pacer.pause_until(now + self._outage_delay)
             self._outage_delay = min(self._outage_delay * 2, MAX_BACKOFF_SECONDS)
-        if self._refusals or len(self._gone_at) >= GONE_CHATS:
+        broken = bool(self._refusals or len(self._gone_at) >= GONE_CHATS)
+        if broken:
             self._broken(error)
-        retry = self._retry_at(queued, self._pacer.paused_until - now, error)
+        why = "the bot is refused" if broken else "the platform looks down"
+        retry = self._paused(
+            f"{why}: {error}", self._retry_at(queued, self._pacer.paused_until - now, error)
+        )
         if not self._charged:
             return retry
         # The first chats of this streak were charged before it looked like an outage.

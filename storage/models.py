@@ -295,6 +295,19 @@ class Instance(Base):
     roles: Mapped[str] = mapped_column(Text, default="[]")
 
 
+class ChannelState(Base):
+    """What the channel's sender last saw of its platform: "working", or "paused" since when
+    and why (a platform outage, a broken bot, a throttle); written by ``jobs.send`` on each
+    change, read by ``loa stats``, ``/healthz`` and the admin page (migration 0013)."""
+
+    __tablename__ = "channel_states"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    state: Mapped[str] = mapped_column(String(20))
+    since: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
 class Lease(Base):
     """Who holds a role until when; an expired lease is free."""
 

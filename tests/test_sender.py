@@ -20,11 +20,12 @@ from bot.telegram import TelegramChannel
 from jobs import send
 from jobs.send import OutboxSignal, Sender
 from loa.config import SenderSettings
-from storage import outbox
+from storage import channel_states, outbox
 from storage.models import (
     Article,
     ArticleTopic,
     Broadcast,
+    ChannelState,
     Delivery,
     DeliveryState,
     Priority,
@@ -613,8 +614,18 @@ async def test_answers_about_the_bot_deactivate_nobody_and_tell_once(
     channel: TelegramChannel,
     world: World,
     caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A bare 403 and an unknown method name no chat: an outage of the bot, not departures."""
+    """A bare 403 names no chat: an outage of the bot, not departures; the channel's state
+    says so while it lasts (``loa stats``, ``/healthz``)."""
+    recorded: list[tuple[str, str | None]] = []
+    record = channel_states.record
+
+    async def spy(session: AsyncSession, channel: str, state: str, now: Any, reason: Any) -> None:
+        recorded.append((state, reason))
+        await record(session, channel, state, now, reason)
+
+    monkeypatch.setattr(channel_states, "record", spy)
     article = await world.article()
     chats = [400, 401, 402, 403]
     ids = await world.residents(chats)
@@ -635,3 +646,8 @@ async def test_answers_about_the_bot_deactivate_nobody_and_tell_once(
     failures = [r.getMessage() for r in caplog.records if "failed (delivery" in r.getMessage()]
     assert len(failures) == 3, failures
     assert "sendMessage to chat 400 failed (delivery 1, code 403): Forbidden" in failures[0]
+    assert [state for state, _ in recorded] == ["paused", "working"]
+    assert recorded[0][1] == "the bot is refused: Forbidden"
+    async with world.sessions() as session:
+        row = await session.get(ChannelState, "telegram")
+    assert row is not None and row.state == "working" and row.reason is None

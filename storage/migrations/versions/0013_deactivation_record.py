@@ -1,4 +1,4 @@
-"""Deactivations are recorded: when, by whom, why and the platform's answer (issue 21)
+"""Deactivations are recorded; each channel's state is kept (issue 21)
 
 A resident the sender deactivated (blocked bot, unknown chat) was a bare ``active = false``:
 nobody could tell a resident who left from one lost to a bad minute of the platform, nor bring
@@ -10,6 +10,10 @@ re-activates those the sender deactivated since a time, choices intact (they wer
   said the bot was blocked or removed), "console" (a closed console);
 - ``deactivated_why``: a short English category ("blocked the bot", "chat not found", …);
 - ``deactivated_answer``: the platform's answer as it came (at most 1 000 characters).
+
+``channel_states``: one row per channel, written by its sender when the state changes:
+"working", or "paused" since when and why (an outage, a broken bot, a throttle), for
+``loa stats``, ``/healthz`` and the admin page; a channel with no live sender shows as off.
 
 Revision ID: 0013
 Revises: 0012
@@ -33,9 +37,17 @@ def upgrade() -> None:
         batch.add_column(sa.Column("deactivated_by", sa.String(20), nullable=True))
         batch.add_column(sa.Column("deactivated_why", sa.String(100), nullable=True))
         batch.add_column(sa.Column("deactivated_answer", sa.Text(), nullable=True))
+    op.create_table(
+        "channel_states",
+        sa.Column("channel", sa.String(20), primary_key=True),
+        sa.Column("state", sa.String(20), nullable=False),
+        sa.Column("since", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("channel_states")
     with op.batch_alter_table("residents") as batch:
         batch.drop_column("deactivated_answer")
         batch.drop_column("deactivated_why")

@@ -293,6 +293,7 @@ class ZaloBot:
         self._order = ChatOrder()
         self._handling: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(MAX_CONCURRENT_UPDATES)
+        self._told_shape = False  # an update without event_name was logged
 
     @property
     def webhook_secret(self) -> str | None:
@@ -365,6 +366,9 @@ class ZaloBot:
         if incoming is None:
             log.debug("ignored Zalo event %s", update.event_name)
             return
+        if not update.event_name and not self._told_shape:
+            self._told_shape = True  # once: every message of this shape would say it again
+            log.info("Zalo sent a message without event_name; handled as text (logged once)")
         try:
             if self._first_time is not None and incoming.message_id:
                 if not await self._first_time(incoming.message_id):

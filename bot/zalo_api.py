@@ -92,7 +92,10 @@ class ZaloUpdate:
 
     @property
     def is_text(self) -> bool:
-        return self.event_name == "message.text.received" and bool(self.message.text)
+        # Without event_name (one copy of the official docs shows such updates), a message
+        # with text is a text message.
+        text_event = self.event_name in ("message.text.received", "")
+        return text_event and bool(self.message.text)
 
     @property
     def is_commanded_photo(self) -> bool:

@@ -285,6 +285,22 @@ async def test_image_messages_are_ignored(channel: ZaloChannel, emulator: ZaloEm
     assert seen == [] and emulator.sent() == []
 
 
+async def test_a_text_without_event_name_is_answered_and_logged_once(
+    channel: ZaloChannel, emulator: ZaloEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.zalo")
+    seen: list[Incoming] = []
+    bot = echo_bot(channel, seen)
+    for text in ("/start", "tin mới"):
+        emulator.inject_message("c1", text, event_name="")
+        update = await channel.api.get_updates(1)
+        assert update is not None and update.event_name == ""
+        await bot.handle_update(update)
+    assert [i.text for i in seen] == ["/start", "tin mới"]
+    assert len(emulator.sent("c1")) == 2
+    assert caplog.text.count("without event_name") == 1
+
+
 async def test_webhook_mode_registers_and_does_not_poll(
     base_url: str, emulator: ZaloEmulator
 ) -> None:

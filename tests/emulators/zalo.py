@@ -228,7 +228,8 @@ class ZaloEmulator(ZaloMediaMethods):
         display_name: str = "Người dân",
         event_name: str = "message.text.received",
     ) -> dict[str, Any]:
-        """A resident writes to the bot: queued for getUpdates, or POSTed to the webhook."""
+        """A resident writes to the bot: queued for getUpdates, or POSTed to the webhook
+        (``event_name=""``: an update without event_name, as one copy of the docs shows)."""
         update = self._make_update(chat_id, text, user_id or chat_id, display_name, event_name)
         with self._lock:
             self._known_chats.add(chat_id)
@@ -327,8 +328,10 @@ class ZaloEmulator(ZaloMediaMethods):
             "message_id": self._new_id(),
             "date": int(time.time() * 1000),
         }
-        if event_name == "message.text.received":
+        if event_name in ("message.text.received", ""):
             message["text"] = text
+        if not event_name:  # the shape one copy of the official docs shows
+            return {"message": message}
         return {"event_name": event_name, "message": message}
 
     def _on_loop(self, callback: Any) -> None:

@@ -99,6 +99,14 @@ class AdminNotices:
 
         return tell
 
+    def voice_off(self) -> Callable[[str, str], Coroutine[Any, Any, None]]:
+        """For ``jobs.send.Sender(on_voice_off=...)``."""
+
+        async def tell(channel: str, answer: str) -> None:
+            await self.tell(texts.voice_off(channel, answer))
+
+        return tell
+
     def channel_paused(self) -> Callable[[str, float], Coroutine[Any, Any, None]]:
         """For ``jobs.send.Sender(on_long_pause=...)``."""
 

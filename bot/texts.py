@@ -432,6 +432,16 @@ def channel_broken(channel: str, answer: str, checked: str) -> str:
     )
 
 
+def voice_off(channel: str, answer: str) -> str:
+    """To administrators: the platform has no voice messages; Loa sends their text instead."""
+    name = _CHANNEL_NAMES.get(channel, channel)
+    return (
+        f"⚠️ <b>{escape(name)} không nhận tin nhắn thoại</b> của Loa (nền tảng báo không có chức"
+        " năng này). Loa đã tắt tin thoại trên kênh này: thông báo thoại được gửi bằng chữ, không"
+        f" ai bị hủy đăng ký.\nTrả lời của nền tảng: <code>{escape(answer[:300])}</code>"
+    )
+
+
 _SOURCE_PROBLEMS = {
     "empty": "trang danh sách không còn tin nào theo cấu hình (có thể cổng đã đổi giao diện)",
     "incomplete": (

@@ -145,6 +145,7 @@ class Sender:
         backoff_seconds: float = 1.0,
         on_long_pause: Callable[[str, float], Coroutine[Any, Any, None]] | None = None,
         on_broken: Callable[[str, str, str], Coroutine[Any, Any, None]] | None = None,
+        on_voice_off: Callable[[str, str], Coroutine[Any, Any, None]] | None = None,
         holds: Callable[[], bool] | None = None,
         throttling: Throttling | None = None,
     ) -> None:
@@ -191,6 +192,8 @@ class Sender:
         self._refusals = 0  # BotRefused answers since the last success
         self._broken_told = False
         self._on_broken = on_broken
+        self._on_voice_off = on_voice_off
+        self._voice_off = False  # the platform answered that it has no voice method
         self._failure_log = FailureLog()
         self._state: str | None = None  # as last recorded (storage.channel_states)
         # The sender lease (jobs.roles): checked before each message, so an instance that
@@ -430,16 +433,43 @@ class Sender:
 
     async def _send_media(self, queued: Queued, message: Outgoing) -> None:
         """A photo or voice message; refused, the resident gets its text instead, never
-        nothing (in the next pacer slot), and so does everyone else this message goes to."""
+        nothing (in the next pacer slot), and so does everyone else this message goes to.
+        A voice message the platform has no method for (Zalo's sendVoice is documented by one
+        third-party source) turns voice off on this channel: every later one goes as text."""
+        reply = message.reply
+        if reply.voice_url and self._voice_off:
+            await self._channel.send(queued.chat_id, self._messages.without_media(queued, reply))
+            return
         try:
-            await self._channel.send(queued.chat_id, message.reply)
+            await self._channel.send(queued.chat_id, reply)
         except MessageRejected as exc:
             log.warning(
                 "%s: delivery %d: media refused (%s); sending the text", self.name, queued.id, exc
             )
-            text = self._messages.without_media(queued, message.reply)
-            self._pacer.left(await self._pacer.wait())
-            await self._channel.send(queued.chat_id, text)
+        except BotRefused as exc:
+            if not (exc.method_missing and reply.voice_url):
+                raise
+            self._turn_voice_off(exc)
+        else:
+            return
+        text = self._messages.without_media(queued, reply)
+        self._pacer.left(await self._pacer.wait())
+        await self._channel.send(queued.chat_id, text)
+
+    def _turn_voice_off(self, exc: BotRefused) -> None:
+        if self._voice_off:
+            return
+        self._voice_off = True
+        log.warning(
+            "%s: the platform has no voice method (%s): voice is off on this channel, voice"
+            " messages go as text; telling the administrators",
+            self.name,
+            exc,
+        )
+        if self._on_voice_off is not None:
+            task = asyncio.create_task(self._on_voice_off(self._channel.name, str(exc)))
+            self._workers.add(task)
+            task.add_done_callback(self._workers.discard)
 
     async def _edit(self, queued: Queued, message: Outgoing) -> Write | None:
         """Edit an earlier message; a refused edit of a report is sent anew instead."""

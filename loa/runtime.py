@@ -226,6 +226,7 @@ def _sender_role(
             signal=queued,
             on_long_pause=notices.channel_paused(),
             on_broken=notices.channel_broken(),
+            on_voice_off=notices.voice_off(),
             holds=holds,
             throttling=throttling,
         )

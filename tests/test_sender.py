@@ -17,6 +17,8 @@ from telegram import Bot
 from bot.channel import Button, Channel, MessageRejected, Reply, RetryLater
 from bot.outgoing import Answers, Outgoing, decode, encode
 from bot.telegram import TelegramChannel
+from bot.zalo import ZaloChannel
+from bot.zalo_api import ZaloBotApi
 from jobs import send
 from jobs.send import OutboxSignal, Sender
 from loa.config import SenderSettings
@@ -34,6 +36,8 @@ from storage.models import (
     utcnow,
 )
 from tests.emulators.telegram import TelegramEmulator
+from tests.emulators.zalo import ZaloEmulator
+from tests.support.server import serve
 
 TOKEN = "111:sender-test"
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -651,3 +655,36 @@ async def test_answers_about_the_bot_deactivate_nobody_and_tell_once(
     async with world.sessions() as session:
         row = await session.get(ChannelState, "telegram")
     assert row is not None and row.state == "working" and row.reason is None
+
+
+async def test_a_voice_method_the_platform_lacks_turns_voice_off_not_residents(
+    sessions: Sessions,
+) -> None:
+    """Zalo answering "not found" for sendVoice: each resident gets the text, voice is off on
+    the channel from then on, the administrators are told once, nobody is deactivated."""
+    zalo = ZaloEmulator("z:voice")
+    chats = ["v1", "v2", "v3"]
+    zalo.add_chats(chats)
+    zalo.fault(404, "Method not found", method="sendVoice")
+    for chat in chats:
+        async with sessions.begin() as session:
+            session.add(Resident(channel="zalo", chat_id=chat))
+        voice = Reply("Thông báo <b>họp dân</b>", voice_url="https://loa.test/media/a.aac")
+        await Answers(sessions, "zalo").send(chat, [voice])
+    told: list[tuple[str, str]] = []
+
+    async def tell(channel_name: str, answer: str) -> None:
+        told.append((channel_name, answer))
+
+    with serve(zalo.app) as url:
+        channel = ZaloChannel(ZaloBotApi("z:voice", base_url=url))
+        await _run_until_drained(_zalo_sender(channel, sessions, on_voice_off=tell), sessions)
+        await channel.aclose()
+    assert sorted((s.chat_id, s.text, s.voice) for s in zalo.sent()) == [
+        (chat, "Thông báo họp dân", None) for chat in chats
+    ]
+    assert zalo.faulted == 1  # voice was tried once, then off for the channel
+    assert told == [("zalo", "sendVoice: 404 Method not found")]
+    async with sessions() as session:
+        assert all(r.active for r in await session.scalars(select(Resident)))
+        assert {d.state for d in await session.scalars(select(Delivery))} == {"sent"}

@@ -432,6 +432,10 @@ def channel_broken(channel: str, answer: str, checked: str) -> str:
     )
 
 
+# `loa check --live --send-test`: the one message the operator's probe sends.
+LIVE_CHECK_TEST = "Loa: tin nhắn kiểm tra kết nối (loa check --live). Không cần trả lời."
+
+
 def voice_off(channel: str, answer: str) -> str:
     """To administrators: the platform has no voice messages; Loa sends their text instead."""
     name = _CHANNEL_NAMES.get(channel, channel)

@@ -133,6 +133,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="preflight: database, bots, sources, webhooks")
     check.add_argument("--json", action="store_true", help="one JSON object")
+    check.add_argument(
+        "--live",
+        action="store_true",
+        help="ask the platforms (getMe, getWebhookInfo, an impossible chat, a missing method)"
+        " and print each raw answer, token redacted",
+    )
+    check.add_argument(
+        "--send-test", action="store_true", help="with --live: a test message to the first admin"
+    )
+    check.add_argument("--record", metavar="FILE", help="with --live: write the answers as JSON")
 
     admin = sub.add_parser("admin", help="the admin page: a one-time login link")
     admin_sub = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")

@@ -81,6 +81,11 @@ class MalformedAnswer(ChannelError):
     is_bot"): worth retrying, but never to be logged as "unreachable"."""
 
 
+class CallRefused(ChannelError):
+    """The platform answered no to a call the bot needs (a refused setWebhook): reachable, so
+    never logged as "unreachable"; retried, as a fix on the platform's side may come."""
+
+
 class ChatMoved(ChannelError):
     """The chat continues under ``new_chat_id``."""
 

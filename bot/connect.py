@@ -12,7 +12,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from bot.channel import ChannelError, MalformedAnswer
+from bot.channel import CallRefused, ChannelError, MalformedAnswer
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,8 @@ def _failure(exc: Exception) -> str:
     """How a failed connect is logged: an answer in the wrong shape is not "unreachable"."""
     if isinstance(exc, MalformedAnswer):
         return f"gave a {exc}"
+    if isinstance(exc, CallRefused):
+        return f"refused {exc}"
     return f"unreachable ({exc})"
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from bot.channel import (
     Attachment,
     BotRefused,
+    CallRefused,
     Channel,
     ChannelError,
     Incoming,
@@ -312,7 +313,12 @@ class ZaloBot:
     async def _connect(self) -> None:
         log.info("Zalo bot %s connected", await self.channel.check())
         if self._webhook_url and self._webhook_secret:
-            await self.channel.api.set_webhook(self._webhook_url, self._webhook_secret)
+            try:
+                await self.channel.api.set_webhook(self._webhook_url, self._webhook_secret)
+            except ZaloTransportError:
+                raise
+            except ZaloApiError as exc:
+                raise CallRefused(f"setWebhook: {exc.error_code} {exc.description}") from None
             log.info("Zalo webhook set; updates arrive over HTTP")
         await self._stream.connected()
 

@@ -140,6 +140,30 @@ async def test_zalo_polls_even_when_the_webhook_methods_are_refused(
     assert "refused the webhook check before polling" in caplog.text
 
 
+async def test_a_refused_set_webhook_is_not_called_unreachable(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    emulator = ZaloEmulator(token="z:token")
+    emulator.fault(400, "Invalid webhook url", method="setWebhook")
+    with serve(emulator.app) as url:
+        channel = ZaloChannel(ZaloBotApi("z:token", base_url=url))
+        bot = ZaloBot(
+            channel,
+            _echo,
+            webhook_url="https://loa.example/zalo/webhook",
+            webhook_secret="a-long-secret",
+            backoff_seconds=0.05,
+        )
+        await bot.start()
+        try:
+            assert "Zalo refused setWebhook: 400 Invalid webhook url" in caplog.text
+            assert "unreachable" not in caplog.text
+            emulator.clear_fault()  # the platform accepts it later: the bot connects
+            await wait_until(lambda: emulator.webhook_url == "https://loa.example/zalo/webhook")
+        finally:
+            await bot.stop()
+
+
 async def test_a_malformed_get_me_is_not_called_unreachable(
     caplog: pytest.LogCaptureFixture, sessions: async_sessionmaker[AsyncSession]
 ) -> None:

@@ -44,10 +44,13 @@ class AdminNotices:
         }
         self._pending: set[asyncio.Task[None]] = set()
 
-    async def tell(self, html: str) -> int:
-        """Queue ``html`` to every administrator; return how many were told."""
+    async def tell(self, html: str, *, skip: str | None = None) -> int:
+        """Queue ``html`` to every administrator (but those on channel ``skip``); return how
+        many were told."""
         told = 0
         for channel, ids in self._admins.items():
+            if channel == skip:
+                continue
             for chat_id in ids:
                 await self._answers[channel].send(chat_id, [Reply(html)])
                 told += 1
@@ -77,25 +80,12 @@ class AdminNotices:
         elif result.recovered is not None:
             self.tell_soon(texts.source_recovered(result.source))
 
-    async def tell_except(self, channel: str, html: str) -> int:
-        """``tell`` the administrators of every channel but ``channel`` (which is not working
-        now: a notice queued there would arrive late, after the problem); logged when none."""
-        told = 0
-        for other, ids in self._admins.items():
-            if other == channel:
-                continue
-            for chat_id in ids:
-                await self._answers[other].send(chat_id, [Reply(html)])
-                told += 1
-        if not told:
-            log.warning("no administrator on another channel to tell: %s", html_to_text(html))
-        return told
-
     def channel_broken(self) -> Callable[[str, str, str], Coroutine[Any, Any, None]]:
         """For ``jobs.send.Sender(on_broken=...)``."""
 
         async def tell(channel: str, answer: str, checked: str) -> None:
-            await self.tell_except(channel, texts.channel_broken(channel, answer, checked))
+            # Not on the broken channel: a notice queued there would come after the problem.
+            await self.tell(texts.channel_broken(channel, answer, checked), skip=channel)
 
         return tell
 

@@ -83,6 +83,18 @@ def _activate(resident: Resident) -> None:
     resident.deactivated_why = resident.deactivated_answer = None
 
 
+def _active_again() -> dict[str, object]:
+    """The columns of a resident made active again: no deactivation on record."""
+    return {
+        "active": True,
+        "updated_at": utcnow(),
+        "deactivated_at": None,
+        "deactivated_by": None,
+        "deactivated_why": None,
+        "deactivated_answer": None,
+    }
+
+
 async def reactivate(session: AsyncSession, channel: str, chat_id: str) -> bool:
     """The chat wrote to the bot: a deactivated resident is active again (True when it was).
     One UPDATE on the unique (channel, chat_id): cheap enough for every incoming message."""
@@ -94,14 +106,7 @@ async def reactivate(session: AsyncSession, channel: str, chat_id: str) -> bool:
             Resident.chat_id == chat_id,
             Resident.active.is_(False),
         )
-        .values(
-            active=True,
-            updated_at=utcnow(),
-            deactivated_at=None,
-            deactivated_by=None,
-            deactivated_why=None,
-            deactivated_answer=None,
-        ),
+        .values(_active_again()),
     )
     return changed > 0
 
@@ -237,14 +242,5 @@ async def restore(session: AsyncSession, since: datetime, channel: str | None = 
     what is sent from now on reaches them again."""
     return await execute_count(
         session,
-        update(Resident)
-        .where(*_restorable(since, channel))
-        .values(
-            active=True,
-            updated_at=utcnow(),
-            deactivated_at=None,
-            deactivated_by=None,
-            deactivated_why=None,
-            deactivated_answer=None,
-        ),
+        update(Resident).where(*_restorable(since, channel)).values(_active_again()),
     )

@@ -9,6 +9,7 @@ emulator calls it under its own lock.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 # The methods that deliver a message to a chat: "every send" (lower case).
@@ -75,3 +76,40 @@ class Faults:
             if fault.left <= 0:
                 self._last_given, self._fault = fault.given, None
         return fault.code, fault.description
+
+
+class FaultControl:
+    """``fault``, ``clear_fault`` and ``faulted`` for an emulator, which sets ``_faults`` and
+    ``_fault_lock`` (its own lock: control calls come from the test's thread)."""
+
+    _faults: Faults
+    _fault_lock: threading.Lock | threading.Condition
+
+    def fault(
+        self,
+        code: int,
+        description: str,
+        *,
+        method: str | None = None,
+        count: int | None = None,
+        after: int = 0,
+    ) -> None:
+        """Answer ``code`` and ``description`` to every send (or to ``method``), until
+        ``clear_fault`` or for the next ``count`` such requests, after letting ``after``
+        through."""
+        with self._fault_lock:
+            self._faults.set(code, description, method=method, count=count, after=after)
+
+    def clear_fault(self) -> None:
+        with self._fault_lock:
+            self._faults.clear()
+
+    @property
+    def faulted(self) -> int:
+        """How many answers the current (or last counted) fault gave."""
+        with self._fault_lock:
+            return self._faults.given
+
+    def _fault_for(self, method: str) -> tuple[int, str] | None:
+        with self._fault_lock:
+            return self._faults.answer(method)

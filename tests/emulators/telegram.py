@@ -36,7 +36,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.emulators.faults import Faults
+from tests.emulators.faults import FaultControl, Faults
 from tests.emulators.limits import BOT, StrictLimits, WindowPeak
 from tests.emulators.telegram_html import EntityError, code_points, parse_html
 from tests.emulators.telegram_media import MediaMethods
@@ -116,7 +116,7 @@ class _Bucket:
         return (1 - self.tokens) / self.rate
 
 
-class TelegramEmulator(MediaMethods):
+class TelegramEmulator(MediaMethods, FaultControl):
     """State of one emulated Bot API server, plus the control API tests use."""
 
     def __init__(
@@ -171,6 +171,7 @@ class TelegramEmulator(MediaMethods):
         self._poll_generation = 0
         self.polls_waiting = 0  # long polls now waiting for an update
         self._cond = threading.Condition()
+        self._fault_lock = self._cond
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wakeup: asyncio.Event | None = None
         self._init_media()
@@ -252,31 +253,6 @@ class TelegramEmulator(MediaMethods):
         down for everyone, then back for everyone."""
         with self._cond:
             self._outage.extend([(code, description)] * times)
-
-    def fault(
-        self,
-        code: int,
-        description: str,
-        *,
-        method: str | None = None,
-        count: int | None = None,
-        after: int = 0,
-    ) -> None:
-        """Answer ``code`` and ``description`` to every send (or to ``method``), until
-        ``clear_fault`` or for the next ``count`` such requests, after letting ``after``
-        through (``tests.emulators.faults``)."""
-        with self._cond:
-            self._faults.set(code, description, method=method, count=count, after=after)
-
-    def clear_fault(self) -> None:
-        with self._cond:
-            self._faults.clear()
-
-    @property
-    def faulted(self) -> int:
-        """How many answers the current (or last counted) fault gave."""
-        with self._cond:
-            return self._faults.given
 
     def send_text(self, chat_id: int, text: str, *, name: str = "Dân") -> int:
         """The resident writes ``text`` to the bot; return the update id."""
@@ -451,8 +427,7 @@ class TelegramEmulator(MediaMethods):
                 raise ApiError(401, "Unauthorized: invalid token specified")
             if self.tokens is not None and token not in self.tokens:
                 raise ApiError(401, "Unauthorized")
-            with self._cond:
-                fault = self._faults.answer(method)
+            fault = self._fault_for(method)
             if fault is not None:
                 raise ApiError(*fault)
             handler = getattr(self, f"_m_{method}", None)

@@ -40,7 +40,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.zalo_api import ZaloErrorCode
-from tests.emulators.faults import Faults
+from tests.emulators.faults import FaultControl, Faults
 from tests.emulators.limits import StrictLimits, WindowPeak
 from tests.emulators.zalo_media import ZaloMediaMethods
 
@@ -101,7 +101,7 @@ def _error(code: int, description: str) -> JSONResponse:
     return JSONResponse({"ok": False, "error_code": code, "description": description})
 
 
-class ZaloEmulator(ZaloMediaMethods):
+class ZaloEmulator(ZaloMediaMethods, FaultControl):
     """The fake Zalo Bot platform for one bot token."""
 
     def __init__(
@@ -134,7 +134,7 @@ class ZaloEmulator(ZaloMediaMethods):
         self._known_chats: set[str] = set()
         self._blocked: set[str] = set()
         self._failures: deque[int] = deque()
-        self._faults = Faults()
+        self._faults, self._fault_lock = Faults(), self._lock
         self._sent: list[SentText] = []
         self._chat_actions: list[tuple[str, str]] = []
         self._calls: list[str] = []
@@ -257,31 +257,6 @@ class ZaloEmulator(ZaloMediaMethods):
         with self._lock:
             self._failures.extend([status_code] * times)
 
-    def fault(
-        self,
-        code: int,
-        description: str,
-        *,
-        method: str | None = None,
-        count: int | None = None,
-        after: int = 0,
-    ) -> None:
-        """Answer ``ok: false`` with ``code`` and ``description`` to every send (or to
-        ``method``), until ``clear_fault`` or for the next ``count`` such requests, after
-        letting ``after`` through."""
-        with self._lock:
-            self._faults.set(code, description, method=method, count=count, after=after)
-
-    def clear_fault(self) -> None:
-        with self._lock:
-            self._faults.clear()
-
-    @property
-    def faulted(self) -> int:
-        """How many answers the current (or last counted) fault gave."""
-        with self._lock:
-            return self._faults.given
-
     def sent(self, chat_id: str | None = None) -> list[SentText]:
         with self._lock:
             return [s for s in self._sent if chat_id is None or s.chat_id == chat_id]
@@ -365,8 +340,7 @@ class ZaloEmulator(ZaloMediaMethods):
             body = await _params(request)
         except ValueError:
             return _error(ZaloErrorCode.BAD_REQUEST, "Invalid JSON body")
-        with self._lock:
-            fault = self._faults.answer(method)
+        fault = self._fault_for(method)
         if fault is not None:
             return _error(*fault)
         handler = self._methods.get(method.lower())

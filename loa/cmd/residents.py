@@ -73,7 +73,10 @@ async def show(settings: Settings, *, json_output: bool) -> int:
         }
         print(json.dumps(data, ensure_ascii=False))
         return 0
-    channels = sorted(set(active) | {d.channel for d in inactive})
+    known = set(active) | {d.channel for d in inactive}
+    channels = [c for c in ("zalo", "telegram") if c in known] + sorted(
+        known - {"zalo", "telegram"}
+    )  # Zalo first
     if not channels:
         print("no residents yet")
     for channel in channels:
@@ -81,7 +84,10 @@ async def show(settings: Settings, *, json_output: bool) -> int:
         for d in (d for d in inactive if d.channel == channel):
             when = shown(d.last_at, tz, missing="") if d.last_at else ""
             last = f", last {when}" if when else ""
-            print(f"  inactive {d.count}: {d.why} (by {d.by}{last})")
+            if d.by == "unknown":
+                print(f"  inactive {d.count}: no reason recorded (deactivated before Loa kept one)")
+            else:
+                print(f"  inactive {d.count}: {d.why} (by {d.by}{last})")
     return 0
 
 

@@ -22,7 +22,7 @@ import datetime as dt
 import json
 import logging
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -55,6 +55,7 @@ from telegram.ext import (
     ContextTypes,
     MessageHandler,
     TypeHandler,
+    Updater,
     filters,
 )
 from telegram.warnings import PTBDeprecationWarning
@@ -326,6 +327,41 @@ class TelegramChannel(Channel):
             raise translate(exc, "editMessageText") from exc
 
 
+class _PollingUpdater(Updater):
+    """PTB's updater, except that before long polling the deleteWebhook it always sends is
+    optional: refused (a server without it, a 500), it is a warning and polling starts anyway.
+    A webhook really left in place shows as getUpdates failing (409), logged by PTB."""
+
+    async def _bootstrap(
+        self,
+        max_retries: int,
+        webhook_url: str | None,
+        allowed_updates: Sequence[str] | None,
+        drop_pending_updates: bool | None = None,
+        cert: bytes | None = None,
+        bootstrap_interval: float = 1,
+        ip_address: str | None = None,
+        max_connections: int = 40,
+        secret_token: str | None = None,
+    ) -> None:
+        try:
+            await super()._bootstrap(
+                max_retries,
+                webhook_url,
+                allowed_updates,
+                drop_pending_updates,
+                cert,
+                bootstrap_interval,
+                ip_address,
+                max_connections,
+                secret_token,
+            )
+        except TelegramError as exc:
+            if webhook_url:  # Loa sets webhooks itself (TelegramBot._connect); never here
+                raise
+            log.warning("Telegram refused deleteWebhook (%s); long polling anyway", exc)
+
+
 class TelegramBot:
     """The bot inside ``loa run``: PTB's Application on Loa's own loop (no run_polling).
 
@@ -362,6 +398,10 @@ class TelegramBot:
             .concurrent_updates(PerChatUpdateProcessor())
             .job_queue(None)
             .build()
+        )
+        # Polling mode: a server refusing deleteWebhook keeps no bot dark (issue 21).
+        self.application.updater = _PollingUpdater(
+            bot=self.application.bot, update_queue=self.application.update_queue
         )
         self.channel = TelegramChannel(
             self.application.bot,

@@ -164,6 +164,31 @@ async def test_a_refused_set_webhook_is_not_called_unreachable(
             await bot.stop()
 
 
+async def test_telegram_polls_even_when_delete_webhook_is_refused(
+    caplog: pytest.LogCaptureFixture, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    emulator = TelegramEmulator()
+    emulator.fault(500, "Internal Server Error", method="deleteWebhook")
+    heard = asyncio.Event()
+
+    async def handle(incoming: object) -> list[object]:
+        heard.set()
+        return []
+
+    with serve(emulator.app) as url:
+        settings = TelegramSettings(token="123:abc", api_base_url=f"{url}/bot")
+        bot = TelegramBot(settings, sessions, handle, connect_backoff_seconds=0.05)  # type: ignore[arg-type]
+        await bot.start()
+        await bot.start_polling()
+        try:
+            emulator.send_text(5, "/start")
+            await asyncio.wait_for(heard.wait(), 10)
+        finally:
+            await bot.stop()
+    assert emulator.faulted >= 1  # deleteWebhook was refused
+    assert "Telegram refused deleteWebhook" in caplog.text and "unreachable" not in caplog.text
+
+
 async def test_a_malformed_get_me_is_not_called_unreachable(
     caplog: pytest.LogCaptureFixture, sessions: async_sessionmaker[AsyncSession]
 ) -> None:

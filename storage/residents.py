@@ -78,9 +78,8 @@ def _refresh(resident: Resident, user_id: str | None, display_name: str | None) 
 
 
 def _activate(resident: Resident) -> None:
-    resident.active = True
-    resident.deactivated_at = resident.deactivated_by = None
-    resident.deactivated_why = resident.deactivated_answer = None
+    for column, value in _active_again().items():
+        setattr(resident, column, value)
 
 
 def _active_again() -> dict[str, object]:

@@ -260,6 +260,21 @@ class ZaloSettings(_WebhookSecret, _Section):
     def _token(cls, value: str | None) -> str | None:
         return _token_shape(value, "Zalo")
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _https_webhook(cls, value: str | None) -> str | None:
+        # Zalo calls only https webhooks (reference C): an http one is refused by setWebhook
+        # and the bot would stay deaf. A loopback address can only be a local emulator.
+        if not value:
+            return value
+        parts = urlsplit(value.strip())
+        loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if parts.scheme.lower() != "https" and not (parts.scheme == "http" and loopback):
+            raise ValueError(
+                f"must be an https:// address Zalo can reach (got {parts.scheme or 'none'}://…)"
+            )
+        return value.strip()
+
     @field_validator("api_base_url")
     @classmethod
     def _api_base(cls, value: str) -> str:

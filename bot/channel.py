@@ -4,7 +4,10 @@ Exception tree (platform errors are translated into these at the adapter's edge)
 
     ChannelError
      ├── RetryLater        the platform throttled us or failed transiently; try again later
-     ├── ResidentGone      blocked the bot, deleted the account, unknown chat: stop sending
+     │    └── BotRefused   refused the bot, not a chat (bad token, unknown method, a bare
+     │                     403/404): maybe the bot is broken; never a reason to deactivate
+     ├── ResidentGone      an answer about THIS chat: blocked the bot, deleted the account,
+     │                     unknown chat: stop sending (the sender asks for more evidence)
      ├── ChatMoved         the chat has a new id (Telegram group → supergroup)
      └── MessageRejected   this message can never be sent as it is (too long, bad markup)
 """
@@ -19,7 +22,16 @@ from typing import Self
 
 
 class ChannelError(Exception):
-    """Base of every error a channel adapter raises."""
+    """Base of every error a channel adapter raises. ``method`` and ``code``: the platform
+    call refused and its error code, when known (logged with every failed attempt)."""
+
+    method: str | None = None
+    code: int | None = None
+
+    def answering(self, method: str | None, code: int | None) -> ChannelError:
+        """This error, noted as the platform's answer to ``method`` (for chaining)."""
+        self.method, self.code = method, code
+        return self
 
 
 class RetryLater(ChannelError):
@@ -44,8 +56,34 @@ class RetryLater(ChannelError):
         self.charge = charge
 
 
+class BotRefused(RetryLater):
+    """The platform refused the bot rather than a chat: a refused token, an unknown method or
+    URL, a bare "Forbidden"/"Not Found" that names no user or chat. Retried like a transient
+    failure; never deactivates anyone (several chats in a row: the sender pauses the channel).
+    ``method_missing``: the answer says the method or URL does not exist."""
+
+    def __init__(self, message: str, *, method_missing: bool = False) -> None:
+        super().__init__(message, None)
+        self.method_missing = method_missing
+
+
 class ResidentGone(ChannelError):
-    """The resident can no longer be reached on this channel."""
+    """The platform's answer says this chat can no longer be reached (``why``: a short English
+    category kept with the deactivation, e.g. "blocked the bot"; the message is the answer)."""
+
+    def __init__(self, message: str, why: str = "chat gone") -> None:
+        super().__init__(message)
+        self.why = why
+
+
+class MalformedAnswer(ChannelError):
+    """The platform answered, but not in the documented shape ("malformed answer to getMe: no
+    is_bot"): worth retrying, but never to be logged as "unreachable"."""
+
+
+class CallRefused(ChannelError):
+    """The platform answered no to a call the bot needs (a refused setWebhook): reachable, so
+    never logged as "unreachable"; retried, as a fix on the platform's side may come."""
 
 
 class ChatMoved(ChannelError):
@@ -156,6 +194,11 @@ class Channel(ABC):
     async def edit(self, chat_id: str, message_id: str, reply: Reply) -> None:
         """Replace a message sent earlier (progress reports); default: send a new one."""
         await self.send(chat_id, reply)
+
+    async def check(self) -> str:
+        """Ask the platform who the bot is (getMe); return a short English account of the
+        answer. Raises a ``ChannelError`` (or the library's error) when it is refused."""
+        return "no check for this channel"
 
     async def aclose(self) -> None:
         """Release connections."""

@@ -143,6 +143,7 @@ class Commands:
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one message or button press; always at least one reply, never an exception."""
         try:
+            await self._wrote(incoming)
             if incoming.callback_data is not None:
                 return await self._press(incoming, incoming.callback_data)
             if not incoming.text.strip():
@@ -164,6 +165,18 @@ class Commands:
         if intent.name == UNKNOWN and intent.guess is None and name is not None:
             return await self._handlers[name](Request(incoming, args))
         return await self._understanding.answer(incoming, intent)
+
+    async def _wrote(self, incoming: Incoming) -> None:
+        """A resident who writes (or presses) can be reached: deactivated, they are active
+        again, with the choices they had."""
+        try:
+            async with self._sessions.begin() as session:
+                if not await residents.reactivate(session, incoming.channel, incoming.chat_id):
+                    return
+        except Exception:  # the answer matters more; a database failure shows in the command
+            log.debug("could not re-activate %s chat %s", incoming.channel, incoming.chat_id)
+            return
+        log.info("%s chat %s wrote again: active again", incoming.channel, incoming.chat_id)
 
     async def _press(self, incoming: Incoming, data: str) -> list[Reply]:
         action, _, argument = data.partition(":")

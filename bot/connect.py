@@ -12,7 +12,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from bot.channel import ChannelError
+from bot.channel import CallRefused, ChannelError, MalformedAnswer
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ async def connect_patiently(
         return None
     except Exception as exc:
         _check_refused(platform, exc, refused)
-        log.warning("%s unreachable at start (%s); retrying in the background", platform, exc)
+        log.warning("%s %s at start; retrying in the background", platform, _failure(exc))
     return asyncio.create_task(
         _retry(platform, connect, refused, backoff_seconds, max_backoff_seconds),
         name=f"{platform} connect",
@@ -62,10 +62,19 @@ async def _retry(
                 log.error("%s refused the bot token; the %s bot stays off", platform, platform)
                 return
             delay = min(delay * 2, max_delay)
-            log.warning("%s still unreachable (%s); next try in %.0f s", platform, exc, delay)
+            log.warning("%s still %s; next try in %.0f s", platform, _failure(exc), delay)
         else:
             log.info("%s connected", platform)
             return
+
+
+def _failure(exc: Exception) -> str:
+    """How a failed connect is logged: an answer in the wrong shape is not "unreachable"."""
+    if isinstance(exc, MalformedAnswer):
+        return f"gave a {exc}"
+    if isinstance(exc, CallRefused):
+        return f"refused {exc}"
+    return f"unreachable ({exc})"
 
 
 async def cancel(task: asyncio.Task[None] | None) -> None:

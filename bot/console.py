@@ -91,7 +91,9 @@ async def run_console(
         if before_exit is not None:
             await before_exit()
         async with sessions.begin() as session:
-            if await residents.deactivate(session, CONSOLE, chat_id):
+            if await residents.deactivate(
+                session, CONSOLE, chat_id, by="console", why="console closed"
+            ):
                 log.info("console resident %s deactivated on exit", chat_id)
 
 

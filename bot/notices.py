@@ -58,10 +58,13 @@ class AdminNotices:
         }
         self._pending: set[asyncio.Task[None]] = set()
 
-    async def tell(self, html: str) -> int:
-        """Queue ``html`` to every administrator; return how many were told."""
+    async def tell(self, html: str, *, skip: str | None = None) -> int:
+        """Queue ``html`` to every administrator (but those on channel ``skip``); return how
+        many were told."""
         told = 0
         for channel, ids in self._admins.items():
+            if channel == skip:
+                continue
             for chat_id in ids:
                 await self._answers[channel].send(chat_id, [Reply(html)])
                 told += 1
@@ -90,6 +93,23 @@ class AdminNotices:
             self.tell_soon(texts.source_alert(result.source, result.alert, result.error, last_good))
         elif result.recovered is not None:
             self.tell_soon(texts.source_recovered(result.source))
+
+    def channel_broken(self) -> Callable[[str, str, str], Coroutine[Any, Any, None]]:
+        """For ``jobs.send.Sender(on_broken=...)``."""
+
+        async def tell(channel: str, answer: str, checked: str) -> None:
+            # Not on the broken channel: a notice queued there would come after the problem.
+            await self.tell(texts.channel_broken(channel, answer, checked), skip=channel)
+
+        return tell
+
+    def voice_off(self) -> Callable[[str, str], Coroutine[Any, Any, None]]:
+        """For ``jobs.send.Sender(on_voice_off=...)``."""
+
+        async def tell(channel: str, answer: str) -> None:
+            await self.tell(texts.voice_off(channel, answer))
+
+        return tell
 
     def channel_paused(self) -> Callable[[str, float], Coroutine[Any, Any, None]]:
         """For ``jobs.send.Sender(on_long_pause=...)``."""

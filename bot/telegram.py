@@ -3,8 +3,9 @@
 python-telegram-bot's errors are translated here, once, into Loa's channel errors::
 
     RetryAfter                      → RetryLater(retry_after, whole_channel=True)
-    Forbidden (blocked, deactivated) → ResidentGone
+    Forbidden naming the chat        → ResidentGone (blocked, deactivated, kicked, …)
     BadRequest "chat not found"      → ResidentGone
+    bare Forbidden, InvalidToken     → BotRefused (401, or 404: wrong token or method)
     ChatMigrated                     → ChatMoved(new_chat_id)
     other BadRequest                 → MessageRejected(reason)
     TimedOut, NetworkError (5xx)     → RetryLater(None)
@@ -21,7 +22,7 @@ import datetime as dt
 import json
 import logging
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -38,6 +39,7 @@ from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
     ChatMigrated,
+    Conflict,
     Forbidden,
     InvalidToken,
     NetworkError,
@@ -53,6 +55,7 @@ from telegram.ext import (
     ContextTypes,
     MessageHandler,
     TypeHandler,
+    Updater,
     filters,
 )
 from telegram.warnings import PTBDeprecationWarning
@@ -60,11 +63,13 @@ from telegram.warnings import PTBDeprecationWarning
 from base.config import TelegramSettings
 from bot import texts
 from bot.channel import (
+    BotRefused,
     Button,
     Channel,
     ChannelError,
     ChatMoved,
     Incoming,
+    MalformedAnswer,
     MessageRejected,
     Reply,
     ResidentGone,
@@ -87,27 +92,81 @@ MAX_CAPTION_LENGTH = 1024  # a photo's or voice note's caption, after entity par
 FREE_MESSAGES_PER_SECOND = 30  # beyond this, paid broadcasts (allow_paid_broadcast)
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 _GONE_BAD_REQUESTS = ("chat not found", "user not found", "peer_id_invalid")
+# A Forbidden is about the chat only when it says so (reference A.4); a bare "Forbidden" is
+# the bot's (a proxy, a server refusing the token): never a reason to deactivate anyone.
+_GONE_FORBIDDEN = (
+    ("blocked", "blocked the bot"),
+    ("deactivated", "account deleted"),
+    ("kicked", "removed the bot"),
+    ("not a member", "removed the bot"),
+    ("was deleted", "chat deleted"),
+    ("can't initiate", "never started the bot"),
+)
 _LEFT = ("kicked", "left")
 
 Handle = Callable[[Incoming], Awaitable[list[Reply]]]
+_CODES: tuple[tuple[type[TelegramError], int], ...] = (
+    (RetryAfter, 429),
+    (Forbidden, 403),
+    (Conflict, 409),
+    (BadRequest, 400),  # ChatMigrated included
+)
 
 
-def translate(exc: TelegramError) -> ChannelError:
-    """Loa's channel error for a python-telegram-bot error (catch order matters: BadRequest and
-    TimedOut are NetworkErrors)."""
+def translate(exc: TelegramError, method: str | None = None) -> ChannelError:
+    """Loa's channel error for a python-telegram-bot error, noted as the answer to
+    ``method``."""
+    return _translated(exc).answering(method, _code(exc))
+
+
+def _code(exc: TelegramError) -> int | None:
+    """The HTTP status PTB read the error from (it keeps only the class; reference A.4)."""
+    if isinstance(exc, InvalidToken):
+        return 404 if "not found" in exc.message.lower() else 401
+    for kind, code in _CODES:
+        if isinstance(exc, kind):
+            return code
+    return None
+
+
+def _translated(exc: TelegramError) -> ChannelError:
+    """Catch order matters: BadRequest and TimedOut are NetworkErrors."""
     if isinstance(exc, RetryAfter):
         return RetryLater(str(exc), _seconds(exc), whole_channel=True)
     if isinstance(exc, ChatMigrated):
         return ChatMoved(str(exc), str(exc.new_chat_id))
     if isinstance(exc, Forbidden):
-        return ResidentGone(exc.message)
+        said = exc.message.lower()
+        why = next((why for marker, why in _GONE_FORBIDDEN if marker in said), None)
+        return ResidentGone(exc.message, why) if why else BotRefused(exc.message)
+    if isinstance(exc, InvalidToken):
+        return BotRefused(exc.message, method_missing="not found" in exc.message.lower())
     if isinstance(exc, BadRequest):
         if any(marker in exc.message.lower() for marker in _GONE_BAD_REQUESTS):
-            return ResidentGone(exc.message)
+            return ResidentGone(exc.message, "chat not found")
         return MessageRejected(exc.message)
     if isinstance(exc, NetworkError):
         return RetryLater(exc.message)
     return RetryLater(f"{type(exc).__name__}: {exc.message}")
+
+
+_ME_FIELDS = ("id", "is_bot", "first_name")  # a User's required fields (reference A)
+
+
+async def _malformed_me(bot: Bot, exc: Exception) -> str:
+    """The "malformed answer to getMe: no is_bot" line, read from the raw answer (PTB says only that
+    its ``User`` could not be built)."""
+    try:
+        with warnings.catch_warnings():  # PTB asks to use get_me, which is what failed
+            warnings.simplefilter("ignore")
+            raw = await bot.do_api_request("getMe")
+    except Exception:
+        raw = None
+    if isinstance(raw, dict):
+        missing = [field for field in _ME_FIELDS if field not in raw]
+        if missing:
+            return f"malformed answer to getMe: no {', '.join(missing)}"
+    return f"malformed answer to getMe: {type(exc).__name__}: {exc}"
 
 
 def _seconds(exc: RetryAfter) -> float:
@@ -155,6 +214,10 @@ class TelegramChannel(Channel):
         self._file_ids: dict[str, str] = {}
         self._uploading: dict[str, asyncio.Lock] = {}
 
+    async def check(self) -> str:
+        me = await self._bot.get_me()
+        return f"@{me.username} (id {me.id})"
+
     async def send(self, chat_id: str, reply: Reply) -> str:
         if reply.has_media:
             return await self._send_media(chat_id, reply)
@@ -172,12 +235,19 @@ class TelegramChannel(Channel):
             # CPU: bench/delivery_bench.py); the sender keeps only the message id.
             sent = await self._bot._post("sendMessage", data)
         except TelegramError as exc:
-            raise translate(exc) from exc
+            raise translate(exc, "sendMessage") from exc
         return str(sent["message_id"])
 
     async def _send_media(self, chat_id: str, reply: Reply) -> str:
         """A copy of a message (its caption replaced), or a photo / voice note by URL."""
         chat, markup, html = _chat(chat_id), keyboard(reply.buttons), ParseMode.HTML
+        method = (
+            "copyMessage"
+            if reply.copy_from is not None
+            else "sendPhoto"
+            if reply.photo_upload is not None or reply.photo_url
+            else "sendVoice"
+        )
         try:
             if reply.copy_from is not None:
                 from_chat, message_id = reply.copy_from
@@ -212,7 +282,7 @@ class TelegramChannel(Channel):
                     allow_paid_broadcast=self._paid,
                 )
         except TelegramError as exc:
-            raise translate(exc) from exc
+            raise translate(exc, method) from exc
         return str(sent.message_id)
 
     async def _send_upload(self, chat: int | str, reply: Reply, upload: Upload) -> str:
@@ -241,7 +311,7 @@ class TelegramChannel(Channel):
             found = await self._bot.get_file(file_id)
             return bytes(await found.download_as_bytearray())
         except TelegramError as exc:
-            raise translate(exc) from exc
+            raise translate(exc, "getFile") from exc
 
     async def edit(self, chat_id: str, message_id: str, reply: Reply) -> None:
         try:
@@ -254,7 +324,42 @@ class TelegramChannel(Channel):
                 link_preview_options=self._no_preview,
             )
         except TelegramError as exc:
-            raise translate(exc) from exc
+            raise translate(exc, "editMessageText") from exc
+
+
+class _PollingUpdater(Updater):
+    """PTB's updater, except that before long polling the deleteWebhook it always sends is
+    optional: refused (a server without it, a 500), it is a warning and polling starts anyway.
+    A webhook really left in place shows as getUpdates failing (409), logged by PTB."""
+
+    async def _bootstrap(
+        self,
+        max_retries: int,
+        webhook_url: str | None,
+        allowed_updates: Sequence[str] | None,
+        drop_pending_updates: bool | None = None,
+        cert: bytes | None = None,
+        bootstrap_interval: float = 1,
+        ip_address: str | None = None,
+        max_connections: int = 40,
+        secret_token: str | None = None,
+    ) -> None:
+        try:
+            await super()._bootstrap(
+                max_retries,
+                webhook_url,
+                allowed_updates,
+                drop_pending_updates,
+                cert,
+                bootstrap_interval,
+                ip_address,
+                max_connections,
+                secret_token,
+            )
+        except TelegramError as exc:
+            if webhook_url:  # Loa sets webhooks itself (TelegramBot._connect); never here
+                raise
+            log.warning("Telegram refused deleteWebhook (%s); long polling anyway", exc)
 
 
 class TelegramBot:
@@ -294,6 +399,10 @@ class TelegramBot:
             .job_queue(None)
             .build()
         )
+        # Polling mode: a server refusing deleteWebhook keeps no bot dark (issue 21).
+        self.application.updater = _PollingUpdater(
+            bot=self.application.bot, update_queue=self.application.update_queue
+        )
         self.channel = TelegramChannel(
             self.application.bot,
             paid_broadcast=settings.rate_limit_per_second > FREE_MESSAGES_PER_SECOND,
@@ -325,8 +434,16 @@ class TelegramBot:
 
     async def _connect(self) -> None:
         app = self.application
-        await app.initialize()  # getMe: a wrong token raises InvalidToken here
-        await app.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMAND_MENU])
+        try:
+            await app.initialize()  # getMe: a wrong token raises InvalidToken here
+        except TelegramError:
+            raise
+        except (TypeError, KeyError, ValueError) as exc:  # PTB could not read getMe's answer
+            raise MalformedAnswer(await _malformed_me(app.bot, exc)) from None
+        try:  # the command menu is a convenience: a server refusing it keeps no bot off
+            await app.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMAND_MENU])
+        except TelegramError as exc:
+            log.warning("Telegram refused setMyCommands (%s); the bot runs without its menu", exc)
         if self._settings.webhook_url:
             await app.bot.set_webhook(
                 self._settings.webhook_url,
@@ -438,7 +555,14 @@ class TelegramBot:
         if change is None or change.new_chat_member.status not in _LEFT:
             return
         async with self._sessions.begin() as session:
-            await residents.deactivate(session, CHANNEL, str(change.chat.id))
+            await residents.deactivate(
+                session,
+                CHANNEL,
+                str(change.chat.id),
+                by="member update",
+                why="blocked or removed the bot",
+                answer=f"my_chat_member: {change.new_chat_member.status}",
+            )
         log.info("telegram chat %s left or blocked the bot: deactivated", change.chat.id)
 
     async def _answer(self, incoming: Incoming) -> None:

@@ -461,6 +461,34 @@ def channel_paused(channel: str, minutes: float) -> str:
     )
 
 
+def channel_broken(channel: str, answer: str, checked: str) -> str:
+    """To administrators: a platform refuses Loa's messages to every chat (a revoked token,
+    a wrong address); nobody was unsubscribed, everything waits. ``answer`` and ``checked``
+    are the platform's own words (English), shown as they came."""
+    name = _CHANNEL_NAMES.get(channel, channel)
+    return (
+        f"⚠️ <b>{escape(name)} từ chối gửi tin của Loa</b> tới nhiều người liên tiếp, nên lỗi"
+        " nằm ở bot (mã bot bị thu hồi, sai địa chỉ máy chủ…), không phải ở người dân."
+        " Loa tạm dừng kênh này, không hủy đăng ký của ai; các tin đang chờ sẽ được gửi khi kênh"
+        f" hoạt động lại.\nTrả lời của nền tảng: <code>{escape(answer[:300])}</code>"
+        f"\nKiểm tra mã bot: <code>{escape(checked[:300])}</code>"
+    )
+
+
+# `loa check --live --send-test`: the one message the operator's probe sends.
+LIVE_CHECK_TEST = "Loa: tin nhắn kiểm tra kết nối (loa check --live). Không cần trả lời."
+
+
+def voice_off(channel: str, answer: str) -> str:
+    """To administrators: the platform has no voice messages; Loa sends their text instead."""
+    name = _CHANNEL_NAMES.get(channel, channel)
+    return (
+        f"⚠️ <b>{escape(name)} không nhận tin nhắn thoại</b> của Loa (nền tảng báo không có chức"
+        " năng này). Loa đã tắt tin thoại trên kênh này: thông báo thoại được gửi bằng chữ, không"
+        f" ai bị hủy đăng ký.\nTrả lời của nền tảng: <code>{escape(answer[:300])}</code>"
+    )
+
+
 _SOURCE_PROBLEMS = {
     "empty": "trang danh sách không còn tin nào theo cấu hình (có thể cổng đã đổi giao diện)",
     "incomplete": (

@@ -16,9 +16,12 @@ from typing import Any
 
 from bot.channel import (
     Attachment,
+    BotRefused,
+    CallRefused,
     Channel,
     ChannelError,
     Incoming,
+    MalformedAnswer,
     MessageRejected,
     Reply,
     ResidentGone,
@@ -49,7 +52,7 @@ Handler = Callable[[Incoming], Awaitable[list[Reply]]]
 @dataclass(frozen=True, slots=True)
 class _Rule:
     codes: frozenset[int]
-    words: tuple[str, ...]  # lower-case fragments of the description, when the code is unknown
+    words: tuple[str, ...]  # lower-case fragments of the description
     translate: Callable[[ZaloApiError], ChannelError]
 
 
@@ -59,10 +62,34 @@ def _throttled(exc: ZaloApiError) -> ChannelError:
     return RetryLater(str(exc), None, whole_channel=True)
 
 
-# Zalo's error codes → Loa's errors, in ONE table. The codes are [UNVERIFIED] (Zalo documents
-# none; see ZaloErrorCode, which the test emulator also uses); the description words are a
-# fallback so an unexpected code with a telling description still lands in the right branch.
-# Anything else, and every transport failure, is "retry later" with the sender's own backoff.
+def _gone(exc: ZaloApiError) -> ChannelError:
+    blocked = "block" in exc.description.lower()
+    return ResidentGone(str(exc), "blocked the bot" if blocked else "chat not found")
+
+
+# Zalo documents no error codes (ZaloErrorCode's are guesses), so only the description can be
+# evidence about a chat. Checked in this order, the first match wins:
+# - throttling (429 or its words): pause the bot;
+# - the method or URL does not exist: the bot's fault, never the resident's ("not found" alone
+#   is what a wrong base path answers);
+# - a refused token (401, or its words): the bot's fault;
+# - a description naming the user or the chat: that resident is gone;
+# - a bare 404 (names nobody: a wrong base path or method) or 403: the bot may be broken,
+#   the resident is not gone;
+# - a bad request: this message's fault.
+_METHOD_WORDS = ("method", "endpoint")
+_GONE_WORDS = (
+    "block",
+    "chat not found",
+    "user not found",
+    "recipient",
+    "not follow",
+    "unfollow",
+    "chat does not exist",
+    "user does not exist",
+    "deactivated",
+    "deleted",
+)
 _RULES: tuple[_Rule, ...] = (
     _Rule(
         frozenset({ZaloErrorCode.TOO_MANY_REQUESTS}),
@@ -70,9 +97,25 @@ _RULES: tuple[_Rule, ...] = (
         _throttled,
     ),
     _Rule(
-        frozenset({ZaloErrorCode.FORBIDDEN, ZaloErrorCode.NOT_FOUND}),
-        ("block", "chat not found", "user not found", "not exist", "not follow"),
-        lambda exc: ResidentGone(str(exc)),
+        frozenset(),
+        _METHOD_WORDS,
+        lambda exc: BotRefused(str(exc), method_missing=True),
+    ),
+    _Rule(
+        frozenset({ZaloErrorCode.UNAUTHORIZED}),
+        ("unauthorized", "token", "authentica"),
+        lambda exc: BotRefused(str(exc)),
+    ),
+    _Rule(frozenset(), _GONE_WORDS, _gone),
+    _Rule(
+        frozenset({ZaloErrorCode.NOT_FOUND}),
+        ("not found",),
+        lambda exc: BotRefused(str(exc), method_missing=True),
+    ),
+    _Rule(
+        frozenset({ZaloErrorCode.FORBIDDEN}),
+        ("forbidden", "permission"),
+        lambda exc: BotRefused(str(exc)),
     ),
     _Rule(
         frozenset({ZaloErrorCode.BAD_REQUEST}),
@@ -84,14 +127,15 @@ _RULES: tuple[_Rule, ...] = (
 
 def translate_error(exc: ZaloApiError) -> ChannelError:
     """The Loa error for a Zalo error (see ``_RULES``)."""
+    return _translated(exc).answering(exc.method, exc.error_code)
+
+
+def _translated(exc: ZaloApiError) -> ChannelError:
     if isinstance(exc, ZaloTransportError):
         return RetryLater(str(exc), None)
-    for rule in _RULES:
-        if exc.error_code in rule.codes:
-            return rule.translate(exc)
     description = exc.description.lower()
     for rule in _RULES:
-        if any(word in description for word in rule.words):
+        if exc.error_code in rule.codes or any(word in description for word in rule.words):
             return rule.translate(exc)
     # An unknown code (or a refused token mid-run) may be a quota of its own: pause the bot,
     # growing. It may also be this message's own fault, so it is charged: a message that
@@ -130,6 +174,12 @@ class ZaloChannel(Channel):
             # Present the choices alone, so a long body can be cut without losing them.
             menu = html_to_text(self.choices.present(chat_id, Reply("", reply.buttons)).html)
         return fit_text(html_to_text(reply.html), menu.strip(), self.max_text_length)
+
+    async def check(self) -> str:
+        me = await self.api.get_me()
+        if not me.get("id"):
+            raise MalformedAnswer("malformed answer to getMe: no id")
+        return f"{me.get('account_name') or me['id']} (id {me['id']})"
 
     async def send(self, chat_id: str, reply: Reply) -> str:
         text = self.render(chat_id, reply)
@@ -244,6 +294,7 @@ class ZaloBot:
         self._order = ChatOrder()
         self._handling: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(MAX_CONCURRENT_UPDATES)
+        self._told_shape = False  # an update without event_name was logged
 
     @property
     def webhook_secret(self) -> str | None:
@@ -260,11 +311,14 @@ class ZaloBot:
         )
 
     async def _connect(self) -> None:
-        api = self.channel.api
-        me = await api.get_me()
-        log.info("Zalo bot %s connected", me.get("account_name") or me.get("id"))
+        log.info("Zalo bot %s connected", await self.channel.check())
         if self._webhook_url and self._webhook_secret:
-            await api.set_webhook(self._webhook_url, self._webhook_secret)
+            try:
+                await self.channel.api.set_webhook(self._webhook_url, self._webhook_secret)
+            except ZaloTransportError:
+                raise
+            except ZaloApiError as exc:
+                raise CallRefused(f"setWebhook: {exc.error_code} {exc.description}") from None
             log.info("Zalo webhook set; updates arrive over HTTP")
         await self._stream.connected()
 
@@ -279,9 +333,14 @@ class ZaloBot:
         if self._webhook_url or self._poller is not None:
             return
         api = self.channel.api
-        if (await api.get_webhook_info()).url:
-            await api.delete_webhook()  # polling and a webhook exclude each other
-            log.info("Zalo webhook removed for long polling")
+        try:
+            if (await api.get_webhook_info()).url:
+                await api.delete_webhook()  # polling and a webhook exclude each other
+                log.info("Zalo webhook removed for long polling")
+        except ZaloApiError as exc:
+            # Optional: a server without these methods (or refusing them) still gives updates;
+            # a webhook really left in place shows as getUpdates failing, logged there.
+            log.warning("Zalo refused the webhook check before polling (%s); polling anyway", exc)
         self._poller = asyncio.create_task(self._poll_forever(), name="zalo-poll")
         log.info("reading Zalo updates (long polling)")
 
@@ -313,6 +372,9 @@ class ZaloBot:
         if incoming is None:
             log.debug("ignored Zalo event %s", update.event_name)
             return
+        if not update.event_name and not self._told_shape:
+            self._told_shape = True  # once: every message of this shape would say it again
+            log.info("Zalo sent a message without event_name; handled as text (logged once)")
         try:
             if self._first_time is not None and incoming.message_id:
                 if not await self._first_time(incoming.message_id):

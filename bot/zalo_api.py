@@ -36,12 +36,15 @@ class ZaloErrorCode(IntEnum):
     [UNVERIFIED] Zalo documents no codes for throttling, blocked users, unknown chats or invalid
     messages; these HTTP-like values are Loa's best guess. The adapter's error table
     (``bot/zalo.py``) and the test emulator both use this enum, so a correction is made here once.
+    A code alone never deactivates a resident: only a description naming the user or the chat
+    does (``bot.zalo._GONE_WORDS``); a bare 403/404 is read as the bot's fault (issue 21).
+    ``loa check --live --record`` collects the real server's answers.
     """
 
     BAD_REQUEST = 400  # invalid message: empty or too long text, bad parameter
     UNAUTHORIZED = 401  # wrong token
-    FORBIDDEN = 403  # the user blocked the bot
-    NOT_FOUND = 404  # unknown chat (never wrote to the bot) or unknown method
+    FORBIDDEN = 403  # the user blocked the bot (with a description saying so), or a bad token
+    NOT_FOUND = 404  # unknown chat (a description saying so), or unknown method or base path
     REQUEST_TIMEOUT = 408  # empty long poll: no update within the timeout
     CONFLICT = 409  # getUpdates while a webhook is set
     TOO_MANY_REQUESTS = 429  # throttled
@@ -92,7 +95,10 @@ class ZaloUpdate:
 
     @property
     def is_text(self) -> bool:
-        return self.event_name == "message.text.received" and bool(self.message.text)
+        # Without event_name (one copy of the official docs shows such updates), a message
+        # with text is a text message.
+        text_event = self.event_name in ("message.text.received", "")
+        return text_event and bool(self.message.text)
 
     @property
     def is_commanded_photo(self) -> bool:

@@ -22,7 +22,15 @@ What each channel error does:
   but when such failures hit ``OUTAGE_CHATS`` different chats in a row, the platform itself is
   down: the whole channel pauses (doubling, up to ``MAX_BACKOFF_SECONDS``) and no attempts are
   counted, so an outage of any length fails nothing.
-- ``ResidentGone``: the resident is deactivated and their pending rows are failed.
+- ``BotRefused`` (a refused token, an unknown method, a bare 403/404 naming no chat): a
+  transient failure as above; when such failures make an outage, the bot is broken, not the
+  residents: besides the pause, the token is checked (``Channel.check``, getMe) and the
+  administrators are told once (``on_broken``). Nobody is deactivated.
+- ``ResidentGone`` (an answer about that chat): evidence, but not yet proof. The row waits
+  (no attempt counted) and the resident is deactivated once another chat gets through, or
+  when the same chat answers so again. When ``GONE_CHATS`` different chats answer "gone" in a
+  row within ``GONE_WINDOW_SECONDS``, the bot is broken as above and nobody is deactivated:
+  their rows stay pending and go, once each, when the channel works again.
 - ``ChatMoved``: the resident's chat id is updated and the row is retried at once.
 - ``MessageRejected``: that row fails with the platform's reason; a refused edit of a final
   report is sent as a new message instead.
@@ -44,11 +52,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from base.config import SenderSettings
 from base.timefmt import plural
-from bot.channel import Channel, ChatMoved, MessageRejected, ResidentGone, RetryLater
+from bot.channel import (
+    BotRefused,
+    Channel,
+    ChannelError,
+    ChatMoved,
+    MessageRejected,
+    ResidentGone,
+    RetryLater,
+)
 from bot.outgoing import Outgoing, decode
+from jobs.failure_log import FailureLog
 from jobs.messages import MessageCache, MessageGone
 from jobs.pacing import ChatGates, Pacer
-from storage import broadcasts, outbox, residents
+from storage import broadcasts, channel_states, outbox, residents
 from storage.inline_writes import InlineWrites
 from storage.models import utcnow
 from storage.outbox import Queued
@@ -63,6 +80,11 @@ MAX_BACKOFF_SECONDS = 600.0
 BATCH_SECONDS = 1.0
 # Transient failures in a row on this many different chats mean the platform is down, not a chat.
 OUTAGE_CHATS = 3
+# "Gone" answers from this many different chats in a row (no success between them) within
+# GONE_WINDOW_SECONDS mean the bot is broken, not the residents (issue 21: one bad minute of a
+# platform deactivated every resident).
+GONE_CHATS = 5
+GONE_WINDOW_SECONDS = 60.0
 # A throttle without a stated end that lasts this long is worth an administrator's attention.
 LONG_PAUSE_SECONDS = 600.0
 # The writer waits at most this long for the outcomes of messages still being sent, so they
@@ -71,6 +93,16 @@ LONG_PAUSE_SECONDS = 600.0
 # (b)). A message keeps its concurrency slot until recorded, so a crash still re-sends at most
 # ``concurrency`` messages.
 GATHER_SECONDS = 0.01
+
+
+@dataclass(frozen=True, slots=True)
+class _Suspect:
+    """A chat that answered "gone", waiting for proof that the bot itself works."""
+
+    delivery_id: int
+    chat_id: str
+    why: str
+    answer: str
 
 
 @dataclass(slots=True)
@@ -112,6 +144,8 @@ class Sender:
         signal: OutboxSignal | None = None,
         backoff_seconds: float = 1.0,
         on_long_pause: Callable[[str, float], Coroutine[Any, Any, None]] | None = None,
+        on_broken: Callable[[str, str, str], Coroutine[Any, Any, None]] | None = None,
+        on_voice_off: Callable[[str, str], Coroutine[Any, Any, None]] | None = None,
         holds: Callable[[], bool] | None = None,
         throttling: Throttling | None = None,
     ) -> None:
@@ -151,6 +185,17 @@ class Sender:
         self._quota_since: float | None = None  # first throttle without an end, since a success
         self._quota_told = False
         self._on_long_pause = on_long_pause
+        # "Gone" answers since the last success: chat → when (monotonic), and the chats waiting
+        # for proof before they are deactivated.
+        self._gone_at: dict[str, float] = {}
+        self._suspects: dict[str, _Suspect] = {}
+        self._refusals = 0  # BotRefused answers since the last success
+        self._broken_told = False
+        self._on_broken = on_broken
+        self._on_voice_off = on_voice_off
+        self._voice_off = False  # the platform answered that it has no voice method
+        self._failure_log = FailureLog()
+        self._state: str | None = None  # as last recorded (storage.channel_states)
         # The sender lease (jobs.roles): checked before each message, so an instance that
         # lost its role sends nothing more, even before it is stopped.
         self._holds = holds or (lambda: True)
@@ -315,13 +360,17 @@ class Sender:
                 await self._channel.send(queued.chat_id, message.reply)
                 extra = None
         except RetryLater as exc:
+            self._log_failure(queued, exc)
             return self._on_retry_later(queued, exc)
         except ResidentGone as exc:
-            log.info("%s: chat %s is gone (%s)", self.name, queued.chat_id, exc)
-            return self._on_gone(queued, str(exc))
+            self._log_failure(queued, exc)
+            return self._on_gone(queued, exc)
         except ChatMoved as exc:
             return self._on_moved(queued, exc.new_chat_id)
-        except (MessageRejected, MessageGone) as exc:
+        except MessageRejected as exc:
+            self._log_failure(queued, exc)
+            return _fail(queued.id, str(exc) or type(exc).__name__)
+        except MessageGone as exc:
             log.warning("%s: delivery %d rejected: %s", self.name, queued.id, exc)
             return _fail(queued.id, str(exc) or type(exc).__name__)
         except Exception as exc:
@@ -331,20 +380,96 @@ class Sender:
         self._charged.clear()
         self._outage_delay = self._quota_delay = self._backoff
         self._quota_since, self._quota_told = None, False
+        for then in (self._on_success(queued.chat_id), self._now(channel_states.WORKING)):
+            if then is not None:
+                extra = then if extra is None else _both(extra, then)
         return queued.id if extra is None else _sent_and(queued.id, extra)
+
+    def _now(self, state: str, reason: str | None = None) -> Write | None:
+        """Record the channel's new state (None: unchanged)."""
+        if state == self._state:
+            return None
+        self._state, channel = state, self._channel.name
+
+        async def write(session: AsyncSession) -> None:
+            await channel_states.record(session, channel, state, utcnow(), reason)
+
+        return write
+
+    def _paused(self, reason: str, then: Write) -> Write:
+        note = self._now(channel_states.PAUSED, reason)
+        return then if note is None else _both(then, note)
+
+    def _on_success(self, chat_id: str) -> Write | None:
+        """The bot works: the chats that answered "gone" meanwhile are deactivated now."""
+        if self._broken_told:
+            log.warning("%s: sending works again", self.name)
+        self._gone_at.clear()
+        self._refusals, self._broken_told = 0, False
+        self._suspects.pop(chat_id, None)
+        if not self._suspects:
+            return None
+        proven, self._suspects = list(self._suspects.values()), {}
+        return self._deactivate(proven)
+
+    def _log_failure(self, queued: Queued, exc: ChannelError) -> None:
+        """Every failed attempt, with the platform's answer; a few lines a minute for each
+        channel and code, then how many were left out (``jobs.failure_log``)."""
+        code = str(exc.code) if exc.code is not None else type(exc).__name__
+        left_out = self._failure_log.admit(self._channel.name, code, time.monotonic())
+        if left_out is None:
+            return
+        more = f" ({left_out} more with {code} left out in the last minute)" if left_out else ""
+        log.warning(
+            "%s: %s to chat %s failed (delivery %d, code %s): %s%s",
+            self.name,
+            exc.method or "send",
+            queued.chat_id,
+            queued.id,
+            code,
+            exc,
+            more,
+        )
 
     async def _send_media(self, queued: Queued, message: Outgoing) -> None:
         """A photo or voice message; refused, the resident gets its text instead, never
-        nothing (in the next pacer slot), and so does everyone else this message goes to."""
+        nothing (in the next pacer slot), and so does everyone else this message goes to.
+        A voice message the platform has no method for (Zalo's sendVoice is documented by one
+        third-party source) turns voice off on this channel: every later one goes as text."""
+        reply = message.reply
+        if reply.voice_url and self._voice_off:
+            await self._channel.send(queued.chat_id, self._messages.without_media(queued, reply))
+            return
         try:
-            await self._channel.send(queued.chat_id, message.reply)
+            await self._channel.send(queued.chat_id, reply)
         except MessageRejected as exc:
             log.warning(
                 "%s: delivery %d: media refused (%s); sending the text", self.name, queued.id, exc
             )
-            text = self._messages.without_media(queued, message.reply)
-            self._pacer.left(await self._pacer.wait())
-            await self._channel.send(queued.chat_id, text)
+        except BotRefused as exc:
+            if not (exc.method_missing and reply.voice_url):
+                raise
+            self._turn_voice_off(exc)
+        else:
+            return
+        text = self._messages.without_media(queued, reply)
+        self._pacer.left(await self._pacer.wait())
+        await self._channel.send(queued.chat_id, text)
+
+    def _turn_voice_off(self, exc: BotRefused) -> None:
+        if self._voice_off:
+            return
+        self._voice_off = True
+        log.warning(
+            "%s: the platform has no voice method (%s): voice is off on this channel, voice"
+            " messages go as text; telling the administrators",
+            self.name,
+            exc,
+        )
+        if self._on_voice_off is not None:
+            task = asyncio.create_task(self._on_voice_off(self._channel.name, str(exc)))
+            self._workers.add(task)
+            task.add_done_callback(self._workers.discard)
 
     async def _edit(self, queued: Queued, message: Outgoing) -> Write | None:
         """Edit an earlier message; a refused edit of a report is sent anew instead."""
@@ -363,6 +488,8 @@ class Sender:
         return None
 
     def _on_retry_later(self, queued: Queued, exc: RetryLater) -> Write:
+        if isinstance(exc, BotRefused):
+            self._refusals += 1
         if exc.retry_after is None and exc.whole_channel:
             return self._on_quota(queued, str(exc) or "throttled", charge=exc.charge)
         if exc.retry_after is None:
@@ -388,6 +515,8 @@ class Sender:
                 session, queued.id, not_before=wall, error=str(exc), count_attempt=False
             )
 
+        if exc.whole_channel:
+            return self._paused(f"throttled for {exc.retry_after:.0f} s: {exc}", write)
         return write
 
     def _on_quota(self, queued: Queued, error: str, *, charge: bool) -> Write:
@@ -419,7 +548,8 @@ class Sender:
                 task = asyncio.create_task(self._on_long_pause(self._channel.name, paused_for))
                 self._workers.add(task)
                 task.add_done_callback(self._workers.discard)
-        return self._retry_at(queued, self._pacer.paused_until - now, error, charge=charge)
+        retry = self._retry_at(queued, self._pacer.paused_until - now, error, charge=charge)
+        return self._paused(f"throttled: {error}", retry)
 
     def _retry_at(
         self, queued: Queued, seconds: float, error: str, *, charge: bool = False
@@ -461,13 +591,19 @@ class Sender:
             log.warning(
                 "%s: %d chats failed in a row (%s): the platform looks down; pausing %.0f s",
                 self.name,
-                len(self._failing_chats),
+                max(len(self._failing_chats), len(self._gone_at)),
                 error,
                 self._outage_delay,
             )
             self._pacer.pause_until(now + self._outage_delay)
             self._outage_delay = min(self._outage_delay * 2, MAX_BACKOFF_SECONDS)
-        retry = self._retry_at(queued, self._pacer.paused_until - now, error)
+        broken = bool(self._refusals or len(self._gone_at) >= GONE_CHATS)
+        if broken:
+            self._broken(error)
+        why = "the bot is refused" if broken else "the platform looks down"
+        retry = self._paused(
+            f"{why}: {error}", self._retry_at(queued, self._pacer.paused_until - now, error)
+        )
         if not self._charged:
             return retry
         # The first chats of this streak were charged before it looked like an outage.
@@ -479,13 +615,78 @@ class Sender:
 
         return write
 
-    def _on_gone(self, queued: Queued, reason: str) -> Write:
+    def _broken(self, answer: str) -> None:
+        """Different chats refused in a row with answers about the bot, or "gone": the bot
+        is broken, not the residents. Check the token and tell the administrators, once."""
+        self._suspects.clear()  # nobody is deactivated on this evidence
+        if self._broken_told:
+            return
+        self._broken_told = True
+        log.warning(
+            "%s: different chats refused in a row (%s): the bot looks broken, not the"
+            " residents; paused, nobody deactivated, checking the token",
+            self.name,
+            answer,
+        )
+        task = asyncio.create_task(self._check_and_tell(answer))
+        self._workers.add(task)
+        task.add_done_callback(self._workers.discard)
+
+    async def _check_and_tell(self, answer: str) -> None:
+        try:
+            checked = f"getMe answered: {await self._channel.check()}"
+        except Exception as exc:
+            checked = f"getMe refused: {exc}"
+        log.warning("%s: token check: %s", self.name, checked)
+        if self._on_broken is not None:
+            try:
+                await self._on_broken(self._channel.name, answer, checked)
+            except Exception:
+                log.exception("%s: could not tell the administrators", self.name)
+
+    def _on_gone(self, queued: Queued, exc: ResidentGone) -> Write:
+        """Evidence that this chat is gone; deactivated once the bot is seen to work."""
+        now, chat = time.monotonic(), queued.chat_id
+        self._gone_at = {c: t for c, t in self._gone_at.items() if now - t <= GONE_WINDOW_SECONDS}
+        self._gone_at[chat] = now
+        if len(self._gone_at) >= GONE_CHATS:
+            self._failing_chats.update(self._gone_at)
+            return self._on_outage(queued, str(exc))
+        suspect = _Suspect(queued.id, chat, exc.why, str(exc))
+        if chat in self._suspects:  # the same chat said so again, and no flood of others did
+            del self._suspects[chat]
+            return self._deactivate([suspect])
+        self._suspects[chat] = suspect
+        log.info(
+            "%s: chat %s answered %r; deactivated once another chat gets through",
+            self.name,
+            chat,
+            str(exc),
+        )
+        hold = self._backoff
+        self._gates.hold_until(chat, now + hold)
+        return self._retry_at(queued, hold, str(exc))
+
+    def _deactivate(self, gone: list[_Suspect]) -> Write:
         channel = self._channel.name
+        for suspect in gone:
+            log.info(
+                "%s: chat %s deactivated (%s): %s",
+                self.name,
+                suspect.chat_id,
+                suspect.why,
+                suspect.answer,
+            )
 
         async def write(session: AsyncSession) -> None:
-            await outbox.mark_failed(session, queued.id, reason)
-            await residents.deactivate(session, channel, queued.chat_id)
-            await outbox.drop_pending_for_chat(session, channel, queued.chat_id, reason)
+            for suspect in gone:
+                await outbox.mark_failed(session, suspect.delivery_id, suspect.answer)
+                await residents.deactivate(
+                    session, channel, suspect.chat_id, why=suspect.why, answer=suspect.answer
+                )
+                await outbox.drop_pending_for_chat(
+                    session, channel, suspect.chat_id, suspect.answer
+                )
 
         return write
 
@@ -564,6 +765,14 @@ class Sender:
 def _fail(delivery_id: int, reason: str) -> Write:
     async def write(session: AsyncSession) -> None:
         await outbox.mark_failed(session, delivery_id, reason)
+
+    return write
+
+
+def _both(first: Write, second: Write) -> Write:
+    async def write(session: AsyncSession) -> None:
+        await first(session)
+        await second(session)
 
     return write
 

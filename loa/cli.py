@@ -125,6 +125,18 @@ def build_parser() -> argparse.ArgumentParser:
     cancel = listing_sub.add_parser("cancel", help="stop a queued or sending broadcast")
     cancel.add_argument("id", type=int, metavar="ID")
 
+    people = sub.add_parser("residents", help="residents per channel, inactive ones by reason")
+    people.add_argument("--json", action="store_true", help="one JSON object")
+    people_sub = people.add_subparsers(dest="residents_command", metavar="ACTION")
+    restore = people_sub.add_parser(
+        "restore", help="re-activate residents the sender deactivated since TIME"
+    )
+    restore.add_argument(
+        "--since", required=True, metavar="TIME", help="2026-12-06 04:00 (local), or 90m, 6h, 2d"
+    )
+    restore.add_argument("--channel", choices=["zalo", "telegram"], help="only this channel")
+    restore.add_argument("--yes", action="store_true", help="do not ask")
+
     stats = sub.add_parser("stats", help="residents, deliveries and broadcasts")
     stats.add_argument("--json", action="store_true", help="one JSON object")
 
@@ -135,6 +147,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="read KEY=VALUE lines (the service's EnvironmentFile, e.g. /etc/loa/loa.env) first",
     )
+    check.add_argument(
+        "--live",
+        action="store_true",
+        help="ask the platforms (getMe, getWebhookInfo, an impossible chat, a missing method)"
+        " and print each raw answer, token redacted",
+    )
+    check.add_argument(
+        "--send-test", action="store_true", help="with --live: a test message to the first admin"
+    )
+    check.add_argument("--record", metavar="FILE", help="with --live: write the answers as JSON")
 
     admin = sub.add_parser("admin", help="the admin page: a one-time login link")
     admin_sub = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
@@ -158,6 +180,7 @@ HANDLERS = {
     "chat": "loa.cmd.chat:chat",
     "broadcast": "loa.cmd.broadcast:broadcast",
     "broadcasts": "loa.cmd.broadcasts:broadcasts",
+    "residents": "loa.cmd.residents:residents_command",
     "stats": "loa.cmd.stats:stats",
     "check": "loa.cmd.check:check",
     "admin": "loa.cmd.admin:admin",

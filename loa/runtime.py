@@ -216,6 +216,8 @@ def _sender_role(
             per_chat_interval=config.per_chat_interval_seconds,
             signal=queued,
             on_long_pause=notices.channel_paused(),
+            on_broken=notices.channel_broken(),
+            on_voice_off=notices.voice_off(),
             holds=holds,
             throttling=throttling,
         )

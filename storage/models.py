@@ -164,6 +164,13 @@ class Resident(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The last deactivation: when, by whom ("sender", "member update", "console"), why (a short
+    # English category) and the platform's answer; cleared when the resident is active again
+    # (migration 0013, ``loa residents``).
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deactivated_by: Mapped[str | None] = mapped_column(String(20))
+    deactivated_why: Mapped[str | None] = mapped_column(String(100))
+    deactivated_answer: Mapped[str | None] = mapped_column(Text)
     # The resident's rhythm (/bantin, /yentinh), Vietnam time: "07:00", "22:00-06:00"; and
     # those as the next instants, kept current by the rhythm job (storage.rhythm).
     bulletin_time: Mapped[str | None] = mapped_column(String(5))
@@ -286,6 +293,19 @@ class Instance(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
     roles: Mapped[str] = mapped_column(Text, default="[]")
+
+
+class ChannelState(Base):
+    """What the channel's sender last saw of its platform: "working", or "paused" since when
+    and why (a platform outage, a broken bot, a throttle); written by ``jobs.send`` on each
+    change, read by ``loa stats``, ``/healthz`` and the admin page (migration 0013)."""
+
+    __tablename__ = "channel_states"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    state: Mapped[str] = mapped_column(String(20))
+    since: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
 
 
 class Lease(Base):

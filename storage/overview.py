@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import channel_states
 from storage.broadcast_history import list_broadcasts
 from storage.instances import list_instances
 from storage.models import Delivery, Resident, Subscription, utcnow
@@ -50,12 +51,14 @@ async def collect(session: AsyncSession) -> dict[str, Any]:
     deliveries: dict[str, dict[str, int]] = {}
     for channel, state, count in states.all():
         deliveries.setdefault(channel, {})[state] = int(count)
+    instances = await list_instances(session, utcnow())
     return {
         "residents": per_channel,
+        "channels": await channel_states.states(session, instances),
         "communes": per_choice["commune"],
         "topics": per_choice["topic"],
         "deliveries": deliveries,
-        "instances": [i.as_json() for i in await list_instances(session, utcnow())],
+        "instances": [i.as_json() for i in instances],
         "broadcasts": [
             {
                 "id": b.id,

@@ -2,12 +2,17 @@
 
 A resident row means "this chat receives news". ``/start`` and ``/subscribe`` create it,
 ``/stop`` deletes it with everything attached, and the sender deactivates it when the platform
-says the chat is gone (blocked bot, deleted account).
+says the chat is gone (blocked bot, deleted account). A deactivation keeps the resident's
+choices and records when, by whom, why and the platform's answer, so it can be counted
+(``summary``) and undone (``restore``); a resident who writes again is active again.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -66,23 +71,67 @@ async def get_or_create(
 
 
 def _refresh(resident: Resident, user_id: str | None, display_name: str | None) -> None:
-    resident.active = True
+    _activate(resident)
     resident.user_id = user_id or resident.user_id
     resident.display_name = display_name or resident.display_name
     resident.updated_at = utcnow()
 
 
-async def deactivate(session: AsyncSession, channel: str, chat_id: str) -> bool:
-    """Stop sending to this chat: mark it inactive and fail its pending deliveries.
+def _activate(resident: Resident) -> None:
+    for column, value in _active_again().items():
+        setattr(resident, column, value)
+
+
+def _active_again() -> dict[str, object]:
+    """The columns of a resident made active again: no deactivation on record."""
+    return {
+        "active": True,
+        "updated_at": utcnow(),
+        "deactivated_at": None,
+        "deactivated_by": None,
+        "deactivated_why": None,
+        "deactivated_answer": None,
+    }
+
+
+async def reactivate(session: AsyncSession, channel: str, chat_id: str) -> bool:
+    """The chat wrote to the bot: a deactivated resident is active again (True when it was).
+    One UPDATE on the unique (channel, chat_id): cheap enough for every incoming message."""
+    changed = await execute_count(
+        session,
+        update(Resident)
+        .where(
+            Resident.channel == channel,
+            Resident.chat_id == chat_id,
+            Resident.active.is_(False),
+        )
+        .values(_active_again()),
+    )
+    return changed > 0
+
+
+async def deactivate(
+    session: AsyncSession,
+    channel: str,
+    chat_id: str,
+    *,
+    by: str = "sender",
+    why: str = "chat gone",
+    answer: str | None = None,
+) -> bool:
+    """Stop sending to this chat: mark it inactive, record why, fail its pending deliveries.
 
     Returns False when no such resident exists. The rows are kept (not deleted) so that
-    broadcast reports still count them as failed.
+    broadcast reports still count them as failed; the choices are kept for ``restore``.
     """
     resident = await find(session, channel, chat_id)
     if resident is None:
         return False
+    now = utcnow()
     resident.active = False
-    resident.updated_at = utcnow()
+    resident.updated_at = resident.deactivated_at = now
+    resident.deactivated_by, resident.deactivated_why = by, why[:100]
+    resident.deactivated_answer = answer[:1000] if answer else None
     await session.execute(
         update(Delivery)
         .where(
@@ -129,3 +178,68 @@ async def move_chat(
         .values(chat_id=new_chat_id, updated_at=utcnow()),
     )
     return moved > 0
+
+
+@dataclass(frozen=True, slots=True)
+class Deactivated:
+    """Inactive residents of one channel for one reason (``loa residents``)."""
+
+    channel: str
+    by: str  # "sender", "member update", "console"; "unknown" before migration 0013
+    why: str
+    count: int
+    last_at: datetime | None
+
+
+async def summary(session: AsyncSession) -> tuple[dict[str, int], list[Deactivated]]:
+    """Active residents per channel, and the inactive ones per channel and reason."""
+    active = {
+        str(channel): int(count)
+        for channel, count in await session.execute(
+            select(Resident.channel, func.count())
+            .where(Resident.active.is_(True))
+            .group_by(Resident.channel)
+        )
+    }
+    by = func.coalesce(Resident.deactivated_by, "unknown")
+    why = func.coalesce(Resident.deactivated_why, "unknown")
+    rows = await session.execute(
+        select(Resident.channel, by, why, func.count(), func.max(Resident.deactivated_at))
+        .where(Resident.active.is_(False))
+        .group_by(Resident.channel, by, why)
+        .order_by(Resident.channel, func.count().desc())
+    )
+    inactive = [
+        Deactivated(str(channel), str(b), str(w), int(count), last)
+        for channel, b, w, count, last in rows.all()
+    ]
+    return active, inactive
+
+
+def _restorable(since: datetime, channel: str | None) -> list[ColumnElement[bool]]:
+    conditions = [
+        Resident.active.is_(False),
+        Resident.deactivated_by == "sender",
+        Resident.deactivated_at >= since,
+    ]
+    if channel is not None:
+        conditions.append(Resident.channel == channel)
+    return conditions
+
+
+async def count_restorable(session: AsyncSession, since: datetime, channel: str | None) -> int:
+    """How many residents ``restore`` would bring back."""
+    found = await session.scalar(
+        select(func.count()).select_from(Resident).where(*_restorable(since, channel))
+    )
+    return int(found or 0)
+
+
+async def restore(session: AsyncSession, since: datetime, channel: str | None = None) -> int:
+    """Re-activate the residents the sender deactivated at or after ``since`` (on ``channel``,
+    or on every channel), choices intact; return how many. Their failed deliveries stay failed:
+    what is sent from now on reaches them again."""
+    return await execute_count(
+        session,
+        update(Resident).where(*_restorable(since, channel)).values(_active_again()),
+    )

@@ -298,6 +298,14 @@ def test_stats_shows_instances_and_broadcasts_in_vietnam_time(
 ) -> None:
     figures = {
         "residents": {},
+        "channels": {
+            "zalo": {
+                "state": "paused",
+                "since": "2026-12-01T10:07:00+00:00",
+                "reason": "the bot is refused: sendMessage: 401 Unauthorized",
+            },
+            "telegram": {"state": "working", "since": None, "reason": None},
+        },
         "communes": {},
         "topics": {},
         "deliveries": {},
@@ -331,3 +339,8 @@ def test_stats_shows_instances_and_broadcasts_in_vietnam_time(
     table = capsys.readouterr().out
     assert "may-1 pid 101     since 2026-12-01 17:05 +07  seen 2026-12-01 17:06:07 +07" in table
     assert "#7 2026-12-02 03:30 +07 done" in table
+    assert (
+        "zalo       paused since 2026-12-01 17:07 +07: the bot is refused:"
+        " sendMessage: 401 Unauthorized"
+    ) in table
+    assert "telegram   working" in table

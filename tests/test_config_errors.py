@@ -38,6 +38,14 @@ class Mistake:
 
 
 MISTAKES = [
+    # [zalo] webhook_url: Zalo calls only https webhooks (issue 21)
+    Mistake(
+        "zalo-webhook-http",
+        '[zalo]\ntoken = "1234:abcd"\nwebhook_url = "http://loa.example.org/zalo/webhook"\n'
+        'webhook_secret = "zalo-secret-123"\n',
+        ("key 'zalo.webhook_url'", "https://", "(got http://…)"),
+        never=("1234:abcd",),
+    ),
     # [database] url
     Mistake(
         "db-scheme",

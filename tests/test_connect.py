@@ -121,6 +121,92 @@ async def test_zalo_refusing_the_token_is_a_clear_configuration_error() -> None:
         await bot.stop()
 
 
+async def test_zalo_polls_even_when_the_webhook_methods_are_refused(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Optional calls are optional (issue 21): a server without getWebhookInfo still polls."""
+    emulator = ZaloEmulator(token="z:token")
+    emulator.fault(404, "Method not found", method="getWebhookInfo")
+    with serve(emulator.app) as url:
+        channel = ZaloChannel(ZaloBotApi("z:token", base_url=url))
+        bot = ZaloBot(channel, _echo, poll_timeout_seconds=1, backoff_seconds=0.05)
+        await bot.start()
+        await bot.start_polling()
+        try:
+            emulator.inject_message("u1", "xin chào")
+            await wait_until(lambda: len(emulator.sent("u1")) == 1)
+        finally:
+            await bot.stop()
+    assert "refused the webhook check before polling" in caplog.text
+
+
+async def test_a_refused_set_webhook_is_not_called_unreachable(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    emulator = ZaloEmulator(token="z:token")
+    emulator.fault(400, "Invalid webhook url", method="setWebhook")
+    with serve(emulator.app) as url:
+        channel = ZaloChannel(ZaloBotApi("z:token", base_url=url))
+        bot = ZaloBot(
+            channel,
+            _echo,
+            webhook_url="https://loa.example/zalo/webhook",
+            webhook_secret="a-long-secret",
+            backoff_seconds=0.05,
+        )
+        await bot.start()
+        try:
+            assert "Zalo refused setWebhook: 400 Invalid webhook url" in caplog.text
+            assert "unreachable" not in caplog.text
+            emulator.clear_fault()  # the platform accepts it later: the bot connects
+            await wait_until(lambda: emulator.webhook_url == "https://loa.example/zalo/webhook")
+        finally:
+            await bot.stop()
+
+
+async def test_telegram_polls_even_when_delete_webhook_is_refused(
+    caplog: pytest.LogCaptureFixture, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    emulator = TelegramEmulator()
+    emulator.fault(500, "Internal Server Error", method="deleteWebhook")
+    heard = asyncio.Event()
+
+    async def handle(incoming: object) -> list[object]:
+        heard.set()
+        return []
+
+    with serve(emulator.app) as url:
+        settings = TelegramSettings(token="123:abc", api_base_url=f"{url}/bot")
+        bot = TelegramBot(settings, sessions, handle, connect_backoff_seconds=0.05)  # type: ignore[arg-type]
+        await bot.start()
+        await bot.start_polling()
+        try:
+            emulator.send_text(5, "/start")
+            await asyncio.wait_for(heard.wait(), 10)
+        finally:
+            await bot.stop()
+    assert emulator.faulted >= 1  # deleteWebhook was refused
+    assert "Telegram refused deleteWebhook" in caplog.text and "unreachable" not in caplog.text
+
+
+async def test_a_malformed_get_me_is_not_called_unreachable(
+    caplog: pytest.LogCaptureFixture, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    emulator = TelegramEmulator()
+    emulator.get_me_missing = frozenset({"is_bot", "first_name"})
+    with serve(emulator.app) as url:
+        settings = TelegramSettings(token="123:abc", api_base_url=f"{url}/bot")
+        bot = TelegramBot(settings, sessions, _no_reply, connect_backoff_seconds=0.05)
+        await bot.start()
+        try:
+            assert "malformed answer to getMe: no is_bot, first_name" in caplog.text
+            assert "unreachable" not in caplog.text
+            emulator.get_me_missing = frozenset()
+            await emulator.wait_for(lambda: bool(emulator.calls_of("setMyCommands")), 5)
+        finally:
+            await bot.stop()
+
+
 async def _no_reply(incoming: object) -> list[object]:
     return []
 

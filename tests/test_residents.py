@@ -137,3 +137,55 @@ async def test_move_chat_onto_existing_chat_keeps_the_new_one(sessions: Sessions
         assert await residents.find(session, "telegram", "old") is None
         found = await residents.find(session, "telegram", "new")
         assert found is not None and found.id == target.id
+
+
+async def test_a_deactivation_is_recorded_counted_and_undone_with_the_choices(
+    sessions: Sessions,
+) -> None:
+    """Issue 21: when, by whom, why and the platform's answer; ``restore`` brings back those
+    the sender deactivated since a time, choices intact; writing again re-activates."""
+    async with sessions.begin() as session:
+        for chat in ("1", "2", "3"):
+            resident, _ = await residents.get_or_create(session, "zalo", chat)
+            await subscriptions.add(session, resident.id, Kind.COMMUNE, "Sam Mứn")
+        await residents.get_or_create(session, "telegram", "4")
+    before = datetime.now(UTC)
+    async with sessions.begin() as session:
+        await residents.deactivate(
+            session, "zalo", "1", why="blocked the bot", answer="403 User has blocked the bot"
+        )
+        await residents.deactivate(session, "zalo", "2", why="chat not found", answer="404 x")
+        await residents.deactivate(
+            session, "telegram", "4", by="member update", why="blocked or removed the bot"
+        )
+    async with sessions() as session:
+        gone = await residents.find(session, "zalo", "1")
+        assert gone is not None and not gone.active
+        assert gone.deactivated_at is not None and gone.deactivated_at >= before
+        assert (gone.deactivated_by, gone.deactivated_why) == ("sender", "blocked the bot")
+        assert gone.deactivated_answer == "403 User has blocked the bot"
+        active, inactive = await residents.summary(session)
+        assert active == {"zalo": 1}
+        assert {(d.channel, d.by, d.why, d.count) for d in inactive} == {
+            ("zalo", "sender", "blocked the bot", 1),
+            ("zalo", "sender", "chat not found", 1),
+            ("telegram", "member update", "blocked or removed the bot", 1),
+        }
+        assert await residents.count_restorable(session, before, "zalo") == 2
+        assert await residents.count_restorable(session, datetime.now(UTC), None) == 0
+    async with sessions.begin() as session:
+        # Only the sender's deactivations, only on the channel asked for.
+        assert await residents.restore(session, before, "telegram") == 0
+        assert await residents.restore(session, before, "zalo") == 2
+    async with sessions() as session:
+        back = await residents.find(session, "zalo", "1")
+        assert back is not None and back.active and back.deactivated_at is None
+        assert await _count(session, Subscription) == 3  # choices intact
+        assert (await residents.summary(session))[0] == {"zalo": 3}
+    async with sessions.begin() as session:  # the Telegram resident writes again
+        assert await residents.reactivate(session, "telegram", "4")
+        assert not await residents.reactivate(session, "telegram", "4")  # already active
+        assert not await residents.reactivate(session, "telegram", "unknown")
+    async with sessions() as session:
+        again = await residents.find(session, "telegram", "4")
+        assert again is not None and again.active and again.deactivated_by is None

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -17,13 +18,16 @@ from base.config import SenderSettings
 from bot.channel import Button, Channel, MessageRejected, Reply, RetryLater
 from bot.outgoing import Answers, Outgoing, decode, encode
 from bot.telegram import TelegramChannel
+from bot.zalo import ZaloChannel
+from bot.zalo_api import ZaloBotApi
 from jobs import send
 from jobs.send import OutboxSignal, Sender
-from storage import outbox
+from storage import channel_states, outbox
 from storage.models import (
     Article,
     ArticleTopic,
     Broadcast,
+    ChannelState,
     Delivery,
     DeliveryState,
     Priority,
@@ -32,6 +36,8 @@ from storage.models import (
     utcnow,
 )
 from tests.emulators.telegram import TelegramEmulator
+from tests.emulators.zalo import ZaloEmulator
+from tests.support.server import serve
 
 TOKEN = "111:sender-test"
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -115,6 +121,7 @@ def make_sender(
     signal: OutboxSignal | None = None,
     idle: float = 0.05,
     max_attempts: int = 3,
+    on_broken: Callable[[str, str, str], Coroutine[Any, Any, None]] | None = None,
 ) -> Sender:
     settings = SenderSettings(
         concurrency=concurrency, idle_poll_seconds=idle, max_attempts=max_attempts
@@ -127,6 +134,7 @@ def make_sender(
         per_chat_interval=per_chat,
         signal=signal,
         backoff_seconds=0.05,
+        on_broken=on_broken,
     )
 
 
@@ -553,3 +561,130 @@ async def test_a_signal_wakes_the_sender_for_an_answer(
         assert time.monotonic() - started < 1.0  # an idle bot answers well under a second
     finally:
         await sender.stop()
+
+
+# ---- issue 21: deactivation needs evidence about that chat -------------------------------
+
+
+async def _residents_by_chat(world: World) -> dict[str, Resident]:
+    async with world.sessions() as session:
+        return {r.chat_id: r for r in await session.scalars(select(Resident))}
+
+
+async def test_gone_answers_from_many_chats_in_a_row_mean_a_broken_bot(
+    emulator: TelegramEmulator, channel: TelegramChannel, world: World
+) -> None:
+    """A server answering "blocked" for every chat for a while: nobody is deactivated, every
+    row goes once after, and the administrators are told once."""
+    article = await world.article()
+    chats = list(range(200, 208))
+    ids = await world.residents(chats)
+    await world.queue(article, list(ids.values()))
+    emulator.fault(403, "Forbidden: bot was blocked by the user", count=send.GONE_CHATS + 2)
+    told: list[tuple[str, str, str]] = []
+
+    async def tell(channel_name: str, answer: str, checked: str) -> None:
+        told.append((channel_name, answer, checked))
+
+    sender = make_sender(channel, world, concurrency=1, on_broken=tell)
+    states = await drain(sender, world, within=30)
+    assert states["pending"] == 0 and states["failed"] == 0
+    assert sorted(m.chat_id for m in emulator.sent) == chats  # each once
+    assert all(r.active for r in (await _residents_by_chat(world)).values())
+    assert len(told) == 1
+    assert told[0][0] == "telegram" and "blocked" in told[0][1]
+    assert told[0][2].startswith("getMe answered: @")
+
+
+async def test_a_lone_gone_chat_is_deactivated_once_it_says_so_again(
+    emulator: TelegramEmulator, channel: TelegramChannel, world: World
+) -> None:
+    article = await world.article()
+    ids = await world.residents([300])
+    emulator.block(300, notify=False)
+    await world.queue(article, list(ids.values()))
+    states = await drain(make_sender(channel, world), world)
+    assert states["failed"] == 1 and states["pending"] == 0
+    gone = (await _residents_by_chat(world))["300"]
+    assert not gone.active
+    assert (gone.deactivated_by, gone.deactivated_why) == ("sender", "blocked the bot")
+    assert gone.deactivated_answer == "Forbidden: bot was blocked by the user"
+    [row] = await world.rows()
+    assert row.attempts == 1  # waiting for proof cost it nothing
+
+
+async def test_answers_about_the_bot_deactivate_nobody_and_tell_once(
+    emulator: TelegramEmulator,
+    channel: TelegramChannel,
+    world: World,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bare 403 names no chat: an outage of the bot, not departures; the channel's state
+    says so while it lasts (``loa stats``, ``/healthz``)."""
+    recorded: list[tuple[str, str | None]] = []
+    record = channel_states.record
+
+    async def spy(session: AsyncSession, channel: str, state: str, now: Any, reason: Any) -> None:
+        recorded.append((state, reason))
+        await record(session, channel, state, now, reason)
+
+    monkeypatch.setattr(channel_states, "record", spy)
+    article = await world.article()
+    chats = [400, 401, 402, 403]
+    ids = await world.residents(chats)
+    await world.queue(article, list(ids.values()))
+    emulator.fault(403, "Forbidden", count=4)
+    told: list[str] = []
+
+    async def tell(channel_name: str, answer: str, checked: str) -> None:
+        told.append(answer)
+
+    sender = make_sender(channel, world, concurrency=1, max_attempts=3, on_broken=tell)
+    states = await drain(sender, world, within=30)
+    assert states["pending"] == 0 and states["failed"] == 0
+    assert sorted(m.chat_id for m in emulator.sent) == chats
+    assert all(r.active for r in (await _residents_by_chat(world)).values())
+    assert told == ["Forbidden"]
+    # Each failed attempt is logged with its method, code and answer: a few a minute.
+    failures = [r.getMessage() for r in caplog.records if "failed (delivery" in r.getMessage()]
+    assert len(failures) == 3, failures
+    assert "sendMessage to chat 400 failed (delivery 1, code 403): Forbidden" in failures[0]
+    assert [state for state, _ in recorded] == ["paused", "working"]
+    assert recorded[0][1] == "the bot is refused: Forbidden"
+    async with world.sessions() as session:
+        row = await session.get(ChannelState, "telegram")
+    assert row is not None and row.state == "working" and row.reason is None
+
+
+async def test_a_voice_method_the_platform_lacks_turns_voice_off_not_residents(
+    sessions: Sessions,
+) -> None:
+    """Zalo answering "not found" for sendVoice: each resident gets the text, voice is off on
+    the channel from then on, the administrators are told once, nobody is deactivated."""
+    zalo = ZaloEmulator("z:voice")
+    chats = ["v1", "v2", "v3"]
+    zalo.add_chats(chats)
+    zalo.fault(404, "Method not found", method="sendVoice")
+    for chat in chats:
+        async with sessions.begin() as session:
+            session.add(Resident(channel="zalo", chat_id=chat))
+        voice = Reply("Thông báo <b>họp dân</b>", voice_url="https://loa.test/media/a.aac")
+        await Answers(sessions, "zalo").send(chat, [voice])
+    told: list[tuple[str, str]] = []
+
+    async def tell(channel_name: str, answer: str) -> None:
+        told.append((channel_name, answer))
+
+    with serve(zalo.app) as url:
+        channel = ZaloChannel(ZaloBotApi("z:voice", base_url=url))
+        await _run_until_drained(_zalo_sender(channel, sessions, on_voice_off=tell), sessions)
+        await channel.aclose()
+    assert sorted((s.chat_id, s.text, s.voice) for s in zalo.sent()) == [
+        (chat, "Thông báo họp dân", None) for chat in chats
+    ]
+    assert zalo.faulted == 1  # voice was tried once, then off for the channel
+    assert told == [("zalo", "sendVoice: 404 Method not found")]
+    async with sessions() as session:
+        assert all(r.active for r in await session.scalars(select(Resident)))
+        assert {d.state for d in await session.scalars(select(Delivery))} == {"sent"}

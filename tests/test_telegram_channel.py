@@ -11,9 +11,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
+from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
 
 from base.config import TelegramSettings
 from bot.channel import (
+    BotRefused,
     Button,
     ChatMoved,
     Incoming,
@@ -22,7 +24,7 @@ from bot.channel import (
     ResidentGone,
     RetryLater,
 )
-from bot.telegram import TelegramBot, TelegramChannel
+from bot.telegram import TelegramBot, TelegramChannel, translate
 from loa.logs import RedactSecrets
 from storage import residents
 from tests.emulators.telegram import TelegramEmulator
@@ -106,6 +108,30 @@ async def test_errors_are_translated_at_the_edge(
         emulator.fail_next(4, 500, "Internal Server Error")
         await channel.send("4", Reply("tin"))
     assert failing.value.retry_after is None
+
+
+@pytest.mark.parametrize(
+    ("error", "expected", "why"),
+    [
+        (Forbidden("Forbidden: bot was blocked by the user"), ResidentGone, "blocked the bot"),
+        (Forbidden("Forbidden: user is deactivated"), ResidentGone, "account deleted"),
+        (Forbidden("Forbidden: bot was kicked from the group chat"), ResidentGone, None),
+        (BadRequest("Chat not found"), ResidentGone, "chat not found"),
+        # Issue 21: answers that name no chat are the bot's, never a reason to deactivate.
+        (Forbidden("Forbidden"), BotRefused, None),
+        (InvalidToken("Not Found: method not found"), BotRefused, None),
+        (InvalidToken("Unauthorized"), BotRefused, None),
+    ],
+)
+def test_only_answers_about_the_chat_are_gone(
+    error: TelegramError, expected: type[Exception], why: str | None
+) -> None:
+    translated = translate(error)
+    assert type(translated) is expected
+    if why is not None:
+        assert isinstance(translated, ResidentGone) and translated.why == why
+    if isinstance(error, InvalidToken) and "method" in error.message:
+        assert isinstance(translated, BotRefused) and translated.method_missing
 
 
 class Recorder:

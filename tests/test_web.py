@@ -121,7 +121,14 @@ async def test_healthz_reports_database_and_sources(
             session.add(Source(name="tinh", url="https://x.example", last_success_at=polled))
         filled = await client.get(f"{url}/healthz")
     await server.stop()
-    assert empty == {"ok": True, "database": True, "sources": 0, "last_poll": None}
+    off = {"state": "off", "since": None, "reason": "no sender running"}
+    assert empty == {
+        "ok": True,
+        "database": True,
+        "sources": 0,
+        "last_poll": None,
+        "channels": {"zalo": off, "telegram": off},
+    }
     assert filled.status_code == 200
     assert filled.json()["sources"] == 1 and filled.json()["last_poll"].startswith("2026-11-20")
 

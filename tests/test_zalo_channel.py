@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.channel import (
+    BotRefused,
     Button,
     ChannelError,
     Incoming,
@@ -153,6 +154,13 @@ async def test_empty_message_is_rejected_without_a_call(
         (ZaloApiError("sendMessage", 999, "Something odd"), RetryLater),
         (ZaloTransportError("sendMessage", 503, "server error"), RetryLater),
         (ZaloTransportError("sendMessage", None, "timed out"), RetryLater),
+        # Answers that name no chat are the bot's, never the resident's (issue 21).
+        (ZaloApiError("sendMessage", 403, "Forbidden"), BotRefused),
+        (ZaloApiError("sendMessage", 404, "Not Found"), BotRefused),
+        (ZaloApiError("sendMessage", 401, "Unauthorized"), BotRefused),
+        (ZaloApiError("sendVoice", 404, "Method not found"), BotRefused),
+        (ZaloApiError("sendMessage", 403, "Invalid access token"), BotRefused),
+        (ZaloApiError("sendMessage", 400, "chat_id is required"), MessageRejected),
     ],
 )
 def test_error_table(error: ZaloApiError, expected: type[ChannelError]) -> None:
@@ -180,8 +188,25 @@ def test_transport_failures_are_per_message_retries() -> None:
     assert isinstance(translated, RetryLater) and not translated.whole_channel
 
 
+def test_an_unknown_method_or_path_is_never_gone() -> None:
+    for error in (
+        ZaloApiError("sendVoice", 404, "Method not found"),
+        ZaloApiError("sendVoice", 404, "Not Found"),
+        ZaloApiError("sendVoice", None, "The method sendVoice does not exist"),
+    ):
+        translated = translate_error(error)
+        assert isinstance(translated, BotRefused) and translated.method_missing, error
+
+
+def test_gone_answers_say_why() -> None:
+    blocked = translate_error(ZaloApiError("sendMessage", 403, "User has blocked the bot"))
+    unknown = translate_error(ZaloApiError("sendMessage", 404, "Chat not found"))
+    assert isinstance(blocked, ResidentGone) and blocked.why == "blocked the bot"
+    assert isinstance(unknown, ResidentGone) and unknown.why == "chat not found"
+
+
 def test_emulator_uses_the_same_codes() -> None:
-    assert type(translate_error(ZaloApiError("m", ZaloErrorCode.FORBIDDEN, ""))) is ResidentGone
+    assert type(translate_error(ZaloApiError("m", ZaloErrorCode.FORBIDDEN, ""))) is BotRefused
     assert type(translate_error(ZaloApiError("m", ZaloErrorCode.BAD_REQUEST, ""))) is (
         MessageRejected
     )
@@ -258,6 +283,22 @@ async def test_image_messages_are_ignored(channel: ZaloChannel, emulator: ZaloEm
     assert update is not None
     await bot.handle_update(update)
     assert seen == [] and emulator.sent() == []
+
+
+async def test_a_text_without_event_name_is_answered_and_logged_once(
+    channel: ZaloChannel, emulator: ZaloEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.zalo")
+    seen: list[Incoming] = []
+    bot = echo_bot(channel, seen)
+    for text in ("/start", "tin mới"):
+        emulator.inject_message("c1", text, event_name="")
+        update = await channel.api.get_updates(1)
+        assert update is not None and update.event_name == ""
+        await bot.handle_update(update)
+    assert [i.text for i in seen] == ["/start", "tin mới"]
+    assert len(emulator.sent("c1")) == 2
+    assert caplog.text.count("without event_name") == 1
 
 
 async def test_webhook_mode_registers_and_does_not_poll(

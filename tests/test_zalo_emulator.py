@@ -200,3 +200,52 @@ async def test_strict_mode_per_chat_window() -> None:
 def test_bucket_mode_stats() -> None:
     bucket = ZaloEmulator(TOKEN, rate_limit_per_second=5)
     assert bucket.stats()["strict"] is False and bucket.stats()["rate_limited"] == 0
+
+
+# ---- issue 21: fault mode and the documented request shapes --------------------------------
+
+
+async def test_fault_mode_answers_every_send_then_clears(
+    base_url: str, emulator: ZaloEmulator
+) -> None:
+    emulator.add_chats(["c1"])
+    emulator.fault(403, "Forbidden", after=1, count=2)
+    url = f"{base_url}/bot{emulator.token}"
+    async with httpx.AsyncClient() as client:
+        answers = [
+            (await client.post(f"{url}/sendMessage", json={"chat_id": "c1", "text": "x"})).json()
+            for _ in range(4)
+        ]
+        me = (await client.post(f"{url}/getMe")).json()
+    assert [a["ok"] for a in answers] == [True, False, False, True]
+    assert answers[1] == {"ok": False, "error_code": 403, "description": "Forbidden"}
+    assert me["ok"]  # "every send": getMe is not a send
+    assert emulator.faulted == 2
+
+
+async def test_a_fault_for_one_method_until_cleared(base_url: str, emulator: ZaloEmulator) -> None:
+    emulator.add_chats(["c1"])
+    emulator.fault(404, "Not Found", method="sendChatAction")
+    url = f"{base_url}/bot{emulator.token}"
+    action = {"chat_id": "c1", "action": "typing"}
+    async with httpx.AsyncClient() as client:
+        refused = (await client.post(f"{url}/sendChatAction", json=action)).json()
+        text = (await client.post(f"{url}/sendMessage", json={"chat_id": "c1", "text": "x"})).json()
+        emulator.clear_fault()
+        accepted = (await client.post(f"{url}/sendChatAction", json=action)).json()
+    assert refused["error_code"] == 404 and text["ok"] and accepted["ok"]
+
+
+async def test_get_form_and_multipart_calls_are_accepted(
+    base_url: str, emulator: ZaloEmulator
+) -> None:
+    emulator.add_chats(["c1"])
+    url = f"{base_url}/bot{emulator.token}/sendMessage"
+    async with httpx.AsyncClient() as client:
+        by_get = await client.get(url, params={"chat_id": "c1", "text": "qua GET"})
+        by_form = await client.post(url, data={"chat_id": "c1", "text": "qua form"})
+        by_multipart = await client.post(
+            url, data={"chat_id": "c1", "text": "qua multipart"}, files={"x": ("x", b"1")}
+        )
+    assert all(r.json()["ok"] for r in (by_get, by_form, by_multipart))
+    assert [s.text for s in emulator.sent("c1")] == ["qua GET", "qua form", "qua multipart"]

@@ -24,7 +24,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.zalo_api import secret_matches
-from storage.models import Source
+from storage import channel_states
+from storage.instances import list_instances
+from storage.models import Source, utcnow
 from web.media import media_route
 
 log = logging.getLogger(__name__)
@@ -87,11 +89,19 @@ async def _health(sessions: async_sessionmaker[AsyncSession]) -> dict[str, Any]:
                     select(func.count(Source.id), func.max(Source.last_success_at))
                 )
             ).one()
+            # Each channel: working, paused since when and why, or off (issue 21).
+            channels = await channel_states.states(session, await list_instances(session, utcnow()))
     except Exception as exc:
         log.warning("health check: database unreachable: %s", type(exc).__name__)
         return {"ok": False, "database": False}
     last_poll = last.isoformat() if isinstance(last, datetime) else last
-    return {"ok": True, "database": True, "sources": int(count), "last_poll": last_poll}
+    return {
+        "ok": True,
+        "database": True,
+        "sources": int(count),
+        "last_poll": last_poll,
+        "channels": channels,
+    }
 
 
 def create_app(

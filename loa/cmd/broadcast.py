@@ -164,7 +164,9 @@ async def close_stale_consoles(session: AsyncSession) -> int:
     )
     closed = 0
     for chat_id in list(chats):
-        closed += await residents.deactivate(session, CONSOLE, chat_id)
+        closed += await residents.deactivate(
+            session, CONSOLE, chat_id, by="console", why="console closed"
+        )
     return closed
 
 

@@ -377,6 +377,10 @@ async def run_checks(settings: Settings, config_path: str) -> list[Check]:
 
 async def check(settings: Settings, args: argparse.Namespace) -> int:
     """Run every check; exit 0 when all passed, 1 otherwise."""
+    if getattr(args, "live", False):  # the field probe (issue 21), its own module
+        from loa.cmd.live_check import live_check
+
+        return await live_check(settings, args)
     checks = await run_checks(settings, str(resolve_path(getattr(args, "config", None))))
     ok = all(c.ok for c in checks)
     if getattr(args, "json", False):

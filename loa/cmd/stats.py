@@ -19,6 +19,9 @@ def _print_human(stats: dict[str, Any], tz: tzinfo | None = None) -> None:
     print("Residents per channel:")
     for channel, counts in sorted(stats["residents"].items()):
         print(f"  {channel:<10} active {counts['active']:>7}   inactive {counts['inactive']:>7}")
+    print("Channels:")
+    for channel, state in stats["channels"].items():
+        print(f"  {channel:<10} {channel_state_line(state, tz)}")
     for title, key in (("Residents per commune:", "communes"), ("Residents per topic:", "topics")):
         print(title)
         for value, count in sorted(stats[key].items(), key=lambda item: -item[1]):
@@ -45,6 +48,15 @@ def _print_human(stats: dict[str, Any], tz: tzinfo | None = None) -> None:
             f" sent {report.get('sent', '-')} failed {report.get('failed', '-')}"
             f" by {_author(b)}: {b['text'][:60]}"
         )
+
+
+def channel_state_line(state: dict[str, Any], tz: tzinfo) -> str:
+    """ "working", "paused since 2026-12-06 11:05 +07: the bot is refused: …", "off (…)"."""
+    if state["state"] == "off":
+        return f"off ({state['reason']})"
+    if state["state"] == "paused":
+        return f"paused since {shown(state['since'], tz)}: {state['reason']}"
+    return str(state["state"])
 
 
 def _author(broadcast: dict[str, Any]) -> str:

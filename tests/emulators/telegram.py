@@ -36,6 +36,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from tests.emulators.faults import FaultControl, Faults
 from tests.emulators.limits import BOT, StrictLimits, WindowPeak
 from tests.emulators.telegram_html import EntityError, code_points, parse_html
 from tests.emulators.telegram_media import MediaMethods
@@ -115,7 +116,7 @@ class _Bucket:
         return (1 - self.tokens) / self.rate
 
 
-class TelegramEmulator(MediaMethods):
+class TelegramEmulator(MediaMethods, FaultControl):
     """State of one emulated Bot API server, plus the control API tests use."""
 
     def __init__(
@@ -164,9 +165,13 @@ class TelegramEmulator(MediaMethods):
         self._early = 0
         self._failures: dict[int, list[tuple[int, str]]] = {}
         self._outage: list[tuple[int, str]] = []  # the next sends to any chat fail
+        self._faults = Faults()
+        # getMe's answer without these fields (an independently written server's malformed one).
+        self.get_me_missing: frozenset[str] = frozenset()
         self._poll_generation = 0
         self.polls_waiting = 0  # long polls now waiting for an update
         self._cond = threading.Condition()
+        self._fault_lock = self._cond
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wakeup: asyncio.Event | None = None
         self._init_media()
@@ -422,6 +427,9 @@ class TelegramEmulator(MediaMethods):
                 raise ApiError(401, "Unauthorized: invalid token specified")
             if self.tokens is not None and token not in self.tokens:
                 raise ApiError(401, "Unauthorized")
+            fault = self._fault_for(method)
+            if fault is not None:
+                raise ApiError(*fault)
             handler = getattr(self, f"_m_{method}", None)
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
@@ -499,7 +507,7 @@ class TelegramEmulator(MediaMethods):
     # ---------------------------------------------------------------- methods
 
     async def _m_getme(self, params: dict[str, Any], call: Call) -> dict[str, Any]:
-        return {
+        me = {
             "id": 1,
             "is_bot": True,
             "first_name": "Loa",
@@ -508,6 +516,7 @@ class TelegramEmulator(MediaMethods):
             "can_read_all_group_messages": False,
             "supports_inline_queries": False,
         }
+        return {key: value for key, value in me.items() if key not in self.get_me_missing}
 
     async def _m_getupdates(self, params: dict[str, Any], call: Call) -> list[dict[str, Any]]:
         if self.webhook.get("url"):

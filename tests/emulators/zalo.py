@@ -1,6 +1,7 @@
 """A Zalo Bot API emulator for tests: a Starlette app plus a thread-safe Python control API.
 
-Speaks what reference C describes: ``POST /bot<token>/<method>`` with JSON bodies; answers
+Speaks what reference C describes: ``/bot<token>/<method>`` by GET (query string) or POST (JSON,
+form or multipart bodies, as the documented API and ``python-zalo-bot`` send them); answers
 ``{ok, result}`` or ``{ok: false, error_code, description}`` always with HTTP 200; getUpdates
 returns ONE update per call and, after ``timeout`` seconds without one, HTTP 200
 ``{"ok": false, "error_code": 408, "description": "Request timeout"}``; string ids, ms dates,
@@ -22,6 +23,7 @@ Run standalone (for benchmarks): ``python -m tests.emulators.zalo --port 8082 --
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import secrets
 import threading
@@ -38,6 +40,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.zalo_api import ZaloErrorCode
+from tests.emulators.faults import FaultControl, Faults
 from tests.emulators.limits import StrictLimits, WindowPeak
 from tests.emulators.zalo_media import ZaloMediaMethods
 
@@ -98,7 +101,7 @@ def _error(code: int, description: str) -> JSONResponse:
     return JSONResponse({"ok": False, "error_code": code, "description": description})
 
 
-class ZaloEmulator(ZaloMediaMethods):
+class ZaloEmulator(ZaloMediaMethods, FaultControl):
     """The fake Zalo Bot platform for one bot token."""
 
     def __init__(
@@ -131,6 +134,7 @@ class ZaloEmulator(ZaloMediaMethods):
         self._known_chats: set[str] = set()
         self._blocked: set[str] = set()
         self._failures: deque[int] = deque()
+        self._faults, self._fault_lock = Faults(), self._lock
         self._sent: list[SentText] = []
         self._chat_actions: list[tuple[str, str]] = []
         self._calls: list[str] = []
@@ -157,7 +161,7 @@ class ZaloEmulator(ZaloMediaMethods):
         }
         self.app = Starlette(
             routes=[
-                Route("/bot{token}/{method}", self._endpoint, methods=["POST"]),
+                Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
                 Route("/_emulator/stats", self._stats, methods=["GET"]),
             ]
         )
@@ -224,7 +228,8 @@ class ZaloEmulator(ZaloMediaMethods):
         display_name: str = "Người dân",
         event_name: str = "message.text.received",
     ) -> dict[str, Any]:
-        """A resident writes to the bot: queued for getUpdates, or POSTed to the webhook."""
+        """A resident writes to the bot: queued for getUpdates, or POSTed to the webhook
+        (``event_name=""``: an update without event_name, as one copy of the docs shows)."""
         update = self._make_update(chat_id, text, user_id or chat_id, display_name, event_name)
         with self._lock:
             self._known_chats.add(chat_id)
@@ -298,8 +303,10 @@ class ZaloEmulator(ZaloMediaMethods):
             "message_id": self._new_id(),
             "date": int(time.time() * 1000),
         }
-        if event_name == "message.text.received":
+        if event_name in ("message.text.received", ""):
             message["text"] = text
+        if not event_name:  # the shape one copy of the official docs shows
+            return {"message": message}
         return {"event_name": event_name, "message": message}
 
     def _on_loop(self, callback: Any) -> None:
@@ -330,9 +337,12 @@ class ZaloEmulator(ZaloMediaMethods):
         if not secrets.compare_digest(request.path_params["token"], self.token):
             return _error(ZaloErrorCode.UNAUTHORIZED, "Unauthorized")
         try:
-            body = await request.json() if await request.body() else {}
+            body = await _params(request)
         except ValueError:
             return _error(ZaloErrorCode.BAD_REQUEST, "Invalid JSON body")
+        fault = self._fault_for(method)
+        if fault is not None:
+            return _error(*fault)
         handler = self._methods.get(method.lower())
         if handler is None or not isinstance(body, dict):
             return _error(ZaloErrorCode.NOT_FOUND, "Method not found")
@@ -474,6 +484,24 @@ class ZaloEmulator(ZaloMediaMethods):
             status = None
         with self._lock:
             self._deliveries.append(WebhookDelivery(status, body))
+
+
+async def _params(request: Request) -> Any:
+    """The call's parameters: the query string, then the body (JSON, form or multipart)."""
+    params: dict[str, Any] = dict(request.query_params)
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        async with request.form() as form:
+            for key, value in form.multi_items():
+                params[key] = value if isinstance(value, str) else await value.read()
+        return params
+    raw = await request.body()
+    if not raw:
+        return params
+    body = json.loads(raw)
+    if isinstance(body, dict):
+        return params | body
+    return body  # not an object: refused as an unknown call
 
 
 def main() -> None:

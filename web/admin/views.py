@@ -147,6 +147,12 @@ async def overview(
     recent = await list_broadcasts(session, RECENT_BROADCASTS)
     return {
         "residents": stats["residents"],
+        "channels": {
+            channel: state | {"since": datetime.fromisoformat(state["since"])}
+            if state["since"]
+            else state
+            for channel, state in stats["channels"].items()
+        },
         "communes": _communes_first(stats["communes"], scope, catalog),
         "topics": topics,
         "deliveries": await deliveries_since(session, now - timedelta(hours=24)),

@@ -208,6 +208,10 @@ class Sender:
         return self._messages.renders
 
     async def start(self) -> None:
+        # What is recorded already (a restart, a handover) need not be written again: the
+        # first success of a working channel then commits inline like every other.
+        async with self._sessions() as session:
+            self._state = await channel_states.current(session, self._channel.name)
         self._tasks = [
             asyncio.create_task(self._write_loop(), name=f"{self.name} writer"),
             asyncio.create_task(self._run(), name=self.name),

@@ -319,11 +319,12 @@ def test_no_bot_and_no_source_fail(tmp_path: Path, capsys: pytest.CaptureFixture
             " would get 404; Loa serves POST /telegram/webhook:"
             " set webhook_url = 'https://loa.example.gov.vn/telegram/webhook'",
         ),
+        # (An http:// Zalo webhook is refused earlier, when the config loads: test_config_errors.)
         (
-            "http://loa.example.gov.vn/zalo/webhook",
-            "https://loa.example.gov.vn/telegram/webhook",
-            "zalo updates",
-            "✗ webhook_url must be an https:// URL, not http://loa.example.gov.vn/zalo/webhook",
+            "https://loa.example.gov.vn/zalo/webhook",
+            "http://loa.example.gov.vn/telegram/webhook",
+            "telegram updates",
+            "✗ webhook_url must be an https:// URL, not http://loa.example.gov.vn/telegram/webhook",
         ),
     ],
 )

@@ -114,9 +114,10 @@ def test_every_loa_command_in_the_guide_parses() -> None:
     commands = [
         line.strip()
         for body in blocks("sh")
-        for line in body.splitlines()
+        for line in body.replace("\\\n", " ").splitlines()  # a command continued with "\"
         if LOA in line and not line.lstrip().startswith("#")
     ]
+    assert any("check --live --send-test" in line and "--record" in line for line in commands)
     assert any("check --env-file /etc/loa/loa.env" in line for line in commands)
     parser = build_parser()
     for line in commands:

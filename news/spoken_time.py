@@ -14,10 +14,28 @@ from itertools import pairwise
 
 from news.rhythm import Window
 
-# "7 gio 30", "7h30", "7:30", "7g", "19.30", "7 gio ruoi", "6 chieu"; the part of the day after.
-_PERIOD = r"(?:\s*(?P<period>sang|trua|chieu|toi|dem|khuya))?"
+# "7 gio 30", "7h30", "7:30", "7g", "19.30", "7 gio ruoi", "6 chieu"; the part of the day after
+# ("toi" there is "tối", not "tới" before the next time: "22h tới 7h").
+_PERIOD = r"(?:\s*(?P<period>sang|trua|chieu|toi(?!\s*\d)|dem|khuya))?"
+# The part of the day said first: "chiều 6h", "đêm 11h", "đêm từ 10h"; "tối 8 giờ" only right
+# before the hour and not after a time or "cho"/"gửi"… ("cho tôi 7h" is "tôi", not "tối").
+# "sáng" is left out: folded it is also "sang" ("đổi sang 12h"), and before an hour it adds
+# nothing.
+_NOT_TOI_AFTER = r"\d \dh \dg gio cho giup gui voi cua nhan toi sang trua chieu dem khuya".split()
+_PRE = (
+    r"(?:\b(?P<pre>trua|chieu|dem|khuya)\s+(?:(?:tu|luc|vao|khoang)\s+)?|"
+    + "".join(f"(?<!{word} )" for word in _NOT_TOI_AFTER)
+    + r"\b(?P<pre_toi>toi)\s+)?"
+)
+# Hours said in words, as voice typing writes them ("sáu giờ sáng"), only before "giờ".
+_WORD_HOURS = {
+    "mot": 1, "hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9,
+    "muoi": 10, "muoi mot": 11, "muoi hai": 12,
+}  # fmt: skip
 _CLOCK = re.compile(
-    r"(?<![\d:.])(?P<hour>\d{1,2})"
+    _PRE
+    + r"(?:(?<![\d:.])(?P<hour>\d{1,2})|\b(?P<word>muoi mot|muoi hai|mot|hai|ba|bon|nam|sau|bay"
+    r"|tam|chin|muoi)(?=\s+gio\b))"
     r"(?:\s*(?:gio|h|g|:|\.)\s*(?P<minute>\d{1,2}(?!\s*(?:h|g|gio)\b))?(?:\s*(?:phut|p))?"
     r"(?P<half>\s*ruoi)?|(?P<bare_half>\s+ruoi)|(?=\s*(?:sang|trua|chieu|toi|dem|khuya)\b))"
     + _PERIOD
@@ -25,7 +43,10 @@ _CLOCK = re.compile(
 )
 # "lúc 7", "vào 19": a bare hour after a word that announces a time.
 _AT_HOUR = re.compile(r"\b(?:luc|vao)\s+(?P<hour>\d{1,2})\b(?!\s*[:.h\d])")
-_BETWEEN = re.compile(r"^\s*(?:-|–|—|~|den|toi|cho den|->)\s*$")
+# Between the two times of a window: "-", "đến", "tới", "từ 10 giờ tối trở đi đến sáng …".
+_BETWEEN = re.compile(
+    r"^\s*(?:tro di\s+)?(?:-|–|—|~|den|toi|cho den|->)(?:\s+(?:sang|sang hom sau))?\s*$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +78,9 @@ def times_in(folded: str) -> list[Spoken]:
     found = []
     for match in _CLOCK.finditer(folded):
         minute = 30 if match["half"] or match["bare_half"] else int(match["minute"] or 0)
-        hour = _hour(int(match["hour"]), match["period"])
+        said = int(match["hour"]) if match["hour"] else _WORD_HOURS[match["word"]]
+        before = match["pre"] or match["pre_toi"]
+        hour = _hour(said, match["period"] or before)
         if hour is None or minute > 59:
             continue
         found.append(Spoken(time(hour, minute), match.start(), match.end()))

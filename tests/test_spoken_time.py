@@ -29,13 +29,26 @@ from news.text import fold
         ("19 giờ tối", time(19, 0)),
         ("lúc 7", time(7, 0)),
         ("6 giờ 15 phút chiều", time(18, 15)),
+        # The part of the day said first, hours in words (voice typing).
+        ("chiều 6h", time(18, 0)),
+        ("bản tin tối 9 giờ", time(21, 0)),
+        ("đêm 11h", time(23, 0)),
+        ("trưa 1 giờ", time(13, 0)),
+        ("sáu giờ sáng", time(6, 0)),
+        ("mười một giờ đêm", time(23, 0)),
+        ("bảy giờ rưỡi tối", time(19, 30)),
+        # "tôi" is no "tối", "sang" no "sáng".
+        ("gửi cho tôi 7h", time(7, 0)),
+        ("đổi sang 12h", time(12, 0)),
     ],
 )
 def test_spoken_times(said: str, at: time) -> None:
     assert spoken_time(fold(said)) == at
 
 
-@pytest.mark.parametrize("said", ["13 giờ sáng", "25h", "7h75", "số 5", "", "7h hoặc 8h"])
+@pytest.mark.parametrize(
+    "said", ["13 giờ sáng", "25h", "7h75", "số 5", "", "7h hoặc 8h", "năm 2025", "mười"]
+)
 def test_not_one_time(said: str) -> None:
     assert spoken_time(fold(said)) is None
 
@@ -49,6 +62,10 @@ def test_not_one_time(said: str) -> None:
         ("từ 9h tối tới 6h sáng", "21:00-06:00"),
         ("12h đến 13h30", "12:00-13:30"),
         ("đêm từ 10 giờ tối đến 5 rưỡi sáng", "22:00-05:30"),
+        ("22h tới 7h", "22:00-07:00"),  # "tới" (folded "toi") between is no "tối"
+        ("đêm 11h đến 5h sáng", "23:00-05:00"),
+        ("đêm từ 10h đến sáng 6h", "22:00-06:00"),
+        ("tối mười giờ trở đi đến sáng năm giờ", "22:00-05:00"),
     ],
 )
 def test_spoken_windows(said: str, window: str) -> None:

@@ -24,6 +24,7 @@ SHORTHAND: dict[str, str] = {
     "yentinh": "yen tinh", "cuatoi": "cua toi", "dsxa": "danh sach xa", "chude": "chu de",
     "batdau": "bat dau", "tintuc": "tin tuc", "thongtin": "thong tin", "xinchao": "xin chao",
     "tatca": "tat ca", "help": "huong dan", "hdsd": "huong dan su dung", "ki": "ky", "kis": "ky",
+    "bn": "ban", "nhiu": "nhieu", "ad": "admin", "adm": "admin",
 }  # fmt: skip
 # Command phrases that a typo may hide ("dnag ky", "tim kiem", "huong dna"): joined -> words.
 COMMAND_WORDS: dict[str, str] = {
@@ -47,20 +48,23 @@ POLITE = frozenset(
 POLITE_CORE = frozenset("cam ok vang da duoc bye biet tot hay nho thoi".split())
 FILLER = frozenset(
     "loa a nhe nha nha em chau con anh chi bac co ban minh toi oi ha nhe ah nhieu rat lam qua "
-    "roi ne nhi vay day thi".split()
+    "roi ne nhi vay day thi admin".split()
 )
 GREETINGS = frozenset({"chao", "hi", "hello", "alo", "helo", "xin"})
+GREETING_WORDS = frozenset("buoi sang trua chieu toi ca nha moi nguoi".split())  # "chào buổi sáng"
 NEWS_WORDS = frozenset(
     "tin tuc thong moi nhat gi nao co khong xem doc cho toi minh em chau con anh chi bac ban "
     "loa hom nay o cua ve tai voi a nhe nha di nhung cac oi gui duoc the sao hay muon biet "
-    "hoi ne nhi vay day thi ca lam chut voi xin duoc va phuong xa".split()
+    "hoi ne nhi vay day thi ca lam chut voi xin duoc va phuong xa dao gan tuan qua may sang".split()
 )
 PARTIAL_WORDS_MAX = 3  # "mường", "muong th": a part of names; longer is a sentence
 NAME_WORDS_MAX = 40  # names are looked for among this many words (a long text is no name)
 TOKEN_RE = re.compile(r"[^\W_]+(?:[:.][0-9]{1,2})?|[-–~]", re.UNICODE)  # dashes: "22h-6h"
 
 # Patterns on the normalised text; ``arg`` is the argument's span.
-TAIL = r"(?:\s+(?:nua|nhe|nha|a|voi|di|nhe|cho toi|giup toi|duoc khong|khong|duoc|ne|nhi))*$"
+TAIL = (
+    r"(?:\s+(?:nua|nhe|nha|a|voi|di|nhe|cho toi|giup toi|duoc khong|khong|duoc|ne|nhi|dau|luon))*$"
+)
 SUBSCRIBE_RE = re.compile(
     r"^(?:.*?\b)?(?:dang ky(?: nhan tin| theo doi| nhan)?|theo doi|nhan tin(?: tuc)?|"
     r"muon nhan|lay tin|gui tin)(?:\s+(?:ve|cua|o|tai|tu|xa nha))?\s+(?P<arg>.+?)" + TAIL
@@ -69,16 +73,21 @@ UNSUBSCRIBE_RE = re.compile(
     r"^(?:.*?\b)?(?:huy dang ky|bo dang ky|huy theo doi|bo theo doi|thoi nhan tin|"
     r"khong (?:muon |can )?nhan tin(?: tuc)?|ngung nhan tin|dung nhan tin|thoi theo doi|"
     r"khong (?:can|muon) tin(?: tuc)?|khong theo doi|khong (?:muon |can )?nhan|"
-    r"bo nhan tin|huy nhan tin|huy|bo)(?:\s+(?:ve|cua|o|tai|tu))?\s+(?P<arg>.+?)" + TAIL
+    r"bo nhan tin|huy nhan tin|(?:dung|khong|thoi|ngung) gui tin(?: tuc)?|xoa dang ky|"
+    r"xoa theo doi|huy|bo)(?:\s+(?:ve|cua|o|tai|tu))?\s+(?P<arg>.+?)" + TAIL
 )
-UNSUBSCRIBE_BARE_RE = re.compile(r"(?:.*?\b)?(?:huy dang ky|bo dang ky|huy theo doi)" + TAIL)
+UNSUBSCRIBE_BARE_RE = re.compile(
+    r"(?:.*?\b)?(?:huy dang ky|bo dang ky|huy theo doi|xoa dang ky)" + TAIL
+)
 STOP_RE = re.compile(
-    r"^(?:toi |minh |em )?(?:khong (?:muon |can )?nhan tin(?: nua)?|dung nhan tin|"
-    r"ngung nhan tin|thoi khong nhan tin|dung gui tin|huy tat ca|"
-    r"khong nhan tin nua|huy het|bo het|xoa du lieu)" + TAIL
+    r"^(?:(?:toi|minh|em|thoi) )*(?:khong (?:muon |can )?nhan tin(?: tuc)?|dung nhan tin|"
+    r"ngung nhan tin|thoi khong nhan tin|dung gui tin|huy tat ca|huy het|bo het|"
+    r"xoa (?:het |tat ca )?(?:du lieu|thong tin)(?: cua (?:toi|minh|em))?)"
+    r"(?: (?:nua|het|tat ca|luon))*" + TAIL
 )
 SEARCH_RE = re.compile(
-    r"^(?:.*?\b)?(?:tim kiem|tim tin|tim|tra cuu|kiem tin|kiem)(?:\s+(?:tin|bai|thong tin))?"
+    r"^(?:.*?\b)?(?:tim kiem|tim tin|tim|tra cuu|kiem tin|kiem)"
+    r"(?:\s+giup(?:\s+(?:toi|minh|em|chau|bac))?)?(?:\s+(?:tin|bai|thong tin))?"
     r"(?:\s+(?:ve|co|lien quan(?: den| toi)?|noi ve|nao ve|gi ve))?\s+(?P<arg>.+?)" + TAIL
 )
 ASK_ABOUT_RE = re.compile(
@@ -88,13 +97,14 @@ ASK_ABOUT_RE = re.compile(
 HELP_RE = re.compile(
     r"\b(?:huong dan|tro giup|giup (?:toi|minh|em|chau|voi|do)|giup$|lam sao|lam the nao|"
     r"nhu the nao|the nao de|cach (?:dung|su dung|dang ky|xem|nhan)|dung loa|su dung|"
-    r"khong biet (?:dung|lam)|chi (?:toi|minh|em|cach)|bay (?:toi|minh|em)|co lenh|lenh gi|"
+    r"khong biet (?:dung|lam|bam|xem|nhan)|(?:dung|bam|lam|xem) (?:the nao|ra sao)|"
+    r"chi (?:toi|minh|em|cach)|bay (?:toi|minh|em)|co lenh|lenh gi|"
     r"loa lam duoc gi|^giup|^\?+$)"
 )
 MINE_RE = re.compile(
     r"\b(?:cua toi|toi (?:dang|da) (?:nhan|dang ky)|minh (?:dang|da) (?:nhan|dang ky)|"
     r"(?:da|dang) dang ky (?:gi|nhung gi|nhung xa nao|xa nao)|dang nhan (?:tin )?(?:gi|nhung)|"
-    r"da chon (?:gi|nhung))"
+    r"da chon (?:gi|nhung)|kiem tra (?:lai )?(?:dang ky|theo doi))"
 )
 COMMUNES_RE = re.compile(
     r"\b(?:danh sach (?:cac )?xa|ds xa|nhung xa nao|cac xa|xa nao co|co bao nhieu xa)"
@@ -126,6 +136,12 @@ COMMAND_SPELLINGS: dict[str, frozenset[str]] = {
     "huy": frozenset({"huy", "hủy", "huỷ"}),
     "dung": frozenset({"dung", "dừng", "đừng", "dùng"}),
 }
+# "bắt đầu (nhận tin từ hôm nay)", "nhận tất cả tin (toàn tỉnh)": /start, every article.
+START_RE = re.compile(
+    r"(?:toi |minh |em )?(?:muon )?(?:bat dau(?: nhan tin| nhan| dung)?|"
+    r"nhan (?:tat ca|het|moi|toan bo)(?: cac)? tin(?: tuc)?)"
+    r"(?: (?:toan tinh|ca tinh|cua tinh|tu hom nay|tu bay gio|tu nay|ngay))?" + TAIL
+)
 # A question why news did not come: never a command to drop something.
 COMPLAINT_RE = re.compile(
     r"\b(?:sao|tai sao|vi sao|khong nhan duoc|chua nhan duoc|khong thay|chua thay)\b"

@@ -27,6 +27,7 @@ from news.intent_words import (
     COMMUNES_RE,
     COMPLAINT_RE,
     FILLER,
+    GREETING_WORDS,
     GREETINGS,
     HELP_RE,
     LATEST_ALL_RE,
@@ -43,6 +44,7 @@ from news.intent_words import (
     QUIET_ASK_RE,
     SEARCH_RE,
     SHORTHAND,
+    START_RE,
     STOP_RE,
     SUBSCRIBE_RE,
     TAIL,
@@ -161,7 +163,8 @@ class IntentParser:
             return Intent(STOP)
         # "dừng", "dừng lại"; typed without diacritics too, but "đúng" (right) is no "dừng".
         first = said.words[0].lower()
-        if re.fullmatch(r"dung(?: lai)?" + TAIL, text) and (first == "dừng" or first.isascii()):
+        stop = r"dung(?: lai)?(?: het| tat ca)?" + TAIL
+        if re.fullmatch(stop, text) and (first == "dừng" or first.isascii()):
             return Intent(STOP)
         return None
 
@@ -200,10 +203,17 @@ class IntentParser:
         return None
 
     def _help(self, said: _Said, text: str) -> Intent | None:
-        if not HELP_RE.search(text):
+        cue = HELP_RE.search(text)
+        if cue is None:
             return None
         wanted = self._subscribe(said, text)  # "đăng ký xã X giúp tôi" asks for X, not help
-        return wanted if wanted is not None and wanted.args else Intent(HELP)
+        if wanted is not None and wanted.args:
+            return wanted
+        if cue.group().startswith("giup"):  # "tìm giúp tôi …", "xem tin mới giúp mình"
+            kindly = self._search(said, text) or self._news(said, text)
+            if kindly is not None:
+                return kindly
+        return Intent(HELP)
 
     def _subscribe(self, said: _Said, text: str) -> Intent | None:
         found = SUBSCRIBE_RE.match(text)
@@ -219,7 +229,8 @@ class IntentParser:
             if "dang ky" in text[: found.start("arg")] and not _news_words(arg):
                 return Intent(SUBSCRIBE, arg)
             if "dang ky" in text[: found.start("arg")]:  # "đăng ký nhận tin": which, then?
-                return Intent(SUBSCRIBE)
+                named = self._named(said, 0, len(text))  # "tôi ở xã Pa Ham, đăng ký cho tôi"
+                return Intent(SUBSCRIBE, named[0], named[1]) if named else Intent(SUBSCRIBE)
         if re.search(r"\b(?:muon nhan tin|muon dang ky|dang ky)" + TAIL, text):
             named = self._named(said, 0, len(text))  # "tôi ở Thanh Nưa, muốn nhận tin"
             return Intent(SUBSCRIBE, named[0], named[1]) if named else Intent(SUBSCRIBE)
@@ -245,7 +256,7 @@ class IntentParser:
             return Intent(COMMUNES)
         if TOPICS_RE.search(text) and self._named(said, 0, len(text)) is None:
             return Intent(TOPICS)
-        if re.fullmatch(r"(?:toi |minh |em )?bat dau(?: nhan tin| nhan| dung)?" + TAIL, text):
+        if START_RE.fullmatch(text):
             return Intent(START)
         return None
 
@@ -256,14 +267,17 @@ class IntentParser:
         partial = self._partial(said, text)
         if partial is not None:
             return Intent(ABOUT, partial)
+        if COMPLAINT_RE.search(text) and re.search(r"\b(?:khong|chua) nhan duoc\b", text):
+            return None  # "sao mình không nhận được tin gì": a complaint, not a request
         if LATEST_RE.search(text):
-            return Intent(LATEST, ALL if LATEST_ALL_RE.search(text) else "")
+            count = re.search(r"\b(\d{1,2}) (?:tin|bai)\b", text)  # "cho xem 5 tin mới nhất"
+            return Intent(LATEST, ALL if LATEST_ALL_RE.search(text) else count[1] if count else "")
         return None
 
     def _greet(self, said: _Said, text: str) -> Intent | None:
         words = set(text.split())
         calling = words == {"loa", "oi"}  # "Loa ơi": a call, answered like a greeting
-        if calling or (words & GREETINGS and words <= GREETINGS | FILLER | POLITE):
+        if calling or (words & GREETINGS and words <= GREETINGS | GREETING_WORDS | FILLER | POLITE):
             return Intent(GREET)
         if re.fullmatch(r"(?:toi |minh |em )?(?:muon )?(?:huy|bo|huy bo)" + TAIL, text):
             return Intent(UNSUBSCRIBE)  # "hủy", "tôi muốn bỏ": which one, then?

@@ -317,6 +317,7 @@ def test_suggestions_are_numbered_on_zalo_with_more_last() -> None:
 async def test_preview_wording_matches_the_channel_controls(
     commands: Commands, channel: str, user: str, wording: str, not_wording: str
 ) -> None:
+    await ask(commands, message("/start", chat="501", channel=channel))  # someone to reach
     incoming = Incoming(channel=channel, chat_id=user, user_id=user, text="/thongbao Họp dân 14h")
     question = (await ask(commands, incoming))[-1]
     assert wording in html_to_text(question.html)

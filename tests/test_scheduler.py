@@ -90,7 +90,9 @@ async def test_runs_promptly_backs_off_and_never_overlaps(
     (_, first), *_ = results["good"]
     # The first request left at once (the interval's jitter is ±10 %: never before 0.9 s).
     first_request = next(hit.at for hit in portal.requests if hit.target == LIST)
-    assert first_request - started < 0.5, "first run must not wait for the interval"
+    # Below good's 1 s interval: the first run did not wait for it (0.5 s was once missed by a
+    # loaded 2-core machine running the suite on both cores).
+    assert first_request - started < 0.9, "first run must not wait for the interval"
     assert first.ok and first.stored > 0 and results["good"][1][1].not_modified
     # The broken source failed once; without backoff it would have run again by ~1.65 s.
     (_, failed), *rest = results["broken"]

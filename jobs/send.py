@@ -380,7 +380,10 @@ class Sender:
         self._charged.clear()
         self._outage_delay = self._quota_delay = self._backoff
         self._quota_since, self._quota_told = None, False
-        for then in (self._on_success(queued.chat_id), self._now(channel_states.WORKING)):
+        # Only after a pause: a sender that never paused writes nothing more per message (the
+        # inline SQLite writes stay), and a pause left by an earlier process is not shown.
+        working = self._now(channel_states.WORKING) if self._state is not None else None
+        for then in (self._on_success(queued.chat_id), working):
             if then is not None:
                 extra = then if extra is None else _both(extra, then)
         return queued.id if extra is None else _sent_and(queued.id, extra)

@@ -31,8 +31,9 @@ import httpx
 from sqlalchemy import event, insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from base.config import Settings
 from bot.catalog import build_catalog
-from loa.config import Settings
+from storage import admin_access as store
 from storage.db import open_database, session_factory
 from storage.models import (
     Article,
@@ -44,7 +45,6 @@ from storage.models import (
     Source,
     Subscription,
 )
-from web.admin import store
 from web.admin.mount import web_routes
 from web.app import create_app
 

@@ -45,6 +45,7 @@ from telegram import Bot  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
 import jobs.send  # noqa: E402
+from base.config import SenderSettings, Settings  # noqa: E402
 from bot.catalog import build_catalog  # noqa: E402
 from bot.channel import Channel, Incoming  # noqa: E402
 from bot.commands import Commands  # noqa: E402
@@ -52,7 +53,6 @@ from bot.telegram import TelegramChannel  # noqa: E402
 from bot.zalo import ZaloChannel  # noqa: E402
 from bot.zalo_api import ZaloBotApi  # noqa: E402
 from jobs.send import OutboxSignal, Sender  # noqa: E402
-from loa.config import SenderSettings, Settings  # noqa: E402
 from storage import broadcast_progress, outbox  # noqa: E402
 from storage.db import open_database, session_factory  # noqa: E402
 from storage.models import (  # noqa: E402

@@ -33,9 +33,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import broadcast_bench as bb  # noqa: E402
 
+from base.config import Settings  # noqa: E402
 from bot.channel import Attachment, Incoming  # noqa: E402
 from bot.commands import Commands  # noqa: E402
-from loa.config import Settings  # noqa: E402
 from tests.media_support import png  # noqa: E402
 from tests.support.server import serve  # noqa: E402
 from web.app import create_app  # noqa: E402

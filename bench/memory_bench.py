@@ -1,14 +1,15 @@
 """Memory benchmark: ``loa run``'s own peak RSS (``VmHWM`` of its process), idle and delivering.
 
     .venv/bin/python bench/memory_bench.py [--residents 100000] [--idle-seconds 5] [--quick]
-        [--tree PATH] [--seconds S]
+        [--tree PATH] [--seconds S] [--database-url URL]
 
 (a) idle: no bots, one source (the fixture portal, polled every second), measured once the
     source has been polled and ``--idle-seconds`` have passed (goal <= 100 MB);
 (b) delivery: a Telegram bot on the emulator (no limit), one article queued beforehand for
     ``--residents`` residents who receive everything; measured once the queue is empty (goal
     <= 120 MB), or after ``--seconds`` (the scale step: ``--residents 1000000 --seconds 120``);
-    with the process's CPU time per message sent.
+    with the process's CPU time per message sent. On SQLite, or with ``--database-url
+    postgresql+asyncpg://…`` on a fresh database of that server (dropped after).
 The figures are read from ``/proc/<pid>/status`` of the ``loa run`` child, not this process.
 ``--tree`` runs another checkout of Loa (e.g. an older commit, ``git archive`` into a folder)
 with this one's emulators, to compare before and after. ``--quick``: 10 000 residents.
@@ -17,6 +18,7 @@ with this one's emulators, to compare before and after. ``--quick``: 10 000 resi
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import signal
 import socket
@@ -33,6 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.databases import fresh_database  # noqa: E402
 from tests.portal_server import Portal  # noqa: E402
 
 TOKEN = "1:memorybench"
@@ -104,10 +107,12 @@ def telegram_emulator() -> Iterator[str]:
 class LoaRun:
     """One ``loa run`` of ``tree`` in ``tmp`` with the given config tables."""
 
-    def __init__(self, tree: Path, tmp: Path, tables: str) -> None:
+    def __init__(self, tree: Path, tmp: Path, tables: str, url: str | None = None) -> None:
         self.tree, self.tmp, self.database = tree, tmp, tmp / "loa.db"
+        self.url = url  # PostgreSQL; None: the SQLite file above
         self.config = tmp / "loa.toml"
-        core = f'[database]\nurl = "sqlite:///{self.database}"\n\n[sender]\nconcurrency = 16\n'
+        database = url or f"sqlite:///{self.database}"
+        core = f'[database]\nurl = "{database}"\n\n[sender]\nconcurrency = 16\n'
         self.config.write_text(core + tables, encoding="utf-8")
         # PYTHONPATH first: the tree under test, not the editable install of this one.
         self.env = os.environ | {"PYTHONPATH": str(tree)}
@@ -139,6 +144,8 @@ class LoaRun:
                 self.process.wait()
 
     def one(self, sql: str) -> Any:
+        if self.url is not None:
+            return asyncio.run(_pg_one(self.url, sql))
         try:
             uri = f"file:{self.database}?mode=ro"
             with sqlite3.connect(uri, uri=True, timeout=2) as connection:
@@ -172,6 +179,42 @@ def idle(tree: Path, idle_seconds: float) -> dict[str, float]:
         finally:
             run.stop()
     return {"hwm": status["VmHWM"] / 1024, "rss": status["VmRSS"] / 1024}
+
+
+async def _pg_one(url: str, sql: str) -> Any:
+    import asyncpg
+
+    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        return await connection.fetchval(sql)
+    finally:
+        await connection.close()
+
+
+async def _pg_seed(url: str, residents: int) -> None:
+    """``seed`` on PostgreSQL, the rows made by the server (``generate_series``)."""
+    import asyncpg
+
+    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        await connection.execute(
+            "INSERT INTO sources (id, name, url, consecutive_failures, backfilled)"
+            " VALUES (1, 'bench', 'http://portal.test/', 0, true);"
+            "INSERT INTO articles (id, source_id, url, title, summary, author, body, search_text,"
+            " published_at, fetched_at, content_hash, is_backfill) VALUES (1, 1,"
+            " 'http://portal.test/a', 'Lũ quét ở Mường Pồn',"
+            " 'Mưa lớn kéo dài. Nhiều tuyến đường bị sạt lở.', 'Minh Anh',"
+            " 'Mưa lớn kéo dài. Nhiều tuyến đường bị sạt lở.', 'lu quet o muong pon',"
+            " now(), now(), 'x', false);"
+            "INSERT INTO residents (channel, chat_id, active, created_at, updated_at)"
+            f" SELECT 'telegram', (100000 + g)::text, true, now(), now()"
+            f" FROM generate_series(0, {residents - 1}) AS g;"
+            "INSERT INTO deliveries (article_id, resident_id, channel, priority, state,"
+            " attempts, created_at) SELECT 1, id, channel, 0, 'pending', 0, now() FROM residents;"
+            "ANALYZE"
+        )
+    finally:
+        await connection.close()
 
 
 def seed(database: Path, residents: int) -> None:
@@ -215,14 +258,20 @@ def seed(database: Path, residents: int) -> None:
         )
 
 
-def delivery(tree: Path, residents: int, seconds: float | None) -> dict[str, float]:
+def delivery(
+    tree: Path, residents: int, seconds: float | None, url: str | None = None
+) -> dict[str, float]:
     """Peak RSS and CPU per message of ``loa run`` delivering one article to ``residents``
     (with ``seconds``: only for that long, for a queue too long to wait for; the RSS is then
     sampled every second, to show it flat: the sender streams the queue)."""
-    with telegram_emulator() as url, tempfile.TemporaryDirectory() as tmp:
-        run = LoaRun(tree, Path(tmp), TELEGRAM.format(token=TOKEN, url=url))
+    database_url = url
+    with telegram_emulator() as api, tempfile.TemporaryDirectory() as tmp:
+        run = LoaRun(tree, Path(tmp), TELEGRAM.format(token=TOKEN, url=api), database_url)
         run.cli("db", "upgrade")
-        seed(run.database, residents)
+        if database_url is None:
+            seed(run.database, residents)
+        else:
+            asyncio.run(_pg_seed(database_url, residents))
         started = time.perf_counter()
         pid = run.start()
         samples: list[float] = []
@@ -249,6 +298,13 @@ def delivery(tree: Path, residents: int, seconds: float | None) -> dict[str, flo
     }
 
 
+async def _on_database(
+    tree: Path, residents: int, seconds: float | None, url: str | None
+) -> dict[str, float]:
+    async with fresh_database(url, "") as fresh:
+        return await asyncio.to_thread(delivery, tree, residents, seconds, fresh or None)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--residents", type=int, default=100_000)
@@ -259,6 +315,9 @@ def main() -> None:
     parser.add_argument("--skip-delivery", action="store_true")
     parser.add_argument(
         "--seconds", type=float, help="(b) deliver for this long only (e.g. 1 000 000 residents)"
+    )
+    parser.add_argument(
+        "--database-url", help="(b) on this PostgreSQL server (a fresh database), not SQLite"
     )
     args = parser.parse_args()
     residents = 10_000 if args.quick else args.residents
@@ -271,7 +330,7 @@ def main() -> None:
             f"(goal <= 100 MB), RSS now {a['rss']:.0f} MB"
         )
     if not args.skip_delivery:
-        b = delivery(tree, residents, args.seconds)
+        b = asyncio.run(_on_database(tree, residents, args.seconds, args.database_url))
         print(
             f"(b) loa run delivering one article to {residents} residents{label}: peak RSS "
             f"{b['hwm']:.0f} MB (goal <= 120 MB), RSS at the end {b['rss']:.0f} MB; "

@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT))
 
 from selectolax.lexbor import LexborHTMLParser  # noqa: E402
 
+from base.config import HttpSettings, Selectors, SourceSettings  # noqa: E402
 from jobs.fetch import Fetcher  # noqa: E402
 from jobs.poll import Poller, PollResult  # noqa: E402
-from loa.config import HttpSettings, Selectors, SourceSettings  # noqa: E402
 from news.extract import parse_article_page  # noqa: E402
 from news.tagging import build_tagger  # noqa: E402
 from storage.db import open_database, session_factory  # noqa: E402

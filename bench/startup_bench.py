@@ -42,8 +42,8 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
 
+from base.config import normalise_database_url  # noqa: E402
 from bench.databases import bench_database, on_server  # noqa: E402
-from loa.config import normalise_database_url  # noqa: E402
 from storage.db import open_database  # noqa: E402
 from storage.models import (  # noqa: E402
     Article,

@@ -39,11 +39,11 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker  # noqa: E402
 
+from base.config import SenderSettings  # noqa: E402
 from bot.channel import Channel  # noqa: E402
 from bot.zalo import ZaloChannel  # noqa: E402
 from bot.zalo_api import ZaloBotApi  # noqa: E402
 from jobs.send import Sender  # noqa: E402
-from loa.config import SenderSettings  # noqa: E402
 from storage import outbox  # noqa: E402
 from storage.db import open_database, session_factory  # noqa: E402
 from storage.models import Article, Resident, Source  # noqa: E402

@@ -21,7 +21,7 @@ async def admin_page_link(
     base_url: str,
     incoming: Incoming,
 ) -> list[Reply]:
-    from web.admin.store import create_link  # no web stack: only the link rows
+    from storage.admin_access import create_link
 
     if incoming.channel == CONSOLE:
         return [Reply(texts.ADMIN_PAGE_CONSOLE)]

@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from base.config import Settings
 from bot import texts
 from bot.catalog import Catalog, ChoiceKind
-from loa.config import Settings
 from storage.broadcast_targets import Target
 
 CONSOLE = "console"

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.timefmt import zone
 from bot import texts
 from bot.admins import AdminScope, Decision, decide, refusal, refusal_reason, union
 from bot.catalog import Catalog, Choice, ChoiceKind
@@ -32,10 +33,10 @@ from bot.channel import BUTTON_CHANNELS, Button, Incoming, Reply
 from bot.media_broadcast import MediaDraft, MediaDrafts
 from bot.render import html_to_text, render_broadcast, utf16_len
 from bot.rhythm import split_urgent
-from loa.timefmt import zone
+from news.audience import nobody_reason
 from storage import broadcast_progress, broadcast_targets, broadcasts
 from storage.broadcast_targets import Quiet, Target
-from storage.models import Broadcast, utcnow
+from storage.models import Broadcast, BroadcastState, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -296,10 +297,13 @@ class Broadcasts:
             draft.topic.display if draft.topic else None,
         )
         counts = json.loads(broadcast.counts or "{}")
+        nobody = _nobody(counts, draft)
         buttons = [
             Button(texts.SEND_BUTTON, f"bc:send:{broadcast.id}"),
             Button(texts.CANCEL_BUTTON, f"bc:cancel:{broadcast.id}"),
         ]
+        if nobody is not None:  # sending to nobody is no success: only Hủy is offered
+            buttons = buttons[1:]
         shows_buttons = broadcast.origin_channel in BUTTON_CHANNELS
         until = quiet.until.astimezone(self._tz).strftime("%H:%M") if quiet.until else None
         question = texts.broadcast_preview(
@@ -309,6 +313,7 @@ class Broadcasts:
             buttons=shows_buttons,
             quiet=quiet.count,
             quiet_until=until,
+            nobody=nobody,
         )
         if broadcast.urgent and not broadcast.emergency:
             question += "\n" + texts.BROADCAST_URGENT
@@ -357,8 +362,12 @@ class Broadcasts:
 
     async def _send(self, incoming: Incoming, broadcast_id: int) -> list[Reply]:
         async with self._sessions.begin() as session:
-            if await session.get(Broadcast, broadcast_id) is None:
+            found = await session.get(Broadcast, broadcast_id)
+            if found is None:
                 return [Reply(texts.BROADCAST_GONE)]
+            nobody = self._nobody_of(found)
+            if nobody is not None and found.state == BroadcastState.PREVIEW.value:
+                return [Reply(nobody)]  # e.g. "1" typed on Zalo under a preview without Gửi
             queued = await broadcasts.confirm(
                 session, broadcast_id, preview_expiry=self._preview_expiry
             )
@@ -376,6 +385,17 @@ class Broadcasts:
             self._on_queued()
         return [Reply(texts.broadcast_queued(queued, held))]
 
+    def _nobody_of(self, broadcast: Broadcast) -> str | None:
+        catalog = self._catalog()
+        commune = broadcast.commune
+        topic = broadcast.topic
+        draft = Draft(
+            broadcast.text,
+            catalog.stored(ChoiceKind.COMMUNE, commune) if commune else None,
+            catalog.choice(ChoiceKind.TOPIC, topic) if topic else None,
+        )
+        return _nobody(json.loads(broadcast.counts or "{}"), draft)
+
     async def _cancel(self, incoming: Incoming, broadcast_id: int) -> list[Reply]:
         async with self._sessions.begin() as session:
             if await session.get(Broadcast, broadcast_id) is None:
@@ -385,6 +405,21 @@ class Broadcasts:
             return [Reply(texts.BROADCAST_ALREADY)]
         log.info("broadcast %d cancelled by %s", broadcast_id, incoming.user_id)
         return [Reply(texts.BROADCAST_CANCELLED)]
+
+
+def _nobody(counts: dict[str, int], draft: Draft) -> str | None:
+    """Why the draft reaches no one (in chat a bot is there, so it is never "no bot")."""
+    reason = nobody_reason(
+        sum(counts.values()),
+        bots=True,
+        commune=draft.commune.value if draft.commune else None,
+        topic=draft.topic.value if draft.topic else None,
+        targeted=bool(counts),  # channels listed with 0: targeted, but they get nothing of it
+    )
+    if reason is None:
+        return None
+    commune = draft.commune.display if draft.commune else None
+    return texts.broadcast_nobody(reason, commune, draft.topic.display if draft.topic else None)
 
 
 async def _remember_preview(

@@ -1,8 +1,9 @@
 """Numbered choices for channels without buttons (Zalo, the console).
 
 A reply's buttons become numbered lines ending with "Trả lời 1, 2 hoặc 3"; the chat's next
-message, when it is one of those numbers (or a button's label, "Gửi"), becomes the button
-press. Any other message ends the question: numbers always refer to the latest choices.
+message, when it is one of those numbers, a button's label ("Gửi") or a unique part of one
+("Mường Phăng" among "xã Mường Phăng", "xã Mường Nhé"), becomes the button press. Any other
+message ends the question: numbers always refer to the latest choices.
 
 Usage in an adapter::
 
@@ -20,9 +21,15 @@ from html import escape
 
 from bot import texts
 from bot.channel import Incoming, Reply
+from bot.wording import parse
 from news.text import fold
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
+# Yes to a "Có phải … không?" question (folded): its one button, as if pressed.
+YES = frozenset(
+    {"co", "dung", "dung roi", "dung vay", "dung a", "vang", "vang a", "da vang", "da dung",
+     "phai", "phai roi", "co a", "u", "uh", "um", "yes", "ok", "ok a", "da"}
+)  # fmt: skip
 
 
 def _key(text: str) -> str:
@@ -47,8 +54,21 @@ def numbered(reply: Reply) -> tuple[Reply, dict[str, str]]:
 
 
 def pick(answers: dict[str, str] | None, text: str) -> str | None:
-    """The callback data ``text`` chooses among ``answers``, if any."""
-    return answers.get(_key(text)) if answers else None
+    """The callback data ``text`` chooses among ``answers``, if any: a number, a label, or,
+    in a list of several, a unique part of a label in whole words ("Mường Phăng" for "xã Mường
+    Phăng"); not a message that is a command of its own ("tin mới" is no "Xem 3 tin mới")."""
+    if not answers:
+        return None
+    typed = _key(text)
+    if typed in answers:
+        return answers[typed]
+    labels = {label: data for label, data in answers.items() if not label.isdigit()}
+    if typed in YES and len(labels) == 1 and next(iter(labels.values())).startswith("cmd:"):
+        return next(iter(labels.values()))  # "Có phải …?" answered "đúng", "vâng", "có"
+    if len(labels) < 2 or len(typed) < 3 or typed.isdigit() or parse(text)[0] is not None:
+        return None  # a single button ("Đăng ký nhận tin xã X") is no list to pick from
+    found = {data for label, data in labels.items() if f" {typed} " in f" {label} "}
+    return found.pop() if len(found) == 1 else None
 
 
 def as_press(incoming: Incoming, data: str | None) -> Incoming:

@@ -20,6 +20,8 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import Settings
+from base.timefmt import zone
 from bot import texts
 from bot.admins import Admins
 from bot.broadcast import Broadcasts
@@ -30,12 +32,13 @@ from bot.pages import continued_pages
 from bot.render import article_view, html_to_text, render_article_list, utf16_len
 from bot.rhythm import RhythmCommands
 from bot.subscribing import ChoiceFlow
+from bot.understanding import Understanding
 from bot.wording import parse
-from loa.config import Settings
-from loa.timefmt import zone
+from news.intents import UNKNOWN
+from news.text import fold
 from storage import residents, subscriptions
 from storage.articles import list_articles
-from storage.recent import latest_about
+from storage.recent import latest_about, latest_among
 from storage.subscriptions import Kind
 
 log = logging.getLogger(__name__)
@@ -116,7 +119,15 @@ class Commands:
             "more": self._choices.press_more,
             "recent": self._press_recent,
             "stop": self._press_stop,
+            "cmd": lambda i, a: self._understanding.press_command(i, a, self.handle),
         }
+        self._understanding = Understanding(
+            sessions,
+            lambda: self.catalog,
+            {name: _with_args(handler) for name, handler in self._handlers.items()},
+            text_limit,
+            self._choices.clarify,
+        )
 
     @property
     def catalog(self) -> Catalog:
@@ -138,12 +149,22 @@ class Commands:
             if not incoming.text.strip():
                 return [Reply(texts.ONLY_TEXT)]
             name, args = parse(incoming.text)
-            if name is None:
-                return [Reply(texts.unknown(incoming.text.strip()))]
-            return await self._handlers[name](Request(incoming, args))
+            if incoming.text.lstrip().startswith("/") or name == "stop":
+                if name is None:
+                    return await self._understanding.unknown_command(incoming)
+                return await self._handlers[name](Request(incoming, args))
+            return await self._words(incoming, name, args)
         except Exception:
             log.exception("command failed on %s chat %s", incoming.channel, incoming.chat_id)
             return [Reply(texts.ERROR)]
+
+    async def _words(self, incoming: Incoming, name: str | None, args: str) -> list[Reply]:
+        """A message in the resident's own words: what ``news.intents`` reads in it; a
+        command word it does not know (``bot.wording``: "id", "dsxa") is still a command."""
+        intent = self._understanding.read(incoming.text)
+        if intent.name == UNKNOWN and intent.guess is None and name is not None:
+            return await self._handlers[name](Request(incoming, args))
+        return await self._understanding.answer(incoming, intent)
 
     async def _wrote(self, incoming: Incoming) -> None:
         """A resident who writes (or presses) can be reached: deactivated, they are active
@@ -187,7 +208,13 @@ class Commands:
         return [Reply(texts.HELP + texts.admin_help(places))]
 
     async def greet(self, request: Request) -> list[Reply]:
-        """Greetings ("xin chào", "chào", "hi"): a friendly answer with the main commands."""
+        """Greetings ("xin chào", "chào", "hi"): a friendly answer with the main commands; to
+        someone who receives nothing (never started, or stopped), how to start."""
+        incoming = request.incoming
+        async with self._sessions() as session:
+            resident = await residents.find(session, incoming.channel, incoming.chat_id)
+        if resident is None or not resident.active:
+            return [Reply(texts.GREETING_NOT_RECEIVING)]
         return [Reply(texts.GREETING)]
 
     async def subscriptions(self, request: Request) -> list[Reply]:
@@ -218,19 +245,29 @@ class Commands:
         return continued_pages(texts.topics_list(entries), self._limit)
 
     async def latest(self, request: Request) -> list[Reply]:
-        """/latest [n], /tinmoi [n]: the n newest articles (default 5, at most 10); a number out
-        of range is clamped, and the answer says so."""
-        count, note = parse_count(request.args), count_note(request.args)
+        """/latest [n], /tinmoi [n]: the n newest articles about what the resident chose (all
+        articles for one who receives everything, or with "tatca"; default 5, at most 10); a
+        number out of range is clamped, and the answer says so."""
+        everything = fold(request.args).replace(" ", "") in ("tatca", "all", "het")
+        args = "" if everything else request.args
+        count, note = parse_count(args), count_note(args)
         async with self._sessions() as session:
-            found = await list_articles(session, count)
+            chosen = [] if everything else await self._choices.own(session, request.incoming)
+            found = await latest_among(session, chosen, count) if chosen else []
+            heading = texts.LATEST_MINE_HEADING if found else texts.LATEST_HEADING
+            if chosen and not found:
+                note = "\n".join(filter(None, [note, texts.LATEST_MINE_NONE]))
+            if not found:
+                found = await list_articles(session, count)
         if not found:
             return [Reply(texts.NO_ARTICLES)]
+        if chosen:
+            note = "\n".join(filter(None, [note, texts.LATEST_ALL_HINT]))
         views = [article_view(item.row.article, item.communes, item.topics) for item in found]
         if note is None:
-            return render_article_list(texts.LATEST_HEADING, views, self._limit)
+            return render_article_list(heading, views, self._limit)
         room = self._limit - utf16_len(html_to_text(note)) - 1
-        first, *rest = render_article_list(texts.LATEST_HEADING, views, room)
-        heading = texts.LATEST_HEADING
+        first, *rest = render_article_list(heading, views, room)
         return [Reply(first.html.replace(heading, f"{heading}\n{note}", 1)), *rest]
 
     async def search(self, request: Request) -> list[Reply]:
@@ -321,6 +358,11 @@ class Commands:
             "refused %s by non-administrator %s:%s", what, incoming.channel, incoming.user_id
         )
         return [Reply(texts.NOT_ADMIN)]
+
+
+def _with_args(handler: Handler) -> Callable[[Incoming, str], Awaitable[list[Reply]]]:
+    """``handler`` called with a message and its arguments (how ``Understanding`` calls)."""
+    return lambda incoming, args: handler(Request(incoming, args))
 
 
 def count_note(args: str) -> str | None:

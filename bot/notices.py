@@ -6,20 +6,34 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from datetime import tzinfo
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, tzinfo
+from enum import StrEnum
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import Settings
+from base.timefmt import shown
 from bot import texts
 from bot.channel import Reply
 from bot.outgoing import Answers
 from bot.render import html_to_text
-from loa.config import Settings
-from loa.timefmt import shown
 
-if TYPE_CHECKING:
-    from jobs.poll import PollResult
+
+class PollResult(Protocol):
+    """What ``source_changed`` reads of one poll pass (``jobs.poll.PollResult``, handed in)."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def error(self) -> str | None: ...
+    @property
+    def alert(self) -> StrEnum | None: ...  # the problem this pass raised (jobs.health.Problem)
+    @property
+    def recovered(self) -> StrEnum | None: ...  # the problem it cleared
+    @property
+    def last_success(self) -> datetime | None: ...
+
 
 log = logging.getLogger(__name__)
 

@@ -13,10 +13,10 @@ from collections.abc import Callable, Mapping
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.background import BackgroundTask, every
 from bot import texts
 from bot.channel import Channel, Reply
 from bot.outgoing import Outgoing, encode
-from jobs.background import BackgroundTask, every
 from storage import broadcast_progress, outbox
 from storage.models import Broadcast, BroadcastState, Priority
 

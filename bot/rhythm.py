@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import texts
 from bot.channel import Incoming, Reply
 from news.rhythm import parse_time, parse_window
+from news.spoken_time import spoken_time, window_in
 from news.text import fold
 from storage import residents, rhythm
 from storage.models import Resident, utcnow
@@ -61,7 +62,7 @@ class RhythmCommands:
         if fold(args).strip() in OFF_WORDS:
             changed = await self._change(incoming, lambda old: Rhythm(None, old.quiet))
             return [Reply(texts.BULLETIN_OFF if changed else texts.BULLETIN_ALREADY_OFF)]
-        at = parse_time(args)
+        at = parse_time(args) or spoken_time(fold(args))
         if at is None:
             return [Reply(texts.bulletin_invalid(args))]
         await self._change(incoming, lambda old: Rhythm(at, old.quiet))
@@ -76,7 +77,7 @@ class RhythmCommands:
         if fold(args).strip() in OFF_WORDS:
             changed = await self._change(incoming, lambda old: Rhythm(old.bulletin, None))
             return [Reply(texts.QUIET_OFF if changed else texts.QUIET_ALREADY_OFF)]
-        window = parse_window(args)
+        window = parse_window(args) or window_in(fold(args))
         if window is None:
             return [Reply(texts.quiet_invalid(args))]
         await self._change(incoming, lambda old: Rhythm(old.bulletin, window))

@@ -56,7 +56,7 @@ class ChoiceFlow:
             return [Reply(texts.CHOOSE_WHAT, rows([pick, *buttons], 2))]
         found = self.catalog.resolve(args)
         if found.choice is None:
-            return [self._clarify(args, found, "sub")]
+            return [self.clarify(args, found, "sub")]
         return await self._subscribe_to(incoming, found.choice, args)
 
     async def unsubscribe(self, incoming: Incoming, args: str) -> list[Reply]:
@@ -67,7 +67,7 @@ class ChoiceFlow:
             return await self._unsubscribe_menu(incoming)
         found = await self._among_own(incoming, self.catalog.resolve(args))
         if found.choice is None:
-            return [self._clarify(args, found, "uns")]
+            return [self.clarify(args, found, "uns")]
         return await self._unsubscribe_from(incoming, found.choice)
 
     # -- button presses -------------------------------------------------------------------
@@ -97,12 +97,12 @@ class ChoiceFlow:
         """Thêm…: the next page of the units matching what was typed."""
         action, _, rest = argument.partition(":")
         page, _, typed = rest.partition(":")
-        if action not in ("sub", "uns") or not page.isdigit() or not typed:
+        if action not in ("sub", "uns", "recent") or not page.isdigit() or not typed:
             return [Reply(texts.STALE_BUTTON)]
         found = self.catalog.resolve(typed)
         if action == "uns":
             found = await self._among_own(incoming, found)
-        return [self._clarify(typed, found, action, int(page))]
+        return [self.clarify(typed, found, action, int(page))]
 
     # -- shared with bot.commands ---------------------------------------------------------
 
@@ -127,6 +127,13 @@ class ChoiceFlow:
             return None
         chosen = await subscriptions.list_for(session, resident.id)
         return [self.catalog.stored(ChoiceKind(c.kind), c.value) for c in chosen]
+
+    async def own(self, session: AsyncSession, incoming: Incoming) -> list[tuple[Kind, str]]:
+        """The chat's choices as (kind, value); empty for who receives everything."""
+        resident = await residents.find(session, incoming.channel, incoming.chat_id)
+        if resident is None:
+            return []
+        return [(Kind(c.kind), c.value) for c in await subscriptions.list_for(session, resident.id)]
 
     def choice_from(self, argument: str) -> Choice | None:
         """The choice named by callback data "<c|t>:<value>"; None when stale."""
@@ -168,7 +175,10 @@ class ChoiceFlow:
         # A new choice with news already stored: offer it, so the resident sees at once what
         # they subscribed to.
         offer = [[choice_button(texts.recent_offer(choice.display), "recent", choice)]]
-        return [Reply(text, offer if recent else [])]
+        other, others = collided(self.catalog, choice)
+        if other:
+            text += "\n" + other
+        return [Reply(text, (offer if recent else []) + others)]
 
     async def _unsubscribe_from(self, incoming: Incoming, choice: Choice) -> list[Reply]:
         async with self._sessions.begin() as session:
@@ -202,7 +212,7 @@ class ChoiceFlow:
             cleared = await subscriptions.clear(session, resident.id)
         return [Reply(texts.CLEARED if cleared else texts.NOTHING_TO_CLEAR)]
 
-    def _clarify(self, typed: str, found: Resolution, action: str, page: int = 1) -> Reply:
+    def clarify(self, typed: str, found: Resolution, action: str, page: int = 1) -> Reply:
         """Several meanings, or none: ask with buttons (every unit whose name holds what was
         typed, or close names), a page at a time with "Thêm…" for the next."""
         options = found.candidates or found.suggestions
@@ -222,6 +232,26 @@ class ChoiceFlow:
         else:
             text = texts.not_found(typed, bool(options))
         return Reply(text, rows(buttons, 1))
+
+
+def collided(catalog: Catalog, choice: Choice) -> tuple[str, list[list[Button]]]:
+    """When today's unit ``choice`` shares its name with an old unit that went elsewhere (old
+    xã Sam Mứn is in today's xã Thanh An): the explanation, and a button subscribing to each
+    unit the old one went to."""
+    if choice.kind is not ChoiceKind.COMMUNE or choice.old_name:
+        return "", []
+    lines, buttons = [], []
+    for old in catalog.gazetteer.collisions(choice.value):
+        district = f"{old.district_kind} {old.district}"
+        for successor in old.successors:
+            other = catalog.choice(ChoiceKind.COMMUNE, successor)
+            if other is not None:
+                lines.append(
+                    texts.name_collision(choice.display, old.full_name, district, other.display)
+                )
+                label = texts.choice_label(other.display, old.full_name)
+                buttons.append([choice_button(label, "sub", other)])
+    return "\n".join(lines), buttons
 
 
 def choice_button(label: str, action: str, choice: Choice) -> Button:

@@ -60,6 +60,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
+from base.config import TelegramSettings
 from bot import texts
 from bot.channel import (
     BotRefused,
@@ -80,7 +81,6 @@ from bot.ordering import PerChatUpdateProcessor
 from bot.outgoing import AnswerSink
 from bot.replies import ReplySender
 from bot.telegram_media import attachment
-from loa.config import TelegramSettings
 from storage import residents, updates
 from storage.models import utcnow
 

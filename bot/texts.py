@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from news.audience import Nobody, all_quiet
+from news.source_problems import Kind, SourceProblem, classify
+
 BRAND = "Loa"
 
 # (command, description) for Telegram's setMyCommands: names are ASCII, descriptions ≤ 256.
@@ -16,21 +19,21 @@ COMMAND_MENU: list[tuple[str, str]] = [
     ("start", "Bắt đầu nhận tin"),
     ("dangky", "Đăng ký tin theo xã hoặc chủ đề"),
     ("huydangky", "Hủy đăng ký một xã, chủ đề, hoặc tất cả"),
-    ("cuatoi", "Xem những gì bạn đang nhận"),
+    ("cuatoi", "Xem những gì bà con đang nhận"),
     ("tinmoi", "Xem tin mới nhất"),
     ("timkiem", "Tìm tin theo từ khóa"),
-    ("bantin", "Nhận một bản tin mỗi ngày vào giờ bạn chọn"),
+    ("bantin", "Nhận một bản tin mỗi ngày vào giờ bà con chọn"),
     ("yentinh", "Giờ yên tĩnh: giữ tin lại trong khoảng giờ này"),
     ("dsxa", "Danh sách xã, phường"),
     ("chude", "Danh sách chủ đề"),
     ("huongdan", "Hướng dẫn sử dụng"),
-    ("id", "Xem mã người dùng của bạn (cho người quản trị)"),
-    ("stop", "Dừng nhận tin và xóa dữ liệu của bạn"),
+    ("id", "Xem mã người dùng của bà con (cho người quản trị)"),
+    ("stop", "Dừng nhận tin và xóa dữ liệu của bà con"),
 ]
 
 WELCOME = (
-    "Chào mừng bạn đến với <b>Loa</b> – tin tức chính quyền tỉnh Điện Biên! "
-    "Từ bây giờ bạn sẽ nhận <b>mọi tin mới</b>.\n"
+    "Chào mừng bà con đến với <b>Loa</b> – tin tức chính quyền tỉnh Điện Biên! "
+    "Từ bây giờ bà con sẽ nhận <b>mọi tin mới</b>.\n"
     "Chỉ muốn nhận tin của xã mình? Gõ /dangky và tên xã, ví dụ: /dangky Sam Mứn\n"
     "Hoặc chọn chủ đề: /chude để xem danh sách. Mọi lệnh: /huongdan"
 )
@@ -40,33 +43,37 @@ HELP = (
     "/dangky <i>tên xã hoặc chủ đề</i> – chỉ nhận tin về xã hoặc chủ đề đó "
     "(gõ không dấu cũng được, tên xã cũ cũng được)\n"
     "/huydangky <i>tên</i> – bỏ một lựa chọn; /huydangky tatca – nhận lại mọi tin\n"
-    "/cuatoi – xem bạn đang nhận tin gì\n"
+    "/cuatoi – xem bà con đang nhận tin gì\n"
     "/tinmoi <i>[số bài]</i> – tin mới nhất (mặc định 5, tối đa 10)\n"
     "/bantin <i>giờ</i> – một bản tin mỗi ngày, ví dụ: /bantin 07:00 (tắt: /bantin tat)\n"
     "/yentinh <i>giờ-giờ</i> – giữ tin lại trong khoảng giờ đó, ví dụ: /yentinh 22:00-06:00\n"
     "/timkiem <i>từ khóa</i> – tìm tin, ví dụ: /timkiem lu quet\n"
     "/dsxa – danh sách xã, phường; /chude – danh sách chủ đề\n"
-    "/stop (hoặc /dung) – dừng nhận tin và xóa dữ liệu của bạn (Loa hỏi lại trước khi xóa)\n"
-    "/id (hoặc /toi) – xem mã người dùng của bạn, khi người quản trị cần\n"
-    "Chưa đăng ký gì thì bạn nhận mọi tin mới. Có thể gõ chữ thường, ví dụ: dang ky pom lot"
+    "/stop (hoặc /dung) – dừng nhận tin và xóa dữ liệu của bà con (Loa hỏi lại trước khi xóa)\n"
+    "/id (hoặc /toi) – xem mã người dùng của bà con, khi người quản trị cần\n"
+    "Chưa đăng ký gì thì bà con nhận mọi tin mới.\n"
+    "Bà con cũng có thể nhắn như nói chuyện, có dấu hay không dấu đều được, ví dụ: "
+    "tin xã Mường Phăng · dang ky pom lot · bản tin 6 giờ chiều · tìm tin về cà phê"
 )
 
-ERROR = "Xin lỗi, Loa gặp lỗi khi xử lý yêu cầu này. Bạn vui lòng thử lại sau ít phút."
+ERROR = "Xin lỗi, Loa gặp lỗi khi xử lý yêu cầu này. Bà con vui lòng thử lại sau ít phút."
 READ_MORE = "Đọc toàn bài"
 EMERGENCY_MARK = "⚠️"
-CHOOSE_WHAT = "Bạn muốn nhận tin về xã, phường hay chủ đề nào? Chọn bên dưới."
-CHOOSE_COMMUNE = "Chọn xã, phường của bạn:"
+CHOOSE_WHAT = "Bà con muốn nhận tin về xã, phường hay chủ đề nào? Chọn bên dưới."
+CHOOSE_COMMUNE = "Chọn xã, phường của bà con:"
 PICK_COMMUNE_BUTTON = "📍 Chọn xã, phường…"
 UNSUBSCRIBE_WHAT = (
-    "Bạn muốn bỏ lựa chọn nào? Chọn bên dưới, hoặc /huydangky tatca để nhận lại mọi tin."
+    "Bà con muốn bỏ lựa chọn nào? Chọn bên dưới, hoặc /huydangky tatca để nhận lại mọi tin."
 )
 UNSUBSCRIBE_ALL_BUTTON = "Nhận lại mọi tin"
-NOT_A_RESIDENT = "Bạn chưa đăng ký nhận tin. Gõ /start để bắt đầu."
-RECEIVING_ALL = "Bạn đang nhận <b>mọi tin mới</b>. Gõ /dangky để chỉ nhận tin theo xã hoặc chủ đề."
-CLEARED = "Đã bỏ mọi lựa chọn. Từ bây giờ bạn nhận <b>mọi tin mới</b>."
-NOTHING_TO_CLEAR = "Bạn chưa chọn gì: bạn đang nhận mọi tin mới."
-STOPPED = "Đã dừng gửi tin và xóa toàn bộ dữ liệu của bạn. Gõ /start nếu muốn nhận tin trở lại."
-STOP_NOTHING = "Loa không lưu dữ liệu nào của bạn. Gõ /start nếu muốn nhận tin."
+NOT_A_RESIDENT = "Bà con chưa đăng ký nhận tin. Gõ /start để bắt đầu."
+RECEIVING_ALL = (
+    "Bà con đang nhận <b>mọi tin mới</b>. Gõ /dangky để chỉ nhận tin theo xã hoặc chủ đề."
+)
+CLEARED = "Đã bỏ mọi lựa chọn. Từ bây giờ bà con nhận <b>mọi tin mới</b>."
+NOTHING_TO_CLEAR = "Bà con chưa chọn gì: bà con đang nhận mọi tin mới."
+STOPPED = "Đã dừng gửi tin và xóa toàn bộ dữ liệu của bà con. Gõ /start nếu muốn nhận tin trở lại."
+STOP_NOTHING = "Loa không lưu dữ liệu nào của bà con. Gõ /start nếu muốn nhận tin."
 ONLY_TEXT = "Loa chỉ đọc được tin nhắn chữ. Gõ /huongdan để xem các lệnh."
 NO_ARTICLES = "Chưa có tin nào."
 SEARCH_HOW = "Gõ từ khóa cần tìm, ví dụ: /timkiem mua lu"
@@ -93,15 +100,10 @@ def quoted(typed: str, limit: int = QUOTE_LIMIT) -> str:
     return escape(shown)
 
 
-def unknown(text: str) -> str:
-    """A short hint for input Loa does not understand."""
-    return f"Loa chưa hiểu «{quoted(text, 40)}». Gõ /huongdan để xem các lệnh."
-
-
 def welcome_back(labels: Sequence[str]) -> str:
     """/start from a resident who already chose communes or topics."""
     return (
-        "Chào mừng bạn trở lại! Bạn đang nhận tin về: "
+        "Chào mừng bà con trở lại! Bà con đang nhận tin về: "
         + ", ".join(f"<b>{escape(label)}</b>" for label in labels)
         + ".\nGõ /huydangky tatca để nhận mọi tin, /huongdan để xem các lệnh."
     )
@@ -111,12 +113,12 @@ def subscribed(label: str, first: bool) -> str:
     """Confirmation; the first choice also changes "everything" into "only what you chose"."""
     text = f"Đã đăng ký nhận tin về <b>{escape(label)}</b>."
     if first:
-        text += " Từ giờ bạn chỉ nhận tin về những gì đã chọn."
-    return text + " Xem lựa chọn của bạn: /cuatoi"
+        text += " Từ giờ bà con chỉ nhận tin về những gì đã chọn."
+    return text + " Xem lựa chọn của bà con: /cuatoi"
 
 
 def already_subscribed(label: str) -> str:
-    return f"Bạn đã đăng ký <b>{escape(label)}</b> rồi. Xem lựa chọn của bạn: /cuatoi"
+    return f"Bà con đã đăng ký <b>{escape(label)}</b> rồi. Xem lựa chọn của bà con: /cuatoi"
 
 
 def merged(old_label: str, new_label: str) -> str:
@@ -130,28 +132,28 @@ def choice_label(label: str, old_label: str | None) -> str:
 
 
 def unsubscribed(label: str, remaining: int) -> str:
-    tail = "" if remaining else " Bạn không còn lựa chọn nào nên sẽ nhận <b>mọi tin mới</b>."
+    tail = "" if remaining else " Bà con không còn lựa chọn nào nên sẽ nhận <b>mọi tin mới</b>."
     return f"Đã bỏ <b>{escape(label)}</b>.{tail}"
 
 
 def not_subscribed(label: str) -> str:
-    return f"Bạn chưa đăng ký <b>{escape(label)}</b>. Xem lựa chọn của bạn: /cuatoi"
+    return f"Bà con chưa đăng ký <b>{escape(label)}</b>. Xem lựa chọn của bà con: /cuatoi"
 
 
 def not_found(typed: str, has_suggestions: bool) -> str:
     """Nothing matched what the resident typed; close names follow as buttons, if any."""
-    base = f"Không tìm thấy xã, phường hay chủ đề «{quoted(typed)}»."
+    base = f"Không tìm thấy xã, phường hay chủ đề “{quoted(typed)}”."
     if has_suggestions:
-        return base + " Có phải bạn muốn chọn một trong các tên dưới đây?"
+        return base + " Có phải bà con muốn chọn một trong các tên dưới đây?"
     return base + " Xem danh sách: /dsxa, /chude"
 
 
 def ambiguous(typed: str) -> str:
-    return f"«{quoted(typed)}» có thể là nhiều nơi hoặc chủ đề. Bạn chọn một:"
+    return f"“{quoted(typed)}” có thể là nhiều nơi hoặc chủ đề. Bà con chọn một:"
 
 
 def my_subscriptions(communes: Sequence[str], topics: Sequence[str]) -> str:
-    lines = ["<b>Bạn đang nhận tin về:</b>"]
+    lines = ["<b>Bà con đang nhận tin về:</b>"]
     if communes:
         lines.append("📍 " + ", ".join(escape(c) for c in communes))
     if topics:
@@ -178,11 +180,11 @@ def topics_list(entries: Sequence[tuple[str, str]]) -> str:
 
 
 def search_heading(query: str) -> str:
-    return f"<b>Kết quả tìm «{quoted(query)}»</b>"
+    return f"<b>Kết quả tìm “{quoted(query)}”</b>"
 
 
 def search_empty(query: str) -> str:
-    return f"Không tìm thấy tin nào có «{quoted(query)}». Thử từ khóa khác, gõ không dấu cũng được."
+    return f"Không tìm thấy tin nào có “{quoted(query)}”. Thử từ khóa khác, gõ không dấu cũng được."
 
 
 def continued(heading: str) -> str:
@@ -191,7 +193,7 @@ def continued(heading: str) -> str:
 
 
 GREETING = (
-    "Xin chào! Loa gửi bạn tin của chính quyền tỉnh Điện Biên.\n"
+    "Xin chào bà con! Loa gửi bà con tin của chính quyền tỉnh Điện Biên ạ.\n"
     "• /dangky <i>tên xã</i> – nhận tin của xã mình, ví dụ: /dangky Sam Mứn\n"
     "• /tinmoi – xem tin mới nhất\n"
     "• /timkiem <i>từ khóa</i> – tìm tin\n"
@@ -199,17 +201,17 @@ GREETING = (
 )
 MORE_BUTTON = "Thêm…"
 STOP_CONFIRM = (
-    "Bạn muốn <b>dừng nhận tin và xóa toàn bộ dữ liệu</b> của bạn (các xã, chủ đề đã chọn)?\n"
+    "Bà con muốn <b>dừng nhận tin và xóa toàn bộ dữ liệu</b> của bà con (các xã, chủ đề đã chọn)?\n"
     "Chỉ muốn bỏ các lựa chọn để nhận mọi tin? Gõ /huydangky tatca"
 )
 STOP_YES_BUTTON = "Dừng và xóa dữ liệu"
 STOP_NO_BUTTON = "Không, tiếp tục nhận tin"
-STOP_KEPT = "Loa vẫn gửi tin cho bạn như trước. Không có gì bị xóa."
+STOP_KEPT = "Loa vẫn gửi tin cho bà con như trước. Không có gì bị xóa."
 
 
 def matches(typed: str, count: int, page: int, pages: int) -> str:
     """Every unit or topic whose name holds what the resident typed, one page of them."""
-    text = f"Có {count} nơi hoặc chủ đề có tên «{quoted(typed)}». Bạn chọn một:"
+    text = f"Có {count} nơi hoặc chủ đề có tên “{quoted(typed)}”. Bà con chọn một:"
     return text + (f" <i>(trang {page}/{pages})</i>" if pages > 1 else "")
 
 
@@ -218,7 +220,7 @@ def latest_clamped(asked: str, shown: int, maximum: int) -> str:
     try:
         number = int(asked)
     except ValueError:
-        return f"<i>«{quoted(asked, 20)}» không phải là số, Loa hiện {shown} tin.</i>"
+        return f"<i>“{quoted(asked, 20)}” không phải là số, Loa hiện {shown} tin.</i>"
     if number > maximum:
         return f"<i>Loa chỉ hiện tối đa {maximum} tin mỗi lần.</i>"
     return f"<i>Số tin phải từ 1 đến {maximum}, Loa hiện {shown} tin.</i>"
@@ -286,6 +288,37 @@ def broadcast_target(commune: str | None, topic: str | None) -> str:
     return "mọi người đang nhận tin"
 
 
+def broadcast_nobody(reason: Nobody, commune: str | None = None, topic: str | None = None) -> str:
+    """Why a broadcast would reach nobody (``news.audience``); no Gửi is offered then."""
+    if reason is Nobody.NO_BOT:
+        return (
+            "Chưa có bot Zalo hay Telegram nào được cài cho Loa, nên không ai nhận được."
+            " Người quản trị kỹ thuật cần đặt mã bot (token) rồi khởi động lại Loa."
+        )
+    if reason is Nobody.NO_COMMUNE and commune:
+        return (
+            f"Chưa có người dân nào đăng ký nhận tin {escape(commune)}."
+            " Người dân đăng ký bằng lệnh /dangky trên Zalo hoặc Telegram."
+        )
+    if reason is Nobody.NOT_REACHED:
+        return (
+            "Người nhận dùng Zalo, mà Zalo chỉ nhận được phần chữ của thông báo này."
+            " Hãy gửi kèm lời (chú thích) cho ảnh hoặc tin nhắn thoại."
+        )
+    if reason is Nobody.NO_TOPIC and topic:
+        return f"Chưa có người dân nào đăng ký chủ đề {escape(topic)}."
+    return "Chưa có người dân nào đăng ký nhận tin của Loa."
+
+
+def broadcast_all_quiet(count: int, until: str | None) -> str:
+    """Every targeted resident is in quiet hours: nobody gets it now, all do when those end."""
+    when = f", muộn nhất lúc {escape(until)}" if until else ""
+    return (
+        f"🌙 Lúc này chưa ai nhận ngay: cả <b>{count}</b> người đang trong giờ yên tĩnh. Thông báo"
+        f" sẽ đến họ khi hết giờ yên tĩnh{when}. Muốn gửi ngay: /thongbao gấp: NỘI DUNG"
+    )
+
+
 def broadcast_preview(
     target: str,
     counts: dict[str, int],
@@ -294,10 +327,12 @@ def broadcast_preview(
     buttons: bool = True,
     quiet: int = 0,
     quiet_until: str | None = None,
+    nobody: str | None = None,
 ) -> str:
     """The question under the preview: target, residents per channel, Gửi / Hủy (``buttons``:
     the channel shows buttons; otherwise they are answered by number); ``quiet`` of them are
-    in their quiet hours (until ``quiet_until``, HH:MM) and get it when those end."""
+    in their quiet hours (until ``quiet_until``, HH:MM) and get it when those end. ``nobody``
+    (``broadcast_nobody``): why it reaches no one; then only Hủy is offered."""
     per_channel = ", ".join(f"{escape(name)} {count}" for name, count in sorted(counts.items()))
     total = sum(counts.values())
     lines = [
@@ -305,9 +340,15 @@ def broadcast_preview(
         f"Gửi tới: {target}",
         f"Số người nhận: <b>{total}</b>" + (f" ({per_channel})" if per_channel else ""),
     ]
+    if nobody:
+        lines.append(f"⛔ <b>Không có ai để gửi.</b> {nobody}")
+        lines.append("Bấm <b>Hủy</b> để bỏ bản nháp." if buttons else "Trả lời <b>1</b> để bỏ.")
+        return "\n".join(lines)
     if emergency:
         lines.append("⚠️ <b>Khẩn cấp</b>: gửi trước mọi tin đang chờ.")
-    if quiet:
+    if all_quiet(total, quiet):
+        lines.append(broadcast_all_quiet(quiet, quiet_until))
+    elif quiet:
         until = f" (muộn nhất {escape(quiet_until)})" if quiet_until else ""
         lines.append(
             f"🌙 Trong đó <b>{quiet}</b> người đang trong giờ yên tĩnh: họ nhận thông báo khi hết"
@@ -397,15 +438,17 @@ def admin_help(places: list[str]) -> str:
     )
 
 
-_CHANNEL_NAMES = {"zalo": "Zalo", "telegram": "Telegram"}
+_CHANNEL_NAMES = {"zalo": "Zalo", "telegram": "Telegram", "console": "thử trên máy chủ"}
 
 
 def your_id(channel: str, user_id: str) -> str:
     """/id: the resident's channel and user id, what an operator writes into ``admins``."""
     name = _CHANNEL_NAMES.get(channel, channel)
+    if channel == "console":  # `loa chat` on the server: nobody's account, no id to give
+        return f"Kênh: <b>{escape(name)}</b> (không có mã người dùng)"
     return (
-        f"Kênh: <b>{escape(name)}</b> · Mã người dùng của bạn: <code>{escape(user_id)}</code>\n"
-        "(đưa mã này cho người quản trị nếu cần)"
+        f"Kênh: <b>{escape(name)}</b> · Mã người dùng của bà con: <code>{escape(user_id)}</code>\n"
+        "(đưa mã này cho người quản trị khi cần ạ)"
     )
 
 
@@ -459,18 +502,19 @@ def source_alert(name: str, problem: str, error: str | None, last_good: str | No
     """To administrators: a news source looks broken (told once, until it recovers)."""
     reason = _SOURCE_PROBLEMS.get(problem, problem)
     lines = [
-        f"⚠️ <b>Nguồn tin «{escape(name)}» có vấn đề</b>: {escape(reason)}.",
+        f"⚠️ <b>Nguồn tin “{escape(name)}” có vấn đề</b>: {escape(reason)}.",
         f"Lần đọc tốt gần nhất: {escape(last_good) if last_good else 'chưa có'}.",
     ]
     if error:
-        lines.append(f"Lỗi: <code>{quoted(error, 200)}</code>")
+        plain = admin_source_problem(classify(error))
+        lines.append(f"Lỗi: {escape(plain)} (<code>{quoted(error, 200)}</code>)")
     lines.append("Loa vẫn thử lại và sẽ báo khi nguồn tin hoạt động trở lại (xem: loa sources).")
     return "\n".join(lines)
 
 
 def source_recovered(name: str) -> str:
     return (
-        f"✅ <b>Nguồn tin «{escape(name)}» đã hoạt động trở lại.</b>"
+        f"✅ <b>Nguồn tin “{escape(name)}” đã hoạt động trở lại.</b>"
         " Tin mới sẽ được gửi như thường."
     )
 
@@ -479,11 +523,11 @@ def source_recovered(name: str) -> str:
 
 BULLETIN_EXAMPLE = "/bantin 07:00"
 QUIET_EXAMPLE = "/yentinh 22:00-06:00"
-BULLETIN_OFF = "Đã tắt bản tin: từ bây giờ bạn nhận từng tin ngay khi có."
-BULLETIN_ALREADY_OFF = "Bạn chưa đặt bản tin: bạn đang nhận từng tin ngay khi có."
+BULLETIN_OFF = "Đã tắt bản tin: từ bây giờ bà con nhận từng tin ngay khi có."
+BULLETIN_ALREADY_OFF = "Bà con chưa đặt bản tin: bà con đang nhận từng tin ngay khi có."
 QUIET_OFF = "Đã bỏ giờ yên tĩnh: tin đến ngay khi có, bất kể giờ nào."
 BROADCAST_URGENT = "🔔 <b>Gấp</b>: gửi cả cho người đang trong giờ yên tĩnh."
-QUIET_ALREADY_OFF = "Bạn chưa đặt giờ yên tĩnh."
+QUIET_ALREADY_OFF = "Bà con chưa đặt giờ yên tĩnh."
 
 
 def bulletin_heading(day: str, count: int) -> str:
@@ -494,12 +538,12 @@ def bulletin_status(at: str | None) -> str:
     """/bantin alone: the setting and how to change it."""
     if at is None:
         return (
-            "Bạn đang nhận từng tin ngay khi có.\n"
-            "Muốn nhận <b>một bản tin mỗi ngày</b> vào giờ bạn chọn (giờ Việt Nam)? "
+            "Bà con đang nhận từng tin ngay khi có.\n"
+            "Muốn nhận <b>một bản tin mỗi ngày</b> vào giờ bà con chọn (giờ Việt Nam)? "
             f"Gõ /bantin và giờ, ví dụ: {BULLETIN_EXAMPLE}"
         )
     return (
-        f"Bạn nhận một bản tin mỗi ngày lúc <b>{escape(at)}</b> (giờ Việt Nam).\n"
+        f"Bà con nhận một bản tin mỗi ngày lúc <b>{escape(at)}</b> (giờ Việt Nam).\n"
         f"Đổi giờ: /bantin 18:30 · Nhận từng tin ngay khi có: /bantin tat"
     )
 
@@ -507,15 +551,16 @@ def bulletin_status(at: str | None) -> str:
 def bulletin_set(at: str) -> str:
     return (
         f"Đã đặt: mỗi ngày lúc <b>{escape(at)}</b> (giờ Việt Nam) Loa gửi một bản tin gồm mọi tin"
-        " mới của bạn. Ngày không có tin thì không gửi gì. Tin cảnh báo khẩn vẫn đến ngay.\n"
+        " mới của bà con. Ngày không có tin thì không gửi gì. Tin cảnh báo khẩn vẫn đến ngay.\n"
         "Nhận từng tin ngay khi có: /bantin tat"
     )
 
 
 def bulletin_invalid(typed: str) -> str:
     return (
-        f"«{quoted(typed)}» không phải giờ hợp lệ. Gõ giờ và phút theo 24 giờ,"
-        f" ví dụ: {BULLETIN_EXAMPLE} hoặc /bantin 18:30. Tắt bản tin: /bantin tat"
+        f"“{quoted(typed)}” không phải giờ hợp lệ. Gõ giờ và phút theo 24 giờ,"
+        f" ví dụ: {BULLETIN_EXAMPLE} hoặc /bantin 18:30, hoặc nhắn: bản tin 6 giờ chiều."
+        " Tắt bản tin: /bantin tat"
     )
 
 
@@ -523,12 +568,12 @@ def quiet_status(window: str | None) -> str:
     """/yentinh alone: the setting and how to change it."""
     if window is None:
         return (
-            "Bạn chưa đặt giờ yên tĩnh: tin đến ngay khi có, bất kể giờ nào.\n"
+            "Bà con chưa đặt giờ yên tĩnh: tin đến ngay khi có, bất kể giờ nào.\n"
             "Không muốn nhận tin ban đêm? Gõ /yentinh và khoảng giờ, ví dụ: "
             f"{QUIET_EXAMPLE}"
         )
     return (
-        f"Giờ yên tĩnh của bạn: <b>{escape(window)}</b> (giờ Việt Nam). Tin đến trong khoảng"
+        f"Giờ yên tĩnh của bà con: <b>{escape(window)}</b> (giờ Việt Nam). Tin đến trong khoảng"
         " này được giữ lại và gửi khi hết giờ yên tĩnh.\n"
         "Đổi giờ: /yentinh 21:30-05:30 · Bỏ giờ yên tĩnh: /yentinh tat"
     )
@@ -544,8 +589,9 @@ def quiet_set(window: str) -> str:
 
 def quiet_invalid(typed: str) -> str:
     return (
-        f"«{quoted(typed)}» không phải khoảng giờ hợp lệ. Gõ giờ bắt đầu và giờ kết thúc"
-        f" (24 giờ), ví dụ: {QUIET_EXAMPLE} hoặc /yentinh 12:00-13:30. Bỏ: /yentinh tat"
+        f"“{quoted(typed)}” không phải khoảng giờ hợp lệ. Gõ giờ bắt đầu và giờ kết thúc"
+        f" (24 giờ), ví dụ: {QUIET_EXAMPLE} hoặc /yentinh 12:00-13:30, hoặc nhắn: yên tĩnh từ"
+        " 10 giờ tối đến 6 giờ sáng. Bỏ: /yentinh tat"
     )
 
 
@@ -640,8 +686,12 @@ ADMIN_SIGN_IN = "Gửi /quantri cho Loa trên Zalo hoặc Telegram để nhận 
 ADMIN_NO_LONGER = "Tài khoản của bạn không còn là quản trị viên của Loa."
 ADMIN_NOT_ADMIN = "Tài khoản này không phải quản trị viên của Loa."
 ADMIN_BAD_CSRF = "Biểu mẫu đã cũ hoặc không đến từ trang quản trị. Hãy tải lại trang và thử lại."
-ADMIN_SIGNED_OUT = "Bạn đã đăng xuất khỏi trang quản trị."
 _ASK_NEW_LINK = " Gửi /quantri cho Loa để nhận đường dẫn mới."
+ADMIN_SIGNED_OUT = (
+    "Bạn đã đăng xuất khỏi trang quản trị. Muốn vào lại: gửi /quantri cho Loa trên Zalo hoặc"
+    " Telegram để nhận đường dẫn đăng nhập mới (dùng được 10 phút)."
+)
+ADMIN_PAGE_NOT_FOUND = "Không có trang này: đường dẫn có thể đã cũ hoặc bị gõ sai."
 ADMIN_LINK_USED = "Đường dẫn này đã được dùng." + _ASK_NEW_LINK
 ADMIN_LINK_EXPIRED = "Đường dẫn này đã hết hạn (chỉ dùng được 10 phút)." + _ASK_NEW_LINK
 ADMIN_LINK_UNKNOWN = "Đường dẫn không hợp lệ." + _ASK_NEW_LINK
@@ -655,6 +705,77 @@ ADMIN_TEXT_TOO_LONG = "Nội dung quá dài (tối đa 1500 ký tự)."
 ADMIN_CHOOSE_COMMUNE = "Hãy chọn xã nhận thông báo."
 ADMIN_ALREADY_SENT = "Thông báo này đã được gửi rồi: không gửi lại."
 ADMIN_DRAFT_EXPIRED = "Bản nháp đã hết hạn, không gửi được nữa."
+
+# A source's last problem in an official's words (``news.source_problems``); the technical
+# detail is shown apart (folded away on the admin page), for the IT officer.
+_FETCH_PROBLEMS = {
+    Kind.UNREACHABLE: "Không kết nối được tới trang (mạng hoặc máy chủ của trang không trả lời)",
+    Kind.TIMEOUT: "Trang không trả lời kịp",
+    Kind.NOT_FOUND: "Trang không còn (lỗi {status}): địa chỉ nguồn tin cần được sửa",
+    Kind.REFUSED: "Trang không cho Loa đọc (lỗi {status})",
+    Kind.SERVER: "Trang đang bị lỗi (lỗi {status}): Loa sẽ thử lại",
+    Kind.HTTP: "Trang trả lời bất thường (lỗi {status})",
+    Kind.NOT_A_FEED: "Địa chỉ này không phải nguồn tin RSS",
+    Kind.TOO_LARGE: "Trang quá lớn, Loa không đọc hết được",
+    Kind.UNREADABLE: "Không tìm thấy bài viết trên trang (có thể trang đã đổi giao diện)",
+    Kind.OTHER: "Không đọc được nguồn tin",
+}
+ADMIN_OPERATOR = "Người vận hành máy chủ (dòng lệnh)"
+ADMIN_CONSOLE = "Bảng điều khiển trên máy chủ (loa chat)"
+
+
+def admin_person(channel: str, name: str | None, province_wide: bool) -> str:
+    """Who drafted a broadcast, as a person: "Quản trị viên tỉnh · Zalo", "UBND xã Sam Mứn ·
+    Zalo" (a commune administrator, by the name they sign with), or a former administrator."""
+    where = _CHANNEL_NAMES.get(channel, channel)
+    if name is None:
+        return f"Quản trị viên cũ · {where}"
+    return f"{'Quản trị viên tỉnh' if province_wide else name} · {where}"
+
+
+# What an instance of Loa does, by the roles it holds (``loa.runtime``), for the overview.
+_ADMIN_ROLES = {
+    "poller": "lấy tin từ các cổng",
+    "zalo:updates": "nhận tin nhắn Zalo",
+    "zalo:sender": "gửi tin Zalo",
+    "telegram:updates": "nhận tin nhắn Telegram",
+    "telegram:sender": "gửi tin Telegram",
+    "reporter": "báo cáo tiến độ thông báo",
+}
+
+
+def admin_roles(roles: Sequence[str]) -> str:
+    """ "lấy tin từ các cổng, gửi tin Zalo" (the known roles, in the order above); an instance
+    holding none stands by to take over."""
+    known = [text for role, text in _ADMIN_ROLES.items() if role in roles]
+    return ", ".join(known) if known else "dự phòng, sẵn sàng thay thế khi máy kia dừng"
+
+
+def admin_source_alert(problem: str) -> str:
+    """The health watch's alert (``jobs.health.Problem``) as the chat alert words it."""
+    reason = _SOURCE_PROBLEMS.get(problem, problem)
+    return reason[:1].upper() + reason[1:]
+
+
+def admin_source_problem(problem: SourceProblem) -> str:
+    return _FETCH_PROBLEMS[problem.kind].format(status=problem.status or "")
+
+
+def admin_broadcast_quiet(count: int, everyone: bool, until: str | None) -> str:
+    """The admin page's draft: ``count`` of its residents are in quiet hours (``everyone``:
+    all of them, so nobody gets it before ``until``, HH:MM, the last end)."""
+    when = f" (muộn nhất lúc {escape(until)})" if until else ""
+    if everyone:
+        return (
+            f"🌙 Lúc này chưa ai nhận ngay: cả <b>{count}</b> người đang trong giờ yên tĩnh."
+            f" Thông báo sẽ đến họ khi hết giờ yên tĩnh{when}."
+        )
+    return (
+        f"🌙 Trong đó <b>{count}</b> người đang trong giờ yên tĩnh: họ nhận thông báo khi hết"
+        f" giờ yên tĩnh{when}."
+    )
+
+
 ADMIN_MAY_NOT_SEND = "Bạn không được gửi thông báo này."
 ADMIN_MAY_NOT_STOP = "Bạn không được dừng thông báo này."
 ADMIN_PHOTO_NOT_IMAGE = "Tệp đã chọn không phải ảnh (chỉ nhận ảnh JPEG, PNG, WebP hoặc GIF)."
@@ -663,3 +784,73 @@ ADMIN_PHOTO_NOT_IMAGE = "Tệp đã chọn không phải ảnh (chỉ nhận ả
 def admin_commune_with_old(name: str, old: list[str]) -> str:
     """A commune in the form's Xã list, with the old communes it absorbed (findable by name)."""
     return name + (f" (gồm {', '.join(old)})" if old else "")
+
+
+# -- residents' own words (bot.understanding, news.intents) ---------------------------------
+
+GREETING_NOT_RECEIVING = (
+    "Xin chào bà con! Hiện Loa <b>chưa gửi tin</b> cho bà con. Muốn nhận tin của chính quyền"
+    " tỉnh Điện Biên, gõ /start ạ."
+)
+THANKS = "Dạ, Loa cảm ơn bà con ạ! Cần gì bà con cứ nhắn nhé."
+YES_BUTTON = "✅ Đúng vậy"
+LATEST_OFFER = "📰 Xem tin mới nhất"
+SUBSCRIBE_OFFER = "🔔 Đăng ký nhận tin theo xã"
+HELP_OFFER = "❓ Xem hướng dẫn"
+LATEST_MINE_HEADING = "<b>Tin mới về những gì bà con đã chọn</b>"
+LATEST_ALL_HINT = "<i>Xem tin của cả tỉnh: /tinmoi tatca</i>"
+LATEST_MINE_NONE = "<i>Chưa có tin về những gì bà con đã chọn; đây là tin mới của cả tỉnh.</i>"
+# What an intent does, in the question "Có phải bà con muốn … không ạ?".
+INTENT_NAMES = {
+    "latest": "xem tin mới",
+    "subscribe": "đăng ký nhận tin",
+    "unsubscribe": "hủy đăng ký",
+    "bulletin": "đặt bản tin mỗi ngày",
+    "quiet": "đặt giờ yên tĩnh",
+    "search": "tìm tin",
+    "help": "xem hướng dẫn",
+    "subscriptions": "xem mình đang nhận tin gì",
+    "communes": "xem danh sách xã",
+    "topics": "xem danh sách chủ đề",
+    "start": "bắt đầu nhận tin",
+    "stop": "dừng nhận tin",
+}
+
+
+def unknown(text: str) -> str:
+    """Input Loa does not understand: the likeliest actions follow as buttons."""
+    if not text.strip():
+        return "Loa chưa hiểu ý bà con ạ. Bà con chọn một việc dưới đây:"
+    return f"Loa chưa hiểu “{quoted(text, 40)}” ạ. Có phải bà con muốn:"
+
+
+def did_you_mean(action: str, args: str = "") -> str:
+    """A typo close to a command: "Có phải bà con muốn đăng ký nhận tin “pom lot” không ạ?"."""
+    what = f" “{quoted(args, 40)}”" if args else ""
+    return f"Có phải bà con muốn {escape(action)}{what} không ạ?"
+
+
+def search_offer(typed: str) -> str:
+    return f"🔎 Tìm tin có “{' '.join(typed.split())[:30]}”"
+
+
+def subscribe_offer(label: str) -> str:
+    """The button under a commune's or topic's latest news: subscribe to it."""
+    return f"🔔 Đăng ký nhận tin {label}"
+
+
+def no_recent_about(label: str) -> str:
+    """A commune or topic named alone, with no news yet."""
+    return (
+        f"Chưa có tin nào về <b>{escape(label)}</b>. Muốn Loa gửi tin về {escape(label)} ngay"
+        " khi có, bà con bấm đăng ký dưới đây ạ."
+    )
+
+
+def name_collision(chosen: str, old_label: str, old_district: str, successor: str) -> str:
+    """A name that is both today's unit and an old one that went elsewhere, explained."""
+    return (
+        f"Lưu ý: đây là {escape(chosen)} mới. {escape(_capitalised(old_label))} cũ"
+        f" ({escape(old_district)}) nay thuộc <b>{escape(successor)}</b>; nếu bà con ở"
+        f" {escape(old_label)} cũ, chọn nút dưới đây hoặc gõ /dangky {escape(successor)}."
+    )

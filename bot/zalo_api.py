@@ -22,7 +22,7 @@ from typing import Any, Self
 
 import httpx
 
-from loa.config import ZALO_API as DEFAULT_BASE_URL
+from base.config import ZALO_API as DEFAULT_BASE_URL
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from jobs.background import BackgroundTask
+from base.background import BackgroundTask
 from jobs.send import OutboxSignal
 from storage.outbox import DOORBELL
 

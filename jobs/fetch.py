@@ -17,8 +17,8 @@ from types import TracebackType
 
 import httpx
 
-from loa import __version__
-from loa.config import HttpSettings
+from base import __version__
+from base.config import HttpSettings
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +42,10 @@ class FetchNetworkError(FetchError):
 
 
 class FetchStatusError(FetchError):
-    def __init__(self, url: str, status: int) -> None:
+    def __init__(self, url: str, status: int, content: bytes = b"") -> None:
         super().__init__(url, f"HTTP {status}")
         self.status = status
+        self.content = content  # the start of the error page (an anti-bot challenge says so)
 
 
 class ResponseTooLarge(FetchError):
@@ -120,7 +121,7 @@ class Fetcher:
                 not_modified=True,
             )
         if response.status_code != 200:
-            raise FetchStatusError(url, response.status_code)
+            raise FetchStatusError(url, response.status_code, await _start_of(response))
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > self._max_bytes:
             raise ResponseTooLarge(url, self._max_bytes)
@@ -142,3 +143,15 @@ class Fetcher:
                 raise ResponseTooLarge(url, self._max_bytes)
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+ERROR_PAGE_BYTES = 65_536  # kept of an error page: enough to tell a challenge from an outage
+
+
+async def _start_of(response: httpx.Response) -> bytes:
+    kept = b""
+    async for chunk in response.aiter_bytes():
+        kept += chunk
+        if len(kept) >= ERROR_PAGE_BYTES:
+            break
+    return kept[:ERROR_PAGE_BYTES]

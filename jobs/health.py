@@ -18,7 +18,7 @@ FAILING_TOO_LONG = timedelta(days=1)
 
 
 class Problem(StrEnum):
-    EMPTY = "empty"  # the list page yields no items with the configured selectors
+    EMPTY = "empty"  # the list page yields no article links (selectors or Loa's own search)
     INCOMPLETE = "incomplete"  # every article page read lacked its title or its date
     FAILING = "failing"  # every pass has failed for over a day
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from jobs.background import BackgroundTask, every
+from base.background import BackgroundTask, every
 from storage import media
 from storage.models import utcnow
 

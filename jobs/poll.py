@@ -18,13 +18,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import HttpSettings, Settings, SourceSettings
+from base.timefmt import plural
 from jobs.fetch import Fetcher, FetchError, Page
 from jobs.health import Health, Pass, Problem, judge, problem_of
-from loa.config import HttpSettings, Settings, SourceSettings
-from loa.timefmt import plural
+from jobs.sniff import sniff
 from news.extract import ExtractError, parse_article_page, parse_list_page
 from news.feeds import FeedError, parse_feed
-from news.items import ArticleData, FeedItem
+from news.items import ArticleData, FeedItem, ListPage
 from news.tagging import ArticleTagger, build_tagger
 from news.urls import canonical_url
 from storage.articles import store_article, stored_urls
@@ -114,6 +115,10 @@ class Poller:
         self._sessions = sessions
         self._tagger = tagger
         self._http = http
+        # Sources of type "auto" whose page advertises a working feed: the feed's URL. Later
+        # passes ask the feed itself (with its validators): a homepage that never changes
+        # (its news drawn by JavaScript) must not hide new items behind a 304.
+        self._feeds: dict[str, str] = {}
 
     async def poll(self, source: SourceSettings) -> PollResult:
         """One pass over ``source``; its outcome is recorded in the source's state."""
@@ -137,6 +142,14 @@ class Poller:
         return result
 
     async def _read_listing(self, source: SourceSettings, state: SourceState) -> _Listing:
+        feed_url = self._feeds.get(source.name) if source.type == "auto" else None
+        if feed_url:
+            try:
+                return await self._read_known_feed(source, state, feed_url)
+            except (FetchError, FeedError) as exc:
+                log.info("%s: feed unusable, reading the page again: %s", source.name, exc)
+                self._feeds.pop(source.name, None)
+                state = dataclasses.replace(state, etag=None, last_modified=None)
         page = await self._fetcher.fetch(
             source.url, etag=state.etag, last_modified=state.last_modified
         )
@@ -145,20 +158,55 @@ class Poller:
         )
         if page.not_modified:
             listing.not_modified = True
-        elif source.type == "rss":
-            for item in parse_feed(page.content, page.url):
-                listing.candidates.setdefault(canonical_url(item.url, source.ignore_params), item)
+            return listing
+        if source.type == "auto":
+            # Each pass looks again: a portal that starts or stops publishing a feed is followed.
+            found = await sniff(self._fetcher, page, _selectors(source))
+            items = found.items if found.kind == "rss" else None
+            first = found.listing
+            if found.kind == "rss" and found.url != page.url:
+                self._feeds[source.name] = found.url
+                listing.etag, listing.last_modified = found.page.etag, found.page.last_modified
         else:
-            await self._read_list_pages(source, page, listing)
+            items = parse_feed(page.content, page.url) if source.type == "rss" else None
+            first = None
+        if items is None:
+            await self._read_list_pages(source, page, listing, first)
+        self._add_items(source, listing, items or [])
         return listing
 
-    async def _read_list_pages(self, source: SourceSettings, page: Page, listing: _Listing) -> None:
-        """Follow ``next_page`` up to ``max_pages``; a later page failing keeps what was read."""
+    async def _read_known_feed(
+        self, source: SourceSettings, state: SourceState, feed_url: str
+    ) -> _Listing:
+        page = await self._fetcher.fetch(
+            feed_url, etag=state.etag, last_modified=state.last_modified
+        )
+        listing = _Listing(
+            etag=page.etag or state.etag,
+            last_modified=page.last_modified or state.last_modified,
+            not_modified=page.not_modified,
+        )
+        if not page.not_modified:
+            self._add_items(source, listing, parse_feed(page.content, page.url))
+        return listing
+
+    @staticmethod
+    def _add_items(source: SourceSettings, listing: _Listing, items: list[FeedItem]) -> None:
+        for item in items:
+            listing.candidates.setdefault(canonical_url(item.url, source.ignore_params), item)
+
+    async def _read_list_pages(
+        self, source: SourceSettings, page: Page, listing: _Listing, first: ListPage | None = None
+    ) -> None:
+        """Follow ``next_page`` up to ``max_pages``; a later page failing keeps what was read.
+
+        ``first``: the first page already parsed (by ``jobs.sniff``)."""
         seen_pages = {page.url}
         for number in range(1, source.max_pages + 1):
-            parsed = parse_list_page(
+            parsed = first or parse_list_page(
                 page.content, page.url, _selectors(source), encoding=page.charset
             )
+            first = None
             for link in parsed.links:
                 listing.candidates.setdefault(canonical_url(link, source.ignore_params), None)
             if number == source.max_pages or not parsed.next_page:
@@ -206,35 +254,7 @@ class Poller:
     async def _read_article(
         self, source: SourceSettings, url: str, item: FeedItem | None, result: PollResult
     ) -> ArticleData | None:
-        """The article at ``url``, from its page, its feed item, or both; None if unreadable."""
-        feed_data = _from_feed(url, item) if item else None
-        if feed_data and feed_data.author and feed_data.published_at:
-            return feed_data  # the feed said everything the page would
-        try:
-            result.fetched += 1
-            page = await self._fetcher.fetch(url)
-            data = parse_article_page(
-                page.content, page.url, _selectors(source), encoding=page.charset
-            )
-        except (FetchError, ExtractError) as exc:
-            if isinstance(exc, ExtractError):
-                result.incomplete += 1  # no title: the page's layout may have changed
-            if feed_data:
-                log.info(
-                    "%s: %s: article page unreadable, keeping the feed item: %s",
-                    source.name,
-                    url,
-                    exc,
-                )
-                return feed_data
-            result.skipped += 1
-            result.skipped_urls.append(url)
-            log.warning("%s: article skipped, retried next pass: %s", source.name, exc)
-            return None
-        data = dataclasses.replace(data, url=url)
-        if data.published_at is None:
-            result.incomplete += 1
-        return _complete(feed_data, data) if feed_data else data
+        return await read_article(self._fetcher, source, url, item, result)
 
     async def _store_one(
         self, source: SourceSettings, state: SourceState, data: ArticleData, result: PollResult
@@ -342,6 +362,42 @@ class Poller:
             )
         if verdict.recovered:
             log.info("%s: recovered (%s)", source.name, verdict.recovered)
+
+
+async def read_article(
+    fetcher: Fetcher, source: SourceSettings, url: str, item: FeedItem | None, result: PollResult
+) -> ArticleData | None:
+    """The article at ``url`` as a pass stores it: from its page, its feed item, or both.
+
+    None if unreadable (counted in ``result``). ``loa sources add`` previews with it too."""
+    feed_data = _from_feed(url, item) if item else None
+    if feed_data and feed_data.author and feed_data.published_at:
+        return feed_data  # the feed said everything the page would
+    try:
+        result.fetched += 1
+        page = await fetcher.fetch(url)
+        data = parse_article_page(
+            page.content, page.url, _selectors(source), encoding=page.charset, now=utcnow()
+        )
+    except (FetchError, ExtractError) as exc:
+        if isinstance(exc, ExtractError):
+            result.incomplete += 1  # no title: the page's layout may have changed
+        if feed_data:
+            log.info(
+                "%s: %s: article page unreadable, keeping the feed item: %s",
+                source.name,
+                url,
+                exc,
+            )
+            return feed_data
+        result.skipped += 1
+        result.skipped_urls.append(url)
+        log.warning("%s: article skipped, retried next pass: %s", source.name, exc)
+        return None
+    data = dataclasses.replace(data, url=url)
+    if data.published_at is None:
+        result.incomplete += 1
+    return _complete(feed_data, data) if feed_data else data
 
 
 def _seen(result: PollResult) -> Pass:

@@ -21,11 +21,11 @@ from datetime import datetime, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.background import BackgroundTask
 from bot import texts
 from bot.channel import Reply
 from bot.outgoing import Outgoing, encode
 from bot.render import article_view, render_article_list
-from jobs.background import BackgroundTask
 from storage import outbox, rhythm
 from storage.models import Article, DeliveryState, Priority, utcnow
 

@@ -24,17 +24,25 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import instances, updates
 from storage.models import utcnow
 
-if TYPE_CHECKING:
-    from loa.runtime import Service
-
 log = logging.getLogger(__name__)
+
+
+class Service(Protocol):
+    """A long-running part of Loa (a bot, the poller, the sender…): what a role starts."""
+
+    name: str
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
 
 SAFETY_SECONDS = 2.0
 

@@ -18,10 +18,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import Settings, SourceSettings
+from base.timefmt import plural
 from jobs.fetch import Fetcher
 from jobs.poll import Poller, PollResult
-from loa.config import Settings, SourceSettings
-from loa.timefmt import plural
+from news.source_problems import classify
 from news.tagging import build_tagger
 from storage.models import utcnow
 from storage.sources import is_paused, take_poll_requests
@@ -140,7 +141,14 @@ class PollScheduler:
         if len(first) < len(self._settings.sources) or any(r.ok for r in first):
             return
         failed = plural(len(first), "source")
-        if all(r.backfill for r in first):  # none was ever read: a first run, likely offline
+        if not all(r.error and classify(r.error).unreachable for r in first):
+            # Some answered (a 404, not a feed): the network is fine, a source is wrong.
+            log.warning(
+                "no source could be read (%s failed on the first pass; each one's error is "
+                "above): `loa check` tests them one by one. Retrying with backoff",
+                failed,
+            )
+        elif all(r.backfill for r in first):  # none was ever read: a first run, likely offline
             log.warning(
                 "no source could be read (%s failed on the first pass): the portal is not "
                 "reachable from here; check the network and the [[sources]] urls. Retrying at "

@@ -51,6 +51,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from base.config import SenderSettings
+from base.timefmt import plural
 from bot.channel import (
     BotRefused,
     Channel,
@@ -64,8 +66,6 @@ from bot.outgoing import Outgoing, decode
 from jobs.failure_log import FailureLog
 from jobs.messages import MessageCache, MessageGone
 from jobs.pacing import ChatGates, Pacer
-from loa.config import SenderSettings
-from loa.timefmt import plural
 from storage import broadcasts, channel_states, outbox, residents
 from storage.inline_writes import InlineWrites
 from storage.models import utcnow
@@ -214,6 +214,10 @@ class Sender:
         return self._messages.renders
 
     async def start(self) -> None:
+        # What is recorded already (a restart, a handover) need not be written again: the
+        # first success of a working channel then commits inline like every other.
+        async with self._sessions() as session:
+            self._state = await channel_states.current(session, self._channel.name)
         self._tasks = [
             asyncio.create_task(self._write_loop(), name=f"{self.name} writer"),
             asyncio.create_task(self._run(), name=self.name),
@@ -386,10 +390,9 @@ class Sender:
         self._charged.clear()
         self._outage_delay = self._quota_delay = self._backoff
         self._quota_since, self._quota_told = None, False
-        # Only after a pause: a sender that never paused writes nothing more per message (the
-        # inline SQLite writes stay), and a pause left by an earlier process is not shown.
-        working = self._now(channel_states.WORKING) if self._state is not None else None
-        for then in (self._on_success(queued.chat_id), working):
+        # Written only after a pause (``_state`` starts as recorded): a working channel writes
+        # nothing more per message, so the inline SQLite writes stay.
+        for then in (self._on_success(queued.chat_id), self._now(channel_states.WORKING)):
             if then is not None:
                 extra = then if extra is None else _both(extra, then)
         return queued.id if extra is None else _sent_and(queued.id, extra)

@@ -1,3 +1,6 @@
-"""Loa: the commune loudspeaker, for chat apps."""
+"""Loa: the commune loudspeaker, for chat apps. This package holds the entry points (``loa.cli``,
+``loa.cmd``) and the wiring of a running instance (``loa.runtime``)."""
 
-__version__ = "0.1.0"
+from base import __version__
+
+__all__ = ["__version__"]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from loa import __version__
 
 if TYPE_CHECKING:
-    from loa.config import Settings
+    from base.config import Settings
 
 Handler = Callable[["Settings", argparse.Namespace], Coroutine[Any, Any, int]]
 
@@ -74,8 +74,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("topics", help="list the topic taxonomy")
 
-    sources = sub.add_parser("sources", help="show each source's health")
+    sources = sub.add_parser("sources", help="show each source's health; add one by its address")
     sources.add_argument("--json", action="store_true")
+    sources_sub = sources.add_subparsers(dest="sources_command", metavar="ACTION")
+    add = sources_sub.add_parser(
+        "add", help="look at a portal's address: what Loa finds there, three articles as read"
+    )
+    add.add_argument("url", metavar="URL", help="the portal's page or feed (http or https)")
+    add.add_argument("--name", help="the source's name (default: the host name)")
+    add.add_argument("--commune", metavar="X", help="the commune or ward the portal is about")
+    add.add_argument("--json", action="store_true", help="one JSON object")
+    add.add_argument("--write", action="store_true", help="append it to the configuration file")
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -134,6 +143,11 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="preflight: database, bots, sources, webhooks")
     check.add_argument("--json", action="store_true", help="one JSON object")
     check.add_argument(
+        "--env-file",
+        metavar="FILE",
+        help="read KEY=VALUE lines (the service's EnvironmentFile, e.g. /etc/loa/loa.env) first",
+    )
+    check.add_argument(
         "--live",
         action="store_true",
         help="ask the platforms (getMe, getWebhookInfo, an impossible chat, a missing method)"
@@ -184,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import asyncio
     import logging
 
-    from loa.config import ConfigError, Settings, load_settings, resolve_path
+    from base.config import ConfigError, Settings, load_settings, read_env_file, resolve_path
     from loa.logs import configure_logging
 
     log = logging.getLogger("loa")
@@ -192,6 +206,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "demo":
             settings = Settings()  # the demo writes its own settings
+        elif getattr(args, "env_file", None):
+            # The service's environment (its tokens), as systemd's EnvironmentFile= gives it.
+            env = {**os.environ, **read_env_file(Path(args.env_file))}
+            settings = load_settings(path, env)
         else:
             settings = load_settings(path)
     except ConfigError as exc:

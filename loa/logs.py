@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 if TYPE_CHECKING:
-    from loa.config import Settings
+    from base.config import Settings
 
 log = logging.getLogger("loa")
 

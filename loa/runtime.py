@@ -13,12 +13,12 @@ import logging
 import signal
 from collections.abc import Callable, Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from loa.config import Settings
-from loa.timefmt import plural, zone
+from base.config import Settings
+from base.timefmt import plural, zone
 from storage.db import open_database, session_factory
 
 if TYPE_CHECKING:
@@ -27,20 +27,11 @@ if TYPE_CHECKING:
     from bot.notices import AdminNotices
     from bot.telegram import TelegramBot
     from bot.zalo import Handler, ZaloBot
+    from jobs.roles import Service
     from jobs.send import OutboxSignal, Throttling
     from web.app import Webhook, WebServer
 
 log = logging.getLogger(__name__)
-
-
-class Service(Protocol):
-    """A long-running part of Loa."""
-
-    name: str
-
-    async def start(self) -> None: ...
-
-    async def stop(self) -> None: ...
 
 
 def build_services(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> list[Service]:
@@ -285,7 +276,14 @@ def _web_server(
     if not (settings.web.enabled or webhooks or settings.web.public_url):
         return None  # (a public_url is where Zalo fetches broadcast media: serve it)
     app = create_app(sessions, webhooks, roles, pages)
-    return WebServer(app, settings.web.host, settings.web.port)
+    if not settings.web.public_url:
+        log.warning(
+            "no [web] public_url: admin page links point at %s, the server itself, and Zalo"
+            " residents get broadcast photos as text only; set [web] public_url",
+            settings.web.base_url,
+        )
+    admin_url = f"{settings.web.base_url}/admin/" if pages else None
+    return WebServer(app, settings.web.host, settings.web.port, admin_url)
 
 
 async def run_services(settings: Settings, stop: asyncio.Event) -> None:

@@ -1,10 +1,13 @@
 """Portal HTML to Loa's items: list pages to article links, article pages to :class:`ArticleData`.
 
-Selectors come from each source's configuration, so a new portal is added by configuration
-alone. Where a selector is absent or matches nothing, extraction falls back to what the
-Điện Biên portals print: the labels "Thời gian đăng:", "Ngày đăng:", "Cập nhật:" before the date
-and "Tác giả:" before the author, and article links shaped like those of the two portal
-families. Pure: bytes or text in, values out.
+Selectors come from each source's configuration and win where they match. Without them (or
+where they match nothing) a page is read from what real pages carry: the JSON-LD article and
+OpenGraph/meta tags (``news.metadata``), the labels the Điện Biên portals print ("Thời gian
+đăng:", "Tác giả:"), ``<time>`` elements, a date line near the title ("Thứ Hai, 05/07/2017 -
+08:57", "(GMT+7)"), the paragraphs of the page's main text and the byline closing it
+(``news.bylines``). List pages without an ``item`` selector: the links shaped like the two
+portal families' articles, else the links ``news.discover`` judges to be articles. Pure: bytes
+or text in, values out.
 """
 
 from __future__ import annotations
@@ -16,10 +19,13 @@ from urllib.parse import parse_qsl, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from news.bylines import byline, main_content
 from news.dates import parse_date
+from news.discover import article_links
 from news.images import lead_image
 from news.items import ArticleData, ListPage
 from news.markup import SelectorError, node_text, outermost, parse_html, select, text_lines
+from news.metadata import PageMeta, page_meta
 from news.text import clean, summarize
 from news.urls import absolute, canonical_url
 
@@ -37,6 +43,11 @@ _DATE_LABEL = re.compile(
     r"(?:^|[|•·–-])\s*(?:thời gian đăng|ngày đăng|cập nhật|đăng ngày)\b", re.IGNORECASE
 )
 _AUTHOR_LABEL = re.compile(r"^\s*tác giả\s*:\s*", re.IGNORECASE)
+# Where a date line is looked for around the title, and how long it may be.
+_DATE_LINES_BEFORE = 4
+_DATE_LINES_AFTER = 12
+_DATE_LINE_MAX = 80
+_CLOCK = re.compile(r"\d{1,2}[:h]\d{2}|\b(?:phút|giờ|tiếng)\s+trước")
 # Short lines that end the article: related-news headings, the portals' sidebar boxes, footer.
 _END_MARKERS = (
     "các tin khác",
@@ -77,35 +88,48 @@ def parse_list_page(
     """
     tree = _parse(html, encoding)
     hrefs = _item_hrefs(tree, selectors.get("item")) or _article_like_hrefs(tree, page_url)
+    links = _unique_links(hrefs, page_url) if hrefs else article_links(tree, page_url)
     return ListPage(
-        links=_unique_links(hrefs, page_url),
+        links=links,
         next_page=_next_page(tree, page_url, selectors.get("next_page")),
     )
 
 
 def parse_article_page(
-    html: bytes | str, url: str, selectors: Selectors, *, encoding: str | None = None
+    html: bytes | str,
+    url: str,
+    selectors: Selectors,
+    *,
+    encoding: str | None = None,
+    now: datetime | None = None,
 ) -> ArticleData:
     """Title, date, author, category, body and summary of one article page.
 
     ``encoding`` is the charset of the HTTP Content-Type, when there is one; it wins over the
     page's ``<meta>``. The body is the article's paragraphs joined by blank lines, without the
-    title, date or author lines and without the portals' sidebar boxes.
+    title, date or author lines and without the portals' sidebar boxes. ``now`` (aware): the
+    moment the page was fetched, to read a date line such as "2 giờ trước".
     """
     tree = _parse(html, encoding)
     _remove(tree, _NOISE)
-    title = _title(tree, selectors.get("title"))
+    meta = page_meta(tree)
+    title = _title(tree, selectors.get("title"), meta)
     if not title:
         raise ExtractError(f"no article title found on {url}")
     page_lines = text_lines(tree.body) if tree.body is not None else []
-    body = _body(tree, selectors.get("body"), page_lines, title)
+    # The portals' label layout ("Thời gian đăng:" … "Tác giả:") is read line by line; other
+    # pages by their main text container.
+    labelled = _labelled_date(page_lines) is not None
+    content = None if selectors.get("body") or labelled else main_content(tree)
+    author = _author(tree, selectors.get("author"), page_lines, meta, content)
+    body = _body(tree, selectors.get("body"), page_lines, title, content, author)
     return ArticleData(
         url=url,
         title=title,
         body=body,
         summary=summarize(body),
-        author=_author(tree, selectors.get("author"), page_lines),
-        published_at=_published(tree, selectors.get("date"), page_lines),
+        author=author,
+        published_at=_published(tree, selectors.get("date"), page_lines, meta, title, now),
         category=_selected_text(tree, selectors.get("category")) or None,
         image_url=_image(tree, url, selectors.get("body")),
     )
@@ -199,40 +223,86 @@ def _page_index_of(query: str) -> str | None:
 # --- article pages -----------------------------------------------------------------------
 
 
-def _title(tree: LexborHTMLParser, css: str | None) -> str:
+def _title(tree: LexborHTMLParser, css: str | None, meta: PageMeta) -> str:
     selected = _selected_text(tree, css)
     if selected:
         return selected
     head = tree.css_first("title")
     page_title = node_text(head) if head is not None else ""
+    declared = [text for text in (meta.headline, meta.og_title, page_title) if text]
     # The visible heading is complete; <title> adds the site name (and may be truncated).
     for node in tree.css("h1, h2, h3, [class*='title']"):
         text = node_text(node)
-        if len(text) >= 8 and page_title.startswith(text):
+        if len(text) >= 8 and any(title.startswith(text) for title in declared):
             return text
     h1 = tree.css_first("h1")
-    candidates = (node_text(h1) if h1 is not None else "", _without_site_name(page_title))
+    candidates = (
+        meta.headline,
+        _without_site_name(meta.og_title, meta.site_name),
+        node_text(h1) if h1 is not None else "",
+        _without_site_name(page_title, meta.site_name),
+    )
     return next((text for text in candidates if text and not _SITE_NAME.search(text)), "")
 
 
-def _without_site_name(page_title: str) -> str:
+def _without_site_name(page_title: str, site_name: str = "") -> str:
     for separator in (" - ", " | ", " – "):
         head, found, site = page_title.rpartition(separator)
-        if found and head and (_SITE_NAME.search(site) or site.isupper()):
+        if not (found and head):
+            continue
+        named = _is_paper(site) or (bool(site_name) and site_name.lower() in site.lower())
+        if named or _SITE_NAME.search(site) or site.isupper():
             return head.strip()
     return page_title
 
 
-def _published(tree: LexborHTMLParser, css: str | None, lines: list[str]) -> datetime | None:
+def _is_paper(site: str) -> bool:
+    """A newspaper's name after the title ("Báo VnExpress Sức khỏe")."""
+    return site.lower().startswith(("báo ", "tạp chí ")) or bool(_SITE_NAME.search(site))
+
+
+def _published(
+    tree: LexborHTMLParser,
+    css: str | None,
+    lines: list[str],
+    meta: PageMeta,
+    title: str,
+    now: datetime | None,
+) -> datetime | None:
     selected = _selected_text(tree, css)
-    value = parse_date(selected) if selected else None
+    value = parse_date(selected, now=now) if selected else None
+    if value is None and meta.published:
+        value = parse_date(meta.published)
     if value is None:
         value = _labelled_date(lines)
     if value is None:
-        meta = tree.css_first("meta[property='article:published_time'], time[datetime]")
-        if meta is not None:
-            value = parse_date(meta.attributes.get("content") or meta.attributes.get("datetime"))
+        node = tree.css_first("time[datetime]")
+        if node is not None:
+            value = parse_date(node.attributes.get("datetime"))
+    if value is None:
+        value = _date_near_title(lines, title, now)
     return value
+
+
+def _date_near_title(lines: list[str], title: str, now: datetime | None) -> datetime | None:
+    """A short date line next to the title: after it before before it, one with a time of day
+    first. Pages may repeat the title (a sticky header): each place is looked at. A page
+    whose title is not among its lines gives None: portals print today's date in their header,
+    and a guess from the top of the page would date the article to the day it was read."""
+    places = [index for index, line in enumerate(lines) if line == title]
+    after: list[str] = []
+    before: list[str] = []
+    for start in places:
+        after.extend(lines[start + 1 : start + _DATE_LINES_AFTER])
+        before.extend(lines[max(0, start - _DATE_LINES_BEFORE) : start])
+    dated = [
+        (line, value)
+        for line in after + before
+        if len(line) <= _DATE_LINE_MAX and (value := parse_date(line, now=now)) is not None
+    ]
+    timed = [value for line, value in dated if _CLOCK.search(line)]
+    choices = timed or [value for _, value in dated]
+    return choices[0] if choices else None
 
 
 def _labelled_date(lines: list[str]) -> datetime | None:
@@ -254,24 +324,44 @@ def _is_date_line(line: str) -> bool:
     )
 
 
-def _author(tree: LexborHTMLParser, css: str | None, lines: list[str]) -> str | None:
+def _author(
+    tree: LexborHTMLParser,
+    css: str | None,
+    lines: list[str],
+    meta: PageMeta,
+    content: LexborNode | None,
+) -> str | None:
     selected = _selected_text(tree, css)
     if selected:
         return clean(_AUTHOR_LABEL.sub("", selected)) or None
     for line in lines:
         if _AUTHOR_LABEL.match(line):
             return clean(_AUTHOR_LABEL.sub("", line)) or None
-    return None
+    if meta.authors:
+        return ", ".join(meta.authors)
+    return byline(tree, content)
 
 
-def _body(tree: LexborHTMLParser, css: str | None, page_lines: list[str], title: str) -> str:
+def _body(
+    tree: LexborHTMLParser,
+    css: str | None,
+    page_lines: list[str],
+    title: str,
+    content: LexborNode | None,
+    author: str | None,
+) -> str:
     lines: list[str] = []
     if css:
         for node in outermost(_select(tree, css)):
             lines.extend(text_lines(node))
+    elif content is not None:
+        lines = text_lines(content)
     if not lines:
         lines = page_lines[_body_start(page_lines, title) :]
-    return "\n\n".join(_article_lines(lines, title))
+    kept = _article_lines(lines, title)
+    if kept and author and author in kept[-1] and len(kept[-1]) <= len(author) + 10:
+        kept.pop()  # the signature under the story is the author, not its text
+    return "\n\n".join(kept)
 
 
 def _image(tree: LexborHTMLParser, url: str, css: str | None) -> str | None:

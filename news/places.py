@@ -114,6 +114,11 @@ class Gazetteer:
         found = set(self._current) | set(self._old)
         return found | {fold(old.district) for old in self.legacy}
 
+    def collisions(self, current_name: str) -> list[LegacyUnit]:
+        """Old units named like today's ``current_name`` whose land went elsewhere (old xã Sam
+        Mứn is in today's xã Thanh An; today's xã Sam Mứn is old Pom Lót and Na Ư)."""
+        return [old for old in self.old(fold(current_name)) if current_name not in old.successors]
+
     def districts(self) -> set[str]:
         """Folded names of the old districts (huyện, thành phố, thị xã)."""
         return {fold(old.district) for old in self.legacy}

@@ -103,6 +103,14 @@ class Resolver:
         ranked.sort(key=lambda entry: entry[0])
         return list(dict.fromkeys(choice for _, choices in ranked for choice in choices))
 
+    def taxonomy_keys(self) -> set[str]:
+        """Every folded name a topic answers to ("canh bao", "thien tai", "canh-bao")."""
+        return set(self._topics)
+
+    def exact(self, typed: str) -> list[Choice]:
+        """The units and topics named exactly ``typed`` (diacritics optional), no guesses."""
+        return self._lookup(typed)
+
     def _renamed(self, old: LegacyUnit) -> list[Choice]:
         """An old unit as choices, one per successor; none when it lives on under its own name
         (today's unit of that name is listed already)."""

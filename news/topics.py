@@ -131,7 +131,7 @@ def build_taxonomy(overrides: Mapping[str, Any] | None = None) -> Taxonomy:
 
     A config entry for an existing slug replaces its name, and its keywords or categories when
     given (non-empty); an entry for a new slug adds a topic. Entries may be mappings or objects
-    with ``name``, ``keywords`` and ``categories`` (``loa.config.TopicSettings``).
+    with ``name``, ``keywords`` and ``categories`` (``base.config.TopicSettings``).
     """
     topics = {t.slug: t for t in DEFAULT_TOPICS}
     for slug, entry in (overrides or {}).items():

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from loa.timefmt import local_iso
+from base.timefmt import local_iso
 from news.items import ArticleData
 from news.text import fold
 from storage.dialects import upsert

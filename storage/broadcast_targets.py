@@ -32,6 +32,15 @@ class Target:
     commune: str | None = None  # current unit name, already resolved
     topic: str | None = None  # topic slug
 
+    def __str__(self) -> str:
+        """For log lines and messages: "commune Sam Mứn, topic canh-bao", "everyone"."""
+        parts = []
+        if self.commune:
+            parts.append(f"commune {self.commune}")
+        if self.topic:
+            parts.append(f"topic {self.topic}")
+        return ", ".join(parts) or "everyone"
+
 
 def _chose(kind: str, value: str) -> ColumnElement[bool]:
     return exists().where(

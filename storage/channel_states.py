@@ -35,6 +35,12 @@ async def record(
     row.state, row.reason = state, reason[:1000] if reason else None
 
 
+async def current(session: AsyncSession, channel: str) -> str:
+    """The state last recorded for ``channel``; working when none was (as ``states`` shows it)."""
+    row = await session.get(ChannelState, channel)
+    return row.state if row is not None else WORKING
+
+
 async def states(
     session: AsyncSession, instances: Iterable[InstanceView]
 ) -> dict[str, dict[str, Any]]:

@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from storage.dialects import unindexed
 from storage.models import (
     ArticleCommune,
     ArticleTopic,
@@ -255,7 +256,7 @@ def _mark_sent() -> Update:
         update(table)
         .where(
             table.c.id.in_(bindparam("ids", expanding=True)),
-            table.c.state == DeliveryState.PENDING.value,
+            unindexed(table.c.state) == DeliveryState.PENDING.value,  # look the ids up
         )
         .values(
             state=DeliveryState.SENT.value,
@@ -317,7 +318,7 @@ async def refund_attempts(session: AsyncSession, ids: Collection[int]) -> int:
             update(Delivery)
             .where(
                 Delivery.id.in_(group),
-                Delivery.state == DeliveryState.PENDING.value,
+                unindexed(Delivery.state) == DeliveryState.PENDING.value,
                 Delivery.attempts > 0,
             )
             .values(

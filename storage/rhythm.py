@@ -25,6 +25,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from news.rhythm import Window, bulletin_due, format_time, parse_time, parse_window
 from news.rhythm import window_around as _window_around
+from storage.dialects import unindexed
 from storage.models import Article, ArticleCommune, Delivery, DeliveryState, Resident
 from storage.rows import execute_count
 
@@ -214,7 +215,9 @@ async def settle(
         values["last_error"] = reason[:1000]
     return await execute_count(
         session,
-        update(Delivery).where(Delivery.id.in_(list(ids)), Delivery.state == HELD).values(values),
+        update(Delivery)
+        .where(Delivery.id.in_(list(ids)), unindexed(Delivery.state) == HELD)
+        .values(values),
     )
 
 

@@ -103,3 +103,54 @@ def restore_logging() -> Iterator[None]:
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
+
+
+# Modules whose tests start real processes (`loa run`, `loa chat`, several instances): the
+# suite's slowest, and the ones whose figures (pacing, failover) a busy neighbour can disturb.
+PROCESS_MODULES = frozenset(
+    {
+        "test_admin_browser",
+        "test_broadcast_lifecycle",
+        "test_chat_console",
+        "test_check",
+        "test_cli_output",
+        "test_commune_admins_e2e",
+        "test_connect",
+        "test_console",
+        "test_contrib",
+        "test_e2e_admin_photo",
+        "test_e2e_auto_source",
+        "test_e2e_broadcast",
+        "test_e2e_broadcast_quiet",
+        "test_e2e_field_faults",
+        "test_e2e_first_subscription",
+        "test_e2e_instances",
+        "test_e2e_media",
+        "test_e2e_own_words",
+        "test_e2e_telegram",
+        "test_e2e_zalo",
+        "test_lean",
+        "test_live_check",
+        "test_migration_lock",
+        "test_offline_start",
+        "test_rhythm_e2e",
+        "test_run_lock",
+    }
+)
+# Fixtures that mean a database or a served emulator: a test using one is not "quick".
+SLOW_FIXTURES = frozenset({"database_url", "pg_database", "base_url"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the quick tests (pure logic: no database, no server, no process) for `make check`,
+    and keep the multi-instance tests on one xdist worker, one after another."""
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if module == "test_e2e_instances":
+            # Each starts two or three `loa run` against a strict emulator: run them in turn.
+            item.add_marker(pytest.mark.xdist_group("instances"))
+        needs_a_server = item.get_closest_marker("skipif") is not None  # PostgreSQL-only
+        if module not in PROCESS_MODULES and not fixtures & SLOW_FIXTURES and not needs_a_server:
+            item.add_marker(pytest.mark.quick)

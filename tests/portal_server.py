@@ -31,6 +31,9 @@ from starlette.routing import Route
 from tests.support.server import serve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "portal"
+# Pages `loa demo` ships (the district portal's list page 1 and five articles): one copy, there.
+DEMO = Path(__file__).parent.parent / "loa" / "demo"
+DISTRICT_LISTS = {1: DEMO / "list.html", 2: FIXTURES / "district" / "Tintuc" / "index-2.html"}
 HTML = "text/html; charset=utf-8"
 _META_CHARSET = re.compile(rb"charset=[\"']?([A-Za-z0-9_-]+)")
 
@@ -43,6 +46,7 @@ class Page:
     hang: bool = False  # hold the request until ``Portal.release()``
     oversize: int = 0  # stream this many bytes (no Content-Length) instead of the body
     conditional: bool = True  # answer If-None-Match with 304
+    error_body: bool = False  # send the body with a forced status (a challenge's 403/503)
 
     @property
     def etag(self) -> str:
@@ -140,7 +144,8 @@ class Portal:
             await self._hold()
             return Response(b"released", 503)
         if page.status != 200:
-            return Response(b"error", page.status)
+            body = page.body if page.error_body else b"error"
+            return Response(body, page.status, headers={"Content-Type": page.content_type})
         if page.oversize:
             return StreamingResponse(_chunks(page.oversize), media_type=page.content_type)
         if page.conditional and request.headers.get("if-none-match") == page.etag:

@@ -1,8 +1,8 @@
-"""The admin page's pure secrets: link tokens, session cookies, CSRF tokens (web.admin.auth)."""
+"""The admin page's pure secrets: link tokens, session cookies, CSRF tokens (base.admin_auth)."""
 
 from __future__ import annotations
 
-from web.admin import auth
+from base import admin_auth as auth
 
 KEY = auth.new_key()
 

@@ -23,12 +23,12 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
+from base import admin_auth as auth
 from bot import texts
 from tests.e2e_support import ZALO_TOKEN, Loa, Options, Stage, until
 from tests.emulators.telegram import TelegramEmulator
 from tests.emulators.zalo import ZaloEmulator
 from tests.portal_server import Portal
-from web.admin import auth
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -51,6 +51,32 @@ ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = os.environ.get("LOA_ADMIN_SCREENSHOTS")
+# Sources as officials meet them broken: a page gone (404), an RSS address that is a web page,
+# a server that does not answer (a port nothing listens on). Shown by their human titles.
+BROKEN_SOURCES = """
+[[sources]]
+name = "trang-mat"
+title = "Cổng xã Mường Nhé"
+type = "html"
+url = "{portal}/khong-co/"
+interval_seconds = 3600
+
+[[sources]]
+name = "rss-sai"
+title = "Tin RSS của tỉnh"
+type = "rss"
+url = "{portal}/Tintuc/"
+interval_seconds = 3600
+
+[[sources]]
+name = "may-chu-tat"
+title = "Cổng huyện Tủa Chùa"
+type = "html"
+url = "http://127.0.0.1:{closed}/"
+interval_seconds = 3600
+"""
+# What an official must never read: exception names, raw statuses, English.
+ENGLISH = ("ConnectError", "HTTP 404", "not a readable feed", "Not Found", "Errno", "web:", "pid")
 
 
 def _free_port() -> int:
@@ -90,6 +116,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         world.base = f"http://127.0.0.1:{port}"
         with loa.config.open("a", encoding="utf-8") as config:
             config.write(f'\n[web]\nenabled = true\nport = {port}\npublic_url = "{world.base}"\n')
+            config.write(BROKEN_SOURCES.format(portal=world.portal_url, closed=_free_port()))
         loa.start()
         yield world
 
@@ -156,6 +183,15 @@ def _screenshot(name: str) -> str:
     return f"{SCREENSHOTS}/admin-{name}.png"
 
 
+async def _draft(page: Page, world: World, text: str, commune: str) -> None:
+    """Fill the form with ``text`` for ``commune`` and open its preview."""
+    await page.goto(f"{world.base}/admin/broadcasts/new")
+    await page.get_by_label("Nội dung").fill(text)
+    await page.get_by_label("Xã").select_option(commune)
+    await page.get_by_role("button", name="Xem trước").click()
+    await page.wait_for_url(re.compile(r"/admin/broadcasts/\d+$"))
+
+
 def _cli_link(world: World, who: str) -> str:
     made = world.running.cli("admin", "link", who)
     assert made.returncode == 0, made.stderr
@@ -194,6 +230,7 @@ async def test_login_through_quantri_a_used_link_and_logout(
     # Đăng xuất ends the session: the old cookie no longer opens anything.
     await page.get_by_role("button", name="Đăng xuất").click()
     assert "Đã đăng xuất" in await page.locator("h1").inner_text()
+    assert "gửi /quantri cho Loa" in await page.locator("main").inner_text()  # how to come back
     async with httpx.AsyncClient(cookies={auth.COOKIE_NAME: session["value"]}) as client:
         replay = await client.get(f"{world.base}/admin/", timeout=5)
     assert replay.status_code == 401
@@ -213,6 +250,9 @@ async def test_cli_link_overview_matches_stats_and_non_admin_links_are_refused(
     refused = loa.cli("admin", "link", "zalo:someone-else")
     assert refused.returncode == 2 and "no administrator" in refused.stderr and not refused.stdout
 
+    assert f"admin page at {world.base}/admin/" in loa.log()  # the start-up log says where
+    made = loa.cli("admin", "link", f"zalo:{ZALO_ADMIN}")
+    assert made.stderr == ""  # public_url is set: no warning
     context, page = await _log_in(browser, _cli_link(world, f"zalo:{ZALO_ADMIN}"))
     status, out, _ = await loa.cli_async("stats", "--json")
     assert status == 0
@@ -249,11 +289,7 @@ async def test_a_commune_broadcast_from_the_form_reaches_its_residents_once(
     world, loa = residents, residents.running
     context, page = await _log_in(browser, _cli_link(world, f"telegram:{TG_ADMIN}"))
     marker = "Cắt điện <b>từ 14h</b> & sửa đường dây"
-    await page.goto(f"{world.base}/admin/broadcasts/new")
-    await page.get_by_label("Nội dung").fill(marker)
-    await page.get_by_label("Xã").select_option("Sam Mứn")
-    await page.get_by_role("button", name="Xem trước").click()
-    await page.wait_for_url(re.compile(r"/admin/broadcasts/\d+$"))
+    await _draft(page, world, marker, "Sam Mứn")
     preview = page.url
     zalo_shown = await page.locator(".msg.zalo").inner_text()
     assert marker in zalo_shown  # as typed: the page escapes nothing twice
@@ -349,8 +385,86 @@ async def test_every_page_fits_a_360_px_phone(residents: World, browser: Browser
     }
     for name, path in pages.items():
         await page.goto(world.base + path)
-        width = await page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 360, f"{path} is {width} px wide"
         if SCREENSHOTS:
             await page.screenshot(path=_screenshot(name), full_page=True)
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{path} is {width} px wide"
+        tabs = [await tab.bounding_box() for tab in await page.locator("header nav a").all()]
+        assert len(tabs) == 4 and len({round(box["y"]) for box in tabs if box}) == 1, path
+        header = await page.locator("header").bounding_box()
+        assert header is not None and header["height"] <= 110, f"{path}: header {header}"
     await context.close()
+
+
+async def test_broken_sources_are_told_in_plain_vietnamese(
+    residents: World, browser: Browser
+) -> None:
+    world, loa = residents, residents.running
+    broken = "SELECT count(*) FROM sources WHERE last_error IS NOT NULL"
+    await until(lambda: loa.one(broken) == 3, 30, loa, "the three broken sources failed once")
+    context, page = await _log_in(browser, _cli_link(world, f"zalo:{ZALO_ADMIN}"))
+    for path in ("/admin/sources", "/admin/"):
+        await page.goto(world.base + path)
+        shown = await page.locator("main").inner_text()
+        for plain in (
+            "Cổng xã Mường Nhé",
+            "Trang không còn (lỗi 404)",
+            "Tin RSS của tỉnh",
+            "Địa chỉ này không phải nguồn tin RSS",
+            "Cổng huyện Tủa Chùa",
+            "Không kết nối được tới trang",
+        ):
+            assert plain in shown, (path, plain)
+        for english in ENGLISH:
+            assert english not in shown, (path, english)
+    # The overview says what Loa does, not which process holds which role.
+    assert "Đang lấy tin từ các cổng" in shown and "poller" not in shown
+    # The technical detail is there for the IT officer, folded away.
+    await page.goto(f"{world.base}/admin/sources")
+    card = page.locator("section.card", has_text="Cổng xã Mường Nhé")
+    await card.locator("summary", has_text="Chi tiết kỹ thuật").click()
+    assert "HTTP 404" in await card.locator("details").inner_text()
+    await context.close()
+
+
+async def test_a_draft_to_a_commune_nobody_chose_says_why_and_offers_no_send(
+    residents: World, browser: Browser
+) -> None:
+    world, loa = residents, residents.running
+    context, page = await _log_in(browser, _cli_link(world, f"telegram:{TG_ADMIN}"))
+    await _draft(page, world, "Họp dân xã Mường Nhé", "Mường Nhé")
+    shown = await page.locator("main").inner_text()
+    assert "Không có ai để gửi." in shown
+    assert "Chưa có người dân nào đăng ký nhận tin xã Mường Nhé" in shown
+    assert not await page.get_by_role("button", name="Gửi").count()
+    assert await page.get_by_role("button", name="Hủy").count() == 1
+    # Who drafted it is a person, not an id.
+    assert "Quản trị viên tỉnh · Telegram" in shown
+    for english in ENGLISH:
+        assert english not in shown, english
+    broadcast_id = int(page.url.rsplit("/", 1)[1])
+    assert loa.one(f"SELECT state FROM broadcasts WHERE id = {broadcast_id}") == "preview"
+    await context.close()
+
+
+async def test_an_unknown_address_is_a_404_in_the_site_layout(
+    residents: World, browser: Browser
+) -> None:
+    world = residents
+    context, page = await _log_in(browser, _cli_link(world, f"zalo:{ZALO_ADMIN}"))
+    answer = await page.goto(f"{world.base}/admin/khong-co-trang-nay")
+    assert answer is not None and answer.status == 404
+    assert await page.locator("h1").inner_text() == "Không tìm thấy"
+    assert await page.locator("header nav a").count() == 4  # the site's menu, logged in
+    assert "Not Found" not in await page.content()
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
+    await context.close()
+
+    stranger = await _context(browser)
+    page = await stranger.new_page()
+    answer = await page.goto(f"{world.base}/admin/broadcasts/abc")
+    assert answer is not None and answer.status == 404
+    shown = await page.locator("main").inner_text()
+    assert "Không có trang này" in shown and "/quantri" in shown
+    await stranger.close()

@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
+from base.config import SenderSettings
 from bot.channel import Reply
 from bot.outgoing import Outgoing, encode
 from bot.telegram import TelegramChannel
 from jobs.send import Sender
-from loa.config import SenderSettings
 from storage.models import Delivery, Resident
 from tests.emulators.telegram import TelegramEmulator
 from web.app import create_app

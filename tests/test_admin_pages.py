@@ -15,12 +15,15 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base import admin_auth as auth
+from base.config import Settings, load_settings
 from bot.catalog import Catalog, build_catalog
-from loa.config import Settings, load_settings
+from loa.cli import main
+from storage import admin_access as store
 from storage import residents, subscriptions
 from storage.models import Broadcast, Delivery, Source, utcnow
 from storage.subscriptions import Kind
-from web.admin import auth, store
+from web.admin.access import Access
 from web.admin.mount import web_routes
 from web.app import create_app
 
@@ -249,6 +252,61 @@ async def test_quantri_gives_an_administrator_a_working_link_and_others_none(
     # "quản trị" in a sentence is no command.
     [plain] = await commands.handle(Incoming("zalo", "r1", "r1", "quan tri"))
     assert "login" not in plain.html
+
+
+async def test_a_draft_reaching_nobody_says_why_and_cannot_be_sent(web: Web) -> None:
+    csrf = await web.log_in(f"zalo:{PROVINCE_ADMIN}")
+    drafted = await web.client.post(
+        "/admin/broadcasts/new", data={"csrf": csrf, "text": "Họp", "commune": "Mường Nhé"}
+    )
+    assert drafted.status_code == 303
+    where = drafted.headers["location"]
+    preview = (await web.client.get(where)).text
+    assert "Không có ai để gửi." in preview
+    assert "Chưa có bot Zalo hay Telegram nào được cài" in preview  # no token in these settings
+    assert f'action="{where}/send"' not in preview and ">Hủy<" in preview
+    forged = await web.client.post(f"{where}/send", data={"csrf": csrf})
+    assert forged.status_code == 303
+    async with web.sessions() as session:
+        row = (await session.scalars(select(Broadcast))).one()
+        deliveries = await session.scalar(select(func.count(Delivery.id)))
+    assert row.state == "preview" and deliveries == 0
+
+
+@pytest.mark.parametrize(
+    ("created_by", "shown"),
+    [
+        (f"web:zalo:{PROVINCE_ADMIN}", "Quản trị viên tỉnh · Zalo"),
+        (f"zalo:{PROVINCE_ADMIN}", "Quản trị viên tỉnh · Zalo"),
+        (f"web:zalo:{COMMUNE_ADMIN}", "UBND xã Sam Mứn · Zalo"),
+        (f"cli:zalo:{COMMUNE_ADMIN}", "UBND xã Sam Mứn · Zalo"),
+        ("web:telegram:111222333", "Quản trị viên cũ · Telegram"),
+        ("cli", "Người vận hành máy chủ (dòng lệnh)"),
+        ("console", "Bảng điều khiển trên máy chủ (loa chat)"),
+    ],
+)
+def test_who_drafted_a_broadcast_is_shown_as_a_person(
+    tmp_path: Path, created_by: str, shown: str
+) -> None:
+    assert Access(make_settings(tmp_path)).person(created_by) == shown
+
+
+def test_admin_link_without_public_url_warns_the_link_points_at_the_server(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "loa.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path / "loa.db"}"\n'
+        f'[zalo]\nadmins = ["{PROVINCE_ADMIN}"]\n',
+        encoding="utf-8",
+    )
+    assert main(["--config", str(config), "admin", "link", f"zalo:{PROVINCE_ADMIN}"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("http://127.0.0.1:8080/admin/login?t=")
+    assert err.startswith(
+        "loa admin link: warning: no [web] public_url, so this link points at"
+        " http://127.0.0.1:8080, the server itself"
+    )
 
 
 async def test_the_overview_shows_each_channels_state(web: Web) -> None:

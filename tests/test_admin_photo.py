@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import Settings, load_settings
 from bot import texts
 from jobs.messages import MessageCache
-from loa.config import Settings, load_settings
 from storage.models import Broadcast, Media
 from storage.outbox import Queued
 from tests.media_support import png

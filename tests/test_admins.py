@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import ConfigError, Settings, parse_settings
 from bot import texts
 from bot.admins import Admins, AdminScope, decide, refusal
 from bot.catalog import Catalog, build_catalog
@@ -23,7 +24,6 @@ from bot.channel import Incoming, Reply
 from bot.choices import NumberedChoices
 from bot.commands import Commands
 from loa.cli import main
-from loa.config import ConfigError, Settings, parse_settings
 from storage.broadcast_targets import Target
 from storage.db import open_database, session_factory
 from storage.models import Broadcast, Delivery, Resident, Subscription

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import Settings
 from bot import texts
 from bot.broadcast import parse_draft
 from bot.catalog import Catalog, build_catalog
@@ -17,7 +18,6 @@ from bot.choices import NumberedChoices
 from bot.commands import Commands
 from bot.outgoing import Outgoing, decode
 from bot.progress import ProgressReporter
-from loa.config import Settings
 from storage.models import Broadcast, BroadcastState, Delivery, DeliveryState, Priority
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -199,6 +199,39 @@ async def test_zalo_admin_answers_gui(commands: Commands, sessions: Sessions) ->
     [queued] = await commands.handle(pressed)
     assert queued.html == texts.broadcast_queued(4)
     assert await _count(sessions, Delivery) == 4
+
+
+async def test_a_commune_nobody_chose_says_why_and_offers_no_send(
+    commands: Commands, sessions: Sessions
+) -> None:
+    await _residents(commands)
+    _message, question = await commands.handle(said("/thongbao xã Mường Nhé: Họp dân"))
+    assert "Số người nhận: <b>0</b>" in question.html
+    assert "Không có ai để gửi." in question.html
+    assert "Chưa có người dân nào đăng ký nhận tin xã Mường Nhé" in question.html
+    assert "Bấm <b>Gửi</b>" not in question.html
+    assert [b.label for row in question.buttons for b in row] == ["Hủy"]
+    async with sessions() as session:
+        broadcast_id = (await session.execute(select(Broadcast.id))).scalar_one()
+    [refused] = await commands.handle(said(data=f"bc:send:{broadcast_id}"))  # a stale button
+    assert "Chưa có người dân nào đăng ký" in refused.html
+    async with sessions() as session:
+        state = (await session.execute(select(Broadcast.state))).scalar_one()
+    assert state == BroadcastState.PREVIEW.value  # nothing queued, nothing "done"
+
+
+async def test_on_zalo_the_only_answer_to_nobody_is_cancel(
+    commands: Commands, sessions: Sessions
+) -> None:
+    choices = NumberedChoices()
+    for reply in await commands.handle(said("/thongbao Họp dân", who=ZALO_ADMIN)):
+        choices.present("admin", reply)
+    assert "Chưa có người dân nào đăng ký nhận tin của Loa." in reply.html
+    assert "Trả lời <b>1</b> để bỏ." in reply.html
+    pressed = choices.answer(said("1", who=ZALO_ADMIN))
+    assert pressed.callback_data is not None and pressed.callback_data.startswith("bc:cancel:")
+    [cancelled] = await commands.handle(pressed)
+    assert cancelled.html == texts.BROADCAST_CANCELLED
 
 
 @pytest.mark.parametrize("data", ["bc:send:999", "bc:cancel:999", "bc:send:x", "bc:boom:1"])

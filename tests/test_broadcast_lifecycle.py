@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import SenderSettings, Settings
 from bot import texts
 from bot.catalog import Catalog, build_catalog
 from bot.channel import Channel, Incoming, Reply
@@ -23,7 +24,6 @@ from bot.commands import Commands
 from jobs.send import Sender
 from loa.cli import main
 from loa.cmd.broadcast import follow
-from loa.config import SenderSettings, Settings
 from storage import broadcasts
 from storage.broadcast_targets import Target
 from storage.models import Broadcast, Delivery, Resident, utcnow
@@ -423,7 +423,7 @@ async def _age(sessions: Sessions, broadcast_id: int, hours: float) -> None:
 
 
 async def test_gui_on_an_expired_preview_says_it_expired(
-    commands: Commands, sessions: Sessions
+    commands: Commands, sessions: Sessions, config: Path
 ) -> None:
     _, question = await commands.handle(_said("/thongbao Họp dân"))
     await _age(sessions, 1, hours=2.5)  # configured: 2 hours
@@ -447,7 +447,7 @@ async def test_a_preview_within_the_configured_time_is_sent(
 
 
 async def test_huy_on_one_of_two_drafts_leaves_the_other_until_it_expires(
-    commands: Commands, sessions: Sessions
+    commands: Commands, sessions: Sessions, config: Path
 ) -> None:
     _, first = await commands.handle(_said("/thongbao Một"))
     _, second = await commands.handle(_said("/thongbao Hai"))

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import Settings, parse_settings
 from bot import texts
 from bot.catalog import Catalog, build_catalog
 from bot.channel import Attachment, Channel, Incoming, Reply
@@ -25,7 +26,6 @@ from bot.outgoing import Outgoing, decode
 from bot.progress import ProgressReporter
 from jobs.rhythm import RhythmJob
 from loa.cli import main
-from loa.config import Settings, parse_settings
 from storage import broadcast_progress, broadcasts
 from storage.broadcast_targets import Target
 from storage.db import open_database, session_factory
@@ -303,6 +303,35 @@ async def test_chat_preview_says_who_is_in_quiet_hours_unless_urgent_or_emergenc
         assert QUIET not in question.html
 
 
+async def test_everyone_in_quiet_hours_is_said_plainly_and_gui_still_queues_for_later(
+    sessions: Sessions, catalog: Catalog
+) -> None:
+    settings = Settings.model_validate({"telegram": {"admins": [int(ADMIN)]}})
+    commands = Commands(sessions, catalog, settings)
+    asleep = await sleeping(sessions, "telegram", "t-asleep")
+    until = await quiet_end(sessions, asleep)
+    _, question = await commands.handle(said("/thongbao Họp dân"))
+    assert "Lúc này chưa ai nhận ngay: cả <b>1</b> người đang trong giờ yên tĩnh" in question.html
+    assert f"muộn nhất lúc {until}" in question.html
+    assert [b.label for row in question.buttons for b in row] == ["Gửi", "Hủy"]
+
+
+async def test_cli_says_when_everyone_is_in_quiet_hours(
+    cli_db: tuple[Path, Sessions], capsys: pytest.CaptureFixture[str]
+) -> None:
+    config, sessions = cli_db
+    await add_instance(sessions, ["telegram:sender", "zalo:sender"])
+    asleep = await sleeping(sessions, "zalo", "z1")
+    argv = ["--config", str(config), "broadcast", "--yes", "--wait", "15", "Họp"]
+    assert await cli_follow(sessions, argv) == 0
+    out, _ = capsys.readouterr()
+    until = await quiet_end(sessions, asleep, dated=True)
+    assert (
+        "quiet hours: all 1 are in their quiet hours now; nobody gets it before those end"
+        f" (the last at {until};"
+    ) in out
+
+
 # -- 3. a voice note without text -----------------------------------------------------------
 
 
@@ -311,6 +340,18 @@ def voice(user: str = ADMIN, caption: str = "") -> Attachment:
         raise AssertionError("without [web] public_url nothing is downloaded")
 
     return Attachment("voice", f"chat-{user}", "77", user, caption, file_id="v", fetch=refuse)
+
+
+async def test_a_voice_note_without_text_for_zalo_residents_only_offers_no_send(
+    sessions: Sessions, catalog: Catalog
+) -> None:
+    settings = Settings.model_validate({"telegram": {"admins": [int(ADMIN)]}})
+    commands = Commands(sessions, catalog, settings)
+    await add_resident(sessions, "zalo", "z1")
+    _, question = await commands.handle(said("/thongbao", reply_to=voice()))
+    assert "Số người nhận: <b>0</b> (zalo 0)" in question.html
+    assert "Không có ai để gửi." in question.html and "Zalo chỉ nhận được phần chữ" in question.html
+    assert [b.label for row in question.buttons for b in row] == ["Hủy"]
 
 
 async def test_a_voice_note_without_text_queues_nothing_for_zalo_and_the_preview_says_so(

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import Settings
 from bot import texts
 from bot.catalog import build_catalog
 from bot.commands import Commands
 from bot.console import ConsoleChannel, run_console
-from loa.config import Settings
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -40,8 +40,8 @@ def test_loa_chat_shows_no_log_lines(tmp_path: Path, level: str) -> None:
     for marker in (" DEBUG ", " INFO ", "new resident", "bot.commands"):
         assert marker not in result.stderr and marker not in result.stdout
     out = result.stdout
-    assert "Xin chào! Loa gửi bạn tin" in out
-    assert "nơi hoặc chủ đề có tên «Muong»" in out and "1. xã Mường Ảng" in out
+    assert texts.GREETING_NOT_RECEIVING.replace("<b>", "").replace("</b>", "") in out
+    assert "nơi hoặc chủ đề có tên “Muong”" in out and "1. xã Mường Ảng" in out
     assert "Đã đăng ký nhận tin về xã Mường Ảng." in out  # "1" pressed the first suggestion
     assert "Chưa có tin nào." in out
     assert "Xã, phường (45)" in out
@@ -59,3 +59,50 @@ async def test_console_pages_suggestions_by_number(sessions: Sessions) -> None:
     assert first[1].endswith("8. xã Mường Nhé\n9. Thêm…\nTrả lời một số từ 1 đến 9")
     assert second[1].startswith("1. xã Mường Phăng\n")
     assert done.startswith("Đã đăng ký nhận tin về xã Mường Phăng.")
+
+
+def test_loa_chat_understands_own_words(tmp_path: Path) -> None:
+    """``loa chat`` (a subprocess) reads residents' own words like the bots, and its numbered
+    choices answer to numbers and names; each effect shows in /cuatoi, /bantin, /yentinh."""
+    config = tmp_path / "loa.toml"
+    config.write_text(f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path / "loa.db"}"\n')
+    script = [
+        "cảm ơn",
+        "Mường Phăng",  # a name alone: its news (none yet) and a button to subscribe
+        "1",
+        "dang ky muong",
+        "Mường Nhé",  # the numbered list answered by name
+        "gửi bản tin lúc 6 giờ chiều",
+        "từ 10 giờ tối đến 6 giờ sáng đừng gửi tin",
+        "/cuatoi",
+        "hủy đăng ký mường nhé",
+        "/cuatoi",
+        "tắt bản tin",
+        "/bantin",
+        "/id",
+        "",
+    ]
+    result = subprocess.run(
+        [sys.executable, "-m", "loa.cli", "--config", str(config), "chat"],
+        input="\n".join(script),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    blocks = [b for b in result.stdout.split("\n\n") if b.strip()]
+    assert blocks[0] == "Dạ, Loa cảm ơn bà con ạ! Cần gì bà con cứ nhắn nhé."
+    assert "Chưa có tin nào về xã Mường Phăng" in blocks[1]
+    assert "1. 🔔 Đăng ký nhận tin xã Mường Phăng" in blocks[2]
+    out = result.stdout
+    assert "Đã đăng ký nhận tin về xã Mường Phăng" in out
+    assert "Đã đăng ký nhận tin về xã Mường Nhé" in out
+    assert "Đã đặt: mỗi ngày lúc 18:00" in out and "Đã đặt giờ yên tĩnh: 22:00–06:00" in out
+    first, second = [b for b in blocks if b.startswith("Bà con đang nhận tin về:")]
+    assert "📍 xã Mường Nhé, xã Mường Phăng" in first or "📍 xã Mường Phăng, xã Mường Nhé" in first
+    assert "Bản tin mỗi ngày: 18:00" in first and "Giờ yên tĩnh: 22:00–06:00" in first
+    assert "Mường Nhé" not in second and "xã Mường Phăng" in second
+    assert "Bà con đang nhận từng tin ngay khi có" in out
+    assert "Kênh: thử trên máy chủ (không có mã người dùng)" in out
+    assert "chưa hiểu" not in out and "console" not in out

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import Settings
 from bot import texts
 from bot.catalog import Catalog, ChoiceKind, build_catalog
 from bot.channel import Button, Incoming, Reply
@@ -18,7 +19,6 @@ from bot.choices import numbered
 from bot.commands import Commands
 from bot.render import html_to_text, utf16_len
 from bot.subscribing import CALLBACK_MAX_BYTES
-from loa.config import Settings
 from news.items import ArticleData
 from news.tagging import Tags
 from storage import residents
@@ -116,10 +116,17 @@ async def test_every_spelling_subscribes(
 
 
 @pytest.mark.parametrize("typed", ["xin chào", "Chào", "chào Loa", "hi", "Hello", "Xin chao"])
-async def test_greetings_get_a_friendly_answer(offline: Commands, typed: str) -> None:
-    [reply] = await ask(offline, message(typed))
+async def test_greetings_get_a_friendly_answer(commands: Commands, typed: str) -> None:
+    [before] = await ask(commands, message(typed))
+    assert before.html == texts.GREETING_NOT_RECEIVING  # not started: nothing is sent yet
+    await ask(commands, message("/start"))
+    [reply] = await ask(commands, message(typed))
     assert reply.html == texts.GREETING
     assert all(command in reply.html for command in ("/dangky", "/tinmoi", "/huongdan"))
+    await ask(commands, message("/stop"))
+    await ask(commands, press("stop:yes"))
+    [after] = await ask(commands, message(typed))  # stopped: no longer "Loa gửi bà con tin"
+    assert after.html == texts.GREETING_NOT_RECEIVING and "/start" in after.html
 
 
 # -- /stop asks first ------------------------------------------------------------------------
@@ -169,8 +176,8 @@ async def test_stop_question_is_numbered_on_zalo(commands: Commands) -> None:
         ("0", 1, "Số tin phải từ 1 đến 10, Loa hiện 1 tin."),
         ("-3", 1, "Số tin phải từ 1 đến 10, Loa hiện 1 tin."),
         ("20", 10, "Loa chỉ hiện tối đa 10 tin mỗi lần."),
-        ("nhieu", 5, "«nhieu» không phải là số, Loa hiện 5 tin."),
-        ("--3", 5, "«--3» không phải là số, Loa hiện 5 tin."),
+        ("nhieu", 5, "“nhieu” không phải là số, Loa hiện 5 tin."),
+        ("--3", 5, "“--3” không phải là số, Loa hiện 5 tin."),
         ("+20", 10, "Loa chỉ hiện tối đa 10 tin mỗi lần."),
         ("3", 3, None),
         ("", 5, None),
@@ -257,7 +264,7 @@ async def test_muong_lists_every_muong_unit(offline: Commands, catalog: Catalog)
     assert "xã Hẹ Muông (cũ) → nay thuộc xã Núa Ngam" in labels  # a word, not only a prefix
     assert len(labels) == len(set(labels))
     assert len(pages) > 1 and "(trang 1/" in pages[0].html
-    assert pages[0].html.startswith(f"Có {len(labels)} nơi hoặc chủ đề có tên «Muong»")
+    assert pages[0].html.startswith(f"Có {len(labels)} nơi hoặc chủ đề có tên “Muong”")
 
 
 async def test_thanh_lists_thanh_units_best_first(offline: Commands) -> None:
@@ -330,7 +337,10 @@ async def test_a_new_subscription_offers_the_latest_articles(
     assert text.startswith("<b>Tin mới nhất về xã Sam Mứn</b>")
     assert [n for n in range(1, 10) if f'portal.test/{n}"' in text] == [5, 7, 9]
     [again] = await ask(commands, message("/dangky sam mun"))
-    assert again.buttons == []  # already subscribed: nothing new to offer
+    # Already subscribed: nothing new to offer, only the other Sam Mứn (the old xã, now in
+    # xã Thanh An), explained.
+    assert buttons(again) == [("xã Sam Mứn (cũ) → nay thuộc xã Thanh An", "sub:c:Thanh An")]
+    assert "Xã Sam Mứn cũ (huyện Điện Biên) nay thuộc <b>xã Thanh An</b>" in again.html
 
 
 async def test_nothing_is_offered_when_nothing_is_stored(commands: Commands) -> None:

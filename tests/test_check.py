@@ -59,6 +59,13 @@ type = "rss"
 url = "{portal}/rss/tin-tuc.rss"
 """
 
+PUBLIC_WEB = """
+[web]
+enabled = true
+port = 0
+public_url = "https://loa.example.vn"
+"""
+
 MISSING = """
 [[sources]]
 name = "trang-mat"
@@ -92,7 +99,7 @@ def assert_no_secret(*texts: str) -> None:
 def test_good_config_passes_every_check(
     tmp_path: Path, servers: Servers, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = _config(tmp_path, servers, FEED.format(portal=servers.portal))
+    config = _config(tmp_path, servers, FEED.format(portal=servers.portal) + PUBLIC_WEB)
     status, out, err = check(capsys, config)
     assert status == 0, out + err
     lines = out.splitlines()
@@ -117,6 +124,29 @@ def test_good_config_passes_every_check(
     assert "items in the feed" in found["source tin-tuc-rss"]
     assert (tmp_path / "loa.db").exists()  # opened and migrated
     assert_no_secret(out, err)
+
+
+AUTO = """
+[[sources]]
+name = "chi-dia-chi-trang"
+url = "{portal}/Tintuc/?PageIndex=1"
+
+[[sources]]
+name = "chi-dia-chi-feed"
+url = "{portal}/rss/tin-tuc.rss"
+"""
+
+
+def test_sources_with_only_an_address_are_checked_as_loa_reads_them(
+    tmp_path: Path, servers: Servers, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _config(tmp_path, servers, AUTO.format(portal=servers.portal))
+    status, out, err = check(capsys, config)
+    assert status == 0, out + err
+    found = lines_of(out)
+    assert found["source chi-dia-chi-trang"].startswith("✓ 5 items on the list page")
+    assert "title, date, author found" in found["source chi-dia-chi-trang"]
+    assert found["source chi-dia-chi-feed"].startswith("✓ 3 items in the feed")
 
 
 def test_bad_source_and_bad_token_fail_by_name(
@@ -146,7 +176,7 @@ def test_json_shape(tmp_path: Path, servers: Servers, capsys: pytest.CaptureFixt
     assert status == 0
     report = json.loads(out)
     assert set(report) == {"ok", "checks"} and report["ok"] is True
-    assert all(set(c) == {"name", "ok", "detail"} for c in report["checks"])
+    assert all(set(c) == {"name", "ok", "detail", "warning"} for c in report["checks"])
     assert all(c["ok"] is True and c["detail"] for c in report["checks"])
 
     bad = _config(tmp_path, servers, MISSING.format(portal=servers.portal))
@@ -245,7 +275,10 @@ def test_webhook_settings(
         config = _config(tmp_path, servers)
         # (An http:// Zalo webhook is refused when the config loads: test_config_errors.)
         _with_webhooks(
-            config, "https://loa.example.vn/zalo/webhook", "https://loa.example.vn/tg", port
+            config,
+            "https://loa.example.vn/zalo/webhook",
+            "https://loa.example.vn/telegram/webhook",
+            port,
         )
         status, out, _ = check(capsys, config)
     assert status == 1
@@ -265,3 +298,102 @@ def test_no_bot_and_no_source_fail(tmp_path: Path, capsys: pytest.CaptureFixture
     assert found["bots"].startswith("✗ none configured")
     assert found["sources"].startswith("✗ no [[sources]] configured")
     assert found["web"].startswith("✓ off")
+
+
+@pytest.mark.parametrize(
+    ("zalo_url", "telegram_url", "failing", "line"),
+    [
+        (
+            "https://loa.example.gov.vn/webhooks/zalo",
+            "https://loa.example.gov.vn/telegram/webhook",
+            "zalo updates",
+            "✗ webhook_url path /webhooks/zalo is not served by Loa: the platform's calls would"
+            " get 404; Loa serves POST /zalo/webhook:"
+            " set webhook_url = 'https://loa.example.gov.vn/zalo/webhook'",
+        ),
+        (
+            "https://loa.example.gov.vn/zalo/webhook",
+            "https://loa.example.gov.vn/webhooks/telegram",
+            "telegram updates",
+            "✗ webhook_url path /webhooks/telegram is not served by Loa: the platform's calls"
+            " would get 404; Loa serves POST /telegram/webhook:"
+            " set webhook_url = 'https://loa.example.gov.vn/telegram/webhook'",
+        ),
+        # (An http:// Zalo webhook is refused earlier, when the config loads: test_config_errors.)
+        (
+            "https://loa.example.gov.vn/zalo/webhook",
+            "http://loa.example.gov.vn/telegram/webhook",
+            "telegram updates",
+            "✗ webhook_url must be an https:// URL, not http://loa.example.gov.vn/telegram/webhook",
+        ),
+    ],
+)
+def test_a_webhook_url_loa_does_not_serve_fails_naming_the_served_path(
+    tmp_path: Path,
+    servers: Servers,
+    capsys: pytest.CaptureFixture[str],
+    zalo_url: str,
+    telegram_url: str,
+    failing: str,
+    line: str,
+) -> None:
+    config = _config(tmp_path, servers)
+    _with_webhooks(config, zalo_url, telegram_url, 0)
+    status, out, _ = check(capsys, config)
+    assert status == 1
+    assert [ln.split(":")[0] for ln in out.splitlines() if ln.startswith("✗ ")] == [f"✗ {failing}"]
+    assert lines_of(out)[failing] == line
+
+
+def test_the_admin_page_without_public_url_warns(
+    tmp_path: Path, servers: Servers, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _config(tmp_path, servers, "\n[web]\nenabled = true\nport = 0\n")
+    status, out, _ = check(capsys, config)
+    assert status == 0, out  # a warning: loa run works, only not as the officer expects
+    found = lines_of(out)
+    assert found["admin page"].startswith(
+        "! admin page on without [web] public_url: login links (/quantri, loa admin link) would"
+        " point at http://127.0.0.1:0, the server itself"
+    )
+    assert found["zalo media"] == (
+        "! no [web] public_url: photo and voice broadcasts reach Zalo residents as text only"
+        " (Zalo fetches media from <public_url>/media/)"
+    )
+
+
+def test_env_file_gives_check_the_service_s_tokens(
+    tmp_path: Path, servers: Servers, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The tokens live in the service's environment file, not in loa.toml."""
+    config = _config(tmp_path, servers, replace=f'"{ZALO_TOKEN}"=>""')
+    env = tmp_path / "loa.env"
+    env.write_text(f"# the service's tokens\n\nLOA_ZALO_TOKEN='{ZALO_TOKEN}'\n", "utf-8")
+    _, without, _ = check(capsys, config)
+    assert "zalo bot" not in lines_of(without)
+    _, out, err = check(capsys, config, "--env-file", str(env))
+    assert "bot.LoaEmulated" in lines_of(out)["zalo bot"], out + err
+    assert_no_secret(out, err)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (None, "cannot read the environment file: No such file or directory"),
+        ("LOA_ZALO_TOKEN\n", "line 1: not KEY=VALUE"),
+    ],
+)
+def test_an_unreadable_env_file_exits_2_with_one_line(
+    tmp_path: Path,
+    servers: Servers,
+    capsys: pytest.CaptureFixture[str],
+    text: str | None,
+    message: str,
+) -> None:
+    config = _config(tmp_path, servers)
+    env = tmp_path / "loa.env"
+    if text is not None:
+        env.write_text(text, "utf-8")
+    status, out, err = check(capsys, config, "--env-file", str(env))
+    assert status == 2 and out == ""
+    assert err == f"loa: {env}: {message}\n"

@@ -136,7 +136,8 @@ async def test_without_yes_a_refusal_sends_nothing(
     [
         (["   "], "empty"),
         (["x" * 1501], "at most 1500"),
-        (["--commune", "Hà Nội Mới", "x"], "is not one commune"),
+        (["--commune", "Hà Nội", "x"], "--commune: 'Hà Nội' is not a commune of Điện Biên;"),
+        (["--commune", "sam mun x", "x"], "did you mean: xã Sam Mứn?"),
         (["--topic", "bong-da", "x"], "is not a topic slug"),
     ],
 )
@@ -242,3 +243,31 @@ async def test_wait_zero_queues_and_returns(
     async with db() as session:
         assert (await session.execute(select(Broadcast.state))).scalar_one() == "sending"
         assert await session.scalar(select(func.count()).select_from(Delivery)) == 4
+
+
+async def test_a_commune_nobody_chose_exits_1_with_the_reason_even_with_yes(
+    db: Sessions,
+    config: Path,
+    capsys: pytest.CaptureFixture[str],
+    live_sender: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LOA_ZALO_TOKEN", "1234567890:test-token")
+    argv = ["--config", str(config), "broadcast", "--yes", "--commune", "Mường Nhé", "Họp"]
+    assert await asyncio.to_thread(main, argv) == 1
+    out, err = capsys.readouterr()
+    assert "target: 0 residents" in out
+    assert "nobody to send to: no resident has chosen Mường Nhé yet" in err
+    assert "done" not in out
+    async with db() as session:
+        assert await session.scalar(select(func.count()).select_from(Delivery)) == 0
+        assert (await session.execute(select(Broadcast.state))).scalar_one() == "cancelled"
+
+
+async def test_without_any_bot_and_resident_the_reason_is_the_missing_bot(
+    tmp_path: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--config", str(config), "broadcast", "--yes", "Họp dân"]
+    assert await asyncio.to_thread(main, argv) == 1
+    err = capsys.readouterr().err
+    assert "nobody to send to: no bot is configured; set [zalo] token (LOA_ZALO_TOKEN)" in err

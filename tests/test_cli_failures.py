@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from base.config import Settings
 from bot.connect import ChannelRefused
 from loa import cli
-from loa.config import Settings
 
 
 def test_a_refused_token_exits_2_with_the_reason(

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
+from base.timefmt import offset_label, plural, shown, shown_date, zone
 from loa.cli import main
 from loa.cmd import stats
-from loa.timefmt import offset_label, plural, shown, shown_date, zone
 from tests.portal_server import Portal
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import Settings
 from bot import texts
 from bot.catalog import Catalog, build_catalog
 from bot.channel import Incoming, Reply
 from bot.commands import Commands, parse, parse_count
 from bot.render import html_to_text, utf16_len
 from bot.subscribing import CALLBACK_MAX_BYTES
-from loa.config import Settings
 from news.items import ArticleData
 from news.tagging import Tags
 from storage import residents
@@ -127,7 +127,7 @@ async def test_start_subscribes_to_everything(commands: Commands, sessions: Sess
         assert resident is not None and resident.active
     assert await chosen(sessions) == []
     await say(commands, "/dangky sam mun")
-    assert "Chào mừng bạn trở lại" in await say(commands, "/start")
+    assert "Chào mừng bà con trở lại" in await say(commands, "/start")
     assert "xã Sam Mứn" in await say(commands, "/start")
 
 
@@ -182,7 +182,7 @@ async def test_ambiguous_name_asks_which(commands: Commands, sessions: Sessions)
 
 async def test_misspelling_suggests_and_unknown_explains(commands: Commands) -> None:
     [suggested] = await ask(commands, message("/dangky sam mung"))
-    assert "Có phải bạn muốn" in suggested.html
+    assert "Có phải bà con muốn" in suggested.html
     assert [[b.data for b in row] for row in suggested.buttons] == [["sub:c:Sam Mứn"]]
     [unknown] = await ask(commands, message("/dangky qwertyuiop"))
     assert "Không tìm thấy" in unknown.html and "/dsxa" in unknown.html
@@ -204,7 +204,7 @@ async def test_unsubscribe_one_all_and_by_button(commands: Commands, sessions: S
     for name in ("pom lot", "canh bao", "thanh an"):
         await say(commands, f"/dangky {name}")
     assert "Đã bỏ <b>xã Sam Mứn</b>." == await say(commands, "huy dang ky xa sam mun")
-    assert "Bạn chưa đăng ký <b>xã Sam Mứn</b>" in await say(commands, "/huydangky pom lot")
+    assert "Bà con chưa đăng ký <b>xã Sam Mứn</b>" in await say(commands, "/huydangky pom lot")
     [menu] = await ask(commands, message("/huydangky"))
     data = [b.data for row in menu.buttons for b in row]
     assert data == ["uns:c:Thanh An", "uns:t:canh-bao", "uns:all"]
@@ -298,9 +298,9 @@ async def test_same_chat_id_on_two_channels_are_two_residents(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("/foo", "Loa chưa hiểu «/foo». Gõ /huongdan để xem các lệnh."),
-        ("Loa ơi <b>", "Loa chưa hiểu «Loa ơi &lt;b&gt;». Gõ /huongdan để xem các lệnh."),
-        ("2", "Loa chưa hiểu «2». Gõ /huongdan để xem các lệnh."),
+        ("/foo", "Loa chưa hiểu “/foo” ạ. Có phải bà con muốn:"),
+        ("Loa ơi <b>", "Loa chưa hiểu “Loa ơi &lt;b&gt;” ạ. Có phải bà con muốn:"),
+        ("2", "Loa chưa hiểu “2” ạ. Có phải bà con muốn:"),
         ("", texts.ONLY_TEXT),
         ("/huongdan", texts.HELP),
         ("help", texts.HELP),
@@ -369,7 +369,7 @@ async def test_id_tells_channel_and_user_id(
     assert reply.html == texts.your_id(channel, user)
     plain = html_to_text(reply.html)
     assert f"Kênh: {shown}" in plain
-    assert f"Mã người dùng của bạn: {user}" in plain
+    assert f"Mã người dùng của bà con: {user}" in plain
     assert "người quản trị" in plain
 
 
@@ -377,7 +377,7 @@ async def test_id_escapes_and_is_listed(offline: Commands) -> None:
     (reply,) = await ask(offline, Incoming(channel="zalo", chat_id="c", user_id="<x>", text="/id"))
     assert "&lt;x&gt;" in reply.html
     assert "/id" in texts.HELP
-    assert ("id", "Xem mã người dùng của bạn (cho người quản trị)") in texts.COMMAND_MENU
+    assert ("id", "Xem mã người dùng của bà con (cho người quản trị)") in texts.COMMAND_MENU
 
 
 async def test_new_resident_logged_with_channel_and_id(

@@ -231,7 +231,8 @@ async def test_commune_administrators_on_both_channels_and_the_command_line(
         "broadcast", "--yes", "--as", f"zalo:{Z_SAM}", "--commune", "Thanh An", "Không được"
     )
     assert status == 2 and "administers Sam Mứn only, not Thanh An" in err
-    assert f"refused CLI broadcast as zalo:{Z_SAM}" in err  # logged: who, what, why
+    assert f"refused CLI broadcast as zalo:{Z_SAM} to commune Thanh An:" in err  # who, what, why
+    assert "Target(" not in err  # no Python repr in a line meant for a person
     status, _, err = await loa.cli_async("broadcast", "--yes", "--as", "zalo:stranger", "x")
     assert status == 2 and "is no administrator" in err
     status, out, err = await loa.cli_async("broadcast", "--yes", "Cả tỉnh diễn tập")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from loa.config import (
+from base.config import (
     TELEGRAM_API,
     ZALO_API,
     ConfigError,
@@ -115,7 +115,7 @@ def test_api_base_url_with_or_without_bot(written: str, telegram: str, zalo: str
 
 def test_default_api_base_urls() -> None:
     settings = parse_settings("", Path("loa.toml"), env={})
-    # The platforms' own servers (named once, in loa.config; no test contacts them).
+    # The platforms' own servers (named once, in base.config; no test contacts them).
     assert settings.telegram.api_base_url == f"{TELEGRAM_API}/bot"
     assert settings.zalo.api_base_url == ZALO_API
 
@@ -178,3 +178,12 @@ def test_the_example_loads_through_the_command_line(
     (tmp_path / "loa.toml").write_text(example, encoding="utf-8")
     assert main(["--config", "loa.toml", "stats"]) == 0
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_source_needs_only_a_name_and_an_address(tmp_path: Path) -> None:
+    text = '[[sources]]\nname = "bao-tinh"\nurl = "https://baotinh.example.vn/"\n'
+    settings = parse_settings(text, tmp_path / "a.toml", env={})
+    assert settings.sources[0].type == "auto"
+    example = load_settings(ROOT / "config.example.toml", env={})
+    auto = {s.name for s in example.sources if s.type == "auto"}
+    assert {"dien-bien-tv", "bao-dien-bien-phu", "phuong-muong-thanh"} <= auto

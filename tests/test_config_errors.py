@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from base.config import TELEGRAM_API
 from loa.cli import main
-from loa.config import TELEGRAM_API
 
 PG_URL = os.environ.get("LOA_TEST_DATABASE_URL")
 ENV = ("LOA_CONFIG", "LOA_DATABASE_URL", "LOA_TELEGRAM_TOKEN", "LOA_ZALO_TOKEN")

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import TelegramSettings
 from bot.connect import ChannelRefused, connect_patiently
 from bot.telegram import TelegramBot
 from bot.zalo import ZaloBot, ZaloChannel
 from bot.zalo_api import ZaloBotApi
-from loa.config import TelegramSettings
 from tests.emulators.telegram import TelegramEmulator
 from tests.emulators.zalo import ZaloEmulator, wait_until
 from tests.support.server import serve

@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import SenderSettings, Settings
 from bot.catalog import Catalog, build_catalog
 from bot.commands import Commands
 from bot.console import ConsoleChannel, drain, report_console_broadcasts, run_console
 from jobs.send import OutboxSignal, Sender
-from loa.config import SenderSettings, Settings
 from storage import residents, subscriptions
 from storage.models import Broadcast, Delivery
 
@@ -59,18 +59,18 @@ async def test_every_command_answers_in_plain_text(sessions: Sessions, catalog: 
     )
     output = "\n\n".join(await _chat(sessions, catalog, script))
     for expected in (
-        "Chào mừng bạn đến với Loa",
+        "Chào mừng bà con đến với Loa",
         "Loa – hướng dẫn",
         "Xã Pom Lót nay thuộc xã Sam Mứn.",
         "📍 xã Sam Mứn",
         "xã Sam Mứn (gồm xã Pom Lót, xã Na Ư)",
         "Cảnh báo – Thiên tai – /dangky canh-bao",
         "Chưa có tin nào.",
-        "Không tìm thấy tin nào có «lu quet»",
+        "Không tìm thấy tin nào có “lu quet”",
         "Đã bỏ mọi lựa chọn.",
-        "Xin chào! Loa gửi bạn tin",
+        "Xin chào bà con! Loa gửi bà con tin",
         "1. Dừng và xóa dữ liệu\n2. Không, tiếp tục nhận tin\nTrả lời 1 hoặc 2",
-        "Đã dừng gửi tin và xóa toàn bộ dữ liệu của bạn.",
+        "Đã dừng gửi tin và xóa toàn bộ dữ liệu của bà con.",
     ):
         assert expected in output
     assert "<b>" not in output and "&lt;" not in output
@@ -106,10 +106,10 @@ def test_loa_chat_end_to_end(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Chào mừng bạn đến với Loa" in out
+    assert "Chào mừng bà con đến với Loa" in out
     assert "1. 📍 Chọn xã, phường…" in out  # /dangky without a name: numbered choices
-    assert "Chọn xã, phường của bạn:" in out and "Trả lời một số từ 1 đến 45" in out
-    assert "Có phải bạn muốn" in out and "Đã đăng ký nhận tin về xã Sam Mứn." in out
+    assert "Chọn xã, phường của bà con:" in out and "Trả lời một số từ 1 đến 45" in out
+    assert "Có phải bà con muốn" in out and "Đã đăng ký nhận tin về xã Sam Mứn." in out
     assert "📍 xã Sam Mứn" in out
 
 

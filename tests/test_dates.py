@@ -78,3 +78,39 @@ def test_unreadable_dates_are_none(text: str | None) -> None:
 def test_day_first_even_when_month_first_would_fit() -> None:
     value = parse_date("05/07/2017")
     assert value is not None and (value.month, value.day) == (7, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thứ Hai, 05/07/2017 - 08:57", datetime(2017, 7, 5, 8, 57, tzinfo=ICT)),
+        ("24/12/12 11:05 tối", datetime(2012, 12, 24, 23, 5, tzinfo=ICT)),
+        ("24/12/12 09:30 sáng", datetime(2012, 12, 24, 9, 30, tzinfo=ICT)),
+        ("03/04/2020 1:15 chiều", datetime(2020, 4, 3, 13, 15, tzinfo=ICT)),
+        ("03/04/2020 12:15 trưa", datetime(2020, 4, 3, 12, 15, tzinfo=ICT)),
+        ("03/04/2020 1:00 trưa", datetime(2020, 4, 3, 13, 0, tzinfo=ICT)),
+        ("03/04/2020 10:00 đêm", datetime(2020, 4, 3, 22, 0, tzinfo=ICT)),
+        ("03/04/2020 2:00 đêm", datetime(2020, 4, 3, 2, 0, tzinfo=ICT)),
+        ("Thứ năm, 2/11/2023, 19:20 (GMT+7)", datetime(2023, 11, 2, 19, 20, tzinfo=ICT)),
+        ("By Emily Burack 8 January 2020, 3:51 pm", datetime(2020, 1, 8, 15, 51, tzinfo=ICT)),
+    ],
+)
+def test_parse_vietnamese_date_lines(text: str, expected: datetime) -> None:
+    assert parse_date(text) == expected
+
+
+def test_relative_times_need_now() -> None:
+    now = datetime(2025, 8, 15, 10, 30, 42, tzinfo=ICT)
+    assert parse_date("2 giờ trước") is None
+    assert parse_date("2 giờ trước", now=now) == datetime(2025, 8, 15, 8, 30, tzinfo=ICT)
+    assert parse_date("15 phút trước", now=now) == datetime(2025, 8, 15, 10, 15, tzinfo=ICT)
+    assert parse_date("3 ngày trước", now=now) == datetime(2025, 8, 12, 10, 30, tzinfo=ICT)
+    # An absolute date on the line wins over the relative words.
+    assert parse_date("01/08/2025 07:00 (2 tuần trước)", now=now) == datetime(
+        2025, 8, 1, 7, 0, tzinfo=ICT
+    )
+
+
+def test_a_two_digit_year_is_only_read_in_the_slash_form() -> None:
+    assert parse_date("24.12.12") is None
+    assert parse_date("24/13/12 11:05") is None  # no month 13: rejected, not guessed

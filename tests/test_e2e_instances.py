@@ -39,7 +39,7 @@ from tests.instances_support import (
 pytestmark = requires_postgresql
 
 TG_ADMIN, ZALO_ADMIN = 9001, "zadmin01"
-WELCOME = "Chào mừng bạn đến với"  # the start of texts.WELCOME, as residents read it
+WELCOME = "Chào mừng bà con đến với"  # the start of texts.WELCOME, as residents read it
 LEASE = ClusterOptions().lease_seconds
 TELEGRAM_ROLES = frozenset({"poller", "reporter", "telegram:updates", "telegram:sender"})
 

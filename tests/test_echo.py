@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import Settings
 from bot import texts
 from bot.catalog import Catalog, build_catalog
 from bot.channel import Incoming, Reply
 from bot.commands import Commands
 from bot.render import html_to_text, utf16_len
-from loa.config import Settings
 from news.items import ArticleData
 from news.tagging import Tags
 from storage.articles import store_article
@@ -118,14 +118,14 @@ async def test_search_with_a_5000_character_query_fits(
     # it cuts no word in two), so the long query still finds the article.
     query = "lũ quét " + long_argument("ở", 4992)
     found = await answers(commands, f"/timkiem {query}")
-    assert found[0].html.startswith(f"<b>Kết quả tìm «{texts.quoted(query)}»</b>")
+    assert found[0].html.startswith(f"<b>Kết quả tìm “{texts.quoted(query)}”</b>")
     assert "portal.test/lu" in "\n".join(r.html for r in found)
     assert texts.quoted(query).startswith("lũ quét ở ở") and texts.quoted(query).endswith("ở…")
 
     nothing = long_argument("khôngcótừnày")
     empty = await answers(commands, f"/timkiem {nothing}")
     assert empty == [Reply(texts.search_empty(nothing))]
-    assert f"«{texts.quoted(nothing)}»" in empty[0].html
+    assert f"“{texts.quoted(nothing)}”" in empty[0].html
 
 
 @pytest.mark.parametrize("command", ["/dangky", "/huydangky"])
@@ -134,12 +134,14 @@ async def test_subscribe_with_a_5000_character_name_fits(commands: Commands, com
     replies = await answers(commands, f"{command} {typed}")
     assert len(replies) == 1
     html = replies[0].html
-    assert html.startswith(f"Không tìm thấy xã, phường hay chủ đề «{texts.quoted(typed)}»")
+    assert html.startswith(f"Không tìm thấy xã, phường hay chủ đề “{texts.quoted(typed)}”")
     assert texts.quoted(typed).endswith("…") and len(texts.quoted(typed)) <= texts.QUOTE_LIMIT
 
 
 async def test_an_unknown_5000_character_message_fits(commands: Commands) -> None:
     typed = long_argument("Loa ơi cho hỏi")
     replies = await answers(commands, typed)
-    assert replies == [Reply(texts.unknown(typed))]
-    assert f"«{texts.quoted(typed, 40)}»" in replies[0].html
+    assert [r.html for r in replies] == [texts.unknown(typed)]
+    offered = [b.data for row in replies[0].buttons for b in row]
+    assert offered == ["cmd:/tinmoi", "cmd:/huongdan"]  # too long to search for as it is
+    assert f"“{texts.quoted(typed, 40)}”" in replies[0].html

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,8 +11,9 @@ import pytest
 from news.extract import ExtractError, parse_article_page, parse_list_page
 from news.text import clean
 from news.urls import canonical_url
+from tests.portal_server import DEMO, DISTRICT_LISTS, FIXTURES
 
-PORTAL = Path(__file__).parent / "fixtures" / "portal"
+PORTAL = FIXTURES
 EXPECTED: dict[str, dict[str, Any]] = json.loads((PORTAL / "expected.json").read_text("utf-8"))
 BASE = "http://127.0.0.1:8000"
 SEED = (
@@ -134,7 +134,7 @@ def test_entities_in_title_and_author_are_decoded() -> None:
 
 
 def test_windows_1258_page_decodes_from_its_meta_charset() -> None:
-    raw = page("district/articles/pom-lot-ntm-nang-cao-cp1258.html")
+    raw = (DEMO / "pom-lot-ntm-nang-cao-cp1258.html").read_bytes()
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
     data = parse_article_page(raw, BASE + "/x", {})
@@ -266,7 +266,7 @@ def test_district_list_pages(
     selectors: dict[str, str], number: int, paths: list[str], next_page: str | None
 ) -> None:
     listing = parse_list_page(
-        page(f"district/Tintuc/index-{number}.html"),
+        DISTRICT_LISTS[number].read_bytes(),
         f"{BASE}/Tintuc/?PageIndex={number}",
         selectors,
     )
@@ -276,9 +276,7 @@ def test_district_list_pages(
 
 
 def test_relative_links_resolve_against_the_list_page() -> None:
-    listing = parse_list_page(
-        page("district/Tintuc/index-1.html"), BASE + "/Tintuc/?PageIndex=1", {}
-    )
+    listing = parse_list_page(DISTRICT_LISTS[1].read_bytes(), BASE + "/Tintuc/?PageIndex=1", {})
     assert BASE + PAGE_1[1] + "?PageIndex=1" in listing.links  # written as View/<slug>?PageIndex=1
 
 

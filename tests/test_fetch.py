@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from base.config import HttpSettings
 from jobs.fetch import (
     USER_AGENT,
     Fetcher,
@@ -15,7 +16,6 @@ from jobs.fetch import (
     FetchTimeout,
     ResponseTooLarge,
 )
-from loa.config import HttpSettings
 from tests.portal_server import Portal
 
 PAGE = "<html><body><p>Thời gian đăng: 05/07/2017</p></body></html>"

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import make_url, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from base.config import SenderSettings
 from bot.channel import Channel, Reply
 from jobs.send import Sender
-from loa.config import SenderSettings
 from storage import inline_writes
 from storage.db import open_database, session_factory
 from storage.inline_writes import InlineWrites

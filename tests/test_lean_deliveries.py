@@ -4,6 +4,7 @@ rows survive it, never-send-twice still holds, and forgetting a resident leaves 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from storage import residents
-from storage.db import create_engine, upgrade
+from storage.db import create_engine, open_database, session_factory, upgrade
 from storage.models import (
     Article,
     Broadcast,
@@ -181,6 +182,21 @@ async def test_the_next_batch_is_read_off_the_queue_index(sessions: Sessions) ->
         plan = await _plan(session, outbox.next_batch_query("telegram", limit=128, now=AT))
     assert "ix_deliveries_queue" in plan, plan
     assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
+
+
+async def test_marking_sent_looks_the_ids_up_by_primary_key(tmp_path: Path) -> None:
+    """The sender's commit of sent rows costs the same with 100 or 100 000 queued: it finds its
+    ids by primary key, never by scanning the pending rows through the queue index, which
+    SQLite's planner (no statistics) preferred. PostgreSQL plans by its statistics."""
+    from storage import outbox
+
+    assert outbox.MARK_SENT.whereclause is not None
+    finding = select(Delivery.id).where(outbox.MARK_SENT.whereclause).params(ids=[3, 5, 8])
+    async with open_database(f"sqlite+aiosqlite:///{tmp_path / 'loa.db'}") as engine:
+        async with session_factory(engine)() as session:
+            plan = await _plan(session, finding)
+    assert "ix_deliveries_queue" not in plan, plan
+    assert "PRIMARY KEY" in plan, plan
 
 
 async def _plan(session: AsyncSession, query: Select[Any]) -> str:

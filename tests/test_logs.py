@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from loa.config import parse_settings
+from base.config import parse_settings
 from loa.logs import LIBRARY_LEVELS, RedactSecrets, configure_logging, setup_logging
 
 TOKEN = "123456:AAE_telegram-token"

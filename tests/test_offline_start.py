@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import HttpSettings, Selectors, Settings, SourceSettings
 from jobs.fetch import Fetcher
 from jobs.poll import Poller, PollResult, backoff_delay
 from jobs.scheduler import PollScheduler
-from loa.config import HttpSettings, Selectors, Settings, SourceSettings
 from news.tagging import build_tagger
 from storage.models import utcnow
 from storage.sources import ensure_source, list_sources, record_success
@@ -226,3 +226,23 @@ enabled = false
     waits = [int(s) for s in re.findall(r"next try in (\d+) s", log)]
     assert waits == [1800, 1800], log
     assert log.count("loa demo") == 2 and "Traceback" not in log
+
+
+async def test_a_portal_answering_404_is_no_offline_hint(
+    sessions: async_sessionmaker[AsyncSession], caplog: pytest.LogCaptureFixture
+) -> None:
+    """The network works (the portal answered 404): no "not reachable", no demo."""
+    from tests.portal_server import Portal
+
+    with Portal.from_fixtures().serving() as base_url:
+        settings = Settings(
+            http=HttpSettings(timeout_seconds=5),
+            sources=[source("huyen-dien-bien", 1800, base_url + "/khong-co/")],
+        )
+        caplog.set_level(logging.WARNING, logger="jobs.scheduler")
+        results = await _first_passes(settings, sessions)
+
+    assert [r.error for r in results] == [f"HTTP 404 ({base_url}/khong-co/)"]
+    (warning,) = _warnings(caplog)
+    assert "1 source failed" in warning and "loa check" in warning
+    assert "not reachable" not in warning and "loa demo" not in warning

@@ -47,6 +47,22 @@ def test_old_ward_muong_thanh_went_to_dien_bien_phu(dien_bien: Gazetteer) -> Non
     assert dien_bien.unit("phường Điện Biên Phủ") == Unit("Điện Biên Phủ", "phường")
 
 
+def test_names_both_new_and_old_elsewhere(dien_bien: Gazetteer) -> None:
+    """The audit of issue 22: every today's unit whose name an old unit also bore, the old one
+    having gone elsewhere (subscribing explains which was chosen and offers the other)."""
+    found = {
+        unit.full_name: [(old.full_name, old.successors) for old in dien_bien.collisions(unit.name)]
+        for unit in dien_bien.units
+        if dien_bien.collisions(unit.name)
+    }
+    assert found == {
+        "xã Sam Mứn": [("xã Sam Mứn", ("Thanh An",))],
+        "xã Mường Chà": [("thị trấn Mường Chà", ("Na Sang",))],
+        "phường Mường Thanh": [("phường Mường Thanh", ("Điện Biên Phủ",))],
+    }
+    assert {old.name for old in dien_bien.absorbed("Sam Mứn")} == {"Pom Lót", "Na Ư"}
+
+
 def test_folded_names_can_collide(dien_bien: Gazetteer) -> None:
     assert {(o.name, o.district) for o in dien_bien.old("na tong")} == {
         ("Na Tông", "Điện Biên"),

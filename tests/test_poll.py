@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import HttpSettings, Selectors, Settings, SourceSettings
+from base.timefmt import zone
 from bot.notices import AdminNotices
 from bot.outgoing import decode
 from jobs.fetch import Fetcher
 from jobs.poll import Poller, PollResult, backoff_delay
-from loa.config import HttpSettings, Selectors, Settings, SourceSettings
-from loa.timefmt import zone
 from news.tagging import build_tagger
 from news.text import fold
 from storage.db import open_database, session_factory
@@ -421,5 +421,5 @@ async def test_a_layout_change_raises_one_alert_then_one_recovery_to_the_admins(
         rows = (await session.execute(select(Delivery).order_by(Delivery.id))).scalars().all()
     told = [(r.channel, r.chat_id, decode(r.payload or "").reply.html) for r in rows]
     assert [(c, chat) for c, chat, _ in told] == [("zalo", "za"), ("telegram", "7")] * 2
-    assert "«huyen-dien-bien» có vấn đề" in told[0][2] and "đổi giao diện" in told[0][2]
+    assert "“huyen-dien-bien” có vấn đề" in told[0][2] and "đổi giao diện" in told[0][2]
     assert "hoạt động trở lại" in told[2][2]

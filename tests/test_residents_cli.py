@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from base.config import Settings
 from loa.cli import main
 from loa.cmd.residents import parse_since
-from loa.config import Settings
 
 ROWS = [
     # channel, chat, active, deactivated_at (as SQLAlchemy stores it on SQLite), by, why

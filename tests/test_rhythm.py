@@ -426,9 +426,9 @@ async def test_commands_set_show_and_clear_both_settings(sessions: Sessions) -> 
 
 async def test_an_administrator_marks_a_chat_broadcast_urgent(sessions: Sessions) -> None:
     """/thongbao gấp: TEXT reaches residents in quiet hours; without "gấp" it waits."""
+    from base.config import Settings
     from bot.catalog import build_catalog
     from bot.commands import Commands
-    from loa.config import Settings
 
     settings = Settings.model_validate({"telegram": {"admins": [7]}})
     commands = Commands(sessions, build_catalog("Điện Biên"), settings)

@@ -75,7 +75,7 @@ async def test_settings_from_chat_on_both_channels_survive_a_restart(stage: Stag
     # poll would be lost. The emulator ends a poll whose client hung up; wait for that.
     await until(lambda: zalo.polling == 0, 10, loa, "the stopped process's poll ended")
     loa.start()
-    shown = await zalo_says(stage, loa, "/bantin", "Bạn nhận một bản tin mỗi ngày lúc")
+    shown = await zalo_says(stage, loa, "/bantin", "Bà con nhận một bản tin mỗi ngày lúc")
     assert "07:00" in shown
     await telegram_says(stage, loa, "/yentinh", "23:00–05:00")
     await zalo_says(stage, loa, "/bantin tắt", "Đã tắt bản tin")

@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import HttpSettings, Selectors, Settings, SourceSettings
 from jobs.poll import PollResult
 from jobs.scheduler import PollScheduler
-from loa.config import HttpSettings, Selectors, Settings, SourceSettings
 from storage.models import utcnow
 from storage.sources import ensure_source, record_success
 from tests.portal_server import Portal

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
+from base.config import SenderSettings
 from bot.channel import Button, Channel, MessageRejected, Reply, ResidentGone, RetryLater
 from bot.outgoing import Answers, Outgoing, decode, encode
 from bot.telegram import TelegramChannel
@@ -21,7 +22,6 @@ from bot.zalo import ZaloChannel
 from bot.zalo_api import ZaloBotApi
 from jobs import send
 from jobs.send import OutboxSignal, Sender
-from loa.config import SenderSettings
 from storage import channel_states, outbox
 from storage.models import (
     Article,

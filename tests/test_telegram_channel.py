@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
 
+from base.config import TelegramSettings
 from bot.channel import (
     BotRefused,
     Button,
@@ -24,7 +25,6 @@ from bot.channel import (
     RetryLater,
 )
 from bot.telegram import TelegramBot, TelegramChannel, translate
-from loa.config import TelegramSettings
 from loa.logs import RedactSecrets
 from storage import residents
 from tests.emulators.telegram import TelegramEmulator

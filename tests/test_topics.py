@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from loa.config import TopicSettings
+from base.config import TopicSettings
 from news.topics import DEFAULT_TOPICS, build_taxonomy, category_key
 
 

@@ -138,10 +138,12 @@ class WebServer:
 
     name = "web server"
 
-    def __init__(self, app: Starlette, host: str, port: int) -> None:
+    def __init__(self, app: Starlette, host: str, port: int, admin_url: str | None = None) -> None:
+        """``admin_url``: the admin page's address, logged once the server listens."""
         self._app = app
         self._host = host
         self._port = port
+        self._admin_url = admin_url
         self._socket: socket.socket | None = None
         self._server: _EmbeddedServer | None = None
         self._task: asyncio.Task[None] | None = None
@@ -169,6 +171,11 @@ class WebServer:
                 raise RuntimeError("web server stopped while starting")
             await asyncio.sleep(0.01)
         log.info("web server listening on %s:%d", self._host, self.port)
+        if self._admin_url:
+            log.info(
+                "admin page at %s (a login link: /quantri in chat, or loa admin link)",
+                self._admin_url,
+            )
 
     @staticmethod
     async def _serve(server: uvicorn.Server, sock: socket.socket) -> None:

@@ -7,13 +7,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from base.config import Settings
 from bot.admins import CHANNELS, Admins
-from loa.config import Settings
 from storage.db import open_database, session_factory
 
 
 async def admin(settings: Settings, args: argparse.Namespace) -> int:
-    from web.admin.store import create_link
+    from storage.admin_access import create_link
 
     channel, colon, user_id = args.who.strip().partition(":")
     if not colon or channel not in CHANNELS or not user_id.strip():
@@ -33,5 +33,12 @@ async def admin(settings: Settings, args: argparse.Namespace) -> int:
     async with open_database(settings.database.url) as engine:
         async with session_factory(engine).begin() as session:
             url = await create_link(session, f"{channel}:{user_id}", settings.web.base_url)
+    if not settings.web.public_url:
+        print(
+            f"loa admin link: warning: no [web] public_url, so this link points at"
+            f" {settings.web.base_url}, the server itself; it opens only there. Set [web]"
+            " public_url to the https:// address officials reach (docs/deploy.md)",
+            file=sys.stderr,
+        )
     print(url)
     return 0

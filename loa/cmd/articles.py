@@ -6,8 +6,8 @@ import argparse
 import json
 from datetime import tzinfo
 
-from loa.config import Settings
-from loa.timefmt import shown, zone
+from base.config import Settings
+from base.timefmt import shown, zone
 from storage import articles as stored
 from storage.db import open_database, session_factory
 

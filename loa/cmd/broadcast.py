@@ -7,6 +7,9 @@ signature (``bot.admins``): a commune administrator's broadcast stays in their c
 ``--commune`` it goes to their commune; one of several must be named), anything else is refused
 (exit 2, logged, nothing queued); an id that is no administrator exits 2.
 
+A broadcast that would reach nobody is not queued, ``--yes`` or not: the command says why (no
+bot configured; nobody chose that commune or topic yet; no resident at all) and exits 1.
+
 The command queues the deliveries; the senders of a running ``loa run`` send them. So first it
 checks that a sender is alive for every channel the broadcast reaches (an instance whose
 heartbeat holds ``<channel>:sender``); when one is not, it says so at once and cancels the
@@ -40,10 +43,11 @@ from datetime import datetime, timedelta, tzinfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import Settings, resolve_unit
+from base.timefmt import zone
 from bot.admins import Admins, AdminScope, decide
-from bot.catalog import ChoiceKind, build_catalog
-from loa.config import Settings
-from loa.timefmt import zone
+from bot.catalog import build_catalog
+from news.audience import Nobody, all_quiet, nobody_reason
 from storage import broadcast_progress, broadcast_targets, broadcasts, residents
 from storage.broadcast_progress import Progress
 from storage.broadcast_targets import Target
@@ -69,12 +73,10 @@ def resolve_target(settings: Settings, commune: str | None, topic: str | None) -
     catalog = build_catalog(settings.places.province, settings.topics)
     commune_name = None
     if commune:
-        found = catalog.resolve(commune)
-        choice = found.choice
-        if choice is None or choice.kind is not ChoiceKind.COMMUNE:
-            options = [c.display for c in found.candidates or found.suggestions]
-            hint = f"; did you mean: {', '.join(options)}" if options else ""
-            raise UsageError(f"--commune {commune!r} is not one commune of the province{hint}")
+        # Told as a configuration mistake is: the closest names, or where to find them.
+        choice = resolve_unit(catalog, commune, "--commune", settings.places.province)
+        if isinstance(choice, str):
+            raise UsageError(choice)
         if choice.old_name:
             print(f"{choice.old_name} is now part of {choice.display}", file=sys.stderr)
         commune_name = choice.value
@@ -166,6 +168,20 @@ async def close_stale_consoles(session: AsyncSession) -> int:
             session, CONSOLE, chat_id, by="console", why="console closed"
         )
     return closed
+
+
+def nobody_text(reason: Nobody, target: Target) -> str:
+    """Why a broadcast to ``target`` reaches no resident, and what would change that."""
+    if reason is Nobody.NO_BOT:
+        return (
+            "no bot is configured; set [zalo] token (LOA_ZALO_TOKEN) and/or [telegram] token"
+            " (LOA_TELEGRAM_TOKEN), and run `loa run`"
+        )
+    if reason is Nobody.NO_COMMUNE:
+        return f"no resident has chosen {target.commune} yet (residents choose it with /dangky)"
+    if reason is Nobody.NO_TOPIC:
+        return f"no resident has chosen the topic {target.topic} yet, nor receives everything"
+    return "no resident has subscribed yet"
 
 
 def _no_sender(channels: list[str]) -> str:
@@ -379,12 +395,25 @@ async def broadcast(settings: Settings, args: argparse.Namespace) -> int:
         per_channel = ", ".join(f"{c} {n}" for c, n in sorted(counts.items())) or "none"
         tz = zone(settings.places.timezone)
         print(f"target: {total} residents ({per_channel})")
-        if quiet.count:
+        if all_quiet(total, quiet.count):
+            print(
+                f"quiet hours: all {total} are in their quiet hours now; nobody gets it before"
+                f" those end (the last at {until_text(quiet.until, tz)}; --urgent sends at once)"
+            )
+        elif quiet.count:
             print(
                 f"quiet hours: {quiet.count} of them are in their quiet hours now and get it"
                 f" when those end (until {until_text(quiet.until, tz)}; --urgent sends at once)"
             )
         print(f"signed: {author.name} ({author.kind} administrator {author.who})")
+        bots = bool(settings.zalo.token or settings.telegram.token)
+        reason = nobody_reason(total, bots=bots, commune=target.commune, topic=target.topic)
+        if reason is not None:  # sending to nobody is no success, --yes or not
+            async with sessions.begin() as session:
+                await broadcasts.cancel(session, preview.id)
+            print(f"loa: nobody to send to: {nobody_text(reason, target)}", file=sys.stderr)
+            print(f"cancelled: broadcast #{preview.id} was not queued, nothing was sent")
+            return 1
         channels = sorted(c for c, n in counts.items() if n)
         async with sessions() as session:
             missing = await missing_senders(session, channels)

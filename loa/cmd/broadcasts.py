@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from loa.config import Settings
+from base.config import Settings
 from storage import broadcast_progress
 from storage import broadcasts as store
 from storage.db import open_database, session_factory

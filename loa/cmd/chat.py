@@ -24,11 +24,11 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base.config import Settings
 from bot.catalog import build_catalog
 from bot.commands import CONSOLE, Commands
 from bot.console import ConsoleChannel, drain, report_console_broadcasts, run_console
 from jobs.send import OutboxSignal, Sender
-from loa.config import Settings
 from loa.logs import quiet_below
 from storage import instances
 from storage.db import open_database, session_factory

@@ -1,11 +1,14 @@
-"""``loa check [--json]``: the operator's preflight, one line per check.
+"""``loa check [--json] [--env-file FILE]``: the operator's preflight, one line per check.
 
-Loads the settings (as every command does), opens and migrates the database, asks each
+Loads the settings (as every command does; ``--env-file`` first reads the service's
+``EnvironmentFile``, so its tokens are seen), opens and migrates the database, asks each
 configured bot's platform who it is (``getMe``; Zalo first), fetches each source's list page
-once and its first article, and checks the webhook and web server settings. Each line is
-``✓ <what>: <detail>`` or ``✗ <what>: <reason>``; the exit status is 0 only when every check
-passed. No check raises: whatever goes wrong becomes that check's reason, with every bot token
-(and webhook secret) redacted.
+once and its first article, and checks the webhook and web server settings: a webhook URL must
+be https and name the path Loa serves. Each line is ``✓ <what>: <detail>``, ``✗ <what>:
+<reason>`` or ``! <what>: <warning>`` (what works, but not as expected: the admin page or Zalo's
+photos without ``[web] public_url``); the exit status is 0 only when no check failed. No check
+raises: whatever goes wrong becomes that check's reason, with every bot token (and webhook
+secret) redacted.
 """
 
 from __future__ import annotations
@@ -20,20 +23,21 @@ import socket
 import sys
 from collections.abc import Awaitable
 from dataclasses import asdict, dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import make_url
 
+from base.config import Settings, SourceSettings, resolve_path
 from jobs.fetch import Fetcher, FetchError
-from loa.config import Settings, SourceSettings, resolve_path
+from jobs.sniff import sniff
 from loa.logs import RedactSecrets
 from news.extract import parse_article_page, parse_list_page
 from news.feeds import parse_feed
 from news.items import ArticleData, FeedItem
 from news.urls import canonical_url
 
-OK, FAIL = "✓", "✗"
+OK, FAIL, WARN = "✓", "✗", "!"
 DETAIL_MAX = 300  # one line, however long the library's message
 # Telegram's secret_token: 1-256 characters, letters, digits, "_" and "-" (Bot API setWebhook).
 TELEGRAM_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -45,6 +49,7 @@ class Check:
     name: str
     ok: bool
     detail: str
+    warning: bool = False  # passed, but something will not work as expected: printed with "!"
 
 
 class _Redactor:
@@ -196,12 +201,16 @@ async def _source(fetcher: Fetcher, source: SourceSettings) -> Check:
     name = f"source {source.name}"
     try:
         page = await fetcher.fetch(source.url)
-        if source.type == "rss":
+        selectors = source.selectors.model_dump()
+        is_feed = source.type == "rss"
+        if source.type == "auto":
+            sniffed = await sniff(fetcher, page, selectors)
+            is_feed, page = sniffed.kind == "rss", sniffed.page
+        if is_feed:
             items = parse_feed(page.content, page.url)
             links = _canonical([item.url for item in items], source)
             kind = "items in the feed"
         else:
-            selectors = source.selectors.model_dump()
             parsed = parse_list_page(page.content, page.url, selectors, encoding=page.charset)
             links = _canonical(parsed.links, source)
             items, kind = [], "items on the list page"
@@ -215,7 +224,7 @@ async def _source(fetcher: Fetcher, source: SourceSettings) -> Check:
             if source.selectors.item
             else "no selectors.item, no article-like links"
         )
-        what = "the feed has no items" if source.type == "rss" else f"0 items ({how})"
+        what = "the feed has no items" if is_feed else f"0 items ({how})"
         return Check(name, False, f"{what}: {source.url}")
     first = links[0]
     data = _from_feed(first, items[0]) if items else None
@@ -274,18 +283,31 @@ def _webhook(settings: Settings, channel: str) -> Check:
     if channel == "zalo" and not low <= len(secret) <= high:
         return Check(name, False, f"webhook_secret must be {low}-{high} characters")
     path = ZALO_PATH if channel == "zalo" else TELEGRAM_PATH
+    if parts.path != path:
+        served = urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+        return Check(
+            name,
+            False,
+            f"webhook_url path {parts.path or '/'} is not served by Loa: the platform's calls"
+            f" would get 404; Loa serves POST {path}: set webhook_url = {served!r}",
+        )
     where = f"{settings.web.host}:{settings.web.port}"
     return Check(name, True, f"webhook {url}, secret set; Loa serves POST {path} on {where}")
 
 
-def _web(settings: Settings) -> Check:
-    web = settings.web
-    webhooks = [
+def _webhooks(settings: Settings) -> list[str]:
+    """The channels whose updates come by webhook (so ``loa run`` serves a port for them)."""
+    return [
         channel
         for channel in ("zalo", "telegram")
         if getattr(settings, channel).token and getattr(settings, channel).webhook_url
     ]
-    if not (web.enabled or webhooks):
+
+
+def _web(settings: Settings) -> Check:
+    web = settings.web
+    webhooks = _webhooks(settings)
+    if not (web.enabled or webhooks or web.public_url):  # as loa.runtime decides
         return Check("web", True, "off (no [web] enabled, no webhook): no port served")
     why = "webhooks and /healthz" if webhooks else "/healthz"
     try:
@@ -296,6 +318,26 @@ def _web(settings: Settings) -> Check:
         hint = " (is loa run already running?)" if exc.errno == errno.EADDRINUSE else ""
         return Check("web", False, f"cannot listen on {web.host}:{web.port}: {reason}{hint}")
     return Check("web", True, f"will serve {why} on {web.host}:{web.port}")
+
+
+def _public_url(settings: Settings) -> list[Check]:
+    """What ``[web] public_url`` missing silently breaks: links to the admin page and the
+    photos Zalo fetches. Warnings: ``loa run`` works, but not as the operator thinks."""
+    web, found = settings.web, []
+    if web.enabled and not web.public_url:
+        detail = (
+            f"admin page on without [web] public_url: login links (/quantri, loa admin link)"
+            f" would point at {web.base_url}, the server itself, useless on an official's phone;"
+            " set [web] public_url to the https:// address the reverse proxy answers on"
+        )
+        found.append(Check("admin page", True, detail, warning=True))
+    if settings.zalo.token and not web.public_url:
+        detail = (
+            "no [web] public_url: photo and voice broadcasts reach Zalo residents as text only"
+            " (Zalo fetches media from <public_url>/media/)"
+        )
+        found.append(Check("zalo media", True, detail, warning=True))
+    return found
 
 
 # -- the command ----------------------------------------------------------------------------
@@ -328,8 +370,9 @@ async def run_checks(settings: Settings, config_path: str) -> list[Check]:
         if getattr(settings, channel).token:
             checks.append(_webhook(settings, channel))
     checks.append(_web(settings))
+    checks += _public_url(settings)
     redact = _Redactor(settings)
-    return [Check(c.name, c.ok, redact(c.detail)) for c in checks]
+    return [Check(c.name, c.ok, redact(c.detail), c.warning) for c in checks]
 
 
 async def check(settings: Settings, args: argparse.Namespace) -> int:
@@ -344,6 +387,7 @@ async def check(settings: Settings, args: argparse.Namespace) -> int:
         print(json.dumps({"ok": ok, "checks": [asdict(c) for c in checks]}, ensure_ascii=False))
     else:
         for c in checks:
-            print(f"{OK if c.ok else FAIL} {c.name}: {c.detail}")
+            mark = (WARN if c.warning else OK) if c.ok else FAIL
+            print(f"{mark} {c.name}: {c.detail}")
     sys.stdout.flush()
     return 0 if ok else 1

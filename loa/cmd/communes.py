@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from loa.config import Settings
+from base.config import Settings
 from news.gazetteer_data import load_gazetteer
 
 

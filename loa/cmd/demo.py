@@ -29,11 +29,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from base.config import DatabaseSettings, HttpSettings, Selectors, Settings, SourceSettings
+from base.timefmt import VIETNAM, plural
 from bot.console import ConsoleChannel
 from jobs.poll import PollResult, poll_all
 from jobs.send import Sender
-from loa.config import DatabaseSettings, HttpSettings, Selectors, Settings, SourceSettings
-from loa.timefmt import VIETNAM, plural
 from storage import articles as stored
 from storage import outbox
 from storage.db import open_database, session_factory

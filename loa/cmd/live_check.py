@@ -26,8 +26,8 @@ from typing import Any
 
 import httpx
 
+from base.config import Settings
 from bot import texts
-from loa.config import Settings
 from loa.logs import RedactSecrets
 
 IMPOSSIBLE_CHAT = {"zalo": "loa-check-no-such-chat", "telegram": "0"}

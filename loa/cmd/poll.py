@@ -8,9 +8,9 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from base.config import Settings
+from base.timefmt import plural
 from jobs.poll import PollResult, poll_all
-from loa.config import Settings
-from loa.timefmt import plural
 from storage.db import open_database, session_factory
 
 

@@ -20,8 +20,8 @@ import sys
 from datetime import datetime, timedelta
 from typing import Any
 
-from loa.config import Settings
-from loa.timefmt import plural, shown, zone
+from base.config import Settings
+from base.timefmt import plural, shown, zone
 from storage import residents
 from storage.db import open_database, session_factory
 from storage.models import utcnow

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from loa.config import Settings
+from base.config import Settings
 from loa.runtime import run_until_signalled
 from storage.locks import DatabaseInUse, hold_run_lock
 

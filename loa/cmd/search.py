@@ -7,8 +7,8 @@ import json
 import sys
 from datetime import tzinfo
 
-from loa.config import Settings
-from loa.timefmt import shown_date, zone
+from base.config import Settings
+from base.timefmt import shown_date, zone
 from storage.articles import ListedArticle, article_json
 from storage.db import open_database, session_factory
 from storage.search import search_articles

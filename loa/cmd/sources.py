@@ -7,8 +7,8 @@ import json
 from datetime import tzinfo
 from typing import Any
 
-from loa.config import Settings
-from loa.timefmt import local_iso, shown, zone
+from base.config import Settings
+from base.timefmt import local_iso, shown, zone
 from storage.db import open_database, session_factory
 from storage.models import Source
 from storage.sources import list_sources as stored_sources
@@ -28,7 +28,7 @@ def _health(name: str, url: str, row: Source | None) -> dict[str, Any]:
 
 
 _ALERTS = {
-    "empty": "the list page yields no items with the configured selectors (layout changed?)",
+    "empty": "the list page yields no article links (layout changed, or news drawn by JavaScript?)",
     "incomplete": "articles are read without a title or date (layout changed?)",
     "failing": "failing for over a day",
 }
@@ -56,7 +56,11 @@ def _human(item: dict[str, Any], tz: tzinfo) -> str:
 
 
 async def list_sources(settings: Settings, args: argparse.Namespace) -> int:
-    """Show every configured source with its stored polling state."""
+    """Show every configured source with its stored polling state (``add``: a new one)."""
+    if getattr(args, "sources_command", None) == "add":
+        from loa.cmd.source_add import add_source
+
+        return await add_source(settings, args)
     async with open_database(settings.database.url) as engine:
         async with session_factory(engine)() as session:
             rows = await stored_sources(session)

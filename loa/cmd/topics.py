@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from loa.config import Settings
+from base.config import Settings
 from news.topics import build_taxonomy
 
 

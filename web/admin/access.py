@@ -4,8 +4,9 @@ from the settings loses access at once."""
 
 from __future__ import annotations
 
-from bot.admins import CHANNELS, Admins, AdminScope
-from loa.config import Settings
+from base.config import Settings
+from bot import texts
+from bot.admins import CHANNELS, CONSOLE, OPERATOR, Admins, AdminScope
 
 
 class Access:
@@ -30,3 +31,19 @@ class Access:
         if channel not in CHANNELS or not user_id:
             return []
         return [s.as_who(f"web:{who}") for s in self._admins.scopes(channel, user_id)]
+
+    def person(self, created_by: str) -> str:
+        """A broadcast's ``created_by`` ("web:telegram:111", "zalo:5b1c", "cli:zalo:5b1c",
+        "cli", "console") as the person it is, never the raw id."""
+        door, _, rest = created_by.partition(":")
+        if door in ("web", OPERATOR) and rest:
+            created_by = rest
+        elif created_by == OPERATOR:
+            return texts.ADMIN_OPERATOR
+        if created_by == CONSOLE:
+            return texts.ADMIN_CONSOLE
+        channel, _, user_id = created_by.partition(":")
+        found = self._admins.scope(channel, user_id) if channel in CHANNELS else None
+        if found is None:
+            return texts.admin_person(channel, None, False)
+        return texts.admin_person(channel, found.name, found.province_wide)

@@ -14,15 +14,17 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from base.timefmt import zone
 from bot import texts
 from bot.admins import AdminScope, decide, refusal
 from bot.catalog import ChoiceKind
 from bot.media_broadcast import MAX_CAPTION
 from bot.render import html_to_text, render_broadcast, utf16_len
+from news.audience import all_quiet, nobody_reason
 from storage import broadcast_progress, broadcasts, media
-from storage.broadcast_targets import Target
+from storage.broadcast_targets import Target, count_quiet, reached_channels
 from storage.broadcasts import CancelRefused, text_problem
-from storage.models import Broadcast
+from storage.models import Broadcast, BroadcastState, utcnow
 from web.admin import photo, views
 from web.admin.site import PREFIX, STATES, Admin, AdminSite
 
@@ -149,6 +151,7 @@ async def broadcast(request: Request, site: AdminSite, admin: Admin) -> Response
     view = views.broadcast_view(row)
     message = render_broadcast(row.text, row.emergency, view.author_name)
     note = request.query_params.get("note")
+    quiet = await _quiet(site, row)
     return site.page(
         "broadcast.html",
         admin=admin,
@@ -161,7 +164,41 @@ async def broadcast(request: Request, site: AdminSite, admin: Admin) -> Response
         note={"already": texts.ADMIN_ALREADY_SENT, "expired": texts.ADMIN_DRAFT_EXPIRED}.get(
             note or ""
         ),
+        nobody=Markup(_nobody(site, row) or ""),
+        quiet=Markup(quiet),
     )
+
+
+def _nobody(site: AdminSite, row: Broadcast) -> str | None:
+    """Why ``row`` reaches no one (then the page offers no Gửi), or None."""
+    counts = views.broadcast_view(row).counts
+    bots = bool(site.settings.zalo.token or site.settings.telegram.token)
+    reason = nobody_reason(
+        sum(counts.values()),
+        bots=bots,
+        commune=row.commune,
+        topic=row.topic,
+        targeted=bool(counts),  # channels listed with 0 get nothing of this broadcast
+    )
+    if reason is None:
+        return None
+    commune = site.commune_label(row.commune) if row.commune else None
+    return texts.broadcast_nobody(reason, commune, site.topic_label(row.topic) or None)
+
+
+async def _quiet(site: AdminSite, row: Broadcast) -> str:
+    """For a draft: how many it reaches are in quiet hours now, and until when ("" if none)."""
+    if row.state != BroadcastState.PREVIEW.value or row.emergency or row.urgent:
+        return ""
+    target = Target(commune=row.commune, topic=row.topic)
+    async with site.sessions() as session:
+        quiet = await count_quiet(session, target, utcnow(), reached_channels(row))
+    if not quiet.count:
+        return ""
+    tz = zone(site.settings.places.timezone)
+    until = quiet.until.astimezone(tz).strftime("%H:%M") if quiet.until else None
+    total = sum(views.broadcast_view(row).counts.values())
+    return texts.admin_broadcast_quiet(quiet.count, all_quiet(total, quiet.count), until)
 
 
 async def send(request: Request, site: AdminSite, admin: Admin) -> Response:
@@ -174,6 +211,9 @@ async def send(request: Request, site: AdminSite, admin: Admin) -> Response:
         target = Target(commune=row.commune, topic=row.topic)
         if refusal(admin.scope, target, site.catalog) is not None:
             return site.message(texts.ADMIN_TITLE_FORBIDDEN, texts.ADMIN_MAY_NOT_SEND, 403, admin)
+        if row.state == BroadcastState.PREVIEW.value and _nobody(site, row) is not None:
+            # The page offers no Gửi then; a forged or stale post queues nothing either.
+            return RedirectResponse(f"{PREFIX}/broadcasts/{broadcast_id}", status_code=303)
         queued = await broadcasts.confirm(session, broadcast_id, preview_expiry=expiry)
         expired = queued is None and await broadcasts.is_expired(session, broadcast_id)
     where = f"{PREFIX}/broadcasts/{broadcast_id}"

@@ -8,8 +8,9 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from base import admin_auth as auth
 from bot import texts
-from web.admin import auth, store
+from storage import admin_access as store
 from web.admin.site import PREFIX, Admin, AdminSite
 
 log = logging.getLogger(__name__)

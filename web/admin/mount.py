@@ -8,8 +8,8 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.routing import BaseRoute
 
+from base.config import Settings
 from bot.catalog import Catalog
-from loa.config import Settings
 from web.metrics import Counters, metrics_route
 
 __all__ = ["Counters", "web_routes"]

@@ -10,7 +10,7 @@ from starlette.staticfiles import StaticFiles
 from web.admin.broadcast_pages import broadcast, cancel, draft, history, new, progress, send
 from web.admin.login import login, login_page, logout
 from web.admin.pages import articles, overview, source_action, sources_page
-from web.admin.site import HERE, PREFIX, AdminSite, Page, guarded
+from web.admin.site import HERE, PREFIX, AdminSite, Page, guarded, not_found
 
 
 def admin_routes(site: AdminSite) -> list[BaseRoute]:
@@ -40,5 +40,6 @@ def admin_routes(site: AdminSite) -> list[BaseRoute]:
         post("/broadcasts/{id:int}/send", send),
         post("/broadcasts/{id:int}/cancel", cancel),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="admin-static"),
+        Route("/{path:path}", not_found(site), methods=["GET"]),  # last: anything else
     ]
     return [Mount(PREFIX, routes=routes)]

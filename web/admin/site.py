@@ -20,12 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from base import admin_auth as auth
+from base.config import Settings
+from base.timefmt import zone
 from bot import texts
 from bot.admins import AdminScope
 from bot.catalog import Catalog, ChoiceKind
-from loa.config import Settings
-from loa.timefmt import zone
-from web.admin import auth, store
+from storage import admin_access as store
 from web.admin.access import Access
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ class AdminSite:
         )
         self.env.filters["state"] = lambda state: STATES.get(state, state)
         self.env.globals["prefix"] = PREFIX
+        self.env.filters["roles"] = texts.admin_roles
 
     @property
     def catalog(self) -> Catalog:
@@ -92,6 +94,15 @@ class AdminSite:
     def message(self, title: str, text: str, status: int, admin: Admin | None = None) -> Response:
         return self.page("message.html", status, title=title, text=text, admin=admin)
 
+    def person(self, created_by: str) -> str:
+        """Who drafted a broadcast, as a person (``Access.person``)."""
+        return self.access.person(created_by)
+
+    def source_title(self, name: str) -> str:
+        """A source as people know it: its ``title`` setting, else its name."""
+        found = next((s for s in self.settings.sources if s.name == name), None)
+        return (found.title if found else None) or name
+
     def commune_label(self, value: str | None) -> str:
         return self.catalog.label(ChoiceKind.COMMUNE, value) if value else texts.ADMIN_EVERYONE
 
@@ -106,16 +117,40 @@ def _signed_out(site: AdminSite) -> Response:
     return site.message(texts.ADMIN_TITLE_SIGN_IN, texts.ADMIN_SIGN_IN, 401)
 
 
+async def _visitor(site: AdminSite, request: Request) -> tuple[str, str | None, str | None]:
+    """The signing key, the session cookie and whose session it is (None: none valid)."""
+    cookie = request.cookies.get(auth.COOKIE_NAME)
+    async with site.sessions.begin() as session:
+        key = await site.key(session)
+        who = await store.session_who(session, key, cookie)
+    return key, cookie, who
+
+
+def not_found(site: AdminSite) -> Callable[[Request], Awaitable[Response]]:
+    """Any other address under ``/admin``: a 404 in the site's layout (with the menu when the
+    visitor is logged in), not the framework's bare English "Not Found"."""
+
+    async def endpoint(request: Request) -> Response:
+        key, cookie, who = await _visitor(site, request)
+        scope = site.access.scope(who) if who else None
+        admin = None
+        if scope is not None and cookie is not None and who is not None:
+            admin = Admin(who, scope, cookie, auth.csrf_token(key, cookie))
+        text = texts.ADMIN_PAGE_NOT_FOUND
+        if admin is None:
+            text += " " + texts.ADMIN_SIGN_IN
+        return site.message(texts.ADMIN_TITLE_NOT_FOUND, text, 404, admin)
+
+    return endpoint
+
+
 def guarded(
     site: AdminSite, page: Page, *, post: bool = False
 ) -> Callable[[Request], Awaitable[Response]]:
     """The session and administrator checks (and CSRF for a post) before ``page`` runs."""
 
     async def endpoint(request: Request) -> Response:
-        cookie = request.cookies.get(auth.COOKIE_NAME)
-        async with site.sessions.begin() as session:
-            key = await site.key(session)
-            who = await store.session_who(session, key, cookie)
+        key, cookie, who = await _visitor(site, request)
         if who is None or cookie is None:
             return _signed_out(site)
         scope = site.access.scope(who)

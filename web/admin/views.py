@@ -12,13 +12,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from base.config import Settings
+from bot import texts
 from bot.admins import AdminScope
 from bot.catalog import Catalog, ChoiceKind
-from loa.cmd.stats import collect
-from loa.config import Settings
+from news.source_problems import classify
 from storage.articles import ListedArticle, list_articles
 from storage.broadcast_history import list_broadcasts
 from storage.models import Broadcast, Delivery, utcnow
+from storage.overview import collect
 from storage.sources import list_sources
 
 ARTICLES_PER_PAGE = 20
@@ -28,10 +30,12 @@ RECENT_BROADCASTS = 5
 @dataclass(frozen=True, slots=True)
 class SourceView:
     name: str
+    title: str  # ``title`` from the settings, else the name
     url: str
     state: str  # "ok", "failing", "paused", "new"
     last_success: datetime | None
-    last_error: str | None
+    last_error: str | None  # the technical detail, for the IT officer
+    problem: str | None  # the last error in an official's words
     failures: int
     next_check: datetime | None
     alert: str | None
@@ -87,6 +91,7 @@ async def sources(session: AsyncSession, settings: Settings) -> list[SourceView]
     for source in settings.sources:
         row = rows.get(source.name)
         paused = bool(row and row.paused)
+        error = row.last_error if row else None
         failures = row.consecutive_failures if row else 0
         if paused:
             state = "paused"
@@ -99,13 +104,15 @@ async def sources(session: AsyncSession, settings: Settings) -> list[SourceView]
         views.append(
             SourceView(
                 name=source.name,
+                title=source.title or source.name,
                 url=source.url,
                 state=state,
                 last_success=row.last_success_at if row else None,
-                last_error=row.last_error if row else None,
+                last_error=error,
+                problem=texts.admin_source_problem(classify(error)) if error else None,
                 failures=failures,
                 next_check=row.next_check_at if row else None,
-                alert=row.alert if row else None,
+                alert=texts.admin_source_alert(row.alert) if row and row.alert else None,
                 paused=paused,
                 poll_requested=bool(row and row.poll_requested_at),
             )

@@ -2,7 +2,7 @@
 
 Every token is ``<random>.<signature>``: the random part is what the database knows (only its
 SHA-256 is stored), the signature (HMAC-SHA256 with the key shared by every instance, see
-``web.admin.store.signing_key``) lets a forged or mangled token be refused before any query.
+``storage.admin_access.signing_key``) lets a forged or mangled token be refused before any query.
 A CSRF token is the HMAC of the session's random part: no state, and it dies with the session.
 """
 

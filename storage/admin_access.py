@@ -14,9 +14,9 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from base import admin_auth as auth
 from storage.models import LoginLink, WebKey, WebSession, utcnow
 from storage.rows import execute_count
-from web.admin import auth
 
 KEY_NAME = "admin-signing"
 LOGIN_PATH = "/admin/login"

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from base import admin_auth as auth
+from storage import admin_access as store
 from storage import sources
+from storage.admin_access import LinkRefused
 from storage.models import Source, utcnow
-from web.admin import auth, store
-from web.admin.store import LinkRefused
 
 BASE = "https://loa.example.gov.vn"
 

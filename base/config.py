@@ -13,7 +13,7 @@ import tomllib
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 if TYPE_CHECKING:
-    from bot.catalog import Catalog, Choice
+    from news.resolve import Choice, Resolution, Resolver
 
 DEFAULT_CONFIG_PATH = Path("loa.toml")
 CONFIG_ENV = "LOA_CONFIG"
@@ -122,7 +122,10 @@ class Selectors(_Section):
 
 class SourceSettings(_Section):
     name: str = Field(min_length=1)
-    type: Literal["rss", "html"]
+    title: str | None = None  # how people see it ("Cổng TTĐT huyện Điện Biên"); default: name
+    # "auto": a feed is read as a feed, a page advertising a feed through it, any other page
+    # as a list whose article links Loa finds (jobs.sniff); "rss"/"html" say it outright.
+    type: Literal["auto", "rss", "html"] = "auto"
     url: str = Field(pattern=r"^https?://")
     interval_seconds: float = Field(default=900, gt=0)
     max_pages: int = Field(default=1, ge=1)
@@ -463,18 +466,26 @@ def _strip_tokens(data: dict[str, Any], path: Path, from_env: Mapping[str, str])
     return warnings
 
 
-@cache
-def _catalog(province: str) -> Catalog:
-    from bot.catalog import build_catalog
+class Resolves(Protocol):
+    """What reads a typed place name (``news.resolve.Resolver``, ``bot.catalog.Catalog``)."""
 
-    return build_catalog(province)
+    def resolve(self, typed: str) -> Resolution: ...
+
+
+@cache
+def _catalog(province: str) -> Resolver:
+    from news.gazetteer_data import load_gazetteer
+    from news.resolve import Resolver
+    from news.topics import build_taxonomy
+
+    return Resolver(load_gazetteer(province), build_taxonomy(None))
 
 
 def _choice_name(choice: Any) -> str:
     return f"{choice.old_name} (now {choice.display})" if choice.old_name else choice.display
 
 
-def _province_catalog(settings: Settings, path: Path) -> Catalog:
+def _province_catalog(settings: Settings, path: Path) -> Resolver:
     from news.gazetteer_data import UnknownProvince
 
     try:
@@ -485,10 +496,10 @@ def _province_catalog(settings: Settings, path: Path) -> Catalog:
         ) from None
 
 
-def _resolve_unit(catalog: Catalog, typed: str, key: str, province: str) -> Choice | str:
+def resolve_unit(catalog: Resolves, typed: str, key: str, province: str) -> Choice | str:
     """``typed`` as one of today's communes (its choice), resolved like residents' input; or
     the error line: ambiguous (the candidates), or unknown (the closest names)."""
-    from bot.catalog import ChoiceKind
+    from news.resolve import ChoiceKind
 
     found = catalog.resolve(typed)
     choices = [
@@ -522,7 +533,7 @@ def _resolve_communes(settings: Settings, path: Path) -> Settings:
             sources.append(source)
             continue
         key = f"{path}: key 'sources.[{index}].commune'"
-        choice = _resolve_unit(catalog, source.commune, key, settings.places.province)
+        choice = resolve_unit(catalog, source.commune, key, settings.places.province)
         if isinstance(choice, str):
             errors.append(choice)
             continue
@@ -549,7 +560,7 @@ def _resolve_admin_communes(settings: Settings, path: Path) -> Settings:
     errors, warnings, tables = [], [], []
     for index, table in enumerate(settings.commune_admins):
         key = f"{path}: key 'commune_admins.[{index}].commune'"
-        choice = _resolve_unit(catalog, table.commune, key, settings.places.province)
+        choice = resolve_unit(catalog, table.commune, key, settings.places.province)
         if isinstance(choice, str):
             errors.append(choice)
             continue
@@ -597,6 +608,34 @@ def parse_settings(text: str, path: Path, env: Mapping[str, str] | None = None) 
         raise ConfigError(_describe(exc, path, from_env)) from None
     settings._load_warnings.extend(warnings)
     return _resolve_admin_communes(_resolve_communes(settings, path), path)
+
+
+def parse_env_file(text: str, path: Path) -> dict[str, str]:
+    """``KEY=VALUE`` lines as systemd's ``EnvironmentFile=`` reads them: blank lines and lines
+    starting with ``#`` or ``;`` are skipped, spaces around the key and value dropped, one pair
+    of matching single or double quotes around the value removed."""
+    found: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        key, equals, value = line.partition("=")
+        key, value = key.strip(), value.strip()
+        if not equals or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+            raise ConfigError(f"{path}: line {number}: not KEY=VALUE")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        found[key] = value
+    return found
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """The variables of an environment file (``parse_env_file``); unreadable: ``ConfigError``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the environment file: {exc.strerror}") from exc
+    return parse_env_file(text, path)
 
 
 def load_settings(path: Path, env: Mapping[str, str] | None = None) -> Settings:

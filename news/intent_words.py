@@ -1,0 +1,132 @@
+"""The words of ``news.intents``: chat shorthand, command words, polite and filler words, and
+the patterns each intent is recognised by (on folded, normalised text: "dang ky", "ban tin").
+
+Kept apart from the parser so that the vocabulary is read and extended in one place.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Chat shorthand and joined command words -> folded words.
+SHORTHAND: dict[str, str] = {
+    "ko": "khong", "k": "khong", "kg": "khong", "kh": "khong", "hok": "khong", "hem": "khong",
+    "khum": "khong", "kp": "khong phai", "j": "gi", "ji": "gi", "dc": "duoc", "dk": "dang ky",
+    "dky": "dang ky", "dki": "dang ky", "tn": "tin", "ms": "moi", "mk": "minh", "mik": "minh",
+    "mh": "minh", "t": "toi", "vs": "voi", "ntn": "nhu the nao", "lm": "lam", "r": "roi",
+    "cx": "cung", "nx": "nua", "trc": "truoc", "bh": "bao gio", "hnay": "hom nay",
+    "hn": "hom nay", "tks": "cam on", "thanks": "cam on", "thank": "cam on", "thx": "cam on",
+    "camon": "cam on", "cmon": "cam on", "cám": "cam", "oke": "ok", "okie": "ok", "oki": "ok",
+    "okay": "ok", "okela": "ok", "uk": "ok", "uh": "ok", "uhm": "ok", "um": "ok",
+    "vg": "vang", "ah": "a", "nhe": "nhe", "nhá": "nha", "ak": "a", "x": "xa", "ttin": "thong tin",
+    "dangky": "dang ky", "dangki": "dang ky", "huydangky": "huy dang ky", "timkiem": "tim kiem",
+    "huongdan": "huong dan", "trogiup": "tro giup", "tinmoi": "tin moi", "bantin": "ban tin",
+    "yentinh": "yen tinh", "cuatoi": "cua toi", "dsxa": "danh sach xa", "chude": "chu de",
+    "batdau": "bat dau", "tintuc": "tin tuc", "thongtin": "thong tin", "xinchao": "xin chao",
+    "tatca": "tat ca", "help": "huong dan", "hdsd": "huong dan su dung", "ki": "ky", "kis": "ky",
+}  # fmt: skip
+# Command phrases that a typo may hide ("dnag ky", "tim kiem", "huong dna"): joined -> words.
+COMMAND_WORDS: dict[str, str] = {
+    "dangky": "dang ky", "huydangky": "huy dang ky", "timkiem": "tim kiem",
+    "huongdan": "huong dan", "trogiup": "tro giup", "tinmoi": "tin moi", "bantin": "ban tin",
+    "yentinh": "yen tinh", "danhsachxa": "danh sach xa", "chude": "chu de", "tintuc": "tin tuc",
+    "theodoi": "theo doi", "camon": "cam on",
+}  # fmt: skip
+# Folded words residents use that are not names (telex repairs aim at them).
+VOCABULARY = frozenset(
+    " ".join([*SHORTHAND.values(), *COMMAND_WORDS.values()]).split()
+    + """tin tuc moi nhat gi nao co khong xem doc cho toi minh em chau con anh chi bac ban loa
+    hom nay o cua ve tai voi a nhe nha di nhung cac oi gui nhan muon duoc the sao lam giup bo
+    huy tat het ca nua thoi ngung dung yen tinh dem ngu luc vao sang trua chieu khuya gio phut
+    ruoi moi ngay hang xa phuong tim kiem lien quan den tu cam on vang da ok chao xin biet
+    hoi cach su dung thong bao can biet hieu nguoi dan ngay mai nam thang""".split()
+)
+POLITE = frozenset(
+    "cam on ok vang da duoc roi tot hay qua oi bye biet rat nhieu tam la nho lam you thoi".split()
+)
+POLITE_CORE = frozenset("cam ok vang da duoc bye biet tot hay nho thoi".split())
+FILLER = frozenset(
+    "loa a nhe nha nha em chau con anh chi bac co ban minh toi oi ha nhe ah nhieu rat lam qua "
+    "roi ne nhi vay day thi".split()
+)
+GREETINGS = frozenset({"chao", "hi", "hello", "alo", "helo", "xin"})
+NEWS_WORDS = frozenset(
+    "tin tuc thong moi nhat gi nao co khong xem doc cho toi minh em chau con anh chi bac ban "
+    "loa hom nay o cua ve tai voi a nhe nha di nhung cac oi gui duoc the sao hay muon biet "
+    "hoi ne nhi vay day thi ca lam chut voi xin duoc va phuong xa".split()
+)
+PARTIAL_WORDS_MAX = 3  # "mường", "muong th": a part of names; longer is a sentence
+NAME_WORDS_MAX = 40  # names are looked for among this many words (a long text is no name)
+TOKEN_RE = re.compile(r"[^\W_]+(?:[:.][0-9]{1,2})?|[-–~]", re.UNICODE)  # dashes: "22h-6h"
+
+# Patterns on the normalised text; ``arg`` is the argument's span.
+TAIL = r"(?:\s+(?:nua|nhe|nha|a|voi|di|nhe|cho toi|giup toi|duoc khong|khong|duoc|ne|nhi))*$"
+SUBSCRIBE_RE = re.compile(
+    r"^(?:.*?\b)?(?:dang ky(?: nhan tin| theo doi| nhan)?|theo doi|nhan tin(?: tuc)?|"
+    r"muon nhan|lay tin|gui tin)(?:\s+(?:ve|cua|o|tai|tu|xa nha))?\s+(?P<arg>.+?)" + TAIL
+)
+UNSUBSCRIBE_RE = re.compile(
+    r"^(?:.*?\b)?(?:huy dang ky|bo dang ky|huy theo doi|bo theo doi|thoi nhan tin|"
+    r"khong (?:muon |can )?nhan tin(?: tuc)?|ngung nhan tin|dung nhan tin|thoi theo doi|"
+    r"khong (?:can|muon) tin(?: tuc)?|khong theo doi|khong (?:muon |can )?nhan|"
+    r"bo nhan tin|huy nhan tin|huy|bo)(?:\s+(?:ve|cua|o|tai|tu))?\s+(?P<arg>.+?)" + TAIL
+)
+UNSUBSCRIBE_BARE_RE = re.compile(r"(?:.*?\b)?(?:huy dang ky|bo dang ky|huy theo doi)" + TAIL)
+STOP_RE = re.compile(
+    r"^(?:toi |minh |em )?(?:khong (?:muon |can )?nhan tin(?: nua)?|dung nhan tin|"
+    r"ngung nhan tin|thoi khong nhan tin|dung gui tin|huy tat ca|"
+    r"khong nhan tin nua|huy het|bo het|xoa du lieu)" + TAIL
+)
+SEARCH_RE = re.compile(
+    r"^(?:.*?\b)?(?:tim kiem|tim tin|tim|tra cuu|kiem tin|kiem)(?:\s+(?:tin|bai|thong tin))?"
+    r"(?:\s+(?:ve|co|lien quan(?: den| toi)?|noi ve|nao ve|gi ve))?\s+(?P<arg>.+?)" + TAIL
+)
+ASK_ABOUT_RE = re.compile(
+    r"^(?:.*?\b)?(?:co )?(?:tin|tin tuc|thong tin|bai)(?: gi| nao| moi)?\s+"
+    r"(?:ve|lien quan(?: den| toi)?|noi ve)\s+(?P<arg>.+?)" + TAIL
+)
+HELP_RE = re.compile(
+    r"\b(?:huong dan|tro giup|giup (?:toi|minh|em|chau|voi|do)|giup$|lam sao|lam the nao|"
+    r"nhu the nao|the nao de|cach (?:dung|su dung|dang ky|xem|nhan)|dung loa|su dung|"
+    r"khong biet (?:dung|lam)|chi (?:toi|minh|em|cach)|bay (?:toi|minh|em)|co lenh|lenh gi|"
+    r"loa lam duoc gi|^giup|^\?+$)"
+)
+MINE_RE = re.compile(
+    r"\b(?:cua toi|toi (?:dang|da) (?:nhan|dang ky)|minh (?:dang|da) (?:nhan|dang ky)|"
+    r"(?:da|dang) dang ky (?:gi|nhung gi|nhung xa nao|xa nao)|dang nhan (?:tin )?(?:gi|nhung)|"
+    r"da chon (?:gi|nhung))"
+)
+COMMUNES_RE = re.compile(
+    r"\b(?:danh sach (?:cac )?xa|ds xa|nhung xa nao|cac xa|xa nao co|co bao nhieu xa)"
+)
+TOPICS_RE = re.compile(r"\b(?:chu de|danh muc|linh vuc)")
+LATEST_RE = re.compile(
+    r"\b(?:tin moi|tin tuc|thong tin moi|co gi moi|co tin|tin gi|tin hom nay|xem tin|doc tin|"
+    r"tin nong|ban tin moi|tin nao|tin moi nhat|bao moi|thoi su|hom nay co gi|moi nhat|"
+    r"tin(?: (?:cua|o|tai|xa))?$|^tin\b)"
+)
+BULLETIN_ASK_RE = re.compile(
+    r"\b(?:ban tin|moi ngay|hang ngay|gom tin|mot lan|gui tin luc|gui tin vao|nhan tin luc|"
+    r"nhan tin vao|gui luc|gui vao)"
+)
+QUIET_ASK_RE = re.compile(
+    r"\b(?:yen tinh|ban dem|buoi dem|ve dem|dem khuya|luc ngu|di ngu|dung gui|khong gui|"
+    r"dung nhan|khong nhan|im lang|tat tieng|giu tin|dung bao|de ngu|dung lam phien|"
+    r"khong lam phien|toi dung)"
+)
+NIGHT_RE = re.compile(r"\b(?:ban dem|buoi dem|ve dem|dem khuya|luc ngu|di ngu|buoi toi)\b")
+NOT_RE = re.compile(r"\b(?:khong|dung|ngung|thoi|chang|cam|huy|bo)\b")
+OFF_RE = re.compile(r"\b(?:tat|bo|huy|khong can|thoi|ngung|dung|xoa)\b")
+LATEST_ALL_RE = re.compile(r"\b(?:tat ca|moi tin|het|toan boq?|ca tinh)\b")
+# Command words whose folded form is another everyday word: only these spellings (or the word
+# typed without diacritics) are the command ("bố", "đúng" are not "bỏ", "dừng"); the others
+# are read with a "q" after them ("boq": no word ends so), like "toàn bộ" ("toan boq").
+COMMAND_SPELLINGS: dict[str, frozenset[str]] = {
+    "bo": frozenset({"bo", "bỏ"}),
+    "huy": frozenset({"huy", "hủy", "huỷ"}),
+    "dung": frozenset({"dung", "dừng", "đừng", "dùng"}),
+}
+# A question why news did not come: never a command to drop something.
+COMPLAINT_RE = re.compile(
+    r"\b(?:sao|tai sao|vi sao|khong nhan duoc|chua nhan duoc|khong thay|chua thay)\b"
+)

@@ -1,0 +1,439 @@
+"""What a resident means, from a message written in their own words (pure, no I/O).
+
+"có tin gì mới không", "tin xã Mường Phăng", "tôi muốn nhận tin xã Thanh Yên", "dnag ky pom lot",
+"gửi bản tin lúc 6 giờ chiều", "từ 10 giờ tối đến 6 giờ sáng đừng gửi", "tìm tin về cà phê",
+"cảm ơn", "👍", "Thanh Nưa": each becomes an ``Intent`` — the command it means and its argument.
+
+Words are compared folded (no diacritics, lower case), with the chat shorthand of the region
+expanded ("ko", "k", "j", "dc", "tn", "dk") and telex leftovers repaired ("dangw kys"). Command
+words a letter or two off ("dnag ky", "huong dna") are read with RapidFuzz's edit distance:
+close enough is taken, a little further is asked back ("Có phải … không?", ``Intent.guess``).
+Names of communes and topics are found with ``news.resolve.Resolver`` (exact names only: a
+guessed name is the subscribe flow's business, where the resident sees the suggestions).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+
+from news.intent_words import (
+    ASK_ABOUT_RE,
+    BULLETIN_ASK_RE,
+    COMMAND_SPELLINGS,
+    COMMAND_WORDS,
+    COMMUNES_RE,
+    COMPLAINT_RE,
+    FILLER,
+    GREETINGS,
+    HELP_RE,
+    LATEST_ALL_RE,
+    LATEST_RE,
+    MINE_RE,
+    NAME_WORDS_MAX,
+    NEWS_WORDS,
+    NIGHT_RE,
+    NOT_RE,
+    OFF_RE,
+    PARTIAL_WORDS_MAX,
+    POLITE,
+    POLITE_CORE,
+    QUIET_ASK_RE,
+    SEARCH_RE,
+    SHORTHAND,
+    STOP_RE,
+    SUBSCRIBE_RE,
+    TAIL,
+    TOKEN_RE,
+    TOPICS_RE,
+    UNSUBSCRIBE_BARE_RE,
+    UNSUBSCRIBE_RE,
+    VOCABULARY,
+)
+from news.resolve import Choice, Resolver
+from news.spoken_time import times_in, window_in
+from news.text import fold, nfc
+
+# Intent names (the handlers of ``bot.commands`` have the same names).
+LATEST, ABOUT, SUBSCRIBE, UNSUBSCRIBE = "latest", "about", "subscribe", "unsubscribe"
+BULLETIN, QUIET, SEARCH, HELP = "bulletin", "quiet", "search", "help"
+THANKS, GREET, MINE, COMMUNES, TOPICS = "thanks", "greet", "subscriptions", "communes", "topics"
+START, STOP, UNKNOWN = "start", "stop", "unknown"
+OFF, ALL = "off", "tatca"  # arguments: a setting switched off; every article / every choice
+
+
+@dataclass(frozen=True, slots=True)
+class Intent:
+    """What a message asks for.
+
+    ``args`` is what the command receives: the words as typed for names and searches
+    ("xã Thanh Yên", "cà phê"), "HH:MM" or "HH:MM-HH:MM" for times, ``OFF``, ``ALL`` or "".
+    ``choice`` is the commune or topic named, when the words name exactly one. ``guess`` is
+    set on an ``UNKNOWN`` intent whose first words are close to a command ("dnag kyy"): what
+    to ask "Có phải …?" about. ``more`` holds the same intent for further names listed.
+    """
+
+    name: str
+    args: str = ""
+    choice: Choice | None = None
+    guess: Intent | None = None
+    more: tuple[Intent, ...] = ()  # further names: "đăng ký Mường Phăng và Thanh Nưa"
+
+
+LINKS = frozenset({"va", "voi", "cung", "ca", "-", "nua", "them"})  # between listed names
+Named = tuple[str, Choice | None, tuple[int, int]]  # a name as typed, its choice, its words
+
+
+class IntentParser:
+    """Reads messages against one province's names (``resolver``); construct once."""
+
+    def __init__(self, resolver: Resolver) -> None:
+        self._resolver = resolver
+        names = {*resolver.gazetteer.names(), *resolver.taxonomy_keys()}
+        self._vocabulary = VOCABULARY | {word for name in names for word in name.split()}
+        # Names typed as one word ("muongphang", "Si-Pa-Phìn" after its dashes are gone).
+        self._joined = {name.replace(" ", ""): name for name in names if " " in name}
+
+    def parse(self, text: str) -> Intent:
+        """The intent of one message (never raises; ``UNKNOWN`` when nothing fits)."""
+        source = nfc(text).strip()
+        places = _words(source)
+        if not places:  # an emoji, a sticker, punctuation
+            return Intent(HELP) if "?" in text else Intent(THANKS)
+        norm = [self._normal(source[start:end]) for start, end in places]
+        said = _Said(source, places, norm)
+        typo = _command_typo(norm, self._vocabulary)
+        if typo is not None and typo[3]:
+            return self._read(said.replaced(*typo[:3]))
+        found = self._read(said)
+        if found.name == UNKNOWN and typo is not None:
+            meant = self._read(said.replaced(*typo[:3]))
+            return Intent(UNKNOWN, guess=meant) if meant.name != UNKNOWN else found
+        return found
+
+    # -- steps ----------------------------------------------------------------------------
+
+    def _normal(self, word: str) -> str:
+        folded = fold(word)
+        spellings = COMMAND_SPELLINGS.get(folded)
+        if spellings is not None and word.lower() not in spellings:
+            return folded + "q"  # "bố" (father) is no "bỏ", "đúng" (right) no "dừng"
+        if folded in SHORTHAND:
+            return SHORTHAND[folded]
+        if folded in self._vocabulary or folded.isdigit() or _has_digit(folded):
+            return folded
+        if folded in self._joined:
+            return self._joined[folded]
+        repaired = _telex(folded)
+        return SHORTHAND.get(repaired, repaired) if repaired in self._vocabulary else folded
+
+    def _read(self, said: _Said) -> Intent:
+        text = said.text
+        for step in (
+            self._polite,
+            self._stop,
+            self._rhythm,
+            self._unsubscribe,
+            self._help,
+            self._mine,
+            self._subscribe,
+            self._search,
+            self._lists,
+            self._greet,
+            self._news,
+        ):
+            found = step(said, text)
+            if found is not None:
+                return found
+        named = self._named(said, 0, len(text))  # "nhà tôi ở … xã Mường Phăng": offer its news
+        return Intent(UNKNOWN, named[0], named[1]) if named and named[1] else Intent(UNKNOWN)
+
+    def _polite(self, said: _Said, text: str) -> Intent | None:
+        words = set(text.split())
+        if words <= POLITE | FILLER and words & POLITE_CORE:
+            return Intent(THANKS)
+        return None
+
+    def _stop(self, said: _Said, text: str) -> Intent | None:
+        if STOP_RE.match(text):
+            return Intent(STOP)
+        # "dừng", "dừng lại"; typed without diacritics too, but "đúng" (right) is no "dừng".
+        first = said.words[0].lower()
+        if re.fullmatch(r"dung(?: lai)?" + TAIL, text) and (first == "dừng" or first.isascii()):
+            return Intent(STOP)
+        return None
+
+    def _rhythm(self, said: _Said, text: str) -> Intent | None:
+        window = window_in(text)
+        if window is not None and (QUIET_ASK_RE.search(text) or not BULLETIN_ASK_RE.search(text)):
+            return Intent(QUIET, str(window))
+        if "yen tinh" in text:
+            return Intent(QUIET, OFF if OFF_RE.search(text.replace("yen tinh", "")) else "")
+        if NIGHT_RE.search(text) and NOT_RE.search(text):  # "đừng gửi tin ban đêm": which hours?
+            return Intent(QUIET)
+        spoken = times_in(text)
+        if BULLETIN_ASK_RE.search(text) or (spoken and re.search(r"\b(?:gui|nhan)\b", text)):
+            if spoken:
+                return Intent(BULLETIN, f"{spoken[0].at:%H:%M}")
+            if "ban tin" in text and not re.search(r"\bban tin (?:moi|hom nay)\b(?! ngay)", text):
+                off = OFF_RE.search(text.replace("ban tin", ""))
+                return Intent(BULLETIN, OFF if off else "")
+        return None
+
+    def _unsubscribe(self, said: _Said, text: str) -> Intent | None:
+        if UNSUBSCRIBE_BARE_RE.fullmatch(text):
+            return Intent(UNSUBSCRIBE)
+        found = UNSUBSCRIBE_RE.match(text)
+        if found is None or COMPLAINT_RE.search(text):
+            return None  # "sao tôi không nhận được tin Sam Mứn" asks why, drops nothing
+        arg = fold(said.span(found.start("arg"), found.end("arg")))
+        if re.match(r"(?:tat ca|het|tatca|toan bo)\b", arg):
+            return Intent(UNSUBSCRIBE, ALL)
+        named = self._named(said, found.start("arg"), len(text))
+        if named is not None:
+            more = self._more(said, UNSUBSCRIBE, named)
+            return Intent(UNSUBSCRIBE, named[0], named[1], more=more)
+        if text.startswith(("huy dang ky", "bo dang ky", "huy theo doi", "bo theo doi")):
+            return Intent(UNSUBSCRIBE, said.span(found.start("arg"), found.end("arg")))
+        return None
+
+    def _help(self, said: _Said, text: str) -> Intent | None:
+        if not HELP_RE.search(text):
+            return None
+        wanted = self._subscribe(said, text)  # "đăng ký xã X giúp tôi" asks for X, not help
+        return wanted if wanted is not None and wanted.args else Intent(HELP)
+
+    def _subscribe(self, said: _Said, text: str) -> Intent | None:
+        found = SUBSCRIBE_RE.match(text)
+        if found and NOT_RE.search(text[: found.start("arg")]):
+            return None  # "không muốn nhận …" is no subscription
+        if found:
+            named = self._named(said, found.start("arg"), len(text))
+            if named is not None:
+                return Intent(
+                    SUBSCRIBE, named[0], named[1], more=self._more(said, SUBSCRIBE, named)
+                )
+            arg = said.span(found.start("arg"), found.end("arg"))
+            if "dang ky" in text[: found.start("arg")] and not _news_words(arg):
+                return Intent(SUBSCRIBE, arg)
+            if "dang ky" in text[: found.start("arg")]:  # "đăng ký nhận tin": which, then?
+                return Intent(SUBSCRIBE)
+        if re.search(r"\b(?:muon nhan tin|muon dang ky|dang ky)" + TAIL, text):
+            named = self._named(said, 0, len(text))  # "tôi ở Thanh Nưa, muốn nhận tin"
+            return Intent(SUBSCRIBE, named[0], named[1]) if named else Intent(SUBSCRIBE)
+        return None
+
+    def _search(self, said: _Said, text: str) -> Intent | None:
+        found = SEARCH_RE.match(text)
+        if found is not None:
+            return Intent(SEARCH, said.span(found.start("arg"), found.end("arg")))
+        found = ASK_ABOUT_RE.match(text)  # "có tin gì về X": X's news when X is a name
+        if found is None:
+            return None
+        named = self._named(said, found.start("arg"), found.end("arg"), whole=True)
+        if named is not None:
+            return Intent(ABOUT, named[0], named[1])
+        return Intent(SEARCH, said.span(found.start("arg"), found.end("arg")))
+
+    def _mine(self, said: _Said, text: str) -> Intent | None:
+        return Intent(MINE) if MINE_RE.search(text) else None
+
+    def _lists(self, said: _Said, text: str) -> Intent | None:
+        if COMMUNES_RE.search(text):
+            return Intent(COMMUNES)
+        if TOPICS_RE.search(text) and self._named(said, 0, len(text)) is None:
+            return Intent(TOPICS)
+        if re.fullmatch(r"(?:toi |minh |em )?bat dau(?: nhan tin| nhan| dung)?" + TAIL, text):
+            return Intent(START)
+        return None
+
+    def _news(self, said: _Said, text: str) -> Intent | None:
+        named = self._named(said, 0, len(text))
+        if named is not None and self._only_news_words(said, text, named[2]):
+            return Intent(ABOUT, named[0], named[1])
+        partial = self._partial(said, text)
+        if partial is not None:
+            return Intent(ABOUT, partial)
+        if LATEST_RE.search(text):
+            return Intent(LATEST, ALL if LATEST_ALL_RE.search(text) else "")
+        return None
+
+    def _greet(self, said: _Said, text: str) -> Intent | None:
+        words = set(text.split())
+        calling = words == {"loa", "oi"}  # "Loa ơi": a call, answered like a greeting
+        if calling or (words & GREETINGS and words <= GREETINGS | FILLER | POLITE):
+            return Intent(GREET)
+        if re.fullmatch(r"(?:toi |minh |em )?(?:muon )?(?:huy|bo|huy bo)" + TAIL, text):
+            return Intent(UNSUBSCRIBE)  # "hủy", "tôi muốn bỏ": which one, then?
+        return None
+
+    def _partial(self, said: _Said, text: str) -> str | None:
+        """A short message that is the beginning of names, maybe after "tin" ("mường", "tin
+        thanh", "xã muong th"): the words as typed, for a list of the places that hold them."""
+        words = text.split()
+        start = 1 if words[:1] == ["tin"] and len(said.norm) > 1 else 0
+        name = words[start:]
+        bare = name[1:] if name[:1] in (["xa"], ["phuong"]) else name
+        if not bare or len(bare) > PARTIAL_WORDS_MAX:
+            return None
+        if not set(bare[:-1]) <= self._vocabulary - VOCABULARY or bare[-1] in VOCABULARY:
+            return None
+        if not self._resolver.matching(" ".join(name)):
+            return None
+        return " ".join(said.words[start:])
+
+    # -- names ------------------------------------------------------------------------------
+
+    def _named(self, said: _Said, start: int, end: int, *, whole: bool = False) -> Named | None:
+        """The longest run of words in ``text[start:end]`` naming a commune or topic: (the
+        words as typed, the choice when only one, the run's word indexes); ``whole``: the run
+        must be all the words but news words."""
+        first, last = said.words_in(start, end)
+        last = min(last, first + NAME_WORDS_MAX)
+        best: Named | None = None
+        for size in range(min(6, last - first), 0, -1):
+            for at in range(first, last - size + 1):
+                found = self._resolver.exact(" ".join(said.norm[at : at + size]))
+                if found:
+                    typed = " ".join(said.words[at : at + size])
+                    best = (typed, found[0] if len(found) == 1 else None, (at, at + size))
+                    break
+            if best:
+                break
+        if best and whole and not self._only_news_words(said, said.text, best[2], first, last):
+            return None
+        return best
+
+    def _more(self, said: _Said, name: str, named: Named) -> tuple[Intent, ...]:
+        """The names listed after ``named`` ("… Mường Phăng và Thanh Nưa, Sam Mứn"), each as
+        an intent ``name``; the list ends at the first word that is no name or link."""
+        more: list[Intent] = []
+        end = named[2][1]
+        while end < len(said.norm):
+            following = self._named(said, said.offset(end), len(said.text))
+            if following is None or not set(said.norm[end : following[2][0]]) <= LINKS:
+                break
+            more.append(Intent(name, following[0], following[1]))
+            end = following[2][1]
+        return tuple(more)
+
+    @staticmethod
+    def _only_news_words(
+        said: _Said, text: str, run: tuple[int, int], first: int = 0, last: int | None = None
+    ) -> bool:
+        """Whether the words around the name ``run`` are only news words ("tin", "xã", "có",
+        "gì", "mới") rather than a question of their own."""
+        rest = said.norm[first : run[0]] + said.norm[run[1] : last]
+        return all(set(word.split()) <= NEWS_WORDS | POLITE for word in rest)
+
+
+@dataclass(frozen=True, slots=True)
+class _Said:
+    """A message as words: ``words`` as typed (at ``places`` in ``source``), ``norm``
+    normalised (a word may become two: "dk" -> "dang ky"), ``text`` the normalised words
+    joined."""
+
+    source: str
+    places: list[tuple[int, int]]
+    norm: list[str]
+
+    @property
+    def words(self) -> list[str]:
+        return [self.source[start:end] for start, end in self.places]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.norm)
+
+    def replaced(self, at: int, size: int, phrase: str) -> _Said:
+        """The words ``at`` to ``at + size`` read as ``phrase`` (a command word's typo)."""
+        merged = (self.places[at][0], self.places[at + size - 1][1])
+        places = [*self.places[:at], merged, *self.places[at + size :]]
+        return _Said(self.source, places, [*self.norm[:at], phrase, *self.norm[at + size :]])
+
+    def offset(self, index: int) -> int:
+        """Where word ``index`` begins in ``text``."""
+        return sum(len(word) + 1 for word in self.norm[:index])
+
+    def words_in(self, start: int, end: int) -> tuple[int, int]:
+        """Indexes (first, past last) of the words within characters ``start:end`` of ``text``."""
+        inside, at = [], 0
+        for index, word in enumerate(self.norm):
+            if start <= at < end:
+                inside.append(index)
+            at += len(word) + 1
+        return (inside[0], inside[-1] + 1) if inside else (0, 0)
+
+    def span(self, start: int, end: int) -> str:
+        """What was typed behind characters ``start:end`` of ``text``: from the first word's
+        beginning to the last one's end, with the punctuation touching them (quotes, "*"), or
+        to the message's end when the span ends it."""
+        first, last = self.words_in(start, end)
+        if first == last:
+            return ""
+        begin = self.source.rfind(" ", 0, self.places[first][0]) + 1
+        if last == len(self.places):
+            return self.source[begin:].strip()
+        space = self.source.find(" ", self.places[last - 1][1])
+        return self.source[begin : space if space >= 0 else None].strip()
+
+
+def _words(text: str) -> list[tuple[int, int]]:
+    """Where the words and numbers of a message are ("7h30", "22:00" kept whole); emoji and
+    punctuation are not words."""
+    places = []
+    for found in TOKEN_RE.finditer(text):
+        start, end = found.span()
+        while end > start and text[end - 1] in ".:":
+            end -= 1
+        if end > start:
+            places.append((start, end))
+    return places
+
+
+def _news_words(typed: str) -> bool:
+    """Whether ``typed`` says nothing but "tin", "tức", "xã", "cho tôi"…"""
+    return set(fold(typed).split()) <= NEWS_WORDS | POLITE
+
+
+def _has_digit(word: str) -> bool:
+    return any(ch.isdigit() for ch in word)
+
+
+def _telex(word: str) -> str:
+    """A word typed with telex and no input method, repaired: "dangw" -> "dang", "kys" -> "ky",
+    "ddaawng" -> "dang"."""
+    for double, single in (("dd", "d"), ("aa", "a"), ("ee", "e"), ("oo", "o")):
+        word = word.replace(double, single)
+    word = re.sub(r"(?<=[aeiouy])w|w(?=[aeiou])", "", word)
+    if len(word) > 2 and word[-1] in "sfrxj":
+        word = word[:-1]
+    return word.replace("uow", "uo")
+
+
+def _command_typo(norm: list[str], known: frozenset[str]) -> tuple[int, int, str, bool] | None:
+    """A misspelt command phrase among the first words of ``norm``: (first word, number of
+    words, the phrase meant, whether the typo is small enough to take without asking). Words
+    that are all ``known`` (or hold digits) are never a typo: "tin moi" is no "tin tuc"."""
+    commands = {key.replace("y", "i"): phrase for key, phrase in COMMAND_WORDS.items()}
+    guess: tuple[int, int, str, bool] | None = None
+    for size in (3, 2, 1):
+        for at in range(min(2, max(len(norm) - size + 1, 0))):
+            run = norm[at : at + size]
+            joined = "".join(run).replace(" ", "").replace("y", "i")
+            if joined in commands:
+                return None
+            words = set(" ".join(run).split())
+            if len(joined) < 5 or words <= known or any(map(_has_digit, run)):
+                continue
+            for key, phrase in commands.items():
+                if key[0] != joined[0]:  # typos keep the first letter ("can tin" is no "ban tin")
+                    continue
+                distance = OSA.distance(joined, key)
+                if distance <= 1 or (distance == 2 and len(key) >= 8):
+                    return at, size, phrase, True
+                if distance == 2 and guess is None:
+                    guess = (at, size, phrase, False)
+    return guess

@@ -1,0 +1,61 @@
+"""Times of day as residents say them (``news.spoken_time``)."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+
+from news.spoken_time import spoken_time, times_in, window_in
+from news.text import fold
+
+
+@pytest.mark.parametrize(
+    ("said", "at"),
+    [
+        ("7 giờ sáng", time(7, 0)),
+        ("6 giờ chiều", time(18, 0)),
+        ("10 giờ tối", time(22, 0)),
+        ("7h30", time(7, 30)),
+        ("19h", time(19, 0)),
+        ("7 giờ rưỡi", time(7, 30)),
+        ("7 rưỡi tối", time(19, 30)),
+        ("1 giờ trưa", time(13, 0)),
+        ("11 giờ trưa", time(11, 0)),
+        ("12 giờ đêm", time(0, 0)),
+        ("11 giờ đêm", time(23, 0)),
+        ("2 giờ đêm", time(2, 0)),
+        ("18:30", time(18, 30)),
+        ("19 giờ tối", time(19, 0)),
+        ("lúc 7", time(7, 0)),
+        ("6 giờ 15 phút chiều", time(18, 15)),
+    ],
+)
+def test_spoken_times(said: str, at: time) -> None:
+    assert spoken_time(fold(said)) == at
+
+
+@pytest.mark.parametrize("said", ["13 giờ sáng", "25h", "7h75", "số 5", "", "7h hoặc 8h"])
+def test_not_one_time(said: str) -> None:
+    assert spoken_time(fold(said)) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "window"),
+    [
+        ("từ 10 giờ tối đến 6 giờ sáng", "22:00-06:00"),
+        ("22h-6h", "22:00-06:00"),
+        ("22h - 5h", "22:00-05:00"),
+        ("từ 9h tối tới 6h sáng", "21:00-06:00"),
+        ("12h đến 13h30", "12:00-13:30"),
+        ("đêm từ 10 giờ tối đến 5 rưỡi sáng", "22:00-05:30"),
+    ],
+)
+def test_spoken_windows(said: str, window: str) -> None:
+    found = window_in(fold(said))
+    assert found is not None and str(found) == window
+
+
+def test_two_times_without_a_link_are_no_window() -> None:
+    assert window_in(fold("7h và 19h")) is None
+    assert [str(t.at) for t in times_in(fold("7h và 19h"))] == ["07:00:00", "19:00:00"]

@@ -29,8 +29,9 @@ What each channel error does:
 - ``ResidentGone`` (an answer about that chat): evidence, but not yet proof. The row waits
   (no attempt counted) and the resident is deactivated once another chat gets through, or
   when the same chat answers so again. When ``GONE_CHATS`` different chats answer "gone" in a
-  row within ``GONE_WINDOW_SECONDS``, the bot is broken as above and nobody is deactivated:
-  their rows stay pending and go, once each, when the channel works again.
+  row within ``GONE_WINDOW_SECONDS``, or more than ``GONE_SHARE`` of the last ``RECENT_SENDS``
+  answers were "gone" (a server lying between successes), the bot is broken as above and
+  nobody is deactivated: their rows stay pending and go, once each, when the channel works.
 - ``ChatMoved``: the resident's chat id is updated and the row is retried at once.
 - ``MessageRejected``: that row fails with the platform's reason; a refused edit of a final
   report is sent as a new message instead.
@@ -41,7 +42,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -85,6 +86,9 @@ OUTAGE_CHATS = 3
 # platform deactivated every resident).
 GONE_CHATS = 5
 GONE_WINDOW_SECONDS = 60.0
+# ... or more than this share of the last RECENT_SENDS answers (GONE_CHATS chats at least).
+GONE_SHARE = 0.5
+RECENT_SENDS = 50
 # A throttle without a stated end that lasts this long is worth an administrator's attention.
 LONG_PAUSE_SECONDS = 600.0
 # The writer waits at most this long for the outcomes of messages still being sent, so they
@@ -189,6 +193,8 @@ class Sender:
         # for proof before they are deactivated.
         self._gone_at: dict[str, float] = {}
         self._suspects: dict[str, _Suspect] = {}
+        # The last answers: (chat, True for "gone"), for the share of different chats gone.
+        self._recent: deque[tuple[str, bool]] = deque(maxlen=RECENT_SENDS)
         self._refusals = 0  # BotRefused answers since the last success
         self._broken_told = False
         self._on_broken = on_broken
@@ -384,6 +390,8 @@ class Sender:
         self._charged.clear()
         self._outage_delay = self._quota_delay = self._backoff
         self._quota_since, self._quota_told = None, False
+        # Written only after a pause (``_state`` starts as recorded): a working channel writes
+        # nothing more per message, so the inline SQLite writes stay.
         for then in (self._on_success(queued.chat_id), self._now(channel_states.WORKING)):
             if then is not None:
                 extra = then if extra is None else _both(extra, then)
@@ -405,12 +413,19 @@ class Sender:
         return then if note is None else _both(then, note)
 
     def _on_success(self, chat_id: str) -> Write | None:
-        """The bot works: the chats that answered "gone" meanwhile are deactivated now."""
+        """The bot works: the chats that answered "gone" meanwhile are deactivated now
+        (unless "gone" is most of what the platform answers lately)."""
+        self._recent.append((chat_id, False))
+        self._gone_at.clear()
+        self._refusals = 0
+        self._suspects.pop(chat_id, None)
+        if not (self._suspects or self._broken_told):
+            return None  # the common case, kept cheap
+        if self._mostly_gone():  # one success between lies proves nothing
+            return None
         if self._broken_told:
             log.warning("%s: sending works again", self.name)
-        self._gone_at.clear()
-        self._refusals, self._broken_told = 0, False
-        self._suspects.pop(chat_id, None)
+            self._broken_told = False
         if not self._suspects:
             return None
         proven, self._suspects = list(self._suspects.values()), {}
@@ -601,7 +616,7 @@ class Sender:
             )
             self._pacer.pause_until(now + self._outage_delay)
             self._outage_delay = min(self._outage_delay * 2, MAX_BACKOFF_SECONDS)
-        broken = bool(self._refusals or len(self._gone_at) >= GONE_CHATS)
+        broken = bool(self._refusals or len(self._gone_at) >= GONE_CHATS or self._mostly_gone())
         if broken:
             self._broken(error)
         why = "the bot is refused" if broken else "the platform looks down"
@@ -648,12 +663,20 @@ class Sender:
             except Exception:
                 log.exception("%s: could not tell the administrators", self.name)
 
+    def _mostly_gone(self) -> bool:
+        """Most recent answers were "gone", from at least ``GONE_CHATS`` different chats (one
+        chat answering so again and again is that chat, not the bot)."""
+        gone = {chat for chat, was_gone in self._recent if was_gone}
+        worked = sum(1 for _, was_gone in self._recent if not was_gone)
+        return len(gone) >= GONE_CHATS and len(gone) > GONE_SHARE * (len(gone) + worked)
+
     def _on_gone(self, queued: Queued, exc: ResidentGone) -> Write:
         """Evidence that this chat is gone; deactivated once the bot is seen to work."""
         now, chat = time.monotonic(), queued.chat_id
+        self._recent.append((chat, True))
         self._gone_at = {c: t for c, t in self._gone_at.items() if now - t <= GONE_WINDOW_SECONDS}
         self._gone_at[chat] = now
-        if len(self._gone_at) >= GONE_CHATS:
+        if len(self._gone_at) >= GONE_CHATS or self._mostly_gone():
             self._failing_chats.update(self._gone_at)
             return self._on_outage(queued, str(exc))
         suspect = _Suspect(queued.id, chat, exc.why, str(exc))

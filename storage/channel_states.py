@@ -1,7 +1,9 @@
 """Each channel's state: working, paused since when and why, or off (no live sender).
 
-The sender writes a change (``record``) in the transaction of the outcome that showed it; readers
-(``loa stats``, ``/healthz``, the admin page) combine it with the live instances' roles.
+The sender writes a change (``record``) in the transaction of the outcome that showed it: a
+pause, then the first success after it (never one per message). Readers (``loa stats``,
+``/healthz``, the admin page) combine it with the live instances' roles: a pause recorded
+before the instance holding the sender started was another process's, and is not shown.
 """
 
 from __future__ import annotations
@@ -43,14 +45,15 @@ async def states(
     session: AsyncSession, instances: Iterable[InstanceView]
 ) -> dict[str, dict[str, Any]]:
     """{channel: {"state", "since", "reason"}} for Zalo and Telegram (and any other recorded)."""
-    live = {role for i in instances if i.alive for role in i.roles}
+    started = {role: i.started_at for i in instances if i.alive for role in i.roles}
     rows = {r.channel: r for r in await session.scalars(select(ChannelState))}
     shown: dict[str, dict[str, Any]] = {}
     for channel in (*CHANNELS, *sorted(set(rows) - set(CHANNELS))):
         row = rows.get(channel)
-        if f"{channel}:sender" not in live:
+        holder_started = started.get(f"{channel}:sender")
+        if holder_started is None:
             shown[channel] = {"state": OFF, "since": None, "reason": "no sender running"}
-        elif row is None:
+        elif row is None or row.since < holder_started:
             shown[channel] = {"state": WORKING, "since": None, "reason": None}
         else:
             since = row.since.isoformat() if row.since else None

@@ -307,3 +307,21 @@ def test_admin_link_without_public_url_warns_the_link_points_at_the_server(
         "loa admin link: warning: no [web] public_url, so this link points at"
         " http://127.0.0.1:8080, the server itself"
     )
+
+
+async def test_the_overview_shows_each_channels_state(web: Web) -> None:
+    """Working, paused since when and why, or off (issue 21)."""
+    from storage import channel_states, instances
+
+    now = utcnow()
+    async with web.sessions.begin() as session:
+        await instances.register(session, "i1", "may-1", 1, now - timedelta(seconds=10))
+        await instances.acquire(session, "zalo:sender", "i1", now, timedelta(minutes=1))
+        await channel_states.record(
+            session, "zalo", "paused", now, "the bot is refused: sendMessage: 401 Unauthorized"
+        )
+    await web.log_in(f"zalo:{COMMUNE_ADMIN}")
+    overview = (await web.client.get("/admin/")).text
+    states = dict(re.findall(r'data-channel-state="(\w+)">([^<]+)<', overview))
+    assert states == {"zalo": "Tạm dừng", "telegram": "Tắt"}
+    assert "the bot is refused: sendMessage: 401 Unauthorized" in overview

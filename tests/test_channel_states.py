@@ -32,6 +32,11 @@ async def test_working_paused_since_when_and_why_or_off(
     assert shown["telegram"] == {"state": "working", "since": None, "reason": None}
     assert list(shown) == ["zalo", "telegram"]  # Zalo first
     assert nobody["zalo"]["state"] == nobody["telegram"]["state"] == "off"
+    # A pause recorded before the sender's process started was another process's.
+    later = InstanceView("b", "may-1", 2, T1.replace(hour=5), T1, ["zalo:sender"], True)
+    async with sessions() as session:
+        restarted = (await channel_states.states(session, [later]))["zalo"]
+    assert restarted == {"state": "working", "since": None, "reason": None}
     async with sessions.begin() as session:
         await channel_states.record(session, "zalo", "working", T1.replace(minute=20))
     async with sessions() as session:

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
 from base.config import SenderSettings
-from bot.channel import Button, Channel, MessageRejected, Reply, RetryLater
+from bot.channel import Button, Channel, MessageRejected, Reply, ResidentGone, RetryLater
 from bot.outgoing import Answers, Outgoing, decode, encode
 from bot.telegram import TelegramChannel
 from bot.zalo import ZaloChannel
@@ -688,3 +688,46 @@ async def test_a_voice_method_the_platform_lacks_turns_voice_off_not_residents(
     async with sessions() as session:
         assert all(r.active for r in await session.scalars(select(Resident)))
         assert {d.state for d in await session.scalars(select(Delivery))} == {"sent"}
+
+
+class Lying(Channel):
+    """A platform answering "blocked" for two chats in three (never five in a row) for the
+    first ``lies`` sends, then honest: a broken server between successes."""
+
+    name = "zalo"
+    max_text_length = 2000
+
+    def __init__(self, lies: int) -> None:
+        self.lies, self.calls = lies, 0
+        self.sent: list[str] = []
+
+    async def send(self, chat_id: str, reply: Reply) -> str:
+        self.calls += 1
+        if self.calls <= self.lies and self.calls % 3:
+            raise ResidentGone("403 User has blocked the bot", "blocked the bot")
+        self.sent.append(chat_id)
+        return "1"
+
+
+async def test_a_high_share_of_gone_answers_means_a_broken_bot(sessions: Sessions) -> None:
+    chats = [f"s{n:02d}" for n in range(30)]
+    for chat in chats:
+        async with sessions.begin() as session:
+            session.add(Resident(channel="zalo", chat_id=chat))
+        await Answers(sessions, "zalo").send(chat, [Reply("tin")])
+    told: list[str] = []
+
+    async def tell(channel_name: str, answer: str, checked: str) -> None:
+        told.append(answer)
+
+    channel = Lying(lies=24)
+    sender = _zalo_sender(channel, sessions, on_broken=tell)
+    await _run_until_drained(sender, sessions, within=30)
+    async with sessions() as session:
+        people = list(await session.scalars(select(Resident)))
+    gone = [r.chat_id for r in people if not r.active]
+    # Before the share showed, at most a few were taken at their word; the rest waited and
+    # got the message once the platform was honest again.
+    assert len(gone) < send.GONE_CHATS, gone
+    assert sorted(channel.sent) == sorted(c for c in chats if c not in gone)
+    assert told == ["403 User has blocked the bot"]

@@ -86,6 +86,11 @@ async def test_a_province_administrator_previews_and_adds_a_portal(web: Web, por
     listing = html.unescape((await web.client.get("/admin/sources")).text)
     assert NAME in listing and "Người thêm" in listing
 
+    # Like a source of the file: paused and resumed from Nguồn tin.
+    paused = await web.client.post(f"/admin/sources/{NAME}/pause", data={"csrf": csrf})
+    assert paused.status_code == 303
+    assert [row.paused for row in await _stored(web)] == [True]
+
     again = await web.client.post(
         "/admin/sources/new", data={"csrf": csrf, "url": address, "name": NAME}
     )

@@ -113,6 +113,17 @@ async def test_a_commune_administrator_may_not_add_a_source(web: Web, portal: st
     assert await _stored(web) == []
 
 
+async def test_a_name_keeps_no_slash_and_fits_its_column(web: Web, portal: str) -> None:
+    csrf = await web.log_in(f"zalo:{PROVINCE_ADMIN}")
+    name = "Báo tỉnh / Thời sự " + "x" * 300
+    form = {"csrf": csrf, "url": f"{portal}/auto/home-feed", "name": name}
+    assert (await web.client.post("/admin/sources/new", data=form)).status_code == 303
+    [row] = await _stored(web)
+    assert row.name == ("Báo tỉnh - Thời sự " + "x" * 300)[:200]
+    polled = await web.client.post(f"/admin/sources/{row.name}/poll", data={"csrf": csrf})
+    assert polled.status_code == 303
+
+
 async def test_adding_without_the_csrf_token_changes_nothing(web: Web, portal: str) -> None:
     await web.log_in(f"zalo:{PROVINCE_ADMIN}")
     posted = await web.client.post("/admin/sources/new", data={"url": f"{portal}/auto/home-feed"})

@@ -25,7 +25,8 @@ from web.admin.site import PREFIX, Admin, AdminSite
 
 log = logging.getLogger(__name__)
 
-MAX_FIELD = 500  # characters kept of a pasted address or name
+MAX_FIELD = 500  # characters kept of a pasted address
+MAX_NAME = 200  # the column's size
 
 
 def _refused(site: AdminSite, admin: Admin) -> Response | None:
@@ -49,7 +50,10 @@ def _form(
 
 
 def _fields(data: Any) -> dict[str, str]:
-    return {key: str(data.get(key) or "").strip()[:MAX_FIELD] for key in ("url", "name", "commune")}
+    fields = {key: str(data.get(key) or "").strip()[:MAX_FIELD] for key in ("url", "commune")}
+    # A name is part of the source's addresses here (/sources/<name>/poll): no slash in it.
+    fields["name"] = str(data.get("name") or "").replace("/", "-").strip()[:MAX_NAME]
+    return fields
 
 
 async def _check(site: AdminSite, fields: dict[str, str]) -> Preview | Refusal | str:

@@ -47,6 +47,7 @@ class Refusal:
     kind: RefusalKind
     detail: str  # one English line (``loa sources add`` prints it; the admin page folds it)
     scripts: int = 0  # no_links: the page's scripts (they may draw the news)
+    error: str = ""  # unreadable: the error as a pass stores it (news.source_problems reads it)
 
 
 def default_name(url: str) -> str:
@@ -77,9 +78,9 @@ async def preview(http: HttpSettings, url: str, name: str) -> Preview | Refusal:
         if what == "an anti-bot challenge":
             detail = f"{url} is {what} (HTTP {exc.status}), with nothing to read"
             return Refusal("challenge", detail)
-        return Refusal("unreadable", f"cannot read {url}: {exc}")
+        return Refusal("unreadable", f"cannot read {url}: {exc}", error=str(exc))
     except (FetchError, FeedError) as exc:
-        return Refusal("unreadable", f"cannot read {url}: {exc}")
+        return Refusal("unreadable", f"cannot read {url}: {exc}", error=str(exc))
     if not report.links:
         scripts = len(parse_html(report.found.page.content).css("script"))
         drawn = f"; its {plural(scripts, 'script')} may draw the news" if scripts else ""

@@ -156,6 +156,15 @@ async def test_a_page_with_nothing_to_read_is_refused_in_vietnamese(
     assert await _stored(web) == []
 
 
+async def test_a_page_that_is_gone_is_told_in_plain_words(web: Web, portal: str) -> None:
+    await web.log_in(f"zalo:{PROVINCE_ADMIN}")
+    answer = await web.client.get(_preview_address(f"{portal}/khong-co/"))
+    assert answer.status_code == 400
+    said, technical = html.unescape(answer.text).split("<details", 1)
+    assert "Trang không còn (lỗi 404)" in said and texts.ADMIN_SOURCE_REFUSED["unreadable"] in said
+    assert "HTTP 404" in technical and "HTTP 404" not in said
+
+
 async def test_an_address_that_is_no_web_page_and_an_unknown_commune_are_refused(
     web: Web,
 ) -> None:

@@ -19,6 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from bot import texts
 from bot.catalog import ChoiceKind
 from jobs.source_preview import Preview, Refusal, default_name, preview
+from news.source_problems import classify
 from storage.models import utcnow
 from storage.sources import add_source, every_source
 from web.admin.site import PREFIX, Admin, AdminSite
@@ -77,6 +78,8 @@ def _problem(
     if isinstance(problem, str):
         return _form(site, admin, fields, 400, error=problem)
     error = texts.ADMIN_SOURCE_REFUSED[problem.kind]
+    if problem.error:  # what went wrong, as Nguồn tin words a failing source's last error
+        error = f"{texts.admin_source_problem(classify(problem.error))}. {error}"
     return _form(site, admin, fields, 400, error=error, detail=problem.detail)
 
 

@@ -697,6 +697,29 @@ ADMIN_LINK_EXPIRED = "Đường dẫn này đã hết hạn (chỉ dùng đượ
 ADMIN_LINK_UNKNOWN = "Đường dẫn không hợp lệ." + _ASK_NEW_LINK
 ADMIN_NO_SOURCE = "Không có nguồn tin này."
 ADMIN_SOURCES_PROVINCE_ONLY = "Chỉ quản trị viên cấp tỉnh tạm dừng được nguồn tin."
+# Thêm nguồn (the admin page): a portal by its address, what Loa could not read there.
+ADMIN_SOURCES_ADD_PROVINCE_ONLY = "Chỉ quản trị viên cấp tỉnh thêm được nguồn tin."
+ADMIN_SOURCE_NAME_TAKEN = "Đã có nguồn tin tên “{name}”: hãy đặt tên khác."
+ADMIN_SOURCE_REFUSED = {  # jobs.source_preview.Refusal.kind
+    "address": "Địa chỉ phải là địa chỉ một trang web, bắt đầu bằng http:// hoặc https://.",
+    "challenge": (
+        "Trang này là trang chặn máy đọc tự động (trang kiểm tra chống bot): Loa không đọc được"
+        " tin ở đó. Hãy hỏi đơn vị quản lý trang địa chỉ RSS của trang."
+    ),
+    "redirect": (
+        "Trang này chỉ chuyển sang một trang khác, không có tin: hãy mở địa chỉ trong trình"
+        " duyệt và dán địa chỉ của trang hiện ra."
+    ),
+    "javascript": (
+        "Trang này chỉ hiện tin khi trình duyệt chạy JavaScript, nên Loa không đọc được tin ở"
+        " đó. Hãy hỏi đơn vị quản lý trang địa chỉ RSS của trang."
+    ),
+    "unreadable": "Không mở được trang này. Hãy kiểm tra lại địa chỉ, hoặc thử lại sau.",
+    "no_links": (
+        "Loa không tìm thấy bài viết nào trên trang này. Hãy dán địa chỉ trang danh sách tin"
+        " (ví dụ mục Tin tức), hoặc địa chỉ RSS của trang."
+    ),
+}
 ADMIN_NO_BROADCAST = "Không có thông báo này."
 ADMIN_NO_COMMUNE = "Không có xã này."
 ADMIN_NO_TOPIC = "Không có chủ đề này."

@@ -34,6 +34,7 @@ from storage.outbox import enqueue_for_article
 from storage.sources import (
     SourceState,
     ensure_source,
+    every_source,
     record_failure,
     record_health,
     record_success,
@@ -440,13 +441,16 @@ def _complete(feed: ArticleData, page: ArticleData) -> ArticleData:
 async def poll_all(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], fetcher: Fetcher | None = None
 ) -> list[PollResult]:
-    """One pass over every configured source, concurrently; results in settings order."""
+    """One pass over every source (the file's, then those added on the admin page),
+    concurrently; results in that order."""
     own = fetcher is None
     fetcher = fetcher or Fetcher(settings.http)
     try:
         tagger = build_tagger(settings.places.province, settings.topics)
         poller = Poller(fetcher, sessions, tagger, settings.http)
-        return list(await asyncio.gather(*(poller.poll(s) for s in settings.sources)))
+        async with sessions() as session:
+            sources = await every_source(session, settings.sources)
+        return list(await asyncio.gather(*(poller.poll(s) for s in sources)))
     finally:
         if own:
             await fetcher.aclose()

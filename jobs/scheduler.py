@@ -5,6 +5,10 @@ jitter spreads the load on the portals). A failing source is pushed back exponen
 ``[http] max_backoff_seconds`` (one that never succeeded is retried at its interval); a source
 never runs twice at once, and one source's failure never touches the others' jobs. When every
 source fails its first pass after start, one warning says the portal is not reachable.
+
+The sources are the configuration file's and those added on the admin page (database rows,
+``storage.sources.every_source``): read at start, and a source added later reaches the poller
+through its poll request, the path Lấy tin ngay takes, on whichever instance holds the role.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from jobs.poll import Poller, PollResult
 from news.source_problems import classify
 from news.tagging import build_tagger
 from storage.models import utcnow
-from storage.sources import is_paused, take_poll_requests
+from storage.sources import added_sources, every_source, is_paused, take_poll_requests
 
 log = logging.getLogger(__name__)
 
@@ -55,24 +59,34 @@ class PollScheduler:
         self._running: set[asyncio.Task[object]] = set()
         self._first_passes: dict[str, PollResult] = {}  # each source's first pass since start
         self._requests: asyncio.Task[None] | None = None
+        self._sources: dict[str, SourceSettings] = {}  # scheduled, by name
 
     async def start(self) -> None:
         self._fetcher = Fetcher(self._settings.http)
         tagger = build_tagger(self._settings.places.province, self._settings.topics)
         self._poller = Poller(self._fetcher, self._sessions, tagger, self._settings.http)
         self._scheduler = AsyncIOScheduler(timezone="UTC")
-        for source in self._settings.sources:
+        async with self._sessions() as session:
+            sources = await every_source(session, self._settings.sources)
+        for source in sources:
             self._add_job(self._scheduler, source)
         self._scheduler.start()
         self._requests = asyncio.create_task(self._take_requests(), name="poll requests")
 
     async def _take_requests(self) -> None:
         """Lấy tin ngay (the admin page) is a database row, so it reaches the poller wherever
-        it runs: the source's job is moved to now."""
+        it runs: the source's job is moved to now. A source added on the admin page asks the
+        same way: it is scheduled (its first run is now)."""
         while True:
             try:
                 async with self._sessions.begin() as session:
                     names = await take_poll_requests(session)
+                    unknown = [n for n in names if n not in self._sources]
+                    added = await added_sources(session) if unknown else []
+                for source in added:
+                    if source.name in unknown and self._scheduler is not None:
+                        log.info("%s: added on the admin page; polled from now on", source.name)
+                        self._add_job(self._scheduler, source)
                 for name in names:
                     if self._scheduler is not None and self._scheduler.get_job(name):
                         log.info("%s: polled now (asked on the admin page)", name)
@@ -82,6 +96,7 @@ class PollScheduler:
             await asyncio.sleep(REQUEST_CHECK_SECONDS)
 
     def _add_job(self, scheduler: AsyncIOScheduler, source: SourceSettings) -> None:
+        self._sources[source.name] = source
         interval = source.interval_seconds
         if interval < SHORT_INTERVAL_SECONDS:
             log.warning(
@@ -138,7 +153,7 @@ class PollScheduler:
             return
         self._first_passes[result.source] = result
         first = self._first_passes.values()
-        if len(first) < len(self._settings.sources) or any(r.ok for r in first):
+        if len(first) < len(self._sources) or any(r.ok for r in first):
             return
         failed = plural(len(first), "source")
         if not all(r.error and classify(r.error).unreachable for r in first):
@@ -189,3 +204,4 @@ class PollScheduler:
             await self._fetcher.aclose()
         self._scheduler, self._poller, self._fetcher = None, None, None
         self._first_passes.clear()
+        self._sources.clear()

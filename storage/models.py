@@ -105,6 +105,11 @@ class Source(Base):
     # polls the source promptly and clears it).
     paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     poll_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A source added on the admin page (None: one of the configuration file): who, when, and
+    # its commune (the file's ``commune`` key); the poller schedules these beside the file's.
+    added_by: Mapped[str | None] = mapped_column(String(200))
+    added_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    commune: Mapped[str | None] = mapped_column(Text)
 
 
 class Article(Base):

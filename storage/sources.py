@@ -1,15 +1,17 @@
-"""Per-source polling state: validators for conditional GET, health, backoff schedule."""
+"""Per-source polling state: validators for conditional GET, health, backoff schedule; and the
+sources added on the admin page (rows that say who added them), polled beside the file's."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from base.config import SourceSettings
 from storage.dialects import upsert
 from storage.models import Source
 from storage.rows import execute_count
@@ -169,3 +171,42 @@ async def set_paused(session: AsyncSession, name: str, paused: bool, now: dateti
         values["poll_requested_at"] = now
     query = update(Source).where(Source.name == name).values(values)
     return await execute_count(session, query) > 0
+
+
+async def add_source(
+    session: AsyncSession, *, name: str, url: str, commune: str | None, added_by: str, now: datetime
+) -> bool:
+    """A source added on the admin page, polled at once: its row carries a poll request, which
+    the poller (on whichever instance holds it) takes on its next look and schedules the new
+    source for. False when a source of that name is stored already."""
+    values = {
+        "name": name,
+        "url": url,
+        "consecutive_failures": 0,
+        "backfilled": False,
+        "added_by": added_by,
+        "added_at": now,
+        "commune": commune,
+        "poll_requested_at": now,
+    }
+    query = upsert(session, Source).values(values).on_conflict_do_nothing(index_elements=["name"])
+    return await execute_count(session, query) > 0
+
+
+async def added_sources(session: AsyncSession) -> list[SourceSettings]:
+    """The sources added on the admin page, oldest first, as the file would give them."""
+    rows = await session.execute(
+        select(Source.name, Source.url, Source.commune)
+        .where(Source.added_by.is_not(None))
+        .order_by(Source.added_at, Source.id)
+    )
+    return [SourceSettings(name=name, url=url, commune=commune) for name, url, commune in rows]
+
+
+async def every_source(
+    session: AsyncSession, configured: Sequence[SourceSettings]
+) -> list[SourceSettings]:
+    """The file's sources, then those added on the admin page (a name in the file wins)."""
+    names = {source.name for source in configured}
+    added = [s for s in await added_sources(session) if s.name not in names]
+    return [*configured, *added]

@@ -119,6 +119,7 @@ PROCESS_MODULES = frozenset(
         "test_console",
         "test_contrib",
         "test_e2e_admin_photo",
+        "test_e2e_admin_source",
         "test_e2e_auto_source",
         "test_e2e_broadcast",
         "test_e2e_broadcast_quiet",

@@ -28,7 +28,7 @@ from bot import texts
 from tests.e2e_support import ZALO_TOKEN, Loa, Options, Stage, until
 from tests.emulators.telegram import TelegramEmulator
 from tests.emulators.zalo import ZaloEmulator
-from tests.portal_server import Portal
+from tests.portal_server import FIXTURES, Portal
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -378,6 +378,7 @@ async def test_every_page_fits_a_360_px_phone(residents: World, browser: Browser
     pages = {
         "overview": "/admin/",
         "sources": "/admin/sources",
+        "source-new": "/admin/sources/new",
         "articles": "/admin/articles?q=pom+lot",
         "broadcasts": "/admin/broadcasts",
         "broadcast-new": "/admin/broadcasts/new",
@@ -468,3 +469,35 @@ async def test_an_unknown_address_is_a_404_in_the_site_layout(
     shown = await page.locator("main").inner_text()
     assert "Không có trang này" in shown and "/quantri" in shown
     await stranger.close()
+
+
+async def test_a_portal_is_added_by_its_address_on_a_phone(
+    residents: World, browser: Browser
+) -> None:
+    """Thêm nguồn at 360 px: paste the address, read the preview, add it; the running poller
+    reads the new source."""
+    world, loa = residents, residents.running
+    assert world.portal is not None
+    world.portal.add_file("/auto/home-feed", FIXTURES / "auto" / "home-feed.html")
+    context, page = await _log_in(browser, _cli_link(world, f"zalo:{ZALO_ADMIN}"))
+    await page.goto(f"{world.base}/admin/sources")
+    await page.get_by_role("link", name="Thêm nguồn").click()
+    await page.get_by_label("Địa chỉ trang tin").fill(f"{world.portal_url}/auto/home-feed")
+    await page.get_by_label("Tên nguồn").fill("Đài xã Sam Mứn")
+    await page.get_by_label("Xã").select_option("Sam Mứn")
+    await page.get_by_role("button", name="Xem trước").click()
+    preview = page.locator("section.preview")
+    assert "Một nguồn tin RSS có 3 bài viết." in await preview.inner_text()
+    assert await preview.locator("ol.found li").count() == 3
+    assert not await preview.locator("details").evaluate("d => d.open")  # folded
+    if SCREENSHOTS:
+        await page.screenshot(path=_screenshot("source-preview"), full_page=True)
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the preview is {width} px wide"
+    await preview.get_by_role("button", name="Thêm nguồn").click()
+    await page.wait_for_url(re.compile(r"/admin/sources$"))
+    card = page.locator("section.card", has_text="Đài xã Sam Mứn")
+    assert "Người thêm" in await card.inner_text()
+    read = "SELECT last_success_at IS NOT NULL FROM sources WHERE name = 'Đài xã Sam Mứn'"
+    await until(lambda: loa.one(read) == 1, 30, loa, "the added source read by the poller")
+    await context.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -298,6 +299,27 @@ def test_no_bot_and_no_source_fail(tmp_path: Path, capsys: pytest.CaptureFixture
     assert found["bots"].startswith("✗ none configured")
     assert found["sources"].startswith("✗ no [[sources]] configured")
     assert found["web"].startswith("✓ off")
+
+
+def test_a_source_added_on_the_admin_page_is_checked(
+    tmp_path: Path, servers: Servers, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "loa.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path / "loa.db"}"\n', encoding="utf-8"
+    )
+    assert main(["--config", str(config), "db", "upgrade"]) == 0
+    with sqlite3.connect(tmp_path / "loa.db") as db:
+        db.execute(
+            "INSERT INTO sources (name, url, consecutive_failures, backfilled, added_by)"
+            " VALUES ('dai-xa', ?, 0, 0, 'web:zalo:1')",
+            (f"{servers.portal}/rss/tin-tuc.rss",),
+        )
+    capsys.readouterr()
+    _, out, _ = check(capsys, config)
+    found = lines_of(out)
+    assert found["source dai-xa"].startswith("✓ 3 items in the feed"), out
+    assert "sources" not in found
 
 
 @pytest.mark.parametrize(

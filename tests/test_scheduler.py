@@ -16,7 +16,7 @@ from base.config import HttpSettings, Selectors, Settings, SourceSettings
 from jobs.poll import PollResult
 from jobs.scheduler import PollScheduler
 from storage.models import utcnow
-from storage.sources import ensure_source, record_success
+from storage.sources import add_source, ensure_source, record_success, request_poll
 from tests.portal_server import Portal
 
 LIST = "/Tintuc/?PageIndex=1"
@@ -110,3 +110,40 @@ async def test_stop_without_sources(sessions: async_sessionmaker[AsyncSession]) 
     await scheduler.start()
     assert scheduler.next_run("anything") is None
     await scheduler.stop()
+
+
+async def test_sources_added_on_the_admin_page_are_scheduled_at_start_and_while_running(
+    base_url: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """The file's sources and the database's: one added before start is polled at start, one
+    added while the poller runs is polled once its request is taken; a stored source that is
+    neither (dropped from the file) is not."""
+    feed = base_url + "/rss/tin-tuc.rss"
+    polled: dict[str, asyncio.Event] = defaultdict(asyncio.Event)
+    async with sessions.begin() as session:
+        await add_source(
+            session, name="before", url=feed, commune=None, added_by="web:zalo:1", now=utcnow()
+        )
+        await ensure_source(session, "dropped", feed)  # once in the file, no longer
+        await request_poll(session, "dropped", utcnow())
+    settings = Settings(sources=[source("file", base_url + LIST, 60)])
+    scheduler = PollScheduler(settings, sessions, on_result=lambda r: polled[r.source].set())
+    await scheduler.start()
+    try:
+        await asyncio.wait_for(polled["before"].wait(), 10)
+        assert scheduler.next_run("file") is not None
+        assert scheduler.next_run("dropped") is None
+        async with sessions.begin() as session:
+            await add_source(
+                session,
+                name="later",
+                url=feed,
+                commune="Sam Mứn",
+                added_by="web:zalo:1",
+                now=utcnow(),
+            )
+        await asyncio.wait_for(polled["later"].wait(), 10)
+        assert scheduler.next_run("later") is not None
+        assert "dropped" not in polled
+    finally:
+        await scheduler.stop()

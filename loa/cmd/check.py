@@ -254,10 +254,25 @@ def _filled(feed: ArticleData, page: ArticleData) -> ArticleData:
 
 
 async def _sources(settings: Settings) -> list[Check]:
-    if not settings.sources:
+    sources = await _every_source(settings)
+    if not sources:
         return [Check("sources", False, "no [[sources]] configured; nothing would be polled")]
     async with Fetcher(settings.http) as fetcher:
-        return list(await asyncio.gather(*(_source(fetcher, s) for s in settings.sources)))
+        return list(await asyncio.gather(*(_source(fetcher, s) for s in sources)))
+
+
+async def _every_source(settings: Settings) -> list[SourceSettings]:
+    """The file's sources and those added on the admin page; the file's alone when the
+    database cannot be read (its own check says why)."""
+    from storage.db import open_database, session_factory
+    from storage.sources import every_source
+
+    try:
+        async with open_database(settings.database.url) as engine:
+            async with session_factory(engine)() as session:
+                return await every_source(session, settings.sources)
+    except Exception:
+        return list(settings.sources)
 
 
 # -- webhooks and the web server ------------------------------------------------------------

@@ -52,12 +52,12 @@ async def poll_once(settings: Settings, args: argparse.Namespace) -> int:
 
     Status 0 only when every source was read, so cron and systemd timers notice a failure.
     """
-    if not settings.sources:
-        print("loa: no [[sources]] configured; nothing to poll", file=sys.stderr)
-        return 0
     with _one_report_per_failure():
         async with open_database(settings.database.url) as engine:
             results = await poll_all(settings, session_factory(engine))
+    if not results:
+        print("loa: no [[sources]] configured; nothing to poll", file=sys.stderr)
+        return 0
     for result in results:
         if result.ok:
             print(_describe(result))

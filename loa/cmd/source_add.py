@@ -13,60 +13,22 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from base.config import ConfigError, Settings, SourceSettings, parse_settings, resolve_path
-from base.timefmt import local_iso, plural, shown, zone
-from jobs.fetch import Fetcher, FetchError, FetchStatusError
-from jobs.poll import PollResult, read_article
-from jobs.sniff import Found, NothingToRead, sniff
-from news.discover import unreadable_reason
-from news.feeds import FeedError
-from news.items import ArticleData, FeedItem
-from news.markup import parse_html
-from news.urls import canonical_url
-
-PREVIEW = 3  # articles read and shown
-
-
-@dataclass(frozen=True, slots=True)
-class _Report:
-    found: Found
-    links: list[str]
-    articles: list[ArticleData]
+from base.config import ConfigError, Settings, parse_settings, resolve_path
+from base.timefmt import local_iso, shown, zone
+from jobs.source_preview import Preview, default_name, preview
 
 
 async def add_source(settings: Settings, args: argparse.Namespace) -> int:
     """Look at ``args.url``; print what was found; append the source with ``--write``."""
-    if urlsplit(args.url).scheme not in ("http", "https") or not urlsplit(args.url).hostname:
-        return _fail(f"{args.url!r} is not an http(s) address")
-    name = args.name or _default_name(args.url)
+    name = args.name or default_name(args.url)
     if any(source.name == name for source in settings.sources):
         return _fail(f"a source named {name!r} is already configured; pass --name")
-    probe = SourceSettings(name=name, url=args.url)
-    try:
-        async with Fetcher(settings.http) as fetcher:
-            found = await sniff(fetcher, await fetcher.fetch(args.url), {}, strict=True)
-            report = await _preview(fetcher, found, probe)
-    except NothingToRead as exc:
-        return _fail(str(exc))
-    except FetchStatusError as exc:
-        # A challenge often answers 403 or 503: say what the page is, not only its status.
-        what = unreadable_reason(parse_html(exc.content)) if exc.content else None
-        if what == "an anti-bot challenge":
-            return _fail(f"{args.url} is {what} (HTTP {exc.status}), with nothing to read")
-        return _fail(f"cannot read {args.url}: {exc}")
-    except (FetchError, FeedError) as exc:
-        return _fail(f"cannot read {args.url}: {exc}")
-    if not report.links:
-        scripts = len(parse_html(report.found.page.content).css("script"))
-        drawn = f"; its {plural(scripts, 'script')} may draw the news" if scripts else ""
-        return _fail(
-            f"{args.url}: no article links found{drawn} (give selectors.item, or the site's feed)"
-        )
+    report = await preview(settings.http, args.url, name)
+    if not isinstance(report, Preview):
+        return _fail(report.detail)
     table = _table(name, report.found.url, args.commune)
     path = resolve_path(args.config)
     problem = _append(path, table, write=args.write)
@@ -77,27 +39,6 @@ async def add_source(settings: Settings, args: argparse.Namespace) -> int:
     else:
         _print_human(report, settings, table, path if args.write else None)
     return 0
-
-
-async def _preview(fetcher: Fetcher, found: Found, source: SourceSettings) -> _Report:
-    items: dict[str, FeedItem | None]
-    if found.kind == "rss":
-        items = {canonical_url(item.url): item for item in found.items}
-    else:
-        links = found.listing.links if found.listing else []
-        items = {canonical_url(link): None for link in links}
-    result = PollResult(source.name)
-    articles = []
-    for url, item in list(items.items())[:PREVIEW]:
-        data = await read_article(fetcher, source, url, item, result)
-        if data is not None:
-            articles.append(data)
-    return _Report(found, list(items), articles)
-
-
-def _default_name(url: str) -> str:
-    host = (urlsplit(url).hostname or url).lower()
-    return host[4:] if host.startswith("www.") else host
 
 
 def _table(name: str, url: str, commune: str | None) -> str:
@@ -131,7 +72,7 @@ def _append(path: Path, table: str, *, write: bool) -> str | None:
     return None
 
 
-def _as_json(report: _Report) -> dict[str, Any]:
+def _as_json(report: Preview) -> dict[str, Any]:
     return {
         "type": report.found.kind,
         "url": report.found.url,
@@ -148,7 +89,7 @@ def _as_json(report: _Report) -> dict[str, Any]:
     }
 
 
-def _print_human(report: _Report, settings: Settings, table: str, written: Path | None) -> None:
+def _print_human(report: Preview, settings: Settings, table: str, written: Path | None) -> None:
     tz = zone(settings.places.timezone)
     found = report.found
     if found.kind == "rss":

@@ -1,4 +1,5 @@
-"""``loa sources [--json]``: each configured source's health."""
+"""``loa sources [--json]``: each source's health: the configuration file's, then those added
+on the admin page (stored in the database; ``added_by`` says who added them)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from base.config import Settings
 from base.timefmt import local_iso, shown, zone
 from storage.db import open_database, session_factory
 from storage.models import Source
+from storage.sources import every_source
 from storage.sources import list_sources as stored_sources
 
 
@@ -24,6 +26,7 @@ def _health(name: str, url: str, row: Source | None) -> dict[str, Any]:
         "next_check": local_iso(row.next_check_at) if row else None,
         "backfilled": row.backfilled if row else False,
         "alert": row.alert if row else None,  # the problem the administrators were told about
+        "added_by": row.added_by if row else None,  # None: a source of the configuration file
     }
 
 
@@ -50,6 +53,8 @@ def _human(item: dict[str, Any], tz: tzinfo) -> str:
         f"    last success: {when('last_success')}",
         f"    next check:   {when('next_check')}",
     ]
+    if item["added_by"]:
+        lines.append(f"    added by:     {item['added_by']} (admin page; stored in the database)")
     if item["last_error"]:
         lines.append(f"    last error:   {item['last_error']}")
     return "\n".join(lines)
@@ -64,10 +69,11 @@ async def list_sources(settings: Settings, args: argparse.Namespace) -> int:
     async with open_database(settings.database.url) as engine:
         async with session_factory(engine)() as session:
             rows = await stored_sources(session)
+            sources = await every_source(session, settings.sources)
     tz = zone(settings.places.timezone)
-    for source in settings.sources:
+    for source in sources:
         item = _health(source.name, source.url, rows.get(source.name))
         print(json.dumps(item, ensure_ascii=False) if args.json else _human(item, tz))
-    if not settings.sources and not args.json:
+    if not sources and not args.json:
         print("no [[sources]] configured")
     return 0

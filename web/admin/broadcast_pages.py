@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from base.timefmt import zone
 from bot import texts
-from bot.admins import AdminScope, decide, refusal
+from bot.admins import decide, refusal
 from bot.catalog import ChoiceKind
 from bot.media_broadcast import MAX_CAPTION
 from bot.render import html_to_text, render_broadcast, utf16_len
@@ -37,25 +37,12 @@ async def history(request: Request, site: AdminSite, admin: Admin) -> Response:
     return site.page("broadcasts.html", admin=admin, site=site, broadcasts=found)
 
 
-def _commune_options(site: AdminSite, scope: AdminScope) -> list[tuple[str, str]]:
-    """(value, label) of the Xã list: today's units with the old ones they absorbed (so old
-    names are findable); a commune administrator sees only theirs."""
-    options = []
-    absorbed = dict(site.catalog.communes())
-    for choice in site.catalog.commune_choices():
-        if not scope.province_wide and choice.value not in scope.communes:
-            continue
-        old = absorbed.get(choice.display, [])
-        options.append((choice.value, texts.admin_commune_with_old(choice.display, old)))
-    return options
-
-
 def _form(site: AdminSite, admin: Admin, status: int = 200, **values: Any) -> Response:
     return site.page(
         "broadcast_new.html",
         status,
         admin=admin,
-        communes=_commune_options(site, admin.scope),
+        communes=site.commune_options(admin.scope),
         topics=site.catalog.topic_choices(),
         max_megabytes=site.settings.media.max_megabytes,
         values=values,

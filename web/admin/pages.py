@@ -9,7 +9,7 @@ from starlette.responses import RedirectResponse, Response
 
 from bot import texts
 from storage.models import utcnow
-from storage.sources import request_poll, set_paused
+from storage.sources import every_source, request_poll, set_paused
 from web.admin import views
 from web.admin.site import PREFIX, Admin, AdminSite, Page
 
@@ -25,13 +25,15 @@ async def overview(request: Request, site: AdminSite, admin: Admin) -> Response:
 async def sources_page(request: Request, site: AdminSite, admin: Admin) -> Response:
     async with site.sessions() as session:
         found = await views.sources(session, site.settings)
-    return site.page("sources.html", admin=admin, sources=found)
+    return site.page("sources.html", admin=admin, site=site, sources=found)
 
 
 def source_action(action: str) -> Page:
     async def page(request: Request, site: AdminSite, admin: Admin) -> Response:
         name = request.path_params["name"]
-        if name not in {s.name for s in site.settings.sources}:
+        async with site.sessions() as session:
+            known = {s.name for s in await every_source(session, site.settings.sources)}
+        if name not in known:
             return site.message(texts.ADMIN_TITLE_NOT_FOUND, texts.ADMIN_NO_SOURCE, 404, admin)
         if action != "poll" and not admin.scope.province_wide:
             # The portal is read for the whole province: only its administrators stop it.

@@ -11,6 +11,7 @@ from web.admin.broadcast_pages import broadcast, cancel, draft, history, new, pr
 from web.admin.login import login, login_page, logout
 from web.admin.pages import articles, overview, source_action, sources_page
 from web.admin.site import HERE, PREFIX, AdminSite, Page, guarded, not_found
+from web.admin.source_pages import source_add, source_new
 
 
 def admin_routes(site: AdminSite) -> list[BaseRoute]:
@@ -28,6 +29,8 @@ def admin_routes(site: AdminSite) -> list[BaseRoute]:
         post("/logout", logout),
         get("/", overview),
         get("/sources", sources_page),
+        get("/sources/new", source_new),
+        post("/sources/new", source_add),
         post("/sources/{name}/poll", source_action("poll")),
         post("/sources/{name}/pause", source_action("pause")),
         post("/sources/{name}/resume", source_action("resume")),

@@ -103,6 +103,18 @@ class AdminSite:
         found = next((s for s in self.settings.sources if s.name == name), None)
         return (found.title if found else None) or name
 
+    def commune_options(self, scope: AdminScope) -> list[tuple[str, str]]:
+        """(value, label) of a Xã list: today's units with the old ones they absorbed (so old
+        names are findable); a commune administrator sees only theirs."""
+        options = []
+        absorbed = dict(self.catalog.communes())
+        for choice in self.catalog.commune_choices():
+            if not scope.province_wide and choice.value not in scope.communes:
+                continue
+            old = absorbed.get(choice.display, [])
+            options.append((choice.value, texts.admin_commune_with_old(choice.display, old)))
+        return options
+
     def commune_label(self, value: str | None) -> str:
         return self.catalog.label(ChoiceKind.COMMUNE, value) if value else texts.ADMIN_EVERYONE
 

@@ -21,7 +21,7 @@ from storage.articles import ListedArticle, list_articles
 from storage.broadcast_history import list_broadcasts
 from storage.models import Broadcast, Delivery, utcnow
 from storage.overview import collect
-from storage.sources import list_sources
+from storage.sources import every_source, list_sources
 
 ARTICLES_PER_PAGE = 20
 RECENT_BROADCASTS = 5
@@ -41,6 +41,7 @@ class SourceView:
     alert: str | None
     paused: bool
     poll_requested: bool
+    added_by: str | None  # who added it on the admin page (None: the configuration file's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +86,11 @@ async def deliveries_since(session: AsyncSession, since: datetime) -> dict[str, 
 
 
 async def sources(session: AsyncSession, settings: Settings) -> list[SourceView]:
-    """Every configured source with its stored state (``loa sources``)."""
+    """Every source with its stored state (``loa sources``): the file's, then those added on
+    the admin page."""
     rows = await list_sources(session)
     views = []
-    for source in settings.sources:
+    for source in await every_source(session, settings.sources):
         row = rows.get(source.name)
         paused = bool(row and row.paused)
         error = row.last_error if row else None
@@ -115,6 +117,7 @@ async def sources(session: AsyncSession, settings: Settings) -> list[SourceView]
                 alert=texts.admin_source_alert(row.alert) if row and row.alert else None,
                 paused=paused,
                 poll_requested=bool(row and row.poll_requested_at),
+                added_by=row.added_by if row else None,
             )
         )
     return views

@@ -56,6 +56,9 @@ class Options:
     telegram_rate: float = 30
     zalo_rate: float = 10
     concurrency: int = 16
+    # Loa's spacing of messages to one chat; conversation tests that do not check pacing
+    # shorten it (an administrator's preview, "Đang gửi" and report come one after another).
+    per_chat_interval: float = 1.0
     log_level: str = "INFO"
     extra_config: str = ""  # TOML appended as it is (e.g. [[commune_admins]] tables)
 
@@ -72,12 +75,10 @@ def write_config(
     o = options
     sections = [
         _core_config(tmp, options),
-        _channel_config(
-            "telegram", TELEGRAM_TOKEN, f"{telegram_url}/bot", o.telegram_admins, o.telegram_rate
-        ),
+        _channel_config("telegram", TELEGRAM_TOKEN, f"{telegram_url}/bot", o.telegram_admins, o),
     ]
     if zalo_url is not None:
-        sections.append(_channel_config("zalo", ZALO_TOKEN, zalo_url, o.zalo_admins, o.zalo_rate))
+        sections.append(_channel_config("zalo", ZALO_TOKEN, zalo_url, o.zalo_admins, o))
     if portal_url is not None:
         sections.append(_source_config(portal_url))
     sections.append(o.extra_config)
@@ -104,8 +105,9 @@ level = "{options.log_level}"
 
 
 def _channel_config(
-    name: str, token: str, api_base_url: str, admins: Sequence[int | str], rate: float
+    name: str, token: str, api_base_url: str, admins: Sequence[int | str], options: Options
 ) -> str:
+    rate = options.telegram_rate if name == "telegram" else options.zalo_rate
     return f"""
 [{name}]
 token = "{token}"
@@ -113,7 +115,7 @@ api_base_url = "{api_base_url}"
 poll_timeout_seconds = 1
 admins = {json.dumps(list(admins))}
 rate_limit_per_second = {rate}
-per_chat_interval_seconds = 1.0
+per_chat_interval_seconds = {options.per_chat_interval}
 """
 
 

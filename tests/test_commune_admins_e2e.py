@@ -120,7 +120,8 @@ async def test_commune_administrators_on_both_channels_and_the_command_line(
     world: World,
 ) -> None:
     loa = world.make_loa(
-        Options(telegram_admins=[TG_PROVINCE], extra_config=COMMUNE_ADMINS), upgrade=False
+        Options(telegram_admins=[TG_PROVINCE], extra_config=COMMUNE_ADMINS, per_chat_interval=0.1),
+        upgrade=False,
     )
     loa.start()
     telegram, zalo = world.telegram, world.zalo

@@ -100,7 +100,9 @@ async def zalo_says(world: World, loa: Loa, chat_id: str, text: str, reply_with:
 
 
 async def test_admins_broadcast_from_both_chats_and_the_command_line(world: World) -> None:
-    loa = world.make_loa(Options(telegram_admins=[TG_ADMIN], zalo_admins=[ZALO_ADMIN]))
+    loa = world.make_loa(
+        Options(telegram_admins=[TG_ADMIN], zalo_admins=[ZALO_ADMIN], per_chat_interval=0.1)
+    )
     loa.start()
     telegram, zalo = world.telegram, world.zalo
     # Residents subscribe by chat: through the old commune name, or to everything.

@@ -161,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin = sub.add_parser("admin", help="the admin page: a one-time login link")
     admin_sub = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
     link = admin_sub.add_parser("link", help="print a one-time link (10 minutes) for an admin")
-    link.add_argument("who", metavar="CHANNEL:ID", help="telegram:ID or zalo:ID")
+    link.add_argument("who", metavar="CHANNEL:ID", help="zalo:ID or telegram:ID")
     return parser
 
 

@@ -1,4 +1,4 @@
-"""``loa admin link telegram:ID|zalo:ID``: the one-time admin page link, printed on stdout
+"""``loa admin link zalo:ID|telegram:ID``: the one-time admin page link, printed on stdout
 for the operator to pass on (the same link ``/quantri`` sends in chat, valid 10 minutes).
 Someone who is no administrator gets no link: exit status 2 with a message."""
 
@@ -18,7 +18,7 @@ async def admin(settings: Settings, args: argparse.Namespace) -> int:
     channel, colon, user_id = args.who.strip().partition(":")
     if not colon or channel not in CHANNELS or not user_id.strip():
         print(
-            f"loa admin link: {args.who!r} is not CHANNEL:ID (telegram:ID or zalo:ID)",
+            f"loa admin link: {args.who!r} is not CHANNEL:ID (zalo:ID or telegram:ID)",
             file=sys.stderr,
         )
         return 2

@@ -81,7 +81,7 @@ def _closing_byline(content: LexborNode) -> str | None:
         if all(inner.mem_id == node.mem_id for inner in node.css(_BLOCKS))
     ]
     texts = [(node, node_text(node)) for node in blocks]
-    tail = [(node, text) for node, text in texts if text][-3:]
+    tail = [(node, text) for node, text in texts if text and not _related_link(node, text)][-3:]
     for node, text in reversed(tail):
         if len(text) > _BYLINE_MAX:
             break  # reached the story's last paragraph
@@ -94,6 +94,14 @@ def _closing_byline(content: LexborNode) -> str | None:
         if _is_signature(node, text):
             return as_name(text)
     return None
+
+
+def _related_link(node: LexborNode, text: str) -> bool:
+    """A list item that is only links: the "related stories" CMSs append after the byline."""
+    if node.tag != "li":
+        return False
+    linked = "".join(node_text(link) for link in node.css("a"))
+    return re.sub(r"\s", "", linked) == re.sub(r"\s", "", text)
 
 
 def _is_signature(node: LexborNode, text: str) -> bool:

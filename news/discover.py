@@ -65,6 +65,7 @@ _WORD = re.compile(r"\w+")
 HEADLINE_WORDS = 5  # Vietnamese words are syllables: a headline has many, a section name few
 SLUG_WORDS = 4
 MIN_GROUP = 3  # URLs of one shape that make a list of articles
+NUMBERED_SHARE = 0.9  # of the headline links carrying an id or a date: the site numbers them
 
 
 @dataclass(slots=True)
@@ -113,6 +114,13 @@ def article_links(tree: LexborHTMLParser, page_url: str) -> list[str]:
     kept = [
         member for group in groups.values() for member in group.members if _keeps(group, member)
     ]
+    # A site that numbers (or dates) nearly every story it lists (links with a headline's
+    # words) numbers them all: its unnumbered links of the same shape are sections (Dân trí's
+    # /kinh-doanh/tai-chinh-dau-tu.htm beside /kinh-doanh/<slug>-<id>.htm), whose long names
+    # only look like slugs.
+    stories = [member for member in kept if _passes(member, "headline")]
+    if stories and sum(member.long_id for member in stories) >= NUMBERED_SHARE * len(stories):
+        kept = [member for member in kept if member.long_id]
     return [member.url for member in sorted(kept, key=lambda member: member.order)]
 
 
@@ -121,7 +129,9 @@ def _keeps(group: _Group, member: _Candidate) -> bool:
     if not _passes(member, "address"):
         return False
     if len(group.members) >= MIN_GROUP and group.share("headline") >= 0.5:
-        return group.share("address") >= 0.6
+        if group.share("address") >= 0.6:
+            return True
+        # A section's group mixes its subsections with its stories: judge each on its own.
     return _passes(member, "headline") and member.slug_words >= SLUG_WORDS + 1
 
 

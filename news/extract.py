@@ -272,7 +272,7 @@ def _published(
     selected = _selected_text(tree, css)
     value = parse_date(selected, now=now) if selected else None
     if value is None and meta.published:
-        value = parse_date(meta.published)
+        value = _declared(meta, lines, title, now)
     if value is None:
         value = _labelled_date(lines)
     if value is None:
@@ -282,6 +282,20 @@ def _published(
     if value is None:
         value = _date_near_title(lines, title, now)
     return value
+
+
+def _declared(
+    meta: PageMeta, lines: list[str], title: str, now: datetime | None
+) -> datetime | None:
+    """The time the page declares. When its declarations disagree (cafebiz's JSON-LD says
+    +08:00 where its meta tag and the printed line say 13:39 in Vietnam), the one the reader
+    sees printed under the title wins."""
+    values = [parse_date(text) for text in (meta.published, *meta.published_also)]
+    found = [value for value in values if value is not None]
+    if len({value for value in found}) <= 1:
+        return found[0] if found else None
+    printed = _labelled_date(lines) or _date_near_title(lines, title, now)
+    return next((value for value in found if value == printed), found[0])
 
 
 def _date_near_title(lines: list[str], title: str, now: datetime | None) -> datetime | None:

@@ -32,8 +32,10 @@ _PUBLISHED_META = (
     "meta[name='DC.date.issued']",
 )
 _AUTHOR_META = ("meta[name='author']", "meta[property='article:author']")
-# Names of organisations, not people, given as a page's author.
-_PUBLICATION = re.compile(r"^(?:cong|trang) thong tin|^dai (?:phat thanh|truyen hinh)|^bao ")
+# Names of organisations, not people, given as a page's author. Read with diacritics where
+# the name has them: "Báo …" is a paper, "Bảo Bảo" a person (both fold to "bao").
+_PUBLICATION = re.compile(r"^(?:cổng|trang) thông tin|^đài (?:phát thanh|truyền hình)|^báo ")
+_PUBLICATION_BARE = re.compile(r"^(?:cong|trang) thong tin|^dai (?:phat thanh|truyen hinh)|^bao ")
 _TITLE_META = ("meta[property='og:title']", "meta[name='twitter:title']")
 
 
@@ -44,6 +46,7 @@ class PageMeta:
     headline: str = ""
     og_title: str = ""
     published: str = ""  # as written; parsed by the caller with news.dates
+    published_also: tuple[str, ...] = ()  # the other declared times (meta tags), as written
     authors: tuple[str, ...] = ()  # people, in the page's order
     site_name: str = ""
 
@@ -53,7 +56,12 @@ def page_meta(tree: LexborHTMLParser) -> PageMeta:
     article = _json_ld_article(tree)
     site_name = _meta(tree, ("meta[property='og:site_name']",))
     headline = clean(str(article.get("headline") or article.get("name") or ""))
-    published = str(article.get("datePublished") or "") or _meta(tree, _PUBLISHED_META)
+    times = [clean(str(article.get("datePublished") or ""))]
+    times += [
+        clean(node.attributes.get("content")) for css in _PUBLISHED_META for node in tree.css(css)
+    ]
+    times = list(dict.fromkeys(value for value in times if value))
+    published = times[0] if times else ""
     authors = _people(article.get("author"))
     if not authors:
         declared = _meta(tree, _AUTHOR_META)
@@ -64,6 +72,7 @@ def page_meta(tree: LexborHTMLParser) -> PageMeta:
         headline=headline,
         og_title=_meta(tree, _TITLE_META),
         published=published,
+        published_also=tuple(times[1:]),
         authors=tuple(a for a in authors if not _is_site(a, site_name)),
         site_name=site_name,
     )
@@ -118,13 +127,20 @@ def _is_site(name: str, site_name: str) -> bool:
     """A byline that is the publication itself ("VnExpress", "Báo Điện Biên Phủ" on
     baodienbienphu.com.vn, "Cổng thông tin điện tử tỉnh"), or an address."""
     folded = _bare(name)
-    if not folded or "@" in name or "http" in folded or _PUBLICATION.match(fold(name)):
+    if not folded or "@" in name or "http" in folded or _names_publication(name):
         return True
     site = _bare(site_name)
     if not site or folded == site:
         return bool(site)
     # Substrings only for names long enough not to hide in a site's name by chance ("Hà").
     return min(len(folded), len(site)) >= 6 and (folded in site or site in folded)
+
+
+def _names_publication(name: str) -> bool:
+    lowered = clean(name).lower()
+    if fold(lowered) == lowered:  # written without diacritics ("Bao Dien Bien Phu")
+        return _PUBLICATION_BARE.match(lowered) is not None
+    return _PUBLICATION.match(lowered) is not None
 
 
 def _bare(text: str) -> str:

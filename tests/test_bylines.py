@@ -36,6 +36,15 @@ def _page(ending: str, head: str = "") -> str:
         # A photo credit after the signature is skipped, the name before it kept.
         ("<p><strong>Lò Văn Hùng</strong></p><p>Ảnh: Tư liệu</p>", "Lò Văn Hùng"),
         ("<p>Kết thúc buổi lễ, mọi người cùng dọn dẹp.</p>", None),
+        # VnExpress appends its related stories after the signature, inside the story.
+        (
+            '<p style="text-align:right;"><strong>Lê Tuyết</strong></p><ul class="list-news">'
+            '<li><a href="/a-4419930.html">Chủ tịch nước: Lao động không về quê cần được quan'
+            ' tâm nhiều hơn</a><span><a href="/a-4419930.html#box_comment"></a></span></li>'
+            '<li><a href="/b-4412012.html">TP HCM chi 700 tỷ đồng giúp lao động khó khăn</a>'
+            "</li></ul>",
+            "Lê Tuyết",
+        ),
     ],
 )
 def test_closing_bylines(ending: str, author: str | None) -> None:
@@ -133,6 +142,9 @@ def test_a_relative_date_line_is_read_against_the_fetch_time() -> None:
         ("VnExpress", "Tin nhanh VnExpress", ()),
         ("Hà", "thanhnien.vn", ("Hà",)),
         ("Lê Phương", "VnExpress", ("Lê Phương",)),
+        # "Bảo" is a name, "Báo" a newspaper: both fold to "bao".
+        ("Bảo Bảo", "", ("Bảo Bảo",)),
+        ("Bao Dien Bien Phu", "", ()),
     ],
 )
 def test_the_publication_is_no_author(author: str, site: str, kept: tuple[str, ...]) -> None:
@@ -157,3 +169,25 @@ def test_the_portal_header_date_is_not_the_article_date() -> None:
     assert (
         parse_article_page(untitled, "https://nuangam.example.vn/a-4.html", {}).published_at is None
     )
+
+
+def test_declared_times_that_disagree_are_settled_by_the_printed_line() -> None:
+    # cafebiz: JSON-LD says +08:00, the meta tag and the line under the title say 13:39 in Vietnam.
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "datePublished": "2022-01-20T13:39:00+08:00"}</script>'
+        '<meta property="article:published_time" content="2022-01-20T13:39:00+07:00">'
+    )
+    html = (
+        f"<html><head>{head}<title>Cha đẻ Unikey lộ diện</title></head><body>"
+        "<h1>Cha đẻ Unikey lộ diện</h1><span class='time'>20/01/2022 01:39 PM</span>"
+        f"<div class='content'>{STORY}{STORY}</div></body></html>"
+    )
+    data = parse_article_page(html, "https://cafebiz.example.vn/a-1.chn", {})
+    assert data.published_at is not None
+    assert data.published_at.isoformat() == "2022-01-20T13:39:00+07:00"
+    # Without a printed line to settle it, the JSON-LD (first declared) stands.
+    bare = html.replace("<span class='time'>20/01/2022 01:39 PM</span>", "")
+    data = parse_article_page(bare, "https://cafebiz.example.vn/a-1.chn", {})
+    assert data.published_at is not None
+    assert data.published_at.isoformat() == "2022-01-20T13:39:00+08:00"

@@ -133,6 +133,61 @@ def test_story_cards_with_their_own_header_are_articles() -> None:
     assert [link.split("/")[3] for link in found] == ["2025", "2025", "2024"]
 
 
+def _newspaper_box(section: str, subsections: list[str], stories: list[str]) -> str:
+    """A newspaper homepage's box: a section's subsections beside its latest numbered stories."""
+    subs = "".join(
+        f"<a href='/{section}/{sub}.htm'>{sub.replace('-', ' ')}</a>" for sub in subsections
+    )
+    items = "".join(
+        f"<li><a href='/{section}/{slug}-2019062{index}064250295.htm'>"
+        f"{slug.replace('-', ' ')}</a></li>"
+        for index, slug in enumerate(stories)
+    )
+    heading = f"<h2><a href='/{section}.htm'>{section}</a></h2>"
+    return f"<div class='box'>{heading}{subs}<ul>{items}</ul></div>"
+
+
+def test_a_numbering_newspapers_subsections_are_not_articles() -> None:
+    # After Dân trí's homepage: /khoa-hoc-cong-nghe/the-gioi-tu-nhien.htm is a subsection, its
+    # long name beside stories of the same shape; the stories all carry a number.
+    html = (
+        "<html><body>"
+        + _newspaper_box(
+            "khoa-hoc-cong-nghe",
+            ["the-gioi-tu-nhien", "khoa-hoc-do-day", "tai-sao-lai-the"],
+            [
+                "be-gai-mac-chung-benh-hiem-sau-chuyen-cam-trai",
+                "may-bay-khong-nguoi-lai-cho-hang-cuu-tro",
+            ],
+        )
+        + _newspaper_box(
+            "kinh-doanh",
+            ["tai-chinh-dau-tu"],
+            [
+                "doanh-nghiep-dong-bang-song-cuu-long-lo-thieu-nguyen-lieu",
+                "gia-vang-hom-nay-tang-manh-theo-the-gioi",
+                "ngan-hang-giam-lai-suat-cho-vay-ho-tro-nong-dan",
+            ],
+        )
+        # Short subsection names beside four stories: the group is not mostly article-shaped,
+        # yet each story still is one.
+        + _newspaper_box(
+            "nhip-song-tre",
+            ["nguoi-viet-tre", "teen-dep", "phong-su-tre"],
+            [
+                "chan-dung-nu-giam-thi-hot-nhat-ky-thi-quoc-gia",
+                "rapper-duoc-dan-mang-phong-thanh-doan-de-mon-van",
+                "thanh-nien-tinh-nguyen-cong-thi-sinh-tai-nan-vao-phong-thi",
+                "cac-hot-girl-lam-bai-thi-ngay-dau-ra-sao",
+            ],
+        )
+        + "</body></html>"
+    )
+    found = article_links(parse_html(html), "https://baomoi.example.vn/")
+    assert len(found) == 9
+    assert all(link.endswith("064250295.htm") for link in found)
+
+
 @pytest.mark.parametrize(
     ("page", "url", "count"),
     [

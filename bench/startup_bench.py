@@ -58,7 +58,7 @@ from storage.models import (  # noqa: E402
 
 PYTHON = sys.executable
 LOA = str(Path(sys.executable).parent / "loa")
-PACKAGES = ("bot", "jobs", "storage", "news", "loa", "web")
+PACKAGES = ("base", "bot", "jobs", "storage", "news", "loa", "web")
 FLOOR = "import asyncio, sqlalchemy.orm, sqlalchemy.ext.asyncio"
 COMMUNES = ("Mường Thanh", "Sam Mứn", "Thanh Nưa", "Mường Phăng", "Na Sang", "Thanh An")
 TOPICS = ("thong-bao", "canh-bao", "kinh-te", "xa-hoi", "ha-tang")

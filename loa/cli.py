@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # Only what parsing the arguments needs is imported here: ``loa --help`` must not pay for
-# pydantic, SQLAlchemy or asyncio (a test checks what ``import loa.cli`` loads). Settings,
+# the settings, SQLAlchemy or asyncio (a test checks what ``import loa.cli`` loads). Settings,
 # logging and each subcommand's module are imported in ``main`` once a command is known.
 import argparse
 import importlib

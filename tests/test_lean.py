@@ -25,6 +25,7 @@ HEAVY = (
     "shapely",
     "numpy",
     "sqlalchemy.dialects.postgresql",  # a fifth of SQLAlchemy's import time, for SQLite users
+    "pydantic",  # its import and model building were a third of the everyday commands' floor
 )
 
 
@@ -67,7 +68,16 @@ def test_the_frequent_commands_run_without_the_tagger_or_the_bots(
     """The whole command, as run: only the chat handlers and the poller need the tagger and its
     gazetteer; the bot package is for failures (``ChannelRefused``) and ``loa run``."""
     code = f"from loa.cli import main\nmain(['--config', {str(migrated_config)!r}, {command!r}])"
-    assert _loaded_after(code, ("news.tagging", "news.places", "bot")) == set()
+    assert _loaded_after(code, ("news.tagging", "news.places", "bot", "pydantic")) == set()
+
+
+def test_loading_the_settings_needs_no_validation_library(tmp_path: Path) -> None:
+    """``base.config`` validates with ``base.sections`` (dataclasses): every command loads the
+    settings, and pydantic's import and model building cost a third of their floor (issue 26)."""
+    config = tmp_path / "loa.toml"
+    config.write_text((Path(__file__).parent.parent / "config.example.toml").read_text("utf-8"))
+    code = f"from base.config import load_settings\nload_settings(Path({str(config)!r}), env={{}})"
+    assert _loaded_after(f"from pathlib import Path\n{code}", ("pydantic",)) == set()
 
 
 def test_loading_the_gazetteer_does_not_import_its_package() -> None:

@@ -71,6 +71,26 @@ def test_the_frequent_commands_run_without_the_tagger_or_the_bots(
     assert _loaded_after(code, ("news.tagging", "news.places", "bot", "pydantic")) == set()
 
 
+@pytest.mark.parametrize("command", ["stats", "articles", "sources"])
+def test_no_collection_scans_the_commands_imports(command: str, migrated_config: Path) -> None:
+    """Imports allocate long-lived objects: the collector waits until the command's modules are
+    in and then leaves them out (frozen); main leaves it as it found it (tests call main)."""
+    code = f"""
+import gc, json, sys
+from loa.cli import main
+seen = []
+gc.callbacks.append(lambda phase, info: phase == "start" and seen.append(gc.get_freeze_count()))
+main(['--config', {str(migrated_config)!r}, {command!r}])
+print(json.dumps([seen, gc.isenabled(), gc.get_freeze_count()]))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    seen, enabled, frozen_after = json.loads(out.stdout.splitlines()[-1])
+    assert all(frozen > 10_000 for frozen in seen)  # none before the imports were frozen
+    assert (enabled, frozen_after) == (True, 0)
+
+
 def test_loading_the_settings_needs_no_validation_library(tmp_path: Path) -> None:
     """``base.config`` validates with ``base.sections`` (dataclasses): every command loads the
     settings, and pydantic's import and model building cost a third of their floor (issue 26)."""

@@ -11,20 +11,15 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 from urllib.parse import urlsplit
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+# Not pydantic: the everyday commands load the settings on every run, and pydantic's import and
+# model building cost about a third of the floor those commands stand on (issue 26).
+from base.sections import Section, ValidationError, rule
 
 if TYPE_CHECKING:
     from news.resolve import Choice, Resolution, Resolver
@@ -35,11 +30,6 @@ CONFIG_ENV = "LOA_CONFIG"
 
 class ConfigError(Exception):
     """The configuration file is missing, unreadable or names a wrong key or value."""
-
-
-class _Section(BaseModel):
-    # Unknown keys are mistakes (a typo silently ignored is a bug hunt later).
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 # The database URL forms people write, mapped to the async drivers Loa ships.
@@ -82,16 +72,21 @@ def normalise_database_url(url: str) -> str:
     return f"{driver}://{rest}"
 
 
-class DatabaseSettings(_Section):
+# Each table below is a Section: frozen, unknown keys refused (a typo silently ignored is a bug
+# hunt later), each field checked against its type and rule() when read or constructed.
+
+
+@dataclass(frozen=True, kw_only=True)
+class DatabaseSettings(Section):
     url: str = "sqlite+aiosqlite:///loa.db"
 
-    @field_validator("url")
     @classmethod
-    def _async_driver(cls, value: str) -> str:
-        return normalise_database_url(value)
+    def _after(cls, name: str, value: Any) -> Any:
+        return normalise_database_url(value) if name == "url" else value
 
 
-class Selectors(_Section):
+@dataclass(frozen=True, kw_only=True)
+class Selectors(Section):
     item: str | None = None
     next_page: str | None = None
     title: str | None = None
@@ -100,9 +95,8 @@ class Selectors(_Section):
     body: str | None = None
     category: str | None = None
 
-    @field_validator("*")
     @classmethod
-    def _compiles(cls, value: str | None) -> str | None:
+    def _after(cls, name: str, value: Any) -> Any:
         """A selector that does not parse is refused now, not at the first poll."""
         if value is None:
             return None
@@ -120,34 +114,38 @@ class Selectors(_Section):
         return value
 
 
-class SourceSettings(_Section):
-    name: str = Field(min_length=1)
+@dataclass(frozen=True, kw_only=True)
+class SourceSettings(Section):
+    name: str = field(metadata=rule(min_length=1))
     title: str | None = None  # how people see it ("Cổng TTĐT huyện Điện Biên"); default: name
     # "auto": a feed is read as a feed, a page advertising a feed through it, any other page
     # as a list whose article links Loa finds (jobs.sniff); "rss"/"html" say it outright.
     type: Literal["auto", "rss", "html"] = "auto"
-    url: str = Field(pattern=r"^https?://")
-    interval_seconds: float = Field(default=900, gt=0)
-    max_pages: int = Field(default=1, ge=1)
+    url: str = field(metadata=rule(pattern=r"^https?://"))
+    interval_seconds: float = field(default=900, metadata=rule(gt=0))
+    max_pages: int = field(default=1, metadata=rule(ge=1))
     commune: str | None = None
-    ignore_params: list[str] = Field(default_factory=list)
-    selectors: Selectors = Field(default_factory=Selectors)
+    ignore_params: list[str] = field(default_factory=list)
+    selectors: Selectors = field(default_factory=Selectors)
 
 
-class HttpSettings(_Section):
-    timeout_seconds: float = Field(default=20, gt=0)
-    max_response_bytes: int = Field(default=5_000_000, gt=0)
-    max_backoff_seconds: float = Field(default=86_400, gt=0)
+@dataclass(frozen=True, kw_only=True)
+class HttpSettings(Section):
+    timeout_seconds: float = field(default=20, metadata=rule(gt=0))
+    max_response_bytes: int = field(default=5_000_000, metadata=rule(gt=0))
+    max_backoff_seconds: float = field(default=86_400, metadata=rule(gt=0))
 
 
-class PlacesSettings(_Section):
+@dataclass(frozen=True, kw_only=True)
+class PlacesSettings(Section):
     province: str = "Điện Biên"
-    province_name: str = Field(default="UBND tỉnh Điện Biên", min_length=1)  # province signature
+    province_name: str = field(default="UBND tỉnh Điện Biên", metadata=rule(min_length=1))
     timezone: str = "Asia/Ho_Chi_Minh"  # times shown to people (CLI), labelled
 
-    @field_validator("timezone")
     @classmethod
-    def _known_timezone(cls, value: str) -> str:
+    def _after(cls, name: str, value: Any) -> Any:
+        if name != "timezone":
+            return value
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
         try:
@@ -157,10 +155,11 @@ class PlacesSettings(_Section):
         return value
 
 
-class TopicSettings(_Section):
+@dataclass(frozen=True, kw_only=True)
+class TopicSettings(Section):
     name: str
-    keywords: list[str] = Field(default_factory=list)
-    categories: list[str] = Field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
 
 
 _TELEGRAM_TOKEN = re.compile(r"^[0-9]+:[A-Za-z0-9_-]+$")
@@ -208,14 +207,10 @@ def _bot_api_base(value: str, default: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc}{path}"
 
 
-class _WebhookSecret:
+def _secret_with_webhook(webhook_url: str | None, webhook_secret: str | None) -> None:
     """A webhook without a secret would accept updates from anyone: require one."""
-
-    @model_validator(mode="after")
-    def _secret_with_webhook(self) -> Any:
-        if getattr(self, "webhook_url", None) and not getattr(self, "webhook_secret", None):
-            raise ValueError("webhook_url needs webhook_secret (the platform sends it back)")
-        return self
+    if webhook_url and not webhook_secret:
+        raise ValueError("webhook_url needs webhook_secret (the platform sends it back)")
 
 
 # The platforms' own Bot API servers: the defaults (tests and local runs point at emulators).
@@ -223,101 +218,105 @@ TELEGRAM_API = "https://api.telegram.org"
 ZALO_API = "https://bot-api.zaloplatforms.com"
 
 
-class TelegramSettings(_WebhookSecret, _Section):
+def _ids_as_strings(value: Any) -> Any:
+    # Zalo ids are strings; a TOML author may well write them as numbers.
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class TelegramSettings(Section):
     token: str | None = None
     api_base_url: str = f"{TELEGRAM_API}/bot"
-    admins: list[int] = Field(default_factory=list)
-    rate_limit_per_second: float = Field(default=30, gt=0)
-    per_chat_interval_seconds: float = Field(default=1.0, ge=0)
+    admins: list[int] = field(default_factory=list)
+    rate_limit_per_second: float = field(default=30, metadata=rule(gt=0))
+    per_chat_interval_seconds: float = field(default=1.0, metadata=rule(ge=0))
     webhook_url: str | None = None
     webhook_secret: str | None = None
-    poll_timeout_seconds: int = Field(default=10, ge=0, le=50)
+    poll_timeout_seconds: int = field(default=10, metadata=rule(ge=0, le=50))
 
-    @field_validator("token")
     @classmethod
-    def _token(cls, value: str | None) -> str | None:
-        return _token_shape(value, "Telegram")
+    def _after(cls, name: str, value: Any) -> Any:
+        if name == "token":
+            return _token_shape(value, "Telegram")
+        if name == "api_base_url":
+            # python-telegram-bot appends <token>/<method>: keep the "/bot" it expects.
+            return _bot_api_base(value, TELEGRAM_API) + "/bot"
+        return value
 
-    @field_validator("api_base_url")
-    @classmethod
-    def _api_base(cls, value: str) -> str:
-        # python-telegram-bot appends <token>/<method>: keep the "/bot" it expects.
-        return _bot_api_base(value, TELEGRAM_API) + "/bot"
+    def _check(self) -> None:
+        _secret_with_webhook(self.webhook_url, self.webhook_secret)
 
 
-class ZaloSettings(_WebhookSecret, _Section):
+@dataclass(frozen=True, kw_only=True)
+class ZaloSettings(Section):
     token: str | None = None
     api_base_url: str = ZALO_API
-    admins: list[str] = Field(default_factory=list)
-    rate_limit_per_second: float = Field(default=10, gt=0)
-    per_chat_interval_seconds: float = Field(default=1.0, ge=0)
+    admins: list[str] = field(default_factory=list)
+    rate_limit_per_second: float = field(default=10, metadata=rule(gt=0))
+    per_chat_interval_seconds: float = field(default=1.0, metadata=rule(ge=0))
     webhook_url: str | None = None
     webhook_secret: str | None = None
-    poll_timeout_seconds: int = Field(default=30, ge=1, le=60)
+    poll_timeout_seconds: int = field(default=30, metadata=rule(ge=1, le=60))
 
-    @field_validator("token")
     @classmethod
-    def _token(cls, value: str | None) -> str | None:
-        return _token_shape(value, "Zalo")
+    def _before(cls, name: str, value: Any) -> Any:
+        return _ids_as_strings(value) if name == "admins" else value
 
-    @field_validator("webhook_url")
     @classmethod
-    def _https_webhook(cls, value: str | None) -> str | None:
-        # Zalo calls only https webhooks (reference C): an http one is refused by setWebhook
-        # and the bot would stay deaf. A loopback address can only be a local emulator.
-        if not value:
-            return value
-        parts = urlsplit(value.strip())
-        loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
-        if parts.scheme.lower() != "https" and not (parts.scheme == "http" and loopback):
-            raise ValueError(
-                f"must be an https:// address Zalo can reach (got {parts.scheme or 'none'}://…)"
-            )
-        return value.strip()
-
-    @field_validator("api_base_url")
-    @classmethod
-    def _api_base(cls, value: str) -> str:
-        # ZaloBotApi appends /bot<token>/<method>.
-        return _bot_api_base(value, ZALO_API)
-
-    @field_validator("admins", mode="before")
-    @classmethod
-    def _ids_as_strings(cls, value: Any) -> Any:
-        # Zalo ids are strings; a TOML author may well write them as numbers.
-        if isinstance(value, list):
-            return [str(v) for v in value]
+    def _after(cls, name: str, value: Any) -> Any:
+        if name == "token":
+            return _token_shape(value, "Zalo")
+        if name == "api_base_url":
+            # ZaloBotApi appends /bot<token>/<method>.
+            return _bot_api_base(value, ZALO_API)
+        if name == "webhook_url" and value:
+            return _https_webhook(value)
         return value
 
+    def _check(self) -> None:
+        _secret_with_webhook(self.webhook_url, self.webhook_secret)
 
-class CommuneAdminSettings(_Section):
+
+def _https_webhook(value: str) -> str:
+    # Zalo calls only https webhooks (reference C): an http one is refused by setWebhook
+    # and the bot would stay deaf. A loopback address can only be a local emulator.
+    parts = urlsplit(value.strip())
+    loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if parts.scheme.lower() != "https" and not (parts.scheme == "http" and loopback):
+        raise ValueError(
+            f"must be an https:// address Zalo can reach (got {parts.scheme or 'none'}://…)"
+        )
+    return value.strip()
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommuneAdminSettings(Section):
     """One ``[[commune_admins]]`` table: officials who announce to one commune only."""
 
-    commune: str = Field(min_length=1)  # resolved at load to today's unit name
-    telegram: list[int] = Field(default_factory=list)
-    zalo: list[str] = Field(default_factory=list)
-    name: str | None = Field(default=None, min_length=1)  # default "UBND " + the unit's name
+    commune: str = field(metadata=rule(min_length=1))  # resolved at load to today's unit name
+    telegram: list[int] = field(default_factory=list)
+    zalo: list[str] = field(default_factory=list)
+    # default "UBND " + the unit's name
+    name: str | None = field(default=None, metadata=rule(min_length=1))
 
-    @field_validator("zalo", mode="before")
     @classmethod
-    def _ids_as_strings(cls, value: Any) -> Any:
-        if isinstance(value, list):
-            return [str(v) for v in value]
-        return value
+    def _before(cls, name: str, value: Any) -> Any:
+        return _ids_as_strings(value) if name == "zalo" else value
 
-    @model_validator(mode="after")
-    def _someone(self) -> CommuneAdminSettings:
+    def _check(self) -> None:
         if not self.telegram and not self.zalo:
             raise ValueError('names no administrator; add telegram = [id] and/or zalo = ["id"]')
-        return self
 
 
-class WebSettings(_Section):
+@dataclass(frozen=True, kw_only=True)
+class WebSettings(Section):
     host: str = "127.0.0.1"
-    port: int = Field(default=8080, ge=0, le=65535)
+    port: int = field(default=8080, metadata=rule(ge=0, le=65535))
     enabled: bool = False
     # Where administrators reach the admin page (links in /quantri answers); None: http://host:port.
-    public_url: str | None = Field(default=None, pattern=r"^https?://")
+    public_url: str | None = field(default=None, metadata=rule(pattern=r"^https?://"))
     metrics: bool = False  # serve /metrics (Prometheus text format)
 
     @property
@@ -329,39 +328,44 @@ class WebSettings(_Section):
         return f"http://{host}:{self.port}"
 
 
-class SenderSettings(_Section):
-    max_attempts: int = Field(default=8, ge=1)
-    concurrency: int = Field(default=16, ge=1)
-    idle_poll_seconds: float = Field(default=1.0, gt=0)
+@dataclass(frozen=True, kw_only=True)
+class SenderSettings(Section):
+    max_attempts: int = field(default=8, metadata=rule(ge=1))
+    concurrency: int = field(default=16, metadata=rule(ge=1))
+    idle_poll_seconds: float = field(default=1.0, metadata=rule(gt=0))
 
 
-class CoordinationSettings(_Section):
+@dataclass(frozen=True, kw_only=True)
+class CoordinationSettings(Section):
     # A role of a killed instance is taken over within lease_seconds + lease_seconds / 5.
-    lease_seconds: float = Field(default=10.0, gt=0)
+    lease_seconds: float = field(default=10.0, metadata=rule(gt=0))
 
 
-class BroadcastSettings(_Section):
+@dataclass(frozen=True, kw_only=True)
+class BroadcastSettings(Section):
     # A draft left in preview this long can no longer be confirmed (Gửi answers it expired).
-    preview_expiry_hours: float = Field(default=24, gt=0)
+    preview_expiry_hours: float = field(default=24, metadata=rule(gt=0))
 
 
-class MediaSettings(_Section):
+@dataclass(frozen=True, kw_only=True)
+class MediaSettings(Section):
     # Broadcast photos and voice notes stored for Zalo (served at [web] public_url/media/…):
     # larger ones are refused at preview; stored ones are deleted after retention_days.
-    max_megabytes: float = Field(default=10, gt=0, le=20)  # Telegram's getFile serves ≤ 20 MB
-    retention_days: float = Field(default=30, gt=0)
+    # Telegram's getFile serves ≤ 20 MB.
+    max_megabytes: float = field(default=10, metadata=rule(gt=0, le=20))
+    retention_days: float = field(default=30, metadata=rule(gt=0))
 
 
-class LoggingSettings(_Section):
+@dataclass(frozen=True, kw_only=True)
+class LoggingSettings(Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # At DEBUG, third-party libraries (SQLAlchemy, httpx, python-telegram-bot, …) stay at
     # INFO/WARNING unless this is true.
     debug_libraries: bool = False
 
-    @field_validator("level", mode="before")
     @classmethod
-    def _upper(cls, value: Any) -> Any:
-        if isinstance(value, str):
+    def _before(cls, name: str, value: Any) -> Any:
+        if name == "level" and isinstance(value, str):
             value = value.strip().upper()
             value = "WARNING" if value == "WARN" else value
             if value not in ("DEBUG", "INFO", "WARNING", "ERROR"):
@@ -369,36 +373,38 @@ class LoggingSettings(_Section):
         return value
 
 
-class Settings(_Section):
-    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
-    http: HttpSettings = Field(default_factory=HttpSettings)
-    places: PlacesSettings = Field(default_factory=PlacesSettings)
-    topics: dict[str, TopicSettings] = Field(default_factory=dict)
-    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
-    zalo: ZaloSettings = Field(default_factory=ZaloSettings)
-    web: WebSettings = Field(default_factory=WebSettings)
-    sender: SenderSettings = Field(default_factory=SenderSettings)
-    coordination: CoordinationSettings = Field(default_factory=CoordinationSettings)
-    broadcasts: BroadcastSettings = Field(default_factory=BroadcastSettings)
-    media: MediaSettings = Field(default_factory=MediaSettings)
-    logging: LoggingSettings = Field(default_factory=LoggingSettings)
-    sources: list[SourceSettings] = Field(default_factory=list)
-    commune_admins: list[CommuneAdminSettings] = Field(default_factory=list)
+@dataclass(frozen=True, kw_only=True)
+class Settings(Section):
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    http: HttpSettings = field(default_factory=HttpSettings)
+    places: PlacesSettings = field(default_factory=PlacesSettings)
+    topics: dict[str, TopicSettings] = field(default_factory=dict)
+    telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    zalo: ZaloSettings = field(default_factory=ZaloSettings)
+    web: WebSettings = field(default_factory=WebSettings)
+    sender: SenderSettings = field(default_factory=SenderSettings)
+    coordination: CoordinationSettings = field(default_factory=CoordinationSettings)
+    broadcasts: BroadcastSettings = field(default_factory=BroadcastSettings)
+    media: MediaSettings = field(default_factory=MediaSettings)
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
+    sources: list[SourceSettings] = field(default_factory=list)
+    commune_admins: list[CommuneAdminSettings] = field(default_factory=list)
     # What loading changed or tolerated (an old commune name, a token's trailing newline):
     # logged once logging is set up (loa.logs.configure_logging).
-    _load_warnings: list[str] = PrivateAttr(default_factory=list)
+    _load_warnings: list[str] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def load_warnings(self) -> list[str]:
         return list(self._load_warnings)
 
-    @field_validator("sources")
     @classmethod
-    def _unique_names(cls, sources: list[SourceSettings]) -> list[SourceSettings]:
-        names = [s.name for s in sources]
+    def _after(cls, name: str, value: Any) -> Any:
+        if name != "sources":
+            return value
+        names = [s.name for s in value]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ValueError(f"source names must be unique; repeated: {', '.join(duplicates)}")
-        return sources
+        return value
 
 
 # Keys the environment may set instead of the file.
@@ -438,13 +444,13 @@ def _describe(error: ValidationError, path: Path, from_env: Mapping[str, str] | 
     from_env = from_env or {}
     lines = []
     for item in error.errors():
-        key = ".".join(_key_part(part) for part in item["loc"]) or "(top level)"
-        if item["type"] == "extra_forbidden":
+        key = ".".join(_key_part(part) for part in item.loc) or "(top level)"
+        if item.type == "extra_forbidden":
             reason = "unknown key (a typo? config.example.toml lists every key)"
-        elif item["type"] == "missing":
+        elif item.type == "missing":
             reason = "required key is missing"
         else:
-            reason = item["msg"].removeprefix("Value error, ")
+            reason = item.msg
         lines.append(f"{_where(path, key, from_env)}: {reason}")
     return "\n".join(dict.fromkeys(lines))
 

@@ -13,6 +13,8 @@ script) and two baselines: ``python -c pass`` (interpreter start) and the floor
 SQLAlchemy's asyncio ORM must import). Goals (issue 14): the four database commands
 <= 0.4 s, ``--help`` <= 0.15 s. Per command: median, p90, min, the goal, and the median's
 ratio to the floor and to ``python -c pass``; the first line says how loaded the machine was.
+Then each command's CPU time (user + system of its process) and its ratio to the floor's: on
+a shared machine, what other load moves least.
 
 ``--bytecode``: Loa's packages are compiled first (``compileall``) and every round runs both
 modes, from bytecode and from source (``PYTHONDONTWRITEBYTECODE=1``, no ``__pycache__`` in
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -58,7 +61,7 @@ from storage.models import (  # noqa: E402
 
 PYTHON = sys.executable
 LOA = str(Path(sys.executable).parent / "loa")
-PACKAGES = ("bot", "jobs", "storage", "news", "loa", "web")
+PACKAGES = ("base", "bot", "jobs", "storage", "news", "loa", "web")
 FLOOR = "import asyncio, sqlalchemy.orm, sqlalchemy.ext.asyncio"
 COMMUNES = ("Mường Thanh", "Sam Mứn", "Thanh Nưa", "Mường Phăng", "Na Sang", "Thanh An")
 TOPICS = ("thong-bao", "canh-bao", "kinh-te", "xa-hoi", "ha-tang")
@@ -101,15 +104,19 @@ def command_env(bytecode: bool | None) -> dict[str, str]:
     return env
 
 
-def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+def timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds, and CPU seconds (user + system) of the command's process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
         command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode:
         sys.exit(f"{' '.join(command)} exited {done.returncode}:\n{done.stderr.decode()}")
-    return seconds
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return seconds, cpu
 
 
 # Bytecode ------------------------------------------------------------------------------------
@@ -274,6 +281,20 @@ def table(
     return lines
 
 
+def cpu_table(
+    cpu: dict[tuple[str, str], list[float]], labels: list[str], modes: list[str]
+) -> list[str]:
+    lines = [f"{'command':<26}{'':>5}" + "".join(f"  {mode:>9}{'/floor':>7}" for mode in modes)]
+    for label in labels:
+        line = f"{label:<26}{'':>5}"
+        for mode in modes:
+            median = statistics.median(cpu[label, mode])
+            floor = statistics.median(cpu["floor (sqlalchemy asyncio)", mode])
+            line += f"  {median:>9.3f}{median / floor:>7.2f}"
+        lines.append(line)
+    return lines
+
+
 def slowest_imports(command: list[str], cwd: Path, env: dict[str, str]) -> list[str]:
     """The ten top-level imports (those the command's own code asked for first) with the
     largest cumulative time (``-X importtime``), and the total of all of them: nested imports
@@ -315,6 +336,7 @@ def bench(tmp: Path, database: str, args: argparse.Namespace) -> list[str]:
     measured = commands(config)
     modes = ["bytecode", "source"] if args.bytecode else ["as found"]
     found: dict[tuple[str, str], list[float]] = {(c, m): [] for c in measured for m in modes}
+    cpu: dict[tuple[str, str], list[float]] = {key: [] for key in found}
     had_bytecode = bool(loa_caches())
     if args.bytecode:
         compile_loa()
@@ -328,7 +350,9 @@ def bench(tmp: Path, database: str, args: argparse.Namespace) -> list[str]:
                     use_bytecode(on)
                 env = command_env(on)
                 for label, (command, _goal) in measured.items():
-                    found[label, mode].append(timed(command, tmp, env))
+                    seconds, used = timed(command, tmp, env)
+                    found[label, mode].append(seconds)
+                    cpu[label, mode].append(used)
         after = os.getloadavg()
         on = True if args.bytecode else None
         if on:
@@ -357,6 +381,9 @@ def bench(tmp: Path, database: str, args: argparse.Namespace) -> list[str]:
         f"{backend}, {args.articles} articles, {args.residents} residents; {args.runs} runs of "
         f"each, alternating{where}; seconds:",
         *table(found, {label: goal for label, (_, goal) in measured.items()}, modes),
+        "CPU seconds (user + system of the command's process: what other load on the machine"
+        " moves least), median and its ratio to the floor's:",
+        *cpu_table(cpu, list(measured), modes),
         f"top-level imports of `loa stats` by cumulative time ({modes[0]}, -X importtime):",
         *imports,
     ]

@@ -25,6 +25,7 @@ HEAVY = (
     "shapely",
     "numpy",
     "sqlalchemy.dialects.postgresql",  # a fifth of SQLAlchemy's import time, for SQLite users
+    "pydantic",  # its import and model building were a third of the everyday commands' floor
 )
 
 
@@ -67,7 +68,36 @@ def test_the_frequent_commands_run_without_the_tagger_or_the_bots(
     """The whole command, as run: only the chat handlers and the poller need the tagger and its
     gazetteer; the bot package is for failures (``ChannelRefused``) and ``loa run``."""
     code = f"from loa.cli import main\nmain(['--config', {str(migrated_config)!r}, {command!r}])"
-    assert _loaded_after(code, ("news.tagging", "news.places", "bot")) == set()
+    assert _loaded_after(code, ("news.tagging", "news.places", "bot", "pydantic")) == set()
+
+
+@pytest.mark.parametrize("command", ["stats", "articles", "sources"])
+def test_no_collection_scans_the_commands_imports(command: str, migrated_config: Path) -> None:
+    """Imports allocate long-lived objects: the collector waits until the command's modules are
+    in and then leaves them out (frozen); main leaves it as it found it (tests call main)."""
+    code = f"""
+import gc, json, sys
+from loa.cli import main
+seen = []
+gc.callbacks.append(lambda phase, info: phase == "start" and seen.append(gc.get_freeze_count()))
+main(['--config', {str(migrated_config)!r}, {command!r}])
+print(json.dumps([seen, gc.isenabled(), gc.get_freeze_count()]))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    seen, enabled, frozen_after = json.loads(out.stdout.splitlines()[-1])
+    assert all(frozen > 10_000 for frozen in seen)  # none before the imports were frozen
+    assert (enabled, frozen_after) == (True, 0)
+
+
+def test_loading_the_settings_needs_no_validation_library(tmp_path: Path) -> None:
+    """``base.config`` validates with ``base.sections`` (dataclasses): every command loads the
+    settings, and pydantic's import and model building cost a third of their floor (issue 26)."""
+    config = tmp_path / "loa.toml"
+    config.write_text((Path(__file__).parent.parent / "config.example.toml").read_text("utf-8"))
+    code = f"from base.config import load_settings\nload_settings(Path({str(config)!r}), env={{}})"
+    assert _loaded_after(f"from pathlib import Path\n{code}", ("pydantic",)) == set()
 
 
 def test_loading_the_gazetteer_does_not_import_its_package() -> None:

@@ -33,7 +33,7 @@ from bot.render import article_view, html_to_text, render_article_list, utf16_le
 from bot.rhythm import RhythmCommands
 from bot.subscribing import ChoiceFlow
 from bot.understanding import Understanding
-from bot.wording import parse
+from bot.wording import parse, routed
 from news.intents import UNKNOWN
 from news.text import fold
 from storage import residents, subscriptions
@@ -148,12 +148,13 @@ class Commands:
                 return await self._press(incoming, incoming.callback_data)
             if not incoming.text.strip():
                 return [Reply(texts.ONLY_TEXT)]
-            name, args = parse(incoming.text)
-            if incoming.text.lstrip().startswith("/") or name == "stop":
+            command = routed(incoming.text)  # "/" commands first (``bench`` reads the same way)
+            if command is not None:
+                name, args = command
                 if name is None:
                     return await self._understanding.unknown_command(incoming)
                 return await self._handlers[name](Request(incoming, args))
-            return await self._words(incoming, name, args)
+            return await self._words(incoming, *parse(incoming.text))
         except Exception:
             log.exception("command failed on %s chat %s", incoming.channel, incoming.chat_id)
             return [Reply(texts.ERROR)]

@@ -33,8 +33,7 @@ from bot.render import article_view, html_to_text, render_article_list, utf16_le
 from bot.rhythm import RhythmCommands
 from bot.subscribing import ChoiceFlow
 from bot.understanding import Understanding
-from bot.wording import parse
-from news.intents import UNKNOWN
+from bot.wording import routed
 from news.text import fold
 from storage import residents, subscriptions
 from storage.articles import list_articles
@@ -148,23 +147,24 @@ class Commands:
                 return await self._press(incoming, incoming.callback_data)
             if not incoming.text.strip():
                 return [Reply(texts.ONLY_TEXT)]
-            name, args = parse(incoming.text)
-            if incoming.text.lstrip().startswith("/") or name == "stop":
+            command = routed(incoming.text)  # "/" commands first (``bench`` reads the same way)
+            if command is not None:
+                name, args = command
                 if name is None:
                     return await self._understanding.unknown_command(incoming)
                 return await self._handlers[name](Request(incoming, args))
-            return await self._words(incoming, name, args)
+            return await self._words(incoming)
         except Exception:
             log.exception("command failed on %s chat %s", incoming.channel, incoming.chat_id)
             return [Reply(texts.ERROR)]
 
-    async def _words(self, incoming: Incoming, name: str | None, args: str) -> list[Reply]:
+    async def _words(self, incoming: Incoming) -> list[Reply]:
         """A message in the resident's own words: what ``news.intents`` reads in it; a
-        command word it does not know (``bot.wording``: "id", "dsxa") is still a command."""
-        intent = self._understanding.read(incoming.text)
-        if intent.name == UNKNOWN and intent.guess is None and name is not None:
-            return await self._handlers[name](Request(incoming, args))
-        return await self._understanding.answer(incoming, intent)
+        command word it does not know (``bot.wording``: "id", "dsxa") is still a command
+        (``bot.wording.meaning``, the reading the intents bench scores)."""
+        return await self._understanding.answer(
+            incoming, self._understanding.meaning(incoming.text)
+        )
 
     async def _wrote(self, incoming: Incoming) -> None:
         """A resident who writes (or presses) can be reached: deactivated, they are active

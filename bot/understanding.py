@@ -20,6 +20,7 @@ from bot.catalog import Catalog, Choice, Resolution
 from bot.channel import Button, Incoming, Reply
 from bot.render import article_view, render_article_list
 from bot.subscribing import CALLBACK_MAX_BYTES, choice_button, collided, rows
+from bot.wording import meaning
 from news import intents
 from news.intents import Intent, IntentParser
 from storage.recent import latest_about
@@ -67,9 +68,16 @@ class Understanding:
         self._clarify = clarify
 
     def read(self, text: str) -> Intent:
+        return self._intents().parse(text)
+
+    def meaning(self, text: str) -> Intent:
+        """A message without a "/": the parser's reading, or a command word (``bot.wording``)."""
+        return meaning(text, self._intents())
+
+    def _intents(self) -> IntentParser:
         if self._parser is None:  # the catalogue loads on first use
             self._parser = IntentParser(self._catalog().resolver)
-        return self._parser.parse(text)
+        return self._parser
 
     async def unknown_command(self, incoming: Incoming) -> list[Reply]:
         """A "/" command Loa does not know: what its words would mean, asked back ("/dnagky

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from news.intents import UNKNOWN, Intent, IntentParser
 from news.text import fold, nfc
 
 # Command names and aliases (folded) -> canonical name.
@@ -139,3 +140,25 @@ def _after(text: str, count: int) -> str:
     """``text`` after its first ``count`` words, stripped (inner line breaks kept)."""
     words = list(_WORD.finditer(text))
     return text[words[count - 1].end() :].strip() if len(words) >= count else ""
+
+
+def routed(text: str) -> tuple[str | None, str] | None:
+    """The command a message goes to before the intent parser reads it: every "/" command
+    (None when unknown) and the whole messages that name /stop; None for everything else."""
+    name, args = parse(text)
+    return (name, args) if nfc(text).lstrip().startswith("/") or name == "stop" else None
+
+
+def meaning(text: str, parser: IntentParser) -> Intent:
+    """What ``bot.commands.Commands`` makes of a message, as an intent: a routed command, else
+    the parser's reading, else a command word the parser does not know ("id", "dsxa"). A
+    command's argument is as typed (its handler resolves names); an unknown "/" command is
+    ``UNKNOWN``."""
+    command = routed(text)
+    if command is not None:
+        return Intent(command[0] or UNKNOWN, command[1])
+    intent = parser.parse(text)
+    name, args = parse(text)
+    if intent.name == UNKNOWN and intent.guess is None and name is not None:
+        return Intent(name, args)
+    return intent

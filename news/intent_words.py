@@ -79,11 +79,15 @@ UNSUBSCRIBE_RE = re.compile(
 UNSUBSCRIBE_BARE_RE = re.compile(
     r"(?:.*?\b)?(?:huy dang ky|bo dang ky|huy theo doi|xoa dang ky)" + TAIL
 )
+# Ways to say "stop everything", one or several in a row ("không nhận tin nữa, xoá tôi đi").
+_STOP_PHRASE = (
+    r"(?:khong (?:muon |can )?nhan tin(?: tuc)?|dung nhan tin|ngung nhan tin|thoi khong nhan tin|"
+    r"dung gui tin|huy tat ca|huy het|bo het|stop|"
+    r"xoa (?:het |tat ca )?(?:du lieu|thong tin)(?: cua (?:toi|minh|em))?|"
+    r"xoa (?:ten |tai khoan )?(?:cua )?(?:toi|minh|em))(?: (?:nua|het|tat ca|luon))*"
+)
 STOP_RE = re.compile(
-    r"^(?:(?:toi|minh|em|thoi) )*(?:khong (?:muon |can )?nhan tin(?: tuc)?|dung nhan tin|"
-    r"ngung nhan tin|thoi khong nhan tin|dung gui tin|huy tat ca|huy het|bo het|"
-    r"xoa (?:het |tat ca )?(?:du lieu|thong tin)(?: cua (?:toi|minh|em))?)"
-    r"(?: (?:nua|het|tat ca|luon))*" + TAIL
+    rf"^(?:(?:toi|minh|em|thoi) )*{_STOP_PHRASE}(?: (?:va |roi |thi )?{_STOP_PHRASE})*" + TAIL
 )
 SEARCH_RE = re.compile(
     r"^(?:.*?\b)?(?:tim kiem|tim tin|tim|tra cuu|kiem tin|kiem)"
@@ -99,12 +103,13 @@ HELP_RE = re.compile(
     r"nhu the nao|the nao de|cach (?:dung|su dung|dang ky|xem|nhan)|dung loa|su dung|"
     r"khong biet (?:dung|lam|bam|xem|nhan)|(?:dung|bam|lam|xem) (?:the nao|ra sao)|"
     r"chi (?:toi|minh|em|cach)|bay (?:toi|minh|em)|co lenh|lenh gi|"
-    r"loa lam duoc gi|^giup|^\?+$)"
+    r"loa lam duoc gi|(?:cac|nhung|danh sach|xem|co may) lenh|lenh (?:nao|la gi|gi)|^giup|^\?+$)"
 )
 MINE_RE = re.compile(
     r"\b(?:cua toi|toi (?:dang|da) (?:nhan|dang ky)|minh (?:dang|da) (?:nhan|dang ky)|"
     r"(?:da|dang) dang ky (?:gi|nhung gi|nhung xa nao|xa nao)|dang nhan (?:tin )?(?:gi|nhung)|"
-    r"da chon (?:gi|nhung)|kiem tra (?:lai )?(?:dang ky|theo doi))"
+    r"da chon (?:gi|nhung)|kiem tra (?:lai )?(?:dang ky|theo doi)|"
+    r"(?:xa|chu de|noi|muc)(?: (?:toi|minh|em))? (?:da|dang) (?:dang ky|theo doi|chon))"
 )
 COMMUNES_RE = re.compile(
     r"\b(?:danh sach (?:cac )?xa|ds xa|nhung xa nao|cac xa|xa nao co|co bao nhieu xa)"
@@ -127,7 +132,23 @@ QUIET_ASK_RE = re.compile(
 NIGHT_RE = re.compile(r"\b(?:ban dem|buoi dem|ve dem|dem khuya|luc ngu|di ngu|buoi toi)\b")
 NOT_RE = re.compile(r"\b(?:khong|dung|ngung|thoi|chang|cam|huy|bo)\b")
 OFF_RE = re.compile(r"\b(?:tat|bo|huy|khong can|thoi|ngung|dung|xoa)\b")
-LATEST_ALL_RE = re.compile(r"\b(?:tat ca|moi tin|het|toan boq?|ca tinh)\b")
+LATEST_ALL_RE = re.compile(r"\b(?:tat ca|moi tin|het|toan boq?|ca tinh|(?:cac|moi) xa)\b")
+# "Các xã" after news words is every commune's news, not the list of communes.
+EVERY_COMMUNE_NEWS_RE = re.compile(r"\btin\b.*\b(?:cac|moi|tat ca cac) xa\b")
+# Quiet hours over: "hết giờ yên tĩnh", "gửi tin bình thường".
+QUIET_OVER_RE = re.compile(
+    r"\b(?:het (?:gio )?yen tinh|(?:gui|nhan)(?: tin)?(?: lai)? (?:nhu )?binh thuong)\b"
+)
+# A question about news ("có tin gì", "có thông báo gì"): with a name in it, that name's news.
+ASKS_NEWS_RE = re.compile(r"\b(?:co tin|tin gi|tin tuc gi|tin moi|thong bao gi|co gi moi|gi moi)\b")
+# "… gì không": a question about the name when little else is said ("có cảnh báo mưa lũ gì
+# không"); with more it may be any question ("con bò nhà tôi ở X bị ốm gì không").
+ASKS_RE = re.compile(r"\b(?:gi|nao) (?:khong|chua)\b")
+ASKS_OTHER_WORDS_MAX = 2
+# "Ở đó", "ở đây": the place named before ("tôi ở Phình Giàng, muốn nhận tin ở đó").
+THERE = (
+    r" (?:(?:o|tai|cua|ve) (?:do|day)|(?:(?:o|tai|cua|ve) )?(?:xa|noi|cho|ben|ban) (?:do|nay|day))"
+)
 # Command words whose folded form is another everyday word: only these spellings (or the word
 # typed without diacritics) are the command ("bố", "đúng" are not "bỏ", "dừng"); the others
 # are read with a "q" after them ("boq": no word ends so), like "toàn bộ" ("toan boq").

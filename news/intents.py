@@ -21,11 +21,15 @@ from rapidfuzz.distance import OSA
 
 from news.intent_words import (
     ASK_ABOUT_RE,
+    ASKS_NEWS_RE,
+    ASKS_OTHER_WORDS_MAX,
+    ASKS_RE,
     BULLETIN_ASK_RE,
     COMMAND_SPELLINGS,
     COMMAND_WORDS,
     COMMUNES_RE,
     COMPLAINT_RE,
+    EVERY_COMMUNE_NEWS_RE,
     FILLER,
     GREETING_WORDS,
     GREETINGS,
@@ -42,12 +46,14 @@ from news.intent_words import (
     POLITE,
     POLITE_CORE,
     QUIET_ASK_RE,
+    QUIET_OVER_RE,
     SEARCH_RE,
     SHORTHAND,
     START_RE,
     STOP_RE,
     SUBSCRIBE_RE,
     TAIL,
+    THERE,
     TOKEN_RE,
     TOPICS_RE,
     UNSUBSCRIBE_BARE_RE,
@@ -173,7 +179,8 @@ class IntentParser:
         if window is not None and (QUIET_ASK_RE.search(text) or not BULLETIN_ASK_RE.search(text)):
             return Intent(QUIET, str(window))
         if "yen tinh" in text:
-            return Intent(QUIET, OFF if OFF_RE.search(text.replace("yen tinh", "")) else "")
+            off = OFF_RE.search(text.replace("yen tinh", "")) or QUIET_OVER_RE.search(text)
+            return Intent(QUIET, OFF if off else "")
         if NIGHT_RE.search(text) and NOT_RE.search(text):  # "đừng gửi tin ban đêm": which hours?
             return Intent(QUIET)
         spoken = times_in(text)
@@ -231,7 +238,8 @@ class IntentParser:
             if "dang ky" in text[: found.start("arg")]:  # "đăng ký nhận tin": which, then?
                 named = self._named(said, 0, len(text))  # "tôi ở xã Pa Ham, đăng ký cho tôi"
                 return Intent(SUBSCRIBE, named[0], named[1]) if named else Intent(SUBSCRIBE)
-        if re.search(r"\b(?:muon nhan tin|muon dang ky|dang ky)" + TAIL, text):
+        wanted = rf"\b(?:(?:muon nhan tin|muon dang ky|dang ky)(?:{THERE})?|nhan tin{THERE})"
+        if re.search(wanted + TAIL, text):
             named = self._named(said, 0, len(text))  # "tôi ở Thanh Nưa, muốn nhận tin"
             return Intent(SUBSCRIBE, named[0], named[1]) if named else Intent(SUBSCRIBE)
         return None
@@ -252,7 +260,7 @@ class IntentParser:
         return Intent(MINE) if MINE_RE.search(text) else None
 
     def _lists(self, said: _Said, text: str) -> Intent | None:
-        if COMMUNES_RE.search(text):
+        if COMMUNES_RE.search(text) and not EVERY_COMMUNE_NEWS_RE.search(text):
             return Intent(COMMUNES)
         if TOPICS_RE.search(text) and self._named(said, 0, len(text)) is None:
             return Intent(TOPICS)
@@ -264,6 +272,8 @@ class IntentParser:
         named = self._named(said, 0, len(text))
         if named is not None and self._only_news_words(said, text, named[2]):
             return Intent(ABOUT, named[0], named[1])
+        if named and named[1] and self._asks_about(said, text, named[2]):
+            return Intent(ABOUT, named[0], named[1])  # "xã X có thông báo gì không"
         partial = self._partial(said, text)
         if partial is not None:
             return Intent(ABOUT, partial)
@@ -273,6 +283,18 @@ class IntentParser:
             count = re.search(r"\b(\d{1,2}) (?:tin|bai)\b", text)  # "cho xem 5 tin mới nhất"
             return Intent(LATEST, ALL if LATEST_ALL_RE.search(text) else count[1] if count else "")
         return None
+
+    @staticmethod
+    def _asks_about(said: _Said, text: str, run: tuple[int, int]) -> bool:
+        """Whether a message naming ``run`` asks for news: "có tin gì" however long it is
+        (voice typing runs on), or "… gì không" with few words besides news words."""
+        if COMPLAINT_RE.search(text):
+            return False
+        if ASKS_NEWS_RE.search(text):
+            return True
+        rest = said.norm[: run[0]] + said.norm[run[1] :]
+        other = [word for word in " ".join(rest).split() if word not in NEWS_WORDS | POLITE]
+        return bool(ASKS_RE.search(text)) and len(other) <= ASKS_OTHER_WORDS_MAX
 
     def _greet(self, said: _Said, text: str) -> Intent | None:
         words = set(text.split())
@@ -329,7 +351,9 @@ class IntentParser:
             following = self._named(said, said.offset(end), len(said.text))
             if following is None or not set(said.norm[end : following[2][0]]) <= LINKS:
                 break
-            more.append(Intent(name, following[0], following[1]))
+            chosen = {named[1], *(intent.choice for intent in more)}
+            if following[1] is None or following[1] not in chosen:  # "giáo dục, y tế": one topic
+                more.append(Intent(name, following[0], following[1]))
             end = following[2][1]
         return tuple(more)
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from news.intents import Intent, IntentParser
+from news.intents import Intent
 from news.resolve import ChoiceKind
 from news.text import fold
 
@@ -73,12 +73,13 @@ def canonical(intent: Intent) -> tuple[str, str]:
     return intent.name, " ".join(re.sub(r"[^\w:-]", " ", fold(intent.args)).split())
 
 
-def evaluate(parser: IntentParser, cases: Sequence[Case]) -> Report:
-    """Parse every case; a case is right when both the intent and its argument are."""
+def evaluate(read: Callable[[str], Intent], cases: Sequence[Case]) -> Report:
+    """Read every case (``IntentParser.parse``, or the app's whole path: ``bot.wording.meaning``);
+    a case is right when both the intent and its argument are."""
     report = Report()
     for case in cases:
         score = report.scores.setdefault(case.intent, Score())
-        found = canonical(parser.parse(case.text))
+        found = canonical(read(case.text))
         score.total += 1
         if found == (case.intent, case.args):
             score.right += 1

@@ -19,6 +19,8 @@ from news.text import fold, nfc
 from news.topics import Taxonomy, Topic
 
 _PREFIX = re.compile(r"^(?:(xa|x\.|phuong|p\.|thi tran|tt\.?)\s*)?(.*)$")
+_GENERAL = frozenset({"thoi su", "tin tuc"})  # categories that mean all news ("thời sự hôm nay")
+_FORMER = re.compile(r"(.+) cu")  # "… cũ": the old unit of that name
 _KIND = {"xa": "xã", "x.": "xã", "phuong": "phường", "p.": "phường"}
 _SUGGESTIONS = 3
 _CUTOFF = 0.75
@@ -66,8 +68,15 @@ class Resolver:
         self.taxonomy = taxonomy
         self._topics: dict[str, Topic] = {}
         for topic in taxonomy.topics:
-            for alias in (topic.slug, topic.name, *re.split(r"\s[–-]\s", topic.name)):
+            parts = re.split(r"\s[–-]\s", topic.name)
+            # Its name's halves either way round ("an ninh quốc phòng" for "Quốc phòng – An
+            # ninh") and the portal's category names ("Giáo dục", "Y tế") name it too.
+            for alias in (topic.slug, topic.name, *parts, " ".join(parts[::-1])):
                 self._topics.setdefault(_key(alias), topic)
+        for topic in taxonomy.topics:  # after every name: a category never shadows a name
+            for category in topic.categories:
+                if _key(category) not in _GENERAL:
+                    self._topics.setdefault(_key(category), topic)
         self._known = sorted(gazetteer.names() - gazetteer.districts() | set(self._topics))
 
     def resolve(self, typed: str) -> Resolution:
@@ -124,8 +133,15 @@ class Resolver:
         key = _key(typed)
         prefix, bare = _PREFIX.match(key).groups()  # type: ignore[union-attr]
         kind = _KIND.get(prefix or "")
+        former = _FORMER.fullmatch(bare)
+        if former:  # "Noong Hẹt cũ", "Sam Mứn cũ": the old unit, as what it went to
+            old = [u for u in self.gazetteer.old(former[1]) if kind in (None, u.kind)]
+            if old:
+                return list(dict.fromkeys(self._successor(u, s) for u in old for s in u.successors))
         found = self._communes(bare, kind, nfc(typed).strip().lower())
-        topic = self._topics.get(key) if prefix is None else None
+        if not found and prefix:  # "Xa Dung": a name that begins like "xã"
+            found = self._communes(key, None, nfc(typed).strip().lower())
+        topic = self._topics.get(key) if prefix is None or not found else None  # "xã hội"
         if topic:
             found.append(Choice(ChoiceKind.TOPIC, topic.slug, topic.name))
         return list(dict.fromkeys(found))

@@ -13,9 +13,10 @@ from base.config import Settings
 from bot import texts
 from bot.catalog import Catalog, build_catalog
 from bot.channel import Incoming, Reply
-from bot.commands import Commands, parse, parse_count
+from bot.commands import Commands, parse_count
 from bot.render import html_to_text, utf16_len
 from bot.subscribing import CALLBACK_MAX_BYTES
+from bot.wording import parse
 from news.items import ArticleData
 from news.tagging import Tags
 from storage import residents

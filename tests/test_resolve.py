@@ -38,6 +38,16 @@ def resolver() -> Resolver:
         ("thiên tai", Choice(T, "canh-bao", "Cảnh báo – Thiên tai")),
         ("an-ninh", Choice(T, "an-ninh", "Quốc phòng – An ninh")),
         ("Văn hóa – Xã hội", Choice(T, "xa-hoi", "Văn hóa – Xã hội")),
+        # An old name with "cũ": the old unit, as what it went to, even where today's unit
+        # has the same name (Sam Mứn).
+        ("Sam Mứn cũ", Choice(C, "Thanh An", "xã Thanh An", old_name="xã Sam Mứn")),
+        ("xa noong het cu", Choice(C, "Thanh An", "xã Thanh An", old_name="xã Noong Hẹt")),
+        ("Xa Dung", Choice(C, "Xa Dung", "xã Xa Dung")),  # begins like "xã"
+        ("xã Xa Dung", Choice(C, "Xa Dung", "xã Xa Dung")),
+        ("an ninh quoc phong", Choice(T, "an-ninh", "Quốc phòng – An ninh")),  # either way round
+        ("xã hội", Choice(T, "xa-hoi", "Văn hóa – Xã hội")),
+        ("Y tế", Choice(T, "xa-hoi", "Văn hóa – Xã hội")),  # the portal's category names
+        ("giao duc", Choice(T, "xa-hoi", "Văn hóa – Xã hội")),
     ],
 )
 def test_one_choice(resolver: Resolver, typed: str, choice: Choice) -> None:

@@ -10,7 +10,9 @@ after all three scored 1.000, before the parser was read: first score 0.809, 34 
 ``intents_holdout4.jsonl`` (written blind after all four scored 1.000, the parser and the other
 sets unread; the 34 of 188 that matched a seen message word for word dropped: first score
 0.903 on 154, 15 misses; 0.994 after the gaps they showed were closed, so it is seen now too:
-the one left, "/start", is scored as the app reads it, below),
+the one left, "/start", is scored as the app reads it, below) and
+``intents_holdout5.jsonl`` (written blind after all five scored 1.000, same rules; the 38 of
+203 that matched an earlier message word for word dropped: first score 0.939 on 165, 10 misses),
 reads each as the app does (``bot.wording.meaning``: "/" commands and the whole messages naming
 /stop go to the command table first, as in ``bot.commands.Commands.handle``; everything else to
 ``news.intents.IntentParser`` for Điện Biên) and prints, per set, accuracy per
@@ -46,6 +48,9 @@ SETS = {
     # Written blind (parser and every set above unread) after all of them scored 1.000; seen
     # since its misses were fixed.
     "holdout4": ROOT / "tests/fixtures/intents_holdout4.jsonl",
+    # Written blind (parser, its word lists and every set above unread) after all of them scored
+    # 1.000; the 38 of 203 that matched an earlier message word for word dropped.
+    "holdout5": ROOT / "tests/fixtures/intents_holdout5.jsonl",
 }
 OVERALL_GOAL, INTENT_GOAL = 0.95, 0.90
 

@@ -49,7 +49,8 @@ SETS = {
     # since its misses were fixed.
     "holdout4": ROOT / "tests/fixtures/intents_holdout4.jsonl",
     # Written blind (parser, its word lists and every set above unread) after all of them scored
-    # 1.000; the 38 of 203 that matched an earlier message word for word dropped.
+    # 1.000; the 38 of 203 that matched an earlier message word for word dropped. First score
+    # 0.939; seen since its misses were fixed.
     "holdout5": ROOT / "tests/fixtures/intents_holdout5.jsonl",
 }
 OVERALL_GOAL, INTENT_GOAL = 0.95, 0.90

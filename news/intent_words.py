@@ -24,7 +24,7 @@ SHORTHAND: dict[str, str] = {
     "yentinh": "yen tinh", "cuatoi": "cua toi", "dsxa": "danh sach xa", "chude": "chu de",
     "batdau": "bat dau", "tintuc": "tin tuc", "thongtin": "thong tin", "xinchao": "xin chao",
     "tatca": "tat ca", "help": "huong dan", "hdsd": "huong dan su dung", "ki": "ky", "kis": "ky",
-    "bn": "ban", "nhiu": "nhieu", "ad": "admin", "adm": "admin",
+    "bn": "ban", "nhiu": "nhieu", "e": "em", "ad": "admin", "adm": "admin",
 }  # fmt: skip
 # Command phrases that a typo may hide ("dnag ky", "tim kiem", "huong dna"): joined -> words.
 COMMAND_WORDS: dict[str, str] = {
@@ -82,20 +82,26 @@ UNSUBSCRIBE_BARE_RE = re.compile(
 # Ways to say "stop everything", one or several in a row ("không nhận tin nữa, xoá tôi đi").
 _STOP_PHRASE = (
     r"(?:khong (?:muon |can )?nhan tin(?: tuc)?|dung nhan tin|ngung nhan tin|thoi khong nhan tin|"
-    r"dung gui tin|huy tat ca|huy het|bo het|stop|"
+    r"khong (?:muon |can )?nhan(?: gi| tin gi)?(?: ca| het)? nua|"
+    r"dung gui tin|huy tat ca|huy het|bo het|xoa het|xoa tat ca|stop|"
     r"xoa (?:het |tat ca )?(?:du lieu|thong tin)(?: cua (?:toi|minh|em))?|"
-    r"xoa (?:ten |tai khoan )?(?:cua )?(?:toi|minh|em))(?: (?:nua|het|tat ca|luon))*"
+    r"xoa (?:ten |tai khoan )?(?:cua )?(?:toi|minh|em))(?: (?:nua|het|tat ca|luon|di))*"
+)
+# "Không nhận (gì) nữa" anywhere: receive nothing more, never "every article" nor one name's.
+NO_MORE_RE = re.compile(
+    r"\b(?:khong|chang|thoi) (?:muon |can )?nhan(?: gi| tin| tin tuc| tin gi)?(?: ca| het)? nua\b"
 )
 STOP_RE = re.compile(
     rf"^(?:(?:toi|minh|em|thoi) )*{_STOP_PHRASE}(?: (?:va |roi |thi )?{_STOP_PHRASE})*" + TAIL
 )
 SEARCH_RE = re.compile(
-    r"^(?:.*?\b)?(?:tim kiem|tim tin|tim|tra cuu|kiem tin|kiem)"
-    r"(?:\s+giup(?:\s+(?:toi|minh|em|chau|bac))?)?(?:\s+(?:tin|bai|thong tin))?"
+    r"^(?:.*?\b)?(?:tim kiem|tim|tra cuu|kiem)"  # "tin", "tin tức" after: below
+    r"(?:\s+giup(?:\s+(?:toi|minh|em|chau|bac))?)?"
+    r"(?:\s+(?:tin tuc|tin|bai viet|bai bao|bai|thong tin|van ban))?"
     r"(?:\s+(?:ve|co|lien quan(?: den| toi)?|noi ve|nao ve|gi ve))?\s+(?P<arg>.+?)" + TAIL
 )
 ASK_ABOUT_RE = re.compile(
-    r"^(?:.*?\b)?(?:co )?(?:tin|tin tuc|thong tin|bai)(?: gi| nao| moi)?\s+"
+    r"^(?:.*?\b)?(?:co )?(?:tin|tin tuc|thong tin|bai viet|bai bao|bai)(?: gi| nao| moi)?\s+"
     r"(?:ve|lien quan(?: den| toi)?|noi ve)\s+(?P<arg>.+?)" + TAIL
 )
 HELP_RE = re.compile(
@@ -103,11 +109,23 @@ HELP_RE = re.compile(
     r"nhu the nao|the nao de|cach (?:dung|su dung|dang ky|xem|nhan)|dung loa|su dung|"
     r"khong biet (?:dung|lam|bam|xem|nhan)|(?:dung|bam|lam|xem) (?:the nao|ra sao)|"
     r"chi (?:toi|minh|em|cach)|bay (?:toi|minh|em)|co lenh|lenh gi|"
-    r"loa lam duoc gi|(?:cac|nhung|danh sach|xem|co may) lenh|lenh (?:nao|la gi|gi)|^giup|^\?+$)"
+    r"(?:loa|loa nay|ban|em|bot|may) (?:lam|giup)(?: duoc)? (?:gi|nhung gi|viec gi)|"
+    r"(?:loa|loa nay) (?:de|dung de) lam gi|"
+    r"(?:cac|nhung|danh sach|xem|co may) lenh|lenh (?:nao|la gi|gi)|^giup|^\?+$)"
 )
+# The "how" words of HELP_RE that may be about anything ("lợn bị ốm phải làm sao"): help only
+# with a word about the bot in the message, or few words besides known ones.
+HOW_RE = re.compile(r"lam sao|lam the nao|nhu the nao|the nao de")
+BOT_WORDS_RE = re.compile(
+    r"\b(?:loa|bot|dang ky|tin|nhan|xem|doc|bam|dung|lenh|huy|bo|ban tin|yen tinh|tim|"
+    r"theo doi|cai dat|ung dung|zalo|telegram|tai khoan|thong bao|xa|chu de)\b"
+)
+HOW_OTHER_WORDS_MIN = 2
 MINE_RE = re.compile(
     r"\b(?:cua toi|toi (?:dang|da) (?:nhan|dang ky)|minh (?:dang|da) (?:nhan|dang ky)|"
-    r"(?:da|dang) dang ky (?:gi|nhung gi|nhung xa nao|xa nao)|dang nhan (?:tin )?(?:gi|nhung)|"
+    r"(?:da|dang) dang ky (?:gi|nhung gi|nhung xa nao|xa nao)|"
+    r"dang ky (?:nhung |cac )?(?:gi|xa nao|chu de nao|tin gi|xa gi)(?: (?:the|vay))? roi|"
+    r"dang nhan (?:tin )?(?:gi|nhung)|"
     r"da chon (?:gi|nhung)|kiem tra (?:lai )?(?:dang ky|theo doi)|"
     r"(?:xa|chu de|noi|muc)(?: (?:toi|minh|em))? (?:da|dang) (?:dang ky|theo doi|chon))"
 )
@@ -116,7 +134,8 @@ COMMUNES_RE = re.compile(
 )
 TOPICS_RE = re.compile(r"\b(?:chu de|danh muc|linh vuc)")
 LATEST_RE = re.compile(
-    r"\b(?:tin moi|tin tuc|thong tin moi|co gi moi|co tin|tin gi|tin hom nay|xem tin|doc tin|"
+    r"\b(?:tin moi|tin tuc|thong tin moi|co gi moi|co tin|tin gi|tin hom nay|doc tin|"
+    r"(?:xem|coi) (?:het |tat ca |toan bo |moi )?(?:cac )?tin|"
     r"tin nong|ban tin moi|tin nao|tin moi nhat|bao moi|thoi su|hom nay co gi|moi nhat|"
     r"tin(?: (?:cua|o|tai|xa))?$|^tin\b)"
 )
@@ -147,7 +166,8 @@ ASKS_RE = re.compile(r"\b(?:gi|nao) (?:khong|chua)\b")
 ASKS_OTHER_WORDS_MAX = 2
 # "Ở đó", "ở đây": the place named before ("tôi ở Phình Giàng, muốn nhận tin ở đó").
 THERE = (
-    r" (?:(?:o|tai|cua|ve) (?:do|day)|(?:(?:o|tai|cua|ve) )?(?:xa|noi|cho|ben|ban) (?:do|nay|day))"
+    r" (?:(?:o|tai|cua|ve) (?:do|day)|(?:(?:o|tai|cua|ve) )?(?:xa|noi|cho|ben|ban) (?:do|nay|day)|"
+    r"(?:(?:o|tai|cua|ve) )?(?:xa|ban|phuong) (?:nha )?(?:minh|toi|em|bac|chau|con))"
 )
 # Command words whose folded form is another everyday word: only these spellings (or the word
 # typed without diacritics) are the command ("bố", "đúng" are not "bỏ", "dừng"); the others

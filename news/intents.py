@@ -24,6 +24,7 @@ from news.intent_words import (
     ASKS_NEWS_RE,
     ASKS_OTHER_WORDS_MAX,
     ASKS_RE,
+    BOT_WORDS_RE,
     BULLETIN_ASK_RE,
     COMMAND_SPELLINGS,
     COMMAND_WORDS,
@@ -34,12 +35,15 @@ from news.intent_words import (
     GREETING_WORDS,
     GREETINGS,
     HELP_RE,
+    HOW_OTHER_WORDS_MIN,
+    HOW_RE,
     LATEST_ALL_RE,
     LATEST_RE,
     MINE_RE,
     NAME_WORDS_MAX,
     NEWS_WORDS,
     NIGHT_RE,
+    NO_MORE_RE,
     NOT_RE,
     OFF_RE,
     PARTIAL_WORDS_MAX,
@@ -167,6 +171,8 @@ class IntentParser:
     def _stop(self, said: _Said, text: str) -> Intent | None:
         if STOP_RE.match(text):
             return Intent(STOP)
+        if self._no_more(said, text):  # "hủy hết luôn đi, không nhận nữa"
+            return Intent(STOP)
         # "dừng", "dừng lại"; typed without diacritics too, but "đúng" (right) is no "dừng".
         first = said.words[0].lower()
         stop = r"dung(?: lai)?(?: het| tat ca)?" + TAIL
@@ -200,7 +206,9 @@ class IntentParser:
             return None  # "sao tôi không nhận được tin Sam Mứn" asks why, drops nothing
         arg = fold(said.span(found.start("arg"), found.end("arg")))
         if re.match(r"(?:tat ca|het|tatca|toan bo)\b", arg):
-            return Intent(UNSUBSCRIBE, ALL)
+            # Dropping every choice brings back every article: never the answer to "không
+            # nhận nữa" (read as stop above); any "không nhận" with it is asked again.
+            return Intent(UNSUBSCRIBE) if NO_MORE_RE.search(text) else Intent(UNSUBSCRIBE, ALL)
         named = self._named(said, found.start("arg"), len(text))
         if named is not None:
             more = self._more(said, UNSUBSCRIBE, named)
@@ -209,10 +217,22 @@ class IntentParser:
             return Intent(UNSUBSCRIBE, said.span(found.start("arg"), found.end("arg")))
         return None
 
+    def _no_more(self, said: _Said, text: str) -> bool:
+        """Whether the message says "không nhận (gì) nữa" about no name and not as a complaint
+        ("sao không nhận gì nữa"): nothing more at all."""
+        if not NO_MORE_RE.search(text) or COMPLAINT_RE.search(text):
+            return False
+        return self._named(said, 0, len(text)) is None
+
     def _help(self, said: _Said, text: str) -> Intent | None:
         cue = HELP_RE.search(text)
         if cue is None:
             return None
+        if HOW_RE.fullmatch(cue.group()) and not BOT_WORDS_RE.search(text):
+            # "con lợn nhà tôi bị ốm phải làm sao": a "how" about something else, no help
+            other = set(text.split()) - VOCABULARY - FILLER - POLITE
+            if len(other) >= HOW_OTHER_WORDS_MIN:
+                return None
         wanted = self._subscribe(said, text)  # "đăng ký xã X giúp tôi" asks for X, not help
         if wanted is not None and wanted.args:
             return wanted

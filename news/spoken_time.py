@@ -27,6 +27,12 @@ _PRE = (
     + "".join(f"(?<!{word} )" for word in _NOT_TOI_AFTER)
     + r"\b(?P<pre_toi>toi)\s+)?"
 )
+# The part of the day said earlier in the message ("mỗi tối lúc 8h30", "chiều nào cũng gửi
+# 5h"): "tối"/"đêm"/"sáng" only after a word that makes them the time of day ("tôi" folds alike).
+_DAY_PART = re.compile(
+    r"\b(?:(?:moi|hang|buoi|cac|vao|ca|tu) (?P<said>toi|dem|sang|trua|chieu|khuya)|"
+    r"(?P<plain>chieu|khuya))\b"
+)
 # Hours said in words, as voice typing writes them ("sáu giờ sáng"), only before "giờ".
 _WORD_HOURS = {
     "mot": 1, "hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9,
@@ -73,13 +79,22 @@ def _hour(hour: int, period: str | None) -> int | None:
     return 0 if period == "sang" and hour == 12 else hour
 
 
+def _day_part(before: str) -> str | None:
+    """The last part of the day named in ``before`` (the text before a time), unless another
+    time follows it there ("tối 9h, sáng 7h" keeps each its own)."""
+    parts = list(_DAY_PART.finditer(before))
+    if not parts or re.search(r"\d", before[parts[-1].end() :]):
+        return None
+    return parts[-1]["said"] or parts[-1]["plain"]
+
+
 def times_in(folded: str) -> list[Spoken]:
     """Every time of day in ``folded`` text, in order."""
     found = []
     for match in _CLOCK.finditer(folded):
         minute = 30 if match["half"] or match["bare_half"] else int(match["minute"] or 0)
         said = int(match["hour"]) if match["hour"] else _WORD_HOURS[match["word"]]
-        before = match["pre"] or match["pre_toi"]
+        before = match["pre"] or match["pre_toi"] or _day_part(folded[: match.start()])
         hour = _hour(said, match["period"] or before)
         if hour is None or minute > 59:
             continue
@@ -88,7 +103,9 @@ def times_in(folded: str) -> list[Spoken]:
         if int(match["hour"]) < 24 and not any(
             s.start <= match.start("hour") < s.end for s in found
         ):
-            found.append(Spoken(time(int(match["hour"]), 0), match.start("hour"), match.end()))
+            hour = _hour(int(match["hour"]), _day_part(folded[: match.start()]))
+            if hour is not None:
+                found.append(Spoken(time(hour, 0), match.start("hour"), match.end()))
     return sorted(found, key=lambda spoken: spoken.start)
 
 

@@ -40,6 +40,12 @@ from news.text import fold
         # "tôi" is no "tối", "sang" no "sáng".
         ("gửi cho tôi 7h", time(7, 0)),
         ("đổi sang 12h", time(12, 0)),
+        # The part of the day said earlier in the message, a word or more before the time.
+        ("mỗi tối lúc 8h30", time(20, 30)),
+        ("hàng tối gửi lúc 9", time(21, 0)),
+        ("chiều nào cũng gửi 5h", time(17, 0)),
+        ("buổi sáng gửi lúc 7h", time(7, 0)),
+        ("tôi muốn nhận lúc 7h", time(7, 0)),
     ],
 )
 def test_spoken_times(said: str, at: time) -> None:

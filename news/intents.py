@@ -266,7 +266,8 @@ class IntentParser:
 
     def _search(self, said: _Said, text: str) -> Intent | None:
         found = SEARCH_RE.match(text)
-        if found is not None:
+        # "có bài về X không, tìm giúp tôi": the "tìm" only asks kindly, X comes from "về"
+        if found is not None and not _news_words(found["arg"]):
             return Intent(SEARCH, said.span(found.start("arg"), found.end("arg")))
         found = ASK_ABOUT_RE.match(text)  # "có tin gì về X": X's news when X is a name
         if found is None:

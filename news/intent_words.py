@@ -40,7 +40,7 @@ VOCABULARY = frozenset(
     hom nay o cua ve tai voi a nhe nha di nhung cac oi gui nhan muon duoc the sao lam giup bo
     huy tat het ca nua thoi ngung dung yen tinh dem ngu luc vao sang trua chieu khuya gio phut
     ruoi moi ngay hang xa phuong tim kiem lien quan den tu cam on vang da ok chao xin biet
-    hoi cach su dung thong bao can biet hieu nguoi dan ngay mai nam thang""".split()
+    hoi cach su dung thong bao can biet hieu nguoi dan ngay mai nam thang toan""".split()
 )
 POLITE = frozenset(
     "cam on ok vang da duoc roi tot hay qua oi bye biet rat nhieu tam la nho lam you thoi".split()

@@ -40,7 +40,7 @@ VOCABULARY = frozenset(
     hom nay o cua ve tai voi a nhe nha di nhung cac oi gui nhan muon duoc the sao lam giup bo
     huy tat het ca nua thoi ngung dung yen tinh dem ngu luc vao sang trua chieu khuya gio phut
     ruoi moi ngay hang xa phuong tim kiem lien quan den tu cam on vang da ok chao xin biet
-    hoi cach su dung thong bao can biet hieu nguoi dan ngay mai nam thang""".split()
+    hoi cach su dung thong bao can biet hieu nguoi dan ngay mai nam thang toan""".split()
 )
 POLITE = frozenset(
     "cam on ok vang da duoc roi tot hay qua oi bye biet rat nhieu tam la nho lam you thoi".split()
@@ -63,7 +63,8 @@ TOKEN_RE = re.compile(r"[^\W_]+(?:[:.][0-9]{1,2})?|[-–~]", re.UNICODE)  # dash
 
 # Patterns on the normalised text; ``arg`` is the argument's span.
 TAIL = (
-    r"(?:\s+(?:nua|nhe|nha|a|voi|di|nhe|cho toi|giup toi|duoc khong|khong|duoc|ne|nhi|dau|luon))*$"
+    r"(?:\s+(?:nua|nhe|nha|a|voi|di|nhe|cho toi|giup toi|duoc khong|khong|duoc|ne|nhi|dau|luon|"
+    r"tim (?:giup|ho|dum|cho)(?: toi| minh| em)?))*$"
 )
 SUBSCRIBE_RE = re.compile(
     r"^(?:.*?\b)?(?:dang ky(?: nhan tin| theo doi| nhan)?|theo doi|nhan tin(?: tuc)?|"
@@ -83,7 +84,8 @@ UNSUBSCRIBE_BARE_RE = re.compile(
 _STOP_PHRASE = (
     r"(?:khong (?:muon |can )?nhan tin(?: tuc)?|dung nhan tin|ngung nhan tin|thoi khong nhan tin|"
     r"khong (?:muon |can )?nhan(?: gi| tin gi)?(?: ca| het)? nua|"
-    r"dung gui tin|huy tat ca|huy het|bo het|xoa het|xoa tat ca|stop|"
+    r"dung gui tin|(?:khong|chang) (?:dung|xai|su dung)(?: loa| bot| nay| cai nay)? nua|"
+    r"huy tat ca|huy het|bo het|xoa het|xoa tat ca|stop|"
     r"xoa (?:het |tat ca )?(?:du lieu|thong tin)(?: cua (?:toi|minh|em))?|"
     r"xoa (?:ten |tai khoan )?(?:cua )?(?:toi|minh|em))(?: (?:nua|het|tat ca|luon|di))*"
 )
@@ -117,7 +119,7 @@ HELP_RE = re.compile(
 # with a word about the bot in the message, or few words besides known ones.
 HOW_RE = re.compile(r"lam sao|lam the nao|nhu the nao|the nao de")
 BOT_WORDS_RE = re.compile(
-    r"\b(?:loa|bot|dang ky|tin|nhan|xem|doc|bam|dung|lenh|huy|bo|ban tin|yen tinh|tim|"
+    r"\b(?:loa|bot|dang ky|tin|nhan|xem|doc|bam|dung|lenh|huy|bo(?! an\b)|ban tin|yen tinh|tim|"
     r"theo doi|cai dat|ung dung|zalo|telegram|tai khoan|thong bao|xa|chu de)\b"
 )
 HOW_OTHER_WORDS_MIN = 2
@@ -127,7 +129,8 @@ MINE_RE = re.compile(
     r"dang ky (?:nhung |cac )?(?:gi|xa nao|chu de nao|tin gi|xa gi)(?: (?:the|vay))? roi|"
     r"dang nhan (?:tin )?(?:gi|nhung)|"
     r"da chon (?:gi|nhung)|kiem tra (?:lai )?(?:dang ky|theo doi)|"
-    r"(?:xa|chu de|noi|muc)(?: (?:toi|minh|em))? (?:da|dang) (?:dang ky|theo doi|chon))"
+    r"(?:xa|chu de|noi|muc)(?: (?:toi|minh|em))? (?:da|dang) (?:dang ky|theo doi|chon)|"
+    r"(?:toi|minh|em) (?:dang |da )?theo doi (?:nhung |cac )?(?:gi|xa nao|chu de nao|xa gi))"
 )
 COMMUNES_RE = re.compile(
     r"\b(?:danh sach (?:cac )?xa|ds xa|nhung xa nao|cac xa|xa nao co|co bao nhieu xa)"

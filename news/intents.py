@@ -8,8 +8,10 @@ Words are compared folded (no diacritics, lower case), with the chat shorthand o
 expanded ("ko", "k", "j", "dc", "tn", "dk") and telex leftovers repaired ("dangw kys"). Command
 words a letter or two off ("dnag ky", "huong dna") are read with RapidFuzz's edit distance:
 close enough is taken, a little further is asked back ("Có phải … không?", ``Intent.guess``).
-Names of communes and topics are found with ``news.resolve.Resolver`` (exact names only: a
-guessed name is the subscribe flow's business, where the resident sees the suggestions).
+Names of communes and topics are found with ``news.resolve.Resolver``: exact names first, then
+names a sound or a letter off ("Sa Dung", "Tủa Trùa", "Mường Phăn"; ``Resolver.near``), taken
+when only one is that near and otherwise kept as typed with no choice, so the command asks
+"Có phải …?" with the near names; a name the resident wrote is never dropped.
 """
 
 from __future__ import annotations
@@ -266,7 +268,8 @@ class IntentParser:
 
     def _search(self, said: _Said, text: str) -> Intent | None:
         found = SEARCH_RE.match(text)
-        if found is not None:
+        # "có bài về X không, tìm giúp tôi": the "tìm" only asks kindly, X comes from "về"
+        if found is not None and not _news_words(found["arg"]):
             return Intent(SEARCH, said.span(found.start("arg"), found.end("arg")))
         found = ASK_ABOUT_RE.match(text)  # "có tin gì về X": X's news when X is a name
         if found is None:
@@ -358,9 +361,26 @@ class IntentParser:
                     break
             if best:
                 break
+        best = best or self._near(said, first, last)
         if best and whole and not self._only_news_words(said, said.text, best[2], first, last):
             return None
         return best
+
+    def _near(self, said: _Said, first: int, last: int) -> Named | None:
+        """A run of two words or more, not all words the parser knows, that sounds like
+        a name or is a letter off one ("Sa Dung", "Tủa Trùa", "Mường Phăn"): never dropped.
+        Its choice when only one name is that near; else none, and the command asks back."""
+        for size in range(min(4, last - first), 1, -1):
+            for at in range(first, last - size + 1):
+                run = [fold(word) for word in said.words[at : at + size]]  # "dung" as typed
+                bare = run[1:] if run[0] in ("xa", "phuong") else run
+                if len(bare) < 2 or set(bare) <= VOCABULARY:  # "trưa" is a time, "Trùa" no
+                    continue
+                found = self._resolver.near(" ".join(run))
+                if found:
+                    typed = " ".join(said.words[at : at + size])
+                    return typed, found[0] if len(found) == 1 else None, (at, at + size)
+        return None
 
     def _more(self, said: _Said, name: str, named: Named) -> tuple[Intent, ...]:
         """The names listed after ``named`` ("… Mường Phăng và Thanh Nưa, Sam Mứn"), each as

@@ -14,6 +14,8 @@ import enum
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import OSA
+
 from news.places import Gazetteer, LegacyUnit, Unit
 from news.text import fold, nfc
 from news.topics import Taxonomy, Topic
@@ -24,6 +26,12 @@ _FORMER = re.compile(r"(.+) cu")  # "… cũ": the old unit of that name
 _KIND = {"xa": "xã", "x.": "xã", "phuong": "phường", "p.": "phường"}
 _SUGGESTIONS = 3
 _CUTOFF = 0.75
+# Sounds the region's speakers (and their spelling) do not tell apart: "Sa Dung" for "Xa Dung",
+# "Tủa Trùa" for "Tủa Chùa", "Mường Phăn" for "Mường Phăng"; each word's beginning and end are
+# folded to one spelling before names are compared (``_sound``).
+_ONSETS = (("tr", "ch"), ("gi", "d"), ("r", "d"), ("s", "x"))
+_CODAS = (("ng", "n"), ("nh", "n"), ("c", "t"), ("ch", "t"), ("y", "i"))
+_NEAR_MIN = 6  # letters (spaces aside) a name needs before one letter off counts as near
 # How well a unit's name matches a partial name, best first (``_Match.tier``).
 _WHOLE_START, _WHOLE_INSIDE, _PART_START, _PART_INSIDE = range(4)
 
@@ -78,6 +86,11 @@ class Resolver:
                 if _key(category) not in _GENERAL:
                     self._topics.setdefault(_key(category), topic)
         self._known = sorted(gazetteer.names() - gazetteer.districts() | set(self._topics))
+        # Every name for ``near``: a district's name too when a commune carries it (Tủa Chùa).
+        self._names = sorted(gazetteer.names() | set(self._topics))
+        self._sounds: dict[str, list[str]] = {}
+        for name in self._names:
+            self._sounds.setdefault(_sound(name), []).append(name)
 
     def resolve(self, typed: str) -> Resolution:
         found = self._lookup(typed)
@@ -120,6 +133,24 @@ class Resolver:
         """The units and topics named exactly ``typed`` (diacritics optional), no guesses."""
         return self._lookup(typed)
 
+    def near(self, typed: str) -> list[Choice]:
+        """The units and topics whose name sounds like ``typed`` (s/x, tr/ch, gi/d/r, final
+        ng/n, c/t, y/i) or is one letter off it, when no name is ``typed`` exactly: "Sa Dung"
+        is Xa Dung, "Mường Phăn" Mường Phăng. Short names are left alone ("tin" is no "tinh")."""
+        _, bare = _PREFIX.match(_key(typed)).groups()  # type: ignore[union-attr]
+        if len(bare.replace(" ", "")) < _NEAR_MIN or self._lookup(typed):
+            return []
+        names = list(self._sounds.get(_sound(bare), []))
+        if not names:
+            names = [
+                name
+                for name in self._names
+                if len(name.replace(" ", "")) >= _NEAR_MIN
+                and name.count(" ") == bare.count(" ")
+                and OSA.distance(name, bare) <= 1
+            ]
+        return list(dict.fromkeys(choice for name in names for choice in self._lookup(name)))
+
     def _renamed(self, old: LegacyUnit) -> list[Choice]:
         """An old unit as choices, one per successor; none when it lives on under its own name
         (today's unit of that name is listed already)."""
@@ -161,6 +192,9 @@ class Resolver:
 
     def _suggest(self, typed: str) -> list[Choice]:
         _, bare = _PREFIX.match(_key(typed)).groups()  # type: ignore[union-attr]
+        near = self.near(typed)
+        if near:
+            return near[:_SUGGESTIONS]
         close = difflib.get_close_matches(bare, self._known, n=_SUGGESTIONS, cutoff=_CUTOFF)
         suggestions: list[Choice] = []
         for name in close:
@@ -198,6 +232,23 @@ def _tier(typed: list[str], name: list[str]) -> int | None:
 
 def _commune(unit: Unit) -> Choice:
     return Choice(ChoiceKind.COMMUNE, unit.name, unit.full_name)
+
+
+def _sound(name: str) -> str:
+    """``name`` (folded) with each word's first and last sounds spelt one way (``_ONSETS``,
+    ``_CODAS``): names that sound alike to the region's ears get the same key."""
+    words = []
+    for word in name.split():
+        for spelt, said in _ONSETS:
+            if word.startswith(spelt) and len(word) > len(spelt):
+                word = said + word[len(spelt) :]
+                break
+        for spelt, said in _CODAS:
+            if word.endswith(spelt) and len(word) > len(spelt):
+                word = word[: -len(spelt)] + said
+                break
+        words.append(word)
+    return " ".join(words)
 
 
 def _key(text: str) -> str:

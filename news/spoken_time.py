@@ -49,9 +49,12 @@ _CLOCK = re.compile(
 )
 # "lúc 7", "vào 19": a bare hour after a word that announces a time.
 _AT_HOUR = re.compile(r"\b(?:luc|vao)\s+(?P<hour>\d{1,2})\b(?!\s*[:.h\d])")
-# Between the two times of a window: "-", "đến", "tới", "từ 10 giờ tối trở đi đến sáng …".
+# Between the two times of a window: "-", "đến", "tới", "từ 10 giờ tối trở đi đến sáng …",
+# and the ask itself said in between ("sau 8h tối đừng gửi tin đến 6h sáng").
 _BETWEEN = re.compile(
-    r"^\s*(?:tro di\s+)?(?:-|–|—|~|den|toi|cho den|->)(?:\s+(?:sang|sang hom sau))?\s*$"
+    r"^\s*(?:tro di\s+)?(?:(?:thi\s+)?(?:dung|khong|dung co|ngung)\s+(?:gui|nhan|bao)"
+    r"(?:\s+(?:tin|tin tuc|gi|cho (?:toi|minh|em)))*\s+)?"
+    r"(?:-|–|—|~|den|toi|cho den|->)(?:\s+(?:sang|sang hom sau))?\s*$"
 )
 
 

@@ -107,7 +107,9 @@ DEFAULT_TOPICS: tuple[Topic, ...] = (
             "ma túy, tội phạm, trật tự, an toàn giao thông, phòng cháy chữa cháy, khám tuyển "
             "nghĩa vụ quân sự, nghĩa vụ quân sự, nhập ngũ, giao nhận quân, trộm cắp, lừa đảo"
         ),
-        categories=_terms("Quốc phòng, An ninh, Quốc phòng - An ninh, Quốc phòng – An ninh"),
+        categories=_terms(
+            "Quốc phòng, An ninh, Quốc phòng - An ninh, Quốc phòng – An ninh, An ninh trật tự"
+        ),
     ),
 )
 

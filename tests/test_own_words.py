@@ -187,6 +187,14 @@ async def test_politeness_gets_politeness(commands: Commands, said: str) -> None
     assert chat.buttons() == []
 
 
+async def test_a_name_near_several_is_asked_back(commands: Commands) -> None:
+    """“Na Tang” is a letter off Na Sang and a topic's name: never dropped for all news."""
+    chat = Chat(commands, "telegram")
+    said = await chat.say("tin xã Na Tang")
+    assert "Có phải bà con muốn chọn một trong các tên dưới đây?" in said
+    assert "recent:c:Na Sang" in chat.buttons() or "sub:c:Na Sang" in chat.buttons()
+
+
 @pytest.mark.parametrize("said", ["giúp tôi với", "làm sao để đăng ký", "huong dan", "hdsd"])
 async def test_help_in_words(commands: Commands, said: str) -> None:
     assert "Loa – hướng dẫn" in await Chat(commands).say(said)
@@ -203,7 +211,8 @@ async def test_not_understood_offers_the_likeliest_actions(
     assert "2. 📰 Xem tin mới nhất\n3. ❓ Xem hướng dẫn\nTrả lời 1, 2 hoặc 3" in offered
     assert paths(await zalo.say("2")) == ["sm2", "ta1", "mp2", "sm1", "mp1"]
     telegram = Chat(commands, "telegram")
-    await telegram.say("muong phagn")  # a misspelt name: its news is the first offer
+    assert paths(await telegram.say("muong phagn")) == ["mp2", "mp1"]  # a letter off: taken
+    await telegram.say("muong phhagnn")  # further off: its news is the first offer
     assert telegram.buttons()[0] == "recent:c:Mường Phăng"
     assert paths(await telegram.press("recent:c:Mường Phăng")) == ["mp2", "mp1"]
 

@@ -80,6 +80,26 @@ def test_misspellings_get_suggestions(resolver: Resolver, typed: str, suggested:
     assert suggested in [s.value for s in resolution.suggestions]
 
 
+@pytest.mark.parametrize(
+    ("typed", "near"),
+    [
+        ("Sa Dung", ["Xa Dung"]),  # s/x
+        ("xã Tủa Trùa", ["Tủa Chùa"]),  # tr/ch; a district's name that a commune carries too
+        ("Mường Phăn", ["Mường Phăng"]),  # final ng/n
+        ("Muong Tra", ["Mường Chà"]),
+        ("Na Xang", ["Na Sang"]),
+    ],
+)
+def test_names_a_sound_off_are_near(resolver: Resolver, typed: str, near: list[str]) -> None:
+    assert [c.value for c in resolver.near(typed)] == near
+    assert [c.value for c in resolver.resolve(typed).suggestions][:1] == near
+
+
+@pytest.mark.parametrize("typed", ["Mường Phăng", "tin", "sa", "toan tinh x", "an com"])
+def test_exact_or_short_names_are_not_near(resolver: Resolver, typed: str) -> None:
+    assert resolver.near(typed) == []
+
+
 @pytest.mark.parametrize("typed", ["", "   ", '"', "xyz qwerty", "huyện", "*" * 300])
 def test_unknown_input(resolver: Resolver, typed: str) -> None:
     resolution = resolver.resolve(typed)

@@ -72,6 +72,8 @@ def test_not_one_time(said: str) -> None:
         ("đêm 11h đến 5h sáng", "23:00-05:00"),
         ("đêm từ 10h đến sáng 6h", "22:00-06:00"),
         ("tối mười giờ trở đi đến sáng năm giờ", "22:00-05:00"),
+        ("sau 8h tối đừng gửi tin đến 6h sáng", "20:00-06:00"),  # the ask said in between
+        ("22h không nhận tin đến 5h", "22:00-05:00"),
     ],
 )
 def test_spoken_windows(said: str, window: str) -> None:

@@ -45,6 +45,8 @@ VOCABULARY = frozenset(
 POLITE = frozenset(
     "cam on ok vang da duoc roi tot hay qua oi bye biet rat nhieu tam la nho lam you thoi".split()
 )
+# Words of thanks for news come ("đã nhận được tin", "đọc được rồi").
+RECEIVED_WORDS = frozenset("da roi duoc nhan doc xem bao gui tin tuc thay".split())
 POLITE_CORE = frozenset("cam ok vang da duoc bye biet tot hay nho thoi".split())
 FILLER = frozenset(
     "loa a nhe nha nha em chau con anh chi bac co ban minh toi oi ha nhe ah nhieu rat lam qua "
@@ -93,6 +95,16 @@ _STOP_PHRASE = (
 NO_MORE_RE = re.compile(
     r"\b(?:khong|chang|thoi) (?:muon |can )?nhan(?: gi| tin| tin tuc| tin gi)?(?: ca| het)? nua\b"
 )
+# Any refusal of receiving or using "… nữa" ("đừng nhắn gì cho bác nữa", "không xem nữa",
+# "nghỉ không dùng nữa"): stop, never "drop every choice" (that brings every article back).
+# Only receiving words may stand between ("không xem được nữa" is a complaint, not this).
+REFUSE_MORE_RE = re.compile(
+    r"\b(?:(?:khong|chang|dung|thoi|ngung) (?:muon |can )?(?:nhan|gui|xem|doc|dung|xai|su dung)|"
+    r"nghi(?: khong (?:dung|xem|nhan))?)"
+    r"(?: (?:gi|tin|tuc|cho|toi|minh|em|bac|chau|con|anh|chi|chu|co|ong|ba|ca|het|them|loa|bot|"
+    r"nay|cai|nhe))*"
+    r" nua\b"
+)
 STOP_RE = re.compile(
     rf"^(?:(?:toi|minh|em|thoi) )*{_STOP_PHRASE}(?: (?:va |roi |thi )?{_STOP_PHRASE})*" + TAIL
 )
@@ -109,7 +121,8 @@ ASK_ABOUT_RE = re.compile(
 HELP_RE = re.compile(
     r"\b(?:huong dan|tro giup|giup (?:toi|minh|em|chau|voi|do)|giup$|lam sao|lam the nao|"
     r"nhu the nao|the nao de|cach (?:dung|su dung|dang ky|xem|nhan)|dung loa|su dung|"
-    r"khong biet (?:dung|lam|bam|xem|nhan)|(?:dung|bam|lam|xem) (?:the nao|ra sao)|"
+    r"khong biet (?:dung|lam|bam|xem|nhan)|(?:dung|bam|lam|xem) (?:the nao|ra sao|nhu nao|kieu gi)|"
+    r"bam (?:cai |nut )?(?:gi|nao) de|"
     r"chi (?:toi|minh|em|cach)|bay (?:toi|minh|em)|co lenh|lenh gi|"
     r"(?:loa|loa nay|ban|em|bot|may) (?:lam|giup)(?: duoc)? (?:gi|nhung gi|viec gi)|"
     r"(?:loa|loa nay) (?:de|dung de) lam gi|"
@@ -117,7 +130,7 @@ HELP_RE = re.compile(
 )
 # The "how" words of HELP_RE that may be about anything ("lợn bị ốm phải làm sao"): help only
 # with a word about the bot in the message, or few words besides known ones.
-HOW_RE = re.compile(r"lam sao|lam the nao|nhu the nao|the nao de")
+HOW_RE = re.compile(r"lam sao|lam the nao|nhu the nao|the nao de|nhu nao|kieu gi")
 BOT_WORDS_RE = re.compile(
     r"\b(?:loa|bot|dang ky|tin|nhan|xem|doc|bam|dung|lenh|huy|bo(?! an\b)|ban tin|yen tinh|tim|"
     r"theo doi|cai dat|ung dung|zalo|telegram|tai khoan|thong bao|xa|chu de)\b"
@@ -130,12 +143,22 @@ MINE_RE = re.compile(
     r"dang nhan (?:tin )?(?:gi|nhung)|"
     r"da chon (?:gi|nhung)|kiem tra (?:lai )?(?:dang ky|theo doi)|"
     r"(?:xa|chu de|noi|muc)(?: (?:toi|minh|em))? (?:da|dang) (?:dang ky|theo doi|chon)|"
-    r"(?:toi|minh|em) (?:dang |da )?theo doi (?:nhung |cac )?(?:gi|xa nao|chu de nao|xa gi))"
+    r"(?:toi|minh|em|bac|chau|con) (?:dang |da )?theo doi (?:nhung |cac )?"
+    r"(?:gi|xa nao|chu de nao|xa gi|muc nao|muc gi)|"
+    r"da chon (?:nhung |cac )?(?:xa|muc|chu de) (?:nao|gi)|"
+    r"(?:toi|minh|em|bac|chau|con) (?:dang )?nhan tin(?: tuc)? (?:cua |o )?(?:nhung )?"
+    r"(?:xa|muc) nao(?! duoc))"
 )
 COMMUNES_RE = re.compile(
-    r"\b(?:danh sach (?:cac )?xa|ds xa|nhung xa nao|cac xa|xa nao co|co bao nhieu xa)"
+    r"\b(?:danh sach (?:cac )?xa|ds xa|nhung xa(?: phuong)? nao|cac xa|xa nao co|co bao nhieu xa|"
+    r"liet ke (?:cac |nhung )?(?:xa|phuong))"
 )
 TOPICS_RE = re.compile(r"\b(?:chu de|danh muc|linh vuc)")
+# "Mục tin", "loại tin", "có những mục gì", "tin gồm những gì": the list of topics.
+TOPICS_ASK_RE = re.compile(
+    r"\b(?:muc tin|loai tin|(?:nhung|cac|may) (?:muc|loai)(?: tin)?(?: tuc)? (?:gi|nao)|"
+    r"(?:muc|loai) (?:gi|nao)|gom (?:nhung )?gi)\b"
+)
 LATEST_RE = re.compile(
     r"\b(?:tin moi|tin tuc|thong tin moi|co gi moi|co tin|tin gi|tin hom nay|doc tin|"
     r"(?:xem|coi) (?:het |tat ca |toan bo |moi )?(?:cac )?tin|"
@@ -181,10 +204,17 @@ COMMAND_SPELLINGS: dict[str, frozenset[str]] = {
     "dung": frozenset({"dung", "dừng", "đừng", "dùng"}),
 }
 # "bắt đầu (nhận tin từ hôm nay)", "nhận tất cả tin (toàn tỉnh)": /start, every article.
+_EVERY = r"(?:tat ca|het|toan bo)(?: cac)?"  # "mới" folds like "mọi": "mọi tin" only before
+_ME = r"(?:toi|minh|em|bac|chau|con|chu|co|ong|ba)"
+_TO_ME = rf"(?: cho {_ME})?"
 START_RE = re.compile(
-    r"(?:toi |minh |em )?(?:muon )?(?:bat dau(?: nhan tin| nhan| dung)?|"
-    r"nhan (?:tat ca|het|moi|toan bo)(?: cac)? tin(?: tuc)?)"
-    r"(?: (?:toan tinh|ca tinh|cua tinh|tu hom nay|tu bay gio|tu nay|ngay))?" + TAIL
+    rf"(?:(?:{_ME}|cho|muon|xin) )*(?:bat dau(?: nhan tin| nhan| dung| su dungq?)?"
+    rf"(?: loa)?(?: {_EVERY}(?: tin(?: tuc)?)?)?|"
+    rf"(?:nhan|gui) (?:(?:tin(?: tuc)? )?{_EVERY}(?: tin(?: tuc)?)?|moi tin(?: tuc)?){_TO_ME}|"
+    rf"nhan tin(?: tuc)? {_EVERY} (?:xa|phuong)(?: phuong)?|"
+    r"nhan tin(?: tuc)? (?=toan tinh|ca tinh)|"
+    rf"(?<=cho ){_ME} (?:duoc )?nhan tin(?: tuc)?)"
+    r"(?: ?(?:toan tinh|ca tinh|cua tinh|tu hom nay|tu bay gio|tu nay|ngay))?" + TAIL
 )
 # A question why news did not come: never a command to drop something.
 COMPLAINT_RE = re.compile(

@@ -53,6 +53,8 @@ from news.intent_words import (
     POLITE_CORE,
     QUIET_ASK_RE,
     QUIET_OVER_RE,
+    RECEIVED_WORDS,
+    REFUSE_MORE_RE,
     SEARCH_RE,
     SHORTHAND,
     START_RE,
@@ -61,6 +63,7 @@ from news.intent_words import (
     TAIL,
     THERE,
     TOKEN_RE,
+    TOPICS_ASK_RE,
     TOPICS_RE,
     UNSUBSCRIBE_BARE_RE,
     UNSUBSCRIBE_RE,
@@ -148,6 +151,7 @@ class IntentParser:
         for step in (
             self._polite,
             self._stop,
+            self._kinds,
             self._rhythm,
             self._unsubscribe,
             self._help,
@@ -168,12 +172,18 @@ class IntentParser:
         words = set(text.split())
         if words <= POLITE | FILLER and words & POLITE_CORE:
             return Intent(THANKS)
+        # "cảm ơn loa đã báo tin", "ok đã nhận đc tin": thanks for news already come
+        thanked = "cam" in words or (words & {"ok", "vang"} and words & {"da", "roi"})
+        if thanked and words <= POLITE | FILLER | RECEIVED_WORDS:
+            return Intent(THANKS)
         return None
 
     def _stop(self, said: _Said, text: str) -> Intent | None:
         if STOP_RE.match(text):
             return Intent(STOP)
         if self._no_more(said, text):  # "hủy hết luôn đi, không nhận nữa"
+            return Intent(STOP)
+        if self._refuses_more(said, text):  # "đừng nhắn gì cho bác nữa", "không xem nữa"
             return Intent(STOP)
         # "dừng", "dừng lại"; typed without diacritics too, but "đúng" (right) is no "dừng".
         first = said.words[0].lower()
@@ -219,6 +229,28 @@ class IntentParser:
             return Intent(UNSUBSCRIBE, said.span(found.start("arg"), found.end("arg")))
         return None
 
+    def _refuses_more(self, said: _Said, text: str) -> bool:
+        """Whether the message refuses receiving or using the bot "… nữa" about no name, no
+        hours and no bulletin ("đừng gửi tin ban đêm nữa" is quiet hours), not as a complaint."""
+        if not REFUSE_MORE_RE.search(text) or COMPLAINT_RE.search(text):
+            return False
+        if NIGHT_RE.search(text) or window_in(text) or times_in(text):
+            return False
+        if "ban tin" in text or "yen tinh" in text:
+            return False
+        return self._named(said, 0, len(text)) is None
+
+    def _kinds(self, said: _Said, text: str) -> Intent | None:
+        """ "Nhận hết tin", "bắt đầu dùng loa": every article; "có những mục gì": the topics.
+        Read before the news and help words these messages hold ("tin", "dùng loa")."""
+        if START_RE.fullmatch(text):
+            return Intent(START)
+        if MINE_RE.search(text):  # "đang theo dõi những mục nào": mine, not the list
+            return None
+        if TOPICS_ASK_RE.search(text) and self._named(said, 0, len(text)) is None:
+            return Intent(TOPICS)
+        return None
+
     def _no_more(self, said: _Said, text: str) -> bool:
         """Whether the message says "không nhận (gì) nữa" about no name and not as a complaint
         ("sao không nhận gì nữa"): nothing more at all."""
@@ -236,7 +268,7 @@ class IntentParser:
             if len(other) >= HOW_OTHER_WORDS_MIN:
                 return None
         wanted = self._subscribe(said, text)  # "đăng ký xã X giúp tôi" asks for X, not help
-        if wanted is not None and wanted.args:
+        if wanted is not None and wanted.args and not HOW_RE.fullmatch(fold(wanted.args)):
             return wanted
         if cue.group().startswith("giup"):  # "tìm giúp tôi …", "xem tin mới giúp mình"
             kindly = self._search(said, text) or self._news(said, text)

@@ -57,7 +57,8 @@ GREETING_WORDS = frozenset("buoi sang trua chieu toi ca nha moi nguoi".split()) 
 NEWS_WORDS = frozenset(
     "tin tuc thong moi nhat gi nao co khong xem doc cho toi minh em chau con anh chi bac ban "
     "loa hom nay o cua ve tai voi a nhe nha di nhung cac oi gui duoc the sao hay muon biet "
-    "hoi ne nhi vay day thi ca lam chut voi xin duoc va phuong xa dao gan tuan qua may sang".split()
+    "hoi ne nhi vay day thi ca lam chut voi xin duoc va phuong xa dao gan tuan qua may sang "
+    "bai".split()
 )
 PARTIAL_WORDS_MAX = 3  # "mường", "muong th": a part of names; longer is a sentence
 NAME_WORDS_MAX = 40  # names are looked for among this many words (a long text is no name)
@@ -76,7 +77,7 @@ UNSUBSCRIBE_RE = re.compile(
     r"^(?:.*?\b)?(?:huy dang ky|bo dang ky|huy theo doi|bo theo doi|thoi nhan tin|"
     r"khong (?:muon |can )?nhan tin(?: tuc)?|ngung nhan tin|dung nhan tin|thoi theo doi|"
     r"khong (?:can|muon) tin(?: tuc)?|khong theo doi|khong (?:muon |can )?nhan|"
-    r"bo nhan tin|huy nhan tin|(?:dung|khong|thoi|ngung) gui tin(?: tuc)?|xoa dang ky|"
+    r"bo nhan tin|huy nhan tin|(?:dung|khong|thoi|ngung) gui(?: tin(?: tuc)?)?|xoa dang ky|"
     r"xoa theo doi|huy|bo)(?:\s+(?:ve|cua|o|tai|tu))?\s+(?P<arg>.+?)" + TAIL
 )
 UNSUBSCRIBE_BARE_RE = re.compile(
@@ -163,6 +164,7 @@ LATEST_RE = re.compile(
     r"\b(?:tin moi|tin tuc|thong tin moi|co gi moi|co tin|tin gi|tin hom nay|doc tin|"
     r"(?:xem|coi) (?:het |tat ca |toan bo |moi )?(?:cac )?tin|"
     r"tin nong|ban tin moi|tin nao|tin moi nhat|bao moi|thoi su|hom nay co gi|moi nhat|"
+    r"bai (?:(?:nao|gi) )?moi|"
     r"tin(?: (?:cua|o|tai|xa))?$|^tin\b)"
 )
 BULLETIN_ASK_RE = re.compile(

@@ -246,6 +246,9 @@ def parser() -> IntentParser:
         ("cảm ơn cho xem tin mới", "latest", ""),
         ("ở đây có những xã phường nào", "communes", ""),
         ("liệt kê các phường", "communes", ""),
+        ("đừng gửi thông báo nữa", "unsubscribe", "t:thong-bao"),  # one topic, not stop
+        ("có bài gì mới không", "latest", ""),
+        ("bài mới của xã Thanh Nưa", "about", "c:Thanh Nưa"),
     ],
 )
 def test_intents(parser: IntentParser, text: str, intent: str, args: str) -> None:

@@ -58,7 +58,7 @@ NEWS_WORDS = frozenset(
     "tin tuc thong moi nhat gi nao co khong xem doc cho toi minh em chau con anh chi bac ban "
     "loa hom nay o cua ve tai voi a nhe nha di nhung cac oi gui duoc the sao hay muon biet "
     "hoi ne nhi vay day thi ca lam chut voi xin duoc va phuong xa dao gan tuan qua may sang "
-    "bai".split()
+    "bai theo".split()
 )
 PARTIAL_WORDS_MAX = 3  # "mường", "muong th": a part of names; longer is a sentence
 NAME_WORDS_MAX = 40  # names are looked for among this many words (a long text is no name)

@@ -249,6 +249,8 @@ def parser() -> IntentParser:
         ("đừng gửi thông báo nữa", "unsubscribe", "t:thong-bao"),  # one topic, not stop
         ("có bài gì mới không", "latest", ""),
         ("bài mới của xã Thanh Nưa", "about", "c:Thanh Nưa"),
+        ("đăng ký nhận tin theo phường", "subscribe", ""),  # which one, then?
+        ("tin theo xã Mường Phăng", "about", "c:Mường Phăng"),
     ],
 )
 def test_intents(parser: IntentParser, text: str, intent: str, args: str) -> None:

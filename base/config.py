@@ -232,6 +232,9 @@ class TelegramSettings(Section):
     admins: list[int] = field(default_factory=list)
     rate_limit_per_second: float = field(default=30, metadata=rule(gt=0))
     per_chat_interval_seconds: float = field(default=1.0, metadata=rule(ge=0))
+    # Several ``loa run`` on one PostgreSQL split this bot's sending into this many shares
+    # (each at rate / shares, a chat always in the same one): above what one process can send.
+    sender_shares: int = field(default=1, metadata=rule(ge=1, le=64))
     webhook_url: str | None = None
     webhook_secret: str | None = None
     poll_timeout_seconds: int = field(default=10, metadata=rule(ge=0, le=50))
@@ -256,6 +259,9 @@ class ZaloSettings(Section):
     admins: list[str] = field(default_factory=list)
     rate_limit_per_second: float = field(default=10, metadata=rule(gt=0))
     per_chat_interval_seconds: float = field(default=1.0, metadata=rule(ge=0))
+    # Several ``loa run`` on one PostgreSQL split this bot's sending into this many shares
+    # (each at rate / shares, a chat always in the same one): above what one process can send.
+    sender_shares: int = field(default=1, metadata=rule(ge=1, le=64))
     webhook_url: str | None = None
     webhook_secret: str | None = None
     poll_timeout_seconds: int = field(default=30, metadata=rule(ge=1, le=60))
@@ -395,6 +401,18 @@ class Settings(Section):
 
     def load_warnings(self) -> list[str]:
         return list(self._load_warnings)
+
+    def _check(self) -> None:
+        # Shares are claimed through PostgreSQL (a hash of the chat in the queue's query); on
+        # SQLite one process sends, and it needs none.
+        if self.database.url.startswith("postgresql"):
+            return
+        for name in ("telegram", "zalo"):
+            if getattr(self, name).sender_shares > 1:
+                raise ValueError(
+                    f"[{name}] sender_shares above 1 needs PostgreSQL ([database] url): on SQLite"
+                    " one loa run sends everything"
+                )
 
     @classmethod
     def _after(cls, name: str, value: Any) -> Any:

@@ -770,7 +770,16 @@ _ADMIN_ROLES = {
 def admin_roles(roles: Sequence[str]) -> str:
     """ "lấy tin từ các cổng, gửi tin Zalo" (the known roles, in the order above); an instance
     holding none stands by to take over."""
-    known = [text for role, text in _ADMIN_ROLES.items() if role in roles]
+    shares: dict[str, list[str]] = {}  # "telegram:sender" → ["1/3", "2/3"]
+    for role in roles:
+        base, _, share = role.partition("#")
+        if share:
+            shares.setdefault(base, []).append(share)
+    known = [
+        f"{text} (phần {', '.join(shares[role])})" if role in shares else text
+        for role, text in _ADMIN_ROLES.items()
+        if role in roles or role in shares
+    ]
     return ", ".join(known) if known else "dự phòng, sẵn sàng thay thế khi máy kia dừng"
 
 

@@ -118,6 +118,11 @@ class ChatGates:
         self._clock = clock
         self._ready: dict[Hashable, float] = {}
 
+    @property
+    def interval(self) -> float:
+        """The spacing kept between two messages to one chat (with the margin)."""
+        return self._interval
+
     def ready_at(self, key: Hashable) -> float:
         return self._ready.get(key, 0.0)
 

@@ -8,6 +8,11 @@ bulletins and quiet hours, ``jobs.rhythm``). The
 its service started; a lost lease stops it. An instance that dies (kill -9) stops renewing, and
 within ``lease_seconds`` + ``renew_seconds`` another instance holds its roles.
 
+Roles of a group (``<channel>:sender#k/n``, the shares of one bot's sending) are spread: an
+instance holds at most its part of them (the group's size divided by the live instances that can
+take them, rounded up: each says which groups it can take when it registers) and hands the
+extras over when another such instance starts; when one dies, its shares go to the others.
+
 A holder trusts its lease only until ``lease_seconds`` less a safety margin (a fifth of it, at
 most ``SAFETY_SECONDS``) after the renewal began: if the database cannot be reached, it stops
 the role before any other instance may take it, so two instances never run one role at once.
@@ -17,13 +22,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import os
 import socket
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -54,6 +60,8 @@ class Role:
 
     name: str
     make: Callable[[], Service]
+    # Roles of one group (the shares of a bot's sending) are spread over the live instances.
+    group: str | None = None
     service: Service | None = None  # set while it runs (and while it starts)
     trusted_until: float = 0.0  # time.monotonic() until which the lease is ours
     change: asyncio.Task[None] | None = None  # a start or stop in progress
@@ -95,6 +103,8 @@ class Coordinator:
         self._on_change = on_change
         self._task: asyncio.Task[None] | None = None
         self._passes = 0
+        self._warned: set[str] = set()  # roles not taken for a conflict, logged once
+        self._handed: set[str] = set()  # grouped roles given up in the last pass: over our part
 
     @property
     def roles(self) -> list[str]:
@@ -112,9 +122,7 @@ class Coordinator:
     async def start(self) -> None:
         """Register, take every free role at once (polling starts right away), then renew."""
         async with self._sessions.begin() as session:
-            await instances.register(
-                session, self.instance_id, socket.gethostname(), os.getpid(), utcnow()
-            )
+            await self._register(session, utcnow())
         await self._pass()
         await self._settle()
         held = ", ".join(self.roles)
@@ -173,6 +181,8 @@ class Coordinator:
                 role.trusted_until = 0.0  # another instance holds it: stop acting at once
             if role.running and time.monotonic() >= role.trusted_until and not role.changing:
                 why = "another instance holds it" if held is not None else "no renewal"
+                if role.name in self._handed:
+                    why = "handed over: the other instances take their part of the shares"
                 role.change = asyncio.create_task(self._stop_role(role, why))
         self._passes += 1
         if held is not None:
@@ -183,10 +193,65 @@ class Coordinator:
         ttl = timedelta(seconds=self._lease)
         held: set[str] = set()
         async with self._sessions.begin() as session:
+            wanted = await self._wanted(session, now)
             for role in self._roles:
+                if role.name not in wanted:
+                    continue
                 if await instances.acquire(session, role.name, self.instance_id, now, ttl):
                     held.add(role.name)
         return held
+
+    async def _wanted(self, session: AsyncSession, now: datetime) -> set[str]:
+        """The roles to renew or take in this pass: every ungrouped one; of each group, this
+        instance's part: the ones it holds (lowest first), then free ones."""
+        self._handed = set()
+        holders = await instances.holders(session, now)
+        groups = self._groups()
+        wanted = {
+            role.name
+            for role in self._roles
+            if role.group is None and not self._conflicts(role.name, holders)
+        }
+        if not groups:
+            return wanted
+        takers = await instances.takers(session, now - timedelta(seconds=self._lease))
+        for group, members in groups.items():
+            if any(self._conflicts(name, holders) for name in members):
+                continue
+            part = math.ceil(len(members) / max(takers[group], 1))
+            mine = [name for name in members if holders.get(name) == self.instance_id]
+            free = [name for name in members if name not in holders]
+            self._handed.update(mine[part:])
+            wanted.update(mine[:part], free[: max(0, part - len(mine))])
+        return wanted
+
+    def _conflicts(self, name: str, holders: dict[str, str]) -> bool:
+        """Whether another instance sends for the same bot in another number of shares (its
+        ``sender_shares`` differs): both would read the same chats, so this one stands back."""
+        mine = instances.sending_share(name)
+        if mine is None:
+            return False
+        for other, holder in holders.items():
+            theirs = instances.sending_share(other)
+            if theirs and theirs[0] == mine[0] and theirs[2] != mine[2]:
+                if holder != self.instance_id and name not in self._warned:
+                    self._warned.add(name)
+                    log.error(
+                        "not taking %s: instance %s holds %s (sender_shares differs between the"
+                        " instances' configurations; give them all the same value)",
+                        name,
+                        holder,
+                        other,
+                    )
+                return holder != self.instance_id
+        return False
+
+    def _groups(self) -> dict[str, list[str]]:
+        groups: dict[str, list[str]] = {}
+        for role in self._roles:
+            if role.group is not None:
+                groups.setdefault(role.group, []).append(role.name)
+        return groups
 
     async def _heartbeat(self) -> None:
         now = utcnow()
@@ -194,13 +259,15 @@ class Coordinator:
             try:
                 await instances.heartbeat(session, self.instance_id, self.roles, now)
             except LookupError:  # removed as stale while this instance was frozen
-                await instances.register(
-                    session, self.instance_id, socket.gethostname(), os.getpid(), now
-                )
+                await self._register(session, now)
                 await instances.heartbeat(session, self.instance_id, self.roles, now)
             if self._passes % 100 == 1:  # housekeeping, now and then
                 await instances.forget_stale(session, now, keep=timedelta(days=1))
                 await updates.forget_old(session, now)
+
+    async def _register(self, session: AsyncSession, now: datetime) -> None:
+        host, pid = socket.gethostname(), os.getpid()
+        await instances.register(session, self.instance_id, host, pid, now, self._groups())
 
     async def _start_role(self, role: Role) -> None:
         service = role.make()

@@ -2,7 +2,10 @@
 
 It is the only place that sends messages to a platform: answers to commands, progress edits,
 emergencies, broadcasts and news all pass its one pacer (global rate and per-chat spacing).
-Only the instance holding the channel's sender lease runs it (``jobs.roles``).
+Only the instance holding the channel's sender lease runs it (``jobs.roles``). When a bot's rate
+is above what one process can send (``sender_shares``), its chats are split into shares, each
+with a sender of its own at the rate divided between them, run wherever that share's lease is
+held: together they keep the bot's rate, and a chat's spacing is kept by its one share.
 
 Order: higher priority first (answers, emergencies, broadcasts), then oldest first. A row leaves
 ``pending`` only once the platform has answered, and it is committed right after that answer,
@@ -65,11 +68,11 @@ from bot.channel import (
 from bot.outgoing import Outgoing, decode
 from jobs.failure_log import FailureLog
 from jobs.messages import MessageCache, MessageGone
-from jobs.pacing import ChatGates, Pacer
+from jobs.pacing import MARGIN, WINDOW, ChatGates, Pacer
 from storage import broadcasts, channel_states, outbox, residents
 from storage.inline_writes import InlineWrites
 from storage.models import utcnow
-from storage.outbox import Queued
+from storage.outbox import Queued, Share
 
 log = logging.getLogger(__name__)
 
@@ -152,8 +155,12 @@ class Sender:
         on_voice_off: Callable[[str, str], Coroutine[Any, Any, None]] | None = None,
         holds: Callable[[], bool] | None = None,
         throttling: Throttling | None = None,
+        share: Share | None = None,
     ) -> None:
-        self.name = f"{channel.name} sender"
+        # With ``share``, this sender reads only that share's chats (at the rate it is given:
+        # the bot's rate divided between the shares).
+        self.name = f"{channel.name} sender" + (f" {share}" if share else "")
+        self._share = share
         self._throttling = throttling
         self._channel = channel
         self._sessions = sessions
@@ -218,6 +225,11 @@ class Sender:
         # first success of a working channel then commits inline like every other.
         async with self._sessions() as session:
             self._state = await channel_states.current(session, self._channel.name)
+        if self._share is not None:
+            # A share may come from another instance that sent for it a moment ago (a handover
+            # to balance the shares is quick): wait out one window of the platform's rate and
+            # one chat spacing, so that its last requests and ours never count together.
+            self._pacer.pause_until(time.monotonic() + max(WINDOW / MARGIN, self._gates.interval))
         self._tasks = [
             asyncio.create_task(self._write_loop(), name=f"{self.name} writer"),
             asyncio.create_task(self._run(), name=self.name),
@@ -299,12 +311,17 @@ class Sender:
         limit = max(100, self._settings.concurrency * 8)
         async with self._sessions() as session:
             return await outbox.next_batch(
-                session, self._channel.name, limit=limit, now=utcnow(), skip_ids=self._in_flight
+                session,
+                self._channel.name,
+                limit=limit,
+                now=utcnow(),
+                skip_ids=self._in_flight,
+                share=self._share,
             )
 
     async def _idle_wait(self) -> float:
         async with self._sessions() as session:
-            due = await outbox.next_due_at(session, self._channel.name)
+            due = await outbox.next_due_at(session, self._channel.name, self._share)
         idle = self._settings.idle_poll_seconds
         if due is None:
             return idle

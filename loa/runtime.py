@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from base.config import Settings
+from base.config import Settings, TelegramSettings, ZaloSettings
 from base.timefmt import plural, zone
 from storage.db import open_database, session_factory
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from bot.zalo import Handler, ZaloBot
     from jobs.roles import Service
     from jobs.send import OutboxSignal, Throttling
+    from storage.outbox import Share
     from web.app import Webhook, WebServer
 
 log = logging.getLogger(__name__)
@@ -88,11 +89,11 @@ def build_services(settings: Settings, sessions: async_sessionmaker[AsyncSession
         channel = bot.channel.name
         if not _webhook_url(settings, channel):
             roles.append(Role(f"{channel}:updates", _updates_role(bot)))
-        role = f"{channel}:sender"
-        holds = functools.partial(coordinator.holds, role)  # the sender's fence
         throttling = counters.throttling if counters is not None else None
-        sender = _sender_role(settings, sessions, queued, bot, notices, holds, throttling)
-        roles.append(Role(role, sender))
+        for role, share in _sender_roles(channel, _channel_settings(settings, channel)):
+            holds = functools.partial(coordinator.holds, role)  # the sender's fence
+            make = _sender_role(settings, sessions, queued, bot, notices, holds, throttling, share)
+            roles.append(Role(role, make, group=None if share is None else f"{channel}:sender"))
     channels = {bot.channel.name: bot.channel for bot in bots}
     limits = {name: channel.max_text_length for name, channel in channels.items()}
 
@@ -200,19 +201,22 @@ def _sender_role(
     notices: AdminNotices,
     holds: Callable[[], bool],
     throttling: Throttling | None = None,
+    share: Share | None = None,
 ) -> Callable[[], Service]:
     """The ``<channel>:sender`` role: the one paced path of everything this bot sends
-    (``throttling`` counts its 429s for /metrics)."""
+    (``throttling`` counts its 429s for /metrics); or, when its sending is shared, the
+    ``<channel>:sender#k/n`` role: share k's chats at the n-th of the bot's rate."""
     from jobs.send import Sender
 
-    config = settings.telegram if bot.channel.name == "telegram" else settings.zalo
+    config = _channel_settings(settings, bot.channel.name)
+    rate = config.rate_limit_per_second / (share.count if share else 1)
 
     def sender() -> Service:
         return Sender(
             bot.channel,
             sessions,
             settings.sender,
-            rate_per_second=config.rate_limit_per_second,
+            rate_per_second=rate,
             per_chat_interval=config.per_chat_interval_seconds,
             signal=queued,
             on_long_pause=notices.channel_paused(),
@@ -220,9 +224,28 @@ def _sender_role(
             on_voice_off=notices.voice_off(),
             holds=holds,
             throttling=throttling,
+            share=share,
         )
 
     return sender
+
+
+def _sender_roles(
+    channel: str, config: TelegramSettings | ZaloSettings
+) -> list[tuple[str, Share | None]]:
+    """``[(zalo:sender, None)]``, or with ``sender_shares = 3`` one role per share."""
+    from storage.instances import sender_role
+    from storage.outbox import Share
+
+    count = config.sender_shares
+    if count == 1:
+        return [(sender_role(channel), None)]
+    shares = [Share(number, count) for number in range(1, count + 1)]
+    return [(sender_role(channel, (s.number, s.count)), s) for s in shares]
+
+
+def _channel_settings(settings: Settings, channel: str) -> TelegramSettings | ZaloSettings:
+    return settings.telegram if channel == "telegram" else settings.zalo
 
 
 def _zalo_bot(

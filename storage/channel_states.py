@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.instances import InstanceView
+from storage.instances import InstanceView, sends_for
 from storage.models import ChannelState
 
 WORKING, PAUSED, OFF = "working", "paused", "off"
@@ -45,12 +45,15 @@ async def states(
     session: AsyncSession, instances: Iterable[InstanceView]
 ) -> dict[str, dict[str, Any]]:
     """{channel: {"state", "since", "reason"}} for Zalo and Telegram (and any other recorded)."""
-    started = {role: i.started_at for i in instances if i.alive for role in i.roles}
+    started: dict[str, datetime] = {}  # channel → when its (earliest) sending instance started
+    for instance in instances:
+        for channel in sends_for(instance.roles) if instance.alive else ():
+            started[channel] = min(started.get(channel, instance.started_at), instance.started_at)
     rows = {r.channel: r for r in await session.scalars(select(ChannelState))}
     shown: dict[str, dict[str, Any]] = {}
     for channel in (*CHANNELS, *sorted(set(rows) - set(CHANNELS))):
         row = rows.get(channel)
-        holder_started = started.get(f"{channel}:sender")
+        holder_started = started.get(channel)
         if holder_started is None:
             shown[channel] = {"state": OFF, "since": None, "reason": "no sender running"}
         elif row is None or row.since < holder_started:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import Integer, String, literal
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -44,3 +44,22 @@ def _unindexed(element: unindexed, compiler: SQLCompiler, **kw: Any) -> str:
 @compiles(unindexed, "sqlite")
 def _unindexed_sqlite(element: unindexed, compiler: SQLCompiler, **kw: Any) -> str:
     return "+" + str(compiler.process(element.clauses, **kw))
+
+
+class share_of(FunctionElement[int]):  # lower case, as SQLAlchemy's own SQL constructs
+    """Which of ``count`` sending shares a chat id falls in (0 … count-1), the same for every
+    instance and every row of that chat (PostgreSQL's ``hashtext``; shares need PostgreSQL:
+    ``base.config.Settings``)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "share_of"
+
+    def __init__(self, chat_id: Any, count: int) -> None:
+        super().__init__(chat_id, literal(count, Integer()))
+
+
+@compiles(share_of, "postgresql")
+def _share_of_postgresql(element: share_of, compiler: SQLCompiler, **kw: Any) -> str:
+    chat_id, count = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"((hashtext({chat_id}) & 2147483647) % {count})"

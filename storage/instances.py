@@ -14,6 +14,8 @@ lease-based system does; a lease is many seconds long, so sub-second skew does n
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,13 +26,54 @@ from storage.models import Instance, Lease
 from storage.rows import execute_count
 
 STALE_AFTER = timedelta(minutes=1)  # no heartbeat for this long: the instance is gone
+SENDER = "sender"
+
+
+def sender_role(channel: str, share: tuple[int, int] | None = None) -> str:
+    """``telegram:sender``, or ``telegram:sender#2/3`` for share 2 of 3 (``[telegram]
+    sender_shares``): the role that sends for ``channel`` (or for that share of its chats)."""
+    role = f"{channel}:{SENDER}"
+    return role if share is None else f"{role}#{share[0]}/{share[1]}"
+
+
+def sending_share(role: str) -> tuple[str, int, int] | None:
+    """(channel, share, shares) of a sender role (share 1 of 1 when not shared); else None."""
+    base, _, part = role.partition("#")
+    channel, _, kind = base.partition(":")
+    if kind != SENDER:
+        return None
+    if not part:
+        return channel, 1, 1
+    number, _, count = part.partition("/")
+    if not (number.isdigit() and count.isdigit()):
+        return None
+    return channel, int(number), int(count)
+
+
+def sends_for(roles: Iterable[str]) -> set[str]:
+    """The channels some of ``roles`` send for (a share of the sending counts)."""
+    return {found[0] for role in roles if (found := sending_share(role)) is not None}
 
 
 async def register(
-    session: AsyncSession, instance_id: str, host: str, pid: int, now: datetime
+    session: AsyncSession,
+    instance_id: str,
+    host: str,
+    pid: int,
+    now: datetime,
+    groups: Iterable[str] = (),
 ) -> None:
+    """A new instance, which can take the roles of ``groups`` (the shares of a bot's sending)."""
     session.add(
-        Instance(id=instance_id, host=host, pid=pid, started_at=now, last_seen=now, roles="[]")
+        Instance(
+            id=instance_id,
+            host=host,
+            pid=pid,
+            started_at=now,
+            last_seen=now,
+            roles="[]",
+            groups=json.dumps(sorted(groups)),
+        )
     )
     await session.flush()
 
@@ -55,6 +98,13 @@ async def deregister(session: AsyncSession, instance_id: str) -> None:
         update(Lease).where(Lease.holder == instance_id).values(holder=None, expires_at=None)
     )
     await session.execute(delete(Instance).where(Instance.id == instance_id))
+
+
+async def takers(session: AsyncSession, since: datetime) -> Counter[str]:
+    """Group → how many instances with a heartbeat newer than ``since`` can take its roles
+    (the shares of a group are spread between them)."""
+    rows = await session.scalars(select(Instance.groups).where(Instance.last_seen >= since))
+    return Counter(group for groups in rows for group in json.loads(groups or "[]"))
 
 
 async def forget_stale(session: AsyncSession, now: datetime, keep: timedelta) -> int:

@@ -298,6 +298,8 @@ class Instance(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
     roles: Mapped[str] = mapped_column(Text, default="[]")
+    # Groups of roles it can take (JSON list: "telegram:sender" when its sending is shared).
+    groups: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
 
 class ChannelState(Base):

@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from storage.dialects import unindexed
+from storage.dialects import share_of, unindexed
 from storage.models import (
     ArticleCommune,
     ArticleTopic,
@@ -185,6 +185,28 @@ async def has_pending_tag(session: AsyncSession, tag: str) -> bool:
     return found is not None
 
 
+@dataclass(frozen=True, slots=True)
+class Share:
+    """Share ``number`` (1 … ``count``) of one channel's queue: the chats whose id hashes to it.
+    Several instances send for one bot by each holding some shares (``jobs.roles``); a chat is
+    always in the same share, so its messages keep their order and spacing, and a row is read
+    by one share's holder only."""
+
+    number: int
+    count: int
+
+    def __str__(self) -> str:
+        return f"{self.number}/{self.count}"
+
+
+def _chat_id() -> ColumnElement[str]:
+    return func.coalesce(Delivery.chat_id, Resident.chat_id)
+
+
+def _in_share(share: Share) -> ColumnElement[bool]:
+    return share_of(_chat_id(), share.count) == share.number - 1
+
+
 async def next_batch(
     session: AsyncSession,
     channel: str,
@@ -192,17 +214,25 @@ async def next_batch(
     limit: int,
     now: datetime,
     skip_ids: Collection[int] = (),
+    share: Share | None = None,
 ) -> list[Queued]:
-    """Pending deliveries of ``channel`` that are due: answers, emergencies and broadcasts
-    first, then oldest first. ``skip_ids`` are rows already in flight. Nothing is locked: only
-    the instance holding the channel's sender lease reads the queue (``storage.instances``),
-    and a row only leaves ``pending`` once the platform answered."""
-    rows = await session.execute(next_batch_query(channel, limit=limit, now=now, skip_ids=skip_ids))
+    """Pending deliveries of ``channel`` (of its ``share`` when sending is shared) that are
+    due: answers, emergencies and broadcasts first, then oldest first. ``skip_ids`` are rows
+    already in flight. Nothing is locked: only the instance holding the channel's sender lease
+    (or that share's) reads these rows (``storage.instances``), and a row only leaves
+    ``pending`` once the platform answered."""
+    query = next_batch_query(channel, limit=limit, now=now, skip_ids=skip_ids, share=share)
+    rows = await session.execute(query)
     return [Queued(*row) for row in rows.all()]
 
 
 def next_batch_query(
-    channel: str, *, limit: int, now: datetime, skip_ids: Collection[int] = ()
+    channel: str,
+    *,
+    limit: int,
+    now: datetime,
+    skip_ids: Collection[int] = (),
+    share: Share | None = None,
 ) -> Select[Any]:
     """``next_batch``'s query: in the order of ``ix_deliveries_queue`` (priority DESC, id), so
     a batch is read off the index, never sorted from the whole queue (migration 0012)."""
@@ -210,7 +240,7 @@ def next_batch_query(
         select(
             Delivery.id,
             Delivery.resident_id,
-            func.coalesce(Delivery.chat_id, Resident.chat_id),
+            _chat_id(),
             Delivery.article_id,
             Delivery.broadcast_id,
             Delivery.priority,
@@ -228,17 +258,23 @@ def next_batch_query(
     )
     if skip_ids:
         query = query.where(Delivery.id.not_in(list(skip_ids)))
+    if share is not None:
+        query = query.where(_in_share(share))
     return cast(Select[Any], query)
 
 
-async def next_due_at(session: AsyncSession, channel: str) -> datetime | None:
-    """When the earliest deferred pending delivery of ``channel`` becomes due."""
-    rows = await session.execute(
-        select(func.min(Delivery.next_attempt_at)).where(
-            Delivery.state == DeliveryState.PENDING.value, Delivery.channel == channel
-        )
+async def next_due_at(
+    session: AsyncSession, channel: str, share: Share | None = None
+) -> datetime | None:
+    """When the earliest deferred pending delivery of ``channel`` (of ``share``) becomes due."""
+    query = select(func.min(Delivery.next_attempt_at)).where(
+        Delivery.state == DeliveryState.PENDING.value, Delivery.channel == channel
     )
-    return rows.scalar_one_or_none()
+    if share is not None:
+        query = query.outerjoin(Resident, Resident.id == Delivery.resident_id).where(
+            _in_share(share)
+        )
+    return (await session.execute(query)).scalar_one_or_none()
 
 
 async def mark_sent(session: AsyncSession, ids: Collection[int], now: datetime) -> int:

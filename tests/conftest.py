@@ -128,6 +128,7 @@ PROCESS_MODULES = frozenset(
         "test_e2e_instances",
         "test_e2e_media",
         "test_e2e_own_words",
+        "test_e2e_shared_sending",
         "test_e2e_telegram",
         "test_e2e_zalo",
         "test_lean",
@@ -149,7 +150,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
         fixtures = set(getattr(item, "fixturenames", ()))
-        if module == "test_e2e_instances":
+        if module in ("test_e2e_instances", "test_e2e_shared_sending"):
             # Each starts two or three `loa run` against a strict emulator: run them in turn.
             item.add_marker(pytest.mark.xdist_group("instances"))
         needs_a_server = item.get_closest_marker("skipif") is not None  # PostgreSQL-only

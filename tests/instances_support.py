@@ -201,6 +201,7 @@ class ClusterOptions(Options):
 
     lease_seconds: float = 3
     poll_timeout_seconds: int = 1
+    sender_shares: int = 1  # [telegram] and [zalo] sender_shares
 
 
 def cluster_config(
@@ -263,6 +264,7 @@ poll_timeout_seconds = {o.poll_timeout_seconds}
 admins = {json.dumps(list(admins))}
 rate_limit_per_second = {rate}
 per_chat_interval_seconds = 1.0
+sender_shares = {o.sender_shares}
 """
 
 

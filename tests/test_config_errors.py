@@ -46,6 +46,13 @@ MISTAKES = [
         ("key 'zalo.webhook_url'", "https://", "(got http://…)"),
         never=("1234:abcd",),
     ),
+    # [telegram] sender_shares: shares are claimed through PostgreSQL (issue 26)
+    Mistake(
+        "shares-on-sqlite",
+        '[database]\nurl = "sqlite:///loa.db"\n[telegram]\nsender_shares = 3\n',
+        ("[telegram] sender_shares above 1 needs PostgreSQL", "[database] url"),
+    ),
+    Mistake("shares-zero", "[zalo]\nsender_shares = 0\n", ("key 'zalo.sender_shares'", "1")),
     # [database] url
     Mistake(
         "db-scheme",

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import texts
 from jobs.roles import Coordinator, Role
 from loa.cmd import stats
 from storage import instances
@@ -246,3 +247,108 @@ async def test_a_slow_start_never_lets_two_instances_hold_one_role(sessions: Ses
     await asyncio.gather(a.stop(), b.stop())
     assert overlaps == 0  # the fence: never both trusted (a slow start's service may linger)
     assert sum(held) == 1  # and the role is held, not lost between them
+
+
+SHARES = [f"telegram:sender#{k}/3" for k in (1, 2, 3)]
+
+
+def _sharing(sessions: Sessions, owner: str, log: list[str], *, shares: bool = True) -> Coordinator:
+    """An instance running the poller and, when it has the bot, the 3 shares of its sending."""
+    names = ["poller", *(SHARES if shares else [])]
+    roles = [
+        Role(
+            name,
+            lambda name=name: Probe(name, log, owner),  # type: ignore[misc]
+            group="telegram:sender" if "#" in name else None,
+        )
+        for name in names
+    ]
+    return Coordinator(sessions, roles, instance_id=owner, lease_seconds=1.0, renew_seconds=0.05)
+
+
+def _shares(coordinator: Coordinator) -> list[str]:
+    return [role for role in coordinator.roles if role in SHARES]
+
+
+async def test_shares_of_sending_spread_over_the_instances_and_pass_on_when_one_dies(
+    sessions: Sessions,
+) -> None:
+    log: list[str] = []
+    a, b, c = (_sharing(sessions, owner, log) for owner in "ABC")
+    await a.start()
+    assert _shares(a) == SHARES  # alone: every share at once
+    await b.start()
+    await _until(lambda: len(_shares(a)) == 2 and len(_shares(b)) == 1)
+    await c.start()
+    await _until(lambda: [len(_shares(x)) for x in (a, b, c)] == [1, 1, 1])
+    assert sorted(_shares(a) + _shares(b) + _shares(c)) == SHARES
+    assert a.roles[0] == "poller" and "poller" not in b.roles + c.roles  # ungrouped: one holder
+    # C dies (kill -9): no renewal, no release; its share passes on once its lease expired.
+    assert c._task is not None
+    c._task.cancel()
+    await asyncio.gather(c._task, return_exceptions=True)
+    dead = _shares(c)
+    for role in c._roles:
+        if role.service is not None:
+            await role.service.stop()
+            role.service = None
+    await _until(lambda: sorted(_shares(a) + _shares(b)) == SHARES)
+    assert dead[0] in _shares(a) + _shares(b)
+    await asyncio.gather(a.stop(), b.stop())
+    assert any(line.startswith("A stop telegram:sender#") for line in log)  # A handed some over
+
+
+async def test_an_instance_without_the_bot_takes_no_share_and_is_not_counted(
+    sessions: Sessions,
+) -> None:
+    log: list[str] = []
+    a = _sharing(sessions, "A", log)
+    b = _sharing(sessions, "B", log, shares=False)  # no Telegram token there
+    await asyncio.gather(a.start(), b.start())
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 1.5  # many renewals, more than a lease: nothing must change
+    while loop.time() < deadline:
+        assert not any(line.startswith("A stop") for line in log)  # nothing handed over
+        await asyncio.sleep(0.05)
+    assert _shares(a) == SHARES and _shares(b) == []
+    async with sessions() as session:
+        takers = await instances.takers(session, utcnow() - timedelta(seconds=5))
+    assert takers == {"telegram:sender": 1}
+    await asyncio.gather(a.stop(), b.stop())
+
+
+def test_sender_roles_name_their_share() -> None:
+    assert instances.sender_role("zalo") == "zalo:sender"
+    assert instances.sender_role("telegram", (2, 3)) == "telegram:sender#2/3"
+    assert instances.sending_share("telegram:sender#2/3") == ("telegram", 2, 3)
+    assert instances.sending_share("zalo:sender") == ("zalo", 1, 1)
+    assert instances.sending_share("zalo:updates") is None
+    assert instances.sending_share("poller") is None
+    assert instances.sends_for(["poller", "telegram:sender#3/3", "zalo:updates"]) == {"telegram"}
+    assert stats.held_roles(["poller", "telegram:sender#1/3", "telegram:sender#3/3"]) == (
+        "poller, telegram:sender shares 1/3 3/3"
+    )
+    assert texts.admin_roles(["telegram:sender#1/3", "telegram:sender#3/3", "poller"]) == (
+        "lấy tin từ các cổng, gửi tin Telegram (phần 1/3, 3/3)"
+    )
+
+
+async def test_an_instance_configured_with_other_shares_stands_back(
+    sessions: Sessions, caplog: pytest.LogCaptureFixture
+) -> None:
+    log: list[str] = []
+    unshared = Coordinator(
+        sessions,
+        [Role("telegram:sender", lambda: Probe("telegram:sender", log, "A"))],
+        instance_id="A",
+        lease_seconds=1.0,
+        renew_seconds=0.05,
+    )
+    shared = _sharing(sessions, "B", log)  # sender_shares = 3 in its configuration
+    await unshared.start()
+    await shared.start()
+    assert unshared.roles == ["telegram:sender"] and _shares(shared) == []  # both would send
+    assert "sender_shares differs" in caplog.text
+    await unshared.stop()
+    await _until(lambda: _shares(shared) == SHARES)
+    await shared.stop()

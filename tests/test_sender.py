@@ -37,6 +37,7 @@ from storage.models import (
 )
 from tests.emulators.telegram import TelegramEmulator
 from tests.emulators.zalo import ZaloEmulator
+from tests.instances_support import requires_postgresql
 from tests.support.server import serve
 
 TOKEN = "111:sender-test"
@@ -731,3 +732,53 @@ async def test_a_high_share_of_gone_answers_means_a_broken_bot(sessions: Session
     assert len(gone) < send.GONE_CHATS, gone
     assert sorted(channel.sent) == sorted(c for c in chats if c not in gone)
     assert told == ["403 User has blocked the bot"]
+
+
+@requires_postgresql
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_shares_split_the_queue_by_chat_and_together_send_each_message_once(
+    emulator: TelegramEmulator, channel: TelegramChannel, world: World
+) -> None:
+    article = await world.article()
+    ids = await world.residents(list(range(1, 61)))
+    await world.queue(article, list(ids.values()))
+    answers = Answers(world.sessions, "telegram")
+    for chat in range(1, 61, 7):  # answers to some of the same chats (by chat id, no resident)
+        await answers.send(str(chat), [Reply(f"trả lời {chat}")])
+    shares = [outbox.Share(k, 3) for k in (1, 2, 3)]
+    chats: list[set[str]] = []
+    async with world.sessions() as session:
+        everything = await outbox.next_batch(session, "telegram", limit=1000, now=utcnow())
+        for share in shares:
+            batch = await outbox.next_batch(
+                session, "telegram", limit=1000, now=utcnow(), share=share
+            )
+            chats.append({queued.chat_id for queued in batch})
+            assert 0 < len(batch) < len(everything)
+    assert set.union(*chats) == {q.chat_id for q in everything}  # every chat in a share...
+    assert sum(len(c) for c in chats) == 60  # ...and in one only, answers and news alike
+    clock = DispatchClock(channel)  # one bot, three senders
+    senders = [
+        Sender(
+            clock,
+            world.sessions,
+            SenderSettings(concurrency=4, idle_poll_seconds=0.05),
+            rate_per_second=None,
+            per_chat_interval=0.2,
+            share=share,
+        )
+        for share in shares
+    ]
+    assert senders[1].name == "telegram sender 2/3"
+    await asyncio.gather(*(sender.start() for sender in senders))
+    try:
+        async with asyncio.timeout(10):
+            while await _pending(world.sessions):  # noqa: ASYNC110 - no change events
+                await asyncio.sleep(0.02)
+    finally:
+        await asyncio.gather(*(sender.stop() for sender in senders))
+    sent = [(m.chat_id, m.text) for m in emulator.sent]
+    assert len(sent) == len(set(sent)) == len(everything)  # each once
+    for chat in range(1, 61, 7):  # a chat's answer and news from one share: spacing kept
+        first, second = (at for sent_to, at in clock.dispatched if sent_to == str(chat))
+        assert second - first >= 0.2 - 0.005

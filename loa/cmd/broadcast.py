@@ -52,7 +52,7 @@ from storage import broadcast_progress, broadcast_targets, broadcasts, residents
 from storage.broadcast_progress import Progress
 from storage.broadcast_targets import Target
 from storage.db import open_database, session_factory
-from storage.instances import list_instances
+from storage.instances import list_instances, sends_for
 from storage.models import Resident, utcnow
 
 CONSOLE = "console"  # bot.commands.CONSOLE, without importing the commands
@@ -145,12 +145,12 @@ def held_text(current: Progress, tz: tzinfo) -> str:
 async def missing_senders(session: AsyncSession, channels: list[str]) -> list[str]:
     """Those of ``channels`` for which no live instance holds the ``<channel>:sender`` role."""
     live = {
-        role
+        channel
         for instance in await list_instances(session, utcnow())
         if instance.alive
-        for role in instance.roles
+        for channel in sends_for(instance.roles)
     }
-    return sorted(channel for channel in channels if f"{channel}:sender" not in live)
+    return sorted(channel for channel in channels if channel not in live)
 
 
 async def close_stale_consoles(session: AsyncSession) -> int:

@@ -34,7 +34,7 @@ def _print_human(stats: dict[str, Any], tz: tzinfo | None = None) -> None:
     if not stats["instances"]:
         print("  none running")
     for i in stats["instances"]:
-        roles = ", ".join(i["roles"]) if i["alive"] else "gone (no heartbeat for a minute)"
+        roles = held_roles(i["roles"]) if i["alive"] else "gone (no heartbeat for a minute)"
         print(
             f"  {i['host']} pid {i['pid']:<7} since {shown(i['started_at'], tz)}"
             f"  seen {shown(i['last_seen'], tz, seconds=True)}  {roles or 'standby'}"
@@ -48,6 +48,20 @@ def _print_human(stats: dict[str, Any], tz: tzinfo | None = None) -> None:
             f" sent {report.get('sent', '-')} failed {report.get('failed', '-')}"
             f" by {_author(b)}: {b['text'][:60]}"
         )
+
+
+def held_roles(roles: list[str]) -> str:
+    """ "poller, telegram:sender shares 1/3 2/3": a bot's shares of sending on one line."""
+    shown: dict[str, list[str]] = {}
+    for role in roles:
+        base, _, share = role.partition("#")
+        shown.setdefault(base, [])
+        if share:
+            shown[base].append(share)
+    return ", ".join(
+        f"{base} share{'s' if len(shares) > 1 else ''} {' '.join(shares)}" if shares else base
+        for base, shares in shown.items()
+    )
 
 
 def channel_state_line(state: dict[str, Any], tz: tzinfo) -> str:

@@ -42,6 +42,14 @@ VOCABULARY = frozenset(
     ruoi moi ngay hang xa phuong tim kiem lien quan den tu cam on vang da ok chao xin biet
     hoi cach su dung thong bao can biet hieu nguoi dan ngay mai nam thang toan""".split()
 )
+# Everyday words (folded) that are no place name: a run of them is never a name a sound or a
+# letter off ("không nhắn lại nữa à" is no "Lay Nưa", old Mường Lay). Exact names stay names.
+FUNCTION_WORDS = frozenset(
+    """lai nua roi con ma la thi cung van se dang chua bi nhu vay the nay kia do ay ai dau ra
+    len xuong qua trong ngoai tren duoi sau truoc khi neu vi nen hay hoac va bang theo moi chi
+    rat hon it nhan nhac nghe tra loi hoi noi biet thay an com uong lay mua ban nguoi nha viec
+    di den ve vao tu tai cho cua voi khong co gi nao sao dau""".split()
+)
 POLITE = frozenset(
     "cam on ok vang da duoc roi tot hay qua oi bye biet rat nhieu tam la nho lam you thoi".split()
 )
@@ -53,12 +61,18 @@ FILLER = frozenset(
     "roi ne nhi vay day thi admin".split()
 )
 GREETINGS = frozenset({"chao", "hi", "hello", "alo", "helo", "xin"})
+# Calling out to someone, said with a greeting: "có ai không", "có ai ở đó không", "nghe
+# không", "trả lời đi".
+CALL_RE = re.compile(
+    r"\b(?:co ai(?: (?:o|tai) (?:do|day))?(?: khong)?|(?:co )?nghe (?:thay |ro )?khong|"
+    r"tra loi(?: (?:di|voi|nhe|nha|toi|minh|em|bac|chau|con|anh|chi|a))*)\b"
+)
 GREETING_WORDS = frozenset("buoi sang trua chieu toi ca nha moi nguoi".split())  # "chào buổi sáng"
 NEWS_WORDS = frozenset(
     "tin tuc thong moi nhat gi nao co khong xem doc cho toi minh em chau con anh chi bac ban "
     "loa hom nay o cua ve tai voi a nhe nha di nhung cac oi gui duoc the sao hay muon biet "
     "hoi ne nhi vay day thi ca lam chut voi xin duoc va phuong xa dao gan tuan qua may sang "
-    "bai theo".split()
+    "bai theo ben phia alo chao hello hi".split()
 )
 PARTIAL_WORDS_MAX = 3  # "mường", "muong th": a part of names; longer is a sentence
 NAME_WORDS_MAX = 40  # names are looked for among this many words (a long text is no name)
@@ -69,6 +83,18 @@ TAIL = (
     r"(?:\s+(?:nua|nhe|nha|a|voi|di|nhe|cho toi|giup toi|duoc khong|khong|duoc|ne|nhi|dau|luon|"
     r"tim (?:giup|ho|dum|cho)(?: toi| minh| em)?))*$"
 )
+# How the words of ``TAIL`` are spelt when they are politeness or "please" words; typed with
+# other marks they are words of the request: "làm nhà" (a house) is no "nhá", "giá dầu" (oil)
+# no "đâu", "nửa" (half) no "nữa". Typed without marks they are taken as the particle.
+TAIL_SPELLINGS: dict[str, frozenset[str]] = {
+    folded: frozenset(spellings.split())
+    for folded, spellings in {
+        "nua": "nữa", "nhe": "nhé", "nha": "nhá", "a": "ạ à á", "voi": "với",
+        "di": "đi", "duoc": "được", "khong": "không", "ne": "nè", "nhi": "nhỉ", "dau": "đâu",
+        "luon": "luôn", "cho": "cho", "giup": "giúp", "toi": "tôi", "minh": "mình", "tim": "tìm",
+        "ho": "hộ", "dum": "dùm",
+    }.items()
+}  # fmt: skip
 SUBSCRIBE_RE = re.compile(
     r"^(?:.*?\b)?(?:dang ky(?: nhan tin| theo doi| nhan)?|theo doi|nhan tin(?: tuc)?|"
     r"muon nhan|lay tin|gui tin)(?:\s+(?:ve|cua|o|tai|tu|xa nha))?\s+(?P<arg>.+?)" + TAIL
@@ -196,6 +222,14 @@ ASKS_OTHER_WORDS_MAX = 2
 THERE = (
     r" (?:(?:o|tai|cua|ve) (?:do|day)|(?:(?:o|tai|cua|ve) )?(?:xa|noi|cho|ben|ban) (?:do|nay|day)|"
     r"(?:(?:o|tai|cua|ve) )?(?:xa|ban|phuong) (?:nha )?(?:minh|toi|em|bac|chau|con))"
+)
+# Words typed with their marks that fold like other words, read as a synonym: "tới" (until)
+# folds like "tối" (evening) and "tôi" (I); it is "đến".
+SPELT_AS: dict[str, str] = {"tới": "den"}
+# A refusal to send or receive, said before a time: a "toi" typed without marks right after
+# it, before the time, is "tới" (until): "dung gui tin toi 8h" keeps news back until 8.
+REFUSAL_RE = re.compile(
+    r"\b(?:dung|khong|ngung|chang|thoi)(?: (?:co|muon|can))? (?:gui|nhan|bao|nhan tin)\b"
 )
 # Command words whose folded form is another everyday word: only these spellings (or the word
 # typed without diacritics) are the command ("bố", "đúng" are not "bỏ", "dừng"); the others

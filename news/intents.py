@@ -28,12 +28,14 @@ from news.intent_words import (
     ASKS_RE,
     BOT_WORDS_RE,
     BULLETIN_ASK_RE,
+    CALL_RE,
     COMMAND_SPELLINGS,
     COMMAND_WORDS,
     COMMUNES_RE,
     COMPLAINT_RE,
     EVERY_COMMUNE_NEWS_RE,
     FILLER,
+    FUNCTION_WORDS,
     GREETING_WORDS,
     GREETINGS,
     HELP_RE,
@@ -54,13 +56,16 @@ from news.intent_words import (
     QUIET_ASK_RE,
     QUIET_OVER_RE,
     RECEIVED_WORDS,
+    REFUSAL_RE,
     REFUSE_MORE_RE,
     SEARCH_RE,
     SHORTHAND,
+    SPELT_AS,
     START_RE,
     STOP_RE,
     SUBSCRIBE_RE,
     TAIL,
+    TAIL_SPELLINGS,
     THERE,
     TOKEN_RE,
     TOPICS_ASK_RE,
@@ -69,8 +74,8 @@ from news.intent_words import (
     UNSUBSCRIBE_RE,
     VOCABULARY,
 )
-from news.resolve import Choice, Resolver
-from news.spoken_time import times_in, window_in
+from news.resolve import Choice, ChoiceKind, Resolver
+from news.spoken_time import times_in, until_in, window_in
 from news.text import fold, nfc
 
 # Intent names (the handlers of ``bot.commands`` have the same names).
@@ -100,6 +105,8 @@ class Intent:
 
 
 LINKS = frozenset({"va", "voi", "cung", "ca", "-", "nua", "them"})  # between listed names
+NAME_RUN_MAX = 6  # words in the longest name looked for
+TOPIC_KIND = ChoiceKind.TOPIC
 Named = tuple[str, Choice | None, tuple[int, int]]  # a name as typed, its choice, its words
 
 
@@ -112,15 +119,22 @@ class IntentParser:
         self._vocabulary = VOCABULARY | {word for name in names for word in name.split()}
         # Names typed as one word ("muongphang", "Si-Pa-Phìn" after its dashes are gone).
         self._joined = {name.replace(" ", ""): name for name in names if " " in name}
+        self._keywords = {  # each topic's keywords, folded: "mưa lũ" says "cảnh báo" again
+            topic.slug: frozenset(fold(word) for word in topic.keywords)
+            for topic in resolver.taxonomy.topics
+        }
 
     def parse(self, text: str) -> Intent:
         """The intent of one message (never raises; ``UNKNOWN`` when nothing fits)."""
         source = nfc(text).strip()
         places = _words(source)
         if not places:  # an emoji, a sticker, punctuation
-            return Intent(HELP) if "?" in text else Intent(THANKS)
+            return _no_words(text)
         norm = [self._normal(source[start:end]) for start, end in places]
         said = _Said(source, places, norm)
+        at = 0
+        while said.norm[at : at + 2] == ["a", "lo"]:  # "a lô a lô": "alô" as two words, a call
+            said, at = said.replaced(at, 2, "alo"), at + 1
         typo = _command_typo(norm, self._vocabulary)
         if typo is not None and typo[3]:
             return self._read(said.replaced(*typo[:3]))
@@ -133,7 +147,7 @@ class IntentParser:
     # -- steps ----------------------------------------------------------------------------
 
     def _normal(self, word: str) -> str:
-        folded = fold(word)
+        folded = SPELT_AS.get(word.lower()) or fold(word)
         spellings = COMMAND_SPELLINGS.get(folded)
         if spellings is not None and word.lower() not in spellings:
             return folded + "q"  # "bố" (father) is no "bỏ", "đúng" (right) no "dừng"
@@ -193,9 +207,12 @@ class IntentParser:
         return None
 
     def _rhythm(self, said: _Said, text: str) -> Intent | None:
+        text = _timed(said)
         window = window_in(text)
         if window is not None and (QUIET_ASK_RE.search(text) or not BULLETIN_ASK_RE.search(text)):
             return Intent(QUIET, str(window))
+        if QUIET_ASK_RE.search(text) and until_in(text) is not None:
+            return Intent(QUIET)  # "đừng gửi tin tới 5h sáng": quiet until then; from when?
         if "yen tinh" in text:
             off = OFF_RE.search(text.replace("yen tinh", "")) or QUIET_OVER_RE.search(text)
             return Intent(QUIET, OFF if off else "")
@@ -302,14 +319,14 @@ class IntentParser:
         found = SEARCH_RE.match(text)
         # "có bài về X không, tìm giúp tôi": the "tìm" only asks kindly, X comes from "về"
         if found is not None and not _news_words(found["arg"]):
-            return Intent(SEARCH, said.span(found.start("arg"), found.end("arg")))
+            return Intent(SEARCH, said.span(found.start("arg"), said.arg_end(found.end("arg"))))
         found = ASK_ABOUT_RE.match(text)  # "có tin gì về X": X's news when X is a name
         if found is None:
             return None
         named = self._named(said, found.start("arg"), found.end("arg"), whole=True)
         if named is not None:
             return Intent(ABOUT, named[0], named[1])
-        return Intent(SEARCH, said.span(found.start("arg"), found.end("arg")))
+        return Intent(SEARCH, said.span(found.start("arg"), said.arg_end(found.end("arg"))))
 
     def _mine(self, said: _Said, text: str) -> Intent | None:
         return Intent(MINE) if MINE_RE.search(text) else None
@@ -352,7 +369,8 @@ class IntentParser:
         return bool(ASKS_RE.search(text)) and len(other) <= ASKS_OTHER_WORDS_MAX
 
     def _greet(self, said: _Said, text: str) -> Intent | None:
-        words = set(text.split())
+        # "a lô có ai không, trả lời đi": a greeting with a call in it is a greeting
+        words = set(CALL_RE.sub(" ", text).split())
         calling = words == {"loa", "oi"}  # "Loa ơi": a call, answered like a greeting
         if calling or (words & GREETINGS and words <= GREETINGS | GREETING_WORDS | FILLER | POLITE):
             return Intent(GREET)
@@ -384,19 +402,48 @@ class IntentParser:
         first, last = said.words_in(start, end)
         last = min(last, first + NAME_WORDS_MAX)
         best: Named | None = None
-        for size in range(min(6, last - first), 0, -1):
+        plain, words = said.plain, said.words
+        for size in range(min(NAME_RUN_MAX, last - first), 0, -1):
             for at in range(first, last - size + 1):
-                found = self._resolver.exact(" ".join(said.norm[at : at + size]))
-                if found:
-                    typed = " ".join(said.words[at : at + size])
+                found = self._resolver.exact(" ".join(plain[at : at + size]))
+                typed = " ".join(words[at : at + size])
+                if found and not _everyday(plain[at : at + size], typed, found):
                     best = (typed, found[0] if len(found) == 1 else None, (at, at + size))
                     break
             if best:
                 break
-        best = best or self._near(said, first, last)
+        best = self._widened(said, best, last) if best else self._near(said, first, last)
         if best and whole and not self._only_news_words(said, said.text, best[2], first, last):
             return None
         return best
+
+    def _widened(self, said: _Said, named: Named, last: int) -> Named:
+        """``named`` with the words right after it that name the same choice again or, for a
+        topic, are one of its keywords: "cảnh báo mưa lũ", "thông báo tuyển dụng", "cảnh báo
+        thiên tai" are one topic. (A keyword alone is a search: "tin về lũ quét".)"""
+        choice, end = named[1], named[2][1]
+        if choice is None:
+            return named
+        none: frozenset[str] = frozenset()
+        words = self._keywords.get(choice.value, none) if choice.kind is TOPIC_KIND else none
+        plain = said.plain
+        while end < last:
+            following = next(
+                (
+                    size
+                    for size in range(min(NAME_RUN_MAX, last - end), 0, -1)
+                    if " ".join(plain[end : end + size]) in words
+                    or self._resolver.exact(" ".join(plain[end : end + size])) == [choice]
+                ),
+                None,
+            )
+            if following is None:
+                break
+            end += following
+        if end == named[2][1]:
+            return named
+        start = named[2][0]
+        return " ".join(said.words[start:end]), named[1], (start, end)
 
     def _near(self, said: _Said, first: int, last: int) -> Named | None:
         """A run of two words or more, not all words the parser knows, that sounds like
@@ -406,7 +453,8 @@ class IntentParser:
             for at in range(first, last - size + 1):
                 run = [fold(word) for word in said.words[at : at + size]]  # "dung" as typed
                 bare = run[1:] if run[0] in ("xa", "phuong") else run
-                if len(bare) < 2 or set(bare) <= VOCABULARY:  # "trưa" is a time, "Trùa" no
+                # "trưa" is a time, "Trùa" no; "lại nữa" is no "Lay Nưa"
+                if len(bare) < 2 or set(bare) <= VOCABULARY | FUNCTION_WORDS:
                     continue
                 found = self._resolver.near(" ".join(run))
                 if found:
@@ -457,11 +505,29 @@ class _Said:
     def text(self) -> str:
         return " ".join(self.norm)
 
+    @property
+    def plain(self) -> list[str]:
+        """``norm`` for looking names up: "tuyển dụng" is "tuyen dung", though "dụng" alone is
+        no command word "dừng" (read "dungq")."""
+        return [w.removesuffix("q") if w[:-1] in COMMAND_SPELLINGS else w for w in self.norm]
+
     def replaced(self, at: int, size: int, phrase: str) -> _Said:
         """The words ``at`` to ``at + size`` read as ``phrase`` (a command word's typo)."""
         merged = (self.places[at][0], self.places[at + size - 1][1])
         places = [*self.places[:at], merged, *self.places[at + size :]]
         return _Said(self.source, places, [*self.norm[:at], phrase, *self.norm[at + size :]])
+
+    def arg_end(self, end: int) -> int:
+        """``end`` of an argument, moved past the words after it that ``TAIL`` took for
+        politeness but that were typed as other words: "hỗ trợ làm nhà" keeps its house."""
+        first, last = self.words_in(end, len(self.text))
+        kept = end
+        for index in range(first, last):
+            spellings = TAIL_SPELLINGS.get(self.norm[index])
+            typed = self.words[index].lower()
+            if spellings is not None and not typed.isascii() and typed not in spellings:
+                kept = self.offset(index) + len(self.norm[index])
+        return kept
 
     def offset(self, index: int) -> int:
         """Where word ``index`` begins in ``text``."""
@@ -503,9 +569,41 @@ def _words(text: str) -> list[tuple[int, int]]:
     return places
 
 
+def _timed(said: _Said) -> str:
+    """``said.text`` for reading times: a "toi" typed without marks right before a time and
+    after a refusal to send is "tới" (until), where "tối" (evening) reads nothing sensible:
+    "dung gui tin toi 8h" keeps news back until 8, "gui tin toi 8h" is at 20:00."""
+    norm = list(said.norm)
+    for index, word in enumerate(norm[:-1]):
+        plain = said.words[index].isascii()
+        if word == "toi" and plain and norm[index + 1][:1].isdigit():
+            if REFUSAL_RE.search(" ".join(norm[:index])):
+                norm[index] = "den"
+    return " ".join(norm)
+
+
+def _no_words(text: str) -> Intent:
+    """A message of no words: one "?" asks what Loa does (help); several ("????", "??!") are
+    bewilderment at something, answered as not understood; an emoji or a sticker is thanks."""
+    marks = text.count("?") + text.count("？")
+    if marks == 1:
+        return Intent(HELP)
+    return Intent(UNKNOWN) if marks else Intent(THANKS)
+
+
 def _news_words(typed: str) -> bool:
     """Whether ``typed`` says nothing but "tin", "tức", "xã", "cho tôi"…"""
     return set(fold(typed).split()) <= NEWS_WORDS | POLITE
+
+
+def _everyday(plain: list[str], typed: str, found: list[Choice]) -> bool:
+    """Whether everyday words typed with other marks than the name they fold to are those
+    words: "không lấy nữa" (take no more) is no "Lay Nưa"; "lay nua" may be."""
+    if typed.isascii() or not set(" ".join(plain).split()) <= VOCABULARY | FUNCTION_WORDS:
+        return False
+    spelt = nfc(typed).lower()
+    names = [name.lower() for choice in found for name in (choice.display, choice.old_name or "")]
+    return not any(name.endswith(spelt) for name in names if name)
 
 
 def _has_digit(word: str) -> bool:

@@ -182,7 +182,7 @@ class Resolver:
         if current:
             return [_commune(u) for u in current]
         old = [u for u in self.gazetteer.old(bare) if kind in (None, u.kind)]
-        exact = [u for u in old if spelled.endswith(u.name.lower())]
+        exact = [u for u in old if spelled.endswith(u.name.lower())] or _nearest(old, spelled)
         return [self._successor(u, s) for u in exact or old for s in u.successors]
 
     def _successor(self, old: LegacyUnit, name: str) -> Choice:
@@ -228,6 +228,19 @@ def _tier(typed: list[str], name: list[str]) -> int | None:
             return _WHOLE_START if exact else _PART_START
         return _WHOLE_INSIDE if exact else _PART_INSIDE
     return None
+
+
+def _nearest(old: list[LegacyUnit], spelled: str) -> list[LegacyUnit]:
+    """Of old units whose names fold alike, the one spelt nearest to what was typed with some
+    marks ("nà tong" is Nà Tòng, not Na Tông); none when the name was typed without marks (no
+    hint: "na tong", "xã na tong") or when several are as near: the resident is asked which."""
+    if len(old) < 2:
+        return []
+    typed = [(spelled[-len(unit.name) :], unit.name.lower()) for unit in old]
+    if all(said.isascii() for said, _ in typed):
+        return []
+    marks = sorted((OSA.distance(said, name), at) for at, (said, name) in enumerate(typed))
+    return [old[marks[0][1]]] if marks[0][0] < marks[1][0] else []
 
 
 def _commune(unit: Unit) -> Choice:

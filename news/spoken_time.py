@@ -58,6 +58,10 @@ _BETWEEN = re.compile(
 )
 
 
+# "Đến", "tới" right before a time: the end of something ("đừng gửi tin tới 5h sáng").
+_UNTIL = re.compile(r"\b(?:den|toi|cho den|cho toi)\s*$")
+
+
 @dataclass(frozen=True, slots=True)
 class Spoken:
     """A time found in a message and where it was (character offsets in the folded text)."""
@@ -125,3 +129,15 @@ def spoken_time(folded: str) -> time | None:
     """The only time of day in ``folded`` text ("7 gio sang"), or None (none, or several)."""
     found = times_in(folded)
     return found[0].at if len(found) == 1 else None
+
+
+def until_in(folded: str) -> time | None:
+    """The time something lasts until when no window is said: the first time right after
+    "đến"/"tới" ("đừng gửi tin đến 5h sáng" -> 05:00), or None. A "toi" read as "tối" belongs
+    to its time ("tối 8h") and is no "tới"."""
+    if window_in(folded) is not None:
+        return None
+    for spoken in times_in(folded):
+        if _UNTIL.search(folded[: spoken.start]):
+            return spoken.at
+    return None

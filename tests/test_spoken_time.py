@@ -6,7 +6,7 @@ from datetime import time
 
 import pytest
 
-from news.spoken_time import spoken_time, times_in, window_in
+from news.spoken_time import spoken_time, times_in, until_in, window_in
 from news.text import fold
 
 
@@ -84,3 +84,17 @@ def test_spoken_windows(said: str, window: str) -> None:
 def test_two_times_without_a_link_are_no_window() -> None:
     assert window_in(fold("7h và 19h")) is None
     assert [str(t.at) for t in times_in(fold("7h và 19h"))] == ["07:00:00", "19:00:00"]
+
+
+@pytest.mark.parametrize(
+    ("said", "until"),
+    [
+        ("đừng gửi tin đến 5h sáng", time(5, 0)),
+        ("không nhận tin cho đến 6 giờ sáng", time(6, 0)),
+        ("22h tới 7h", None),  # a window, not an end alone
+        ("gửi bản tin lúc 7h", None),
+        ("gửi tin tối 8h", None),  # "tối" read with its time is no "tới"
+    ],
+)
+def test_until_a_time(said: str, until: time | None) -> None:
+    assert until_in(fold(said)) == until

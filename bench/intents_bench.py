@@ -17,7 +17,9 @@ and ``intents_holdout6.jsonl`` (written blind after all six scored 1.000, same r
 259 that matched an earlier message word for word dropped: first score 0.956 on 204, 9 misses,
 subscriptions 3/4 and stop 4/5 below 0.90; labels reviewed, none changed) and
 ``intents_holdout7.jsonl`` (written blind the same way, at least 10 messages for every intent; the
-74 of 362 that matched an earlier message dropped: first score 0.844 on 288, 45 misses),
+74 of 362 that matched an earlier message dropped: first score 0.844 on 288, 45 misses) and
+``intents_holdout8.jsonl`` (written blind the same way, at least 12 messages for every intent; the
+71 of 389 that matched an earlier message dropped: first score 0.811 on 318, 60 misses),
 reads each as the app does (``bot.wording.meaning``: "/" commands and the whole messages naming
 /stop go to the command table first, as in ``bot.commands.Commands.handle``; everything else to
 ``news.intents.IntentParser`` for Điện Biên) and prints, per set, accuracy per
@@ -67,6 +69,12 @@ SETS = {
     # (45 misses; below 0.90: start 3/14, topics 8/15, stop 8/13, subscriptions 7/10, help 11/15,
     # thanks 11/14, communes 13/15); labels reviewed, none changed.
     "holdout7": ROOT / "tests/fixtures/intents_holdout7.jsonl",
+    # Written blind (parser, its word lists and every set above unread; committed before it was
+    # ever scored) after holdout7's misses were worked on; the 71 of 389 that matched an earlier
+    # message (case and diacritics ignored) dropped, at least 12 left for every intent. First
+    # score 0.811 (60 misses; below 0.90: start 2/18, subscriptions 8/16, stop 11/19, greet
+    # 12/18, help 11/16, communes 15/19, thanks 15/18).
+    "holdout8": ROOT / "tests/fixtures/intents_holdout8.jsonl",
 }
 OVERALL_GOAL, INTENT_GOAL = 0.95, 0.90
 

@@ -2,6 +2,10 @@
 
     .venv/bin/python bench/instances_bench.py [--residents 10000] [--rush 2000] [--quick]
         [--zalo-residents 0] [--lease 10] [--concurrency 16] [--keep-logs]
+    .venv/bin/python bench/instances_bench.py --paid [--residents 100000] [--instances 1,2,3]
+
+``--paid``: the emergency at Telegram's paid rate, 1, 2 and 3 instances sharing one bot's
+budget (``bench/instances_paid.py`` says what it measures).
 
 Three real ``loa run`` subprocesses share a fresh PostgreSQL database (created on
 127.0.0.1:5432 for this run, dropped WITH (FORCE) at the end). The Telegram Bot API emulator
@@ -907,4 +911,8 @@ async def main() -> int:
 
 
 if __name__ == "__main__":
+    if "--paid" in sys.argv[1:]:  # the emergency at Telegram's paid rate (bench/instances_paid.py)
+        from instances_paid import main as paid
+
+        sys.exit(paid(sys.argv[1:]))
     sys.exit(asyncio.run(main()))

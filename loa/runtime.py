@@ -185,7 +185,9 @@ def _telegram_bot(
     config = settings.telegram
     if not config.token:
         return None
-    pool = settings.sender.concurrency + 8  # the sender's requests plus button answers
+    # The senders' requests (one sender per share, when the sending is shared; an instance may
+    # hold every share) plus button answers.
+    pool = settings.sender.concurrency * config.sender_shares + 8
     answers = Answers(sessions, "telegram", on_queued=queued.notify)
     bot = TelegramBot(config, sessions, handle, connection_pool_size=pool, answers=answers)
     if config.webhook_url:

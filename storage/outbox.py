@@ -204,7 +204,12 @@ def _chat_id() -> ColumnElement[str]:
 
 
 def _in_share(share: Share) -> ColumnElement[bool]:
-    return share_of(_chat_id(), share.count) == share.number - 1
+    # "In none of the other shares", not "= this share": PostgreSQL guesses that an equality on
+    # an expression keeps 0.5 % of the rows, and for so few it hash-joins every pending row and
+    # sorts them (64 ms a batch with 100 000 queued) instead of walking the queue's index until
+    # the batch is full (2 ms); each inequality is guessed to keep 99.5 %.
+    others = [number - 1 for number in range(1, share.count + 1) if number != share.number]
+    return share_of(_chat_id(), share.count).not_in(others)
 
 
 async def next_batch(
@@ -270,9 +275,11 @@ async def next_due_at(
     query = select(func.min(Delivery.next_attempt_at)).where(
         Delivery.state == DeliveryState.PENDING.value, Delivery.channel == channel
     )
-    if share is not None:
-        query = query.outerjoin(Resident, Resident.id == Delivery.resident_id).where(
-            _in_share(share)
+    if share is not None:  # only deferred rows are joined, not the whole queue
+        query = (
+            query.outerjoin(Resident, Resident.id == Delivery.resident_id)
+            .where(Delivery.next_attempt_at.is_not(None))
+            .where(_in_share(share))
         )
     return (await session.execute(query)).scalar_one_or_none()
 

@@ -160,8 +160,9 @@ class WebServer:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self._host, self._port))
         self._socket = sock
+        # h11, as installed with Loa: the same parser whether or not httptools is present.
         config = uvicorn.Config(
-            self._app, lifespan="off", log_level="warning", timeout_graceful_shutdown=5
+            self._app, lifespan="off", log_level="warning", timeout_graceful_shutdown=5, http="h11"
         )
         self._server = _EmbeddedServer(config)
         self._task = asyncio.create_task(self._serve(self._server, sock), name=self.name)

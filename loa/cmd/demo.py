@@ -87,7 +87,7 @@ async def serving(portal: DemoPortal) -> AsyncIterator[str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     app = Starlette(routes=[Route("/{path:path}", portal.handle)])
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", log_config=None)
+    config = uvicorn.Config(app, log_level="warning", lifespan="off", log_config=None, http="h11")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started and not task.done():  # noqa: ASYNC110 (uvicorn offers no event)

@@ -773,8 +773,16 @@ def main() -> None:
         strict=args.strict,
         any_chat=True,
     )
+    # uvloop and httptools (dev dependencies) when installed: at 1 000 requests a second the
+    # emulator must not take the core the instances it measures need.
     uvicorn.run(
-        emulator.app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False
+        emulator.app,
+        host="127.0.0.1",
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        loop="auto",
+        http="auto",
     )
 
 

@@ -263,7 +263,7 @@ class Database:
     def share_holders(self) -> dict[str, int]:
         rows = self.rows(
             "SELECT l.role, i.pid FROM leases l JOIN instances i ON i.id = l.holder"
-            " WHERE l.role LIKE 'telegram:sender#%' AND l.expires_at > now()"
+            " WHERE l.role LIKE 'telegram:sender%' AND l.expires_at > now()"
         )
         return {row["role"]: row["pid"] for row in rows}
 
@@ -309,7 +309,13 @@ def one_run(tmp: Path, database: str, db: Database, count: int, args: argparse.N
     config = tmp / f"loa-{count}.toml"
     url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{database}"
     config.write_text(config_text(url, emulator.url, args), encoding="utf-8")
-    nodes = [start(f"loa-{count}-{n}", loa(config, "run"), tmp) for n in range(1, count + 1)]
+    nodes = []
+    for n in range(1, count + 1):
+        command = loa(config, "run")
+        if args.profile:  # cProfile each instance (written when it stops)
+            out = Path(args.profile).resolve() / f"loa-{count}-{n}.prof"
+            command[1:1] = ["-m", "cProfile", "-o", str(out)]
+        nodes.append(start(f"loa-{count}-{n}", command, tmp))
     everything = [emulator.process, *nodes]
     try:
         pids = {node.pid for node in nodes}
@@ -387,6 +393,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--shares", type=int, default=6, help="[telegram] sender_shares")
     parser.add_argument("--concurrency", type=int, default=16, help="[sender] concurrency")
     parser.add_argument("--lease", type=float, default=10.0, help="[coordination] lease_seconds")
+    parser.add_argument("--profile", metavar="DIR", help="cProfile each instance into DIR")
     args = parser.parse_args(argv)
     counts = [int(c) for c in args.instances.split(",")]
     tmp = Path(tempfile.mkdtemp(prefix="loa-paid-bench-"))

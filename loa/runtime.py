@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import math
 import signal
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -185,9 +187,9 @@ def _telegram_bot(
     config = settings.telegram
     if not config.token:
         return None
-    # The senders' requests (one sender per share, when the sending is shared; an instance may
-    # hold every share) plus button answers.
-    pool = settings.sender.concurrency * config.sender_shares + 8
+    # The sender's requests (its shares' together, when the sending is shared) plus button
+    # answers. Not more: httpcore looks through every connection for each request.
+    pool = settings.sender.concurrency + config.sender_shares + 8
     answers = Answers(sessions, "telegram", on_queued=queued.notify)
     bot = TelegramBot(config, sessions, handle, connection_pool_size=pool, answers=answers)
     if config.webhook_url:
@@ -211,13 +213,19 @@ def _sender_role(
     from jobs.send import Sender
 
     config = _channel_settings(settings, bot.channel.name)
-    rate = config.rate_limit_per_second / (share.count if share else 1)
+    shares = share.count if share else 1
+    rate = config.rate_limit_per_second / shares
+    # An instance may hold every share: together they keep [sender] concurrency in flight (a
+    # larger connection pool costs every request more CPU: httpcore scans it each time).
+    sender_settings = replace(
+        settings.sender, concurrency=math.ceil(settings.sender.concurrency / shares)
+    )
 
     def sender() -> Service:
         return Sender(
             bot.channel,
             sessions,
-            settings.sender,
+            sender_settings,
             rate_per_second=rate,
             per_chat_interval=config.per_chat_interval_seconds,
             signal=queued,

@@ -124,6 +124,11 @@ class IntentParser:
             for topic in resolver.taxonomy.topics
         }
 
+    @property
+    def resolver(self) -> Resolver:
+        """The province's names the parser reads against."""
+        return self._resolver
+
     def parse(self, text: str) -> Intent:
         """The intent of one message (never raises; ``UNKNOWN`` when nothing fits)."""
         source = nfc(text).strip()

@@ -386,7 +386,12 @@ def test_giving_the_same_topic_twice_subscribes_once(parser: IntentParser) -> No
     [
         ("/start", "start", ""),
         ("/batdau", "start", ""),
-        ("/dangky Mường Phăng", "subscribe", "muong phang"),  # the handler resolves the name
+        # A command's argument as its handler reads it: /dangky, /huydangky resolve names.
+        ("/dangky Mường Phăng", "subscribe", "c:Mường Phăng"),
+        ("/huydangky Pom Lót", "unsubscribe", "c:Sam Mứn"),  # an old name: its unit
+        ("/dangky Muong", "subscribe", "muong"),  # several: the handler asks which
+        ("/huydangky tat ca", "unsubscribe", "tatca"),
+        ("/tinmoi tatca", "latest", "tatca"),
         ("/khongco", "unknown", ""),
         ("dừng", "stop", ""),
         ("stop", "stop", ""),  # not routed: the parser reads it

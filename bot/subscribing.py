@@ -19,6 +19,7 @@ from bot import texts
 from bot.catalog import Catalog, Choice, ChoiceKind, Resolution
 from bot.channel import Button, Incoming, Reply
 from bot.pages import page_count, page_of
+from bot.wording import CLEAR_WORDS
 from news.text import fold
 from storage import residents, subscriptions
 from storage.models import Resident
@@ -28,7 +29,6 @@ from storage.subscriptions import Kind
 log = logging.getLogger(__name__)
 
 CALLBACK_MAX_BYTES = 64
-CLEAR_WORDS = frozenset({"all", "tatca", "tat ca", "het", "tat ca moi thu"})
 KIND_CODES = {"c": ChoiceKind.COMMUNE, "t": ChoiceKind.TOPIC}
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from news.intents import UNKNOWN, Intent, IntentParser
+from news.intents import ALL, UNKNOWN, Intent, IntentParser
+from news.resolve import Resolver
 from news.text import fold, nfc
 
 # Command names and aliases (folded) -> canonical name.
@@ -52,6 +53,10 @@ ALIASES: dict[str, str] = {
     "dung": "stop",
     "dunglai": "stop",
 }
+# "/huydangky tatca" and its other spellings drop every choice (``bot.subscribing``).
+CLEAR_WORDS = frozenset({"all", "tatca", "tat ca", "het", "tat ca moi thu"})
+# Commands whose handler resolves its argument to one commune or topic (``bot.subscribing``).
+RESOLVING = frozenset({"subscribe", "unsubscribe"})
 # Never triggered by plain words: they delete data or reach every resident.
 EXPLICIT_ONLY = frozenset({"admin", "stop", "broadcast", "emergency"})
 # Aliases that are everyday words: as a plain first word ("tôi muốn…") they mean no command.
@@ -149,14 +154,26 @@ def routed(text: str) -> tuple[str | None, str] | None:
     return (name, args) if nfc(text).lstrip().startswith("/") or name == "stop" else None
 
 
+def command_intent(name: str, args: str, resolver: Resolver) -> Intent:
+    """A command as its handler reads its argument: /dangky and /huydangky resolve it
+    (``ChoiceFlow.subscribe``/``unsubscribe``: the choice when it names exactly one; for
+    /huydangky "tatca" and its spellings drop every choice); the others take it as typed."""
+    if name not in RESOLVING or not args:
+        return Intent(name, args)
+    if name == "unsubscribe" and fold(args) in CLEAR_WORDS:
+        return Intent(name, ALL)
+    return Intent(name, args, resolver.resolve(args).choice)
+
+
 def meaning(text: str, parser: IntentParser) -> Intent:
-    """What ``bot.commands.Commands`` makes of a message, as an intent: a routed command, else
-    the parser's reading, else a command word the parser does not know ("id", "dsxa"). A
-    command's argument is as typed (its handler resolves names); an unknown "/" command is
+    """What ``bot.commands.Commands`` makes of a message, as an intent: a routed command (its
+    argument read as its handler reads it, ``command_intent``), else the parser's reading,
+    else a command word the parser does not know ("id", "dsxa"); an unknown "/" command is
     ``UNKNOWN``."""
     command = routed(text)
     if command is not None:
-        return Intent(command[0] or UNKNOWN, command[1])
+        name, args = command
+        return command_intent(name, args, parser.resolver) if name else Intent(UNKNOWN, args)
     intent = parser.parse(text)
     name, args = parse(text)
     if intent.name == UNKNOWN and intent.guess is None and name is not None:

@@ -24,7 +24,8 @@ SHORTHAND: dict[str, str] = {
     "yentinh": "yen tinh", "cuatoi": "cua toi", "dsxa": "danh sach xa", "chude": "chu de",
     "batdau": "bat dau", "tintuc": "tin tuc", "thongtin": "thong tin", "xinchao": "xin chao",
     "tatca": "tat ca", "help": "huong dan", "hdsd": "huong dan su dung", "ki": "ky", "kis": "ky",
-    "bn": "ban", "nhiu": "nhieu", "e": "em", "ad": "admin", "adm": "admin",
+    "bn": "ban", "nhiu": "nhieu", "e": "em", "ad": "admin", "adm": "admin", "dsach": "danh sach",
+    "menu": "huong dan",
 }  # fmt: skip
 # Command phrases that a typo may hide ("dnag ky", "tim kiem", "huong dna"): joined -> words.
 COMMAND_WORDS: dict[str, str] = {
@@ -51,14 +52,22 @@ FUNCTION_WORDS = frozenset(
     di den ve vao tu tai cho cua voi khong co gi nao sao dau""".split()
 )
 POLITE = frozenset(
-    "cam on ok vang da duoc roi tot hay qua oi bye biet rat nhieu tam la nho lam you thoi".split()
+    "cam on ok vang da duoc roi tot hay qua oi bye biet rat nhieu tam la nho lam you thoi "
+    "ro hieu".split()
 )
 # Words of thanks for news come ("đã nhận được tin", "đọc được rồi").
 RECEIVED_WORDS = frozenset("da roi duoc nhan doc xem bao gui tin tuc thay".split())
-POLITE_CORE = frozenset("cam ok vang da duoc bye biet tot hay nho thoi".split())
+PRAISED_WORDS = frozenset({"nay", "do", "bai"})  # "tin này", "bài đó" (bổ ích quá)
+POLITE_CORE = frozenset("cam ok vang da duoc bye biet tot hay nho thoi ro hieu".split())
+# Praise of the news, said with thanks or alone: "cảm ơn, tin này bổ ích quá", "tin hay lắm".
+# "Hay" alone is no praise ("xem tin hay"); "bổ" is read "boq" (no "bỏ").
+PRAISE_RE = re.compile(
+    r"\b(?:boq? ich|huu ich|tuyet(?: voi)?|hay (?:qua|lam|that)|(?:rat|that|qua) hay|"
+    r"kip thoi|chinh xac|(?:tin|bai) (?:nay|do) (?:tot|hay))\b"
+)
 FILLER = frozenset(
     "loa a nhe nha nha em chau con anh chi bac co ban minh toi oi ha nhe ah nhieu rat lam qua "
-    "roi ne nhi vay day thi admin".split()
+    "roi ne nhi vay day thi admin bot chu ong ba".split()
 )
 GREETINGS = frozenset({"chao", "hi", "hello", "alo", "helo", "xin"})
 # Calling out to someone, said with a greeting: "có ai không", "có ai ở đó không", "nghe
@@ -67,13 +76,28 @@ CALL_RE = re.compile(
     r"\b(?:co ai(?: (?:o|tai) (?:do|day))?(?: khong)?|(?:co )?nghe (?:thay |ro )?khong|"
     r"tra loi(?: (?:di|voi|nhe|nha|toi|minh|em|bac|chau|con|anh|chi|a))*)\b"
 )
-GREETING_WORDS = frozenset("buoi sang trua chieu toi ca nha moi nguoi".split())  # "chào buổi sáng"
+# "chào buổi sáng", "kính chào quý vị"
+GREETING_WORDS = frozenset("buoi sang trua chieu toi ca nha moi nguoi kinh quy vi".split())
+# Said with a greeting, and greeting still: "xin chào, cho hỏi thăm", "chào loa, bác mới vào".
+GREETING_ADDS_RE = re.compile(
+    r"\b(?:(?:cho |xin |gui loi )?hoi tham(?: (?:suc khoe|ca nha|moi nguoi))?|lam quen|"
+    r"(?:moi|vua) (?:vao|tham gia|den|ket ban))\b"
+)
+# Greetings spoken as two words: "a lô", "hế lô", "hí lô", "ha lô" (hello).
+SPOKEN_GREETINGS: dict[str, str] = {
+    "a lo": "alo",
+    "ha lo": "alo",
+    "he lo": "hello",
+    "hi lo": "hello",
+}
 NEWS_WORDS = frozenset(
     "tin tuc thong moi nhat gi nao co khong xem doc cho toi minh em chau con anh chi bac ban "
     "loa hom nay o cua ve tai voi a nhe nha di nhung cac oi gui duoc the sao hay muon biet "
     "hoi ne nhi vay day thi ca lam chut voi xin duoc va phuong xa dao gan tuan qua may sang "
     "bai theo ben phia alo chao hello hi".split()
 )
+# Words naming the kind of a choice, before its name: "tin chủ đề thông báo", "mục y tế".
+KIND_WORDS_RE = re.compile(r"\b(?:chu de|chuyen muc|danh muc|linh vuc|muc)\b")
 PARTIAL_WORDS_MAX = 3  # "mường", "muong th": a part of names; longer is a sentence
 NAME_WORDS_MAX = 40  # names are looked for among this many words (a long text is no name)
 TOKEN_RE = re.compile(r"[^\W_]+(?:[:.][0-9]{1,2})?|[-–~]", re.UNICODE)  # dashes: "22h-6h"
@@ -109,14 +133,24 @@ UNSUBSCRIBE_RE = re.compile(
 UNSUBSCRIBE_BARE_RE = re.compile(
     r"(?:.*?\b)?(?:huy dang ky|bo dang ky|huy theo doi|xoa dang ky)" + TAIL
 )
+# Dropping something not named: "hủy", "tôi muốn bỏ", "bỏ bớt một xã", "xoá vài chủ đề".
+_SOME = r"(?:mot|1|vai|may|it|mot vai|mot so) (?:xa|phuong|chu de|muc|noi|dang ky|lua chon)"
+UNSUBSCRIBE_SOME_RE = re.compile(
+    r"(?:(?:toi|minh|em|bac|chau|con) )?(?:muon |can )?"
+    rf"(?:(?:huy|bo|huy bo|xoa)(?: bot)?(?: {_SOME})?|bot {_SOME})" + TAIL
+)
 # Ways to say "stop everything", one or several in a row ("không nhận tin nữa, xoá tôi đi").
 _STOP_PHRASE = (
     r"(?:khong (?:muon |can )?nhan tin(?: tuc)?|dung nhan tin|ngung nhan tin|thoi khong nhan tin|"
     r"khong (?:muon |can )?nhan(?: gi| tin gi)?(?: ca| het)? nua|"
-    r"dung gui tin|(?:khong|chang) (?:dung|xai|su dung)(?: loa| bot| nay| cai nay)? nua|"
+    r"(?:dung|ngung) (?:gui|nhan)(?: tin(?: tuc)?)?|(?:huy|bo|tat) nhan tin(?: tuc)?|"
+    r"tat (?:het |tat ca )?tin(?: tuc)?|"
+    r"(?:khong|chang) (?:dung|xai|su dung)(?: loa| bot| nay| cai nay)? nua|"
     r"huy tat ca|huy het|bo het|xoa het|xoa tat ca|stop|"
     r"xoa (?:het |tat ca )?(?:du lieu|thong tin)(?: cua (?:toi|minh|em))?|"
-    r"xoa (?:ten |tai khoan )?(?:cua )?(?:toi|minh|em))(?: (?:nua|het|tat ca|luon|di))*"
+    r"xoa (?:ten |tai khoan )?(?:cua )?(?:toi|minh|em))"
+    r"(?: (?:nua|het|tat ca|luon|di|(?:tu |cua |tren |qua )?loa|"
+    r"cho (?:toi|minh|em|bac|chau|con|chu|co|ong|ba|anh|chi)))*"
 )
 # "Không nhận (gì) nữa" anywhere: receive nothing more, never "every article" nor one name's.
 NO_MORE_RE = re.compile(
@@ -132,9 +166,15 @@ REFUSE_MORE_RE = re.compile(
     r"nay|cai|nhe))*"
     r" nua\b"
 )
-STOP_RE = re.compile(
-    rf"^(?:(?:toi|minh|em|thoi) )*{_STOP_PHRASE}(?: (?:va |roi |thi )?{_STOP_PHRASE})*" + TAIL
+# Said before a stop: who, "please", "enough" ("xin dừng", "phiền quá, thôi dừng đi").
+_STOP_BY = (
+    r"(?:(?:toi|minh|em|bac|chau|con|thoi|xin|phien(?: qua)?|du roi|met(?: qua)?|chan(?: qua)?) )*"
 )
+STOP_RE = re.compile(rf"^{_STOP_BY}{_STOP_PHRASE}(?: (?:va |roi |thi )?{_STOP_PHRASE})*" + TAIL)
+# Asking to receive or read something ("cho nhận mọi tin", "gửi tin xã X").
+RECEIVING_RE = re.compile(r"\b(?:nhan|gui|xem|doc|dang ky|theo doi|tin moi)\b")
+# "Dừng" alone ("dừng lại", "xin dừng"): the word must be typed "dừng" or without marks.
+STOP_WORD_RE = re.compile(rf"{_STOP_BY}(?P<word>dung)(?: lai)?(?: het| tat ca)?" + TAIL)
 SEARCH_RE = re.compile(
     r"^(?:.*?\b)?(?:tim kiem|tim|tra cuu|kiem)"  # "tin", "tin tức" after: below
     r"(?:\s+giup(?:\s+(?:toi|minh|em|chau|bac))?)?"
@@ -148,11 +188,16 @@ ASK_ABOUT_RE = re.compile(
 HELP_RE = re.compile(
     r"\b(?:huong dan|tro giup|giup (?:toi|minh|em|chau|voi|do)|giup$|lam sao|lam the nao|"
     r"nhu the nao|the nao de|cach (?:dung|su dung|dang ky|xem|nhan)|dung loa|su dung|"
-    r"khong biet (?:dung|lam|bam|xem|nhan)|(?:dung|bam|lam|xem) (?:the nao|ra sao|nhu nao|kieu gi)|"
+    r"khong biet (?:dung|lam|bam|xem|nhan)|"
+    r"(?:dung|bam|lam|xem)(?: (?:loa|bot|ung dungq?|app|cai nay|no))? "
+    r"(?:the nao|ra sao|nhu nao|kieu gi)|"
     r"bam (?:cai |nut )?(?:gi|nao) de|"
     r"chi (?:toi|minh|em|cach)|bay (?:toi|minh|em)|co lenh|lenh gi|"
     r"(?:loa|loa nay|ban|em|bot|may) (?:lam|giup)(?: duoc)? (?:gi|nhung gi|viec gi)|"
-    r"(?:loa|loa nay) (?:de|dung de) lam gi|"
+    r"(?:loa|bot|ung dungq?|app|cai nay|kenh|trang)(?: nay)? (?:de|dung de) lam gi|"
+    r"(?:loa|bot|ung dungq?|app|cai nay|cai loa|kenh|trang|day)(?: nay)? la (?:gi|cai gi)|"
+    r"(?:(?:phai|can|nen) (?:go|nhap|viet|bam|an|nhan)|go|nhap lenh) "
+    r"(?:gi|cai gi|lenh gi|nut gi|nut nao|the nao|ra sao)|"
     r"(?:cac|nhung|danh sach|xem|co may) lenh|lenh (?:nao|la gi|gi)|^giup|^\?+$)"
 )
 # The "how" words of HELP_RE that may be about anything ("lợn bị ốm phải làm sao"): help only
@@ -160,7 +205,7 @@ HELP_RE = re.compile(
 HOW_RE = re.compile(r"lam sao|lam the nao|nhu the nao|the nao de|nhu nao|kieu gi")
 BOT_WORDS_RE = re.compile(
     r"\b(?:loa|bot|dang ky|tin|nhan|xem|doc|bam|dung|lenh|huy|bo(?! an\b)|ban tin|yen tinh|tim|"
-    r"theo doi|cai dat|ung dung|zalo|telegram|tai khoan|thong bao|xa|chu de)\b"
+    r"theo doi|cai dat|ung dungq?|zalo|telegram|tai khoan|thong bao|xa|chu de)\b"
 )
 HOW_OTHER_WORDS_MIN = 2
 MINE_RE = re.compile(
@@ -174,16 +219,34 @@ MINE_RE = re.compile(
     r"(?:gi|xa nao|chu de nao|xa gi|muc nao|muc gi)|"
     r"da chon (?:nhung |cac )?(?:xa|muc|chu de) (?:nao|gi)|"
     r"(?:toi|minh|em|bac|chau|con) (?:dang )?nhan tin(?: tuc)? (?:cua |o )?(?:nhung )?"
-    r"(?:xa|muc) nao(?! duoc))"
+    r"(?:xa|muc) nao(?! duoc)|"
+    # "(mình) có đăng ký xã nào chưa", "đang nhận tin về cái gì", "theo dõi mấy xã rồi",
+    # "đã chọn nhận tin những xã nào": who (or "đã", "đang", "có"), the choosing, what
+    r"(?:(?:toi|minh|em|bac|chau|con|chu|co|ong|ba) (?:(?:da|dang|co) )?|(?:da|dang|co) )"
+    r"(?:(?:dang ky|theo doi|chon)(?: nhan| theo doi)?(?: tin(?: tuc)?)?|nhan(?: tin(?: tuc)?)?)"
+    r" (?:(?:cua|o|ve|tai) )?(?:(?:nhung|cac) )?"
+    r"(?:gi|cai gi|(?:xa|phuong|chu de|muc|noi|loai tin)(?: phuong)? (?:nao|gi)(?! duoc)|"
+    r"(?:may|bao nhieu) (?:xa|phuong|chu de|muc|noi))|"
+    # "danh sách đã đăng ký", "những gì tôi đã chọn", "lựa chọn của em", "đăng ký của e"
+    r"(?:danh sach|ds|nhung gi|nhung cai|cac thu|nhung thu)(?: ma)?"
+    r"(?: (?:toi|minh|em|bac|chau|con))? (?:da|dang) (?:dang ky|theo doi|chon|nhan)|"
+    r"(?:lua chon|dang ky|cai dat|thiet lap) cua (?:toi|minh|em|bac|chau|con))"
 )
 COMMUNES_RE = re.compile(
-    r"\b(?:danh sach (?:cac )?xa|ds xa|nhung xa(?: phuong)? nao|cac xa|xa nao co|co bao nhieu xa|"
-    r"liet ke (?:cac |nhung )?(?:xa|phuong))"
+    r"\b(?:danh sach (?:cac )?xa|ds xa|nhung xa(?: phuong)? nao|cac xa|xa nao co|"
+    r"(?:bao nhieu|may) (?:xa|phuong)|liet ke (?:cac |nhung )?(?:xa|phuong)|"
+    r"ten (?:cac |nhung )?(?:xa|phuong))"
+)
+# Where an old commune went, no name said ("xã cũ của tôi giờ thuộc xã nào"): the list of
+# communes with the old ones each took in. Read before "của tôi" (one's own choices).
+COMMUNES_WHERE_RE = re.compile(
+    r"\b(?:(?:thuoc|nhap vao|sap nhap vao|ve|la) (?:xa|phuong) nao|"
+    r"(?:xa|phuong) cu\b.*\b(?:thuoc|nhap|sap nhap|gio la|bayq? gio la|doi ten))\b"
 )
 TOPICS_RE = re.compile(r"\b(?:chu de|danh muc|linh vuc)")
 # "Mục tin", "loại tin", "có những mục gì", "tin gồm những gì": the list of topics.
 TOPICS_ASK_RE = re.compile(
-    r"\b(?:muc tin|loai tin|(?:nhung|cac|may) (?:muc|loai)(?: tin)?(?: tuc)? (?:gi|nao)|"
+    r"\b(?:muc tin|loai tin|(?:nhung|cac|may|co) (?:muc|loai|chu de)(?: tin)?(?: tuc)? (?:gi|nao)|"
     r"(?:muc|loai) (?:gi|nao)|gom (?:nhung )?gi)\b"
 )
 LATEST_RE = re.compile(
@@ -202,7 +265,9 @@ QUIET_ASK_RE = re.compile(
     r"dung nhan|khong nhan|im lang|tat tieng|giu tin|dung bao|de ngu|dung lam phien|"
     r"khong lam phien|toi dung)"
 )
-NIGHT_RE = re.compile(r"\b(?:ban dem|buoi dem|ve dem|dem khuya|luc ngu|di ngu|buoi toi)\b")
+NIGHT_RE = re.compile(r"\b(?:ban dem|buoi dem|ve dem|dem khuya|nua dem|luc ngu|di ngu|buoi toi)\b")
+# A negation that "đâu" may close ("không … đâu"): a "dau" typed after it is no "dầu".
+NEGATED_RE = re.compile(r"\b(?:khong|chang|chua)\b")
 NOT_RE = re.compile(r"\b(?:khong|dung|ngung|thoi|chang|cam|huy|bo)\b")
 OFF_RE = re.compile(r"\b(?:tat|bo|huy|khong can|thoi|ngung|dung|xoa)\b")
 LATEST_ALL_RE = re.compile(r"\b(?:tat ca|moi tin|het|toan boq?|ca tinh|(?:cac|moi) xa)\b")
@@ -225,7 +290,11 @@ THERE = (
 )
 # Words typed with their marks that fold like other words, read as a synonym: "tới" (until)
 # folds like "tối" (evening) and "tôi" (I); it is "đến".
-SPELT_AS: dict[str, str] = {"tới": "den"}
+# "Ừ", "ờ" (yes) fold like the name "Ư" (Na Ư) and "ở" (at): typed so, they are "ok". "Bây
+# (giờ)" (now) folds like "bảy (giờ)" (seven o'clock): "bayq", no hour.
+SPELT_AS: dict[str, str] = {
+    "tới": "den", "ừ": "ok", "ừm": "ok", "ừa": "ok", "ờ": "ok", "bây": "bayq",
+}  # fmt: skip
 # A refusal to send or receive, said before a time: a "toi" typed without marks right after
 # it, before the time, is "tới" (until): "dung gui tin toi 8h" keeps news back until 8.
 REFUSAL_RE = re.compile(
@@ -243,14 +312,31 @@ COMMAND_SPELLINGS: dict[str, frozenset[str]] = {
 _EVERY = r"(?:tat ca|het|toan bo)(?: cac)?"  # "mới" folds like "mọi": "mọi tin" only before
 _ME = r"(?:toi|minh|em|bac|chau|con|chu|co|ong|ba)"
 _TO_ME = rf"(?: cho {_ME})?"
+# "(Tôi muốn) nhận tin (trở lại)", "bật nhận tin", "kích hoạt", "bắt đầu lại từ đầu": /start.
+# "Có nhận tin không" asks, and "nhận tin xã X" names what (a subscription).
+_FROM_NOW = r"(?:tu hom nay|tu bayq? gio|tu nay|tu gio)"  # "từ nay", "từ bây giờ"
+_START_BY = rf"(?:(?:{_ME}|cho|muon|xin|duoc|tham gia|hay|can|{_FROM_NOW}) )*"
+_START_AFTER = (
+    rf"(?: ?(?:toan tinh|ca tinh|cua tinh|cua (?:chinh quyen|uy ban)(?: tinh)?|{_FROM_NOW}|"
+    r"ngay|tro lai|lai|(?:lai )?tu dau|(?:tu|cua|tren|qua|bang) loa|thoi|"
+    rf"cho {_ME}))*"
+)
+# "Gửi tin cho tôi" is /start only from now on ("gửi tin cho em từ nay", "từ nay gửi tin").
+_FROM_NOW_SAID = "|".join(
+    f"(?<={said} )" for said in ("tu hom nay", "tu bay gio", "tu bayq gio", "tu nay", "tu gio")
+)
 START_RE = re.compile(
-    rf"(?:(?:{_ME}|cho|muon|xin) )*(?:bat dau(?: nhan tin| nhan| dung| su dungq?)?"
+    rf"{_START_BY}(?:bat dau(?: lai)?(?: nhan tin(?: tuc)?| nhan| dung| su dungq?)?"
     rf"(?: loa)?(?: {_EVERY}(?: tin(?: tuc)?)?)?|"
     rf"(?:nhan|gui) (?:(?:tin(?: tuc)? )?{_EVERY}(?: tin(?: tuc)?)?|moi tin(?: tuc)?){_TO_ME}|"
     rf"nhan tin(?: tuc)? {_EVERY} (?:xa|phuong)(?: phuong)?|"
-    r"nhan tin(?: tuc)? (?=toan tinh|ca tinh)|"
-    rf"(?<=cho ){_ME} (?:duoc )?nhan tin(?: tuc)?)"
-    r"(?: ?(?:toan tinh|ca tinh|cua tinh|tu hom nay|tu bay gio|tu nay|ngay))?" + TAIL
+    r"(?<!\bco )nhan tin(?: tuc)?|"
+    rf"(?<=cho ){_ME} (?:duoc )?nhan tin(?: tuc)?|"
+    r"kich hoat(?: lai)?(?: (?:nhan tin|tin|loa|bot|tai khoan))?|"
+    r"(?:bat|mo)(?: lai)?(?: nhan)? tin(?: tuc)?|(?:bat|mo) lai(?: loa)?|"
+    rf"gui tin(?: tuc)?{_TO_ME}(?= {_FROM_NOW})|(?:{_FROM_NOW_SAID})gui tin(?: tuc)?{_TO_ME})"
+    + _START_AFTER
+    + TAIL
 )
 # A question why news did not come: never a command to drop something.
 COMPLAINT_RE = re.compile(

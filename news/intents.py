@@ -32,19 +32,23 @@ from news.intent_words import (
     COMMAND_SPELLINGS,
     COMMAND_WORDS,
     COMMUNES_RE,
+    COMMUNES_WHERE_RE,
     COMPLAINT_RE,
     EVERY_COMMUNE_NEWS_RE,
     FILLER,
     FUNCTION_WORDS,
+    GREETING_ADDS_RE,
     GREETING_WORDS,
     GREETINGS,
     HELP_RE,
     HOW_OTHER_WORDS_MIN,
     HOW_RE,
+    KIND_WORDS_RE,
     LATEST_ALL_RE,
     LATEST_RE,
     MINE_RE,
     NAME_WORDS_MAX,
+    NEGATED_RE,
     NEWS_WORDS,
     NIGHT_RE,
     NO_MORE_RE,
@@ -53,16 +57,21 @@ from news.intent_words import (
     PARTIAL_WORDS_MAX,
     POLITE,
     POLITE_CORE,
+    PRAISE_RE,
+    PRAISED_WORDS,
     QUIET_ASK_RE,
     QUIET_OVER_RE,
     RECEIVED_WORDS,
+    RECEIVING_RE,
     REFUSAL_RE,
     REFUSE_MORE_RE,
     SEARCH_RE,
     SHORTHAND,
     SPELT_AS,
+    SPOKEN_GREETINGS,
     START_RE,
     STOP_RE,
+    STOP_WORD_RE,
     SUBSCRIBE_RE,
     TAIL,
     TAIL_SPELLINGS,
@@ -72,6 +81,7 @@ from news.intent_words import (
     TOPICS_RE,
     UNSUBSCRIBE_BARE_RE,
     UNSUBSCRIBE_RE,
+    UNSUBSCRIBE_SOME_RE,
     VOCABULARY,
 )
 from news.resolve import Choice, ChoiceKind, Resolver
@@ -106,6 +116,7 @@ class Intent:
 
 LINKS = frozenset({"va", "voi", "cung", "ca", "-", "nua", "them"})  # between listed names
 NAME_RUN_MAX = 6  # words in the longest name looked for
+ASKING_MARKS_MAX = 2  # "?", "??": what is this? More is bewilderment
 TOPIC_KIND = ChoiceKind.TOPIC
 Named = tuple[str, Choice | None, tuple[int, int]]  # a name as typed, its choice, its words
 
@@ -124,6 +135,11 @@ class IntentParser:
             for topic in resolver.taxonomy.topics
         }
 
+    @property
+    def resolver(self) -> Resolver:
+        """The province's names the parser reads against."""
+        return self._resolver
+
     def parse(self, text: str) -> Intent:
         """The intent of one message (never raises; ``UNKNOWN`` when nothing fits)."""
         source = nfc(text).strip()
@@ -133,8 +149,9 @@ class IntentParser:
         norm = [self._normal(source[start:end]) for start, end in places]
         said = _Said(source, places, norm)
         at = 0
-        while said.norm[at : at + 2] == ["a", "lo"]:  # "a lô a lô": "alô" as two words, a call
-            said, at = said.replaced(at, 2, "alo"), at + 1
+        # "a lô a lô", "hế lô": "alô", "hello" spoken as two words, a call or a greeting
+        while (spoken := SPOKEN_GREETINGS.get(" ".join(said.norm[at : at + 2]))) is not None:
+            said, at = said.replaced(at, 2, spoken), at + 1
         typo = _command_typo(norm, self._vocabulary)
         if typo is not None and typo[3]:
             return self._read(said.replaced(*typo[:3]))
@@ -186,25 +203,46 @@ class IntentParser:
         words = set(text.split())
         if words <= POLITE | FILLER and words & POLITE_CORE:
             return Intent(THANKS)
-        # "cảm ơn loa đã báo tin", "ok đã nhận đc tin": thanks for news already come
+        # "cảm ơn loa đã báo tin", "ok đã nhận đc tin": thanks for news already come; "cảm
+        # ơn, tin này bổ ích quá", "tin hay lắm": praise of it, with thanks or alone
+        praised = PRAISE_RE.search(text) is not None
+        words = set(PRAISE_RE.sub(" ", text).split())
         thanked = "cam" in words or (words & {"ok", "vang"} and words & {"da", "roi"})
-        if thanked and words <= POLITE | FILLER | RECEIVED_WORDS:
+        if (thanked or praised) and words <= POLITE | FILLER | RECEIVED_WORDS | PRAISED_WORDS:
             return Intent(THANKS)
         return None
 
     def _stop(self, said: _Said, text: str) -> Intent | None:
+        if self._stops(said, text):
+            return Intent(STOP)
+        # "dừng gửi tin cho bác nhé, bác đổi số rồi": a stop, then why; the reason names no
+        # place or topic, no time, no bulletin and asks to receive nothing ("dừng gửi tin, chỉ
+        # gửi tin xã X", "hủy hết, cho nhận mọi tin như cũ" are no stop)
+        first = said.first_clause()
+        if first is None or not self._stops(first, first.text):
+            return None
+        start = said.offset(len(first.norm))
+        reason = text[start:]
+        if times_in(reason) or "ban tin" in reason or "yen tinh" in reason:
+            return None
+        if RECEIVING_RE.search(reason) and not NOT_RE.search(reason):
+            return None
+        return Intent(STOP) if self._named(said, start, len(text)) is None else None
+
+    def _stops(self, said: _Said, text: str) -> bool:
+        """Whether the whole of ``text`` asks to stop everything."""
         if STOP_RE.match(text):
-            return Intent(STOP)
+            return True
         if self._no_more(said, text):  # "hủy hết luôn đi, không nhận nữa"
-            return Intent(STOP)
+            return True
         if self._refuses_more(said, text):  # "đừng nhắn gì cho bác nữa", "không xem nữa"
-            return Intent(STOP)
-        # "dừng", "dừng lại"; typed without diacritics too, but "đúng" (right) is no "dừng".
-        first = said.words[0].lower()
-        stop = r"dung(?: lai)?(?: het| tat ca)?" + TAIL
-        if re.fullmatch(stop, text) and (first == "dừng" or first.isascii()):
-            return Intent(STOP)
-        return None
+            return True
+        # "dừng", "xin dừng"; typed without diacritics too, but "đúng" (right) is no "dừng".
+        alone = STOP_WORD_RE.fullmatch(text)
+        if alone is None:
+            return False
+        typed = said.words[said.words_in(alone.start("word"), alone.end("word"))[0]].lower()
+        return typed == "dừng" or typed.isascii()
 
     def _rhythm(self, said: _Said, text: str) -> Intent | None:
         text = _timed(said)
@@ -228,8 +266,8 @@ class IntentParser:
         return None
 
     def _unsubscribe(self, said: _Said, text: str) -> Intent | None:
-        if UNSUBSCRIBE_BARE_RE.fullmatch(text):
-            return Intent(UNSUBSCRIBE)
+        if UNSUBSCRIBE_BARE_RE.fullmatch(text) or UNSUBSCRIBE_SOME_RE.fullmatch(text):
+            return Intent(UNSUBSCRIBE)  # "hủy đăng ký", "bỏ bớt một xã": which, then?
         found = UNSUBSCRIBE_RE.match(text)
         if found is None or COMPLAINT_RE.search(text):
             return None  # "sao tôi không nhận được tin Sam Mứn" asks why, drops nothing
@@ -262,6 +300,8 @@ class IntentParser:
         Read before the news and help words these messages hold ("tin", "dùng loa")."""
         if START_RE.fullmatch(text):
             return Intent(START)
+        if COMMUNES_WHERE_RE.search(text) and self._named(said, 0, len(text)) is None:
+            return Intent(COMMUNES)  # "xã cũ của tôi giờ thuộc xã nào": not "của tôi"
         if MINE_RE.search(text):  # "đang theo dõi những mục nào": mine, not the list
             return None
         if TOPICS_ASK_RE.search(text) and self._named(said, 0, len(text)) is None:
@@ -304,7 +344,8 @@ class IntentParser:
                     SUBSCRIBE, named[0], named[1], more=self._more(said, SUBSCRIBE, named)
                 )
             arg = said.span(found.start("arg"), found.end("arg"))
-            if "dang ky" in text[: found.start("arg")] and not _news_words(arg):
+            # read as normalised: "cho e tin xã e" (shorthand) says only news words
+            if "dang ky" in text[: found.start("arg")] and not _news_words(found["arg"]):
                 return Intent(SUBSCRIBE, arg)
             if "dang ky" in text[: found.start("arg")]:  # "đăng ký nhận tin": which, then?
                 named = self._named(said, 0, len(text))  # "tôi ở xã Pa Ham, đăng ký cho tôi"
@@ -370,12 +411,10 @@ class IntentParser:
 
     def _greet(self, said: _Said, text: str) -> Intent | None:
         # "a lô có ai không, trả lời đi": a greeting with a call in it is a greeting
-        words = set(CALL_RE.sub(" ", text).split())
+        words = set(GREETING_ADDS_RE.sub(" ", CALL_RE.sub(" ", text)).split())
         calling = words == {"loa", "oi"}  # "Loa ơi": a call, answered like a greeting
         if calling or (words & GREETINGS and words <= GREETINGS | GREETING_WORDS | FILLER | POLITE):
             return Intent(GREET)
-        if re.fullmatch(r"(?:toi |minh |em )?(?:muon )?(?:huy|bo|huy bo)" + TAIL, text):
-            return Intent(UNSUBSCRIBE)  # "hủy", "tôi muốn bỏ": which one, then?
         return None
 
     def _partial(self, said: _Said, text: str) -> str | None:
@@ -483,7 +522,8 @@ class IntentParser:
     ) -> bool:
         """Whether the words around the name ``run`` are only news words ("tin", "xã", "có",
         "gì", "mới") rather than a question of their own."""
-        rest = said.norm[first : run[0]] + said.norm[run[1] : last]
+        before = KIND_WORDS_RE.sub(" ", " ".join(said.norm[first : run[0]]))  # "chủ đề X"
+        rest = [before, *said.norm[run[1] : last]]
         return all(set(word.split()) <= NEWS_WORDS | POLITE for word in rest)
 
 
@@ -511,6 +551,17 @@ class _Said:
         no command word "dừng" (read "dungq")."""
         return [w.removesuffix("q") if w[:-1] in COMMAND_SPELLINGS else w for w in self.norm]
 
+    def first_clause(self) -> _Said | None:
+        """The words before the first ",", ".", ";" or "!" that has words after it; None when
+        the message is one clause."""
+        for index, (_, end) in enumerate(self.places[:-1]):
+            between = self.source[end : self.places[index + 1][0]]
+            if any(mark in between for mark in ",.;!"):
+                count = index + 1
+                norm = self.norm[:count]
+                return _Said(self.source[: self.places[index][1]], self.places[:count], norm)
+        return None
+
     def replaced(self, at: int, size: int, phrase: str) -> _Said:
         """The words ``at`` to ``at + size`` read as ``phrase`` (a command word's typo)."""
         merged = (self.places[at][0], self.places[at + size - 1][1])
@@ -519,7 +570,9 @@ class _Said:
 
     def arg_end(self, end: int) -> int:
         """``end`` of an argument, moved past the words after it that ``TAIL`` took for
-        politeness but that were typed as other words: "hỗ trợ làm nhà" keeps its house."""
+        politeness but that were typed as other words: "hỗ trợ làm nhà" keeps its house; and
+        past a "dau" typed without marks where no negation or "ở" makes it "đâu": "tim tin
+        xang dau" keeps its oil ("không có tin … đâu" does not)."""
         first, last = self.words_in(end, len(self.text))
         kept = end
         for index in range(first, last):
@@ -527,7 +580,14 @@ class _Said:
             typed = self.words[index].lower()
             if spellings is not None and not typed.isascii() and typed not in spellings:
                 kept = self.offset(index) + len(self.norm[index])
+            elif self.norm[index] == "dau" and typed == "dau" and not self._asks_where(index):
+                kept = self.offset(index) + len(self.norm[index])
         return kept
+
+    def _asks_where(self, index: int) -> bool:
+        """Whether word ``index`` ("dau") follows a negation or "ở": the particle "đâu"."""
+        before = self.norm[:index]
+        return bool(NEGATED_RE.search(" ".join(before))) or before[-1:] == ["o"]
 
     def offset(self, index: int) -> int:
         """Where word ``index`` begins in ``text``."""
@@ -583,10 +643,11 @@ def _timed(said: _Said) -> str:
 
 
 def _no_words(text: str) -> Intent:
-    """A message of no words: one "?" asks what Loa does (help); several ("????", "??!") are
-    bewilderment at something, answered as not understood; an emoji or a sticker is thanks."""
+    """A message of no words: one "?" or two ask what Loa does (help); more ("????", "???!")
+    are bewilderment at something, answered as not understood; an emoji or a sticker is
+    thanks."""
     marks = text.count("?") + text.count("？")
-    if marks == 1:
+    if 0 < marks <= ASKING_MARKS_MAX:
         return Intent(HELP)
     return Intent(UNKNOWN) if marks else Intent(THANKS)
 

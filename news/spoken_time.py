@@ -43,10 +43,15 @@ _CLOCK = re.compile(
     + r"(?:(?<![\d:.])(?P<hour>\d{1,2})|\b(?P<word>muoi mot|muoi hai|mot|hai|ba|bon|nam|sau|bay"
     r"|tam|chin|muoi)(?=\s+gio\b))"
     r"(?:\s*(?:gio|h|g|:|\.)\s*(?P<minute>\d{1,2}(?!\s*(?:h|g|gio)\b))?(?:\s*(?:phut|p))?"
-    r"(?P<half>\s*ruoi)?|(?P<bare_half>\s+ruoi)|(?=\s*(?:sang|trua|chieu|toi|dem|khuya)\b))"
-    + _PERIOD
-    + r"(?![\d:])"
+    r"(?P<half>\s*ruoi)?(?:\s*kem\s*(?P<less>\d{1,2})(?:\s*(?:phut|p)\b)?)?|"  # "7 giờ kém 15"
+    r"(?P<bare_half>\s+ruoi)|(?=\s*(?:sang|trua|chieu|toi|dem|khuya)\b))" + _PERIOD + r"(?![\d:])"
 )
+# "Nửa đêm" (midnight): 00:00.
+_MIDNIGHT = re.compile(r"\bnua dem\b")
+# "Từ bây giờ", "ngay bây giờ" (from now, right now) typed without marks: "bay gio" is no seven
+# o'clock there unless a time follows ("từ bảy giờ đến chín giờ").
+_NOW_BEFORE = re.compile(r"\b(?:tu|ngay)\s+$")
+_TIME_AFTER = re.compile(r"\s*(?:-|–|den|toi|cho den)\b")
 # "lúc 7", "vào 19": a bare hour after a word that announces a time.
 _AT_HOUR = re.compile(r"\b(?:luc|vao)\s+(?P<hour>\d{1,2})\b(?!\s*[:.h\d])")
 # Between the two times of a window: "-", "đến", "tới", "từ 10 giờ tối trở đi đến sáng …",
@@ -69,6 +74,7 @@ class Spoken:
     at: time
     start: int
     end: int
+    part: str | None = None  # the part of the day said for it ("chieu"), if any
 
 
 def _hour(hour: int, period: str | None) -> int | None:
@@ -99,20 +105,31 @@ def times_in(folded: str) -> list[Spoken]:
     """Every time of day in ``folded`` text, in order."""
     found = []
     for match in _CLOCK.finditer(folded):
+        if _now(folded, match):
+            continue
         minute = 30 if match["half"] or match["bare_half"] else int(match["minute"] or 0)
         said = int(match["hour"]) if match["hour"] else _WORD_HOURS[match["word"]]
+        if match["less"]:  # "7 giờ kém 15": a quarter to seven, 6:45
+            said, minute = said - 1, 60 - int(match["less"])
+            if said < 0 or not 0 < minute < 60:
+                continue
         before = match["pre"] or match["pre_toi"] or _day_part(folded[: match.start()])
-        hour = _hour(said, match["period"] or before)
+        part = match["period"] or before
+        hour = _hour(said, part)
         if hour is None or minute > 59:
             continue
-        found.append(Spoken(time(hour, minute), match.start(), match.end()))
+        found.append(Spoken(time(hour, minute), match.start(), match.end(), part))
+    for match in _MIDNIGHT.finditer(folded):
+        if not any(s.start <= match.start() < s.end for s in found):
+            found.append(Spoken(time(0, 0), match.start(), match.end(), "dem"))
     for match in _AT_HOUR.finditer(folded):
         if int(match["hour"]) < 24 and not any(
             s.start <= match.start("hour") < s.end for s in found
         ):
-            hour = _hour(int(match["hour"]), _day_part(folded[: match.start()]))
+            part = _day_part(folded[: match.start()])
+            hour = _hour(int(match["hour"]), part)
             if hour is not None:
-                found.append(Spoken(time(hour, 0), match.start("hour"), match.end()))
+                found.append(Spoken(time(hour, 0), match.start("hour"), match.end(), part))
     return sorted(found, key=lambda spoken: spoken.start)
 
 
@@ -120,9 +137,31 @@ def window_in(folded: str) -> Window | None:
     """The first "A đến B" / "A-B" window in ``folded`` text, or None."""
     spoken = times_in(folded)
     for first, second in pairwise(spoken):
-        if _BETWEEN.match(folded[first.end : second.start]) and first.at != second.at:
-            return Window(first.at, second.at)
+        end = _same_half(first, second)
+        if _BETWEEN.match(folded[first.end : second.start]) and first.at != end:
+            return Window(first.at, end)
     return None
+
+
+def _same_half(first: Spoken, second: Spoken) -> time:
+    """The end of a window said without its part of the day, in the afternoon or evening of
+    a start said with one, when that makes it later the same half-day: "chiều từ 2 giờ đến 4
+    giờ" ends at 16:00, "từ 10 giờ tối đến 6 giờ" at 06:00, "22h-6h" (a 24-hour clock) too."""
+    end = second.at
+    if second.part is not None or first.part is None or first.at.hour < 12 or end.hour >= 12:
+        return end
+    later = time(end.hour + 12, end.minute)
+    return later if later > first.at else end
+
+
+def _now(folded: str, match: re.Match[str]) -> bool:
+    """Whether a "bay gio" is "bây giờ" (now): after "từ"/"ngay", with nothing making it a
+    time of day (minutes, a part of the day, a second time after it)."""
+    if match["word"] != "bay" or match["minute"] or match["half"] or match["period"]:
+        return False
+    if match["less"] or not _NOW_BEFORE.search(folded[: match.start()]):
+        return False
+    return not _TIME_AFTER.match(folded[match.end() :])
 
 
 def spoken_time(folded: str) -> time | None:

@@ -231,7 +231,7 @@ def parser() -> IntentParser:
         ("nhận tin xã Thanh Nưa", "subscribe", "c:Thanh Nưa"),
         ("có những loại tin nào", "topics", ""),
         ("tin tức gồm những gì vậy", "topics", ""),
-        ("có tin gì về mục y tế", "search", "muc y te"),  # a search, not the list
+        ("có tin gì về mục y tế", "about", "t:xa-hoi"),  # the topic ("mục X"), not the list
         ("chú đã chọn những mục nào", "subscriptions", ""),
         ("con đang theo dõi mục gì", "subscriptions", ""),
         ("mình đang nhận tin của xã nào", "subscriptions", ""),
@@ -274,7 +274,7 @@ def parser() -> IntentParser:
         ("tìm tin về giá lúa nhé", "search", "gia lua"),
         ("tìm tin lũ quét đi", "search", "lu quet"),
         # One "?" asks for help; several are bewilderment, answered as not understood.
-        ("??", "unknown", ""),
+        ("???", "unknown", ""),
         ("?", "help", ""),
         # A greeting with a call ("có ai không", "trả lời đi"); "a lô" is "alô".
         ("alo alo có ai ở đó không", "greet", ""),
@@ -293,6 +293,107 @@ def parser() -> IntentParser:
         ("gửi tin tối 8h", "bulletin", "20:00"),
         ("gui tin toi 8h", "bulletin", "20:00"),
         ("từ 10h tối tới 6h sáng đừng gửi", "quiet", "22:00-06:00"),
+        # Gaps the blind holdout8 showed (other wordings of them, with must-not-trigger ones).
+        # Receiving, no name said, is /start; "nhận tin xã X" subscribes; "có nhận tin không"
+        # asks; "đăng ký nhận tin" asks which.
+        ("em muốn nhận tin nhé", "start", ""),
+        ("cho mình nhận tin lại nhé", "start", ""),
+        ("nhận tin tức trở lại", "start", ""),
+        ("bật lại tin cho bác", "start", ""),
+        ("kích hoạt tài khoản", "start", ""),
+        ("bắt đầu lại nhé", "start", ""),
+        ("từ nay gửi tin cho em nhé", "start", ""),
+        ("gửi tin cho em từ nay nhé", "start", ""),
+        ("gửi tin cho tôi", "unknown", ""),  # from now on? or the latest? asked
+        ("có nhận tin không", "unknown", ""),
+        ("mình muốn đăng ký nhận tin", "subscribe", ""),
+        ("nhận tin xã Mường Phăng nhé", "subscribe", "c:Mường Phăng"),
+        ("tin mới nhé", "latest", ""),
+        # Stopping: "ngừng gửi", "tắt tin", "xin dừng", "… qua loa", a stop then its reason.
+        ("ngừng gửi tin cho em", "stop", ""),
+        ("tắt tin đi", "stop", ""),
+        ("huỷ nhận tin", "stop", ""),
+        ("xin dừng lại", "stop", ""),
+        ("thôi dừng gửi nhé", "stop", ""),
+        ("chán quá, dừng đi", "stop", ""),
+        ("ngừng nhận tin qua loa nhé", "stop", ""),
+        ("đừng gửi tin nữa nhé, cháu đi làm xa rồi", "stop", ""),
+        ("dừng gửi tin, chỉ gửi tin xã Thanh Nưa thôi", "unsubscribe", "c:Thanh Nưa"),
+        ("bỏ hết, nhận lại tất cả tin", "unsubscribe", "tatca"),
+        ("tắt bản tin đi", "bulletin", "off"),
+        ("xin đúng", "unknown", ""),  # "đúng" (right) is no "dừng"
+        ("đừng gửi tin nửa đêm", "quiet", ""),  # "nửa" (half) is no "nữa"
+        # One's own choices: who, "đã/đang/có", the choosing, what ("mấy xã", "cái gì").
+        ("ds đã đăng ký", "subscriptions", ""),
+        ("xem lựa chọn của mình", "subscriptions", ""),
+        ("đăng ký của bác sao rồi", "subscriptions", ""),
+        ("em có theo dõi xã nào không", "subscriptions", ""),
+        ("những gì mình đã đăng ký", "subscriptions", ""),
+        ("bác đang nhận những gì", "subscriptions", ""),
+        ("mình đăng ký bao nhiêu xã rồi", "subscriptions", ""),
+        ("chú đã chọn theo dõi những chủ đề nào", "subscriptions", ""),
+        ("tôi muốn đăng ký xã nào được", "subscribe", ""),
+        ("lựa chọn nào tốt hơn", "unknown", ""),
+        # The list of communes: how many, their names, where an old one went (no name said).
+        ("dsach các xã", "communes", ""),
+        ("tỉnh còn mấy xã", "communes", ""),
+        ("tên các phường mới", "communes", ""),
+        ("bản cũ của bác giờ thuộc xã nào", "communes", ""),
+        ("phường cũ nhà em nhập vào đâu rồi", "communes", ""),
+        ("Pa Tần giờ thuộc xã nào", "unknown", "c:Mường Chà"),  # a name: offered
+        ("sau sáp nhập có tin gì mới", "latest", ""),
+        # Topics: "có chủ đề gì"; "chủ đề/chuyên mục/lĩnh vực X" is X.
+        ("có chủ đề gì để chọn không", "topics", ""),
+        ("xem chuyên mục thông báo", "about", "t:thong-bao"),
+        ("tin lĩnh vực nông nghiệp", "about", "t:kinh-te"),
+        # Help: "menu", what Loa is or is for, what to type; one or two "?".
+        ("menu lệnh", "help", ""),
+        ("Loa này là gì thế", "help", ""),
+        ("bot là cái gì", "help", ""),
+        ("app này để làm gì vậy", "help", ""),
+        ("ứng dụng dùng để làm gì", "help", ""),
+        ("cần gõ lệnh gì", "help", ""),
+        ("??", "help", ""),
+        ("căn cước là gì", "unknown", ""),
+        # Thanks: "ừ", "rõ/hiểu rồi", praise of the news with thanks or alone.
+        ("ừ được rồi", "thanks", ""),
+        ("rõ rồi ạ, cảm ơn", "thanks", ""),
+        ("hiểu rồi", "thanks", ""),
+        ("bài này hữu ích lắm, cảm ơn loa", "thanks", ""),
+        ("tin hay quá", "thanks", ""),
+        ("xem tin hay", "latest", ""),
+        ("không rõ", "unknown", ""),
+        ("Na Ư", "about", "c:Sam Mứn"),  # "Ư" is no "ừ"
+        # Greetings: "kính chào", "hê lô"/"ha lô", "… bot", with "mới vào", "hỏi thăm".
+        ("kính chào bà con", "greet", ""),
+        ("hê lô loa", "greet", ""),
+        ("ha lô", "greet", ""),
+        ("hello bot", "greet", ""),
+        ("chào ad, em mới tham gia", "greet", ""),
+        ("xin chào, hỏi thăm sức khỏe cả nhà", "greet", ""),
+        ("mới vào", "unknown", ""),
+        ("hế lô cho xem tin mới", "latest", ""),
+        ("bot", "unknown", ""),
+        # Dropping something not named: which, then?
+        ("bỏ bớt vài chủ đề", "unsubscribe", ""),
+        ("muốn xóa một xã", "unsubscribe", ""),
+        # Times: "kém", the end of a window in the start's half of the day, "nửa đêm", and
+        # "bây giờ" (now) is no seven o'clock.
+        ("bản tin 6 giờ kém 10 sáng", "bulletin", "05:50"),
+        ("gửi bản tin lúc 8h kém 15 tối", "bulletin", "19:45"),
+        ("chiều từ 1 giờ đến 3 giờ đừng gửi tin", "quiet", "13:00-15:00"),
+        ("buổi tối từ 8 giờ đến 11 giờ đừng gửi", "quiet", "20:00-23:00"),
+        ("từ 10 giờ tối đến 6 giờ đừng gửi", "quiet", "22:00-06:00"),
+        ("yên tĩnh 18h-8h", "quiet", "18:00-08:00"),  # a 24-hour clock keeps its hours
+        ("từ nửa đêm tới 6h sáng đừng gửi tin", "quiet", "00:00-06:00"),
+        ("gửi bản tin lúc nửa đêm", "bulletin", "00:00"),
+        ("từ bây giờ gửi bản tin lúc 8h", "bulletin", "08:00"),
+        # A "dau" typed without marks ends a search only after a negation ("đâu").
+        ("tim tin gia dau", "search", "gia dau"),
+        ("tim tin ve cay dau", "search", "cay dau"),
+        ("tìm tin mưa lũ đâu", "search", "mua lu"),
+        # "xã mk", "cho e" (shorthand) are news words: the commune named before.
+        ("mình ở Thanh Nưa, đk cho mk tin xã mk nhé", "subscribe", "c:Thanh Nưa"),
     ],
 )
 def test_intents(parser: IntentParser, text: str, intent: str, args: str) -> None:
@@ -342,6 +443,7 @@ def test_a_very_long_message_is_read_quickly_enough_to_answer(parser: IntentPars
         "intents_holdout5.jsonl",
         "intents_holdout6.jsonl",
         "intents_holdout7.jsonl",
+        "intents_holdout8.jsonl",
     ],
 )
 def test_labelled_sets(parser: IntentParser, name: str) -> None:
@@ -386,7 +488,12 @@ def test_giving_the_same_topic_twice_subscribes_once(parser: IntentParser) -> No
     [
         ("/start", "start", ""),
         ("/batdau", "start", ""),
-        ("/dangky Mường Phăng", "subscribe", "muong phang"),  # the handler resolves the name
+        # A command's argument as its handler reads it: /dangky, /huydangky resolve names.
+        ("/dangky Mường Phăng", "subscribe", "c:Mường Phăng"),
+        ("/huydangky Pom Lót", "unsubscribe", "c:Sam Mứn"),  # an old name: its unit
+        ("/dangky Muong", "subscribe", "muong"),  # several: the handler asks which
+        ("/huydangky tat ca", "unsubscribe", "tatca"),
+        ("/tinmoi tatca", "latest", "tatca"),
         ("/khongco", "unknown", ""),
         ("dừng", "stop", ""),
         ("stop", "stop", ""),  # not routed: the parser reads it

@@ -46,6 +46,12 @@ from news.text import fold
         ("chiều nào cũng gửi 5h", time(17, 0)),
         ("buổi sáng gửi lúc 7h", time(7, 0)),
         ("tôi muốn nhận lúc 7h", time(7, 0)),
+        # "kém" (to the hour), "nửa đêm" (midnight).
+        ("7 giờ kém 15", time(6, 45)),
+        ("8h kém 5 tối", time(19, 55)),
+        ("1 giờ kém 10 chiều", time(12, 50)),
+        ("nửa đêm", time(0, 0)),
+        ("từ bảy giờ sáng", time(7, 0)),
     ],
 )
 def test_spoken_times(said: str, at: time) -> None:
@@ -53,7 +59,11 @@ def test_spoken_times(said: str, at: time) -> None:
 
 
 @pytest.mark.parametrize(
-    "said", ["13 giờ sáng", "25h", "7h75", "số 5", "", "7h hoặc 8h", "năm 2025", "mười"]
+    "said",
+    [
+        *("13 giờ sáng", "25h", "7h75", "số 5", "", "7h hoặc 8h", "năm 2025", "mười"),
+        *("từ bây giờ", "ngay bay gio", "7 giờ kém 60"),  # "bây giờ" is now
+    ],
 )
 def test_not_one_time(said: str) -> None:
     assert spoken_time(fold(said)) is None
@@ -74,6 +84,14 @@ def test_not_one_time(said: str) -> None:
         ("tối mười giờ trở đi đến sáng năm giờ", "22:00-05:00"),
         ("sau 8h tối đừng gửi tin đến 6h sáng", "20:00-06:00"),  # the ask said in between
         ("22h không nhận tin đến 5h", "22:00-05:00"),
+        # An end said without its part of the day, in the start's afternoon or evening when
+        # that is later the same half-day; a 24-hour clock keeps its hours.
+        ("chiều từ 2 giờ đến 5 giờ", "14:00-17:00"),
+        ("từ 8 giờ tối đến 10 giờ", "20:00-22:00"),
+        ("từ 10 giờ tối đến 6 giờ", "22:00-06:00"),
+        ("18h-8h", "18:00-08:00"),
+        ("từ bảy giờ đến chín giờ", "07:00-09:00"),
+        ("từ nửa đêm đến 5 giờ sáng", "00:00-05:00"),
     ],
 )
 def test_spoken_windows(said: str, window: str) -> None:

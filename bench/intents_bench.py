@@ -19,7 +19,9 @@ subscriptions 3/4 and stop 4/5 below 0.90; labels reviewed, none changed) and
 ``intents_holdout7.jsonl`` (written blind the same way, at least 10 messages for every intent; the
 74 of 362 that matched an earlier message dropped: first score 0.844 on 288, 45 misses) and
 ``intents_holdout8.jsonl`` (written blind the same way, at least 12 messages for every intent; the
-71 of 389 that matched an earlier message dropped: first score 0.811 on 318, 60 misses),
+71 of 389 that matched an earlier message dropped: first score 0.811 on 318, 60 misses) and
+``intents_holdout9.jsonl`` (written blind the same way, at least 15 messages for every intent; the
+52 of 383 that matched an earlier message dropped; 331 left, committed before any score),
 reads each as the app does (``bot.wording.meaning``: "/" commands and the whole messages naming
 /stop go to the command table first, as in ``bot.commands.Commands.handle``; everything else to
 ``news.intents.IntentParser`` for Điện Biên) and prints, per set, accuracy per
@@ -75,6 +77,10 @@ SETS = {
     # score 0.811 (60 misses; below 0.90: start 2/18, subscriptions 8/16, stop 11/19, greet
     # 12/18, help 11/16, communes 15/19, thanks 15/18).
     "holdout8": ROOT / "tests/fixtures/intents_holdout8.jsonl",
+    # Written blind (parser, its word lists and every set above unread; committed before it was
+    # ever scored) after holdout8's misses were worked on; the 52 of 383 that matched an earlier
+    # message (case and diacritics ignored) dropped, at least 15 left for every intent.
+    "holdout9": ROOT / "tests/fixtures/intents_holdout9.jsonl",
 }
 OVERALL_GOAL, INTENT_GOAL = 0.95, 0.90
 

@@ -54,6 +54,17 @@ class Pacer:
         self._paused_until = 0.0
         self._lock: asyncio.Lock | None = None
 
+    def set_rate(self, rate: float) -> None:
+        """A new rate from now on (a sender whose part of a shared bot's rate changed); the
+        window rule keeps counting the requests already sent."""
+        interval = 1.0 / (rate * MARGIN)
+        if interval == self._interval:
+            return
+        self._interval = interval
+        count = math.floor(rate)
+        self._recent = deque(self._recent, maxlen=max(count, 1))
+        self._windowed = count >= 1
+
     def pause_until(self, moment: float) -> None:
         self._paused_until = max(self._paused_until, moment)
 

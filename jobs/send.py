@@ -3,9 +3,10 @@
 It is the only place that sends messages to a platform: answers to commands, progress edits,
 emergencies, broadcasts and news all pass its one pacer (global rate and per-chat spacing).
 Only the instance holding the channel's sender lease runs it (``jobs.roles``). When a bot's rate
-is above what one process can send (``sender_shares``), its chats are split into shares, each
-with a sender of its own at the rate divided between them, run wherever that share's lease is
-held: together they keep the bot's rate, and a chat's spacing is kept by its one share.
+is above what one process can send (``sender_shares``), its chats are split into shares held by
+several instances: each instance's one sender then reads only the rows of the shares it holds
+and paces at their part of the bot's rate (``jobs.sharing``): together they keep the bot's rate,
+and a chat's spacing is kept by the one instance holding its share.
 
 Order: higher priority first (answers, emergencies, broadcasts), then oldest first. A row leaves
 ``pending`` only once the platform has answered, and it is committed right after that answer,
@@ -49,7 +50,7 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -68,11 +69,11 @@ from bot.channel import (
 from bot.outgoing import Outgoing, decode
 from jobs.failure_log import FailureLog
 from jobs.messages import MessageCache, MessageGone
-from jobs.pacing import MARGIN, WINDOW, ChatGates, Pacer
+from jobs.pacing import ChatGates, Pacer
 from storage import broadcasts, channel_states, outbox, residents
 from storage.inline_writes import InlineWrites
 from storage.models import utcnow
-from storage.outbox import Queued, Share
+from storage.outbox import Queued, Shares
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +111,22 @@ class _Suspect:
     chat_id: str
     why: str
     answer: str
+
+
+class Sharing(Protocol):
+    """The shares of the bot's sending this instance holds (``jobs.sharing.SharedSending``)."""
+
+    def ready(self) -> Shares | None:
+        """The shares to read rows of now (None: none yet)."""
+
+    def ready_in(self) -> float:
+        """Seconds until another share is ready (inf: none waits)."""
+
+    def rate(self) -> float:
+        """The part of the bot's rate for the ready shares."""
+
+    def holds(self, number: int) -> bool:
+        """Whether share ``number`` is still held here (checked before each message)."""
 
 
 @dataclass(slots=True)
@@ -155,12 +172,12 @@ class Sender:
         on_voice_off: Callable[[str, str], Coroutine[Any, Any, None]] | None = None,
         holds: Callable[[], bool] | None = None,
         throttling: Throttling | None = None,
-        share: Share | None = None,
+        sharing: Sharing | None = None,
     ) -> None:
-        # With ``share``, this sender reads only that share's chats (at the rate it is given:
-        # the bot's rate divided between the shares).
-        self.name = f"{channel.name} sender" + (f" {share}" if share else "")
-        self._share = share
+        # With ``sharing``, this sender reads only the rows of the shares held here, at their
+        # part of the bot's rate (``rate_per_second`` is then unused).
+        self.name = f"{channel.name} sender"
+        self._sharing = sharing
         self._throttling = throttling
         self._channel = channel
         self._sessions = sessions
@@ -178,6 +195,7 @@ class Sender:
         self._slots = asyncio.Semaphore(settings.concurrency)
         self._writes: asyncio.Queue[tuple[Write | int, asyncio.Future[None]]] = asyncio.Queue()
         self._in_flight: set[int] = set()
+        self._share_flights: Counter[int] = Counter()  # messages in flight, per share
         # Launched messages wait here for one of ``concurrency`` long-lived delivery tasks: a
         # task per message cost ~70 µs more (creation, scheduling, its done callback).
         self._launches: asyncio.Queue[tuple[Queued, Outgoing | Exception, float]] = asyncio.Queue()
@@ -225,11 +243,6 @@ class Sender:
         # first success of a working channel then commits inline like every other.
         async with self._sessions() as session:
             self._state = await channel_states.current(session, self._channel.name)
-        if self._share is not None:
-            # A share may come from another instance that sent for it a moment ago (a handover
-            # to balance the shares is quick): wait out one window of the platform's rate and
-            # one chat spacing, so that its last requests and ours never count together.
-            self._pacer.pause_until(time.monotonic() + max(WINDOW / MARGIN, self._gates.interval))
         self._tasks = [
             asyncio.create_task(self._write_loop(), name=f"{self.name} writer"),
             asyncio.create_task(self._run(), name=self.name),
@@ -280,17 +293,22 @@ class Sender:
 
     async def _dispatch_round(self) -> tuple[int, float]:
         """Start sending every due row of one batch; return (started, seconds to next due)."""
-        batch = await self._fetch()
+        shares = self._ready_shares()
+        if self._sharing is not None and shares is None:
+            return 0, min(self._sharing.ready_in(), self._settings.idle_poll_seconds)
+        batch = await self._fetch(shares)
         if not batch:
-            return 0, await self._idle_wait()
+            return 0, await self._idle_wait(shares)
         started, earliest = 0, time.monotonic() + self._settings.idle_poll_seconds
         refetch_at = time.monotonic() + BATCH_SECONDS
         for queued in batch:
             if self._stopping or (started and time.monotonic() >= refetch_at):
                 break
-            if not self._holds():
+            if not self._may_send(queued):
                 earliest = min(earliest, time.monotonic() + 0.1)
-                break
+                if self._sharing is None:
+                    break
+                continue  # another share was handed over; the rest may be ours
             if not self._gates.is_ready(queued.chat_id):
                 earliest = min(earliest, self._gates.ready_at(queued.chat_id))
                 continue
@@ -307,7 +325,24 @@ class Sender:
         self._gates.prune()
         return started, earliest - time.monotonic()
 
-    async def _fetch(self) -> list[Queued]:
+    def _ready_shares(self) -> Shares | None:
+        """The shares to read now (their rate set on the pacer); None when not shared."""
+        if self._sharing is None:
+            return None
+        shares = self._sharing.ready()
+        if shares is not None:
+            self._pacer.set_rate(self._sharing.rate())
+        return shares
+
+    def _may_send(self, queued: Queued) -> bool:
+        """The lease fence: this instance still holds the role (or the row's share)."""
+        if not self._holds():
+            return False
+        if self._sharing is None or queued.share is None:
+            return True
+        return self._sharing.holds(queued.share)
+
+    async def _fetch(self, shares: Shares | None) -> list[Queued]:
         limit = max(100, self._settings.concurrency * 8)
         async with self._sessions() as session:
             return await outbox.next_batch(
@@ -316,16 +351,22 @@ class Sender:
                 limit=limit,
                 now=utcnow(),
                 skip_ids=self._in_flight,
-                share=self._share,
+                shares=shares,
             )
 
-    async def _idle_wait(self) -> float:
+    async def _idle_wait(self, shares: Shares | None) -> float:
         async with self._sessions() as session:
-            due = await outbox.next_due_at(session, self._channel.name, self._share)
+            due = await outbox.next_due_at(session, self._channel.name, shares)
         idle = self._settings.idle_poll_seconds
+        if self._sharing is not None:
+            idle = min(idle, self._sharing.ready_in())
         if due is None:
             return idle
         return min(idle, max((due - utcnow()).total_seconds(), 0.0) + 0.01)
+
+    def in_flight(self, share: int) -> int:
+        """Messages of ``share`` sent but not yet answered (a share is handed over after)."""
+        return self._share_flights[share]
 
     async def _prepare(self, queued: Queued) -> Outgoing | Exception:
         """What to send for ``queued`` (or why it cannot be sent)."""
@@ -339,6 +380,8 @@ class Sender:
     def _launch(self, queued: Queued, message: Outgoing | Exception, booked: float) -> None:
         self._gates.reserve(queued.chat_id)
         self._in_flight.add(queued.id)
+        if queued.share is not None:
+            self._share_flights[queued.share] += 1
         self._sending += 1
         self._launches.put_nowait((queued, message, booked))
 
@@ -356,7 +399,7 @@ class Sender:
     async def _deliver(self, queued: Queued, message: Outgoing | Exception, booked: float) -> None:
         reported = False
         try:
-            if self._pacer.paused_until > time.monotonic() or not self._holds():
+            if self._pacer.paused_until > time.monotonic() or not self._may_send(queued):
                 # A throttle arrived, or the role was lost, since this message was launched:
                 # it stays pending, for after the pause or for the new holder.
                 return
@@ -370,6 +413,8 @@ class Sender:
             if not reported:
                 self._reported()
             self._in_flight.discard(queued.id)
+            if queued.share is not None:
+                self._share_flights[queued.share] -= 1
             self._slots.release()
             self._wake.set()
 

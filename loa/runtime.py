@@ -10,10 +10,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import math
 import signal
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -29,9 +27,8 @@ if TYPE_CHECKING:
     from bot.notices import AdminNotices
     from bot.telegram import TelegramBot
     from bot.zalo import Handler, ZaloBot
-    from jobs.roles import Service
-    from jobs.send import OutboxSignal, Throttling
-    from storage.outbox import Share
+    from jobs.roles import Coordinator, Role, Service
+    from jobs.send import OutboxSignal, Sender, Sharing, Throttling
     from web.app import Webhook, WebServer
 
 log = logging.getLogger(__name__)
@@ -92,10 +89,9 @@ def build_services(settings: Settings, sessions: async_sessionmaker[AsyncSession
         if not _webhook_url(settings, channel):
             roles.append(Role(f"{channel}:updates", _updates_role(bot)))
         throttling = counters.throttling if counters is not None else None
-        for role, share in _sender_roles(channel, _channel_settings(settings, channel)):
-            holds = functools.partial(coordinator.holds, role)  # the sender's fence
-            make = _sender_role(settings, sessions, queued, bot, notices, holds, throttling, share)
-            roles.append(Role(role, make, group=None if share is None else f"{channel}:sender"))
+        make = _sender(settings, sessions, queued, bot, notices, throttling)
+        config = _channel_settings(settings, channel)
+        roles.extend(_sender_roles(channel, config, make, coordinator))
     channels = {bot.channel.name: bot.channel for bot in bots}
     limits = {name: channel.max_text_length for name, channel in channels.items()}
 
@@ -187,9 +183,9 @@ def _telegram_bot(
     config = settings.telegram
     if not config.token:
         return None
-    # The sender's requests (its shares' together, when the sending is shared) plus button
-    # answers. Not more: httpcore looks through every connection for each request.
-    pool = settings.sender.concurrency + config.sender_shares + 8
+    # The sender's requests (one sender, whatever the shares held) plus button answers. Not
+    # more: httpcore looks through every connection for each request.
+    pool = settings.sender.concurrency + 8
     answers = Answers(sessions, "telegram", on_queued=queued.notify)
     bot = TelegramBot(config, sessions, handle, connection_pool_size=pool, answers=answers)
     if config.webhook_url:
@@ -197,36 +193,27 @@ def _telegram_bot(
     return bot
 
 
-def _sender_role(
+def _sender(
     settings: Settings,
     sessions: async_sessionmaker[AsyncSession],
     queued: OutboxSignal,
     bot: TelegramBot | ZaloBot,
     notices: AdminNotices,
-    holds: Callable[[], bool],
     throttling: Throttling | None = None,
-    share: Share | None = None,
-) -> Callable[[], Service]:
-    """The ``<channel>:sender`` role: the one paced path of everything this bot sends
-    (``throttling`` counts its 429s for /metrics); or, when its sending is shared, the
-    ``<channel>:sender#k/n`` role: share k's chats at the n-th of the bot's rate."""
+) -> Callable[[Callable[[], bool], Sharing | None], Sender]:
+    """How this bot's sender is made: the one paced path of everything it sends (``throttling``
+    counts its 429s for /metrics), fenced by ``holds`` (its lease), for ``sharing``'s shares
+    when the sending is shared."""
     from jobs.send import Sender
 
     config = _channel_settings(settings, bot.channel.name)
-    shares = share.count if share else 1
-    rate = config.rate_limit_per_second / shares
-    # An instance may hold every share: together they keep [sender] concurrency in flight (a
-    # larger connection pool costs every request more CPU: httpcore scans it each time).
-    sender_settings = replace(
-        settings.sender, concurrency=math.ceil(settings.sender.concurrency / shares)
-    )
 
-    def sender() -> Service:
+    def sender(holds: Callable[[], bool], sharing: Sharing | None) -> Sender:
         return Sender(
             bot.channel,
             sessions,
-            sender_settings,
-            rate_per_second=rate,
+            settings.sender,
+            rate_per_second=config.rate_limit_per_second,
             per_chat_interval=config.per_chat_interval_seconds,
             signal=queued,
             on_long_pause=notices.channel_paused(),
@@ -234,24 +221,43 @@ def _sender_role(
             on_voice_off=notices.voice_off(),
             holds=holds,
             throttling=throttling,
-            share=share,
+            sharing=sharing,
         )
 
     return sender
 
 
 def _sender_roles(
-    channel: str, config: TelegramSettings | ZaloSettings
-) -> list[tuple[str, Share | None]]:
-    """``[(zalo:sender, None)]``, or with ``sender_shares = 3`` one role per share."""
+    channel: str,
+    config: TelegramSettings | ZaloSettings,
+    make: Callable[[Callable[[], bool], Sharing | None], Sender],
+    coordinator: Coordinator,
+) -> list[Role]:
+    """``<channel>:sender``; or, with ``sender_shares = N``, the N roles ``<channel>:sender#k/N``
+    whose holder sends share k's chats, with one sender for the shares it holds
+    (``jobs.sharing``)."""
+    from jobs.roles import Role
+    from jobs.sharing import SharedSending
     from storage.instances import sender_role
-    from storage.outbox import Share
 
     count = config.sender_shares
     if count == 1:
-        return [(sender_role(channel), None)]
-    shares = [Share(number, count) for number in range(1, count + 1)]
-    return [(sender_role(channel, (s.number, s.count)), s) for s in shares]
+        role = sender_role(channel)
+        holds = functools.partial(coordinator.holds, role)  # the sender's fence
+        return [Role(role, lambda: make(holds, None))]
+    names = {k: sender_role(channel, (k, count)) for k in range(1, count + 1)}
+    sending = SharedSending(
+        channel,
+        count,
+        config.rate_limit_per_second,
+        config.per_chat_interval_seconds,
+        lambda sharing: make(lambda: True, sharing),  # fenced per share instead
+        lambda k: coordinator.holds(names[k]),
+    )
+    group = sender_role(channel)
+    return [
+        Role(name, functools.partial(sending.role, k), group=group) for k, name in names.items()
+    ]
 
 
 def _channel_settings(settings: Settings, channel: str) -> TelegramSettings | ZaloSettings:

@@ -27,6 +27,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -143,6 +144,7 @@ class Queued:
     priority: int
     attempts: int
     payload: str | None = None
+    share: int | None = None  # its share (1 … count) when the sending is shared
 
 
 async def queue_messages(
@@ -186,30 +188,31 @@ async def has_pending_tag(session: AsyncSession, tag: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class Share:
-    """Share ``number`` (1 … ``count``) of one channel's queue: the chats whose id hashes to it.
-    Several instances send for one bot by each holding some shares (``jobs.roles``); a chat is
-    always in the same share, so its messages keep their order and spacing, and a row is read
-    by one share's holder only."""
+class Shares:
+    """Shares ``numbers`` (each 1 … ``count``) of one channel's queue: the chats whose id hashes
+    to one of them. Several instances send for one bot by each holding some of the ``count``
+    shares (``jobs.roles``, ``jobs.sharing``); a chat is always in the same share, so its messages
+    keep their order and spacing, and a row is read by its share's holder only."""
 
-    number: int
     count: int
+    numbers: frozenset[int]
 
     def __str__(self) -> str:
-        return f"{self.number}/{self.count}"
+        return f"{','.join(str(n) for n in sorted(self.numbers))}/{self.count}"
 
 
 def _chat_id() -> ColumnElement[str]:
     return func.coalesce(Delivery.chat_id, Resident.chat_id)
 
 
-def _in_share(share: Share) -> ColumnElement[bool]:
-    # "In none of the other shares", not "= this share": PostgreSQL guesses that an equality on
-    # an expression keeps 0.5 % of the rows, and for so few it hash-joins every pending row and
+def _in_shares(shares: Shares) -> ColumnElement[bool]:
+    # "In none of the other shares", not "in these": PostgreSQL guesses that an equality on an
+    # expression keeps 0.5 % of the rows, and for so few it hash-joins every pending row and
     # sorts them (64 ms a batch with 100 000 queued) instead of walking the queue's index until
     # the batch is full (2 ms); each inequality is guessed to keep 99.5 %.
-    others = [number - 1 for number in range(1, share.count + 1) if number != share.number]
-    return share_of(_chat_id(), share.count).not_in(others)
+    others = [n - 1 for n in range(1, shares.count + 1) if n not in shares.numbers]
+    share = share_of(_chat_id(), shares.count)
+    return share.not_in(others) if others else true()
 
 
 async def next_batch(
@@ -219,14 +222,14 @@ async def next_batch(
     limit: int,
     now: datetime,
     skip_ids: Collection[int] = (),
-    share: Share | None = None,
+    shares: Shares | None = None,
 ) -> list[Queued]:
-    """Pending deliveries of ``channel`` (of its ``share`` when sending is shared) that are
-    due: answers, emergencies and broadcasts first, then oldest first. ``skip_ids`` are rows
-    already in flight. Nothing is locked: only the instance holding the channel's sender lease
-    (or that share's) reads these rows (``storage.instances``), and a row only leaves
-    ``pending`` once the platform answered."""
-    query = next_batch_query(channel, limit=limit, now=now, skip_ids=skip_ids, share=share)
+    """Pending deliveries of ``channel`` (of ``shares`` when sending is shared: each row says
+    its share) that are due: answers, emergencies and broadcasts first, then oldest first.
+    ``skip_ids`` are rows already in flight. Nothing is locked: only the instance holding the
+    channel's sender lease (or the row's share's) reads these rows (``storage.instances``), and
+    a row only leaves ``pending`` once the platform answered."""
+    query = next_batch_query(channel, limit=limit, now=now, skip_ids=skip_ids, shares=shares)
     rows = await session.execute(query)
     return [Queued(*row) for row in rows.all()]
 
@@ -237,7 +240,7 @@ def next_batch_query(
     limit: int,
     now: datetime,
     skip_ids: Collection[int] = (),
-    share: Share | None = None,
+    shares: Shares | None = None,
 ) -> Select[Any]:
     """``next_batch``'s query: in the order of ``ix_deliveries_queue`` (priority DESC, id), so
     a batch is read off the index, never sorted from the whole queue (migration 0012)."""
@@ -263,23 +266,23 @@ def next_batch_query(
     )
     if skip_ids:
         query = query.where(Delivery.id.not_in(list(skip_ids)))
-    if share is not None:
-        query = query.where(_in_share(share))
+    if shares is not None:
+        query = query.add_columns(share_of(_chat_id(), shares.count) + 1).where(_in_shares(shares))
     return cast(Select[Any], query)
 
 
 async def next_due_at(
-    session: AsyncSession, channel: str, share: Share | None = None
+    session: AsyncSession, channel: str, shares: Shares | None = None
 ) -> datetime | None:
-    """When the earliest deferred pending delivery of ``channel`` (of ``share``) becomes due."""
+    """When the earliest deferred pending delivery of ``channel`` (of ``shares``) becomes due."""
     query = select(func.min(Delivery.next_attempt_at)).where(
         Delivery.state == DeliveryState.PENDING.value, Delivery.channel == channel
     )
-    if share is not None:  # only deferred rows are joined, not the whole queue
+    if shares is not None:  # only deferred rows are joined, not the whole queue
         query = (
             query.outerjoin(Resident, Resident.id == Delivery.resident_id)
             .where(Delivery.next_attempt_at.is_not(None))
-            .where(_in_share(share))
+            .where(_in_shares(shares))
         )
     return (await session.execute(query)).scalar_one_or_none()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import math
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
@@ -734,6 +735,25 @@ async def test_a_high_share_of_gone_answers_means_a_broken_bot(sessions: Session
     assert told == ["403 User has blocked the bot"]
 
 
+class Held:
+    """Shares held for good (``jobs.send.Sharing``): a sender's part of a shared bot."""
+
+    def __init__(self, shares: outbox.Shares) -> None:
+        self._shares = shares
+
+    def ready(self) -> outbox.Shares:
+        return self._shares
+
+    def ready_in(self) -> float:
+        return math.inf
+
+    def rate(self) -> float:
+        return 1000.0
+
+    def holds(self, number: int) -> bool:
+        return number in self._shares.numbers
+
+
 @requires_postgresql
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 async def test_shares_split_the_queue_by_chat_and_together_send_each_message_once(
@@ -745,19 +765,23 @@ async def test_shares_split_the_queue_by_chat_and_together_send_each_message_onc
     answers = Answers(world.sessions, "telegram")
     for chat in range(1, 61, 7):  # answers to some of the same chats (by chat id, no resident)
         await answers.send(str(chat), [Reply(f"trả lời {chat}")])
-    shares = [outbox.Share(k, 3) for k in (1, 2, 3)]
+    shares = [outbox.Shares(3, frozenset({k})) for k in (1, 2, 3)]
     chats: list[set[str]] = []
     async with world.sessions() as session:
         everything = await outbox.next_batch(session, "telegram", limit=1000, now=utcnow())
         for share in shares:
             batch = await outbox.next_batch(
-                session, "telegram", limit=1000, now=utcnow(), share=share
+                session, "telegram", limit=1000, now=utcnow(), shares=share
             )
             chats.append({queued.chat_id for queued in batch})
             assert 0 < len(batch) < len(everything)
+            assert {queued.share for queued in batch} == share.numbers  # each row says its share
+        two = outbox.Shares(3, frozenset({1, 3}))
+        both = await outbox.next_batch(session, "telegram", limit=1000, now=utcnow(), shares=two)
     assert set.union(*chats) == {q.chat_id for q in everything}  # every chat in a share...
     assert sum(len(c) for c in chats) == 60  # ...and in one only, answers and news alike
-    clock = DispatchClock(channel)  # one bot, three senders
+    assert {q.chat_id for q in both} == chats[0] | chats[2]
+    clock = DispatchClock(channel)  # one bot, three instances' senders
     senders = [
         Sender(
             clock,
@@ -765,11 +789,10 @@ async def test_shares_split_the_queue_by_chat_and_together_send_each_message_onc
             SenderSettings(concurrency=4, idle_poll_seconds=0.05),
             rate_per_second=None,
             per_chat_interval=0.2,
-            share=share,
+            sharing=Held(share),
         )
         for share in shares
     ]
-    assert senders[1].name == "telegram sender 2/3"
     await asyncio.gather(*(sender.start() for sender in senders))
     try:
         async with asyncio.timeout(10):

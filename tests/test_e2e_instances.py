@@ -332,7 +332,9 @@ async def test_kill_9_of_the_sender_holder_mid_broadcast(cluster: Cluster) -> No
 
 # ------------------------------------------------------------------------------ 4. rush
 
-RUSH = 1000
+# 500 /start at once: 25 s of answers at the bot's 20 a second against the strict emulator (the
+# pacing is under test, not the count; bench/instances_bench.py runs 2 000).
+RUSH = 500
 IN_FLIGHT = 0.1  # seconds: a request sent before the 429 it overlaps could be read
 
 

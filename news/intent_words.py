@@ -43,7 +43,7 @@ VOCABULARY = frozenset(
     huy tat het ca nua thoi ngung dung yen tinh dem ngu luc vao sang trua chieu khuya gio phut
     ruoi moi ngay hang xa phuong tim kiem lien quan den tu cam on vang da ok chao xin biet
     hoi cach su dung thong bao can biet hieu nguoi dan ngay mai nam thang toan ten tuoi
-    khoi""".split()
+    khoi tra xong""".split()
 )
 # Everyday words (folded) that are no place name: a run of them is never a name a sound or a
 # letter off ("không nhắn lại nữa à" is no "Lay Nưa", old Mường Lay). Exact names stay names.
@@ -90,10 +90,7 @@ GREETING_WORDS = frozenset("buoi sang trua chieu toi ca nha moi nguoi kinh quy v
 # Said with a greeting, and greeting still: "xin chào, cho hỏi thăm", "chào loa, bác mới vào".
 GREETING_ADDS_RE = re.compile(
     r"\b(?:(?:cho |xin |gui loi )?hoi tham(?: (?:suc khoe|ca nha|moi nguoi))?|lam quen|"
-    r"(?:moi|vua) (?:vao|tham gia|den|ket ban)|"
-    # "lâu lắm mới nhắn", "lâu rồi không gặp", "dạo này khoẻ không"
-    r"lau (?:lam |qua |roi |nay )?(?:moi|khong|chua) (?:nhan|gap|noi chuyen|hoi|ghe|vao|chao)"
-    r"(?: (?:tin|loa|ban|gi))?|(?:dao nay |co )?khoe khong)\b"
+    r"(?:moi|vua) (?:vao|tham gia|den|ket ban))\b"
 )
 # Greetings typed long or sung ("hellu", "hê lôôô", "helloo", "chàooo", "hiii", "hey"): -> the word.
 GREETING_SPELLINGS = (
@@ -104,14 +101,16 @@ GREETING_SPELLINGS = (
 )
 # Hands waving hello: a greeting without words.
 WAVES = frozenset("👋🙋✋🤚🖐")
-# Wishes said as a greeting: "chúc loa ngày mới vui vẻ", "chúc buổi sáng tốt lành", "chúc cả
-# nhà cuối tuần vui", "chúc ngủ ngon".
+# Said instead of a greeting word, and greeting: wishes ("chúc loa ngày mới vui vẻ", "chúc buổi
+# sáng tốt lành", "chúc ngủ ngon"), "lâu lắm mới nhắn", "lâu rồi không gặp", "dạo này khoẻ không".
 WISH_RE = re.compile(
-    r"\bchuc(?: (?:loa|ban|em|bac|chau|anh|chi|ca nha|moi nguoi|ad|admin|bot|ba con|mot))*"
+    r"\b(?:chuc(?: (?:loa|ban|em|bac|chau|anh|chi|ca nha|moi nguoi|ad|admin|bot|ba con|mot))*"
     r"(?: (?:ngay moi|ngay|buoi (?:sang|trua|chieu|toi)|tuan moi|nam moi|cuoi tuan|dem|toi))?"
     r"(?: (?:vui ve|vui|tot lanh|an lanh|binh an|suc khoe|manh khoe|hanh phuc|may man|"
     r"thanh cong|tot dep|tot|ngu ngon|ngon giac|ngon|an khang|thinh vuong|"
-    r"(?:lam viec )?hieu qua))+\b"
+    r"(?:lam viec )?hieu qua))+|"
+    r"lau (?:lam |qua |roi |nay )?(?:moi|khong|chua) (?:nhan|gap|noi chuyen|hoi|ghe|vao|chao)"
+    r"(?: (?:tin|loa|ban|gi))?|(?:dao nay |co )?khoe khong)\b"
 )
 # Greetings spoken as two words: "a lô", "hế lô", "hí lô", "ha lô" (hello).
 SPOKEN_GREETINGS: dict[str, str] = {
@@ -173,7 +172,8 @@ UNSUBSCRIBE_RE = re.compile(
 )
 # Every choice dropped, said before what: "xoá hết đăng ký xã", "bỏ tất cả lựa chọn".
 UNSUBSCRIBE_EVERY_RE = re.compile(
-    r"\b(?:huy|bo|xoa|go)(?: bo)? (?:het|tat ca)(?: cac| nhung)? (?:(?:xa|phuong|chu de|muc) )?"
+    r"\b(?:huy|bo|xoa|go)(?: bo)? (?:het|tat ca|toan boq?)(?: cac| nhung)? "
+    r"(?:(?:xa|phuong|chu de|muc) )?"
     r"(?:(?:da|dang) )?(?:dang ky|theo doi|lua chon)\b"
 )
 # Chosen by mistake: "lỡ đăng ký nhầm Nà Bủng", "chọn sai xã X", "X em đăng ký nhầm": drop it.
@@ -205,9 +205,11 @@ _STOP_PHRASE = (
     rf"(?:xoa|huy|dong)(?: bo)? (?:ten |tai khoan |nick |so )?(?:cua )?{_ME}|"
     r"(?:xoa|huy|dong)(?: bo)? (?:tai khoan|nick)|"
     r"(?:huy|ngung|dung|cat|thoi|ket thuc)(?: su dungq?| dang ky)? dich vu(?: (?:nay|tin))?|"
-    rf"(?:cho {_ME} )?(?:roi|ra|thoat)(?: ra)?(?: khoi)? (?:loa|bot|danh sach|nhom|kenh)|"
+    rf"(?:cho {_ME} )?(?:roi|ra|thoat)(?: ra)?(?: khoi)? (?:loa|bot|danh sach|nhom|kenh)"
+    r"(?: (?:nhan tin|dang ky|cua loa))?|"
     r"(?:khong|chang|thoi) (?:muon )?(?:theo doi|dung|xai)(?: tin(?: tuc)?| loa| bot)? nua)"
-    r"(?: (?:nua|het|tat ca|luon|di|(?:tu |cua |tren |qua |khoi )?loa|khoi danh sach|"
+    r"(?: (?:nua|het|tat ca|luon|di|(?:tu |cua |tren |qua |khoi )?loa|"
+    r"khoi danh sach(?: (?:nhan tin|dang ky|cua loa))?|"
     r"cho (?:toi|minh|em|bac|chau|con|chu|co|ong|ba|anh|chi)))*"
 )
 # "Không nhận (gì) nữa" anywhere: receive nothing more, never "every article" nor one name's.
@@ -248,13 +250,19 @@ ASK_ABOUT_RE = re.compile(
     r"(?: gi| nao| moi)?\s+"
     r"(?:ve|lien quan(?: den| toi)?|noi ve)\s+(?P<arg>.+?)" + TAIL
 )
+# What next: "phải làm gì tiếp", "tiếp theo làm gì"; about anything ("lũ về phải làm gì"): help
+# only when every other word is one the parser knows.
+_NEXT = (
+    r"(?:phai|can|nen) lam (?:gi|nhung gi)(?: (?:tiep|truoc|dau tien))?|lam gi tiep|"
+    r"tiep theo (?:phai |can )?lam gi"
+)
+NEXT_RE = re.compile(_NEXT)
 HELP_RE = re.compile(
     r"\b(?:huong dan|tro giup|giup (?:toi|minh|em|chau|voi|do)|giup$|lam sao|lam the nao|"
     r"nhu the nao|the nao de|dung loa|su dung|"
     r"cach (?:dung|su dung|dang ky|huy|xem|nhan|tim|doc|bo|tat|dat|chon|theo doi|go|nhap|hoi)|"
-    # "phải làm gì tiếp", "giờ làm gì", "tiếp theo làm gì": what next
-    r"(?:phai|can|nen) lam (?:gi|nhung gi)(?: (?:tiep|truoc|dau tien))?|lam gi tiep|"
-    r"tiep theo (?:phai |can )?lam gi|"
+    # "phải làm gì tiếp", "tiếp theo làm gì": what next
+    rf"{_NEXT}|"
     # "nhắn gì để loa hiểu", "viết thế nào cho bot hiểu", "loa hiểu được những gì"
     r"(?:nhan|go|viet|noi|hoi|gui|nhap) (?:gi|cai gi|the nao|sao|ra sao|nhu nao) (?:de|thi|cho) "
     r"(?:(?:loa|bot|ban|may|no) )?hieu|(?:loa|bot|ban|may) hieu (?:duoc )?(?:gi|nhung gi)|"
@@ -273,16 +281,16 @@ HELP_RE = re.compile(
 )
 # The "how" words of HELP_RE that may be about anything ("lợn bị ốm phải làm sao"): help only
 # with a word about the bot in the message, or few words besides known ones.
-HOW_RE = re.compile(
-    r"lam sao|lam the nao|nhu the nao|the nao de|nhu nao|kieu gi|"
-    r"(?:phai|can|nen) lam (?:gi|nhung gi)(?: (?:tiep|truoc|dau tien))?|lam gi tiep|"
-    r"tiep theo (?:phai |can )?lam gi"
-)
+HOW_RE = re.compile(r"lam sao|lam the nao|nhu the nao|the nao de|nhu nao|kieu gi|" + _NEXT)
 BOT_WORDS_RE = re.compile(
     r"\b(?:loa|bot|dang ky|tin|nhan|xem|doc|bam|dung|lenh|huy|bo(?! an\b)|ban tin|yen tinh|tim|"
     r"theo doi|cai dat|ung dungq?|zalo|telegram|tai khoan|thong bao|xa|chu de)\b"
 )
-HOW_OTHER_WORDS_MIN = 2
+HOW_OTHER_WORDS_MIN = 2  # what next: 1
+# Asking how to drop something ("cách huỷ đăng ký", "làm sao để bỏ theo dõi"): help, no drop.
+HOW_TO_RE = re.compile(
+    r"\b(?:cach|lam sao|lam the nao|the nao|nhu nao)(?: (?:de|ma|thi))? (?:huy|bo|xoa|dung|ngung)\b"
+)
 MINE_RE = re.compile(
     r"\b(?:cua toi|toi (?:dang|da) (?:nhan|dang ky)|minh (?:dang|da) (?:nhan|dang ky)|"
     r"(?:da|dang) dang ky (?:gi|nhung gi|nhung xa nao|xa nao)|"
@@ -317,9 +325,9 @@ MINE_RE = re.compile(
 _UNITS = r"(?:xa|phuong)(?: (?:xa|phuong))?"  # "xã", "phường", "xã phường"
 COMMUNES_RE = re.compile(
     rf"\b(?:danh sach (?:cac )?{_UNITS}|ds {_UNITS}|(?:nhung|cac|may) {_UNITS} (?:nao|gi)\b|"
-    rf"cac {_UNITS}|{_UNITS} nao (?:co|trong|tren)\b|"
+    rf"cac {_UNITS}|{_UNITS} nao (?:co|trong|tren)\b(?! tin)|"
     rf"(?:bao nhieu|may) (?:xa|phuong)|liet ke (?:cac |nhung )?(?:xa|phuong)|"
-    rf"ten (?:cac |nhung )?(?:xa|phuong)|(?:tat ca|toan bo|het)(?: cac)? {_UNITS}|"
+    rf"ten (?:cac |nhung )?(?:xa|phuong)|(?:tat ca|toan boq?|het)(?: cac)? {_UNITS}|"
     # "các đơn vị hành chính mới", "đơn vị hành chính sau sáp nhập"
     r"don vi hanh chinh)"
 )
@@ -341,7 +349,7 @@ TOPICS_ASK_RE = re.compile(
 )
 LATEST_RE = re.compile(
     r"\b(?:tin moi|tin tuc|thong tin moi|co gi moi|co tin|tin gi|tin hom nay|doc tin|"
-    r"(?:xem|coi) (?:het |tat ca |toan bo |moi )?(?:cac )?tin|"
+    r"(?:xem|coi) (?:het |tat ca |toan boq? |moi )?(?:cac )?tin|"
     r"tin nong|ban tin moi|tin nao|tin moi nhat|bao moi|thoi su|hom nay co gi|moi nhat|"
     r"bai (?:(?:nao|gi) )?moi|thong bao (?:(?:gi|nao) )?moi|co thong bao (?:gi|nao)|"
     r"tin(?: (?:cua|o|tai|xa))?$|^tin\b)"
@@ -362,7 +370,7 @@ NOT_RE = re.compile(r"\b(?:khong|dung|ngung|thoi|chang|cam|huy|bo)\b")
 OFF_RE = re.compile(r"\b(?:tat|bo|huy|khong can|thoi|ngung|dung|xoa)\b")
 LATEST_ALL_RE = re.compile(r"\b(?:tat ca|moi tin|het|toan boq?|ca tinh|(?:cac|moi) xa)\b")
 # "Các xã" after news words is every commune's news, not the list of communes.
-EVERY_COMMUNE_NEWS_RE = re.compile(r"\btin\b.*\b(?:cac|moi|(?:tat ca|het|toan bo)(?: cac)?) xa\b")
+EVERY_COMMUNE_NEWS_RE = re.compile(r"\btin\b.*\b(?:cac|moi|(?:tat ca|het|toan boq?)(?: cac)?) xa\b")
 # Quiet hours over: "hết giờ yên tĩnh", "gửi tin bình thường".
 QUIET_OVER_RE = re.compile(
     r"\b(?:het (?:gio )?yen tinh|(?:gui|nhan)(?: tin)?(?: lai)? (?:nhu )?binh thuong)\b"
@@ -409,7 +417,8 @@ COMMAND_SPELLINGS: dict[str, frozenset[str]] = {
 TRUST_BEFORE = frozenset({"uy"})
 TRUST_AFTER = frozenset({"tuong", "dung", "hieu", "nguong", "nhiem", "chap"})
 # "bắt đầu (nhận tin từ hôm nay)", "nhận tất cả tin (toàn tỉnh)": /start, every article.
-_EVERY = r"(?:tat ca|het|toan bo)(?: cac)?"  # "mới" folds like "mọi": "mọi tin" only before
+# "toàn bộ" is read "toan boq"; "mới" folds like "mọi": "mọi tin" only before
+_EVERY = r"(?:tat ca|het|toan boq?)(?: cac)?"
 _TO_ME = rf"(?: cho {_ME})?"
 # "(Tôi muốn) nhận tin (trở lại)", "bật nhận tin", "kích hoạt", "bắt đầu lại từ đầu": /start.
 # "Có nhận tin không" asks, and "nhận tin xã X" names what (a subscription).

@@ -48,6 +48,7 @@ from news.intent_words import (
     HELP_RE,
     HOW_OTHER_WORDS_MIN,
     HOW_RE,
+    HOW_TO_RE,
     KIND_WORDS_RE,
     LATEST_ALL_RE,
     LATEST_RE,
@@ -56,6 +57,7 @@ from news.intent_words import (
     NAME_WORDS_MAX,
     NEGATED_RE,
     NEWS_WORDS,
+    NEXT_RE,
     NIGHT_RE,
     NO_MORE_RE,
     NOT_RE,
@@ -283,10 +285,12 @@ class IntentParser:
     def _unsubscribe(self, said: _Said, text: str) -> Intent | None:
         if MISTAKEN_RE.search(text) and not COMPLAINT_RE.search(text):
             named = self._named(said, 0, len(text))  # "lỡ đăng ký nhầm Nà Bủng, bỏ giúp"
-            if named is not None:
-                return Intent(UNSUBSCRIBE, named[0], named[1])
+            # "lỡ đăng ký nhầm rồi": which, then?
+            return Intent(UNSUBSCRIBE, named[0], named[1]) if named else Intent(UNSUBSCRIBE)
         if UNSUBSCRIBE_EVERY_RE.search(text) and not NO_MORE_RE.search(text):
             return Intent(UNSUBSCRIBE, ALL)  # "xoá hết đăng ký xã, để nhận tin cả tỉnh"
+        if HOW_TO_RE.search(text):
+            return None  # "muốn biết cách huỷ đăng ký": how, help
         if UNSUBSCRIBE_BARE_RE.fullmatch(text) or UNSUBSCRIBE_SOME_RE.fullmatch(text):
             return Intent(UNSUBSCRIBE)  # "hủy đăng ký", "bỏ bớt một xã": which, then?
         found = UNSUBSCRIBE_RE.match(text)
@@ -359,7 +363,7 @@ class IntentParser:
             # "con lợn nhà tôi bị ốm phải làm sao": a "how" about something else, no help
             rest = f"{text[: cue.start()]} {text[cue.end() :]}"  # the words besides the "how"
             other = set(rest.split()) - VOCABULARY - FILLER - POLITE
-            if len(other) >= HOW_OTHER_WORDS_MIN:
+            if len(other) >= (1 if NEXT_RE.fullmatch(cue.group()) else HOW_OTHER_WORDS_MIN):
                 return None
         wanted = self._subscribe(said, text)  # "đăng ký xã X giúp tôi" asks for X, not help
         if wanted is not None and wanted.args and not HOW_RE.fullmatch(fold(wanted.args)):

@@ -196,7 +196,9 @@ _ME = r"(?:toi|minh|em|bac|chau|con|chu|co|ong|ba)"  # who speaks (or is spoken 
 _STOP_PHRASE = (
     r"(?:khong (?:muon |can )?nhan tin(?: tuc)?|dung nhan tin|ngung nhan tin|thoi khong nhan tin|"
     r"khong (?:muon |can )?nhan(?: gi| tin gi)?(?: ca| het)? nua|"
-    r"(?:dung|ngung) (?:gui|nhan)(?: tin(?: tuc)?)?|(?:huy|bo|tat) nhan tin(?: tuc)?|"
+    r"(?:dung|ngung|khoi) (?:gui|nhan)(?: tin(?: tuc)?)?|(?:huy|bo|tat) nhan tin(?: tuc)?|"
+    r"nghi (?:nhan|xem|doc|theo doi|dung)(?: tin(?: tuc)?| loa)?|"
+    r"(?:huy|bo|ngung|dung|thoi) theo doi (?:loa|bot|kenh)|"
     r"tat (?:het |tat ca )?tin(?: tuc)?|"
     r"(?:khong|chang) (?:dung|xai|su dung)(?: loa| bot| nay| cai nay)? nua|"
     r"huy tat ca|huy het|bo het|xoa het|xoa tat ca|(?:dung|ngung) (?:het|tat ca)|stop|"
@@ -204,10 +206,12 @@ _STOP_PHRASE = (
     # "xoá tài khoản", "xoá tôi khỏi danh sách", "huỷ dịch vụ", "rời khỏi loa", "thoát ra"
     rf"(?:xoa|huy|dong)(?: bo)? (?:ten |tai khoan |nick |so )?(?:cua )?{_ME}|"
     r"(?:xoa|huy|dong)(?: bo)? (?:tai khoan|nick)|"
-    r"(?:huy|ngung|dung|cat|thoi|ket thuc)(?: su dungq?| dang ky)? dich vu(?: (?:nay|tin))?|"
+    r"(?:huy|ngung|dung|cat|thoi|ket thuc)(?: bo)?(?: su dungq?| dang ky)? "
+    r"dich vu(?: (?:nay|tin))?|"
     rf"(?:cho {_ME} )?(?:roi|ra|thoat)(?: ra)?(?: khoi)? (?:loa|bot|danh sach|nhom|kenh)"
     r"(?: (?:nhan tin|dang ky|cua loa))?|"
-    r"(?:khong|chang|thoi) (?:muon )?(?:theo doi|dung|xai)(?: tin(?: tuc)?| loa| bot)? nua)"
+    r"(?:khong|chang|thoi) (?:(?:muon |can )?(?:theo doi|dung|xai)|can)"
+    r"(?: tin(?: tuc)?| loa| bot| dich vu)? nua)"
     r"(?: (?:nua|het|tat ca|luon|di|(?:tu |cua |tren |qua |khoi )?loa|"
     r"khoi danh sach(?: (?:nhan tin|dang ky|cua loa))?|"
     r"cho (?:toi|minh|em|bac|chau|con|chu|co|ong|ba|anh|chi)))*"
@@ -220,7 +224,7 @@ NO_MORE_RE = re.compile(
 # "nghỉ không dùng nữa"): stop, never "drop every choice" (that brings every article back).
 # Only receiving words may stand between ("không xem được nữa" is a complaint, not this).
 REFUSE_MORE_RE = re.compile(
-    r"\b(?:(?:khong|chang|dung|thoi|ngung) (?:muon |can )?"
+    r"\b(?:(?:khong|chang|dung|thoi|ngung|khoi) (?:muon |can )?"
     r"(?:nhan|gui|xem|doc|dung|xai|su dung|theo doi)|nghi(?: khong (?:dung|xem|nhan|theo doi))?)"
     r"(?: (?:gi|tin|tuc|cho|toi|minh|em|bac|chau|con|anh|chi|chu|co|ong|ba|ca|het|them|loa|bot|"
     r"nay|cai|nhe))*"
@@ -233,10 +237,10 @@ _STOP_BY = (
 STOP_RE = re.compile(rf"^{_STOP_BY}{_STOP_PHRASE}(?: (?:va |roi |thi )?{_STOP_PHRASE})*" + TAIL)
 # Asking to receive or read something ("cho nhận mọi tin", "gửi tin xã X").
 RECEIVING_RE = re.compile(r"\b(?:nhan|gui|xem|doc|dang ky|theo doi|tin moi)\b")
-# "Dừng" alone ("dừng lại", "xin dừng"): the word must be typed "dừng" or without marks.
+# "Dừng", "ngưng" alone ("dừng lại", "xin dừng"): typed so or without marks ("đúng" is right).
 STOP_WORD_RE = re.compile(
-    rf"{_STOP_BY}(?P<word>dung)(?: lai)?(?: het| tat ca)?(?: (?:di|nhe|nha|a))*(?: loa(?: oi)?)?"
-    + TAIL
+    rf"{_STOP_BY}(?P<word>dung|ngung)(?: lai)?(?: het| tat ca)?"
+    r"(?: (?:di|nhe|nha|a))*(?: loa(?: oi)?)?" + TAIL
 )
 SEARCH_RE = re.compile(
     r"^(?:.*?\b)?(?:tim kiem|tim|tra cuu|kiem)"  # "tin", "tin tức" after: below
@@ -267,6 +271,9 @@ HELP_RE = re.compile(
     r"(?:nhan|go|viet|noi|hoi|gui|nhap) (?:gi|cai gi|the nao|sao|ra sao|nhu nao) (?:de|thi|cho) "
     r"(?:(?:loa|bot|ban|may|no) )?hieu|(?:loa|bot|ban|may) hieu (?:duoc )?(?:gi|nhung gi)|"
     r"khong biet (?:dung|lam|bam|xem|nhan)|"
+    # "loa có chức năng gì", "tính năng của loa", "có những tính năng nào"
+    r"(?:chuc nang|tinh nang) (?:gi|nao|cua (?:loa|bot|ung dungq?|app))|"
+    r"(?:nhung|cac|co) (?:chuc nang|tinh nang)|"
     r"(?:dung|bam|lam|xem)(?: (?:loa|bot|ung dungq?|app|cai nay|no))? "
     r"(?:the nao|ra sao|nhu nao|kieu gi)|"
     r"bam (?:cai |nut )?(?:gi|nao) de|"
@@ -320,12 +327,16 @@ MINE_RE = re.compile(
     # "danh sách đã đăng ký", "những gì tôi đã chọn", "lựa chọn của em", "đăng ký của e"
     r"(?:danh sach|ds|nhung gi|nhung cai|cac thu|nhung thu)(?: ma)?"
     r"(?: (?:toi|minh|em|bac|chau|con))? (?:da|dang) (?:dang ky|theo doi|chon|nhan)|"
-    r"(?:lua chon|dang ky|cai dat|thiet lap) cua (?:toi|minh|em|bac|chau|con))\b"
+    r"(?:lua chon|dang ky|cai dat|thiet lap) cua (?:toi|minh|em|bac|chau|con)|"
+    # "xem lại đăng ký", "xem các lựa chọn của em"
+    rf"xem lai (?:cac |nhung )?(?:dang ky|lua chon)|xem (?:cac |nhung )?(?:dang ky|lua chon) "
+    rf"(?:cua )?{_WHO})\b"
 )
-_UNITS = r"(?:xa|phuong)(?: (?:xa|phuong))?"  # "xã", "phường", "xã phường"
+# "xã", "phường", "xã phường", "địa bàn", "địa phương"
+_UNITS = r"(?:xa|phuong|dia ban|dia phuong)(?: (?:xa|phuong))?"
 COMMUNES_RE = re.compile(
     rf"\b(?:danh sach (?:cac )?{_UNITS}|ds {_UNITS}|(?:nhung|cac|may) {_UNITS} (?:nao|gi)\b|"
-    rf"cac {_UNITS}|{_UNITS} nao (?:co|trong|tren)\b(?! tin)|"
+    rf"(?:cac|nhung) {_UNITS}|{_UNITS} nao (?:co|trong|tren)\b(?! tin)|"
     rf"(?:bao nhieu|may) (?:xa|phuong)|liet ke (?:cac |nhung )?(?:xa|phuong)|"
     rf"ten (?:cac |nhung )?(?:xa|phuong)|(?:tat ca|toan boq?|het)(?: cac)? {_UNITS}|"
     # "các đơn vị hành chính mới", "đơn vị hành chính sau sáp nhập"
@@ -370,7 +381,9 @@ NOT_RE = re.compile(r"\b(?:khong|dung|ngung|thoi|chang|cam|huy|bo)\b")
 OFF_RE = re.compile(r"\b(?:tat|bo|huy|khong can|thoi|ngung|dung|xoa)\b")
 LATEST_ALL_RE = re.compile(r"\b(?:tat ca|moi tin|het|toan boq?|ca tinh|(?:cac|moi) xa)\b")
 # "Các xã" after news words is every commune's news, not the list of communes.
-EVERY_COMMUNE_NEWS_RE = re.compile(r"\btin\b.*\b(?:cac|moi|(?:tat ca|het|toan boq?)(?: cac)?) xa\b")
+EVERY_COMMUNE_NEWS_RE = re.compile(
+    r"\btin\b.*\b(?:(?:cac|moi|(?:tat ca|het|toan boq?)(?: cac)?) xa\b|nhung xa\b(?! (?:nao|gi)\b))"
+)
 # Quiet hours over: "hết giờ yên tĩnh", "gửi tin bình thường".
 QUIET_OVER_RE = re.compile(
     r"\b(?:het (?:gio )?yen tinh|(?:gui|nhan)(?: tin)?(?: lai)? (?:nhu )?binh thuong)\b"
@@ -444,6 +457,7 @@ START_RE = re.compile(
     rf"(?:nhan tin(?: tuc)?|dang ky(?: nhan tin)?|theo doi) {_EVERY} (?:xa|phuong)(?: phuong)?|"
     r"(?<!\bco )nhan tin(?: tuc)?|"
     rf"(?<=cho ){_ME} (?:duoc )?nhan tin(?: tuc)?|"
+    r"dang ky(?: (?:dung|su dungq?|tham gia))? (?:loa|bot|dich vu)|"
     r"kich hoat(?: lai)?(?: (?:nhan tin|tin|loa|bot|tai khoan))?|"
     r"(?:bat|mo)(?: lai)?(?: nhan)? tin(?: tuc)?|(?:bat|mo) lai(?: loa)?|"
     rf"gui tin(?: tuc)?{_TO_ME}(?= {_FROM_NOW})|(?:{_FROM_NOW_SAID})gui tin(?: tuc)?{_TO_ME})"

@@ -259,7 +259,7 @@ class IntentParser:
         if alone is None:
             return False
         typed = said.words[said.words_in(alone.start("word"), alone.end("word"))[0]].lower()
-        return typed == "dừng" or typed.isascii()
+        return typed in ("dừng", "ngưng") or typed.isascii()
 
     def _rhythm(self, said: _Said, text: str) -> Intent | None:
         text = _timed(said)

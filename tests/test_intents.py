@@ -408,6 +408,14 @@ def parser() -> IntentParser:
         ("đúng đi loa", "unknown", ""),  # "đúng" (right) is no "dừng"
         ("huỷ dịch vụ tin xã Thanh Nưa", "unsubscribe", "c:Thanh Nưa"),
         ("xoá tin nhắn", "unknown", ""),
+        ("hủy bỏ dịch vụ", "stop", ""),
+        ("không cần loa nữa", "stop", ""),
+        ("ngưng", "stop", ""),
+        ("thôi khỏi gửi tin", "stop", ""),
+        ("hủy theo dõi loa", "stop", ""),
+        ("xin nghỉ nhận tin", "stop", ""),
+        ("không cần tin Mường Phăng nữa", "unsubscribe", "c:Mường Phăng"),
+        ("khỏi lo", "unknown", ""),
         # Every article, by any receiving verb; back as before; a last clause after who/why.
         ("nhận hết tin toàn tỉnh", "start", ""),
         ("cho bác nhận lại tin như cũ", "start", ""),
@@ -419,6 +427,7 @@ def parser() -> IntentParser:
         ("mới cài loa, cho nhận tin nhé", "start", ""),
         ("hôm qua bấm dừng, giờ cho nhận lại", "start", ""),
         ("chào loa, cho bác nhận tin nhé", "start", ""),
+        ("đăng ký dùng loa", "start", ""),
         ("tôi ở Mường Phăng, cho tôi nhận tin", "subscribe", "c:Mường Phăng"),
         ("bỏ hết, nhận lại tất cả tin", "unsubscribe", "tatca"),
         ("đừng gửi ban đêm, cho nhận tin", "quiet", ""),
@@ -427,6 +436,9 @@ def parser() -> IntentParser:
         ("có những phường gì", "communes", ""),
         ("xã nào có trên loa", "communes", ""),
         ("các đơn vị hành chính", "communes", ""),
+        ("các địa bàn có trên loa", "communes", ""),
+        ("những xã ở Điện Biên", "communes", ""),
+        ("tin những xã vùng cao", "latest", ""),
         ("xem toàn bộ xã phường", "communes", ""),
         ("nhận toàn bộ tin", "start", ""),  # "toàn bộ" is read "toan boq" ("bộ" is no "bỏ")
         ("xoá toàn bộ đăng ký", "unsubscribe", "tatca"),
@@ -443,6 +455,8 @@ def parser() -> IntentParser:
         ("ứng dụng này làm được gì", "help", ""),
         ("tiếp theo phải làm gì", "help", ""),
         ("gõ thế nào để loa hiểu", "help", ""),
+        ("loa có chức năng gì", "help", ""),
+        ("có những tính năng nào", "help", ""),
         ("muốn biết cách huỷ đăng ký", "help", ""),
         ("lũ về phải làm gì", "unknown", ""),  # what next about something else: no help
         ("cách làm giàu", "unknown", ""),
@@ -486,6 +500,7 @@ def parser() -> IntentParser:
         ("kiểm tra giúp bác đã đăng ký chưa", "subscriptions", ""),
         ("em đăng ký xong chưa nhỉ", "subscriptions", ""),
         ("mình nhận tin ở những đâu", "subscriptions", ""),
+        ("xem lại đăng ký", "subscriptions", ""),
         ("gửi cho tôi tin gì mới", "latest", ""),
         # Hours in words with "rưỡi"; "một năm rưỡi" is no time.
         ("gửi bản tin sáu rưỡi sáng", "bulletin", "06:30"),

@@ -25,8 +25,8 @@ SHORTHAND: dict[str, str] = {
     "batdau": "bat dau", "tintuc": "tin tuc", "thongtin": "thong tin", "xinchao": "xin chao",
     "tatca": "tat ca", "help": "huong dan", "hdsd": "huong dan su dung", "ki": "ky", "kis": "ky",
     "bn": "ban", "nhiu": "nhieu", "e": "em", "ad": "admin", "adm": "admin", "dsach": "danh sach",
-    "menu": "huong dan", "list": "danh sach", "subscribe": "dang ky", "sub": "dang ky",
-    "unsubscribe": "huy dang ky", "unsub": "huy dang ky", "tk": "tai khoan",
+    "menu": "huong dan", "list": "danh sach", "gium": "dum", "subscribe": "dang ky",
+    "sub": "dang ky", "unsubscribe": "huy dang ky", "unsub": "huy dang ky", "tk": "tai khoan",
 }  # fmt: skip
 # Command phrases that a typo may hide ("dnag ky", "tim kiem", "huong dna"): joined -> words.
 COMMAND_WORDS: dict[str, str] = {
@@ -146,7 +146,7 @@ TAIL_SPELLINGS: dict[str, frozenset[str]] = {
         "nua": "nữa", "nhe": "nhé", "nha": "nhá", "a": "ạ à á", "voi": "với",
         "di": "đi", "duoc": "được", "khong": "không", "ne": "nè", "nhi": "nhỉ", "dau": "đâu",
         "luon": "luôn", "cho": "cho", "giup": "giúp", "toi": "tôi", "minh": "mình", "tim": "tìm",
-        "ho": "hộ", "dum": "dùm", "bac": "bác", "chau": "cháu", "con": "con", "em": "em",
+        "ho": "hộ", "dum": "dùm giùm", "bac": "bác", "chau": "cháu", "con": "con", "em": "em",
         "chu": "chú", "co": "cô", "anh": "anh", "chi": "chị", "ong": "ông", "ba": "bà",
         "cam": "cảm", "on": "ơn",
     }.items()

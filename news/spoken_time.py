@@ -31,7 +31,9 @@ _PRE = (
 # 5h"): "tối"/"đêm"/"sáng" only after a word that makes them the time of day ("tôi" folds alike).
 _DAY_PART = re.compile(
     r"\b(?:(?:moi|hang|buoi|cac|vao|ca|tu) (?P<said>toi|dem|sang|trua|chieu|khuya)|"
-    r"(?P<plain>chieu|khuya))\b"
+    r"(?P<plain>chieu|khuya)|"
+    # "đêm (thì) đừng gửi từ 11h đến 5h", "đêm từ 11h": the night first ("đêm qua" is no part)
+    r"^(?P<first>dem)(?= (?:thi |ve )?(?:dung|khong|ngung|tu \d|sau \d)))\b"
 )
 # Hours said in words, as voice typing writes them ("sáu giờ sáng"), only before "giờ" or before
 # "rưỡi" and a part of the day ("bảy rưỡi tối"; "một năm rưỡi" is a year and a half).
@@ -99,7 +101,7 @@ def _day_part(before: str) -> str | None:
     parts = list(_DAY_PART.finditer(before))
     if not parts or re.search(r"\d", before[parts[-1].end() :]):
         return None
-    return parts[-1]["said"] or parts[-1]["plain"]
+    return parts[-1]["said"] or parts[-1]["plain"] or parts[-1]["first"]
 
 
 def times_in(folded: str) -> list[Spoken]:

@@ -480,6 +480,8 @@ def parser() -> IntentParser:
         ("có tin nào về học bổng không, tìm hộ em với", "search", "hoc bong"),
         ("tìm tin giá bạc", "search", "gia bac"),  # "bạc" (silver) is no "bác"
         ("tìm tin về hồ thuỷ điện", "search", "ho thuy dien"),  # "hồ" (lake) is no "hộ"
+        ("tìm giùm bài về phòng chống lũ", "search", "phong chong lu"),
+        ("có bài nào về lúa không, tìm giùm bác", "search", "lua"),
         # Dropping: "khỏi danh sách", chosen by mistake, every choice said before what.
         ("xoá chủ đề y tế khỏi danh sách", "unsubscribe", "t:xa-hoi"),
         ("bỏ Mường Phăng ra khỏi danh sách của bác", "unsubscribe", "c:Mường Phăng"),
@@ -506,6 +508,9 @@ def parser() -> IntentParser:
         ("gửi bản tin sáu rưỡi sáng", "bulletin", "06:30"),
         ("bản tin lúc tám rưỡi tối", "bulletin", "20:30"),
         ("tin một năm rưỡi qua", "latest", ""),
+        # The night said first: "đêm đừng gửi …" ("đêm qua" is last night, no part of the day).
+        ("đêm đừng gửi tin từ 11h đến 5h", "quiet", "23:00-05:00"),
+        ("đêm qua mưa, gửi bản tin lúc 7h", "bulletin", "07:00"),
         # Has news come yet ("về" is arriving, no search); "thông báo gì … chưa" is any news.
         ("có tin gì mới về chưa", "latest", ""),
         ("bài mới về chưa", "latest", ""),

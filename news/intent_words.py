@@ -27,6 +27,7 @@ SHORTHAND: dict[str, str] = {
     "bn": "ban", "nhiu": "nhieu", "e": "em", "ad": "admin", "adm": "admin", "dsach": "danh sach",
     "menu": "huong dan", "list": "danh sach", "gium": "dum", "subscribe": "dang ky",
     "sub": "dang ky", "unsubscribe": "huy dang ky", "unsub": "huy dang ky", "tk": "tai khoan",
+    "tui": "toi",
 }  # fmt: skip
 # Command phrases that a typo may hide ("dnag ky", "tim kiem", "huong dna"): joined -> words.
 COMMAND_WORDS: dict[str, str] = {
@@ -152,7 +153,7 @@ TAIL_SPELLINGS: dict[str, frozenset[str]] = {
     }.items()
 }  # fmt: skip
 SUBSCRIBE_RE = re.compile(
-    r"^(?:.*?\b)?(?:dang ky(?: nhan tin| theo doi| nhan)?|theo doi|nhan tin(?: tuc)?|"
+    r"^(?:.*?\b)?(?:dang ky(?: nhan tin| theo doi| nhan)?|theo doi|nhan (?:tin(?: tuc)?|thong tin)|"
     r"muon nhan|lay tin|gui tin)(?:\s+(?:ve|cua|o|tai|tu|xa nha))?\s+(?P<arg>.+?)" + TAIL
 )
 # Adding a name: "thêm xã Quài Tở (vào danh sách)", "đưa Mường Phăng vào danh sách nhận tin".
@@ -270,7 +271,8 @@ HELP_RE = re.compile(
     # "nhắn gì để loa hiểu", "viết thế nào cho bot hiểu", "loa hiểu được những gì"
     r"(?:nhan|go|viet|noi|hoi|gui|nhap) (?:gi|cai gi|the nao|sao|ra sao|nhu nao) (?:de|thi|cho) "
     r"(?:(?:loa|bot|ban|may|no) )?hieu|(?:loa|bot|ban|may) hieu (?:duoc )?(?:gi|nhung gi)|"
-    r"khong biet (?:dung|lam|bam|xem|nhan)|"
+    r"khong (?:biet|hieu)(?: cach)? (?:dung|lam|bam|xem|nhan)|(?:dung|bam|xem) sao$|"
+    r"\bla nguoi moi\b|^nguoi moi\b|"  # "tôi là người mới"
     # "loa có chức năng gì", "tính năng của loa", "có những tính năng nào"
     r"(?:chuc nang|tinh nang) (?:gi|nao|cua (?:loa|bot|ung dungq?|app))|"
     r"(?:nhung|cac|co) (?:chuc nang|tinh nang)|"
@@ -337,6 +339,7 @@ _UNITS = r"(?:xa|phuong|dia ban|dia phuong)(?: (?:xa|phuong))?"
 COMMUNES_RE = re.compile(
     rf"\b(?:danh sach (?:cac )?{_UNITS}|ds {_UNITS}|(?:nhung|cac|may) {_UNITS} (?:nao|gi)\b|"
     rf"(?:cac|nhung) {_UNITS}|{_UNITS} nao (?:co|trong|tren)\b(?! tin)|"
+    rf"{_UNITS} nao (?:moi |da |duoc |bi )?(?:sap nhap|nhap|gop|doi ten)|"
     rf"(?:bao nhieu|may) (?:xa|phuong)|liet ke (?:cac |nhung )?(?:xa|phuong)|"
     rf"ten (?:cac |nhung )?(?:xa|phuong)|(?:tat ca|toan boq?|het)(?: cac)? {_UNITS}|"
     # "các đơn vị hành chính mới", "đơn vị hành chính sau sáp nhập"
@@ -436,11 +439,11 @@ _TO_ME = rf"(?: cho {_ME})?"
 # "(Tôi muốn) nhận tin (trở lại)", "bật nhận tin", "kích hoạt", "bắt đầu lại từ đầu": /start.
 # "Có nhận tin không" asks, and "nhận tin xã X" names what (a subscription).
 _FROM_NOW = r"(?:tu hom nay|tu bayq? gio|tu nay|tu gio)"  # "từ nay", "từ bây giờ"
-_START_BY = rf"(?:(?:{_ME}|cho|muon|xin|duoc|tham gia|hay|can|{_FROM_NOW}|(?:bayq? )?gio) )*"
+_START_BY = rf"(?:(?:{_ME}|cho|muon|xin|duoc|tham gia|hay|can|cung|{_FROM_NOW}|(?:bayq? )?gio) )*"
 _START_AFTER = (
     rf"(?: ?(?:(?:cua )?(?:toan|ca) tinh|cua tinh|cua (?:chinh quyen|uy ban)(?: tinh)?|{_FROM_NOW}|"
     r"ngay|tro lai|lai|len|(?:lai )?tu dau|(?:tu|cua|tren|qua|bang) loa|thoi|"
-    r"nhu (?:truoc|cu|xua|binh thuong|thuong le)(?: day)?|"
+    r"nhu (?:truoc|cu|xua|binh thuong|thuong le|moi nguoi|nguoi khac)(?: day)?|"
     rf"cho {_ME}))*"
 )
 # "Gửi tin cho tôi" is /start only from now on ("gửi tin cho em từ nay", "từ nay gửi tin").
@@ -455,7 +458,9 @@ START_RE = re.compile(
     r"nhan lai(?: tin(?: tuc)?)?|"
     r"(?:dung|su dungq?|xai|cai)(?: (?:loa|bot|ung dungq?|app))? (?:de )?nhan tin(?: tuc)?|"
     rf"(?:nhan tin(?: tuc)?|dang ky(?: nhan tin)?|theo doi) {_EVERY} (?:xa|phuong)(?: phuong)?|"
-    r"(?<!\bco )nhan tin(?: tuc)?|"
+    r"(?<!\bco )nhan (?:tin(?: tuc)?|thong tin)|"
+    # "đăng ký nhận tin toàn tỉnh": every article ("đăng ký nhận tin" alone asks which)
+    r"dang ky(?: nhan)?(?: tin(?: tuc)?)?(?= (?:cua )?(?:toan|ca) tinh)|"
     rf"(?<=cho ){_ME} (?:duoc )?nhan tin(?: tuc)?|"
     r"dang ky(?: (?:dung|su dungq?|tham gia))? (?:loa|bot|dich vu)|"
     r"kich hoat(?: lai)?(?: (?:nhan tin|tin|loa|bot|tai khoan))?|"

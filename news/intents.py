@@ -473,7 +473,8 @@ class IntentParser:
         # "chúc loa ngày mới vui vẻ", "xin chào, chúc buổi sáng tốt lành": wishes greet too
         wished = WISH_RE.search(text) is not None
         words = set(GREETING_ADDS_RE.sub(" ", CALL_RE.sub(" ", WISH_RE.sub(" ", text))).split())
-        calling = words == {"loa", "oi"}  # "Loa ơi": a call, answered like a greeting
+        # "Loa ơi", "có ai ở đây không": a call, answered like a greeting
+        calling = words == {"loa", "oi"} or (CALL_RE.search(text) is not None and words <= FILLER)
         greeting = wished or words & GREETINGS
         if calling or (greeting and words <= GREETINGS | GREETING_WORDS | FILLER | POLITE):
             return Intent(GREET)

@@ -428,6 +428,11 @@ def parser() -> IntentParser:
         ("hôm qua bấm dừng, giờ cho nhận lại", "start", ""),
         ("chào loa, cho bác nhận tin nhé", "start", ""),
         ("đăng ký dùng loa", "start", ""),
+        ("tui muốn nhận tin", "start", ""),
+        ("tôi cũng muốn nhận tin như mọi người", "start", ""),
+        ("bác muốn nhận thông tin từ loa", "start", ""),
+        ("dk nhận tin toàn tỉnh", "start", ""),
+        ("nhận thông tin xã Mường Phăng", "subscribe", "c:Mường Phăng"),
         ("tôi ở Mường Phăng, cho tôi nhận tin", "subscribe", "c:Mường Phăng"),
         ("bỏ hết, nhận lại tất cả tin", "unsubscribe", "tatca"),
         ("đừng gửi ban đêm, cho nhận tin", "quiet", ""),
@@ -438,6 +443,7 @@ def parser() -> IntentParser:
         ("các đơn vị hành chính", "communes", ""),
         ("các địa bàn có trên loa", "communes", ""),
         ("những xã ở Điện Biên", "communes", ""),
+        ("xã nào mới sáp nhập", "communes", ""),
         ("tin những xã vùng cao", "latest", ""),
         ("xem toàn bộ xã phường", "communes", ""),
         ("nhận toàn bộ tin", "start", ""),  # "toàn bộ" is read "toan boq" ("bộ" is no "bỏ")
@@ -457,6 +463,8 @@ def parser() -> IntentParser:
         ("gõ thế nào để loa hiểu", "help", ""),
         ("loa có chức năng gì", "help", ""),
         ("có những tính năng nào", "help", ""),
+        ("k hiểu dùng sao", "help", ""),
+        ("tôi là người mới", "help", ""),
         ("muốn biết cách huỷ đăng ký", "help", ""),
         ("lũ về phải làm gì", "unknown", ""),  # what next about something else: no help
         ("cách làm giàu", "unknown", ""),
@@ -471,6 +479,8 @@ def parser() -> IntentParser:
         ("🙋", "greet", ""),
         ("chúc ngày mới vui vẻ, có tin gì mới không", "latest", ""),
         ("chúc mừng sinh nhật", "unknown", ""),
+        ("có ai ở đây không", "greet", ""),  # a call alone greets
+        ("có ai biết giá lúa không", "unknown", ""),
         # Thanks for the news, for whom it came.
         ("cảm ơn đã cập nhật kịp thời cho người dân", "thanks", ""),
         ("cảm ơn, cho xem tin mới", "latest", ""),

@@ -499,6 +499,7 @@ def parser() -> IntentParser:
         ("em lỡ đăng ký nhầm rồi", "unsubscribe", ""),
         ("bỏ tất cả lựa chọn", "unsubscribe", "tatca"),
         ("xoá bớt một chủ đề đã chọn", "unsubscribe", ""),
+        ("không muốn theo dõi Thanh Nưa nữa", "unsubscribe", "c:Thanh Nưa"),
         ("không nhận nữa, bỏ hết đăng ký", "stop", ""),
         # Subscribing: adding to the list, "subscribe", thanks after the request.
         ("thêm chủ đề y tế", "subscribe", "t:xa-hoi"),
@@ -513,6 +514,9 @@ def parser() -> IntentParser:
         ("em đăng ký xong chưa nhỉ", "subscriptions", ""),
         ("mình nhận tin ở những đâu", "subscriptions", ""),
         ("xem lại đăng ký", "subscriptions", ""),
+        ("xem danh sách theo dõi", "subscriptions", ""),
+        ("các xã tôi đăng ký", "subscriptions", ""),
+        ("danh sách đăng ký nhận tin xã Mường Phăng", "subscribe", "c:Mường Phăng"),
         ("gửi cho tôi tin gì mới", "latest", ""),
         # Hours in words with "rưỡi"; "một năm rưỡi" is no time.
         ("gửi bản tin sáu rưỡi sáng", "bulletin", "06:30"),

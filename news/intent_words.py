@@ -468,6 +468,9 @@ START_RE = re.compile(
     r"dang ky(?: nhan)?(?: tin(?: tuc)?)?(?= (?:cua )?(?:toan|ca) tinh)|"
     rf"(?<=cho ){_ME} (?:duoc )?nhan tin(?: tuc)?|"
     r"dang ky(?: (?:dung|su dungq?|tham gia))? (?:loa|bot|dich vu)|"
+    # "cho tôi vào danh sách nhận tin", "thêm tên bác vào danh sách" (as "xoá tôi khỏi" stops)
+    rf"(?:(?:them|dua|ghi)(?: ten)?(?: {_ME})? )?vao (?:danh sach|ds)"
+    r"(?: nhan tin(?: tuc)?| cua loa)?|"
     r"kich hoat(?: lai)?(?: (?:nhan tin|tin|loa|bot|tai khoan))?|"
     r"(?:bat|mo)(?: lai)?(?: nhan)? tin(?: tuc)?|(?:bat|mo) lai(?: loa)?|"
     rf"gui tin(?: tuc)?{_TO_ME}(?= {_FROM_NOW})|(?:{_FROM_NOW_SAID})gui tin(?: tuc)?{_TO_ME})"

@@ -177,5 +177,5 @@ def meaning(text: str, parser: IntentParser) -> Intent:
     intent = parser.parse(text)
     name, args = parse(text)
     if intent.name == UNKNOWN and intent.guess is None and name is not None:
-        return Intent(name, args)
+        return command_intent(name, args, parser.resolver)  # its handler resolves the argument
     return intent

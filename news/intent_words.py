@@ -25,7 +25,9 @@ SHORTHAND: dict[str, str] = {
     "batdau": "bat dau", "tintuc": "tin tuc", "thongtin": "thong tin", "xinchao": "xin chao",
     "tatca": "tat ca", "help": "huong dan", "hdsd": "huong dan su dung", "ki": "ky", "kis": "ky",
     "bn": "ban", "nhiu": "nhieu", "e": "em", "ad": "admin", "adm": "admin", "dsach": "danh sach",
-    "menu": "huong dan",
+    "menu": "huong dan", "list": "danh sach", "gium": "dum", "subscribe": "dang ky",
+    "sub": "dang ky", "unsubscribe": "huy dang ky", "unsub": "huy dang ky", "tk": "tai khoan",
+    "tui": "toi",
 }  # fmt: skip
 # Command phrases that a typo may hide ("dnag ky", "tim kiem", "huong dna"): joined -> words.
 COMMAND_WORDS: dict[str, str] = {
@@ -41,7 +43,8 @@ VOCABULARY = frozenset(
     hom nay o cua ve tai voi a nhe nha di nhung cac oi gui nhan muon duoc the sao lam giup bo
     huy tat het ca nua thoi ngung dung yen tinh dem ngu luc vao sang trua chieu khuya gio phut
     ruoi moi ngay hang xa phuong tim kiem lien quan den tu cam on vang da ok chao xin biet
-    hoi cach su dung thong bao can biet hieu nguoi dan ngay mai nam thang toan""".split()
+    hoi cach su dung thong bao can biet hieu nguoi dan ngay mai nam thang toan ten tuoi
+    khoi tra xong""".split()
 )
 # Everyday words (folded) that are no place name: a run of them is never a name a sound or a
 # letter off ("không nhắn lại nữa à" is no "Lay Nưa", old Mường Lay). Exact names stay names.
@@ -56,7 +59,14 @@ POLITE = frozenset(
     "ro hieu".split()
 )
 # Words of thanks for news come ("đã nhận được tin", "đọc được rồi").
-RECEIVED_WORDS = frozenset("da roi duoc nhan doc xem bao gui tin tuc thay".split())
+# "cảm ơn đã báo tin sớm cho bà con", "cảm ơn loa cập nhật nhanh"
+RECEIVED_WORDS = frozenset(
+    "da roi duoc nhan doc xem bao gui tin tuc thay som nhanh kip thong cap nhat".split()
+)
+# For whom the news came, said with thanks: "cho bà con", "cho người dân", "cho mọi người".
+FOR_PEOPLE_RE = re.compile(
+    r"\bcho (?:ba con|nguoi dan|moi nguoi|dan ban|ca ban|chung (?:toi|em))\b"
+)
 PRAISED_WORDS = frozenset({"nay", "do", "bai"})  # "tin này", "bài đó" (bổ ích quá)
 POLITE_CORE = frozenset("cam ok vang da duoc bye biet tot hay nho thoi ro hieu".split())
 # Praise of the news, said with thanks or alone: "cảm ơn, tin này bổ ích quá", "tin hay lắm".
@@ -83,6 +93,26 @@ GREETING_ADDS_RE = re.compile(
     r"\b(?:(?:cho |xin |gui loi )?hoi tham(?: (?:suc khoe|ca nha|moi nguoi))?|lam quen|"
     r"(?:moi|vua) (?:vao|tham gia|den|ket ban))\b"
 )
+# Greetings typed long or sung ("hellu", "hê lôôô", "helloo", "chàooo", "hiii", "hey"): -> the word.
+GREETING_SPELLINGS = (
+    (re.compile(r"h[aeu]+l+[oouw]+|hal+o+|hey+|hai+lo+"), "hello"),
+    (re.compile(r"chao+"), "chao"),
+    (re.compile(r"hi+"), "hi"),
+    (re.compile(r"alo+"), "alo"),
+)
+# Hands waving hello: a greeting without words.
+WAVES = frozenset("👋🙋✋🤚🖐")
+# Said instead of a greeting word, and greeting: wishes ("chúc loa ngày mới vui vẻ", "chúc buổi
+# sáng tốt lành", "chúc ngủ ngon"), "lâu lắm mới nhắn", "lâu rồi không gặp", "dạo này khoẻ không".
+WISH_RE = re.compile(
+    r"\b(?:chuc(?: (?:loa|ban|em|bac|chau|anh|chi|ca nha|moi nguoi|ad|admin|bot|ba con|mot))*"
+    r"(?: (?:ngay moi|ngay|buoi (?:sang|trua|chieu|toi)|tuan moi|nam moi|cuoi tuan|dem|toi))?"
+    r"(?: (?:vui ve|vui|tot lanh|an lanh|binh an|suc khoe|manh khoe|hanh phuc|may man|"
+    r"thanh cong|tot dep|tot|ngu ngon|ngon giac|ngon|an khang|thinh vuong|"
+    r"(?:lam viec )?hieu qua))+|"
+    r"lau (?:lam |qua |roi |nay )?(?:moi|khong|chua) (?:nhan|gap|noi chuyen|hoi|ghe|vao|chao)"
+    r"(?: (?:tin|loa|ban|gi))?|(?:dao nay |co )?khoe khong)\b"
+)
 # Greetings spoken as two words: "a lô", "hế lô", "hí lô", "ha lô" (hello).
 SPOKEN_GREETINGS: dict[str, str] = {
     "a lo": "alo",
@@ -94,18 +124,19 @@ NEWS_WORDS = frozenset(
     "tin tuc thong moi nhat gi nao co khong xem doc cho toi minh em chau con anh chi bac ban "
     "loa hom nay o cua ve tai voi a nhe nha di nhung cac oi gui duoc the sao hay muon biet "
     "hoi ne nhi vay day thi ca lam chut voi xin duoc va phuong xa dao gan tuan qua may sang "
-    "bai theo ben phia alo chao hello hi".split()
+    "bai theo ben phia alo chao hello hi them".split()
 )
 # Words naming the kind of a choice, before its name: "tin chủ đề thông báo", "mục y tế".
-KIND_WORDS_RE = re.compile(r"\b(?:chu de|chuyen muc|danh muc|linh vuc|muc)\b")
+KIND_WORDS_RE = re.compile(r"\b(?:chu de|chuyen muc|danh muc|linh vuc|muc|mang)\b")
 PARTIAL_WORDS_MAX = 3  # "mường", "muong th": a part of names; longer is a sentence
 NAME_WORDS_MAX = 40  # names are looked for among this many words (a long text is no name)
 TOKEN_RE = re.compile(r"[^\W_]+(?:[:.][0-9]{1,2})?|[-–~]", re.UNICODE)  # dashes: "22h-6h"
 
 # Patterns on the normalised text; ``arg`` is the argument's span.
+_WHO = r"(?:toi|minh|em|bac|chau|con|chu|co|anh|chi|ong|ba)"  # "giúp bác", "hộ em"
 TAIL = (
-    r"(?:\s+(?:nua|nhe|nha|a|voi|di|nhe|cho toi|giup toi|duoc khong|khong|duoc|ne|nhi|dau|luon|"
-    r"tim (?:giup|ho|dum|cho)(?: toi| minh| em)?))*$"
+    r"(?:\s+(?:nua|nhe|nha|a|voi|di|nhe|duoc khong|khong|duoc|ne|nhi|dau|luon|"
+    rf"(?:(?:tim|xem) )?(?:giup|ho|dum|cho)(?: {_WHO})?|cam on(?: (?:loa|ban|nhieu))?))*$"
 )
 # How the words of ``TAIL`` are spelt when they are politeness or "please" words; typed with
 # other marks they are words of the request: "làm nhà" (a house) is no "nhá", "giá dầu" (oil)
@@ -116,19 +147,41 @@ TAIL_SPELLINGS: dict[str, frozenset[str]] = {
         "nua": "nữa", "nhe": "nhé", "nha": "nhá", "a": "ạ à á", "voi": "với",
         "di": "đi", "duoc": "được", "khong": "không", "ne": "nè", "nhi": "nhỉ", "dau": "đâu",
         "luon": "luôn", "cho": "cho", "giup": "giúp", "toi": "tôi", "minh": "mình", "tim": "tìm",
-        "ho": "hộ", "dum": "dùm",
+        "ho": "hộ", "dum": "dùm giùm", "bac": "bác", "chau": "cháu", "con": "con", "em": "em",
+        "chu": "chú", "co": "cô", "anh": "anh", "chi": "chị", "ong": "ông", "ba": "bà",
+        "cam": "cảm", "on": "ơn",
     }.items()
 }  # fmt: skip
 SUBSCRIBE_RE = re.compile(
-    r"^(?:.*?\b)?(?:dang ky(?: nhan tin| theo doi| nhan)?|theo doi|nhan tin(?: tuc)?|"
+    r"^(?:.*?\b)?(?:dang ky(?: nhan tin| theo doi| nhan)?|theo doi|nhan (?:tin(?: tuc)?|thong tin)|"
     r"muon nhan|lay tin|gui tin)(?:\s+(?:ve|cua|o|tai|tu|xa nha))?\s+(?P<arg>.+?)" + TAIL
+)
+# Adding a name: "thêm xã Quài Tở (vào danh sách)", "đưa Mường Phăng vào danh sách nhận tin".
+# "Thêm" only first ("cho xem thêm tin X" asks for X's news).
+ADD_RE = re.compile(
+    rf"^(?:(?:{_WHO}|muon|xin|hay|cho|nho|loa|oi|giup) )*(?:them|bo sung)\b|"
+    r"\b(?:them|dua|cho|bo sung|ghi)\b.*\bvao (?:danh sach|ds)\b"
 )
 UNSUBSCRIBE_RE = re.compile(
     r"^(?:.*?\b)?(?:huy dang ky|bo dang ky|huy theo doi|bo theo doi|thoi nhan tin|"
     r"khong (?:muon |can )?nhan tin(?: tuc)?|ngung nhan tin|dung nhan tin|thoi theo doi|"
-    r"khong (?:can|muon) tin(?: tuc)?|khong theo doi|khong (?:muon |can )?nhan|"
+    r"khong (?:can|muon) tin(?: tuc)?|(?:khong|chang|thoi) (?:muon |can )?theo doi|"
+    r"khong (?:muon |can )?nhan|"
     r"bo nhan tin|huy nhan tin|(?:dung|khong|thoi|ngung) gui(?: tin(?: tuc)?)?|xoa dang ky|"
-    r"xoa theo doi|huy|bo)(?:\s+(?:ve|cua|o|tai|tu))?\s+(?P<arg>.+?)" + TAIL
+    r"xoa theo doi|huy|bo|xoa(?: bo)?|loai(?: bo)?|go(?: bo)?|rut)(?:\s+(?:ve|cua|o|tai|tu))?"
+    r"\s+(?P<arg>.+?)(?: (?:ra )?khoi (?:danh sach|ds)"
+    rf"(?: (?:nhan tin|dang ky|cua {_WHO}))*)?" + TAIL
+)
+# Every choice dropped, said before what: "xoá hết đăng ký xã", "bỏ tất cả lựa chọn".
+UNSUBSCRIBE_EVERY_RE = re.compile(
+    r"\b(?:huy|bo|xoa|go)(?: bo)? (?:het|tat ca|toan boq?)(?: cac| nhung)? "
+    r"(?:(?:xa|phuong|chu de|muc) )?"
+    r"(?:(?:da|dang) )?(?:dang ky|theo doi|lua chon)\b"
+)
+# Chosen by mistake: "lỡ đăng ký nhầm Nà Bủng", "chọn sai xã X", "X em đăng ký nhầm": drop it.
+MISTAKEN_RE = re.compile(
+    r"\b(?:(?:dang ky|chon|theo doi|bam)(?: nhan tin| vao)? (?:nham|sai|lon)|"
+    r"lo (?:tay )?(?:dang ky|chon|bam|theo doi))\b"
 )
 UNSUBSCRIBE_BARE_RE = re.compile(
     r"(?:.*?\b)?(?:huy dang ky|bo dang ky|huy theo doi|xoa dang ky)" + TAIL
@@ -137,19 +190,32 @@ UNSUBSCRIBE_BARE_RE = re.compile(
 _SOME = r"(?:mot|1|vai|may|it|mot vai|mot so) (?:xa|phuong|chu de|muc|noi|dang ky|lua chon)"
 UNSUBSCRIBE_SOME_RE = re.compile(
     r"(?:(?:toi|minh|em|bac|chau|con) )?(?:muon |can )?"
-    rf"(?:(?:huy|bo|huy bo|xoa)(?: bot)?(?: {_SOME})?|bot {_SOME})" + TAIL
+    rf"(?:(?:huy|bo|huy bo|xoa)(?: bot)?(?: {_SOME})?|bot {_SOME})"
+    r"(?: (?:(?:da|dang) )?(?:dang ky|theo doi|chon|nhan))?" + TAIL
 )
+_ME = r"(?:toi|minh|em|bac|chau|con|chu|co|ong|ba)"  # who speaks (or is spoken for)
 # Ways to say "stop everything", one or several in a row ("không nhận tin nữa, xoá tôi đi").
 _STOP_PHRASE = (
     r"(?:khong (?:muon |can )?nhan tin(?: tuc)?|dung nhan tin|ngung nhan tin|thoi khong nhan tin|"
     r"khong (?:muon |can )?nhan(?: gi| tin gi)?(?: ca| het)? nua|"
-    r"(?:dung|ngung) (?:gui|nhan)(?: tin(?: tuc)?)?|(?:huy|bo|tat) nhan tin(?: tuc)?|"
+    r"(?:dung|ngung|khoi) (?:gui|nhan)(?: tin(?: tuc)?)?|(?:huy|bo|tat) nhan tin(?: tuc)?|"
+    r"nghi (?:nhan|xem|doc|theo doi|dung)(?: tin(?: tuc)?| loa)?|"
+    r"(?:huy|bo|ngung|dung|thoi) theo doi (?:loa|bot|kenh)|"
     r"tat (?:het |tat ca )?tin(?: tuc)?|"
     r"(?:khong|chang) (?:dung|xai|su dung)(?: loa| bot| nay| cai nay)? nua|"
-    r"huy tat ca|huy het|bo het|xoa het|xoa tat ca|stop|"
+    r"huy tat ca|huy het|bo het|xoa het|xoa tat ca|(?:dung|ngung) (?:het|tat ca)|stop|"
     r"xoa (?:het |tat ca )?(?:du lieu|thong tin)(?: cua (?:toi|minh|em))?|"
-    r"xoa (?:ten |tai khoan )?(?:cua )?(?:toi|minh|em))"
-    r"(?: (?:nua|het|tat ca|luon|di|(?:tu |cua |tren |qua )?loa|"
+    # "xoá tài khoản", "xoá tôi khỏi danh sách", "huỷ dịch vụ", "rời khỏi loa", "thoát ra"
+    rf"(?:xoa|huy|dong)(?: bo)? (?:ten |tai khoan |nick |so )?(?:cua )?{_ME}|"
+    r"(?:xoa|huy|dong)(?: bo)? (?:tai khoan|nick)|"
+    r"(?:huy|ngung|dung|cat|thoi|ket thuc)(?: bo)?(?: su dungq?| dang ky)? "
+    r"dich vu(?: (?:nay|tin))?|"
+    rf"(?:cho {_ME} )?(?:roi|ra|thoat)(?: ra)?(?: khoi)? (?:loa|bot|danh sach|nhom|kenh)"
+    r"(?: (?:nhan tin|dang ky|cua loa))?|"
+    r"(?:khong|chang|thoi) (?:(?:muon |can )?(?:theo doi|dung|xai)|can)"
+    r"(?: tin(?: tuc)?| loa| bot| dich vu)? nua)"
+    r"(?: (?:nua|het|tat ca|luon|di|(?:tu |cua |tren |qua |khoi )?loa|"
+    r"khoi danh sach(?: (?:nhan tin|dang ky|cua loa))?|"
     r"cho (?:toi|minh|em|bac|chau|con|chu|co|ong|ba|anh|chi)))*"
 )
 # "Không nhận (gì) nữa" anywhere: receive nothing more, never "every article" nor one name's.
@@ -160,8 +226,8 @@ NO_MORE_RE = re.compile(
 # "nghỉ không dùng nữa"): stop, never "drop every choice" (that brings every article back).
 # Only receiving words may stand between ("không xem được nữa" is a complaint, not this).
 REFUSE_MORE_RE = re.compile(
-    r"\b(?:(?:khong|chang|dung|thoi|ngung) (?:muon |can )?(?:nhan|gui|xem|doc|dung|xai|su dung)|"
-    r"nghi(?: khong (?:dung|xem|nhan))?)"
+    r"\b(?:(?:khong|chang|dung|thoi|ngung|khoi) (?:muon |can )?"
+    r"(?:nhan|gui|xem|doc|dung|xai|su dung|theo doi)|nghi(?: khong (?:dung|xem|nhan|theo doi))?)"
     r"(?: (?:gi|tin|tuc|cho|toi|minh|em|bac|chau|con|anh|chi|chu|co|ong|ba|ca|het|them|loa|bot|"
     r"nay|cai|nhe))*"
     r" nua\b"
@@ -173,27 +239,50 @@ _STOP_BY = (
 STOP_RE = re.compile(rf"^{_STOP_BY}{_STOP_PHRASE}(?: (?:va |roi |thi )?{_STOP_PHRASE})*" + TAIL)
 # Asking to receive or read something ("cho nhận mọi tin", "gửi tin xã X").
 RECEIVING_RE = re.compile(r"\b(?:nhan|gui|xem|doc|dang ky|theo doi|tin moi)\b")
-# "Dừng" alone ("dừng lại", "xin dừng"): the word must be typed "dừng" or without marks.
-STOP_WORD_RE = re.compile(rf"{_STOP_BY}(?P<word>dung)(?: lai)?(?: het| tat ca)?" + TAIL)
+# "Dừng", "ngưng" alone ("dừng lại", "xin dừng"): typed so or without marks ("đúng" is right).
+STOP_WORD_RE = re.compile(
+    rf"{_STOP_BY}(?P<word>dung|ngung)(?: lai)?(?: het| tat ca)?"
+    r"(?: (?:di|nhe|nha|a))*(?: loa(?: oi)?)?" + TAIL
+)
 SEARCH_RE = re.compile(
     r"^(?:.*?\b)?(?:tim kiem|tim|tra cuu|kiem)"  # "tin", "tin tức" after: below
-    r"(?:\s+giup(?:\s+(?:toi|minh|em|chau|bac))?)?"
+    rf"(?:\s+(?:giup|ho|dum|cho)(?:\s+{_WHO})?)?"
+    r"(?:\s+(?:cac|nhung|may|mot vai|mot so))?"
     r"(?:\s+(?:tin tuc|tin|bai viet|bai bao|bai|thong tin|van ban))?"
     r"(?:\s+(?:ve|co|lien quan(?: den| toi)?|noi ve|nao ve|gi ve))?\s+(?P<arg>.+?)" + TAIL
 )
 ASK_ABOUT_RE = re.compile(
-    r"^(?:.*?\b)?(?:co )?(?:tin|tin tuc|thong tin|bai viet|bai bao|bai)(?: gi| nao| moi)?\s+"
+    r"^(?:.*?\b)?(?:co )?(?:tin|tin tuc|thong tin|thong bao|bai viet|bai bao|bai)"
+    r"(?: gi| nao| moi)?\s+"
     r"(?:ve|lien quan(?: den| toi)?|noi ve)\s+(?P<arg>.+?)" + TAIL
 )
+# What next: "phải làm gì tiếp", "tiếp theo làm gì"; about anything ("lũ về phải làm gì"): help
+# only when every other word is one the parser knows.
+_NEXT = (
+    r"(?:phai|can|nen) lam (?:gi|nhung gi)(?: (?:tiep|truoc|dau tien))?|lam gi tiep|"
+    r"tiep theo (?:phai |can )?lam gi"
+)
+NEXT_RE = re.compile(_NEXT)
 HELP_RE = re.compile(
     r"\b(?:huong dan|tro giup|giup (?:toi|minh|em|chau|voi|do)|giup$|lam sao|lam the nao|"
-    r"nhu the nao|the nao de|cach (?:dung|su dung|dang ky|xem|nhan)|dung loa|su dung|"
-    r"khong biet (?:dung|lam|bam|xem|nhan)|"
+    r"nhu the nao|the nao de|dung loa|su dung|"
+    r"cach (?:dung|su dung|dang ky|huy|xem|nhan|tim|doc|bo|tat|dat|chon|theo doi|go|nhap|hoi)|"
+    # "phải làm gì tiếp", "tiếp theo làm gì": what next
+    rf"{_NEXT}|"
+    # "nhắn gì để loa hiểu", "viết thế nào cho bot hiểu", "loa hiểu được những gì"
+    r"(?:nhan|go|viet|noi|hoi|gui|nhap) (?:gi|cai gi|the nao|sao|ra sao|nhu nao) (?:de|thi|cho) "
+    r"(?:(?:loa|bot|ban|may|no) )?hieu|(?:loa|bot|ban|may) hieu (?:duoc )?(?:gi|nhung gi)|"
+    r"khong (?:biet|hieu)(?: cach)? (?:dung|lam|bam|xem|nhan)|(?:dung|bam|xem) sao$|"
+    r"\bla nguoi moi\b|^nguoi moi\b|"  # "tôi là người mới"
+    # "loa có chức năng gì", "tính năng của loa", "có những tính năng nào"
+    r"(?:chuc nang|tinh nang) (?:gi|nao|cua (?:loa|bot|ung dungq?|app))|"
+    r"(?:nhung|cac|co) (?:chuc nang|tinh nang)|"
     r"(?:dung|bam|lam|xem)(?: (?:loa|bot|ung dungq?|app|cai nay|no))? "
     r"(?:the nao|ra sao|nhu nao|kieu gi)|"
     r"bam (?:cai |nut )?(?:gi|nao) de|"
     r"chi (?:toi|minh|em|cach)|bay (?:toi|minh|em)|co lenh|lenh gi|"
-    r"(?:loa|loa nay|ban|em|bot|may) (?:lam|giup)(?: duoc)? (?:gi|nhung gi|viec gi)|"
+    r"(?:loa|ban|em|bot|may|ung dungq?|app|cai nay|kenh)(?: nay)? (?:lam|giup)(?: duoc)? "
+    r"(?:gi|nhung gi|viec gi|nhung viec gi)|"
     r"(?:loa|bot|ung dungq?|app|cai nay|kenh|trang)(?: nay)? (?:de|dung de) lam gi|"
     r"(?:loa|bot|ung dungq?|app|cai nay|cai loa|kenh|trang|day)(?: nay)? la (?:gi|cai gi)|"
     r"(?:(?:phai|can|nen) (?:go|nhap|viet|bam|an|nhan)|go|nhap lenh) "
@@ -202,18 +291,28 @@ HELP_RE = re.compile(
 )
 # The "how" words of HELP_RE that may be about anything ("lợn bị ốm phải làm sao"): help only
 # with a word about the bot in the message, or few words besides known ones.
-HOW_RE = re.compile(r"lam sao|lam the nao|nhu the nao|the nao de|nhu nao|kieu gi")
+HOW_RE = re.compile(r"lam sao|lam the nao|nhu the nao|the nao de|nhu nao|kieu gi|" + _NEXT)
 BOT_WORDS_RE = re.compile(
     r"\b(?:loa|bot|dang ky|tin|nhan|xem|doc|bam|dung|lenh|huy|bo(?! an\b)|ban tin|yen tinh|tim|"
     r"theo doi|cai dat|ung dungq?|zalo|telegram|tai khoan|thong bao|xa|chu de)\b"
 )
-HOW_OTHER_WORDS_MIN = 2
+HOW_OTHER_WORDS_MIN = 2  # what next: 1
+# Asking how to drop something ("cách huỷ đăng ký", "làm sao để bỏ theo dõi"): help, no drop.
+HOW_TO_RE = re.compile(
+    r"\b(?:cach|lam sao|lam the nao|the nao|nhu nao)(?: (?:de|ma|thi))? (?:huy|bo|xoa|dung|ngung)\b"
+)
 MINE_RE = re.compile(
     r"\b(?:cua toi|toi (?:dang|da) (?:nhan|dang ky)|minh (?:dang|da) (?:nhan|dang ky)|"
     r"(?:da|dang) dang ky (?:gi|nhung gi|nhung xa nao|xa nao)|"
     r"dang ky (?:nhung |cac )?(?:gi|xa nao|chu de nao|tin gi|xa gi)(?: (?:the|vay))? roi|"
     r"dang nhan (?:tin )?(?:gi|nhung)|"
-    r"da chon (?:gi|nhung)|kiem tra (?:lai )?(?:dang ky|theo doi)|"
+    r"da chon (?:gi|nhung)|"
+    # "kiểm tra xem đã đăng ký chưa", "đã đăng ký xã chưa", "đăng ký được chưa"
+    rf"kiem tra(?: (?:xem|lai|giup|ho))*(?: {_WHO})?(?: (?:da|dang|co))? (?:dang ky|theo doi)|"
+    r"(?:da |co )?dang ky(?: (?:xa|phuong|chu de|tin))?(?: (?:duoc|xong|thanh cong))? chua\b|"
+    # "loa đang gửi cho tôi tin gì", "bot hay gửi cho em những tin nào" (not "tin gì mới")
+    rf"(?:dang|da|hay|thuong) gui(?: tin)?(?: cho)? {_WHO}(?: (?:nhung|cac))?(?: tin(?: tuc)?)? "
+    r"(?:gi|nao|(?:xa|chu de|muc) nao)\b(?! moi)|"
     r"(?:xa|chu de|noi|muc)(?: (?:toi|minh|em))? (?:da|dang) (?:dang ky|theo doi|chon)|"
     r"(?:toi|minh|em|bac|chau|con) (?:dang |da )?theo doi (?:nhung |cac )?"
     r"(?:gi|xa nao|chu de nao|xa gi|muc nao|muc gi)|"
@@ -225,35 +324,53 @@ MINE_RE = re.compile(
     r"(?:(?:toi|minh|em|bac|chau|con|chu|co|ong|ba) (?:(?:da|dang|co) )?|(?:da|dang|co) )"
     r"(?:(?:dang ky|theo doi|chon)(?: nhan| theo doi)?(?: tin(?: tuc)?)?|nhan(?: tin(?: tuc)?)?)"
     r" (?:(?:cua|o|ve|tai) )?(?:(?:nhung|cac) )?"
-    r"(?:gi|cai gi|(?:xa|phuong|chu de|muc|noi|loai tin)(?: phuong)? (?:nao|gi)(?! duoc)|"
+    r"(?:gi|cai gi|dau|noi nao|cho nao|(?:xa|phuong|chu de|muc|noi|loai tin)(?: phuong)? (?:nao|gi)"
+    r"(?! duoc)|"
     r"(?:may|bao nhieu) (?:xa|phuong|chu de|muc|noi))|"
     # "danh sách đã đăng ký", "những gì tôi đã chọn", "lựa chọn của em", "đăng ký của e"
     r"(?:danh sach|ds|nhung gi|nhung cai|cac thu|nhung thu)(?: ma)?"
     r"(?: (?:toi|minh|em|bac|chau|con))? (?:da|dang) (?:dang ky|theo doi|chon|nhan)|"
-    r"(?:lua chon|dang ky|cai dat|thiet lap) cua (?:toi|minh|em|bac|chau|con))"
+    # "xem danh sách theo dõi", "ds đăng ký của em"; "các xã tôi đăng ký"
+    rf"(?:danh sach|ds) (?:dang ky|theo doi)(?: cua {_WHO})?{TAIL}|"
+    rf"(?:cac|nhung) (?:xa|phuong|chu de|noi|muc) {_WHO} (?:(?:da|dang) )?"
+    r"(?:dang ky|theo doi|chon)|"
+    r"(?:lua chon|dang ky|cai dat|thiet lap) cua (?:toi|minh|em|bac|chau|con)|"
+    # "xem lại đăng ký", "xem các lựa chọn của em"
+    rf"xem lai (?:cac |nhung )?(?:dang ky|lua chon)|xem (?:cac |nhung )?(?:dang ky|lua chon) "
+    rf"(?:cua )?{_WHO})\b"
 )
+# "xã", "phường", "xã phường", "địa bàn", "địa phương"
+_UNITS = r"(?:xa|phuong|dia ban|dia phuong)(?: (?:xa|phuong))?"
 COMMUNES_RE = re.compile(
-    r"\b(?:danh sach (?:cac )?xa|ds xa|nhung xa(?: phuong)? nao|cac xa|xa nao co|"
-    r"(?:bao nhieu|may) (?:xa|phuong)|liet ke (?:cac |nhung )?(?:xa|phuong)|"
-    r"ten (?:cac |nhung )?(?:xa|phuong))"
+    rf"\b(?:danh sach (?:cac )?{_UNITS}|ds {_UNITS}|(?:nhung|cac|may) {_UNITS} (?:nao|gi)\b|"
+    rf"(?:cac|nhung) {_UNITS}|{_UNITS} nao (?:co|trong|tren)\b(?! tin)|"
+    rf"{_UNITS} nao (?:moi |da |duoc |bi )?(?:sap nhap|nhap|gop|doi ten)|"
+    rf"(?:bao nhieu|may) (?:xa|phuong)|liet ke (?:cac |nhung )?(?:xa|phuong)|"
+    rf"ten (?:cac |nhung )?(?:xa|phuong)|(?:tat ca|toan boq?|het)(?: cac)? {_UNITS}|"
+    # "các đơn vị hành chính mới", "đơn vị hành chính sau sáp nhập"
+    r"don vi hanh chinh)"
 )
 # Where an old commune went, no name said ("xã cũ của tôi giờ thuộc xã nào"): the list of
 # communes with the old ones each took in. Read before "của tôi" (one's own choices).
 COMMUNES_WHERE_RE = re.compile(
-    r"\b(?:(?:thuoc|nhap vao|sap nhap vao|ve|la) (?:xa|phuong) nao|"
-    r"(?:xa|phuong) cu\b.*\b(?:thuoc|nhap|sap nhap|gio la|bayq? gio la|doi ten))\b"
+    r"\b(?:(?:thuoc|(?:sap )?nhap|gop|sap nhap|ve|la)(?: vao| ve)? (?:xa|phuong) nao|"
+    r"(?:xa|phuong|ban) cu\b.*\b(?:thuoc|nhap|sap nhap|gop|gio la|bayq? gio la|doi ten))\b"
 )
 TOPICS_RE = re.compile(r"\b(?:chu de|danh muc|linh vuc)")
 # "Mục tin", "loại tin", "có những mục gì", "tin gồm những gì": the list of topics.
+_KINDS = r"(?:muc|loai|mang|chu de|chuyen muc|linh vuc)"
 TOPICS_ASK_RE = re.compile(
-    r"\b(?:muc tin|loai tin|(?:nhung|cac|may|co) (?:muc|loai|chu de)(?: tin)?(?: tuc)? (?:gi|nao)|"
-    r"(?:muc|loai) (?:gi|nao)|gom (?:nhung )?gi)\b"
+    rf"\b(?:(?:muc|loai|mang) tin|(?:nhung|cac|may|co) {_KINDS}(?: tin)?(?: tuc)? (?:gi|nao)|"
+    r"(?:muc|loai|mang) (?:gi|nao)|gom (?:nhung )?gi|"
+    # "các chủ đề để đăng ký", "những mục có thể chọn": what there is to choose
+    rf"(?:cac|nhung|danh sach(?: cac)?) {_KINDS}(?: tin)?(?: (?:de|co the|duoc|ma))+ "
+    r"(?:dang ky|chon|theo doi|nhan))\b"
 )
 LATEST_RE = re.compile(
     r"\b(?:tin moi|tin tuc|thong tin moi|co gi moi|co tin|tin gi|tin hom nay|doc tin|"
-    r"(?:xem|coi) (?:het |tat ca |toan bo |moi )?(?:cac )?tin|"
+    r"(?:xem|coi) (?:het |tat ca |toan boq? |moi )?(?:cac )?tin|"
     r"tin nong|ban tin moi|tin nao|tin moi nhat|bao moi|thoi su|hom nay co gi|moi nhat|"
-    r"bai (?:(?:nao|gi) )?moi|"
+    r"bai (?:(?:nao|gi) )?moi|thong bao (?:(?:gi|nao) )?moi|co thong bao (?:gi|nao)|"
     r"tin(?: (?:cua|o|tai|xa))?$|^tin\b)"
 )
 BULLETIN_ASK_RE = re.compile(
@@ -272,11 +389,19 @@ NOT_RE = re.compile(r"\b(?:khong|dung|ngung|thoi|chang|cam|huy|bo)\b")
 OFF_RE = re.compile(r"\b(?:tat|bo|huy|khong can|thoi|ngung|dung|xoa)\b")
 LATEST_ALL_RE = re.compile(r"\b(?:tat ca|moi tin|het|toan boq?|ca tinh|(?:cac|moi) xa)\b")
 # "Các xã" after news words is every commune's news, not the list of communes.
-EVERY_COMMUNE_NEWS_RE = re.compile(r"\btin\b.*\b(?:cac|moi|tat ca cac) xa\b")
+EVERY_COMMUNE_NEWS_RE = re.compile(
+    r"\btin\b.*\b(?:(?:cac|moi|(?:tat ca|het|toan boq?)(?: cac)?) xa\b|nhung xa\b(?! (?:nao|gi)\b))"
+)
 # Quiet hours over: "hết giờ yên tĩnh", "gửi tin bình thường".
 QUIET_OVER_RE = re.compile(
     r"\b(?:het (?:gio )?yen tinh|(?:gui|nhan)(?: tin)?(?: lai)? (?:nhu )?binh thuong)\b"
 )
+# "Có thông báo gì (mới) chưa": has any announcement come yet, like "tin mới về chưa": the latest
+# news, not the topic "Thông báo" ("có thông báo gì mới không" is labelled that topic).
+ANY_NOTICE_RE = re.compile(r"\bthong bao (?:gi|nao)(?: moi)?(?: (?:ve|den|toi))? chua\b")
+NOTICE_NAMES = frozenset({"thong bao"})  # topic names that are also a word for any news
+# Words that only ask when, said after "tin (mới) về": "có tin mới về chưa" (arrived yet?)
+ARRIVED_WORDS = frozenset({"chua", "roi", "khong"})
 # A question about news ("có tin gì", "có thông báo gì"): with a name in it, that name's news.
 ASKS_NEWS_RE = re.compile(r"\b(?:co tin|tin gi|tin tuc gi|tin moi|thong bao gi|co gi moi|gi moi)\b")
 # "… gì không": a question about the name when little else is said ("có cảnh báo mưa lũ gì
@@ -307,18 +432,23 @@ COMMAND_SPELLINGS: dict[str, frozenset[str]] = {
     "bo": frozenset({"bo", "bỏ"}),
     "huy": frozenset({"huy", "hủy", "huỷ"}),
     "dung": frozenset({"dung", "dừng", "đừng", "dùng"}),
+    "tin": frozenset({"tin", "tìn", "tỉn", "tĩn", "tịn"}),  # "tín" (uy tín, tín dụng): no news
 }
+# "tin" typed without marks that is "tín" (trust, credit), no news: after "uy", before these.
+TRUST_BEFORE = frozenset({"uy"})
+TRUST_AFTER = frozenset({"tuong", "dung", "hieu", "nguong", "nhiem", "chap"})
 # "bắt đầu (nhận tin từ hôm nay)", "nhận tất cả tin (toàn tỉnh)": /start, every article.
-_EVERY = r"(?:tat ca|het|toan bo)(?: cac)?"  # "mới" folds like "mọi": "mọi tin" only before
-_ME = r"(?:toi|minh|em|bac|chau|con|chu|co|ong|ba)"
+# "toàn bộ" is read "toan boq"; "mới" folds like "mọi": "mọi tin" only before
+_EVERY = r"(?:tat ca|het|toan boq?)(?: cac)?"
 _TO_ME = rf"(?: cho {_ME})?"
 # "(Tôi muốn) nhận tin (trở lại)", "bật nhận tin", "kích hoạt", "bắt đầu lại từ đầu": /start.
 # "Có nhận tin không" asks, and "nhận tin xã X" names what (a subscription).
 _FROM_NOW = r"(?:tu hom nay|tu bayq? gio|tu nay|tu gio)"  # "từ nay", "từ bây giờ"
-_START_BY = rf"(?:(?:{_ME}|cho|muon|xin|duoc|tham gia|hay|can|{_FROM_NOW}) )*"
+_START_BY = rf"(?:(?:{_ME}|cho|muon|xin|duoc|tham gia|hay|can|cung|{_FROM_NOW}|(?:bayq? )?gio) )*"
 _START_AFTER = (
-    rf"(?: ?(?:toan tinh|ca tinh|cua tinh|cua (?:chinh quyen|uy ban)(?: tinh)?|{_FROM_NOW}|"
-    r"ngay|tro lai|lai|(?:lai )?tu dau|(?:tu|cua|tren|qua|bang) loa|thoi|"
+    rf"(?: ?(?:(?:cua )?(?:toan|ca) tinh|cua tinh|cua (?:chinh quyen|uy ban)(?: tinh)?|{_FROM_NOW}|"
+    r"ngay|tro lai|lai|len|(?:lai )?tu dau|(?:tu|cua|tren|qua|bang) loa|thoi|"
+    r"nhu (?:truoc|cu|xua|binh thuong|thuong le|moi nguoi|nguoi khac)(?: day)?|"
     rf"cho {_ME}))*"
 )
 # "Gửi tin cho tôi" is /start only from now on ("gửi tin cho em từ nay", "từ nay gửi tin").
@@ -328,10 +458,19 @@ _FROM_NOW_SAID = "|".join(
 START_RE = re.compile(
     rf"{_START_BY}(?:bat dau(?: lai)?(?: nhan tin(?: tuc)?| nhan| dung| su dungq?)?"
     rf"(?: loa)?(?: {_EVERY}(?: tin(?: tuc)?)?)?|"
-    rf"(?:nhan|gui) (?:(?:tin(?: tuc)? )?{_EVERY}(?: tin(?: tuc)?)?|moi tin(?: tuc)?){_TO_ME}|"
-    rf"nhan tin(?: tuc)? {_EVERY} (?:xa|phuong)(?: phuong)?|"
-    r"(?<!\bco )nhan tin(?: tuc)?|"
+    rf"(?:nhan|gui|theo doi|dang ky(?: nhan| theo doi)?)(?: lai)? "
+    rf"(?:(?:tin(?: tuc)? )?{_EVERY}(?: tin(?: tuc)?)?|moi tin(?: tuc)?){_TO_ME}|"
+    r"nhan lai(?: tin(?: tuc)?)?|"
+    r"(?:dung|su dungq?|xai|cai)(?: (?:loa|bot|ung dungq?|app))? (?:de )?nhan tin(?: tuc)?|"
+    rf"(?:nhan tin(?: tuc)?|dang ky(?: nhan tin)?|theo doi) {_EVERY} (?:xa|phuong)(?: phuong)?|"
+    r"(?<!\bco )nhan (?:tin(?: tuc)?|thong tin)|"
+    # "đăng ký nhận tin toàn tỉnh": every article ("đăng ký nhận tin" alone asks which)
+    r"dang ky(?: nhan)?(?: tin(?: tuc)?)?(?= (?:cua )?(?:toan|ca) tinh)|"
     rf"(?<=cho ){_ME} (?:duoc )?nhan tin(?: tuc)?|"
+    r"dang ky(?: (?:dung|su dungq?|tham gia))? (?:loa|bot|dich vu)|"
+    # "cho tôi vào danh sách nhận tin", "thêm tên bác vào danh sách" (as "xoá tôi khỏi" stops)
+    rf"(?:(?:them|dua|ghi)(?: ten)?(?: {_ME})? )?vao (?:danh sach|ds)"
+    r"(?: nhan tin(?: tuc)?| cua loa)?|"
     r"kich hoat(?: lai)?(?: (?:nhan tin|tin|loa|bot|tai khoan))?|"
     r"(?:bat|mo)(?: lai)?(?: nhan)? tin(?: tuc)?|(?:bat|mo) lai(?: loa)?|"
     rf"gui tin(?: tuc)?{_TO_ME}(?= {_FROM_NOW})|(?:{_FROM_NOW_SAID})gui tin(?: tuc)?{_TO_ME})"

@@ -22,6 +22,9 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA
 
 from news.intent_words import (
+    ADD_RE,
+    ANY_NOTICE_RE,
+    ARRIVED_WORDS,
     ASK_ABOUT_RE,
     ASKS_NEWS_RE,
     ASKS_OTHER_WORDS_MAX,
@@ -36,23 +39,29 @@ from news.intent_words import (
     COMPLAINT_RE,
     EVERY_COMMUNE_NEWS_RE,
     FILLER,
+    FOR_PEOPLE_RE,
     FUNCTION_WORDS,
     GREETING_ADDS_RE,
+    GREETING_SPELLINGS,
     GREETING_WORDS,
     GREETINGS,
     HELP_RE,
     HOW_OTHER_WORDS_MIN,
     HOW_RE,
+    HOW_TO_RE,
     KIND_WORDS_RE,
     LATEST_ALL_RE,
     LATEST_RE,
     MINE_RE,
+    MISTAKEN_RE,
     NAME_WORDS_MAX,
     NEGATED_RE,
     NEWS_WORDS,
+    NEXT_RE,
     NIGHT_RE,
     NO_MORE_RE,
     NOT_RE,
+    NOTICE_NAMES,
     OFF_RE,
     PARTIAL_WORDS_MAX,
     POLITE,
@@ -79,10 +88,15 @@ from news.intent_words import (
     TOKEN_RE,
     TOPICS_ASK_RE,
     TOPICS_RE,
+    TRUST_AFTER,
+    TRUST_BEFORE,
     UNSUBSCRIBE_BARE_RE,
+    UNSUBSCRIBE_EVERY_RE,
     UNSUBSCRIBE_RE,
     UNSUBSCRIBE_SOME_RE,
     VOCABULARY,
+    WAVES,
+    WISH_RE,
 )
 from news.resolve import Choice, ChoiceKind, Resolver
 from news.spoken_time import times_in, until_in, window_in
@@ -146,7 +160,7 @@ class IntentParser:
         places = _words(source)
         if not places:  # an emoji, a sticker, punctuation
             return _no_words(text)
-        norm = [self._normal(source[start:end]) for start, end in places]
+        norm = _trust([self._normal(source[start:end]) for start, end in places])
         said = _Said(source, places, norm)
         at = 0
         # "a lô a lô", "hế lô": "alô", "hello" spoken as two words, a call or a greeting
@@ -170,6 +184,9 @@ class IntentParser:
             return folded + "q"  # "bố" (father) is no "bỏ", "đúng" (right) no "dừng"
         if folded in SHORTHAND:
             return SHORTHAND[folded]
+        greeting = next((said for form, said in GREETING_SPELLINGS if form.fullmatch(folded)), None)
+        if greeting is not None:
+            return greeting
         if folded in self._vocabulary or folded.isdigit() or _has_digit(folded):
             return folded
         if folded in self._joined:
@@ -206,7 +223,7 @@ class IntentParser:
         # "cảm ơn loa đã báo tin", "ok đã nhận đc tin": thanks for news already come; "cảm
         # ơn, tin này bổ ích quá", "tin hay lắm": praise of it, with thanks or alone
         praised = PRAISE_RE.search(text) is not None
-        words = set(PRAISE_RE.sub(" ", text).split())
+        words = set(FOR_PEOPLE_RE.sub(" ", PRAISE_RE.sub(" ", text)).split())
         thanked = "cam" in words or (words & {"ok", "vang"} and words & {"da", "roi"})
         if (thanked or praised) and words <= POLITE | FILLER | RECEIVED_WORDS | PRAISED_WORDS:
             return Intent(THANKS)
@@ -242,7 +259,7 @@ class IntentParser:
         if alone is None:
             return False
         typed = said.words[said.words_in(alone.start("word"), alone.end("word"))[0]].lower()
-        return typed == "dừng" or typed.isascii()
+        return typed in ("dừng", "ngưng") or typed.isascii()
 
     def _rhythm(self, said: _Said, text: str) -> Intent | None:
         text = _timed(said)
@@ -266,6 +283,14 @@ class IntentParser:
         return None
 
     def _unsubscribe(self, said: _Said, text: str) -> Intent | None:
+        if MISTAKEN_RE.search(text) and not COMPLAINT_RE.search(text):
+            named = self._named(said, 0, len(text))  # "lỡ đăng ký nhầm Nà Bủng, bỏ giúp"
+            # "lỡ đăng ký nhầm rồi": which, then?
+            return Intent(UNSUBSCRIBE, named[0], named[1]) if named else Intent(UNSUBSCRIBE)
+        if UNSUBSCRIBE_EVERY_RE.search(text) and not NO_MORE_RE.search(text):
+            return Intent(UNSUBSCRIBE, ALL)  # "xoá hết đăng ký xã, để nhận tin cả tỉnh"
+        if HOW_TO_RE.search(text):
+            return None  # "muốn biết cách huỷ đăng ký": how, help
         if UNSUBSCRIBE_BARE_RE.fullmatch(text) or UNSUBSCRIBE_SOME_RE.fullmatch(text):
             return Intent(UNSUBSCRIBE)  # "hủy đăng ký", "bỏ bớt một xã": which, then?
         found = UNSUBSCRIBE_RE.match(text)
@@ -298,7 +323,7 @@ class IntentParser:
     def _kinds(self, said: _Said, text: str) -> Intent | None:
         """ "Nhận hết tin", "bắt đầu dùng loa": every article; "có những mục gì": the topics.
         Read before the news and help words these messages hold ("tin", "dùng loa")."""
-        if START_RE.fullmatch(text):
+        if START_RE.fullmatch(text) or self._starts_after(said):
             return Intent(START)
         if COMMUNES_WHERE_RE.search(text) and self._named(said, 0, len(text)) is None:
             return Intent(COMMUNES)  # "xã cũ của tôi giờ thuộc xã nào": not "của tôi"
@@ -307,6 +332,21 @@ class IntentParser:
         if TOPICS_ASK_RE.search(text) and self._named(said, 0, len(text)) is None:
             return Intent(TOPICS)
         return None
+
+    def _starts_after(self, said: _Said) -> bool:
+        """Whether the last clause asks for every article after clauses that only say who or
+        why ("e mới cài, cho e nhận tin với", "hôm trước lỡ dừng, giờ muốn nhận tin lại",
+        "chào loa, cho bác nhận tin"): they name no place or topic, no time and no bulletin,
+        and drop nothing ("bỏ hết, nhận lại mọi tin" drops every choice)."""
+        last = said.last_clause()
+        if last is None or not START_RE.fullmatch(last.text):
+            return False
+        before = said.text[: said.offset(len(said.norm) - len(last.norm))]
+        if times_in(before) or NIGHT_RE.search(before) or re.search(r"ban tin|yen tinh", before):
+            return False
+        if re.search(r"\b(?:huy|bo|xoa)\b", before):  # "bỏ hết, nhận lại mọi tin": drop choices
+            return False
+        return self._named(said, 0, len(before)) is None
 
     def _no_more(self, said: _Said, text: str) -> bool:
         """Whether the message says "không nhận (gì) nữa" about no name and not as a complaint
@@ -321,14 +361,15 @@ class IntentParser:
             return None
         if HOW_RE.fullmatch(cue.group()) and not BOT_WORDS_RE.search(text):
             # "con lợn nhà tôi bị ốm phải làm sao": a "how" about something else, no help
-            other = set(text.split()) - VOCABULARY - FILLER - POLITE
-            if len(other) >= HOW_OTHER_WORDS_MIN:
+            rest = f"{text[: cue.start()]} {text[cue.end() :]}"  # the words besides the "how"
+            other = set(rest.split()) - VOCABULARY - FILLER - POLITE
+            if len(other) >= (1 if NEXT_RE.fullmatch(cue.group()) else HOW_OTHER_WORDS_MIN):
                 return None
         wanted = self._subscribe(said, text)  # "đăng ký xã X giúp tôi" asks for X, not help
         if wanted is not None and wanted.args and not HOW_RE.fullmatch(fold(wanted.args)):
             return wanted
         if cue.group().startswith("giup"):  # "tìm giúp tôi …", "xem tin mới giúp mình"
-            kindly = self._search(said, text) or self._news(said, text)
+            kindly = self._mine(said, text) or self._search(said, text) or self._news(said, text)
             if kindly is not None:
                 return kindly
         return Intent(HELP)
@@ -350,7 +391,16 @@ class IntentParser:
             if "dang ky" in text[: found.start("arg")]:  # "đăng ký nhận tin": which, then?
                 named = self._named(said, 0, len(text))  # "tôi ở xã Pa Ham, đăng ký cho tôi"
                 return Intent(SUBSCRIBE, named[0], named[1]) if named else Intent(SUBSCRIBE)
-        wanted = rf"\b(?:(?:muon nhan tin|muon dang ky|dang ky)(?:{THERE})?|nhan tin{THERE})"
+        adding = ADD_RE.search(text)
+        if adding is not None and not NOT_RE.search(text[: adding.start()]):
+            named = self._named(said, adding.start(), len(text))  # "thêm xã X vào danh sách"
+            if named is not None:
+                return Intent(
+                    SUBSCRIBE, named[0], named[1], more=self._more(said, SUBSCRIBE, named)
+                )
+        # "tôi ở Thanh Nưa, muốn nhận tin", "… cho bác nhận tin với": the place said before
+        asked = r"(?:muon|(?:cho|xin)(?: (?:toi|minh|em|bac|chau|con|chu|co|ong|ba))?(?: duoc)?)"
+        wanted = rf"\b(?:(?:{asked} nhan tin|muon dang ky|dang ky)(?:{THERE})?|nhan tin{THERE})"
         if re.search(wanted + TAIL, text):
             named = self._named(said, 0, len(text))  # "tôi ở Thanh Nưa, muốn nhận tin"
             return Intent(SUBSCRIBE, named[0], named[1]) if named else Intent(SUBSCRIBE)
@@ -364,6 +414,9 @@ class IntentParser:
         found = ASK_ABOUT_RE.match(text)  # "có tin gì về X": X's news when X is a name
         if found is None:
             return None
+        asked = text[found.start("arg") : said.arg_end(found.end("arg"))]
+        if asked.split()[0] in ARRIVED_WORDS and set(asked.split()) <= FILLER | ARRIVED_WORDS:
+            return None  # "có tin mới về chưa": has news come, no search
         named = self._named(said, found.start("arg"), found.end("arg"), whole=True)
         if named is not None:
             return Intent(ABOUT, named[0], named[1])
@@ -383,6 +436,12 @@ class IntentParser:
 
     def _news(self, said: _Said, text: str) -> Intent | None:
         named = self._named(said, 0, len(text))
+        if (
+            named
+            and ANY_NOTICE_RE.search(text)
+            and " ".join(said.plain[slice(*named[2])]) in (NOTICE_NAMES)
+        ):
+            named = None  # "có thông báo gì mới chưa": any announcement, the latest news
         if named is not None and self._only_news_words(said, text, named[2]):
             return Intent(ABOUT, named[0], named[1])
         if named and named[1] and self._asks_about(said, text, named[2]):
@@ -411,9 +470,13 @@ class IntentParser:
 
     def _greet(self, said: _Said, text: str) -> Intent | None:
         # "a lô có ai không, trả lời đi": a greeting with a call in it is a greeting
-        words = set(GREETING_ADDS_RE.sub(" ", CALL_RE.sub(" ", text)).split())
-        calling = words == {"loa", "oi"}  # "Loa ơi": a call, answered like a greeting
-        if calling or (words & GREETINGS and words <= GREETINGS | GREETING_WORDS | FILLER | POLITE):
+        # "chúc loa ngày mới vui vẻ", "xin chào, chúc buổi sáng tốt lành": wishes greet too
+        wished = WISH_RE.search(text) is not None
+        words = set(GREETING_ADDS_RE.sub(" ", CALL_RE.sub(" ", WISH_RE.sub(" ", text))).split())
+        # "Loa ơi", "có ai ở đây không": a call, answered like a greeting
+        calling = words == {"loa", "oi"} or (CALL_RE.search(text) is not None and words <= FILLER)
+        greeting = wished or words & GREETINGS
+        if calling or (greeting and words <= GREETINGS | GREETING_WORDS | FILLER | POLITE):
             return Intent(GREET)
         return None
 
@@ -562,6 +625,16 @@ class _Said:
                 return _Said(self.source[: self.places[index][1]], self.places[:count], norm)
         return None
 
+    def last_clause(self) -> _Said | None:
+        """The words after the last ",", ".", ";" or "!" that has words before it; None when
+        the message is one clause."""
+        for index in range(len(self.places) - 1, 0, -1):
+            between = self.source[self.places[index - 1][1] : self.places[index][0]]
+            if any(mark in between for mark in ",.;!"):
+                places = self.places[index:]
+                return _Said(self.source, places, self.norm[index:])
+        return None
+
     def replaced(self, at: int, size: int, phrase: str) -> _Said:
         """The words ``at`` to ``at + size`` read as ``phrase`` (a command word's typo)."""
         merged = (self.places[at][0], self.places[at + size - 1][1])
@@ -642,13 +715,27 @@ def _timed(said: _Said) -> str:
     return " ".join(norm)
 
 
+def _trust(norm: list[str]) -> list[str]:
+    """``norm`` with a "tin" that is "tín" (trust, credit) read "tinq", no news: "uy tin",
+    "tin tuong", "tin dung" typed without marks ("mua đất ở đâu uy tin" asks for no news)."""
+    return ["tinq" if w == "tin" and _trusting(norm, i) else w for i, w in enumerate(norm)]
+
+
+def _trusting(norm: list[str], index: int) -> bool:
+    """Whether the words around ``norm[index]`` make it "tín" ("uy tín", "tín dụng")."""
+    before, after = norm[index - 1 : index], norm[index + 1 : index + 2]
+    return bool(before and before[0] in TRUST_BEFORE) or bool(after and after[0] in TRUST_AFTER)
+
+
 def _no_words(text: str) -> Intent:
     """A message of no words: one "?" or two ask what Loa does (help); more ("????", "???!")
-    are bewilderment at something, answered as not understood; an emoji or a sticker is
-    thanks."""
+    are bewilderment at something, answered as not understood; a waving hand greets; another
+    emoji or a sticker is thanks."""
     marks = text.count("?") + text.count("？")
     if 0 < marks <= ASKING_MARKS_MAX:
         return Intent(HELP)
+    if any(wave in text for wave in WAVES):
+        return Intent(GREET)
     return Intent(UNKNOWN) if marks else Intent(THANKS)
 
 

@@ -31,9 +31,12 @@ _PRE = (
 # 5h"): "tối"/"đêm"/"sáng" only after a word that makes them the time of day ("tôi" folds alike).
 _DAY_PART = re.compile(
     r"\b(?:(?:moi|hang|buoi|cac|vao|ca|tu) (?P<said>toi|dem|sang|trua|chieu|khuya)|"
-    r"(?P<plain>chieu|khuya))\b"
+    r"(?P<plain>chieu|khuya)|"
+    # "đêm (thì) đừng gửi từ 11h đến 5h", "đêm từ 11h": the night first ("đêm qua" is no part)
+    r"^(?P<first>dem)(?= (?:thi |ve )?(?:dung|khong|ngung|tu \d|sau \d)))\b"
 )
-# Hours said in words, as voice typing writes them ("sáu giờ sáng"), only before "giờ".
+# Hours said in words, as voice typing writes them ("sáu giờ sáng"), only before "giờ" or before
+# "rưỡi" and a part of the day ("bảy rưỡi tối"; "một năm rưỡi" is a year and a half).
 _WORD_HOURS = {
     "mot": 1, "hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9,
     "muoi": 10, "muoi mot": 11, "muoi hai": 12,
@@ -41,7 +44,7 @@ _WORD_HOURS = {
 _CLOCK = re.compile(
     _PRE
     + r"(?:(?<![\d:.])(?P<hour>\d{1,2})|\b(?P<word>muoi mot|muoi hai|mot|hai|ba|bon|nam|sau|bay"
-    r"|tam|chin|muoi)(?=\s+gio\b))"
+    r"|tam|chin|muoi)(?=\s+gio\b|\s+ruoi\s+(?:sang|trua|chieu|toi|dem|khuya)\b))"
     r"(?:\s*(?:gio|h|g|:|\.)\s*(?P<minute>\d{1,2}(?!\s*(?:h|g|gio)\b))?(?:\s*(?:phut|p))?"
     r"(?P<half>\s*ruoi)?(?:\s*kem\s*(?P<less>\d{1,2})(?:\s*(?:phut|p)\b)?)?|"  # "7 giờ kém 15"
     r"(?P<bare_half>\s+ruoi)|(?=\s*(?:sang|trua|chieu|toi|dem|khuya)\b))" + _PERIOD + r"(?![\d:])"
@@ -98,7 +101,7 @@ def _day_part(before: str) -> str | None:
     parts = list(_DAY_PART.finditer(before))
     if not parts or re.search(r"\d", before[parts[-1].end() :]):
         return None
-    return parts[-1]["said"] or parts[-1]["plain"]
+    return parts[-1]["said"] or parts[-1]["plain"] or parts[-1]["first"]
 
 
 def times_in(folded: str) -> list[Spoken]:

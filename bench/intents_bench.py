@@ -23,7 +23,10 @@ subscriptions 3/4 and stop 4/5 below 0.90; labels reviewed, none changed) and
 after the gaps they showed were closed, so it is seen now too) and
 ``intents_holdout9.jsonl`` (written blind the same way, at least 15 messages for every intent; the
 52 of 383 that matched an earlier message dropped: first score 0.834 on 331, 55 misses; 1.000
-after the gaps they showed were closed, so it is seen now too),
+after the gaps they showed were closed, so it is seen now too) and
+``intents_holdout10.jsonl`` (written blind the same way, at least 15 messages for every intent;
+the 87 of 454 that matched an earlier message dropped: first score 0.842 on 367, 58 misses;
+kept unseen: the rules were not tuned on it),
 reads each as the app does (``bot.wording.meaning``: "/" commands and the whole messages naming
 /stop go to the command table first, as in ``bot.commands.Commands.handle``, a command's argument
 read as its handler reads it: "/dangky thanh nua" is xã Thanh Nưa; everything else to
@@ -88,6 +91,13 @@ SETS = {
     # help 15/19, unsubscribe 19/23, subscriptions 16/19, subscribe 23/27, search 20/23,
     # topics 15/17, unknown 16/18). 1.000 after the gaps they showed were closed; seen since.
     "holdout9": ROOT / "tests/fixtures/intents_holdout9.jsonl",
+    # Written blind (parser, its word lists and every set above unread; committed before it was
+    # ever scored) after holdout9's misses were worked on; the 87 of 454 that matched an earlier
+    # message (case and diacritics ignored) dropped, at least 17 left for every intent. First
+    # score 0.842 (58 misses; below 0.90: start 13/24, stop 16/24, greet 15/22, unsubscribe
+    # 19/25, communes 16/20, topics 14/17, bulletin 22/26, latest 25/29, subscribe 24/27, help
+    # 17/19). Kept unseen: the rules are not tuned on it, so it still measures unseen wording.
+    "holdout10": ROOT / "tests/fixtures/intents_holdout10.jsonl",
 }
 OVERALL_GOAL, INTENT_GOAL = 0.95, 0.90
 

@@ -126,6 +126,7 @@ class Intent:
     choice: Choice | None = None
     guess: Intent | None = None
     more: tuple[Intent, ...] = ()  # further names: "đăng ký Mường Phăng và Thanh Nưa"
+    learned: bool = False  # proposed by the learned fallback (``news.intent_model``), not rules
 
 
 LINKS = frozenset({"va", "voi", "cung", "ca", "-", "nua", "them"})  # between listed names

@@ -28,7 +28,8 @@ Figures (``--choose``; model 97 KB, 3 679 features, 0.4 ms a reading, 13 ms to l
 - first looks pooled (1 638 messages): 0.861 alone, 0.911 with the fallback at 0.6 (89 misses
   right, 6 right answers wrong, all "unknown").
 On the blind holdout10 afterwards (``bench/intents_bench.py --fallback``): 0.842 -> 0.896, 22
-misses right, 2 right answers wrong ("unknown" 20/20 -> 18/20), so it is not wired into the app.
+misses right, 2 right answers wrong ("unknown" 20/20 -> 18/20, both harmless); the app uses it
+(bot.wording.meaning).
 
     .venv/bin/python bench/train_intents.py            # write news/intent_model.json
     .venv/bin/python bench/train_intents.py --choose   # leave-one-set-out figures

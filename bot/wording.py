@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from news.intent_model import fallback
+from news.intent_model import load as intent_model
 from news.intents import ALL, UNKNOWN, Intent, IntentParser
 from news.resolve import Resolver
 from news.text import fold, nfc
@@ -165,10 +167,12 @@ def command_intent(name: str, args: str, resolver: Resolver) -> Intent:
     return Intent(name, args, resolver.resolve(args).choice)
 
 
-def meaning(text: str, parser: IntentParser) -> Intent:
+def meaning(text: str, parser: IntentParser, *, learned: bool = True) -> Intent:
     """What ``bot.commands.Commands`` makes of a message, as an intent: a routed command (its
     argument read as its handler reads it, ``command_intent``), else the parser's reading,
-    else a command word the parser does not know ("id", "dsxa"); an unknown "/" command is
+    else a command word the parser does not know ("id", "dsxa"), else (``learned``) what the
+    learned fallback proposes for words the rules did not understand (``news.intent_model``:
+    asked back when it would change what the resident receives); an unknown "/" command is
     ``UNKNOWN``."""
     command = routed(text)
     if command is not None:
@@ -178,4 +182,4 @@ def meaning(text: str, parser: IntentParser) -> Intent:
     name, args = parse(text)
     if intent.name == UNKNOWN and intent.guess is None and name is not None:
         return command_intent(name, args, parser.resolver)  # its handler resolves the argument
-    return intent
+    return fallback(intent, text, intent_model()) if learned else intent

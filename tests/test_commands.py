@@ -390,3 +390,24 @@ async def test_new_resident_logged_with_channel_and_id(
         await ask(commands, message("/start", chat="777", channel="telegram"))
     lines = [r.getMessage() for r in caplog.records if "new resident" in r.getMessage()]
     assert lines == ["new resident on zalo: user id 555", "new resident on telegram: user id 777"]
+
+
+async def test_words_the_rules_miss_are_guessed_and_a_stop_is_only_asked(
+    commands: Commands, sessions: Sessions
+) -> None:
+    """The learned fallback (``news.intent_model``): a harmless reading is answered at once; one
+    that would change what the resident receives is asked back, done only on "Có"."""
+    assert await say(commands, "/start") == texts.WELCOME
+    assert "/dangky" in await say(commands, "cái này dùng sao vậy")  # help, answered
+    [question] = await ask(commands, message("bà già rồi không cần tin nữa cháu tắt đi"))
+    assert "Có phải bà con muốn" in question.html
+    [[yes]] = question.buttons
+    async with sessions() as session:
+        [active] = await session.scalars(select(Resident.active).where(Resident.chat_id == "100"))
+    assert active  # nothing stopped on a guess
+    [again] = await ask(commands, press(yes.data))  # "Có": /stop, which asks as always
+    assert next(b.data for row in again.buttons for b in row) == "stop:yes"
+    [done] = await ask(commands, press("stop:yes"))
+    assert done.html == texts.STOPPED
+    async with sessions() as session:
+        assert await session.scalar(select(Resident.id).where(Resident.chat_id == "100")) is None

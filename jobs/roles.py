@@ -123,7 +123,7 @@ class Coordinator:
         """Register, take every free role at once (polling starts right away), then renew."""
         async with self._sessions.begin() as session:
             await self._register(session, utcnow())
-        await self._pass()
+        await self._pass(first=True)
         await self._settle()
         held = ", ".join(self.roles)
         if held:
@@ -163,12 +163,15 @@ class Coordinator:
             except Exception:
                 log.exception("coordination pass failed")
 
-    async def _pass(self) -> None:
+    async def _pass(self, *, first: bool = False) -> None:
         """One round: renew or take each lease, start or stop services, heartbeat."""
         began = time.monotonic()
+        # Bounded: a database that hangs must not keep us past our trust in the leases. The
+        # first round holds nothing yet: it may use the whole trust (a busy machine, a cold
+        # database), as what it takes is trusted only until ``began`` + trust anyway.
+        timeout = self._trust if first else self._trust / 2
         try:
-            # Bounded: a database that hangs must not keep us past our trust in the leases.
-            held = await asyncio.wait_for(self._renew_all(), timeout=self._trust / 2)
+            held = await asyncio.wait_for(self._renew_all(), timeout=timeout)
         except Exception as exc:
             log.warning("cannot reach the database to renew roles: %s", exc)
             held = None

@@ -226,6 +226,10 @@ def fallback(intent: Intent, text: str, model: IntentModel) -> Intent:
     name, probability = model.predict(text)
     if name in NOT_PROPOSED or probability < model.threshold:
         return intent
+    if intent.choice is not None and name in (ABOUT, SUBSCRIBE):
+        # A place or topic the rules found: the app offers its news and a button to subscribe
+        # ("nhà tôi ở bản … xã Mường Phăng"), both of these guesses at once.
+        return intent
     proposed = _proposal(name, intent, text)
     if proposed is None:
         return intent

@@ -1,4 +1,5 @@
-"""Wakes this instance's senders when another instance queued messages (PostgreSQL only).
+"""Wakes this instance's senders when another instance queued messages, and pauses them when
+another instance sending for the same bot was throttled as a whole (PostgreSQL only).
 
 Every transaction that queues deliveries, answers or edits also sends ``NOTIFY loa_outbox``
 (``storage.outbox.ring``), delivered at commit. Without it a sender on another instance would
@@ -17,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from base.background import BackgroundTask
 from jobs.send import OutboxSignal
-from storage.outbox import DOORBELL
+from storage.outbox import DOORBELL, PAUSE_BELL
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ class Doorbell:
                 lost = asyncio.Event()
                 connection.add_termination_listener(lambda _, lost=lost: lost.set())
                 await connection.add_listener(DOORBELL, self._ring)
+                await connection.add_listener(PAUSE_BELL, self._pause)
                 self._signal.notify()  # rows may have been queued while we were away
                 await lost.wait()
                 log.warning("outbox doorbell: connection lost; reconnecting")
@@ -70,3 +72,11 @@ class Doorbell:
 
     def _ring(self, *_: Any) -> None:
         self._signal.notify()
+
+    def _pause(self, _connection: Any, _pid: int, _channel: str, payload: str) -> None:
+        """``loa_pause``: "<channel> <until>", from an instance the platform throttled."""
+        channel, _, until = payload.partition(" ")
+        try:
+            self._signal.pause(channel, float(until))
+        except ValueError:
+            log.warning("outbox doorbell: unreadable pause %r", payload)

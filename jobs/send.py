@@ -139,10 +139,13 @@ class Throttling:
 
 
 class OutboxSignal:
-    """Wakes the senders when deliveries were queued, so they need not wait for an idle poll."""
+    """Wakes the senders when deliveries were queued, so they need not wait for an idle poll;
+    and pauses them when another instance sending for the same bot was throttled as a whole
+    (``jobs.doorbell`` hears both from PostgreSQL)."""
 
     def __init__(self) -> None:
         self._events: list[asyncio.Event] = []
+        self._pauses: dict[str, list[Callable[[float], None]]] = defaultdict(list)
 
     def listen(self) -> asyncio.Event:
         event = asyncio.Event()
@@ -152,6 +155,14 @@ class OutboxSignal:
     def notify(self) -> None:
         for event in self._events:
             event.set()
+
+    def on_pause(self, channel: str, pause: Callable[[float], None]) -> None:
+        self._pauses[channel].append(pause)
+
+    def pause(self, channel: str, until: float) -> None:
+        """``channel``'s senders wait until ``until`` (seconds since the epoch)."""
+        for pause in self._pauses.get(channel, ()):
+            pause(until)
 
 
 class Sender:
@@ -192,6 +203,8 @@ class Sender:
         )
         self._backoff = backoff_seconds
         self._wake = signal.listen() if signal else asyncio.Event()
+        if signal is not None and sharing is not None:
+            signal.on_pause(channel.name, self._paused_elsewhere)
         self._slots = asyncio.Semaphore(settings.concurrency)
         self._writes: asyncio.Queue[tuple[Write | int, asyncio.Future[None]]] = asyncio.Queue()
         self._in_flight: set[int] = set()
@@ -363,6 +376,14 @@ class Sender:
         if due is None:
             return idle
         return min(idle, max((due - utcnow()).total_seconds(), 0.0) + 0.01)
+
+    def _paused_elsewhere(self, until: float) -> None:
+        """Another instance sending for this bot was throttled as a whole, until ``until``
+        (seconds since the epoch): this sender waits too, rather than earn 429s of its own."""
+        left = until - time.time()
+        if left > 0 and not self._stopping:
+            self._pacer.pause_until(time.monotonic() + left)
+            log.info("%s: paused %.1f s with the bot's other instances", self.name, left)
 
     def in_flight(self, share: int) -> int:
         """Messages of ``share`` sent but not yet answered (a share is handed over after)."""
@@ -589,12 +610,16 @@ class Sender:
         else:
             self._gates.hold_until(queued.chat_id, until)
 
+        shared = self._sharing is not None
+
         async def write(session: AsyncSession) -> None:
             chat = None if exc.whole_channel else queued.chat_id
             await outbox.defer_pending(session, channel, wall, chat_id=chat)
             await outbox.mark_retry(
                 session, queued.id, not_before=wall, error=str(exc), count_attempt=False
             )
+            if exc.whole_channel and shared:  # the instances sending the other shares too
+                await outbox.announce_pause(session, channel, wall)
 
         if exc.whole_channel:
             return self._paused(f"throttled for {exc.retry_after:.0f} s: {exc}", write)

@@ -54,6 +54,19 @@ _RHYTHM_STATES = frozenset({DeliveryState.HELD, DeliveryState.BUNDLED})
 DOORBELL = "loa_outbox"
 
 
+# PostgreSQL channel on which a sender that the platform throttled as a whole tells the other
+# instances sending for the same bot (``jobs.sharing``) to pause as well: "<channel> <until>".
+PAUSE_BELL = "loa_pause"
+
+
+async def announce_pause(session: AsyncSession, channel: str, until: datetime) -> None:
+    """Every instance's sender for ``channel`` pauses until ``until`` once this transaction
+    commits (PostgreSQL NOTIFY; on SQLite one instance sends, and it paused already)."""
+    if session.get_bind().dialect.name == "postgresql":
+        payload = f"{channel} {until.timestamp():.3f}"
+        await session.execute(select(func.pg_notify(PAUSE_BELL, payload)))
+
+
 async def ring(session: AsyncSession) -> None:
     """Wake the senders of every instance once this transaction commits (PostgreSQL NOTIFY;
     on SQLite there is one instance, woken in-process by ``jobs.send.OutboxSignal``)."""

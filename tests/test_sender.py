@@ -8,6 +8,7 @@ import math
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -805,3 +806,38 @@ async def test_shares_split_the_queue_by_chat_and_together_send_each_message_onc
     for chat in range(1, 61, 7):  # a chat's answer and news from one share: spacing kept
         first, second = (at for sent_to, at in clock.dispatched if sent_to == str(chat))
         assert second - first >= 0.2 - 0.005
+
+
+@requires_postgresql
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_pause_of_one_instance_pauses_the_others_sending_for_the_bot(
+    world: World, database_url: str
+) -> None:
+    """A whole-bot 429 seen by one instance's sender reaches the others' (``loa_pause``), so
+    they do not earn 429s of their own during the platform's retry_after."""
+    from jobs.doorbell import Doorbell
+
+    signal = OutboxSignal()
+    sender = Sender(
+        Editing(),
+        world.sessions,
+        SenderSettings(concurrency=1, idle_poll_seconds=0.05),
+        rate_per_second=None,
+        per_chat_interval=0.0,
+        signal=signal,
+        sharing=Held(outbox.Shares(2, frozenset({2}))),
+    )
+    doorbell = Doorbell(database_url, signal, retry_seconds=0.1)
+    await doorbell.start()
+    try:
+        until = utcnow() + timedelta(seconds=30)
+        async with asyncio.timeout(10):
+            while sender._pacer.paused_until < time.monotonic() + 20:
+                async with world.sessions.begin() as session:  # (until the doorbell listens)
+                    # Another bot's longer pause first (heard in order): not this sender's.
+                    await outbox.announce_pause(session, "zalo", until + timedelta(seconds=60))
+                    await outbox.announce_pause(session, "telegram", until)
+                await asyncio.sleep(0.05)
+        assert sender._pacer.paused_until <= time.monotonic() + 30.1
+    finally:
+        await doorbell.stop()

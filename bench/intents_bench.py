@@ -26,7 +26,8 @@ after the gaps they showed were closed, so it is seen now too) and
 after the gaps they showed were closed, so it is seen now too) and
 ``intents_holdout10.jsonl`` (written blind the same way, at least 15 messages for every intent;
 the 87 of 454 that matched an earlier message dropped: first score 0.842 on 367, 58 misses;
-kept unseen: the rules were not tuned on it),
+0.992 with the rules alone, 0.995 with the fallback, after the gaps they showed were closed,
+so it is seen now too; the learned fallback was not retrained on it),
 reads each as the app does (``bot.wording.meaning``: "/" commands and the whole messages naming
 /stop go to the command table first, as in ``bot.commands.Commands.handle``, a command's argument
 read as its handler reads it: "/dangky thanh nua" is xã Thanh Nưa; everything else to
@@ -46,7 +47,8 @@ constants chosen beforehand on the other sets, ``bench/train_intents.py --choose
 greeted, one asked "Có phải … đăng ký …?", both harmless). The app uses it
 (``bot.wording.meaning``), so the plain run scores rules + fallback; ``--fallback`` shows the
 rules alone beside it. Since then a place the rules found keeps its offer (its news and a
-button to subscribe) rather than a guess of about/subscribe: holdout10 0.894.
+button to subscribe) rather than a guess of about/subscribe: holdout10 0.894; then the rules
+closed its gaps: 0.992 alone, 0.995 with the fallback (two "unknown" still guessed).
 
     .venv/bin/python bench/intents_bench.py [--quiet] [--fallback]
 """
@@ -110,7 +112,10 @@ SETS = {
     # message (case and diacritics ignored) dropped, at least 17 left for every intent. First
     # score 0.842 (58 misses; below 0.90: start 13/24, stop 16/24, greet 15/22, unsubscribe
     # 19/25, communes 16/20, topics 14/17, bulletin 22/26, latest 25/29, subscribe 24/27, help
-    # 17/19). Kept unseen: the rules are not tuned on it, so it still measures unseen wording.
+    # 17/19). 0.894 with the learned fallback at its first run. 0.992 with the rules alone and
+    # 0.995 with the fallback after the gaps its misses showed were closed, by families of
+    # wording (English loanwords, receiving again, stopping, a name refused after it, …); seen
+    # since (the fallback is still not trained on it).
     "holdout10": ROOT / "tests/fixtures/intents_holdout10.jsonl",
 }
 OVERALL_GOAL, INTENT_GOAL = 0.95, 0.90

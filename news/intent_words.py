@@ -27,7 +27,10 @@ SHORTHAND: dict[str, str] = {
     "bn": "ban", "nhiu": "nhieu", "e": "em", "ad": "admin", "adm": "admin", "dsach": "danh sach",
     "menu": "huong dan", "list": "danh sach", "gium": "dum", "subscribe": "dang ky",
     "sub": "dang ky", "unsubscribe": "huy dang ky", "unsub": "huy dang ky", "tk": "tai khoan",
-    "tui": "toi",
+    "tui": "toi", "ukm": "ok", "ukie": "ok",
+    # English words residents borrow: "update tin", "follow/unfollow X", "daily", "list topic"
+    "update": "cap nhat", "follow": "theo doi", "unfollow": "bo theo doi", "daily": "hang ngay",
+    "search": "tim kiem", "topic": "chu de", "topics": "chu de", "start": "bat dau",
 }  # fmt: skip
 # Command phrases that a typo may hide ("dnag ky", "tim kiem", "huong dna"): joined -> words.
 COMMAND_WORDS: dict[str, str] = {
@@ -83,11 +86,14 @@ GREETINGS = frozenset({"chao", "hi", "hello", "alo", "helo", "xin"})
 # Calling out to someone, said with a greeting: "có ai không", "có ai ở đó không", "nghe
 # không", "trả lời đi".
 CALL_RE = re.compile(
-    r"\b(?:co ai(?: (?:o|tai) (?:do|day))?(?: khong)?|(?:co )?nghe (?:thay |ro )?khong|"
+    r"\b(?:co ai(?: (?:o|tai) (?:do|day))?(?: khong)?|co (?:o )?(?:do|day) khong|"
+    r"(?:co )?nghe (?:thay |ro )?khong|"
     r"tra loi(?: (?:di|voi|nhe|nha|toi|minh|em|bac|chau|con|anh|chi|a))*)\b"
 )
 # "chào buổi sáng", "kính chào quý vị"
-GREETING_WORDS = frozenset("buoi sang trua chieu toi ca nha moi nguoi kinh quy vi".split())
+GREETING_WORDS = frozenset(
+    "buoi sang trua chieu toi ca nha moi nguoi kinh quy vi ngay trong quan tri can boq".split()
+)
 # Said with a greeting, and greeting still: "xin chào, cho hỏi thăm", "chào loa, bác mới vào".
 GREETING_ADDS_RE = re.compile(
     r"\b(?:(?:cho |xin |gui loi )?hoi tham(?: (?:suc khoe|ca nha|moi nguoi))?|lam quen|"
@@ -119,12 +125,15 @@ SPOKEN_GREETINGS: dict[str, str] = {
     "ha lo": "alo",
     "he lo": "hello",
     "hi lo": "hello",
+    "good morning": "hello",  # English greetings
+    "good afternoon": "hello",
+    "good evening": "hello",
 }
 NEWS_WORDS = frozenset(
     "tin tuc thong moi nhat gi nao co khong xem doc cho toi minh em chau con anh chi bac ban "
     "loa hom nay o cua ve tai voi a nhe nha di nhung cac oi gui duoc the sao hay muon biet "
     "hoi ne nhi vay day thi ca lam chut voi xin duoc va phuong xa dao gan tuan qua may sang "
-    "bai theo ben phia alo chao hello hi them".split()
+    "bai theo ben phia alo chao hello hi them cap".split()
 )
 # Words naming the kind of a choice, before its name: "tin chủ đề thông báo", "mục y tế".
 KIND_WORDS_RE = re.compile(r"\b(?:chu de|chuyen muc|danh muc|linh vuc|muc|mang)\b")
@@ -136,7 +145,8 @@ TOKEN_RE = re.compile(r"[^\W_]+(?:[:.][0-9]{1,2})?|[-–~]", re.UNICODE)  # dash
 _WHO = r"(?:toi|minh|em|bac|chau|con|chu|co|anh|chi|ong|ba)"  # "giúp bác", "hộ em"
 TAIL = (
     r"(?:\s+(?:nua|nhe|nha|a|voi|di|nhe|duoc khong|khong|duoc|ne|nhi|dau|luon|"
-    rf"(?:(?:tim|xem) )?(?:giup|ho|dum|cho)(?: {_WHO})?|cam on(?: (?:loa|ban|nhieu))?))*$"
+    rf"(?:(?:tim|xem|gui) )?(?:giup|ho|dum|cho)(?: {_WHO})?|cam on(?: (?:loa|ban|nhieu))?|"
+    rf"admin|(?:{_WHO}|loa|bot|admin) oi))*$"
 )
 # How the words of ``TAIL`` are spelt when they are politeness or "please" words; typed with
 # other marks they are words of the request: "làm nhà" (a house) is no "nhá", "giá dầu" (oil)
@@ -154,7 +164,8 @@ TAIL_SPELLINGS: dict[str, frozenset[str]] = {
 }  # fmt: skip
 SUBSCRIBE_RE = re.compile(
     r"^(?:.*?\b)?(?:dang ky(?: nhan tin| theo doi| nhan)?|theo doi|nhan (?:tin(?: tuc)?|thong tin)|"
-    r"muon nhan|lay tin|gui tin)(?:\s+(?:ve|cua|o|tai|tu|xa nha))?\s+(?P<arg>.+?)" + TAIL
+    r"muon nhan|muon nghe tin(?: tuc)?|lay tin|gui tin)(?:\s+(?:ve|cua|o|tai|tu|xa nha))?"
+    r"\s+(?P<arg>.+?)" + TAIL
 )
 # Adding a name: "thêm xã Quài Tở (vào danh sách)", "đưa Mường Phăng vào danh sách nhận tin".
 # "Thêm" only first ("cho xem thêm tin X" asks for X's news).
@@ -168,6 +179,8 @@ UNSUBSCRIBE_RE = re.compile(
     r"khong (?:can|muon) tin(?: tuc)?|(?:khong|chang|thoi) (?:muon |can )?theo doi|"
     r"khong (?:muon |can )?nhan|"
     r"bo nhan tin|huy nhan tin|(?:dung|khong|thoi|ngung) gui(?: tin(?: tuc)?)?|xoa dang ky|"
+    # "không lấy tin X nữa", "cắt tin chính trị"
+    r"(?:khong|thoi|dung|ngung)(?: muon| can)? lay tin(?: tuc)?|cat tin(?: tuc)?|"
     r"xoa theo doi|huy|bo|xoa(?: bo)?|loai(?: bo)?|go(?: bo)?|rut)(?:\s+(?:ve|cua|o|tai|tu))?"
     r"\s+(?P<arg>.+?)(?: (?:ra )?khoi (?:danh sach|ds)"
     rf"(?: (?:nhan tin|dang ky|cua {_WHO}))*)?" + TAIL
@@ -187,10 +200,11 @@ UNSUBSCRIBE_BARE_RE = re.compile(
     r"(?:.*?\b)?(?:huy dang ky|bo dang ky|huy theo doi|xoa dang ky)" + TAIL
 )
 # Dropping something not named: "hủy", "tôi muốn bỏ", "bỏ bớt một xã", "xoá vài chủ đề".
-_SOME = r"(?:mot|1|vai|may|it|mot vai|mot so) (?:xa|phuong|chu de|muc|noi|dang ky|lua chon)"
+_SOME = r"(?:mot|\d|hai|vai|may|it|mot vai|mot so) (?:xa|phuong|chu de|muc|noi|dang ky|lua chon)"
 UNSUBSCRIBE_SOME_RE = re.compile(
     r"(?:(?:toi|minh|em|bac|chau|con) )?(?:muon |can )?"
-    rf"(?:(?:huy|bo|huy bo|xoa)(?: bot)?(?: {_SOME})?|bot {_SOME})"
+    rf"(?:(?:huy|bo|huy bo|xoa)(?: bot)?(?: {_SOME})?|bot {_SOME}|"
+    rf"(?:huy|bo|xoa) (?:dang ky|theo doi) {_SOME})"
     r"(?: (?:(?:da|dang) )?(?:dang ky|theo doi|chon|nhan))?" + TAIL
 )
 _ME = r"(?:toi|minh|em|bac|chau|con|chu|co|ong|ba)"  # who speaks (or is spoken for)
@@ -198,12 +212,16 @@ _ME = r"(?:toi|minh|em|bac|chau|con|chu|co|ong|ba)"  # who speaks (or is spoken 
 _STOP_PHRASE = (
     r"(?:khong (?:muon |can )?nhan tin(?: tuc)?|dung nhan tin|ngung nhan tin|thoi khong nhan tin|"
     r"khong (?:muon |can )?nhan(?: gi| tin gi)?(?: ca| het)? nua|"
-    r"(?:dung|ngung|khoi) (?:gui|nhan)(?: tin(?: tuc)?)?|(?:huy|bo|tat) nhan tin(?: tuc)?|"
+    r"(?:dung|ngung|khoi)(?: han)? (?:gui|nhan)(?: tin(?: tuc)?)?|(?:huy|bo|tat) nhan tin(?: tuc)?|"
+    r"(?:huy|xoa|bo) (?:dang ky|theo doi) vinh vien|"
     r"nghi (?:nhan|xem|doc|theo doi|dung)(?: tin(?: tuc)?| loa)?|"
     r"(?:huy|bo|ngung|dung|thoi) theo doi (?:loa|bot|kenh)|"
     r"tat (?:het |tat ca )?tin(?: tuc)?|"
     r"(?:khong|chang) (?:dung|xai|su dung)(?: loa| bot| nay| cai nay)? nua|"
-    r"huy tat ca|huy het|bo het|xoa het|xoa tat ca|(?:dung|ngung) (?:het|tat ca)|stop|"
+    r"huy tat ca|huy het|bo het|xoa het|xoa tat ca|(?:dung|ngung) (?:het|tat ca|han)|stop|"
+    # "tắt bot", "dừng tất cả tin nhắn lại" ("tắt thông báo" may be the topic "Thông báo")
+    r"(?:tat|dung|ngung)(?: han)? (?:loa|bot)|"
+    r"(?:dung|ngung|tat|huy)(?: han)?(?: (?:het|tat ca))?(?: cac)? tin nhan(?: lai)?|"
     r"xoa (?:het |tat ca )?(?:du lieu|thong tin)(?: cua (?:toi|minh|em))?|"
     # "xoá tài khoản", "xoá tôi khỏi danh sách", "huỷ dịch vụ", "rời khỏi loa", "thoát ra"
     rf"(?:xoa|huy|dong)(?: bo)? (?:ten |tai khoan |nick |so )?(?:cua )?{_ME}|"
@@ -214,7 +232,8 @@ _STOP_PHRASE = (
     r"(?: (?:nhan tin|dang ky|cua loa))?|"
     r"(?:khong|chang|thoi) (?:(?:muon |can )?(?:theo doi|dung|xai)|can)"
     r"(?: tin(?: tuc)?| loa| bot| dich vu)? nua)"
-    r"(?: (?:nua|het|tat ca|luon|di|(?:tu |cua |tren |qua |khoi )?loa|"
+    r"(?: (?:nua|het|tat ca|luon|di|vinh vien|han|roi|thoi|"
+    r"(?:tu |cua |tren |qua |khoi )?(?:loa|bot)|"
     r"khoi danh sach(?: (?:nhan tin|dang ky|cua loa))?|"
     r"cho (?:toi|minh|em|bac|chau|con|chu|co|ong|ba|anh|chi)))*"
 )
@@ -227,7 +246,8 @@ NO_MORE_RE = re.compile(
 # Only receiving words may stand between ("không xem được nữa" is a complaint, not this).
 REFUSE_MORE_RE = re.compile(
     r"\b(?:(?:khong|chang|dung|thoi|ngung|khoi) (?:muon |can )?"
-    r"(?:nhan|gui|xem|doc|dung|xai|su dung|theo doi)|nghi(?: khong (?:dung|xem|nhan|theo doi))?)"
+    r"(?:nhan|gui|xem|doc|dung|xai|su dung|theo doi|lay tin)|(?:khong|chang) can|"
+    r"nghi(?: khong (?:dung|xem|nhan|theo doi))?)"
     r"(?: (?:gi|tin|tuc|cho|toi|minh|em|bac|chau|con|anh|chi|chu|co|ong|ba|ca|het|them|loa|bot|"
     r"nay|cai|nhe))*"
     r" nua\b"
@@ -241,11 +261,12 @@ STOP_RE = re.compile(rf"^{_STOP_BY}{_STOP_PHRASE}(?: (?:va |roi |thi )?{_STOP_PH
 RECEIVING_RE = re.compile(r"\b(?:nhan|gui|xem|doc|dang ky|theo doi|tin moi)\b")
 # "Dừng", "ngưng" alone ("dừng lại", "xin dừng"): typed so or without marks ("đúng" is right).
 STOP_WORD_RE = re.compile(
-    rf"{_STOP_BY}(?P<word>dung|ngung)(?: lai)?(?: het| tat ca)?"
+    rf"{_STOP_BY}(?P<word>dung|ngung)(?: lai| han)?(?: het| tat ca)?"
     r"(?: (?:di|nhe|nha|a))*(?: loa(?: oi)?)?" + TAIL
 )
 SEARCH_RE = re.compile(
-    r"^(?:.*?\b)?(?:tim kiem|tim|tra cuu|kiem)"  # "tin", "tin tức" after: below
+    # "tin", "tin tức" after: below; "tra" only before them ("tra tin thi", not "trả lời")
+    r"^(?:.*?\b)?(?:tim kiem|tim|tra cuu|kiem|tra(?= (?:tin|thong tin|bai)))"
     rf"(?:\s+(?:giup|ho|dum|cho)(?:\s+{_WHO})?)?"
     r"(?:\s+(?:cac|nhung|may|mot vai|mot so))?"
     r"(?:\s+(?:tin tuc|tin|bai viet|bai bao|bai|thong tin|van ban))?"
@@ -273,6 +294,9 @@ HELP_RE = re.compile(
     r"(?:nhan|go|viet|noi|hoi|gui|nhap) (?:gi|cai gi|the nao|sao|ra sao|nhu nao) (?:de|thi|cho) "
     r"(?:(?:loa|bot|ban|may|no) )?hieu|(?:loa|bot|ban|may) hieu (?:duoc )?(?:gi|nhung gi)|"
     r"khong (?:biet|hieu)(?: cach)? (?:dung|lam|bam|xem|nhan)|(?:dung|bam|xem) sao$|"
+    # "cái này dùng sao vậy", "sao dùng được cái này"
+    r"(?:dung|xai) sao (?:vay|day|nhi|ha)$|"
+    r"sao (?:dung|xai)(?: duoc)? (?:cai nay|loa|bot|app|ung dungq?)|"
     r"\bla nguoi moi\b|^nguoi moi\b|"  # "tôi là người mới"
     # "loa có chức năng gì", "tính năng của loa", "có những tính năng nào"
     r"(?:chuc nang|tinh nang) (?:gi|nao|cua (?:loa|bot|ung dungq?|app))|"
@@ -345,6 +369,9 @@ COMMUNES_RE = re.compile(
     rf"\b(?:danh sach (?:cac )?{_UNITS}|ds {_UNITS}|(?:nhung|cac|may) {_UNITS} (?:nao|gi)\b|"
     rf"(?:cac|nhung) {_UNITS}|{_UNITS} nao (?:co|trong|tren)\b(?! tin)|"
     rf"{_UNITS} nao (?:moi |da |duoc |bi )?(?:sap nhap|nhap|gop|doi ten)|"
+    # "chọn xã nào đây", "xem xã phường"
+    rf"chon {_UNITS} nao|"
+    r"xem (?:cac )?(?:xa phuong|phuong xa)|"
     rf"(?:bao nhieu|may) (?:xa|phuong)|liet ke (?:cac |nhung )?(?:xa|phuong)|"
     rf"ten (?:cac |nhung )?(?:xa|phuong)|(?:tat ca|toan boq?|het)(?: cac)? {_UNITS}|"
     # "các đơn vị hành chính mới", "đơn vị hành chính sau sáp nhập"
@@ -356,12 +383,19 @@ COMMUNES_WHERE_RE = re.compile(
     r"\b(?:(?:thuoc|(?:sap )?nhap|gop|sap nhap|ve|la)(?: vao| ve)? (?:xa|phuong) nao|"
     r"(?:xa|phuong|ban) cu\b.*\b(?:thuoc|nhap|sap nhap|gop|gio la|bayq? gio la|doi ten))\b"
 )
-TOPICS_RE = re.compile(r"\b(?:chu de|danh muc|linh vuc)")
+# "Có xã nào để chọn", "phường nào đăng ký được": the list, read before "đăng ký" asks which.
+COMMUNES_ASK_RE = re.compile(
+    rf"\b{_UNITS} nao (?:(?:de|duoc|co the) )+(?:chon|dang ky|theo doi)|"
+    rf"\b{_UNITS} nao (?:chon|dang ky|theo doi) duoc\b"
+)
+TOPICS_RE = re.compile(r"\b(?:chu de|danh muc|linh vuc|chuyen muc)")
 # "Mục tin", "loại tin", "có những mục gì", "tin gồm những gì": the list of topics.
 _KINDS = r"(?:muc|loai|mang|chu de|chuyen muc|linh vuc)"
 TOPICS_ASK_RE = re.compile(
     rf"\b(?:(?:muc|loai|mang) tin|(?:nhung|cac|may|co) {_KINDS}(?: tin)?(?: tuc)? (?:gi|nao)|"
     r"(?:muc|loai|mang) (?:gi|nao)|gom (?:nhung )?gi|"
+    # "chủ đề nào đăng ký được": what there is to choose
+    rf"{_KINDS} (?:nao|gi) (?:(?:co the|duoc) )?(?:dang ky|chon|theo doi|nhan)|"
     # "các chủ đề để đăng ký", "những mục có thể chọn": what there is to choose
     rf"(?:cac|nhung|danh sach(?: cac)?) {_KINDS}(?: tin)?(?: (?:de|co the|duoc|ma))+ "
     r"(?:dang ky|chon|theo doi|nhan))\b"
@@ -371,11 +405,14 @@ LATEST_RE = re.compile(
     r"(?:xem|coi) (?:het |tat ca |toan boq? |moi )?(?:cac )?tin|"
     r"tin nong|ban tin moi|tin nao|tin moi nhat|bao moi|thoi su|hom nay co gi|moi nhat|"
     r"bai (?:(?:nao|gi) )?moi|thong bao (?:(?:gi|nao) )?moi|co thong bao (?:gi|nao)|"
-    r"tin(?: (?:cua|o|tai|xa))?$|^tin\b)"
+    r"tin(?: (?:cua|o|tai|xa))?$|^tin\b|"
+    # "cập nhật tin" ("update tin"), "mấy tin gần đây"
+    r"cap nhat (?:tin|thong tin)|tin (?:gan day|moi day))"
 )
 BULLETIN_ASK_RE = re.compile(
     r"\b(?:ban tin|moi ngay|hang ngay|gom tin|mot lan|gui tin luc|gui tin vao|nhan tin luc|"
-    r"nhan tin vao|gui luc|gui vao)"
+    r"nhan tin vao|gui luc|gui vao|tom tat tin|gui gop|gop tin|tin gop|"
+    r"moi (?:sang|trua|chieu|toi))"
 )
 QUIET_ASK_RE = re.compile(
     r"\b(?:yen tinh|ban dem|buoi dem|ve dem|dem khuya|luc ngu|di ngu|dung gui|khong gui|"
@@ -387,7 +424,7 @@ NIGHT_RE = re.compile(r"\b(?:ban dem|buoi dem|ve dem|dem khuya|nua dem|luc ngu|d
 NEGATED_RE = re.compile(r"\b(?:khong|chang|chua)\b")
 NOT_RE = re.compile(r"\b(?:khong|dung|ngung|thoi|chang|cam|huy|bo)\b")
 OFF_RE = re.compile(r"\b(?:tat|bo|huy|khong can|thoi|ngung|dung|xoa)\b")
-LATEST_ALL_RE = re.compile(r"\b(?:tat ca|moi tin|het|toan boq?|ca tinh|(?:cac|moi) xa)\b")
+LATEST_ALL_RE = re.compile(r"\b(?:tat ca|moi tin|het|toan boq?|(?:ca|toan) tinh|(?:cac|moi) xa)\b")
 # "Các xã" after news words is every commune's news, not the list of communes.
 EVERY_COMMUNE_NEWS_RE = re.compile(
     r"\btin\b.*\b(?:(?:cac|moi|(?:tat ca|het|toan boq?)(?: cac)?) xa\b|nhung xa\b(?! (?:nao|gi)\b))"
@@ -403,7 +440,9 @@ NOTICE_NAMES = frozenset({"thong bao"})  # topic names that are also a word for 
 # Words that only ask when, said after "tin (mới) về": "có tin mới về chưa" (arrived yet?)
 ARRIVED_WORDS = frozenset({"chua", "roi", "khong"})
 # A question about news ("có tin gì", "có thông báo gì"): with a name in it, that name's news.
-ASKS_NEWS_RE = re.compile(r"\b(?:co tin|tin gi|tin tuc gi|tin moi|thong bao gi|co gi moi|gi moi)\b")
+ASKS_NEWS_RE = re.compile(
+    r"\b(?:co tin|tin gi|tin tuc gi|tin moi|thong bao gi|co gi moi|gi moi|tinh hinh)\b"
+)
 # "… gì không": a question about the name when little else is said ("có cảnh báo mưa lũ gì
 # không"); with more it may be any question ("con bò nhà tôi ở X bị ốm gì không").
 ASKS_RE = re.compile(r"\b(?:gi|nao) (?:khong|chua)\b")
@@ -411,7 +450,7 @@ ASKS_OTHER_WORDS_MAX = 2
 # "Ở đó", "ở đây": the place named before ("tôi ở Phình Giàng, muốn nhận tin ở đó").
 THERE = (
     r" (?:(?:o|tai|cua|ve) (?:do|day)|(?:(?:o|tai|cua|ve) )?(?:xa|noi|cho|ben|ban) (?:do|nay|day)|"
-    r"(?:(?:o|tai|cua|ve) )?(?:xa|ban|phuong) (?:nha )?(?:minh|toi|em|bac|chau|con))"
+    r"(?:(?:o|tai|cua|ve) )?(?:xa|ban|phuong) (?:nha|(?:nha )?(?:minh|toi|em|bac|chau|con)))"
 )
 # Words typed with their marks that fold like other words, read as a synonym: "tới" (until)
 # folds like "tối" (evening) and "tôi" (I); it is "đến".
@@ -444,7 +483,9 @@ _TO_ME = rf"(?: cho {_ME})?"
 # "(Tôi muốn) nhận tin (trở lại)", "bật nhận tin", "kích hoạt", "bắt đầu lại từ đầu": /start.
 # "Có nhận tin không" asks, and "nhận tin xã X" names what (a subscription).
 _FROM_NOW = r"(?:tu hom nay|tu bayq? gio|tu nay|tu gio)"  # "từ nay", "từ bây giờ"
-_START_BY = rf"(?:(?:{_ME}|cho|muon|xin|duoc|tham gia|hay|can|cung|{_FROM_NOW}|(?:bayq? )?gio) )*"
+_START_BY = (
+    rf"(?:(?:{_ME}|cho|muon|xin|duoc|tham gia|hay|can|cung|lai|{_FROM_NOW}|(?:bayq? )?gio) )*"
+)
 _START_AFTER = (
     rf"(?: ?(?:(?:cua )?(?:toan|ca) tinh|cua tinh|cua (?:chinh quyen|uy ban)(?: tinh)?|{_FROM_NOW}|"
     r"ngay|tro lai|lai|len|(?:lai )?tu dau|(?:tu|cua|tren|qua|bang) loa|thoi|"
@@ -457,7 +498,12 @@ _FROM_NOW_SAID = "|".join(
 )
 START_RE = re.compile(
     rf"{_START_BY}(?:bat dau(?: lai)?(?: nhan tin(?: tuc)?| nhan| dung| su dungq?)?"
-    rf"(?: loa)?(?: {_EVERY}(?: tin(?: tuc)?)?)?|"
+    rf"(?: (?:loa|bot))?(?: {_EVERY}(?: tin(?: tuc)?)?)?|"
+    # "khởi động (lại nhận tin)", "tiếp tục nhận tin", "cho tôi tham gia", "cho em dùng thử"
+    r"(?:khoi dong|tiep tuc)(?: lai)?(?: (?:nhan|gui) tin(?: tuc)?| (?:loa|bot))?|"
+    r"tham gia(?: (?:loa|bot|nhan tin))?|dung thu(?: (?:loa|bot))?|"
+    # "gửi tin lại cho tôi", "gửi lại tin cho em", "lại gửi tin cho em nhé"
+    rf"gui (?:lai tin(?: tuc)?|tin(?: tuc)? lai){_TO_ME}|(?<=lai )gui tin(?: tuc)?{_TO_ME}|"
     rf"(?:nhan|gui|theo doi|dang ky(?: nhan| theo doi)?)(?: lai)? "
     rf"(?:(?:tin(?: tuc)? )?{_EVERY}(?: tin(?: tuc)?)?|moi tin(?: tuc)?){_TO_ME}|"
     r"nhan lai(?: tin(?: tuc)?)?|"
@@ -472,7 +518,7 @@ START_RE = re.compile(
     rf"(?:(?:them|dua|ghi)(?: ten)?(?: {_ME})? )?vao (?:danh sach|ds)"
     r"(?: nhan tin(?: tuc)?| cua loa)?|"
     r"kich hoat(?: lai)?(?: (?:nhan tin|tin|loa|bot|tai khoan))?|"
-    r"(?:bat|mo)(?: lai)?(?: nhan)? tin(?: tuc)?|(?:bat|mo) lai(?: loa)?|"
+    r"(?:bat|mo)(?: lai)?(?: nhan)? tin(?: tuc)?|(?:bat|mo) lai(?: (?:loa|bot))?|"
     rf"gui tin(?: tuc)?{_TO_ME}(?= {_FROM_NOW})|(?:{_FROM_NOW_SAID})gui tin(?: tuc)?{_TO_ME})"
     + _START_AFTER
     + TAIL
@@ -480,4 +526,24 @@ START_RE = re.compile(
 # A question why news did not come: never a command to drop something.
 COMPLAINT_RE = re.compile(
     r"\b(?:sao|tai sao|vi sao|khong nhan duoc|chua nhan duoc|khong thay|chua thay)\b"
+)
+# Quiet hours named: "yên tĩnh", "(chế độ) im lặng".
+QUIET_NAME_RE = re.compile(r"\b(?:yen tinh|(?:che do )?im lang)\b")
+# The bulletin named by what it does: "gửi gộp", "gom tin", "tin gộp".
+GATHERED_RE = re.compile(r"\b(?:gui gop|gop tin|gom tin|tin gop)\b")
+# Why, said after a request to receive again: "dạo trước tôi dừng rồi", "hôm qua lỡ tắt".
+REASON_RE = re.compile(
+    r"\b(?:dao truoc|hom truoc|hom qua|truoc day|luc truoc|lo|da (?:dung|tat|huy|ngung)|"
+    r"(?:dung|tat|huy|ngung) roi)\b"
+)
+# A refusal said after the name it refuses: "(tin xã X ấy) bà không cần nữa bỏ đi", "… thôi
+# không nhận nữa"; "… bỏ đi cháu" only at the end ("con bo di lac o X" is a cow astray).
+DROP_AFTER_RE = re.compile(
+    r"\b(?:(?:khong|chang|thoi) (?:muon |can )?(?:nhan|lay|xem|theo doi)(?: tin)? nua|"
+    r"(?:khong|chang) can(?: tin)? nua|"
+    rf"(?:bo|xoa) (?:di|luon)(?: {_WHO})?{TAIL})"
+)
+# Who writes, said after a greeting: "em là giáo viên", "e mới tải zalo", "bác mới vào".
+INTRODUCTION_RE = re.compile(
+    r"(?:toi|minh|em|bac|chau|con|chu|co|anh|chi|ong|ba) (?:la|moi|vua|dang lam|lam)\b"
 )

@@ -34,13 +34,16 @@ from news.intent_words import (
     CALL_RE,
     COMMAND_SPELLINGS,
     COMMAND_WORDS,
+    COMMUNES_ASK_RE,
     COMMUNES_RE,
     COMMUNES_WHERE_RE,
     COMPLAINT_RE,
+    DROP_AFTER_RE,
     EVERY_COMMUNE_NEWS_RE,
     FILLER,
     FOR_PEOPLE_RE,
     FUNCTION_WORDS,
+    GATHERED_RE,
     GREETING_ADDS_RE,
     GREETING_SPELLINGS,
     GREETING_WORDS,
@@ -49,6 +52,7 @@ from news.intent_words import (
     HOW_OTHER_WORDS_MIN,
     HOW_RE,
     HOW_TO_RE,
+    INTRODUCTION_RE,
     KIND_WORDS_RE,
     LATEST_ALL_RE,
     LATEST_RE,
@@ -69,7 +73,9 @@ from news.intent_words import (
     PRAISE_RE,
     PRAISED_WORDS,
     QUIET_ASK_RE,
+    QUIET_NAME_RE,
     QUIET_OVER_RE,
+    REASON_RE,
     RECEIVED_WORDS,
     RECEIVING_RE,
     REFUSAL_RE,
@@ -269,8 +275,9 @@ class IntentParser:
             return Intent(QUIET, str(window))
         if QUIET_ASK_RE.search(text) and until_in(text) is not None:
             return Intent(QUIET)  # "đừng gửi tin tới 5h sáng": quiet until then; from when?
-        if "yen tinh" in text:
-            off = OFF_RE.search(text.replace("yen tinh", "")) or QUIET_OVER_RE.search(text)
+        quiet = QUIET_NAME_RE.search(text)  # "yên tĩnh", "chế độ im lặng"
+        if quiet is not None:
+            off = OFF_RE.search(QUIET_NAME_RE.sub(" ", text)) or QUIET_OVER_RE.search(text)
             return Intent(QUIET, OFF if off else "")
         if NIGHT_RE.search(text) and NOT_RE.search(text):  # "đừng gửi tin ban đêm": which hours?
             return Intent(QUIET)
@@ -281,6 +288,9 @@ class IntentParser:
             if "ban tin" in text and not re.search(r"\bban tin (?:moi|hom nay)\b(?! ngay)", text):
                 off = OFF_RE.search(text.replace("ban tin", ""))
                 return Intent(BULLETIN, OFF if off else "")
+            gathered = GATHERED_RE.search(text)  # "tắt gửi gộp đi": every article at once
+            if gathered is not None:
+                return Intent(BULLETIN, OFF if OFF_RE.search(text[: gathered.start()]) else "")
         return None
 
     def _unsubscribe(self, said: _Said, text: str) -> Intent | None:
@@ -295,6 +305,8 @@ class IntentParser:
         if UNSUBSCRIBE_BARE_RE.fullmatch(text) or UNSUBSCRIBE_SOME_RE.fullmatch(text):
             return Intent(UNSUBSCRIBE)  # "hủy đăng ký", "bỏ bớt một xã": which, then?
         found = UNSUBSCRIBE_RE.match(text)
+        if found is None and not COMPLAINT_RE.search(text):
+            return self._dropped_after(said, text)  # "tin xã X ấy bà không cần nữa, bỏ đi"
         if found is None or COMPLAINT_RE.search(text):
             return None  # "sao tôi không nhận được tin Sam Mứn" asks why, drops nothing
         arg = fold(said.span(found.start("arg"), found.end("arg")))
@@ -308,7 +320,18 @@ class IntentParser:
             return Intent(UNSUBSCRIBE, named[0], named[1], more=more)
         if text.startswith(("huy dang ky", "bo dang ky", "huy theo doi", "bo theo doi")):
             return Intent(UNSUBSCRIBE, said.span(found.start("arg"), found.end("arg")))
-        return None
+        return self._dropped_after(said, text)  # "tin xã X ấy không cần nữa, bỏ đi cháu"
+
+    def _dropped_after(self, said: _Said, text: str) -> Intent | None:
+        """A commune or topic named first and refused after it ("cái tin xã Pa Ham ấy bà không
+        cần nữa bỏ đi cháu", "Mường Phăng thì thôi không nhận nữa"): drop that one only."""
+        refused = DROP_AFTER_RE.search(text)
+        if refused is None or times_in(text) or NIGHT_RE.search(text):
+            return None
+        named = self._named(said, 0, refused.start())
+        if named is None or named[1] is None:
+            return None
+        return Intent(UNSUBSCRIBE, named[0], named[1])
 
     def _refuses_more(self, said: _Said, text: str) -> bool:
         """Whether the message refuses receiving or using the bot "… nữa" about no name, no
@@ -324,7 +347,7 @@ class IntentParser:
     def _kinds(self, said: _Said, text: str) -> Intent | None:
         """ "Nhận hết tin", "bắt đầu dùng loa": every article; "có những mục gì": the topics.
         Read before the news and help words these messages hold ("tin", "dùng loa")."""
-        if START_RE.fullmatch(text) or self._starts_after(said):
+        if START_RE.fullmatch(text) or self._starts_after(said) or self._starts_before(said):
             return Intent(START)
         if COMMUNES_WHERE_RE.search(text) and self._named(said, 0, len(text)) is None:
             return Intent(COMMUNES)  # "xã cũ của tôi giờ thuộc xã nào": not "của tôi"
@@ -332,6 +355,8 @@ class IntentParser:
             return None
         if TOPICS_ASK_RE.search(text) and self._named(said, 0, len(text)) is None:
             return Intent(TOPICS)
+        if COMMUNES_ASK_RE.search(text) and self._named(said, 0, len(text)) is None:
+            return Intent(COMMUNES)  # "có xã nào để đăng ký": the list, not "which?"
         return None
 
     def _starts_after(self, said: _Said) -> bool:
@@ -348,6 +373,21 @@ class IntentParser:
         if re.search(r"\b(?:huy|bo|xoa)\b", before):  # "bỏ hết, nhận lại mọi tin": drop choices
             return False
         return self._named(said, 0, len(before)) is None
+
+    def _starts_before(self, said: _Said) -> bool:
+        """Whether the first clause asks for every article again and the rest only says why
+        ("gửi tin lại cho tôi đi, dạo trước tôi dừng rồi"): it names no place or topic, no
+        time and no bulletin, and asks nothing of its own ("… bỏ xã X đi" drops X)."""
+        first = said.first_clause()
+        if first is None or not START_RE.fullmatch(first.text):
+            return False
+        start = said.offset(len(first.norm))
+        reason = said.text[start:]
+        if times_in(reason) or NIGHT_RE.search(reason) or re.search(r"ban tin|yen tinh", reason):
+            return False
+        if not REASON_RE.search(reason) or re.search(r"\b(?:huy|bo|xoa|tim)\b", reason):
+            return False
+        return self._named(said, start, len(said.text)) is None
 
     def _no_more(self, said: _Said, text: str) -> bool:
         """Whether the message says "không nhận (gì) nữa" about no name and not as a complaint
@@ -401,7 +441,9 @@ class IntentParser:
                 )
         # "tôi ở Thanh Nưa, muốn nhận tin", "… cho bác nhận tin với": the place said before
         asked = r"(?:muon|(?:cho|xin)(?: (?:toi|minh|em|bac|chau|con|chu|co|ong|ba))?(?: duoc)?)"
-        wanted = rf"\b(?:(?:{asked} nhan tin|muon dang ky|dang ky)(?:{THERE})?|nhan tin{THERE})"
+        wanted = (
+            rf"\b(?:(?:{asked} (?:nhan|nghe) tin|muon dang ky|dang ky)(?:{THERE})?|nhan tin{THERE})"
+        )
         if re.search(wanted + TAIL, text):
             named = self._named(said, 0, len(text))  # "tôi ở Thanh Nưa, muốn nhận tin"
             return Intent(SUBSCRIBE, named[0], named[1]) if named else Intent(SUBSCRIBE)
@@ -479,7 +521,18 @@ class IntentParser:
         greeting = wished or words & GREETINGS
         if calling or (greeting and words <= GREETINGS | GREETING_WORDS | FILLER | POLITE):
             return Intent(GREET)
-        return None
+        return self._greet_introduced(said)
+
+    def _greet_introduced(self, said: _Said) -> Intent | None:
+        """A greeting, then who writes ("chào bot, em là giáo viên trường tiểu học", "hi bot,
+        e mới tải zalo"): a greeting, when the introduction names no place or topic."""
+        first = said.first_clause()
+        if first is None or self._greet(first, first.text) is None:
+            return None
+        start = said.offset(len(first.norm))
+        if not INTRODUCTION_RE.match(said.text[start:]):
+            return None
+        return Intent(GREET) if self._named(said, start, len(said.text)) is None else None
 
     def _partial(self, said: _Said, text: str) -> str | None:
         """A short message that is the beginning of names, maybe after "tin" ("mường", "tin
@@ -764,7 +817,7 @@ def _telex(word: str) -> str:
     "ddaawng" -> "dang"."""
     for double, single in (("dd", "d"), ("aa", "a"), ("ee", "e"), ("oo", "o")):
         word = word.replace(double, single)
-    word = re.sub(r"(?<=[aeiouy])w|w(?=[aeiou])", "", word)
+    word = re.sub(r"(?<=[aeiouy])w|w(?=[aeiou])|(?<=[a-z]{2})w$", "", word)
     if len(word) > 2 and word[-1] in "sfrxj":
         word = word[:-1]
     return word.replace("uow", "uo")

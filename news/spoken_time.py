@@ -41,12 +41,19 @@ _WORD_HOURS = {
     "mot": 1, "hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9,
     "muoi": 10, "muoi mot": 11, "muoi hai": 12,
 }  # fmt: skip
+# Minutes said in words after "kém" ("tám giờ kém mười lăm": a quarter to eight).
+_WORD_MINUTES = {
+    "nam": 5, "muoi": 10, "muoi lam": 15, "muoi nam": 15, "hai muoi": 20, "hai lam": 25,
+    "hai muoi lam": 25, "hai nam": 25,
+}  # fmt: skip
 _CLOCK = re.compile(
     _PRE
     + r"(?:(?<![\d:.])(?P<hour>\d{1,2})|\b(?P<word>muoi mot|muoi hai|mot|hai|ba|bon|nam|sau|bay"
     r"|tam|chin|muoi)(?=\s+gio\b|\s+ruoi\s+(?:sang|trua|chieu|toi|dem|khuya)\b))"
     r"(?:\s*(?:gio|h|g|:|\.)\s*(?P<minute>\d{1,2}(?!\s*(?:h|g|gio)\b))?(?:\s*(?:phut|p))?"
-    r"(?P<half>\s*ruoi)?(?:\s*kem\s*(?P<less>\d{1,2})(?:\s*(?:phut|p)\b)?)?|"  # "7 giờ kém 15"
+    r"(?P<half>\s*ruoi)?(?:\s*kem\s*(?:(?P<less>\d{1,2})|(?P<less_word>"
+    + "|".join(sorted(_WORD_MINUTES, key=len, reverse=True))
+    + r")\b)(?:\s*(?:phut|p)\b)?)?|"  # "7 giờ kém 15", "tám giờ kém mười lăm"
     r"(?P<bare_half>\s+ruoi)|(?=\s*(?:sang|trua|chieu|toi|dem|khuya)\b))" + _PERIOD + r"(?![\d:])"
 )
 # "Nửa đêm" (midnight): 00:00.
@@ -112,8 +119,9 @@ def times_in(folded: str) -> list[Spoken]:
             continue
         minute = 30 if match["half"] or match["bare_half"] else int(match["minute"] or 0)
         said = int(match["hour"]) if match["hour"] else _WORD_HOURS[match["word"]]
-        if match["less"]:  # "7 giờ kém 15": a quarter to seven, 6:45
-            said, minute = said - 1, 60 - int(match["less"])
+        if match["less"] or match["less_word"]:  # "7 giờ kém 15": a quarter to seven, 6:45
+            less = int(match["less"]) if match["less"] else _WORD_MINUTES[match["less_word"]]
+            said, minute = said - 1, 60 - less
             if said < 0 or not 0 < minute < 60:
                 continue
         before = match["pre"] or match["pre_toi"] or _day_part(folded[: match.start()])
@@ -162,7 +170,7 @@ def _now(folded: str, match: re.Match[str]) -> bool:
     time of day (minutes, a part of the day, a second time after it)."""
     if match["word"] != "bay" or match["minute"] or match["half"] or match["period"]:
         return False
-    if match["less"] or not _NOW_BEFORE.search(folded[: match.start()]):
+    if match["less"] or match["less_word"] or not _NOW_BEFORE.search(folded[: match.start()]):
         return False
     return not _TIME_AFTER.match(folded[match.end() :])
 

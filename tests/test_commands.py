@@ -399,7 +399,7 @@ async def test_words_the_rules_miss_are_guessed_and_a_stop_is_only_asked(
     that would change what the resident receives is asked back, done only on "Có"."""
     assert await say(commands, "/start") == texts.WELCOME
     assert "/dangky" in await say(commands, "cái này dùng sao vậy")  # help, answered
-    [question] = await ask(commands, message("bà già rồi không cần tin nữa cháu tắt đi"))
+    [question] = await ask(commands, message("già rồi không đọc được nữa đâu"))
     assert "Có phải bà con muốn" in question.html
     [[yes]] = question.buttons
     async with sessions() as session:

@@ -195,7 +195,7 @@ def parser() -> IntentParser:
         ("tin Quải Tở", "about", "c:Quài Tở"),
         ("cho tôi tin Thanh Yen", "about", "c:Thanh Yên"),
         ("tôi đang ăn cơm", "unknown", ""),  # ordinary words are no near name
-        ("xem tin toàn tỉnh", "latest", ""),  # "toàn tỉnh" is no "Tỏa Tình"
+        ("xem tin toàn tỉnh", "latest", "tatca"),  # every article; "toàn tỉnh" is no "Tỏa Tình"
         ("xem tin an ninh trật tự", "about", "t:an-ninh"),
         ("sau 10h đêm không gửi gì đến 7h sáng nha", "quiet", "22:00-07:00"),
         ("từ 9h tối thì đừng gửi tin đến 5h sáng", "quiet", "21:00-05:00"),
@@ -540,6 +540,84 @@ def parser() -> IntentParser:
         ("vay tín dụng ưu đãi", "unknown", ""),
         ("bạn bao nhiêu tuổi", "unknown", ""),
         ("tìm tin tín dụng", "search", "tin dung"),
+        # Gaps the blind holdout10 showed (other wordings of them, with must-not-trigger ones).
+        # English words residents borrow.
+        ("update tin tức hôm nay giúp em", "latest", ""),
+        ("follow Mường Phăng", "subscribe", "c:Mường Phăng"),
+        ("unfollow chủ đề y tế", "unsubscribe", "t:xa-hoi"),
+        ("start loa", "start", ""),
+        ("stop loa", "stop", ""),
+        ("topics", "topics", ""),
+        ("daily 7h", "bulletin", "07:00"),
+        ("search giá cà phê", "search", "gia ca phe"),
+        ("good evening loa", "greet", ""),
+        ("update", "unknown", ""),
+        # Receiving again: "tiếp tục", "khởi động", "tham gia", "dùng thử", "gửi tin lại".
+        ("tiếp tục gửi tin cho bà nhé", "start", ""),
+        ("khởi động lại bot", "start", ""),
+        ("tôi muốn tham gia", "start", ""),
+        ("cho bác dùng thử loa", "start", ""),
+        ("gửi lại tin cho em với", "start", ""),
+        ("mở lại bot cho cháu ơi", "start", ""),
+        ("gửi tin lại cho bác nhé, hôm qua lỡ tắt", "start", ""),
+        ("gửi tin lại cho bác nhé, xã Mường Phăng ấy", "subscribe", "c:Mường Phăng"),
+        ("tiếp tục nhận tin xã Thanh Nưa", "subscribe", "c:Thanh Nưa"),
+        ("cho tôi tham gia họp xã", "unknown", ""),
+        # Stopping: "tắt loa", "dừng hẳn", "tin nhắn", "vĩnh viễn", "… rồi thôi".
+        ("tắt loa", "stop", ""),
+        ("dừng hẳn nhận tin", "stop", ""),
+        ("dung han", "stop", ""),
+        ("thôi dừng hết tin nhắn", "stop", ""),
+        ("huỷ đăng ký vĩnh viễn", "stop", ""),
+        ("xoá hết dữ liệu của tôi rồi thôi", "stop", ""),
+        ("ông không cần tin nữa, cháu tắt giúp", "stop", ""),
+        ("dungf nhan tin", "stop", ""),
+        ("hủy thông báo", "unsubscribe", "t:thong-bao"),
+        # Dropping one name: "không lấy tin X", "cắt tin X", the name first and refused after.
+        ("không lấy tin chính trị nữa", "unsubscribe", "t:chinh-tri"),
+        ("cắt tin Thanh Nưa đi", "unsubscribe", "c:Thanh Nưa"),
+        ("Mường Phăng thì thôi không nhận nữa", "unsubscribe", "c:Mường Phăng"),
+        ("tin xã Thanh Nưa cháu không cần nữa đâu, bỏ đi", "unsubscribe", "c:Thanh Nưa"),
+        ("em muốn bỏ theo dõi 2 xã", "unsubscribe", ""),
+        ("xã Mường Phăng có tin gì không nữa", "about", "c:Mường Phăng"),
+        ("cắt tóc ở đâu", "unknown", ""),
+        ("tôi ở Mường Phăng, hôm qua con bo di lac", "unknown", "c:Mường Phăng"),
+        ("không lấy nữa", "unknown", ""),
+        # Subscribing by "nghe tin": "muốn nghe tin xã X", "nghe tin xã nhà".
+        ("ông muốn nghe tin xã Thanh Nưa, đăng ký giúp ông", "subscribe", "c:Thanh Nưa"),
+        ("tôi ở Mường Phăng muốn nghe tin xã nhà", "subscribe", "c:Mường Phăng"),
+        # The latest: "cập nhật tin", "tin gần đây", "toàn tỉnh" (every article).
+        ("cập nhật tin tức hôm nay giúp em", "latest", ""),
+        ("cập nhật tin xã Mường Phăng", "about", "c:Mường Phăng"),
+        ("cho bác mấy tin gần đây", "latest", ""),
+        ("tin mới toàn tỉnh", "latest", "tatca"),
+        ("tình hình xã Mường Phăng thế nào", "about", "c:Mường Phăng"),
+        # Bulletin and quiet hours: "tóm tắt … mỗi tối", "kém mười lăm", "gửi gộp", "im lặng".
+        ("tóm tắt tin mỗi tối lúc 8 giờ", "bulletin", "20:00"),
+        ("gửi bản tin lúc bảy giờ kém mười lăm", "bulletin", "06:45"),
+        ("bản tin 7 giờ kém năm sáng", "bulletin", "06:55"),
+        ("đừng gửi gộp nữa", "bulletin", "off"),
+        ("bật gửi gộp", "bulletin", ""),
+        ("tắt im lặng", "quiet", "off"),
+        ("chế độ im lặng từ 10 giờ tối đến 6 giờ sáng", "quiet", "22:00-06:00"),
+        # Greetings with who writes; a call "có ở đó không".
+        ("chào buổi sáng, tôi là cán bộ xã", "greet", ""),
+        ("hi ad, em mới cài app", "greet", ""),
+        ("alo có ở đó không", "greet", ""),
+        ("chào ngày mới", "greet", ""),
+        ("chào loa, em ở xã Mường Phăng", "about", "c:Mường Phăng"),
+        ("chào, tôi cần tìm tin lũ", "search", "lu"),
+        # Help, search by "tra", the lists of communes and topics.
+        ("xài sao vậy", "help", ""),
+        ("sao dùng được loa này", "help", ""),
+        ("tra thông tin học bổng", "search", "hoc bong"),
+        ("tra lời giúp tôi", "help", ""),
+        ("có phường nào để đăng ký", "communes", ""),
+        ("xã nào đăng ký được", "communes", ""),
+        ("chọn xã nào bây giờ", "communes", ""),
+        ("chuyên mục nào theo dõi được", "topics", ""),
+        ("những chuyên mục", "topics", ""),
+        ("chuyên mục giáo dục", "about", "t:xa-hoi"),
     ],
 )
 def test_intents(parser: IntentParser, text: str, intent: str, args: str) -> None:
@@ -591,6 +669,7 @@ def test_a_very_long_message_is_read_quickly_enough_to_answer(parser: IntentPars
         "intents_holdout7.jsonl",
         "intents_holdout8.jsonl",
         "intents_holdout9.jsonl",
+        "intents_holdout10.jsonl",
     ],
 )
 def test_labelled_sets(parser: IntentParser, name: str) -> None:

@@ -173,6 +173,10 @@ ADD_RE = re.compile(
     rf"^(?:(?:{_WHO}|muon|xin|hay|cho|nho|loa|oi|giup) )*(?:them|bo sung)\b|"
     r"\b(?:them|dua|cho|bo sung|ghi)\b.*\bvao (?:danh sach|ds)\b"
 )
+_UNSUBSCRIBE_ARG = (
+    r"(?:\s+(?:ve|cua|o|tai|tu))?\s+(?P<arg>.+?)(?: (?:ra )?khoi (?:danh sach|ds)"
+    rf"(?: (?:nhan tin|dang ky|cua {_WHO}))*)?" + TAIL
+)
 UNSUBSCRIBE_RE = re.compile(
     r"^(?:.*?\b)?(?:huy dang ky|bo dang ky|huy theo doi|bo theo doi|thoi nhan tin|"
     r"khong (?:muon |can )?nhan tin(?: tuc)?|ngung nhan tin|dung nhan tin|thoi theo doi|"
@@ -181,9 +185,13 @@ UNSUBSCRIBE_RE = re.compile(
     r"bo nhan tin|huy nhan tin|(?:dung|khong|thoi|ngung) gui(?: tin(?: tuc)?)?|xoa dang ky|"
     # "không lấy tin X nữa", "cắt tin chính trị"
     r"(?:khong|thoi|dung|ngung)(?: muon| can)? lay tin(?: tuc)?|cat tin(?: tuc)?|"
-    r"xoa theo doi|huy|bo|xoa(?: bo)?|loai(?: bo)?|go(?: bo)?|rut)(?:\s+(?:ve|cua|o|tai|tu))?"
-    r"\s+(?P<arg>.+?)(?: (?:ra )?khoi (?:danh sach|ds)"
-    rf"(?: (?:nhan tin|dang ky|cua {_WHO}))*)?" + TAIL
+    r"xoa theo doi)" + _UNSUBSCRIBE_ARG
+)
+# A verb alone ("bỏ X", "huỷ X", "xoá X") only where the request starts: "bo" typed without
+# marks is also "bò", "bố", "bộ" ("con bo di lac o Muong Phang", "nha bo o Muong Phang").
+UNSUBSCRIBE_VERB_RE = re.compile(
+    rf"^(?:(?:{_WHO}|muon|xin|hay|cho|nho|loa|oi|giup|thi|vay|nhe|ok|a|ad|em|e) )*"
+    r"(?:huy|bo|xoa(?: bo)?|loai(?: bo)?|go(?: bo)?|rut)" + _UNSUBSCRIBE_ARG
 )
 # Every choice dropped, said before what: "xoá hết đăng ký xã", "bỏ tất cả lựa chọn".
 UNSUBSCRIBE_EVERY_RE = re.compile(

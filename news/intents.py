@@ -100,6 +100,7 @@ from news.intent_words import (
     UNSUBSCRIBE_EVERY_RE,
     UNSUBSCRIBE_RE,
     UNSUBSCRIBE_SOME_RE,
+    UNSUBSCRIBE_VERB_RE,
     VOCABULARY,
     WAVES,
     WISH_RE,
@@ -137,6 +138,11 @@ class Intent:
 
 LINKS = frozenset({"va", "voi", "cung", "ca", "-", "nua", "them"})  # between listed names
 NAME_RUN_MAX = 6  # words in the longest name looked for
+# Words that may stand between "bỏ"/"huỷ" and the name it drops ("bỏ tin của xã …").
+NAME_LEAD_WORDS = frozenset(
+    {"tin", "tuc", "cua", "ve", "o", "tai", "xa", "phuong", "chu", "de", "muc", "cai", "dang",
+     "ky", "theo", "doi", "nhan", "ban", "thon", "giup", "di", "luon", "nhe", "dum", "ho"}
+)  # fmt: skip
 ASKING_MARKS_MAX = 2  # "?", "??": what is this? More is bewilderment
 TOPIC_KIND = ChoiceKind.TOPIC
 Named = tuple[str, Choice | None, tuple[int, int]]  # a name as typed, its choice, its words
@@ -305,6 +311,8 @@ class IntentParser:
         if UNSUBSCRIBE_BARE_RE.fullmatch(text) or UNSUBSCRIBE_SOME_RE.fullmatch(text):
             return Intent(UNSUBSCRIBE)  # "hủy đăng ký", "bỏ bớt một xã": which, then?
         found = UNSUBSCRIBE_RE.match(text)
+        if found is None and (verb := UNSUBSCRIBE_VERB_RE.match(text)) is not None:
+            found = verb if self._names_next(said, verb.start("arg")) else None
         if found is None and not COMPLAINT_RE.search(text):
             return self._dropped_after(said, text)  # "tin xã X ấy bà không cần nữa, bỏ đi"
         if found is None or COMPLAINT_RE.search(text):
@@ -321,6 +329,16 @@ class IntentParser:
         if text.startswith(("huy dang ky", "bo dang ky", "huy theo doi", "bo theo doi")):
             return Intent(UNSUBSCRIBE, said.span(found.start("arg"), found.end("arg")))
         return self._dropped_after(said, text)  # "tin xã X ấy không cần nữa, bỏ đi cháu"
+
+    def _names_next(self, said: _Said, start: int) -> bool:
+        """A verb alone ("bỏ", "huỷ") drops what it names next ("bỏ tin xã Mường Phăng"), not
+        a name further on ("con bo di lac o Muong Phang": a cow that strayed there)."""
+        named = self._named(said, start, len(said.text))
+        if named is None:
+            return True  # "bỏ tất cả", "huỷ cái đó": decided below
+        first, _ = said.words_in(start, len(said.text))
+        between = said.plain[first : named[2][0]]
+        return all(word in NAME_LEAD_WORDS for word in between)
 
     def _dropped_after(self, said: _Said, text: str) -> Intent | None:
         """A commune or topic named first and refused after it ("cái tin xã Pa Ham ấy bà không

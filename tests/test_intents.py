@@ -86,6 +86,12 @@ def parser() -> IntentParser:
         ("bố tôi ở sam mứn", "unknown", "c:Sam Mứn"),
         ("bỏ sam mứn", "unsubscribe", "c:Sam Mứn"),
         ("bo sam mun", "unsubscribe", "c:Sam Mứn"),
+        # "bo" typed without marks is also "bò", "bố": it drops only what it names next
+        ("cho toi bo tin xa Muong Phang", "unsubscribe", "c:Mường Phăng"),
+        ("e muon huy Muong Phang", "unsubscribe", "c:Mường Phăng"),
+        ("con bo di lac o Muong Phang", "unknown", "c:Mường Phăng"),
+        ("nha bo o Muong Phang", "unknown", "c:Mường Phăng"),
+        ("bo me em o Thanh Nua", "unknown", "c:Thanh Nưa"),
         ("sao tôi không nhận được tin xã Sam Mứn", "unknown", "c:Sam Mứn"),
         ("dùng loa thế nào", "help", ""),
         # Negations are no subscriptions; names typed as one word.

@@ -141,7 +141,8 @@ NAME_RUN_MAX = 6  # words in the longest name looked for
 # Words that may stand between "bỏ"/"huỷ" and the name it drops ("bỏ tin của xã …").
 NAME_LEAD_WORDS = frozenset(
     {"tin", "tuc", "cua", "ve", "o", "tai", "xa", "phuong", "chu", "de", "muc", "cai", "dang",
-     "ky", "theo", "doi", "nhan", "ban", "thon", "giup", "di", "luon", "nhe", "dum", "ho"}
+     "ky", "theo", "doi", "nhan", "ban", "thon", "giup", "di", "luon", "nhe", "dum", "ho",
+     "dich", "vu", "gui", "cac", "nhung", "mot"}
 )  # fmt: skip
 ASKING_MARKS_MAX = 2  # "?", "??": what is this? More is bewilderment
 TOPIC_KIND = ChoiceKind.TOPIC

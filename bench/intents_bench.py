@@ -117,6 +117,11 @@ SETS = {
     # wording (English loanwords, receiving again, stopping, a name refused after it, …); seen
     # since (the fallback is still not trained on it).
     "holdout10": ROOT / "tests/fixtures/intents_holdout10.jsonl",
+    # Written blind (parser, its word lists, its learned model and every set above unread;
+    # committed before it was ever scored) after holdout10's misses were worked on; the 127 of
+    # 410 that matched an earlier message (case and diacritics ignored) dropped, at least 14 left
+    # for every intent.
+    "holdout11": ROOT / "tests/fixtures/intents_holdout11.jsonl",
 }
 OVERALL_GOAL, INTENT_GOAL = 0.95, 0.90
 

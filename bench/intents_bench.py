@@ -27,7 +27,10 @@ after the gaps they showed were closed, so it is seen now too) and
 ``intents_holdout10.jsonl`` (written blind the same way, at least 15 messages for every intent;
 the 87 of 454 that matched an earlier message dropped: first score 0.842 on 367, 58 misses;
 0.992 with the rules alone, 0.995 with the fallback, after the gaps they showed were closed,
-so it is seen now too; the learned fallback was not retrained on it),
+so it is seen now too, and the learned fallback is trained on it since) and
+``intents_holdout11.jsonl`` (written blind the same way; the 127 of 410 that matched an earlier
+message dropped: first score 0.873 with the rules alone, 0.940 with the fallback, on 283;
+looked at, not yet tuned on),
 reads each as the app does (``bot.wording.meaning``: "/" commands and the whole messages naming
 /stop go to the command table first, as in ``bot.commands.Commands.handle``, a command's argument
 read as its handler reads it: "/dangky thanh nua" is xã Thanh Nưa; everything else to
@@ -37,18 +40,18 @@ intent and its argument (commune, topic, time, search words) are right.
 Goals: overall >= 0.95 and every intent >= 0.90, on each set.
 
 ``--fallback`` adds the learned fallback (``news.intent_model``, trained by
-``bench/train_intents.py`` on every set but holdout10) after the rules and prints, per set, the
-rules alone beside rules + fallback: accuracy per intent, the misses turned right and the right
-answers turned wrong, and the time per message. A change of subscriptions the fallback proposes
-is only asked back ("Có phải … không?", one button); the bench counts that suggestion as its
-intent, as the resident's one tap on "Có" makes it. Its first and only run on holdout10 (the
-constants chosen beforehand on the other sets, ``bench/train_intents.py --choose``): 0.842 ->
-0.896, 22 of the 58 misses right, 2 right answers wrong, both "unknown" (20/20 -> 18/20: one
-greeted, one asked "Có phải … đăng ký …?", both harmless). The app uses it
+``bench/train_intents.py`` on every set but the blind one, now holdout11) after the rules and
+prints, per set, the rules alone beside rules + fallback: accuracy per intent, the misses turned
+right and the right answers turned wrong, and the time per message. A change of subscriptions
+the fallback proposes is only asked back ("Có phải … không?", one button); the bench counts that
+suggestion as its intent, as the resident's one tap on "Có" makes it. Its first and only run on
+holdout10 (the constants chosen beforehand on the other sets, ``bench/train_intents.py
+--choose``): 0.842 -> 0.896, 22 of the 58 misses right, 2 right answers wrong, both "unknown"
+(20/20 -> 18/20: one greeted, one asked "Có phải … đăng ký …?", both harmless). The app uses it
 (``bot.wording.meaning``), so the plain run scores rules + fallback; ``--fallback`` shows the
-rules alone beside it. Since then a place the rules found keeps its offer (its news and a
-button to subscribe) rather than a guess of about/subscribe: holdout10 0.894; then the rules
-closed its gaps: 0.992 alone, 0.995 with the fallback (two "unknown" still guessed).
+rules alone beside it. Since then a place the rules found keeps its offer (its news and a button
+to subscribe) rather than a guess of about/subscribe: holdout10 0.894; then the rules closed its
+gaps: 0.992 alone, 0.995 with the fallback (two "unknown" still guessed).
 
     .venv/bin/python bench/intents_bench.py [--quiet] [--fallback]
 """
@@ -120,7 +123,9 @@ SETS = {
     # Written blind (parser, its word lists, its learned model and every set above unread;
     # committed before it was ever scored) after holdout10's misses were worked on; the 127 of
     # 410 that matched an earlier message (case and diacritics ignored) dropped, at least 14 left
-    # for every intent.
+    # for every intent. First score: rules alone 0.873, rules + learned fallback (trained on
+    # every set above, never this one) 0.940 (17 misses; below 0.90: thanks 11/14, start 12/15,
+    # subscriptions 13/16, stop 14/17, unknown 13/15). Looked at, not yet tuned on.
     "holdout11": ROOT / "tests/fixtures/intents_holdout11.jsonl",
 }
 OVERALL_GOAL, INTENT_GOAL = 0.95, 0.90

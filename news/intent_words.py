@@ -26,7 +26,8 @@ SHORTHAND: dict[str, str] = {
     "tatca": "tat ca", "help": "huong dan", "hdsd": "huong dan su dung", "ki": "ky", "kis": "ky",
     "bn": "ban", "nhiu": "nhieu", "e": "em", "ad": "admin", "adm": "admin", "dsach": "danh sach",
     "menu": "huong dan", "list": "danh sach", "gium": "dum", "subscribe": "dang ky",
-    "sub": "dang ky", "unsubscribe": "huy dang ky", "unsub": "huy dang ky", "tk": "tai khoan",
+    "sub": "dang ky", "subs": "dang ky", "subscriptions": "dang ky",
+    "unsubscribe": "huy dang ky", "unsub": "huy dang ky", "tk": "tai khoan",
     "tui": "toi", "ukm": "ok", "ukie": "ok",
     # English words residents borrow: "update tin", "follow/unfollow X", "daily", "list topic"
     "update": "cap nhat", "follow": "theo doi", "unfollow": "bo theo doi", "daily": "hang ngay",
@@ -70,6 +71,8 @@ RECEIVED_WORDS = frozenset(
 FOR_PEOPLE_RE = re.compile(
     r"\bcho (?:ba con|nguoi dan|moi nguoi|dan ban|ca ban|chung (?:toi|em))\b"
 )
+# Thanks said other ways, read as "cảm ơn": "xin cảm ơn", "đa tạ", "cảm tạ", typed "ca mon".
+THANKS_SAID_RE = re.compile(r"\b(?:xin )?(?:cam on|ca mon|cam mon|(?:da|cam) ta)\b")
 PRAISED_WORDS = frozenset({"nay", "do", "bai"})  # "tin này", "bài đó" (bổ ích quá)
 POLITE_CORE = frozenset("cam ok vang da duoc bye biet tot hay nho thoi ro hieu".split())
 # Praise of the news, said with thanks or alone: "cảm ơn, tin này bổ ích quá", "tin hay lắm".
@@ -195,7 +198,7 @@ UNSUBSCRIBE_VERB_RE = re.compile(
 )
 # Every choice dropped, said before what: "xoá hết đăng ký xã", "bỏ tất cả lựa chọn".
 UNSUBSCRIBE_EVERY_RE = re.compile(
-    r"\b(?:huy|bo|xoa|go)(?: bo)? (?:het|tat ca|toan boq?)(?: cac| nhung)? "
+    r"\b(?:huy|bo|xoa|go)(?: bo)? (?:het|tat ca|toan boq?|sach)(?: cac| nhung)? "
     r"(?:(?:xa|phuong|chu de|muc) )?"
     r"(?:(?:da|dang) )?(?:dang ky|theo doi|lua chon)\b"
 )
@@ -234,8 +237,8 @@ _STOP_PHRASE = (
     # "xoá tài khoản", "xoá tôi khỏi danh sách", "huỷ dịch vụ", "rời khỏi loa", "thoát ra"
     rf"(?:xoa|huy|dong)(?: bo)? (?:ten |tai khoan |nick |so )?(?:cua )?{_ME}|"
     r"(?:xoa|huy|dong)(?: bo)? (?:tai khoan|nick)|"
-    r"(?:huy|ngung|dung|cat|thoi|ket thuc)(?: bo)?(?: su dungq?| dang ky)? "
-    r"dich vu(?: (?:nay|tin))?|"
+    r"(?:huy|ngung|dung|cat|thoi|ket thuc)(?: bo)?(?: su dungq?| dang ky)?"
+    r"(?: (?:het|tat ca|toan boq?)(?: cac)?)? dich vu(?: (?:nay|tin|nhan tin))?|"
     rf"(?:cho {_ME} )?(?:roi|ra|thoat)(?: ra)?(?: khoi)? (?:loa|bot|danh sach|nhom|kenh)"
     r"(?: (?:nhan tin|dang ky|cua loa))?|"
     r"(?:khong|chang|thoi) (?:(?:muon |can )?(?:theo doi|dung|xai)|can)"
@@ -262,7 +265,8 @@ REFUSE_MORE_RE = re.compile(
 )
 # Said before a stop: who, "please", "enough" ("xin dừng", "phiền quá, thôi dừng đi").
 _STOP_BY = (
-    r"(?:(?:toi|minh|em|bac|chau|con|thoi|xin|phien(?: qua)?|du roi|met(?: qua)?|chan(?: qua)?) )*"
+    r"(?:(?:toi|minh|em|bac|chau|con|thoi|xin|cho|(?:admin|loa|bot) oi|phien(?: qua)?|du roi|"
+    r"met(?: qua)?|chan(?: qua)?) )*"
 )
 STOP_RE = re.compile(rf"^{_STOP_BY}{_STOP_PHRASE}(?: (?:va |roi |thi )?{_STOP_PHRASE})*" + TAIL)
 # Asking to receive or read something ("cho nhận mọi tin", "gửi tin xã X").
@@ -341,7 +345,9 @@ MINE_RE = re.compile(
     r"da chon (?:gi|nhung)|"
     # "kiểm tra xem đã đăng ký chưa", "đã đăng ký xã chưa", "đăng ký được chưa"
     rf"kiem tra(?: (?:xem|lai|giup|ho))*(?: {_WHO})?(?: (?:da|dang|co))? (?:dang ky|theo doi)|"
-    r"(?:da |co )?dang ky(?: (?:xa|phuong|chu de|tin))?(?: (?:duoc|xong|thanh cong))? chua\b|"
+    r"(?:da |co )?dang ky(?: (?:xa|phuong|chu de|tin))?(?: (?:duoc|xong|thanh cong))?"
+    r"(?: roi)? chua\b|"
+    r"^my (?:dang ky|lua chon)|"  # English: "my subs"
     # "loa đang gửi cho tôi tin gì", "bot hay gửi cho em những tin nào" (not "tin gì mới")
     rf"(?:dang|da|hay|thuong) gui(?: tin)?(?: cho)? {_WHO}(?: (?:nhung|cac))?(?: tin(?: tuc)?)? "
     r"(?:gi|nao|(?:xa|chu de|muc) nao)\b(?! moi)|"
@@ -361,7 +367,8 @@ MINE_RE = re.compile(
     r"(?:may|bao nhieu) (?:xa|phuong|chu de|muc|noi))|"
     # "danh sách đã đăng ký", "những gì tôi đã chọn", "lựa chọn của em", "đăng ký của e"
     r"(?:danh sach|ds|nhung gi|nhung cai|cac thu|nhung thu)(?: ma)?"
-    r"(?: (?:toi|minh|em|bac|chau|con))? (?:da|dang) (?:dang ky|theo doi|chon|nhan)|"
+    r"(?:(?: (?:toi|minh|em|bac|chau|con))? (?:da|dang)| (?:toi|minh|em|bac|chau|con))"
+    r" (?:dang ky|theo doi|chon|nhan)|"
     # "xem danh sách theo dõi", "ds đăng ký của em"; "các xã tôi đăng ký"
     rf"(?:danh sach|ds) (?:dang ky|theo doi)(?: cua {_WHO})?{TAIL}|"
     rf"(?:cac|nhung) (?:xa|phuong|chu de|noi|muc) {_WHO} (?:(?:da|dang) )?"
@@ -505,8 +512,8 @@ _FROM_NOW_SAID = "|".join(
     f"(?<={said} )" for said in ("tu hom nay", "tu bay gio", "tu bayq gio", "tu nay", "tu gio")
 )
 START_RE = re.compile(
-    rf"{_START_BY}(?:bat dau(?: lai)?(?: nhan tin(?: tuc)?| nhan| dung| su dungq?)?"
-    rf"(?: (?:loa|bot))?(?: {_EVERY}(?: tin(?: tuc)?)?)?|"
+    rf"{_START_BY}(?:bat dau(?: lai)?(?: nhan tin(?: tuc)?(?: moi)?| nhan| dung| su dungq?)?"
+    rf"(?: (?:loa|bot))?(?: {_EVERY}(?: tin(?: tuc)?)?)?(?: (?:nao|thoi|ngay))?|"
     # "khởi động (lại nhận tin)", "tiếp tục nhận tin", "cho tôi tham gia", "cho em dùng thử"
     r"(?:khoi dong|tiep tuc)(?: lai)?(?: (?:nhan|gui) tin(?: tuc)?| (?:loa|bot))?|"
     r"tham gia(?: (?:loa|bot|nhan tin))?|dung thu(?: (?:loa|bot))?|"
@@ -531,6 +538,15 @@ START_RE = re.compile(
     + _START_AFTER
     + TAIL
 )
+# "(Tôi) muốn dùng loa", "cho em sử dụng bot", "xin được xài dịch vụ": /start. A "dung" here
+# must be typed "dùng" or "sử dụng" ("muốn dừng loa" stops; "dung" without marks is either).
+WANT_TO_USE_RE = re.compile(
+    rf"(?:(?:{_ME}|muon|xin|cho|duoc|can|rat) )*(?:muon|xin|cho {_ME})(?: duoc)? "
+    r"(?P<use>dung|su dungq?|xai)(?: thu)? (?:loa|bot|dich vu)(?: (?:nay|nhan tin))?" + TAIL
+)
+# Who writes as a newcomer: "tôi là người mới", "em mới vào nhóm" (help alone; with a greeting
+# and nothing asked, a greeting).
+NEWCOMER_RE = re.compile(r"\b(?:la nguoi moi|^nguoi moi)\b")
 # A question why news did not come: never a command to drop something.
 COMPLAINT_RE = re.compile(
     r"\b(?:sao|tai sao|vi sao|khong nhan duoc|chua nhan duoc|khong thay|chua thay)\b"

@@ -60,6 +60,7 @@ from news.intent_words import (
     MISTAKEN_RE,
     NAME_WORDS_MAX,
     NEGATED_RE,
+    NEWCOMER_RE,
     NEWS_WORDS,
     NEXT_RE,
     NIGHT_RE,
@@ -90,6 +91,7 @@ from news.intent_words import (
     SUBSCRIBE_RE,
     TAIL,
     TAIL_SPELLINGS,
+    THANKS_SAID_RE,
     THERE,
     TOKEN_RE,
     TOPICS_ASK_RE,
@@ -102,6 +104,7 @@ from news.intent_words import (
     UNSUBSCRIBE_SOME_RE,
     UNSUBSCRIBE_VERB_RE,
     VOCABULARY,
+    WANT_TO_USE_RE,
     WAVES,
     WISH_RE,
 )
@@ -236,6 +239,7 @@ class IntentParser:
             return Intent(THANKS)
         # "cảm ơn loa đã báo tin", "ok đã nhận đc tin": thanks for news already come; "cảm
         # ơn, tin này bổ ích quá", "tin hay lắm": praise of it, with thanks or alone
+        text = THANKS_SAID_RE.sub("cam on", text)  # "xin cảm ơn", "đa tạ"
         praised = PRAISE_RE.search(text) is not None
         words = set(FOR_PEOPLE_RE.sub(" ", PRAISE_RE.sub(" ", text)).split())
         thanked = "cam" in words or (words & {"ok", "vang"} and words & {"da", "roi"})
@@ -368,6 +372,8 @@ class IntentParser:
         Read before the news and help words these messages hold ("tin", "dùng loa")."""
         if START_RE.fullmatch(text) or self._starts_after(said) or self._starts_before(said):
             return Intent(START)
+        if self._wants_to_use(said, text):  # "tôi muốn dùng Loa" (no help wanted)
+            return Intent(START)
         if COMMUNES_WHERE_RE.search(text) and self._named(said, 0, len(text)) is None:
             return Intent(COMMUNES)  # "xã cũ của tôi giờ thuộc xã nào": not "của tôi"
         if MINE_RE.search(text):  # "đang theo dõi những mục nào": mine, not the list
@@ -377,6 +383,18 @@ class IntentParser:
         if COMMUNES_ASK_RE.search(text) and self._named(said, 0, len(text)) is None:
             return Intent(COMMUNES)  # "có xã nào để đăng ký": the list, not "which?"
         return None
+
+    @staticmethod
+    def _wants_to_use(said: _Said, text: str) -> bool:
+        """Whether the message asks to use the bot ("tôi muốn dùng Loa"), its "dung" typed
+        "dùng" ("muốn dừng loa" stops, and "dung" typed without marks may be either)."""
+        found = WANT_TO_USE_RE.fullmatch(text)
+        if found is None:
+            return False
+        if found["use"] != "dung":
+            return True
+        first, _ = said.words_in(found.start("use"), found.end("use"))
+        return said.words[first].lower() == "dùng"
 
     def _starts_after(self, said: _Said) -> bool:
         """Whether the last clause asks for every article after clauses that only say who or
@@ -419,6 +437,11 @@ class IntentParser:
         cue = HELP_RE.search(text)
         if cue is None:
             return None
+        if NEWCOMER_RE.search(text) and not HELP_RE.search(NEWCOMER_RE.sub(" ", text)):
+            # "xin chào, em là người mới vào nhóm": a greeting with who writes, nothing asked
+            greeted = self._greet_introduced(said)
+            if greeted is not None:
+                return greeted
         if HOW_RE.fullmatch(cue.group()) and not BOT_WORDS_RE.search(text):
             # "con lợn nhà tôi bị ốm phải làm sao": a "how" about something else, no help
             rest = f"{text[: cue.start()]} {text[cue.end() :]}"  # the words besides the "how"

@@ -128,6 +128,11 @@ SETS = {
     # subscriptions 13/16, stop 14/17, unknown 13/15). Looked at; after its gaps were closed
     # (by families of wording in the rules): 0.989 (rules alone 0.922); seen now.
     "holdout11": ROOT / "tests/fixtures/intents_holdout11.jsonl",
+    # Written blind (parser, its word lists, its learned model and every set above unread;
+    # committed before it was ever scored) after holdout11's gaps were closed; the 68 of 343
+    # that matched an earlier message (case and diacritics ignored) dropped, at least 15 left
+    # for every intent.
+    "holdout12": ROOT / "tests/fixtures/intents_holdout12.jsonl",
 }
 OVERALL_GOAL, INTENT_GOAL = 0.95, 0.90
 

@@ -30,7 +30,10 @@ the 87 of 454 that matched an earlier message dropped: first score 0.842 on 367,
 so it is seen now too, and the learned fallback is trained on it since) and
 ``intents_holdout11.jsonl`` (written blind the same way; the 127 of 410 that matched an earlier
 message dropped: first score 0.873 with the rules alone, 0.940 with the fallback, on 283;
-0.989 after its gaps were closed, so it is seen now too, and the fallback trained on it),
+0.989 after its gaps were closed, so it is seen now too, and the fallback trained on it) and
+``intents_holdout12.jsonl`` (written blind the same way; 68 of 343 dropped: first score 0.789
+with the rules alone, 0.851 with the fallback, 0.907 without the 17 questions about Loa itself
+its writer labelled "about"; not yet tuned on),
 reads each as the app does (``bot.wording.meaning``: "/" commands and the whole messages naming
 /stop go to the command table first, as in ``bot.commands.Commands.handle``, a command's argument
 read as its handler reads it: "/dangky thanh nua" is xã Thanh Nưa; everything else to
@@ -129,9 +132,12 @@ SETS = {
     # (by families of wording in the rules): 0.989 (rules alone 0.922); seen now.
     "holdout11": ROOT / "tests/fixtures/intents_holdout11.jsonl",
     # Written blind (parser, its word lists, its learned model and every set above unread;
-    # committed before it was ever scored) after holdout11's gaps were closed; the 68 of 343
-    # that matched an earlier message (case and diacritics ignored) dropped, at least 15 left
-    # for every intent.
+    # committed before it was ever scored) after holdout11's gaps were closed; the 68 of 343 that
+    # matched an earlier message (case and diacritics ignored) dropped, at least 15 left for every
+    # intent. First score: rules alone 0.789, with the learned fallback 0.851 (41 misses). 17 of
+    # them are one family its writer labelled "about" with no argument: questions about Loa
+    # itself ("bot này của ai", "tin lấy nguồn từ đâu", "có phải lừa đảo không"), an intent Loa
+    # lacks (it answers them as help or not at all); without those, 0.907. Not yet tuned on.
     "holdout12": ROOT / "tests/fixtures/intents_holdout12.jsonl",
 }
 OVERALL_GOAL, INTENT_GOAL = 0.95, 0.90

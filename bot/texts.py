@@ -770,15 +770,13 @@ _ADMIN_ROLES = {
 def admin_roles(roles: Sequence[str]) -> str:
     """ "lấy tin từ các cổng, gửi tin Zalo" (the known roles, in the order above); an instance
     holding none stands by to take over."""
-    shares: dict[str, list[str]] = {}  # "telegram:sender" → ["1/3", "2/3"]
-    for role in roles:
-        base, _, share = role.partition("#")
-        if share:
-            shares.setdefault(base, []).append(share)
+    from storage.instances import by_base  # here: the catalogue itself needs no database
+
+    held = by_base(roles)  # "telegram:sender" → ["1/3", "2/3"] when its sending is shared
     known = [
-        f"{text} (phần {', '.join(shares[role])})" if role in shares else text
+        f"{text} (phần {', '.join(held[role])})" if held[role] else text
         for role, text in _ADMIN_ROLES.items()
-        if role in roles or role in shares
+        if role in held
     ]
     return ", ".join(known) if known else "dự phòng, sẵn sàng thay thế khi máy kia dừng"
 

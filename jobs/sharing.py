@@ -54,7 +54,7 @@ class SharedSending(Sharing):
         self._lock = asyncio.Lock()  # takes and give-ups one at a time
 
     def role(self, number: int) -> ShareRole:
-        return ShareRole(self, number)
+        return ShareRole(self, number, f"{self._channel} sender share {number}/{self._count}")
 
     # -- what the sender asks (``jobs.send.Sharing``) ---------------------------------------
 
@@ -102,8 +102,8 @@ class SharedSending(Sharing):
 class ShareRole:
     """The service of role ``<channel>:sender#k/N``: share k, sent by this instance's sender."""
 
-    def __init__(self, sending: SharedSending, number: int) -> None:
-        self.name = f"{sending._channel} sender share {number}/{sending._count}"
+    def __init__(self, sending: SharedSending, number: int, name: str) -> None:
+        self.name = name
         self._sending, self._number = sending, number
 
     async def start(self) -> None:

@@ -50,6 +50,18 @@ def sending_share(role: str) -> tuple[str, int, int] | None:
     return channel, int(number), int(count)
 
 
+def by_base(roles: Iterable[str]) -> dict[str, list[str]]:
+    """Roles with their shares gathered, in order: ["poller", "telegram:sender#1/3",
+    "telegram:sender#3/3"] → {"poller": [], "telegram:sender": ["1/3", "3/3"]}."""
+    gathered: dict[str, list[str]] = {}
+    for role in roles:
+        base, _, share = role.partition("#")
+        gathered.setdefault(base, [])
+        if share:
+            gathered[base].append(share)
+    return gathered
+
+
 def sends_for(roles: Iterable[str]) -> set[str]:
     """The channels some of ``roles`` send for (a share of the sending counts)."""
     return {found[0] for role in roles if (found := sending_share(role)) is not None}

@@ -10,6 +10,7 @@ from typing import Any
 from base.config import Settings
 from base.timefmt import shown, zone
 from storage.db import open_database, session_factory
+from storage.instances import by_base
 from storage.overview import collect
 
 
@@ -52,15 +53,9 @@ def _print_human(stats: dict[str, Any], tz: tzinfo | None = None) -> None:
 
 def held_roles(roles: list[str]) -> str:
     """ "poller, telegram:sender shares 1/3 2/3": a bot's shares of sending on one line."""
-    shown: dict[str, list[str]] = {}
-    for role in roles:
-        base, _, share = role.partition("#")
-        shown.setdefault(base, [])
-        if share:
-            shown[base].append(share)
     return ", ".join(
         f"{base} share{'s' if len(shares) > 1 else ''} {' '.join(shares)}" if shares else base
-        for base, shares in shown.items()
+        for base, shares in by_base(roles).items()
     )
 
 

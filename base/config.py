@@ -140,6 +140,8 @@ class HttpSettings(Section):
 class PlacesSettings(Section):
     province: str = "Điện Biên"
     province_name: str = field(default="UBND tỉnh Điện Biên", metadata=rule(min_length=1))
+    # Who runs this Loa, told to residents who ask (/gioithieu); default: province_name.
+    operator: str | None = field(default=None, metadata=rule(min_length=1))
     timezone: str = "Asia/Ho_Chi_Minh"  # times shown to people (CLI), labelled
 
     @classmethod

@@ -17,6 +17,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -35,7 +36,7 @@ from bot.subscribing import ChoiceFlow
 from bot.understanding import Understanding
 from bot.wording import routed
 from news.text import fold
-from storage import residents, subscriptions
+from storage import residents, sources, subscriptions
 from storage.articles import list_articles
 from storage.recent import latest_about, latest_among
 from storage.subscriptions import Kind
@@ -79,6 +80,8 @@ class Commands:
         self._catalog: Catalog | None = None
         self._admins = Admins(settings)
         self._web_url = settings.web.base_url  # links to the admin page (/quantri)
+        self._operator = settings.places.operator or settings.places.province_name
+        self._sources = settings.sources  # /gioithieu names them, with those added on the page
         self._limit = text_limit
         self._choices = ChoiceFlow(sessions, lambda: self.catalog)
         self._rhythm = RhythmCommands(sessions, zone(settings.places.timezone))
@@ -109,6 +112,7 @@ class Commands:
             "bulletin": lambda r: self._rhythm.bulletin(r.incoming, r.args),
             "quiet": lambda r: self._rhythm.quiet(r.incoming, r.args),
             "greet": self.greet,
+            "info": self.info,
         }
         self._presses: dict[str, Callable[[Incoming, str], Awaitable[list[Reply]]]] = {
             "sub": self._choices.press_subscribe,
@@ -206,6 +210,14 @@ class Commands:
             return [Reply(texts.HELP)]
         places = [self.catalog.label(ChoiceKind.COMMUNE, c) for c in scope.communes]
         return [Reply(texts.HELP + texts.admin_help(places))]
+
+    async def info(self, request: Request) -> list[Reply]:
+        """/gioithieu, "bot này của ai", "tin lấy từ đâu": what Loa is, who runs it and the
+        portals its news comes from (the file's and those added on the admin page)."""
+        async with self._sessions() as session:
+            every = await sources.every_source(session, self._sources)
+        shown = [(s.title or s.name, urlsplit(s.url).hostname or s.url) for s in every]
+        return [Reply(texts.about_loa(self._operator, list(dict.fromkeys(shown))))]
 
     async def greet(self, request: Request) -> list[Reply]:
         """Greetings ("xin chào", "chào", "hi"): a friendly answer with the main commands; to

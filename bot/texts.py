@@ -27,6 +27,7 @@ COMMAND_MENU: list[tuple[str, str]] = [
     ("dsxa", "Danh sách xã, phường"),
     ("chude", "Danh sách chủ đề"),
     ("huongdan", "Hướng dẫn sử dụng"),
+    ("gioithieu", "Loa là gì, do ai vận hành, tin lấy từ đâu"),
     ("id", "Xem mã người dùng của bà con (cho người quản trị)"),
     ("stop", "Dừng nhận tin và xóa dữ liệu của bà con"),
 ]
@@ -51,6 +52,7 @@ HELP = (
     "/dsxa – danh sách xã, phường; /chude – danh sách chủ đề\n"
     "/stop (hoặc /dung) – dừng nhận tin và xóa dữ liệu của bà con (Loa hỏi lại trước khi xóa)\n"
     "/id (hoặc /toi) – xem mã người dùng của bà con, khi người quản trị cần\n"
+    "/gioithieu – Loa là gì, do ai vận hành, tin lấy từ đâu\n"
     "Chưa đăng ký gì thì bà con nhận mọi tin mới.\n"
     "Bà con cũng có thể nhắn như nói chuyện, có dấu hay không dấu đều được, ví dụ: "
     "tin xã Mường Phăng · dang ky pom lot · bản tin 6 giờ chiều · tìm tin về cà phê"
@@ -78,6 +80,28 @@ ONLY_TEXT = "Loa chỉ đọc được tin nhắn chữ. Gõ /huongdan để xem
 NO_ARTICLES = "Chưa có tin nào."
 SEARCH_HOW = "Gõ từ khóa cần tìm, ví dụ: /timkiem mua lu"
 STALE_BUTTON = "Lựa chọn này đã cũ. Gõ /huongdan để xem các lệnh."
+
+
+def about_loa(operator: str, sources: Sequence[tuple[str, str]]) -> str:
+    """/gioithieu, "bot này của ai", "tin lấy từ đâu": what Loa is, who runs it, where its
+    news comes from (``sources``: (title, web address) pairs) and how to tell it from a scam."""
+    lines = [
+        "<b>Loa</b> là bot tự động (máy trả lời, không phải người) đưa tin của chính quyền "
+        "đến bà con qua tin nhắn.",
+        f"Đơn vị vận hành: {escape(operator)}.",
+    ]
+    if sources:
+        lines.append("Tin lấy từ trang thông tin chính thức:")
+        lines += [f"• {escape(title)} ({escape(host)})" for title, host in sources]
+    lines += [
+        f"Mỗi tin đều có đường dẫn “{READ_MORE}” mở bài gốc để bà con tự kiểm tra.",
+        "Loa không bao giờ hỏi mật khẩu, mã OTP, số tài khoản hay tiền của bà con: "
+        "ai hỏi những điều đó là kẻ lừa đảo.",
+        "Gõ /huongdan để xem các lệnh.",
+    ]
+    return "\n".join(lines)
+
+
 NO_COMMUNES = "Chưa có danh sách xã, phường."
 NO_TOPICS = "Chưa có danh sách chủ đề."
 LATEST_HEADING = "<b>Tin mới nhất</b>"
@@ -839,6 +863,7 @@ INTENT_NAMES = {
     "quiet": "đặt giờ yên tĩnh",
     "search": "tìm tin",
     "help": "xem hướng dẫn",
+    "info": "xem giới thiệu về Loa",
     "subscriptions": "xem mình đang nhận tin gì",
     "communes": "xem danh sách xã",
     "topics": "xem danh sách chủ đề",

@@ -39,6 +39,7 @@ SLASH = {
     intents.QUIET: "/yentinh",
     intents.SEARCH: "/timkiem",
     intents.HELP: "/huongdan",
+    intents.INFO: "/gioithieu",
     intents.MINE: "/cuatoi",
     intents.COMMUNES: "/dsxa",
     intents.TOPICS: "/chude",

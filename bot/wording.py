@@ -24,6 +24,8 @@ ALIASES: dict[str, str] = {
     "help": "help",
     "huongdan": "help",
     "trogiup": "help",
+    "gioithieu": "info",
+    "info": "info",
     "subscribe": "subscribe",
     "dangky": "subscribe",
     "unsubscribe": "unsubscribe",

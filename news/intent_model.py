@@ -41,6 +41,7 @@ from news.intents import (
     COMMUNES,
     GREET,
     HELP,
+    INFO,
     LATEST,
     MINE,
     QUIET,
@@ -56,7 +57,7 @@ from news.text import fold, nfc
 
 MODEL_PATH = Path(__file__).with_name("intent_model.json")
 # Answered directly: they only show something. Every other intent is asked back first.
-HARMLESS = frozenset({LATEST, HELP, GREET, THANKS, COMMUNES, TOPICS, MINE, ABOUT})
+HARMLESS = frozenset({LATEST, HELP, GREET, THANKS, COMMUNES, TOPICS, MINE, ABOUT, INFO})
 # Never proposed: a search needs its words, which only the rules extract.
 NOT_PROPOSED = frozenset({UNKNOWN, "search"})
 NEEDS_CHOICE = frozenset({ABOUT})  # a commune's or topic's news needs the one the rules found

@@ -69,7 +69,8 @@ RECEIVED_WORDS = frozenset(
 )
 # For whom the news came, said with thanks: "cho bà con", "cho người dân", "cho mọi người".
 FOR_PEOPLE_RE = re.compile(
-    r"\bcho (?:ba con|nguoi dan|moi nguoi|dan ban|ca ban|chung (?:toi|em))\b"
+    r"\bcho (?:ba con|nguoi dan|moi nguoi|dan ban|ca ban|chung (?:toi|em))\b|"
+    r"\b(?:ban quan tri|quan tri vien|cac (?:anh chi|can bo|chu))\b"  # whom: "… ban quản trị"
 )
 # Thanks said other ways, read as "cảm ơn": "xin cảm ơn", "đa tạ", "cảm tạ", typed "ca mon".
 THANKS_SAID_RE = re.compile(r"\b(?:xin )?(?:cam on|ca mon|cam mon|(?:da|cam) ta)\b")
@@ -127,6 +128,7 @@ SPOKEN_GREETINGS: dict[str, str] = {
     "a lo": "alo",
     "ha lo": "alo",
     "he lo": "hello",
+    "lo lo": "alo",
     "hi lo": "hello",
     "good morning": "hello",  # English greetings
     "good afternoon": "hello",
@@ -167,7 +169,11 @@ TAIL_SPELLINGS: dict[str, frozenset[str]] = {
 }  # fmt: skip
 SUBSCRIBE_RE = re.compile(
     r"^(?:.*?\b)?(?:dang ky(?: nhan tin| theo doi| nhan)?|theo doi|nhan (?:tin(?: tuc)?|thong tin)|"
-    r"muon nhan|muon nghe tin(?: tuc)?|lay tin|gui tin)(?:\s+(?:ve|cua|o|tai|tu|xa nha))?"
+    r"muon nhan|muon nghe tin(?: tuc)?|lay tin|gui tin|"
+    r"(?<!da )(?<!bo )(?<!lua )chon(?: nhan)?(?: tin)?|"  # "chọn xã X", not "đã chọn", "bỏ chọn"
+    rf"gui cho {_WHO} tin(?: tuc)?|"
+    # "(tôi) muốn đọc tin nông nghiệp thôi": only that, from now on
+    r"muon (?:doc|xem|nghe) tin(?: tuc)?(?=.* thoi$))(?:\s+(?:ve|cua|o|tai|tu|xa nha))?"
     r"\s+(?P<arg>.+?)" + TAIL
 )
 # Adding a name: "thêm xã Quài Tở (vào danh sách)", "đưa Mường Phăng vào danh sách nhận tin".
@@ -200,7 +206,9 @@ UNSUBSCRIBE_VERB_RE = re.compile(
 UNSUBSCRIBE_EVERY_RE = re.compile(
     r"\b(?:huy|bo|xoa|go)(?: bo)? (?:het|tat ca|toan boq?|sach)(?: cac| nhung)? "
     r"(?:(?:xa|phuong|chu de|muc) )?"
-    r"(?:(?:da|dang) )?(?:dang ky|theo doi|lua chon)\b"
+    r"(?:(?:da|dang) )?(?:dang ky|theo doi|lua chon)\b|"
+    # "bỏ chọn hết"
+    r"\b(?:huy|bo|xoa|go)(?: bo)? (?:chon|lua chon) (?:het|tat ca|toan boq?|sach)\b"
 )
 # Chosen by mistake: "lỡ đăng ký nhầm Nà Bủng", "chọn sai xã X", "X em đăng ký nhầm": drop it.
 MISTAKEN_RE = re.compile(
@@ -229,7 +237,8 @@ _STOP_PHRASE = (
     r"(?:huy|bo|ngung|dung|thoi) theo doi (?:loa|bot|kenh)|"
     r"tat (?:het |tat ca )?tin(?: tuc)?|"
     r"(?:khong|chang) (?:dung|xai|su dung)(?: loa| bot| nay| cai nay)? nua|"
-    r"huy tat ca|huy het|bo het|xoa het|xoa tat ca|(?:dung|ngung) (?:het|tat ca|han)|stop|"
+    r"huy tat ca|huy het|bo het|xoa het|xoa tat ca|(?:dung|ngung) (?:het|tat ca|han)|"
+    r"stop(?: (?:gui|nhan))?(?: tin(?: tuc)?)?|"
     # "tắt bot", "dừng tất cả tin nhắn lại" ("tắt thông báo" may be the topic "Thông báo")
     r"(?:tat|dung|ngung)(?: han)? (?:loa|bot)|"
     r"(?:dung|ngung|tat|huy)(?: han)?(?: (?:het|tat ca))?(?: cac)? tin nhan(?: lai)?|"
@@ -243,14 +252,15 @@ _STOP_PHRASE = (
     r"(?: (?:nhan tin|dang ky|cua loa))?|"
     r"(?:khong|chang|thoi) (?:(?:muon |can )?(?:theo doi|dung|xai)|can)"
     r"(?: tin(?: tuc)?| loa| bot| dich vu)? nua)"
-    r"(?: (?:nua|het|tat ca|luon|di|vinh vien|han|roi|thoi|"
+    r"(?: (?:nua|het|tat ca|luon|di|vinh vien|han|hoan toan|roi|thoi|"
     r"(?:tu |cua |tren |qua |khoi )?(?:loa|bot)|"
     r"khoi danh sach(?: (?:nhan tin|dang ky|cua loa))?|"
     r"cho (?:toi|minh|em|bac|chau|con|chu|co|ong|ba|anh|chi)))*"
 )
 # "Không nhận (gì) nữa" anywhere: receive nothing more, never "every article" nor one name's.
 NO_MORE_RE = re.compile(
-    r"\b(?:khong|chang|thoi) (?:muon |can )?nhan(?: gi| tin| tin tuc| tin gi)?(?: ca| het)? nua\b"
+    r"\b(?:khong|chang|thoi) (?:muon |can )?nhan(?: (?:bat ky|bat cu|them))?"
+    r"(?: gi| tin(?: tuc)?(?: gi| nao)?)?(?: ca| het)? nua\b"
 )
 # Any refusal of receiving or using "… nữa" ("đừng nhắn gì cho bác nữa", "không xem nữa",
 # "nghỉ không dùng nữa"): stop, never "drop every choice" (that brings every article back).
@@ -260,6 +270,7 @@ REFUSE_MORE_RE = re.compile(
     r"(?:nhan|gui|xem|doc|dung|xai|su dung|theo doi|lay tin)|(?:khong|chang) can|"
     r"nghi(?: khong (?:dung|xem|nhan|theo doi))?)"
     r"(?: (?:gi|tin|tuc|cho|toi|minh|em|bac|chau|con|anh|chi|chu|co|ong|ba|ca|het|them|loa|bot|"
+    r"nao|bat ky|bat cu|"
     r"nay|cai|nhe))*"
     r" nua\b"
 )
@@ -375,6 +386,7 @@ MINE_RE = re.compile(
     r"(?:dang ky|theo doi|chon)|"
     r"(?:lua chon|dang ky|cai dat|thiet lap) cua (?:toi|minh|em|bac|chau|con)|"
     # "xem lại đăng ký", "xem các lựa chọn của em"
+    r"lua chon (?:hien tai|hien gio|bayq? gio)|^(?:cho )?xem (?:cac |nhung )?lua chon$|"
     rf"xem lai (?:cac |nhung )?(?:dang ky|lua chon)|xem (?:cac |nhung )?(?:dang ky|lua chon) "
     rf"(?:cua )?{_WHO})\b"
 )
@@ -394,6 +406,7 @@ COMMUNES_RE = re.compile(
 )
 # Where an old commune went, no name said ("xã cũ của tôi giờ thuộc xã nào"): the list of
 # communes with the old ones each took in. Read before "của tôi" (one's own choices).
+CHOSEN_RE = re.compile(r"\b(?:da|dang) (?:dang ky|theo doi|chon)\b")  # what one chose
 COMMUNES_WHERE_RE = re.compile(
     r"\b(?:(?:thuoc|(?:sap )?nhap|gop|sap nhap|ve|la)(?: vao| ve)? (?:xa|phuong) nao|"
     r"(?:xa|phuong|ban) cu\b.*\b(?:thuoc|nhap|sap nhap|gop|gio la|bayq? gio la|doi ten))\b"
@@ -450,7 +463,15 @@ QUIET_OVER_RE = re.compile(
 )
 # "Có thông báo gì (mới) chưa": has any announcement come yet, like "tin mới về chưa": the latest
 # news, not the topic "Thông báo" ("có thông báo gì mới không" is labelled that topic).
-ANY_NOTICE_RE = re.compile(r"\bthong bao (?:gi|nao)(?: moi)?(?: (?:ve|den|toi))? chua\b")
+ANY_NOTICE_RE = re.compile(
+    r"\bthong bao (?:gi|nao)(?: moi)?(?: (?:ve|den|toi))? chua\b|"
+    r"\bthong bao (?:gi|nao) moi nhat(?: (?:ve|den|toi))? (?:chua|khong)\b"  # the newest: any
+)
+# "Thông báo của xã huyện": the authorities' news in general, no topic ("muốn nhận …": /start).
+GENERIC_NOTICE_RE = re.compile(
+    r"\bthong bao (?:cua|tu) (?:xa|huyen|tinh|chinh quyen|nha nuoc|uy ban|ubnd|loa|bot)"
+    r"(?: (?:xa|huyen|tinh|nha nuoc|uy ban|ubnd))*" + TAIL
+)
 NOTICE_NAMES = frozenset({"thong bao"})  # topic names that are also a word for any news
 # Words that only ask when, said after "tin (mới) về": "có tin mới về chưa" (arrived yet?)
 ARRIVED_WORDS = frozenset({"chua", "roi", "khong"})
@@ -473,6 +494,7 @@ THERE = (
 # (giờ)" (now) folds like "bảy (giờ)" (seven o'clock): "bayq", no hour.
 SPELT_AS: dict[str, str] = {
     "tới": "den", "ừ": "ok", "ừm": "ok", "ừa": "ok", "ờ": "ok", "bây": "bayq",
+    "ê": "alo",  # "ê" calls ("ê bot"), folded it is "e" (em)
 }  # fmt: skip
 # A refusal to send or receive, said before a time: a "toi" typed without marks right after
 # it, before the time, is "tới" (until): "dung gui tin toi 8h" keeps news back until 8.
@@ -503,7 +525,8 @@ _START_BY = (
 )
 _START_AFTER = (
     rf"(?: ?(?:(?:cua )?(?:toan|ca) tinh|cua tinh|cua (?:chinh quyen|uy ban)(?: tinh)?|{_FROM_NOW}|"
-    r"ngay|tro lai|lai|len|(?:lai )?tu dau|(?:tu|cua|tren|qua|bang) loa|thoi|"
+    r"ngay|hang ngay|thuong xuyen|tro lai|lai|len|(?:lai )?tu dau|"
+    r"(?:tu|cua|tren|qua|bang) loa|thoi|"
     r"nhu (?:truoc|cu|xua|binh thuong|thuong le|moi nguoi|nguoi khac)(?: day)?|"
     rf"cho {_ME}))*"
 )
@@ -528,7 +551,7 @@ START_RE = re.compile(
     # "đăng ký nhận tin toàn tỉnh": every article ("đăng ký nhận tin" alone asks which)
     r"dang ky(?: nhan)?(?: tin(?: tuc)?)?(?= (?:cua )?(?:toan|ca) tinh)|"
     rf"(?<=cho ){_ME} (?:duoc )?nhan tin(?: tuc)?|"
-    r"dang ky(?: (?:dung|su dungq?|tham gia))? (?:loa|bot|dich vu)|"
+    r"(?:dang ky|theo doi)(?: (?:dung|su dungq?|tham gia))? (?:loa|bot|dich vu|kenh)(?: nay)?|"
     # "cho tôi vào danh sách nhận tin", "thêm tên bác vào danh sách" (as "xoá tôi khỏi" stops)
     rf"(?:(?:them|dua|ghi)(?: ten)?(?: {_ME})? )?vao (?:danh sach|ds)"
     r"(?: nhan tin(?: tuc)?| cua loa)?|"
@@ -565,9 +588,41 @@ REASON_RE = re.compile(
 DROP_AFTER_RE = re.compile(
     r"\b(?:(?:khong|chang|thoi) (?:muon |can )?(?:nhan|lay|xem|theo doi)(?: tin)? nua|"
     r"(?:khong|chang) can(?: tin)? nua|"
-    rf"(?:bo|xoa) (?:di|luon)(?: {_WHO})?{TAIL})"
+    rf"(?:bo|xoa)(?: (?:xa|phuong|tin|chu de|cai) (?:do|ay|nay))? (?:di|luon)(?: {_WHO})?{TAIL})"
 )
 # Who writes, said after a greeting: "em là giáo viên", "e mới tải zalo", "bác mới vào".
 INTRODUCTION_RE = re.compile(
     r"(?:toi|minh|em|bac|chau|con|chu|co|anh|chi|ong|ba) (?:la|moi|vua|dang lam|lam)\b"
 )
+# Questions about Loa itself: what it is, who runs it, where its news comes from, whether to
+# trust it ("bot này của ai", "tin lấy nguồn từ đâu", "có phải lừa đảo không").
+_ITSELF = (
+    r"(?:loa|bot|con bot|cai (?:nay|loa|bot|kenh|app|ung dungq?|trang)|kenh|ung dungq?|app|"
+    r"trang|tai khoan)(?: nay| do| loa)?"
+)
+_YOU = r"(?:ban|em|may|chau|ad|admin)"  # the bot spoken to
+_RUNS = (
+    r"(?:lap|tao|lam|dungq? sau|quan ly|van hanh|phu trach|so huu|dieu hanh|viet|nghi|phat trien)"
+)
+_OWNER = (
+    r"(?:ai|co quan nao|don vi nao|noi nao|nha nuoc|chinh quyen|ubnd|uy ban|tinh|huyen|xa|bo|"
+    r"cong an|dang|doanh nghiep|cong ty|nguoi nao)"
+)
+INFO_RE = re.compile(
+    r"\b(?:"
+    rf"{_ITSELF} (?:la |nay )?(?:cua|thuoc|do) {_OWNER}|"  # "cái kênh này là của ai"
+    rf"{_ITSELF}(?: la)? (?:co )?phai (?:la )?(?:cua|thuoc|do) |"  # "bot này có phải của ubnd"
+    rf"ai {_RUNS}(?: ra)? (?:ra )?{_ITSELF}|"  # "ai lập ra cái loa này", "ai đứng sau con bot"
+    rf"{_ITSELF} (?:do )?(?:ai|(?:co quan|don vi|noi|nguoi) nao) {_RUNS}|"  # "bot này ai tạo"
+    rf"{_ITSELF} la (?:gi|cai gi|ai|con gi)|{_YOU} la (?:ai|may|robot|bot|nguoi that)\b|"
+    r"nguoi (?:that )?hay (?:la )?(?:may|bot|robot)|"  # "em là người hay máy thế"
+    r"gioi thieu (?:ve |qua )?(?:loa|bot|ban than|cai nay|ung dungq?|app|kenh)|"
+    r"who are (?:you|u)|what is (?:this|loa|it)|"
+    # "ứng dụng này lấy tin ở đâu ra", "tin ở đây lấy nguồn từ đâu", "nguồn tin từ đâu"
+    r"(?:lay|nguon)(?: \w+){0,3} (?:tu|o) dau|nguon (?:tin )?(?:tu|o|la) (?:dau|nao|gi)|"
+    rf"{_ITSELF} (?:co )?(?:tin cay|tin duoc|uy tin|chinh thong|chinh thuc|that|lua dao|an toan)|"
+    r"(?:co phai|hay la|la) lua dao"
+    r")\b"
+)
+# What makes such a question one about the commands instead ("các lệnh của loa là gì").
+INFO_NOT_RE = re.compile(r"\b(?:lenh|chuc nang|tinh nang|cach)\b")

@@ -32,6 +32,7 @@ from news.intent_words import (
     BOT_WORDS_RE,
     BULLETIN_ASK_RE,
     CALL_RE,
+    CHOSEN_RE,
     COMMAND_SPELLINGS,
     COMMAND_WORDS,
     COMMUNES_ASK_RE,
@@ -44,6 +45,7 @@ from news.intent_words import (
     FOR_PEOPLE_RE,
     FUNCTION_WORDS,
     GATHERED_RE,
+    GENERIC_NOTICE_RE,
     GREETING_ADDS_RE,
     GREETING_SPELLINGS,
     GREETING_WORDS,
@@ -52,6 +54,8 @@ from news.intent_words import (
     HOW_OTHER_WORDS_MIN,
     HOW_RE,
     HOW_TO_RE,
+    INFO_NOT_RE,
+    INFO_RE,
     INTRODUCTION_RE,
     KIND_WORDS_RE,
     LATEST_ALL_RE,
@@ -116,7 +120,7 @@ from news.text import fold, nfc
 LATEST, ABOUT, SUBSCRIBE, UNSUBSCRIBE = "latest", "about", "subscribe", "unsubscribe"
 BULLETIN, QUIET, SEARCH, HELP = "bulletin", "quiet", "search", "help"
 THANKS, GREET, MINE, COMMUNES, TOPICS = "thanks", "greet", "subscriptions", "communes", "topics"
-START, STOP, UNKNOWN = "start", "stop", "unknown"
+START, STOP, UNKNOWN, INFO = "start", "stop", "unknown", "info"  # info: what Loa is
 OFF, ALL = "off", "tatca"  # arguments: a setting switched off; every article / every choice
 
 
@@ -139,13 +143,15 @@ class Intent:
     learned: bool = False  # proposed by the learned fallback (``news.intent_model``), not rules
 
 
+READING_WORDS = frozenset({"doc", "xem", "nghe", "coi"})  # "(lấy tin) về đọc"
+KINDLY_WORDS = frozenset({"giup", "ho", "dum", "voi", "do"})  # "…, tìm giúp": asks kindly
 LINKS = frozenset({"va", "voi", "cung", "ca", "-", "nua", "them"})  # between listed names
 NAME_RUN_MAX = 6  # words in the longest name looked for
 # Words that may stand between "bỏ"/"huỷ" and the name it drops ("bỏ tin của xã …").
 NAME_LEAD_WORDS = frozenset(
     {"tin", "tuc", "cua", "ve", "o", "tai", "xa", "phuong", "chu", "de", "muc", "cai", "dang",
      "ky", "theo", "doi", "nhan", "ban", "thon", "giup", "di", "luon", "nhe", "dum", "ho",
-     "dich", "vu", "gui", "cac", "nhung", "mot"}
+     "dich", "vu", "gui", "cac", "nhung", "mot", "chon"}
 )  # fmt: skip
 ASKING_MARKS_MAX = 2  # "?", "??": what is this? More is bewilderment
 TOPIC_KIND = ChoiceKind.TOPIC
@@ -219,6 +225,7 @@ class IntentParser:
             self._kinds,
             self._rhythm,
             self._unsubscribe,
+            self._info,
             self._help,
             self._mine,
             self._subscribe,
@@ -296,7 +303,8 @@ class IntentParser:
         if BULLETIN_ASK_RE.search(text) or (spoken and re.search(r"\b(?:gui|nhan)\b", text)):
             if spoken:
                 return Intent(BULLETIN, f"{spoken[0].at:%H:%M}")
-            if "ban tin" in text and not re.search(r"\bban tin (?:moi|hom nay)\b(?! ngay)", text):
+            news = re.search(r"\bban tin (?:nao |gi )?(?:moi|hom nay)\b(?! ngay)", text)
+            if "ban tin" in text and not news:
                 off = OFF_RE.search(text.replace("ban tin", ""))
                 return Intent(BULLETIN, OFF if off else "")
             gathered = GATHERED_RE.search(text)  # "tắt gửi gộp đi": every article at once
@@ -374,8 +382,11 @@ class IntentParser:
             return Intent(START)
         if self._wants_to_use(said, text):  # "tôi muốn dùng Loa" (no help wanted)
             return Intent(START)
-        if COMMUNES_WHERE_RE.search(text) and self._named(said, 0, len(text)) is None:
-            return Intent(COMMUNES)  # "xã cũ của tôi giờ thuộc xã nào": not "của tôi"
+        where = COMMUNES_WHERE_RE.search(text) and not CHOSEN_RE.search(text)
+        if where and self._named(said, 0, len(text)) is None:
+            # "xã cũ của tôi giờ thuộc xã nào": not "của tôi"; "những xã tôi đã đăng ký là xã
+            # nào" asks what was chosen
+            return Intent(COMMUNES)
         if MINE_RE.search(text):  # "đang theo dõi những mục nào": mine, not the list
             return None
         if TOPICS_ASK_RE.search(text) and self._named(said, 0, len(text)) is None:
@@ -433,6 +444,13 @@ class IntentParser:
             return False
         return self._named(said, 0, len(text)) is None
 
+    def _info(self, said: _Said, text: str) -> Intent | None:
+        # "bot này của ai", "tin lấy nguồn từ đâu"; not "các lệnh của loa là gì" (help) nor
+        # "tin loa của xã Mường Phăng" (a place named: its news)
+        if INFO_RE.search(text) is None or INFO_NOT_RE.search(text):
+            return None
+        return Intent(INFO) if self._named(said, 0, len(text)) is None else None
+
     def _help(self, said: _Said, text: str) -> Intent | None:
         cue = HELP_RE.search(text)
         if cue is None:
@@ -461,6 +479,8 @@ class IntentParser:
         found = SUBSCRIBE_RE.match(text)
         if found and NOT_RE.search(text[: found.start("arg")]):
             return None  # "không muốn nhận …" is no subscription
+        if found and GENERIC_NOTICE_RE.search(text):
+            return Intent(START)  # "muốn nhận thông báo của xã huyện": everything
         if found:
             named = self._named(said, found.start("arg"), len(text))
             if named is not None:
@@ -494,7 +514,8 @@ class IntentParser:
     def _search(self, said: _Said, text: str) -> Intent | None:
         found = SEARCH_RE.match(text)
         # "có bài về X không, tìm giúp tôi": the "tìm" only asks kindly, X comes from "về"
-        if found is not None and not _news_words(found["arg"]):
+        kindly = found is not None and set(found["arg"].split()) <= KINDLY_WORDS | FILLER
+        if found is not None and not _news_words(found["arg"]) and not kindly:
             return Intent(SEARCH, said.span(found.start("arg"), said.arg_end(found.end("arg"))))
         found = ASK_ABOUT_RE.match(text)  # "có tin gì về X": X's news when X is a name
         if found is None:
@@ -502,6 +523,9 @@ class IntentParser:
         asked = text[found.start("arg") : said.arg_end(found.end("arg"))]
         if asked.split()[0] in ARRIVED_WORDS and set(asked.split()) <= FILLER | ARRIVED_WORDS:
             return None  # "có tin mới về chưa": has news come, no search
+        rest = set(asked.split()[1:]) - FILLER - KINDLY_WORDS - ARRIVED_WORDS - {"duoc", "cho"}
+        if asked.split()[0] in READING_WORDS and not rest:
+            return None  # "lấy tin mới về đọc": brought home to read, no search
         named = self._named(said, found.start("arg"), found.end("arg"), whole=True)
         if named is not None:
             return Intent(ABOUT, named[0], named[1])

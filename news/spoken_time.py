@@ -91,6 +91,8 @@ def _hour(hour: int, period: str | None) -> int | None:
     """The 24-hour hour of "``hour`` giờ ``period``" ("6 giờ chiều" -> 18, "12 giờ đêm" -> 0)."""
     if hour > 24:
         return None
+    if period == "trua" and 12 < hour <= 15:  # "13h30 trưa": midday runs past one o'clock
+        return hour
     if period is None or hour > 12:  # "19 giờ tối" is 19; "13 giờ sáng" is nothing
         return hour % 24 if period in (None, "chieu", "toi", "dem", "khuya") else None
     if period in ("chieu", "toi") and hour < 12:

@@ -19,7 +19,7 @@ from bot.subscribing import CALLBACK_MAX_BYTES
 from bot.wording import parse
 from news.items import ArticleData
 from news.tagging import Tags
-from storage import residents
+from storage import residents, sources
 from storage.articles import store_article
 from storage.models import Resident, Source, Subscription
 
@@ -411,3 +411,47 @@ async def test_words_the_rules_miss_are_guessed_and_a_stop_is_only_asked(
     assert done.html == texts.STOPPED
     async with sessions() as session:
         assert await session.scalar(select(Resident.id).where(Resident.chat_id == "100")) is None
+
+
+async def test_info_says_who_runs_loa_and_where_its_news_comes_from(
+    sessions: Sessions, catalog: Catalog
+) -> None:
+    """/gioithieu and the same question in words: the operator, every source (the file's and
+    those added on the admin page, once each) with its web address, how to check and the
+    scam warning."""
+    settings = Settings.model_validate(
+        {
+            "places": {"operator": "Văn phòng UBND xã Sam Mứn"},
+            "sources": [
+                {
+                    "name": "dienbien",
+                    "title": "Cổng TTĐT huyện Điện Biên",
+                    "url": "https://dienbien.dienbien.gov.vn/tin-tuc",
+                }
+            ],
+        }
+    )
+    commands = Commands(sessions, catalog, settings, text_limit=LIMIT)
+    async with sessions() as session, session.begin():
+        await sources.add_source(
+            session,
+            name="thanhan",
+            url="https://thanhan.dienbien.gov.vn/",
+            commune=None,
+            added_by="telegram:7",
+            now=datetime(2026, 12, 1, tzinfo=UTC),
+        )
+    answer = await say(commands, "/gioithieu")
+    assert "Văn phòng UBND xã Sam Mứn" in answer
+    assert "Cổng TTĐT huyện Điện Biên (dienbien.dienbien.gov.vn)" in answer
+    assert "thanhan (thanhan.dienbien.gov.vn)" in answer
+    assert "mã OTP" in answer and texts.READ_MORE in answer
+    for asked in ("bot này của ai vậy", "tin lấy nguồn từ đâu", "loa có phải lừa đảo không"):
+        assert await say(commands, asked) == answer, asked
+
+
+async def test_info_names_the_province_when_no_operator_is_set(commands: Commands) -> None:
+    """Without ``[places] operator`` the province's authority is named; without sources, no
+    source line."""
+    answer = await say(commands, "/gioithieu")
+    assert "Đơn vị vận hành: UBND tỉnh Điện Biên." in answer and "Tin lấy từ" not in answer

@@ -64,6 +64,9 @@ async def test_own_words_on_zalo_and_telegram(stage: Stage) -> None:
 
     # Zalo: politeness, a commune's news by name, its button answered by number.
     assert await zalo_says(stage, loa, "cảm ơn", "cảm ơn") == html_to_text(texts.THANKS)
+    # A question about Loa itself: who runs it and the portal its news comes from.
+    about = await zalo_says(stage, loa, "bot này của ai vậy", "Loa là bot tự động")
+    assert "Đơn vị vận hành: UBND tỉnh Điện Biên." in about and "(127.0.0.1)" in about
     news = await zalo_says(stage, loa, f"tin xã {commune}", "Tin mới nhất về")
     assert any(title in news for title in own) and not any(title in news for title in other)
     assert f"1. 🔔 Đăng ký nhận tin xã {commune}\n" in news and "Trả lời 1" in news

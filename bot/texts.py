@@ -95,6 +95,8 @@ def about_loa(operator: str, sources: Sequence[tuple[str, str]]) -> str:
         lines += [f"• {escape(title)} ({escape(host)})" for title, host in sources]
     lines += [
         f"Mỗi tin đều có đường dẫn “{READ_MORE}” mở bài gốc để bà con tự kiểm tra.",
+        "Dùng Loa không mất tiền. Loa chỉ lưu mã trò chuyện, tên hiển thị của bà con và những "
+        "gì bà con chọn nhận; gõ /stop để dừng và xóa hết.",
         "Loa không bao giờ hỏi mật khẩu, mã OTP, số tài khoản hay tiền của bà con: "
         "ai hỏi những điều đó là kẻ lừa đảo.",
         "Gõ /huongdan để xem các lệnh.",

@@ -74,12 +74,20 @@ FOR_PEOPLE_RE = re.compile(
 )
 # Thanks said other ways, read as "cảm ơn": "xin cảm ơn", "đa tạ", "cảm tạ", typed "ca mon".
 THANKS_SAID_RE = re.compile(r"\b(?:xin )?(?:cam on|ca mon|cam mon|(?:da|cam) ta)\b")
+# What makes words said after thanks a request or a question ("cảm ơn, cho xem tin mới").
+ASKING_RE = re.compile(
+    r"\b(?:cho|xem|tim|dang ky|huy|bo|dung|ngung|gui|nhan|muon|giup|hoi|sao|khong|chua|nao|"
+    r"gi|bao gio|khi nao|the nao|lam sao|tat|bat|ban tin|yen tinh|nhung|ma)\b|\?"
+)
 PRAISED_WORDS = frozenset({"nay", "do", "bai"})  # "tin này", "bài đó" (bổ ích quá)
 POLITE_CORE = frozenset("cam ok vang da duoc bye biet tot hay nho thoi ro hieu".split())
 # Praise of the news, said with thanks or alone: "cảm ơn, tin này bổ ích quá", "tin hay lắm".
 # "Hay" alone is no praise ("xem tin hay"); "bổ" is read "boq" (no "bỏ").
 PRAISE_RE = re.compile(
     r"\b(?:boq? ich|huu ich|tuyet(?: voi)?|hay (?:qua|lam|that)|(?:rat|that|qua) hay|"
+    # "bot xịn thật", "tốt lắm, cứ thế phát huy", "đọc tin tiện quá"
+    r"xin (?:that|qua|ghe|the)|tot (?:lam|qua)|(?:cu the |tiep tuc )?phat huy|"
+    r"tien (?:qua|lam|that|loi qua)|"
     r"kip thoi|chinh xac|(?:tin|bai) (?:nay|do) (?:tot|hay))\b"
 )
 FILLER = frozenset(
@@ -149,7 +157,7 @@ TOKEN_RE = re.compile(r"[^\W_]+(?:[:.][0-9]{1,2})?|[-–~]", re.UNICODE)  # dash
 # Patterns on the normalised text; ``arg`` is the argument's span.
 _WHO = r"(?:toi|minh|em|bac|chau|con|chu|co|anh|chi|ong|ba)"  # "giúp bác", "hộ em"
 TAIL = (
-    r"(?:\s+(?:nua|nhe|nha|a|voi|di|nhe|duoc khong|khong|duoc|ne|nhi|dau|luon|"
+    r"(?:\s+(?:nua|nhe|nha|a|ha|voi|di|nhe|duoc khong|khong|duoc|ne|nhi|dau|luon|"
     rf"(?:(?:tim|xem|gui) )?(?:giup|ho|dum|cho)(?: {_WHO})?|cam on(?: (?:loa|ban|nhieu))?|"
     rf"admin|(?:{_WHO}|loa|bot|admin) oi))*$"
 )
@@ -159,7 +167,7 @@ TAIL = (
 TAIL_SPELLINGS: dict[str, frozenset[str]] = {
     folded: frozenset(spellings.split())
     for folded, spellings in {
-        "nua": "nữa", "nhe": "nhé", "nha": "nhá", "a": "ạ à á", "voi": "với",
+        "nua": "nữa", "nhe": "nhé", "nha": "nhá", "a": "ạ à á", "ha": "hả", "voi": "với",
         "di": "đi", "duoc": "được", "khong": "không", "ne": "nè", "nhi": "nhỉ", "dau": "đâu",
         "luon": "luôn", "cho": "cho", "giup": "giúp", "toi": "tôi", "minh": "mình", "tim": "tìm",
         "ho": "hộ", "dum": "dùm giùm", "bac": "bác", "chau": "cháu", "con": "con", "em": "em",
@@ -171,10 +179,21 @@ SUBSCRIBE_RE = re.compile(
     r"^(?:.*?\b)?(?:dang ky(?: nhan tin| theo doi| nhan)?|theo doi|nhan (?:tin(?: tuc)?|thong tin)|"
     r"muon nhan|muon nghe tin(?: tuc)?|lay tin|gui tin|"
     r"(?<!da )(?<!bo )(?<!lua )chon(?: nhan)?(?: tin)?|"  # "chọn xã X", not "đã chọn", "bỏ chọn"
-    rf"gui cho {_WHO} tin(?: tuc)?|"
+    rf"(?:gui|bao) cho {_WHO} tin(?: tuc)?|"
     # "(tôi) muốn đọc tin nông nghiệp thôi": only that, from now on
     r"muon (?:doc|xem|nghe) tin(?: tuc)?(?=.* thoi$))(?:\s+(?:ve|cua|o|tai|tu|xa nha))?"
     r"\s+(?P<arg>.+?)" + TAIL
+)
+# One's own commune, unnamed, after "đăng ký": "của xã mình", "xã để biết lịch họp" (the name
+# is said elsewhere: "nhà tôi ở Xá Nhè, muốn đăng ký nhận tin của xã để biết lịch họp").
+OWN_UNIT_RE = re.compile(
+    r"(?:(?:cua|o|tai) )?(?:xa|phuong|ban)(?: (?:nha|minh|toi|em|bac|chau|con))*"
+    r"(?: (?:de|cho|thi|va)\b.*)?$"
+)
+# Whenever X comes, tell me: "mỗi khi có thông báo lịch cắt điện thì báo tôi" (X's news).
+WHENEVER_RE = re.compile(
+    r"\b(?:moi khi|moi lan|khi nao|he|cu|neu) co (?P<arg>.+?) (?:thi )?(?:bao|gui|nhan tin|nhan)"
+    rf"(?: (?:cho|ngay|luon))*(?: {_WHO})?" + TAIL
 )
 # Adding a name: "thêm xã Quài Tở (vào danh sách)", "đưa Mường Phăng vào danh sách nhận tin".
 # "Thêm" only first ("cho xem thêm tin X" asks for X's news).
@@ -238,7 +257,8 @@ _STOP_PHRASE = (
     r"tat (?:het |tat ca )?tin(?: tuc)?|"
     r"(?:khong|chang) (?:dung|xai|su dung)(?: loa| bot| nay| cai nay)? nua|"
     r"huy tat ca|huy het|bo het|xoa het|xoa tat ca|(?:dung|ngung) (?:het|tat ca|han)|"
-    r"stop(?: (?:gui|nhan))?(?: tin(?: tuc)?)?|"
+    r"stop(?: (?:gui|nhan))?(?: tin(?: tuc)?)?|(?:muon )?(?:roi khoi|thoat(?: ra)?)|"
+    r"chan (?:tin(?: tuc| nhan)?|loa|bot)|(?:muon )?dung (?:dung|su dungq?|xai) (?:loa|bot)|"
     # "tắt bot", "dừng tất cả tin nhắn lại" ("tắt thông báo" may be the topic "Thông báo")
     r"(?:tat|dung|ngung)(?: han)? (?:loa|bot)|"
     r"(?:dung|ngung|tat|huy)(?: han)?(?: (?:het|tat ca))?(?: cac)? tin nhan(?: lai)?|"
@@ -290,10 +310,11 @@ STOP_WORD_RE = re.compile(
 SEARCH_RE = re.compile(
     # "tin", "tin tức" after: below; "tra" only before them ("tra tin thi", not "trả lời")
     r"^(?:.*?\b)?(?:tim kiem|tim|tra cuu|kiem|tra(?= (?:tin|thong tin|bai)))"
-    rf"(?:\s+(?:giup|ho|dum|cho)(?:\s+{_WHO})?)?"
+    rf"(?:\s+(?:giup|ho(?! tro)|dum|cho)(?:\s+{_WHO})?)?"  # "hỗ trợ" is searched, no "hộ"
     r"(?:\s+(?:cac|nhung|may|mot vai|mot so))?"
     r"(?:\s+(?:tin tuc|tin|bai viet|bai bao|bai|thong tin|van ban))?"
-    r"(?:\s+(?:ve|co|lien quan(?: den| toi)?|noi ve|nao ve|gi ve))?\s+(?P<arg>.+?)" + TAIL
+    r"(?:\s+(?:(?:co|chua) (?:chu|tu)|ve|co|lien quan(?: den| toi)?|noi ve|nao ve|gi ve))?"
+    r"\s+(?P<arg>.+?)" + TAIL
 )
 ASK_ABOUT_RE = re.compile(
     r"^(?:.*?\b)?(?:co )?(?:tin|tin tuc|thong tin|thong bao|bai viet|bai bao|bai)"
@@ -326,9 +347,10 @@ HELP_RE = re.compile(
     r"(?:nhung|cac|co) (?:chuc nang|tinh nang)|"
     r"(?:dung|bam|lam|xem)(?: (?:loa|bot|ung dungq?|app|cai nay|no))? "
     r"(?:the nao|ra sao|nhu nao|kieu gi)|"
-    r"bam (?:cai |nut )?(?:gi|nao) de|"
+    r"bam (?:cai |nut )?(?:gi|nao) de|(?:nhan|go|viet|an) (?:gi|cai gi|lenh gi|chu gi) de|"
     r"chi (?:toi|minh|em|cach)|bay (?:toi|minh|em)|co lenh|lenh gi|"
-    r"(?:loa|ban|em|bot|may|ung dungq?|app|cai nay|kenh)(?: nay)? (?:lam|giup)(?: duoc)? "
+    r"(?:loa|ban|em|bot|may|ung dungq?|app|cai nay|kenh)(?: nay)?(?: co the)? "
+    r"(?:lam|giup)(?: duoc)? "
     r"(?:gi|nhung gi|viec gi|nhung viec gi)|"
     r"(?:loa|bot|ung dungq?|app|cai nay|kenh|trang)(?: nay)? (?:de|dung de) lam gi|"
     r"(?:loa|bot|ung dungq?|app|cai nay|cai loa|kenh|trang|day)(?: nay)? la (?:gi|cai gi)|"
@@ -360,7 +382,11 @@ MINE_RE = re.compile(
     r"(?: roi)? chua\b|"
     r"^my (?:dang ky|lua chon)|"  # English: "my subs"
     # "loa đang gửi cho tôi tin gì", "bot hay gửi cho em những tin nào" (not "tin gì mới")
-    rf"(?:dang|da|hay|thuong) gui(?: tin)?(?: cho)? {_WHO}(?: (?:nhung|cac))?(?: tin(?: tuc)?)? "
+    # "đang gửi tin gì cho mình", "đang nhận tất cả hay chỉ một xã"
+    rf"(?:dang|hay|thuong) gui (?:tin )?(?:gi|nhung gi) cho {_WHO}|"
+    r"dang nhan (?:tin )?(?:tat ca|het|moi tin) hay|"
+    rf"(?:dang|da|hay|thuong) gui(?: tin)?(?: cho)? {_WHO}(?: (?:nhung|cac))?(?: tin(?: tuc)?)?"
+    r"(?: cua(?: (?:nhung|cac))?)? "
     r"(?:gi|nao|(?:xa|chu de|muc) nao)\b(?! moi)|"
     r"(?:xa|chu de|noi|muc)(?: (?:toi|minh|em))? (?:da|dang) (?:dang ky|theo doi|chon)|"
     r"(?:toi|minh|em|bac|chau|con) (?:dang |da )?theo doi (?:nhung |cac )?"
@@ -383,7 +409,7 @@ MINE_RE = re.compile(
     # "xem danh sách theo dõi", "ds đăng ký của em"; "các xã tôi đăng ký"
     rf"(?:danh sach|ds) (?:dang ky|theo doi)(?: cua {_WHO})?{TAIL}|"
     rf"(?:cac|nhung) (?:xa|phuong|chu de|noi|muc) {_WHO} (?:(?:da|dang) )?"
-    r"(?:dang ky|theo doi|chon)|"
+    r"(?:dang ky|theo doi|chon|nhan tin)|"
     r"(?:lua chon|dang ky|cai dat|thiet lap) cua (?:toi|minh|em|bac|chau|con)|"
     # "xem lại đăng ký", "xem các lựa chọn của em"
     r"lua chon (?:hien tai|hien gio|bayq? gio)|^(?:cho )?xem (?:cac |nhung )?lua chon$|"
@@ -400,6 +426,7 @@ COMMUNES_RE = re.compile(
     rf"chon {_UNITS} nao|"
     r"xem (?:cac )?(?:xa phuong|phuong xa)|"
     rf"(?:bao nhieu|may) (?:xa|phuong)|liet ke (?:cac |nhung )?(?:xa|phuong)|"
+    r"danh muc (?:xa|phuong)|"
     rf"ten (?:cac |nhung )?(?:xa|phuong)|(?:tat ca|toan boq?|het)(?: cac)? {_UNITS}|"
     # "các đơn vị hành chính mới", "đơn vị hành chính sau sáp nhập"
     r"don vi hanh chinh)"
@@ -414,18 +441,23 @@ COMMUNES_WHERE_RE = re.compile(
 # "Có xã nào để chọn", "phường nào đăng ký được": the list, read before "đăng ký" asks which.
 COMMUNES_ASK_RE = re.compile(
     rf"\b{_UNITS} nao (?:(?:de|duoc|co the) )+(?:chon|dang ky|theo doi)|"
+    # "tên các xã để đăng ký là gì", "có những xã mới nào", "liệt kê các xã"
+    rf"\bten (?:cac |nhung )?{_UNITS} (?:(?:de|duoc|co the) )*(?:chon|dang ky|theo doi|la gi)|"
+    rf"\b(?:co )?(?:nhung|cac) {_UNITS} moi nao|\bliet ke (?:cac |nhung |het )?{_UNITS}|"
     rf"\b{_UNITS} nao (?:chon|dang ky|theo doi) duoc\b"
 )
+BESIDES_RE = re.compile(r"\b(?:khac ngoai|ngoai\b.*\b(?:con|khac))\b")  # "… khác ngoài X"
 TOPICS_RE = re.compile(r"\b(?:chu de|danh muc|linh vuc|chuyen muc)")
 # "Mục tin", "loại tin", "có những mục gì", "tin gồm những gì": the list of topics.
-_KINDS = r"(?:muc|loai|mang|chu de|chuyen muc|linh vuc)"
+_KINDS = r"(?:muc|loai|mang|nhom|chu de|chuyen muc|linh vuc)"
 TOPICS_ASK_RE = re.compile(
     rf"\b(?:(?:muc|loai|mang) tin|(?:nhung|cac|may|co) {_KINDS}(?: tin)?(?: tuc)? (?:gi|nao)|"
     r"(?:muc|loai|mang) (?:gi|nao)|gom (?:nhung )?gi|"
     # "chủ đề nào đăng ký được": what there is to choose
     rf"{_KINDS} (?:nao|gi) (?:(?:co the|duoc) )?(?:dang ky|chon|theo doi|nhan)|"
     # "các chủ đề để đăng ký", "những mục có thể chọn": what there is to choose
-    rf"(?:cac|nhung|danh sach(?: cac)?) {_KINDS}(?: tin)?(?: (?:de|co the|duoc|ma))+ "
+    rf"liet ke (?:cac |nhung |het )?{_KINDS}|{_KINDS} (?:nao|gi) khac|"
+    rf"(?:(?:cac|nhung|danh sach(?: cac)?) )?{_KINDS}(?: tin)?(?: (?:de|co the|duoc|ma))+ "
     r"(?:dang ky|chon|theo doi|nhan))\b"
 )
 LATEST_RE = re.compile(
@@ -445,7 +477,7 @@ BULLETIN_ASK_RE = re.compile(
 QUIET_ASK_RE = re.compile(
     r"\b(?:yen tinh|ban dem|buoi dem|ve dem|dem khuya|luc ngu|di ngu|dung gui|khong gui|"
     r"dung nhan|khong nhan|im lang|tat tieng|giu tin|dung bao|de ngu|dung lam phien|"
-    r"khong lam phien|toi dung)"
+    r"khong lam phien|toi dung|giu (?:tin )?lai|han(?:g)? gui)"
 )
 NIGHT_RE = re.compile(r"\b(?:ban dem|buoi dem|ve dem|dem khuya|nua dem|luc ngu|di ngu|buoi toi)\b")
 # A negation that "đâu" may close ("không … đâu"): a "dau" typed after it is no "dầu".
@@ -521,12 +553,13 @@ _TO_ME = rf"(?: cho {_ME})?"
 # "Có nhận tin không" asks, and "nhận tin xã X" names what (a subscription).
 _FROM_NOW = r"(?:tu hom nay|tu bayq? gio|tu nay|tu gio)"  # "từ nay", "từ bây giờ"
 _START_BY = (
-    rf"(?:(?:{_ME}|cho|muon|xin|duoc|tham gia|hay|can|cung|lai|{_FROM_NOW}|(?:bayq? )?gio) )*"
+    rf"(?:(?:{_ME}|cho|muon|xin|duoc|tham gia|hay|can|cung|lai|{_FROM_NOW}|(?:bayq? )?gio|ok|vao|"
+    r"dong y) )*"
 )
 _START_AFTER = (
     rf"(?: ?(?:(?:cua )?(?:toan|ca) tinh|cua tinh|cua (?:chinh quyen|uy ban)(?: tinh)?|{_FROM_NOW}|"
     r"ngay|hang ngay|thuong xuyen|tro lai|lai|len|(?:lai )?tu dau|"
-    r"(?:tu|cua|tren|qua|bang) loa|thoi|"
+    r"(?:tu|cua|tren|qua|bang) loa|thoi|nhu truoc khi (?:dung|tat|huy|ngung)|"
     r"nhu (?:truoc|cu|xua|binh thuong|thuong le|moi nguoi|nguoi khac)(?: day)?|"
     rf"cho {_ME}))*"
 )
@@ -544,7 +577,9 @@ START_RE = re.compile(
     rf"gui (?:lai tin(?: tuc)?|tin(?: tuc)? lai){_TO_ME}|(?<=lai )gui tin(?: tuc)?{_TO_ME}|"
     rf"(?:nhan|gui|theo doi|dang ky(?: nhan| theo doi)?)(?: lai)? "
     rf"(?:(?:tin(?: tuc)? )?{_EVERY}(?: tin(?: tuc)?)?|moi tin(?: tuc)?){_TO_ME}|"
-    r"nhan lai(?: tin(?: tuc)?)?|"
+    r"nhan lai(?: (?:thong bao|tin tuc|tin|thong tin))*|"
+    # "bật lại giúp bác cái nhận tin"
+    rf"(?:bat|mo) lai(?: (?:giup|ho|dum))?(?: {_ME})?(?: cai)? nhan tin|"
     r"(?:dung|su dungq?|xai|cai)(?: (?:loa|bot|ung dungq?|app))? (?:de )?nhan tin(?: tuc)?|"
     rf"(?:nhan tin(?: tuc)?|dang ky(?: nhan tin)?|theo doi) {_EVERY} (?:xa|phuong)(?: phuong)?|"
     r"(?<!\bco )nhan (?:tin(?: tuc)?|thong tin)|"
@@ -575,7 +610,9 @@ COMPLAINT_RE = re.compile(
     r"\b(?:sao|tai sao|vi sao|khong nhan duoc|chua nhan duoc|khong thay|chua thay)\b"
 )
 # Quiet hours named: "yên tĩnh", "(chế độ) im lặng".
-QUIET_NAME_RE = re.compile(r"\b(?:yen tinh|(?:che do )?im lang)\b")
+QUIET_NAME_RE = re.compile(
+    r"\b(?:yen tinh|(?:che do )?(?:im lang|khong lam phien)|khung gio (?:khong nhan|nghi))\b"
+)
 # The bulletin named by what it does: "gửi gộp", "gom tin", "tin gộp".
 GATHERED_RE = re.compile(r"\b(?:gui gop|gop tin|gom tin|tin gop)\b")
 # Why, said after a request to receive again: "dạo trước tôi dừng rồi", "hôm qua lỡ tắt".
@@ -606,7 +643,7 @@ _RUNS = (
 )
 _OWNER = (
     r"(?:ai|co quan nao|don vi nao|noi nao|nha nuoc|chinh quyen|ubnd|uy ban|tinh|huyen|xa|bo|"
-    r"cong an|dang|doanh nghiep|cong ty|nguoi nao)"
+    r"cong an|dang|doanh nghiep|cong ty|nguoi nao|(?:so|phong|ban|nganh|cap) nao)"
 )
 INFO_RE = re.compile(
     r"\b(?:"
@@ -621,7 +658,15 @@ INFO_RE = re.compile(
     # "ứng dụng này lấy tin ở đâu ra", "tin ở đây lấy nguồn từ đâu", "nguồn tin từ đâu"
     r"(?:lay|nguon)(?: \w+){0,3} (?:tu|o) dau|nguon (?:tin )?(?:tu|o|la) (?:dau|nao|gi)|"
     rf"{_ITSELF} (?:co )?(?:tin cay|tin duoc|uy tin|chinh thong|chinh thuc|that|lua dao|an toan)|"
-    r"(?:co phai|hay la|la) lua dao"
+    r"(?:co phai|hay la|la) lua dao|"
+    # "Loa lấy tin từ cổng thông tin tỉnh à", "ai đang trả lời tin nhắn này", "đây là tài khoản gì"
+    rf"{_ITSELF} lay tin (?:tu|o)|ai (?:dang )?tra loi (?:tin nhan|{_ITSELF})|"
+    r"day la (?:tai khoan|kenh|trang|bot|nick|ung dungq?|app)(?: \w+)? (?:gi|nao|cua ai)|"
+    # "tin của Loa có đáng tin không", "có mất tiền không", "có thu thập thông tin cá nhân không"
+    rf"(?:tin (?:cua|tren|tu) )?{_ITSELF} (?:co )?(?:dang tin|chinh xac)(?: cay)? khong|"
+    r"(?:dung|xai|nhan tin|cai nay|loa|bot)(?: \w+)? (?:co )?(?:mat|ton|tra) (?:tien|phi)|"
+    r"(?:thu thap|luu|lay|ban) (?:thong tin|du lieu|so dien thoai)(?: ca nhan)?"
+    rf"(?: cua {_WHO})?(?: (?:khong|gi))?$"
     r")\b"
 )
 # What makes such a question one about the commands instead ("các lệnh của loa là gì").

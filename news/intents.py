@@ -26,9 +26,11 @@ from news.intent_words import (
     ANY_NOTICE_RE,
     ARRIVED_WORDS,
     ASK_ABOUT_RE,
+    ASKING_RE,
     ASKS_NEWS_RE,
     ASKS_OTHER_WORDS_MAX,
     ASKS_RE,
+    BESIDES_RE,
     BOT_WORDS_RE,
     BULLETIN_ASK_RE,
     CALL_RE,
@@ -72,6 +74,7 @@ from news.intent_words import (
     NOT_RE,
     NOTICE_NAMES,
     OFF_RE,
+    OWN_UNIT_RE,
     PARTIAL_WORDS_MAX,
     POLITE,
     POLITE_CORE,
@@ -110,10 +113,11 @@ from news.intent_words import (
     VOCABULARY,
     WANT_TO_USE_RE,
     WAVES,
+    WHENEVER_RE,
     WISH_RE,
 )
 from news.resolve import Choice, ChoiceKind, Resolver
-from news.spoken_time import times_in, until_in, window_in
+from news.spoken_time import bare_window_in, times_in, until_in, window_in
 from news.text import fold, nfc
 
 # Intent names (the handlers of ``bot.commands`` have the same names).
@@ -252,6 +256,10 @@ class IntentParser:
         thanked = "cam" in words or (words & {"ok", "vang"} and words & {"da", "roi"})
         if (thanked or praised) and words <= POLITE | FILLER | RECEIVED_WORDS | PRAISED_WORDS:
             return Intent(THANKS)
+        # "cảm ơn các cháu đã làm ra cái này, bác đọc tin tiện quá": thanks first, then
+        # anything that asks for nothing and names nothing
+        if text.startswith("cam on") and not ASKING_RE.search(text, len("cam on")):
+            return Intent(THANKS) if self._named(said, 0, len(text)) is None else None
         return None
 
     def _stop(self, said: _Said, text: str) -> Intent | None:
@@ -294,6 +302,8 @@ class IntentParser:
         if QUIET_ASK_RE.search(text) and until_in(text) is not None:
             return Intent(QUIET)  # "đừng gửi tin tới 5h sáng": quiet until then; from when?
         quiet = QUIET_NAME_RE.search(text)  # "yên tĩnh", "chế độ im lặng"
+        if quiet is not None and (bare := bare_window_in(text)) is not None:
+            return Intent(QUIET, str(bare))  # "yên tĩnh từ 22 đến 6": hours without "giờ"
         if quiet is not None:
             off = OFF_RE.search(QUIET_NAME_RE.sub(" ", text)) or QUIET_OVER_RE.search(text)
             return Intent(QUIET, OFF if off else "")
@@ -389,8 +399,10 @@ class IntentParser:
             return Intent(COMMUNES)
         if MINE_RE.search(text):  # "đang theo dõi những mục nào": mine, not the list
             return None
-        if TOPICS_ASK_RE.search(text) and self._named(said, 0, len(text)) is None:
-            return Intent(TOPICS)
+        if TOPICS_ASK_RE.search(text) and (
+            self._named(said, 0, len(text)) is None or BESIDES_RE.search(text)
+        ):
+            return Intent(TOPICS)  # "có chủ đề nào khác ngoài thiên tai": the list
         if COMMUNES_ASK_RE.search(text) and self._named(said, 0, len(text)) is None:
             return Intent(COMMUNES)  # "có xã nào để đăng ký": the list, not "which?"
         return None
@@ -466,8 +478,11 @@ class IntentParser:
             other = set(rest.split()) - VOCABULARY - FILLER - POLITE
             if len(other) >= (1 if NEXT_RE.fullmatch(cue.group()) else HOW_OTHER_WORDS_MIN):
                 return None
+        if MINE_RE.search(text):  # "đã đăng ký xã nào rồi, xem lại giúp với"
+            return Intent(MINE)
         wanted = self._subscribe(said, text)  # "đăng ký xã X giúp tôi" asks for X, not help
-        if wanted is not None and wanted.args and not HOW_RE.fullmatch(fold(wanted.args)):
+        asked = fold(wanted.args).split() if wanted is not None else []
+        if asked and not set(asked) <= FILLER and not HOW_RE.fullmatch(" ".join(asked)):
             return wanted
         if cue.group().startswith("giup"):  # "tìm giúp tôi …", "xem tin mới giúp mình"
             kindly = self._mine(said, text) or self._search(said, text) or self._news(said, text)
@@ -489,11 +504,21 @@ class IntentParser:
                 )
             arg = said.span(found.start("arg"), found.end("arg"))
             # read as normalised: "cho e tin xã e" (shorthand) says only news words
-            if "dang ky" in text[: found.start("arg")] and not _news_words(found["arg"]):
+            own = OWN_UNIT_RE.match(found["arg"])  # "đăng ký tin của xã (mình) để biết …"
+            if (
+                "dang ky" in text[: found.start("arg")]
+                and not _news_words(found["arg"])
+                and not own
+            ):
                 return Intent(SUBSCRIBE, arg)
             if "dang ky" in text[: found.start("arg")]:  # "đăng ký nhận tin": which, then?
                 named = self._named(said, 0, len(text))  # "tôi ở xã Pa Ham, đăng ký cho tôi"
                 return Intent(SUBSCRIBE, named[0], named[1]) if named else Intent(SUBSCRIBE)
+        whenever = WHENEVER_RE.search(text)
+        if whenever is not None:
+            named = self._named(said, whenever.start("arg"), whenever.end("arg"))
+            if named is not None and named[1] is not None:
+                return Intent(SUBSCRIBE, named[0], named[1])
         adding = ADD_RE.search(text)
         if adding is not None and not NOT_RE.search(text[: adding.start()]):
             named = self._named(said, adding.start(), len(text))  # "thêm xã X vào danh sách"
@@ -502,11 +527,11 @@ class IntentParser:
                     SUBSCRIBE, named[0], named[1], more=self._more(said, SUBSCRIBE, named)
                 )
         # "tôi ở Thanh Nưa, muốn nhận tin", "… cho bác nhận tin với": the place said before
-        asked = r"(?:muon|(?:cho|xin)(?: (?:toi|minh|em|bac|chau|con|chu|co|ong|ba))?(?: duoc)?)"
+        asked = r"(?:muon|(?:cho|xin)(?: (?:toi|minh|em|bac|chau|con|chu|co|ong|ba))?)(?: duoc)?"
         wanted = (
             rf"\b(?:(?:{asked} (?:nhan|nghe) tin|muon dang ky|dang ky)(?:{THERE})?|nhan tin{THERE})"
         )
-        if re.search(wanted + TAIL, text):
+        if re.search(wanted + r"(?: (?:hang ngay|thuong xuyen|moi ngay))?" + TAIL, text):
             named = self._named(said, 0, len(text))  # "tôi ở Thanh Nưa, muốn nhận tin"
             return Intent(SUBSCRIBE, named[0], named[1]) if named else Intent(SUBSCRIBE)
         return None
@@ -555,11 +580,15 @@ class IntentParser:
             return Intent(ABOUT, named[0], named[1])
         if named and named[1] and self._asks_about(said, text, named[2]):
             return Intent(ABOUT, named[0], named[1])  # "xã X có thông báo gì không"
+        if named and named[1] and _led_by_news(said, named[2]) and not COMPLAINT_RE.search(text):
+            return Intent(ABOUT, named[0], named[1])  # "tin an ninh trật tự ở tỉnh mình"
         partial = self._partial(said, text)
         if partial is not None:
             return Intent(ABOUT, partial)
         if COMPLAINT_RE.search(text) and re.search(r"\b(?:khong|chua) nhan duoc\b", text):
             return None  # "sao mình không nhận được tin gì": a complaint, not a request
+        if named and named[1]:  # "tôi quê Nậm Tin": the name's "tin" asks for no news
+            text = " ".join([*said.norm[: named[2][0]], "x", *said.norm[named[2][1] :]])
         if LATEST_RE.search(text):
             count = re.search(r"\b(\d{1,2}) (?:tin|bai)\b", text)  # "cho xem 5 tin mới nhất"
             return Intent(LATEST, ALL if LATEST_ALL_RE.search(text) else count[1] if count else "")
@@ -857,6 +886,13 @@ def _no_words(text: str) -> Intent:
     if any(wave in text for wave in WAVES):
         return Intent(GREET)
     return Intent(UNKNOWN) if marks else Intent(THANKS)
+
+
+def _led_by_news(said: _Said, run: tuple[int, int]) -> bool:
+    """Whether the message opens with "tin" and only news words up to the name at ``run``
+    ("tin an ninh trật tự …", "tin tức về xã X …"): that name's news, whatever follows."""
+    before = " ".join(said.norm[: run[0]]).split()
+    return before[:1] == ["tin"] and set(before) <= NEWS_WORDS
 
 
 def _news_words(typed: str) -> bool:

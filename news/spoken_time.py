@@ -156,6 +156,21 @@ def window_in(folded: str) -> Window | None:
     return None
 
 
+_BARE_WINDOW = re.compile(r"\btu (\d{1,2}) (?:den|toi|-) (\d{1,2})\b(?! ?(?:h|g|gio|:)\b)")
+
+
+def bare_window_in(folded: str) -> Window | None:
+    """A window said in bare hours, "từ 22 đến 6", or None: read only where quiet hours are
+    named ("yên tĩnh từ 22 đến 6"), since bare numbers may count anything else."""
+    found = _BARE_WINDOW.search(folded)
+    if found is None:
+        return None
+    start, end = int(found[1]), int(found[2])
+    if start > 24 or end > 24 or start % 24 == end % 24:
+        return None
+    return Window(time(start % 24), time(end % 24))
+
+
 def _same_half(first: Spoken, second: Spoken) -> time:
     """The end of a window said without its part of the day, in the afternoon or evening of
     a start said with one, when that makes it later the same half-day: "chiều từ 2 giờ đến 4

@@ -147,6 +147,9 @@ SETS = {
     # Written blind (parser, word lists, model and every set above unread); never run before its
     # commit. First score 0.779 rules alone, 0.849 with the fallback (371); seen since.
     "holdout13": ROOT / "tests/fixtures/intents_holdout13.jsonl",
+    # Written blind (parser, word lists, model and every set above unread); never run before its
+    # commit.
+    "holdout14": ROOT / "tests/fixtures/intents_holdout14.jsonl",
 }
 OVERALL_GOAL, INTENT_GOAL = 0.95, 0.90
 

@@ -61,6 +61,8 @@ ALIASES: dict[str, str] = {
 CLEAR_WORDS = frozenset({"all", "tatca", "tat ca", "het", "tat ca moi thu"})
 # Commands whose handler resolves its argument to one commune or topic (``bot.subscribing``).
 RESOLVING = frozenset({"subscribe", "unsubscribe"})
+# Commands that take no argument: words after them are no part of the request.
+NO_ARGUMENT = frozenset({"start", "greet", "help", "info", "communes", "topics", "subscriptions"})
 # Never triggered by plain words: they delete data or reach every resident.
 EXPLICIT_ONLY = frozenset({"admin", "stop", "broadcast", "emergency"})
 # Aliases that are everyday words: as a plain first word ("tôi muốn…") they mean no command.
@@ -162,6 +164,8 @@ def command_intent(name: str, args: str, resolver: Resolver) -> Intent:
     """A command as its handler reads its argument: /dangky and /huydangky resolve it
     (``ChoiceFlow.subscribe``/``unsubscribe``: the choice when it names exactly one; for
     /huydangky "tatca" and its spellings drop every choice); the others take it as typed."""
+    if name in NO_ARGUMENT:  # "bắt đầu đi loa, gửi tin cho tôi", "xin chào các bạn"
+        return Intent(name)
     if name not in RESOLVING or not args:
         return Intent(name, args)
     if name == "unsubscribe" and fold(args) in CLEAR_WORDS:

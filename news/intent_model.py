@@ -227,9 +227,10 @@ def fallback(intent: Intent, text: str, model: IntentModel) -> Intent:
     name, probability = model.predict(text)
     if name in NOT_PROPOSED or probability < model.threshold:
         return intent
-    if intent.choice is not None and name in (ABOUT, SUBSCRIBE):
+    if intent.choice is not None and name in (ABOUT, SUBSCRIBE, INFO, LATEST):
         # A place or topic the rules found: the app offers its news and a button to subscribe
-        # ("nhà tôi ở bản … xã Mường Phăng"), both of these guesses at once.
+        # ("nhà tôi ở bản … xã Mường Phăng"), both of these guesses at once; "mình là người Nà
+        # Hỳ đây" is no question about Loa, nor about all news.
         return intent
     proposed = _proposal(name, intent, text)
     if proposed is None:

@@ -76,9 +76,11 @@ FOR_PEOPLE_RE = re.compile(
 THANKS_SAID_RE = re.compile(r"\b(?:xin )?(?:cam on|ca mon|cam mon|(?:da|cam) ta)\b")
 # What makes words said after thanks a request or a question ("cảm ơn, cho xem tin mới").
 ASKING_RE = re.compile(
-    r"\b(?:cho|xem|tim|dang ky|huy|bo|dung|ngung|gui|nhan|muon|giup|hoi|sao|khong|chua|nao|"
-    r"gi|bao gio|khi nao|the nao|lam sao|tat|bat|ban tin|yen tinh|nhung|ma)\b|\?"
+    r"\b(?:cho (?!ba con|nguoi dan|moi nguoi)|xem|tim|dang ky|huy|bo|ngung|gui|nhan|muon|"
+    r"giup|hoi|sao|khong|chua|gi|bao gio|khi nao|the nao|lam sao|tat|bat|ban tin|yen tinh|nhung)\b"
 )
+# What thanks are for, a name in it no request: "cảm ơn, nhờ có tin cảnh báo mà …".
+NOTHING_NAMED_RE = re.compile(r"\bnho (?:co )?(?:tin|loa|bot|ban tin)\b")
 PRAISED_WORDS = frozenset({"nay", "do", "bai"})  # "tin này", "bài đó" (bổ ích quá)
 POLITE_CORE = frozenset("cam ok vang da duoc bye biet tot hay nho thoi ro hieu".split())
 # Praise of the news, said with thanks or alone: "cảm ơn, tin này bổ ích quá", "tin hay lắm".
@@ -86,7 +88,7 @@ POLITE_CORE = frozenset("cam ok vang da duoc bye biet tot hay nho thoi ro hieu".
 PRAISE_RE = re.compile(
     r"\b(?:boq? ich|huu ich|tuyet(?: voi)?|hay (?:qua|lam|that)|(?:rat|that|qua) hay|"
     # "bot xịn thật", "tốt lắm, cứ thế phát huy", "đọc tin tiện quá"
-    r"xin (?:that|qua|ghe|the)|tot (?:lam|qua)|(?:cu the |tiep tuc )?phat huy|"
+    r"xin (?:that|qua|ghe|the|day)|(?:tot|gioi) (?:lam|qua|that)|(?:cu the |tiep tuc )?phat huy|"
     r"tien (?:qua|lam|that|loi qua)|"
     r"kip thoi|chinh xac|(?:tin|bai) (?:nay|do) (?:tot|hay))\b"
 )
@@ -104,7 +106,8 @@ CALL_RE = re.compile(
 )
 # "chào buổi sáng", "kính chào quý vị"
 GREETING_WORDS = frozenset(
-    "buoi sang trua chieu toi ca nha moi nguoi kinh quy vi ngay trong quan tri can boq".split()
+    "buoi sang trua chieu toi ca nha moi nguoi kinh quy vi ngay trong quan tri can boq cac hoi chut"
+    "".split()
 )
 # Said with a greeting, and greeting still: "xin chào, cho hỏi thăm", "chào loa, bác mới vào".
 GREETING_ADDS_RE = re.compile(
@@ -187,12 +190,14 @@ SUBSCRIBE_RE = re.compile(
 # One's own commune, unnamed, after "đăng ký": "của xã mình", "xã để biết lịch họp" (the name
 # is said elsewhere: "nhà tôi ở Xá Nhè, muốn đăng ký nhận tin của xã để biết lịch họp").
 OWN_UNIT_RE = re.compile(
-    r"(?:(?:cua|o|tai) )?(?:xa|phuong|ban)(?: (?:nha|minh|toi|em|bac|chau|con))*"
-    r"(?: (?:de|cho|thi|va)\b.*)?$"
+    rf"(?:cho {_WHO} )?(?:nhan )?(?:tin(?: tuc)? )?(?:(?:cua|o|tai|ve) )?"
+    r"(?:(?:xa|phuong|ban)(?: (?:nha|minh|toi|em|bac|chau|con))*|(?:ben|noi) (?:do|day|nay|ay))"
+    r"(?: (?:de|cho|thi|va|hang ngay|moi ngay)\b.*)?$"
 )
 # Whenever X comes, tell me: "mỗi khi có thông báo lịch cắt điện thì báo tôi" (X's news).
 WHENEVER_RE = re.compile(
-    r"\b(?:moi khi|moi lan|khi nao|he|cu|neu) co (?P<arg>.+?) (?:thi )?(?:bao|gui|nhan tin|nhan)"
+    r"(?:\b(?:moi khi|moi lan|khi nao|he|cu|neu) |^)co (?P<arg>.+?) "
+    r"(?:thi )?(?:bao|gui|nhan tin|nhan)"
     rf"(?: (?:cho|ngay|luon))*(?: {_WHO})?" + TAIL
 )
 # Adding a name: "thêm xã Quài Tở (vào danh sách)", "đưa Mường Phăng vào danh sách nhận tin".
@@ -226,6 +231,8 @@ UNSUBSCRIBE_EVERY_RE = re.compile(
     r"\b(?:huy|bo|xoa|go)(?: bo)? (?:het|tat ca|toan boq?|sach)(?: cac| nhung)? "
     r"(?:(?:xa|phuong|chu de|muc) )?"
     r"(?:(?:da|dang) )?(?:dang ky|theo doi|lua chon)\b|"
+    r"\b(?:huy|bo|xoa|go)(?: bo)? (?:het|tat ca|toan boq?|sach)(?: cac| nhung)? (?:xa|chu de)"
+    r"(?: (?:va|voi) (?:cac )?(?:xa|chu de))?$|"  # "…, bỏ hết các xã"
     # "bỏ chọn hết"
     r"\b(?:huy|bo|xoa|go)(?: bo)? (?:chon|lua chon) (?:het|tat ca|toan boq?|sach)\b"
 )
@@ -241,7 +248,7 @@ UNSUBSCRIBE_BARE_RE = re.compile(
 _SOME = r"(?:mot|\d|hai|vai|may|it|mot vai|mot so) (?:xa|phuong|chu de|muc|noi|dang ky|lua chon)"
 UNSUBSCRIBE_SOME_RE = re.compile(
     r"(?:(?:toi|minh|em|bac|chau|con) )?(?:muon |can )?"
-    rf"(?:(?:huy|bo|huy bo|xoa)(?: bot)?(?: {_SOME})?|bot {_SOME}|"
+    rf"(?:(?:huy|bo|huy bo|xoa|go)(?: bot)?(?: {_SOME})?|bot {_SOME}|"
     rf"(?:huy|bo|xoa) (?:dang ky|theo doi) {_SOME})"
     r"(?: (?:(?:da|dang) )?(?:dang ky|theo doi|chon|nhan))?" + TAIL
 )
@@ -297,7 +304,7 @@ REFUSE_MORE_RE = re.compile(
 # Said before a stop: who, "please", "enough" ("xin dừng", "phiền quá, thôi dừng đi").
 _STOP_BY = (
     r"(?:(?:toi|minh|em|bac|chau|con|thoi|xin|cho|(?:admin|loa|bot) oi|phien(?: qua)?|du roi|"
-    r"met(?: qua)?|chan(?: qua)?) )*"
+    r"met(?: qua)?|chan(?: qua)?|cam on|nhung) )*"
 )
 STOP_RE = re.compile(rf"^{_STOP_BY}{_STOP_PHRASE}(?: (?:va |roi |thi )?{_STOP_PHRASE})*" + TAIL)
 # Asking to receive or read something ("cho nhận mọi tin", "gửi tin xã X").
@@ -313,7 +320,8 @@ SEARCH_RE = re.compile(
     rf"(?:\s+(?:giup|ho(?! tro)|dum|cho)(?:\s+{_WHO})?)?"  # "hỗ trợ" is searched, no "hộ"
     r"(?:\s+(?:cac|nhung|may|mot vai|mot so))?"
     r"(?:\s+(?:tin tuc|tin|bai viet|bai bao|bai|thong tin|van ban))?"
-    r"(?:\s+(?:(?:co|chua) (?:chu|tu)|ve|co|lien quan(?: den| toi)?|noi ve|nao ve|gi ve))?"
+    r"(?:\s+(?:(?:co|chua) (?:chu|tu(?: khoa)?)|(?:co )?(?:nhac|noi) (?:toi|den|ve)|ve|co|"
+    r"lien quan(?: den| toi)?|noi ve|nao ve|gi ve))?"
     r"\s+(?P<arg>.+?)" + TAIL
 )
 ASK_ABOUT_RE = re.compile(
@@ -356,7 +364,8 @@ HELP_RE = re.compile(
     r"(?:loa|bot|ung dungq?|app|cai nay|cai loa|kenh|trang|day)(?: nay)? la (?:gi|cai gi)|"
     r"(?:(?:phai|can|nen) (?:go|nhap|viet|bam|an|nhan)|go|nhap lenh) "
     r"(?:gi|cai gi|lenh gi|nut gi|nut nao|the nao|ra sao)|"
-    r"(?:cac|nhung|danh sach|xem|co may) lenh|lenh (?:nao|la gi|gi)|^giup|^\?+$)"
+    r"(?:cac|nhung|danh sach|xem|co may) lenh|lenh (?:nao|la gi|gi)|lenh\b.* la (?:gi|cai gi)|"
+    r"^giup|^\?+$)"
 )
 # The "how" words of HELP_RE that may be about anything ("lợn bị ốm phải làm sao"): help only
 # with a word about the bot in the message, or few words besides known ones.
@@ -374,11 +383,18 @@ MINE_RE = re.compile(
     r"\b(?:cua toi|toi (?:dang|da) (?:nhan|dang ky)|minh (?:dang|da) (?:nhan|dang ky)|"
     r"(?:da|dang) dang ky (?:gi|nhung gi|nhung xa nao|xa nao)|"
     r"dang ky (?:nhung |cac )?(?:gi|xa nao|chu de nao|tin gi|xa gi)(?: (?:the|vay))? roi|"
+    # "những tin nào đang gửi cho tôi", "đăng ký rồi mà không nhớ", "số này đang được nhận tin
+    # những xã nào"
+    rf"(?:nhung )?tin (?:nao|gi) (?:dang|hay|thuong) (?:gui|den)(?: cho)? {_WHO}|"
+    r"dang ky roi ma (?:khong|chang) nho|"
+    r"(?:dang|da) (?:duoc )?nhan tin(?: tuc)? (?:cua |o |ve )?(?:nhung |cac )?"
+    r"(?:xa|chu de|muc) nao|"
     r"dang nhan (?:tin )?(?:gi|nhung)|"
     r"da chon (?:gi|nhung)|"
     # "kiểm tra xem đã đăng ký chưa", "đã đăng ký xã chưa", "đăng ký được chưa"
     rf"kiem tra(?: (?:xem|lai|giup|ho))*(?: {_WHO})?(?: (?:da|dang|co))? (?:dang ky|theo doi)|"
-    r"(?:da |co )?dang ky(?: (?:xa|phuong|chu de|tin))?(?: (?:duoc|xong|thanh cong))?"
+    r"(?:da |co )?dang ky(?: (?:dungq?|sai))?(?: (?:xa|phuong|chu de|tin))?"
+    r"(?: (?:duoc|xong|thanh cong))?"
     r"(?: roi)? chua\b|"
     r"^my (?:dang ky|lua chon)|"  # English: "my subs"
     # "loa đang gửi cho tôi tin gì", "bot hay gửi cho em những tin nào" (not "tin gì mới")
@@ -433,7 +449,14 @@ COMMUNES_RE = re.compile(
 )
 # Where an old commune went, no name said ("xã cũ của tôi giờ thuộc xã nào"): the list of
 # communes with the old ones each took in. Read before "của tôi" (one's own choices).
-CHOSEN_RE = re.compile(r"\b(?:da|dang) (?:dang ky|theo doi|chon)\b")  # what one chose
+CHOSEN_RE = re.compile(  # what one chose
+    r"\b(?:(?:da|dang) (?:dang ky|theo doi|chon)|dang ky roi|(?:dang|da) (?:duoc )?nhan tin)\b"
+)
+# The whole list asked for, one's own commune in it: "có xã của tôi trong đây không, cho xem hết".
+COMMUNES_ALL_RE = re.compile(
+    rf"\b(?:xem|liet ke|ke) (?:het|tat ca|toan boq?)(?: cac)? (?:xa|phuong)\b|"
+    rf"\b(?:xa|phuong)(?: cua {_WHO})? (?:co )?trong (?:day|danh sach)"
+)
 COMMUNES_WHERE_RE = re.compile(
     r"\b(?:(?:thuoc|(?:sap )?nhap|gop|sap nhap|ve|la)(?: vao| ve)? (?:xa|phuong) nao|"
     r"(?:xa|phuong|ban) cu\b.*\b(?:thuoc|nhap|sap nhap|gop|gio la|bayq? gio la|doi ten))\b"
@@ -471,7 +494,7 @@ LATEST_RE = re.compile(
 )
 BULLETIN_ASK_RE = re.compile(
     r"\b(?:ban tin|moi ngay|hang ngay|gom tin|mot lan|gui tin luc|gui tin vao|nhan tin luc|"
-    r"nhan tin vao|gui luc|gui vao|tom tat tin|gui gop|gop tin|tin gop|"
+    r"nhan tin vao|gui luc|gui vao|tom tat tin|gui gop|gop tin|tin gop|tin tong hop|tong hop tin|"
     r"moi (?:sang|trua|chieu|toi))"
 )
 QUIET_ASK_RE = re.compile(
@@ -560,6 +583,7 @@ _START_AFTER = (
     rf"(?: ?(?:(?:cua )?(?:toan|ca) tinh|cua tinh|cua (?:chinh quyen|uy ban)(?: tinh)?|{_FROM_NOW}|"
     r"ngay|hang ngay|thuong xuyen|tro lai|lai|len|(?:lai )?tu dau|"
     r"(?:tu|cua|tren|qua|bang) loa|thoi|nhu truoc khi (?:dung|tat|huy|ngung)|"
+    r"(?:cua )?tinh(?: (?:nha|minh|ta|dien bien))?|"
     r"nhu (?:truoc|cu|xua|binh thuong|thuong le|moi nguoi|nguoi khac)(?: day)?|"
     rf"cho {_ME}))*"
 )
@@ -583,6 +607,7 @@ START_RE = re.compile(
     r"(?:dung|su dungq?|xai|cai)(?: (?:loa|bot|ung dungq?|app))? (?:de )?nhan tin(?: tuc)?|"
     rf"(?:nhan tin(?: tuc)?|dang ky(?: nhan tin)?|theo doi) {_EVERY} (?:xa|phuong)(?: phuong)?|"
     r"(?<!\bco )nhan (?:tin(?: tuc)?|thong tin)|"
+    r"theo doi tin(?: tuc)?|"
     # "đăng ký nhận tin toàn tỉnh": every article ("đăng ký nhận tin" alone asks which)
     r"dang ky(?: nhan)?(?: tin(?: tuc)?)?(?= (?:cua )?(?:toan|ca) tinh)|"
     rf"(?<=cho ){_ME} (?:duoc )?nhan tin(?: tuc)?|"
@@ -611,7 +636,8 @@ COMPLAINT_RE = re.compile(
 )
 # Quiet hours named: "yên tĩnh", "(chế độ) im lặng".
 QUIET_NAME_RE = re.compile(
-    r"\b(?:yen tinh|(?:che do )?(?:im lang|khong lam phien)|khung gio (?:khong nhan|nghi))\b"
+    r"\b(?:yen tinh|yen lang|(?:che do )?(?:im lang|khong lam phien)|"
+    r"khung gio (?:khong nhan|nghi))\b"
 )
 # The bulletin named by what it does: "gửi gộp", "gom tin", "tin gộp".
 GATHERED_RE = re.compile(r"\b(?:gui gop|gop tin|gom tin|tin gop)\b")
@@ -643,7 +669,7 @@ _RUNS = (
 )
 _OWNER = (
     r"(?:ai|co quan nao|don vi nao|noi nao|nha nuoc|chinh quyen|ubnd|uy ban|tinh|huyen|xa|bo|"
-    r"cong an|dang|doanh nghiep|cong ty|nguoi nao|(?:so|phong|ban|nganh|cap) nao)"
+    r"cong an|dang|doanh nghiep|cong ty|nguoi nao|(?:so|phong|ban|nganh|cap) nao|so|phong)"
 )
 INFO_RE = re.compile(
     r"\b(?:"
@@ -665,6 +691,12 @@ INFO_RE = re.compile(
     # "tin của Loa có đáng tin không", "có mất tiền không", "có thu thập thông tin cá nhân không"
     rf"(?:tin (?:cua|tren|tu) )?{_ITSELF} (?:co )?(?:dang tin|chinh xac)(?: cay)? khong|"
     r"(?:dung|xai|nhan tin|cai nay|loa|bot)(?: \w+)? (?:co )?(?:mat|ton|tra) (?:tien|phi)|"
+    r"\bco (?:mat|ton|bi tru) (?:tien|phi)|bi tru tien|"
+    # "loa biết những gì về tôi", "ai gửi tin cho loa", "có cán bộ xã đọc được không"
+    rf"{_ITSELF} biet (?:nhung )?(?:gi|cai gi) ve {_WHO}|ai gui tin cho (?:loa|bot)|"
+    r"(?:can boq?|nguoi|ai|cong an)(?: \w+)? doc (?:duoc )?(?:khong|tin nhan)|"
+    # "bot giả danh nhà nước, sao biết loa là thật"
+    rf"gia (?:danh|mao)|(?:sao|lam sao|lam the nao de) biet {_ITSELF} (?:la )?(?:that|gia)|"
     r"(?:thu thap|luu|lay|ban) (?:thong tin|du lieu|so dien thoai)(?: ca nhan)?"
     rf"(?: cua {_WHO})?(?: (?:khong|gi))?$"
     r")\b"

@@ -37,6 +37,7 @@ from news.intent_words import (
     CHOSEN_RE,
     COMMAND_SPELLINGS,
     COMMAND_WORDS,
+    COMMUNES_ALL_RE,
     COMMUNES_ASK_RE,
     COMMUNES_RE,
     COMMUNES_WHERE_RE,
@@ -72,6 +73,7 @@ from news.intent_words import (
     NIGHT_RE,
     NO_MORE_RE,
     NOT_RE,
+    NOTHING_NAMED_RE,
     NOTICE_NAMES,
     OFF_RE,
     OWN_UNIT_RE,
@@ -147,6 +149,8 @@ class Intent:
     learned: bool = False  # proposed by the learned fallback (``news.intent_model``), not rules
 
 
+SEARCH_VERBS = frozenset({"tim", "tra", "kiem"})  # what follows them is searched, no command
+ASIDE_MAX = 2  # words Loa does not know beside a final "giúp" that still ask Loa for help
 READING_WORDS = frozenset({"doc", "xem", "nghe", "coi"})  # "(lấy tin) về đọc"
 KINDLY_WORDS = frozenset({"giup", "ho", "dum", "voi", "do"})  # "…, tìm giúp": asks kindly
 LINKS = frozenset({"va", "voi", "cung", "ca", "-", "nua", "them"})  # between listed names
@@ -258,8 +262,10 @@ class IntentParser:
             return Intent(THANKS)
         # "cảm ơn các cháu đã làm ra cái này, bác đọc tin tiện quá": thanks first, then
         # anything that asks for nothing and names nothing
-        if text.startswith("cam on") and not ASKING_RE.search(text, len("cam on")):
-            return Intent(THANKS) if self._named(said, 0, len(text)) is None else None
+        if "cam on" in text and not ASKING_RE.search(text.replace("cam on", " ")):
+            # "nhờ có tin cảnh báo mà …": a topic named as what the thanks are for
+            if NOTHING_NAMED_RE.search(text) or self._named(said, 0, len(text)) is None:
+                return Intent(THANKS)
         return None
 
     def _stop(self, said: _Said, text: str) -> Intent | None:
@@ -397,6 +403,8 @@ class IntentParser:
             # "xã cũ của tôi giờ thuộc xã nào": not "của tôi"; "những xã tôi đã đăng ký là xã
             # nào" asks what was chosen
             return Intent(COMMUNES)
+        if COMMUNES_ALL_RE.search(text):  # "có xã của tôi trong đây không, cho xem hết các xã"
+            return Intent(COMMUNES)
         if MINE_RE.search(text):  # "đang theo dõi những mục nào": mine, not the list
             return None
         if TOPICS_ASK_RE.search(text) and (
@@ -472,6 +480,8 @@ class IntentParser:
             greeted = self._greet_introduced(said)
             if greeted is not None:
                 return greeted
+        if cue.group() == "giup" and len(set(text.split()) - VOCABULARY - FILLER) > ASIDE_MAX:
+            return None  # "đường vào bản bị sạt rồi, báo lên xã giúp": a request to others
         if HOW_RE.fullmatch(cue.group()) and not BOT_WORDS_RE.search(text):
             # "con lợn nhà tôi bị ốm phải làm sao": a "how" about something else, no help
             rest = f"{text[: cue.start()]} {text[cue.end() :]}"  # the words besides the "how"
@@ -496,6 +506,10 @@ class IntentParser:
             return None  # "không muốn nhận …" is no subscription
         if found and GENERIC_NOTICE_RE.search(text):
             return Intent(START)  # "muốn nhận thông báo của xã huyện": everything
+        if found and OWN_UNIT_RE.match(found["arg"]):  # "nhà tôi ở X, đăng ký cho tôi tin bên đó"
+            named = self._named(said, 0, found.start("arg"))
+            if named is not None and named[1] is not None:
+                return Intent(SUBSCRIBE, named[0], named[1])
         if found:
             named = self._named(said, found.start("arg"), len(text))
             if named is not None:
@@ -531,7 +545,8 @@ class IntentParser:
         wanted = (
             rf"\b(?:(?:{asked} (?:nhan|nghe) tin|muon dang ky|dang ky)(?:{THERE})?|nhan tin{THERE})"
         )
-        if re.search(wanted + r"(?: (?:hang ngay|thuong xuyen|moi ngay))?" + TAIL, text):
+        why = r"(?: de (?:biet|theo doi|nam|xem|doc)\b.*)?"  # "… để biết"
+        if re.search(wanted + r"(?: (?:hang ngay|thuong xuyen|moi ngay))?" + why + TAIL, text):
             named = self._named(said, 0, len(text))  # "tôi ở Thanh Nưa, muốn nhận tin"
             return Intent(SUBSCRIBE, named[0], named[1]) if named else Intent(SUBSCRIBE)
         return None
@@ -939,6 +954,8 @@ def _command_typo(norm: list[str], known: frozenset[str]) -> tuple[int, int, str
                 return None
             words = set(" ".join(run).split())
             if len(joined) < 5 or words <= known or any(map(_has_digit, run)):
+                continue
+            if at and norm[at - 1] in SEARCH_VERBS:  # "tra tin bồi thường": searched words
                 continue
             for key, phrase in commands.items():
                 if key[0] != joined[0]:  # typos keep the first letter ("can tin" is no "ban tin")

@@ -70,7 +70,8 @@ def canonical(intent: Intent) -> tuple[str, str]:
     if intent.choice is not None:
         code = "c" if intent.choice.kind is ChoiceKind.COMMUNE else "t"
         return intent.name, f"{code}:{intent.choice.value}"
-    return intent.name, " ".join(re.sub(r"[^\w:-]", " ", fold(intent.args)).split())
+    words = re.sub(r"[^\w:-]", " ", fold(intent.args)).split()
+    return intent.name, " ".join(word for word in words if word != "-")  # "Tuần Giáo - Điện Biên"
 
 
 def evaluate(read: Callable[[str], Intent], cases: Sequence[Case]) -> Report:

@@ -89,7 +89,7 @@ PRAISE_RE = re.compile(
     r"\b(?:boq? ich|huu ich|tuyet(?: voi)?|hay (?:qua|lam|that)|(?:rat|that|qua) hay|"
     # "bot xịn thật", "tốt lắm, cứ thế phát huy", "đọc tin tiện quá"
     r"xin (?:that|qua|ghe|the|day)|(?:tot|gioi) (?:lam|qua|that)|(?:cu the |tiep tuc )?phat huy|"
-    r"tien (?:qua|lam|that|loi qua)|"
+    r"tien (?:qua|lam|that|loi qua)|chuan (?:roi|qua|that)|(?:da )?nhan (?:duoc )?(?:tin )?roi|"
     r"kip thoi|chinh xac|(?:tin|bai) (?:nay|do) (?:tot|hay))\b"
 )
 FILLER = frozenset(
@@ -190,13 +190,13 @@ SUBSCRIBE_RE = re.compile(
 # One's own commune, unnamed, after "đăng ký": "của xã mình", "xã để biết lịch họp" (the name
 # is said elsewhere: "nhà tôi ở Xá Nhè, muốn đăng ký nhận tin của xã để biết lịch họp").
 OWN_UNIT_RE = re.compile(
-    rf"(?:cho {_WHO} )?(?:nhan )?(?:tin(?: tuc)? )?(?:(?:cua|o|tai|ve) )?"
+    rf"(?:de )?(?:cho {_WHO} )?(?:nhan )?(?:tin(?: tuc)? )?(?:(?:cua|o|tai|ve) )?"
     r"(?:(?:xa|phuong|ban)(?: (?:nha|minh|toi|em|bac|chau|con))*|(?:ben|noi) (?:do|day|nay|ay))"
     r"(?: (?:de|cho|thi|va|hang ngay|moi ngay)\b.*)?$"
 )
 # Whenever X comes, tell me: "mỗi khi có thông báo lịch cắt điện thì báo tôi" (X's news).
 WHENEVER_RE = re.compile(
-    r"(?:\b(?:moi khi|moi lan|khi nao|he|cu|neu) |^)co (?P<arg>.+?) "
+    r"(?:\b(?:moi khi|moi lan|khi nao|he|cu|neu|sau nay|tu nay|tu gio) |^)co (?P<arg>.+?) "
     r"(?:thi )?(?:bao|gui|nhan tin|nhan)"
     rf"(?: (?:cho|ngay|luon))*(?: {_WHO})?" + TAIL
 )
@@ -242,7 +242,9 @@ MISTAKEN_RE = re.compile(
     r"lo (?:tay )?(?:dang ky|chon|bam|theo doi))\b"
 )
 UNSUBSCRIBE_BARE_RE = re.compile(
-    r"(?:.*?\b)?(?:huy dang ky|bo dang ky|huy theo doi|xoa dang ky)" + TAIL
+    r"(?:.*?\b)?(?:huy dang ky|bo dang ky|huy theo doi|xoa dang ky)" + TAIL + "|"
+    # "hủy cái xã hôm trước tôi đăng ký": which, then?
+    r"(?:huy|bo|xoa) (?:cai |mot )?(?:xa|chu de) (?:hom truoc|hom qua|luc nay|vua|da|moi)\b.*"
 )
 # Dropping something not named: "hủy", "tôi muốn bỏ", "bỏ bớt một xã", "xoá vài chủ đề".
 _SOME = r"(?:mot|\d|hai|vai|may|it|mot vai|mot so) (?:xa|phuong|chu de|muc|noi|dang ky|lua chon)"
@@ -257,7 +259,8 @@ _ME = r"(?:toi|minh|em|bac|chau|con|chu|co|ong|ba)"  # who speaks (or is spoken 
 _STOP_PHRASE = (
     r"(?:khong (?:muon |can )?nhan tin(?: tuc)?|dung nhan tin|ngung nhan tin|thoi khong nhan tin|"
     r"khong (?:muon |can )?nhan(?: gi| tin gi)?(?: ca| het)? nua|"
-    r"(?:dung|ngung|khoi)(?: han)? (?:gui|nhan)(?: tin(?: tuc)?)?|(?:huy|bo|tat) nhan tin(?: tuc)?|"
+    r"(?:dung|ngung|khoi)(?: han)? (?:gui|nhan)(?: tin(?: tuc| nhan)?)?|"
+    r"(?:huy|bo|tat) nhan tin(?: tuc)?|"
     r"(?:huy|xoa|bo) (?:dang ky|theo doi) vinh vien|"
     r"nghi (?:nhan|xem|doc|theo doi|dung)(?: tin(?: tuc)?| loa)?|"
     r"(?:huy|bo|ngung|dung|thoi) theo doi (?:loa|bot|kenh)|"
@@ -267,7 +270,7 @@ _STOP_PHRASE = (
     r"stop(?: (?:gui|nhan))?(?: tin(?: tuc)?)?|(?:muon )?(?:roi khoi|thoat(?: ra)?)|"
     r"chan (?:tin(?: tuc| nhan)?|loa|bot)|(?:muon )?dung (?:dung|su dungq?|xai) (?:loa|bot)|"
     # "tắt bot", "dừng tất cả tin nhắn lại" ("tắt thông báo" may be the topic "Thông báo")
-    r"(?:tat|dung|ngung)(?: han)? (?:loa|bot)|"
+    r"(?:tat|dung|ngung|bo)(?: han)? (?:loa|bot)|"
     r"(?:dung|ngung|tat|huy)(?: han)?(?: (?:het|tat ca))?(?: cac)? tin nhan(?: lai)?|"
     r"xoa (?:het |tat ca )?(?:du lieu|thong tin)(?: cua (?:toi|minh|em))?|"
     # "xoá tài khoản", "xoá tôi khỏi danh sách", "huỷ dịch vụ", "rời khỏi loa", "thoát ra"
@@ -279,7 +282,7 @@ _STOP_PHRASE = (
     r"(?: (?:nhan tin|dang ky|cua loa))?|"
     r"(?:khong|chang|thoi) (?:(?:muon |can )?(?:theo doi|dung|xai)|can)"
     r"(?: tin(?: tuc)?| loa| bot| dich vu)? nua)"
-    r"(?: (?:nua|het|tat ca|luon|di|vinh vien|han|hoan toan|roi|thoi|"
+    r"(?: (?:nua|het|tat ca|luon|di|vinh vien|han|hoan toan|roi|thoi|ngay|"
     r"(?:tu |cua |tren |qua |khoi )?(?:loa|bot)|"
     r"khoi danh sach(?: (?:nhan tin|dang ky|cua loa))?|"
     r"cho (?:toi|minh|em|bac|chau|con|chu|co|ong|ba|anh|chi)))*"
@@ -319,7 +322,8 @@ SEARCH_RE = re.compile(
     r"^(?:.*?\b)?(?:tim kiem|tim|tra cuu|kiem|tra(?= (?:tin|thong tin|bai)))"
     rf"(?:\s+(?:giup|ho(?! tro)|dum|cho)(?:\s+{_WHO})?)?"  # "hỗ trợ" is searched, no "hộ"
     r"(?:\s+(?:cac|nhung|may|mot vai|mot so))?"
-    r"(?:\s+(?:tin tuc|tin|bai viet|bai bao|bai|thong tin|van ban))?"
+    r"(?:\s+xem(?: co)?)?"  # "tìm xem có tin gì về …"
+    r"(?:\s+(?:tin tuc|tin|bai viet|bai bao|bai|thong tin|van ban)(?: gi| nao)?)?"
     r"(?:\s+(?:(?:co|chua) (?:chu|tu(?: khoa)?)|(?:co )?(?:nhac|noi) (?:toi|den|ve)|ve|co|"
     r"lien quan(?: den| toi)?|noi ve|nao ve|gi ve))?"
     r"\s+(?P<arg>.+?)" + TAIL
@@ -327,7 +331,7 @@ SEARCH_RE = re.compile(
 ASK_ABOUT_RE = re.compile(
     r"^(?:.*?\b)?(?:co )?(?:tin|tin tuc|thong tin|thong bao|bai viet|bai bao|bai)"
     r"(?: gi| nao| moi)?\s+"
-    r"(?:ve|lien quan(?: den| toi)?|noi ve)\s+(?P<arg>.+?)" + TAIL
+    r"(?:(?:viet|dang|noi|nhac) )?(?:ve|lien quan(?: den| toi)?)\s+(?P<arg>.+?)" + TAIL
 )
 # What next: "phải làm gì tiếp", "tiếp theo làm gì"; about anything ("lũ về phải làm gì"): help
 # only when every other word is one the parser knows.
@@ -365,7 +369,7 @@ HELP_RE = re.compile(
     r"(?:(?:phai|can|nen) (?:go|nhap|viet|bam|an|nhan)|go|nhap lenh) "
     r"(?:gi|cai gi|lenh gi|nut gi|nut nao|the nao|ra sao)|"
     r"(?:cac|nhung|danh sach|xem|co may) lenh|lenh (?:nao|la gi|gi)|lenh\b.* la (?:gi|cai gi)|"
-    r"^giup|^\?+$)"
+    r"^giup|^\?+$|(?:dau )?gach cheo|cu phap)"
 )
 # The "how" words of HELP_RE that may be about anything ("lợn bị ốm phải làm sao"): help only
 # with a word about the bot in the message, or few words besides known ones.
@@ -428,7 +432,8 @@ MINE_RE = re.compile(
     r"(?:dang ky|theo doi|chon|nhan tin)|"
     r"(?:lua chon|dang ky|cai dat|thiet lap) cua (?:toi|minh|em|bac|chau|con)|"
     # "xem lại đăng ký", "xem các lựa chọn của em"
-    r"lua chon (?:hien tai|hien gio|bayq? gio)|^(?:cho )?xem (?:cac |nhung )?lua chon$|"
+    r"(?:lua chon|dang ky) (?:hien tai|hien gio|bayq? gio)|^(?:cho )?xem (?:cac |nhung )?lua chon$|"
+    rf"(?:gi|cai gi) dang (?:bat|mo) cho {_WHO}|"
     rf"xem lai (?:cac |nhung )?(?:dang ky|lua chon)|xem (?:cac |nhung )?(?:dang ky|lua chon) "
     rf"(?:cua )?{_WHO})\b"
 )
@@ -493,7 +498,8 @@ LATEST_RE = re.compile(
     r"cap nhat (?:tin|thong tin)|tin (?:gan day|moi day))"
 )
 BULLETIN_ASK_RE = re.compile(
-    r"\b(?:ban tin|moi ngay|hang ngay|gom tin|mot lan|gui tin luc|gui tin vao|nhan tin luc|"
+    r"\b(?:ban tin|moi ngay|hang ngay|gom (?:het |tat ca )?tin|(?:mot|1) lan|gui tin luc|"
+    r"gui tin vao|nhan tin luc|"
     r"nhan tin vao|gui luc|gui vao|tom tat tin|gui gop|gop tin|tin gop|tin tong hop|tong hop tin|"
     r"moi (?:sang|trua|chieu|toi))"
 )
@@ -640,7 +646,10 @@ QUIET_NAME_RE = re.compile(
     r"khung gio (?:khong nhan|nghi))\b"
 )
 # The bulletin named by what it does: "gửi gộp", "gom tin", "tin gộp".
-GATHERED_RE = re.compile(r"\b(?:gui gop|gop tin|gom tin|tin gop)\b")
+ONCE_RE = re.compile(r"\b(?:1|mot) lan\b")  # "một lần", a count, no hour
+GATHERED_RE = re.compile(
+    r"\b(?:gui gop|gop tin|gom (?:het |tat ca )?tin|tin gop|don (?:het |tat ca )?tin)\b"
+)
 # Why, said after a request to receive again: "dạo trước tôi dừng rồi", "hôm qua lỡ tắt".
 REASON_RE = re.compile(
     r"\b(?:dao truoc|hom truoc|hom qua|truoc day|luc truoc|lo|da (?:dung|tat|huy|ngung)|"
@@ -697,6 +706,11 @@ INFO_RE = re.compile(
     r"(?:can boq?|nguoi|ai|cong an)(?: \w+)? doc (?:duoc )?(?:khong|tin nhan)|"
     # "bot giả danh nhà nước, sao biết loa là thật"
     rf"gia (?:danh|mao)|(?:sao|lam sao|lam the nao de) biet {_ITSELF} (?:la )?(?:that|gia)|"
+    # "bạn lưu những thông tin gì của tôi", "loa có bán thông tin", "biết tên với địa chỉ"
+    rf"(?:{_ITSELF}|{_YOU}) (?:co )?(?:luu|ban|giu|thu thap|chia se|biet)(?: \w+){{0,4}} "
+    r"(?:thong tin|du lieu|dia chi|so dien thoai|ten)\b|"
+    r"(?:noi chuyen |nhan tin )?(?:voi|la) nguoi that|lam ra (?:cai nay|loa|bot)|"
+    r"(?:link|duong dan)\b.*\b(?:hack|lua dao|virus|an toan|mat tien|doc hai)|"
     r"(?:thu thap|luu|lay|ban) (?:thong tin|du lieu|so dien thoai)(?: ca nhan)?"
     rf"(?: cua {_WHO})?(?: (?:khong|gi))?$"
     r")\b"

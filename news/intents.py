@@ -76,6 +76,7 @@ from news.intent_words import (
     NOTHING_NAMED_RE,
     NOTICE_NAMES,
     OFF_RE,
+    ONCE_RE,
     OWN_UNIT_RE,
     PARTIAL_WORDS_MAX,
     POLITE,
@@ -302,20 +303,21 @@ class IntentParser:
 
     def _rhythm(self, said: _Said, text: str) -> Intent | None:
         text = _timed(said)
-        window = window_in(text)
+        timing = ONCE_RE.sub("lan", text)  # "dồn tin vào 1 lần 8 giờ tối": no 1 o'clock
+        window = window_in(timing)
         if window is not None and (QUIET_ASK_RE.search(text) or not BULLETIN_ASK_RE.search(text)):
             return Intent(QUIET, str(window))
-        if QUIET_ASK_RE.search(text) and until_in(text) is not None:
+        if QUIET_ASK_RE.search(text) and until_in(timing) is not None:
             return Intent(QUIET)  # "đừng gửi tin tới 5h sáng": quiet until then; from when?
         quiet = QUIET_NAME_RE.search(text)  # "yên tĩnh", "chế độ im lặng"
-        if quiet is not None and (bare := bare_window_in(text)) is not None:
+        if quiet is not None and (bare := bare_window_in(timing)) is not None:
             return Intent(QUIET, str(bare))  # "yên tĩnh từ 22 đến 6": hours without "giờ"
         if quiet is not None:
             off = OFF_RE.search(QUIET_NAME_RE.sub(" ", text)) or QUIET_OVER_RE.search(text)
             return Intent(QUIET, OFF if off else "")
         if NIGHT_RE.search(text) and NOT_RE.search(text):  # "đừng gửi tin ban đêm": which hours?
             return Intent(QUIET)
-        spoken = times_in(text)
+        spoken = times_in(timing)
         if BULLETIN_ASK_RE.search(text) or (spoken and re.search(r"\b(?:gui|nhan)\b", text)):
             if spoken:
                 return Intent(BULLETIN, f"{spoken[0].at:%H:%M}")
@@ -329,6 +331,18 @@ class IntentParser:
         return None
 
     def _unsubscribe(self, said: _Said, text: str) -> Intent | None:
+        found = self._unsubscribe_in(said, text)
+        last = said.last_clause()
+        if found is not None or last is None:
+            return found
+        # "tôi chuyển về xuôi rồi, bỏ xã Mường Toong ra giúp tôi": why, then what is dropped
+        dropped = self._unsubscribe_in(last, last.text)
+        if dropped is None or dropped.choice is None:
+            return None
+        before = said.text[: said.offset(len(said.norm) - len(last.norm))]
+        return dropped if self._named(said, 0, len(before)) is None else None
+
+    def _unsubscribe_in(self, said: _Said, text: str) -> Intent | None:
         if MISTAKEN_RE.search(text) and not COMPLAINT_RE.search(text):
             named = self._named(said, 0, len(text))  # "lỡ đăng ký nhầm Nà Bủng, bỏ giúp"
             # "lỡ đăng ký nhầm rồi": which, then?
@@ -502,8 +516,8 @@ class IntentParser:
 
     def _subscribe(self, said: _Said, text: str) -> Intent | None:
         found = SUBSCRIBE_RE.match(text)
-        if found and NOT_RE.search(text[: found.start("arg")]):
-            return None  # "không muốn nhận …" is no subscription
+        if found and NOT_RE.search(self._unnamed(said, text[: found.start("arg")])):
+            return None  # "không muốn nhận …" is no subscription ("thêm xã Xa Dung …" may be)
         if found and GENERIC_NOTICE_RE.search(text):
             return Intent(START)  # "muốn nhận thông báo của xã huyện": everything
         if found and OWN_UNIT_RE.match(found["arg"]):  # "nhà tôi ở X, đăng ký cho tôi tin bên đó"
@@ -571,7 +585,18 @@ class IntentParser:
             return Intent(ABOUT, named[0], named[1])
         return Intent(SEARCH, said.span(found.start("arg"), said.arg_end(found.end("arg"))))
 
+    def _unnamed(self, said: _Said, text: str) -> str:
+        """``text`` (the start of ``said.text``) with the name in it blanked: "Xa Dung" says no
+        "dừng"."""
+        named = self._named(said, 0, len(text))
+        if named is None:
+            return text
+        start, end = said.offset(named[2][0]), said.offset(named[2][1])
+        return text[:start] + " " * max(end - start, 0) + text[end:]
+
     def _mine(self, said: _Said, text: str) -> Intent | None:
+        if ADD_RE.search(text) and self._named(said, 0, len(text)) is not None:
+            return None  # "thêm xã X vào danh sách nhận tin của tôi": adds X
         return Intent(MINE) if MINE_RE.search(text) else None
 
     def _lists(self, said: _Said, text: str) -> Intent | None:
@@ -642,6 +667,8 @@ class IntentParser:
         start = said.offset(len(first.norm))
         if not INTRODUCTION_RE.match(said.text[start:]):
             return None
+        if ASKS_NEWS_RE.search(said.text[start:]) or LATEST_RE.search(said.text[start:]):
+            return None  # "alo loa, tôi vừa đi nương về, nay có tin gì mới không"
         return Intent(GREET) if self._named(said, start, len(said.text)) is None else None
 
     def _partial(self, said: _Said, text: str) -> str | None:

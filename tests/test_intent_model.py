@@ -66,7 +66,18 @@ def test_features_are_words_pairs_and_letters_folded() -> None:
     ("rules", "text", "expected"),
     [
         # the rules understood: the model is not asked
-        (Intent("latest"), "dung gui tin", Intent("latest")),
+        (Intent("latest", "3"), "dung gui tin", Intent("latest", "3")),
+        (Intent("help"), "dung gui tin", Intent("help")),
+        (
+            Intent(SUBSCRIBE, "xã Thanh Nưa", THANH_NUA),
+            "dung gui tin",
+            Intent(SUBSCRIBE, "xã Thanh Nưa", THANH_NUA),
+        ),
+        # a weak reading ("latest" from a news word alone, a subscription naming nothing):
+        # overruled by a confident model, asked back when it changes what one receives
+        (Intent("latest"), "dung gui tin", Intent(UNKNOWN, guess=Intent(STOP, learned=True))),
+        (Intent(SUBSCRIBE), "xem tin moi nhat", Intent("latest")),
+        (Intent("latest"), "xem tin moi nhat", Intent("latest")),
         # the rules ask back about a typo already: kept
         (
             Intent(UNKNOWN, guess=Intent(SUBSCRIBE)),
@@ -144,9 +155,9 @@ def _script() -> ModuleType:
 
 
 def test_the_committed_model_is_what_the_training_script_makes() -> None:
-    """Regenerated from the labelled sets (never the blind holdout15), byte for byte; small."""
+    """Regenerated from the labelled sets (never the blind holdout16), byte for byte; small."""
     script = _script()
     sets = script.training_sets()
-    assert "holdout15" not in sets and "holdout14" in sets and len(sets) >= 15
+    assert "holdout16" not in sets and "holdout15" in sets and len(sets) >= 16
     assert script.build(sets).to_json() == MODEL_PATH.read_text(encoding="utf-8")
     assert MODEL_PATH.stat().st_size < 1_000_000

@@ -221,8 +221,8 @@ class IntentParser:
             return greeting
         if folded in self._vocabulary or folded.isdigit() or _has_digit(folded):
             return folded
-        if folded in self._joined:
-            return self._joined[folded]
+        if folded in self._joined and (word.isascii() or len(folded) >= JOINED_MARKED_MIN):
+            return self._joined[folded]  # "muongphang"; "nấu" (cook) is no "Na Ư"
         repaired = _telex(folded)
         return SHORTHAND.get(repaired, repaired) if repaired in self._vocabulary else folded
 
@@ -750,8 +750,8 @@ class IntentParser:
                 if len(bare) < 2 or set(bare) <= VOCABULARY | FUNCTION_WORDS:
                     continue
                 found = self._resolver.near(" ".join(run))
-                if found:
-                    typed = " ".join(said.words[at : at + size])
+                typed = " ".join(said.words[at : at + size])
+                if found and not _marked_off(typed, found):
                     return typed, found[0] if len(found) == 1 else None, (at, at + size)
         return None
 
@@ -928,6 +928,29 @@ def _no_words(text: str) -> Intent:
     if any(wave in text for wave in WAVES):
         return Intent(GREET)
     return Intent(UNKNOWN) if marks else Intent(THANKS)
+
+
+JOINED_MARKED_MIN = 6  # letters of a word typed with marks read as a name typed as one word
+UNIT_WORDS = ("xã", "phường", "thị trấn", "xa", "phuong")
+MARKED_TYPO_MAX = 1  # letters or marks a name typed with marks may be off (2 from 8 letters)
+
+
+def _marked_off(typed: str, found: list[Choice]) -> bool:
+    """Whether words typed with their marks are too far, marks counted, from every name they
+    are near once folded: "bóng đá" is no "Sông Đà", "âm lịch" no "Nặm Lịch", "nấu" no "Na
+    Ư"; "Mường Phăn", "Tủa Trùa" are typos of names."""
+    if typed.isascii():
+        return False
+    words = nfc(typed).lower().split()
+    bare = " ".join(words[1:] if words[0] in UNIT_WORDS else words)
+    allowed = MARKED_TYPO_MAX + (len(bare) >= 8)
+    for choice in found:
+        for name in (choice.old_name, choice.display, choice.value):
+            spelt = (name or "").lower().split()
+            spelt = spelt[1:] if spelt[:1] and spelt[0] in UNIT_WORDS else spelt
+            if spelt and OSA.distance(bare, " ".join(spelt)) <= allowed:
+                return False
+    return True
 
 
 def _led_by_news(said: _Said, run: tuple[int, int]) -> bool:

@@ -817,6 +817,13 @@ def parser() -> IntentParser:
         # Stop: "bỏ loa", "dừng gửi tin nhắn … ngay".
         ("bỏ bot", "stop", ""),
         ("dừng gửi tin nhắn ngay", "stop", ""),
+        # Everyday words typed with their marks are no names they are near once folded ("bóng
+        # đá" / Sông Đà, "âm lịch" / Nặm Lịch, "nấu" / Na Ư); typos of names still are.
+        ("tối qua bóng đá thế nào", "unknown", ""),
+        ("hôm nay âm lịch ngày mấy", "unknown", ""),
+        ("bà đang nấu cơm", "unknown", ""),
+        ("tin Mường Phăn", "about", "c:Mường Phăng"),
+        ("dang ky nau", "subscribe", "c:Sam Mứn"),
     ],
 )
 def test_intents(parser: IntentParser, text: str, intent: str, args: str) -> None:

@@ -60,7 +60,7 @@ FUNCTION_WORDS = frozenset(
 )
 POLITE = frozenset(
     "cam on ok vang da duoc roi tot hay qua oi bye biet rat nhieu tam la nho lam you thoi "
-    "ro hieu".split()
+    "ro hieu good nice great".split()
 )
 # Words of thanks for news come ("đã nhận được tin", "đọc được rồi").
 # "cảm ơn đã báo tin sớm cho bà con", "cảm ơn loa cập nhật nhanh"
@@ -73,7 +73,7 @@ FOR_PEOPLE_RE = re.compile(
     r"\b(?:ban quan tri|quan tri vien|cac (?:anh chi|can bo|chu))\b"  # whom: "… ban quản trị"
 )
 # Thanks said other ways, read as "cảm ơn": "xin cảm ơn", "đa tạ", "cảm tạ", typed "ca mon".
-THANKS_SAID_RE = re.compile(r"\b(?:xin )?(?:cam on|ca mon|cam mon|(?:da|cam) ta)\b")
+THANKS_SAID_RE = re.compile(r"\b(?:xin )?(?:cam on|ca mon|cam mon|(?:da|cam) ta|^c on$)\b")
 # What makes words said after thanks a request or a question ("cảm ơn, cho xem tin mới").
 ASKING_RE = re.compile(
     r"\b(?:cho (?!ba con|nguoi dan|moi nguoi)|xem|tim|dang ky|huy|bo|ngung|gui|nhan|muon|"
@@ -82,7 +82,9 @@ ASKING_RE = re.compile(
 # What thanks are for, a name in it no request: "cảm ơn, nhờ có tin cảnh báo mà …".
 NOTHING_NAMED_RE = re.compile(r"\bnho (?:co )?(?:tin|loa|bot|ban tin)\b")
 PRAISED_WORDS = frozenset({"nay", "do", "bai"})  # "tin này", "bài đó" (bổ ích quá)
-POLITE_CORE = frozenset("cam ok vang da duoc bye biet tot hay nho thoi ro hieu".split())
+POLITE_CORE = frozenset(
+    "cam ok vang da duoc bye biet tot hay nho thoi ro hieu good nice great".split()
+)
 # Praise of the news, said with thanks or alone: "cảm ơn, tin này bổ ích quá", "tin hay lắm".
 # "Hay" alone is no praise ("xem tin hay"); "bổ" is read "boq" (no "bỏ").
 PRAISE_RE = re.compile(
@@ -161,7 +163,7 @@ TOKEN_RE = re.compile(r"[^\W_]+(?:[:.][0-9]{1,2})?|[-–~]", re.UNICODE)  # dash
 _WHO = r"(?:toi|minh|em|bac|chau|con|chu|co|anh|chi|ong|ba)"  # "giúp bác", "hộ em"
 TAIL = (
     r"(?:\s+(?:nua|nhe|nha|a|ha|voi|di|nhe|duoc khong|khong|duoc|ne|nhi|dau|luon|"
-    rf"(?:(?:tim|xem|gui) )?(?:giup|ho|dum|cho)(?: {_WHO})?|cam on(?: (?:loa|ban|nhieu))?|"
+    rf"(?:(?:tim|xem|gui) )?(?:giup|ho|dum|cho)(?: {_WHO})?|cam on(?: (?:loa|ban|nhieu))?|tim xem|"
     rf"admin|(?:{_WHO}|loa|bot|admin) oi))*$"
 )
 # How the words of ``TAIL`` are spelt when they are politeness or "please" words; typed with
@@ -182,6 +184,7 @@ SUBSCRIBE_RE = re.compile(
     r"^(?:.*?\b)?(?:dang ky(?: nhan tin| theo doi| nhan)?|theo doi|nhan (?:tin(?: tuc)?|thong tin)|"
     r"muon nhan|muon nghe tin(?: tuc)?|lay tin|gui tin|"
     r"(?<!da )(?<!bo )(?<!lua )chon(?: nhan)?(?: tin)?|"  # "chọn xã X", not "đã chọn", "bỏ chọn"
+    r"(?:bat|mo) tin(?: tuc)?|"  # "bật tin Xa Dung"
     rf"(?:gui|bao) cho {_WHO} tin(?: tuc)?|"
     # "(tôi) muốn đọc tin nông nghiệp thôi": only that, from now on
     r"muon (?:doc|xem|nghe) tin(?: tuc)?(?=.* thoi$))(?:\s+(?:ve|cua|o|tai|tu|xa nha))?"
@@ -198,7 +201,7 @@ OWN_UNIT_RE = re.compile(
 WHENEVER_RE = re.compile(
     r"(?:\b(?:moi khi|moi lan|khi nao|he|cu|neu|sau nay|tu nay|tu gio) |^)co (?P<arg>.+?) "
     r"(?:thi )?(?:bao|gui|nhan tin|nhan)"
-    rf"(?: (?:cho|ngay|luon))*(?: {_WHO})?" + TAIL
+    rf"(?: (?:cho|ngay|luon))*(?: {_WHO})?(?: biet)?" + TAIL
 )
 # Adding a name: "thêm xã Quài Tở (vào danh sách)", "đưa Mường Phăng vào danh sách nhận tin".
 # "Thêm" only first ("cho xem thêm tin X" asks for X's news).
@@ -268,7 +271,8 @@ _STOP_PHRASE = (
     r"(?:khong|chang) (?:dung|xai|su dung)(?: loa| bot| nay| cai nay)? nua|"
     r"huy tat ca|huy het|bo het|xoa het|xoa tat ca|(?:dung|ngung) (?:het|tat ca|han)|"
     r"stop(?: (?:gui|nhan))?(?: tin(?: tuc)?)?|(?:muon )?(?:roi khoi|thoat(?: ra)?)|"
-    r"chan (?:tin(?: tuc| nhan)?|loa|bot)|(?:muon )?dung (?:dung|su dungq?|xai) (?:loa|bot)|"
+    r"chan (?:tin(?: tuc| nhan)?|loa|bot)|"
+    r"(?:muon )?(?:dung|huy|ngung|thoi) (?:dung|su dungq?|xai) (?:loa|bot)|"
     # "tắt bot", "dừng tất cả tin nhắn lại" ("tắt thông báo" may be the topic "Thông báo")
     r"(?:tat|dung|ngung|bo)(?: han)? (?:loa|bot)|"
     r"(?:dung|ngung|tat|huy)(?: han)?(?: (?:het|tat ca))?(?: cac)? tin nhan(?: lai)?|"
@@ -418,7 +422,7 @@ MINE_RE = re.compile(
     # "đã chọn nhận tin những xã nào": who (or "đã", "đang", "có"), the choosing, what
     r"(?:(?:toi|minh|em|bac|chau|con|chu|co|ong|ba) (?:(?:da|dang|co) )?|(?:da|dang|co) )"
     r"(?:(?:dang ky|theo doi|chon)(?: nhan| theo doi)?(?: tin(?: tuc)?)?|nhan(?: tin(?: tuc)?)?)"
-    r" (?:(?:cua|o|ve|tai) )?(?:(?:nhung|cac) )?"
+    r" (?:(?:cua|o|ve|tai|theo) )?(?:(?:nhung|cac) )?"
     r"(?:gi|cai gi|dau|noi nao|cho nao|(?:xa|phuong|chu de|muc|noi|loai tin)(?: phuong)? (?:nao|gi)"
     r"(?! duoc)|"
     r"(?:may|bao nhieu) (?:xa|phuong|chu de|muc|noi))|"
@@ -428,7 +432,7 @@ MINE_RE = re.compile(
     r" (?:dang ky|theo doi|chon|nhan)|"
     # "xem danh sách theo dõi", "ds đăng ký của em"; "các xã tôi đăng ký"
     rf"(?:danh sach|ds) (?:dang ky|theo doi)(?: cua {_WHO})?{TAIL}|"
-    rf"(?:cac|nhung) (?:xa|phuong|chu de|noi|muc) {_WHO} (?:(?:da|dang) )?"
+    rf"(?:cac|nhung) (?:xa|phuong|chu de|noi|muc)(?: ma)? {_WHO} (?:(?:da|dang) )?"
     r"(?:dang ky|theo doi|chon|nhan tin)|"
     r"(?:lua chon|dang ky|cai dat|thiet lap) cua (?:toi|minh|em|bac|chau|con)|"
     # "xem lại đăng ký", "xem các lựa chọn của em"
@@ -445,7 +449,7 @@ COMMUNES_RE = re.compile(
     rf"{_UNITS} nao (?:moi |da |duoc |bi )?(?:sap nhap|nhap|gop|doi ten)|"
     # "chọn xã nào đây", "xem xã phường"
     rf"chon {_UNITS} nao|"
-    r"xem (?:cac )?(?:xa phuong|phuong xa)|"
+    r"xem (?:cac )?(?:xa phuong|phuong xa)|^xem (?:cac )?(?:xa|phuong)$|"
     rf"(?:bao nhieu|may) (?:xa|phuong)|liet ke (?:cac |nhung )?(?:xa|phuong)|"
     r"danh muc (?:xa|phuong)|"
     rf"ten (?:cac |nhung )?(?:xa|phuong)|(?:tat ca|toan boq?|het)(?: cac)? {_UNITS}|"
@@ -495,13 +499,13 @@ LATEST_RE = re.compile(
     r"bai (?:(?:nao|gi) )?moi|thong bao (?:(?:gi|nao) )?moi|co thong bao (?:gi|nao)|"
     r"tin(?: (?:cua|o|tai|xa))?$|^tin\b|"
     # "cập nhật tin" ("update tin"), "mấy tin gần đây"
-    r"cap nhat (?:tin|thong tin)|tin (?:gan day|moi day))"
+    r"cap nhat (?:tin|thong tin)|tin (?:gan day|moi day|gan nhat))"
 )
 BULLETIN_ASK_RE = re.compile(
     r"\b(?:ban tin|moi ngay|hang ngay|gom (?:het |tat ca )?tin|(?:mot|1) lan|gui tin luc|"
     r"gui tin vao|nhan tin luc|"
     r"nhan tin vao|gui luc|gui vao|tom tat tin|gui gop|gop tin|tin gop|tin tong hop|tong hop tin|"
-    r"moi (?:sang|trua|chieu|toi))"
+    r"moi (?:sang|trua|chieu|toi))\b"
 )
 QUIET_ASK_RE = re.compile(
     r"\b(?:yen tinh|ban dem|buoi dem|ve dem|dem khuya|luc ngu|di ngu|dung gui|khong gui|"
@@ -587,8 +591,8 @@ _START_BY = (
 )
 _START_AFTER = (
     rf"(?: ?(?:(?:cua )?(?:toan|ca) tinh|cua tinh|cua (?:chinh quyen|uy ban)(?: tinh)?|{_FROM_NOW}|"
-    r"ngay|hang ngay|thuong xuyen|tro lai|lai|len|(?:lai )?tu dau|"
-    r"(?:tu|cua|tren|qua|bang) loa|thoi|nhu truoc khi (?:dung|tat|huy|ngung)|"
+    r"ngay|hang ngay|thuong xuyen|tro lai|lai|len|(?:lai )?tu dau|tiep(?: tuc)?|"
+    r"(?:tu|cua|tren|qua|bang) (?:loa|bot)|thoi|nhu truoc khi (?:dung|tat|huy|ngung)|"
     r"(?:cua )?tinh(?: (?:nha|minh|ta|dien bien))?|"
     r"nhu (?:truoc|cu|xua|binh thuong|thuong le|moi nguoi|nguoi khac)(?: day)?|"
     rf"cho {_ME}))*"
@@ -616,6 +620,7 @@ START_RE = re.compile(
     r"theo doi tin(?: tuc)?|"
     # "đăng ký nhận tin toàn tỉnh": every article ("đăng ký nhận tin" alone asks which)
     r"dang ky(?: nhan)?(?: tin(?: tuc)?)?(?= (?:cua )?(?:toan|ca) tinh)|"
+    r"dang ky nhan tin(?: tuc)?(?= (?:tu|cua|tren|qua) (?:loa|bot))|"
     rf"(?<=cho ){_ME} (?:duoc )?nhan tin(?: tuc)?|"
     r"(?:dang ky|theo doi)(?: (?:dung|su dungq?|tham gia))? (?:loa|bot|dich vu|kenh)(?: nay)?|"
     # "cho tôi vào danh sách nhận tin", "thêm tên bác vào danh sách" (as "xoá tôi khỏi" stops)
@@ -653,6 +658,7 @@ GATHERED_RE = re.compile(
 # Why, said after a request to receive again: "dạo trước tôi dừng rồi", "hôm qua lỡ tắt".
 REASON_RE = re.compile(
     r"\b(?:dao truoc|hom truoc|hom qua|truoc day|luc truoc|lo|da (?:dung|tat|huy|ngung)|"
+    r"(?:khong|chang) (?:dung|tat|ngung) nua|"
     r"(?:dung|tat|huy|ngung) roi)\b"
 )
 # A refusal said after the name it refuses: "(tin xã X ấy) bà không cần nữa bỏ đi", "… thôi
@@ -711,9 +717,21 @@ INFO_RE = re.compile(
     r"(?:thong tin|du lieu|dia chi|so dien thoai|ten)\b|"
     r"(?:noi chuyen |nhan tin )?(?:voi|la) nguoi that|lam ra (?:cai nay|loa|bot)|"
     r"(?:link|duong dan)\b.*\b(?:hack|lua dao|virus|an toan|mat tien|doc hai)|"
+    # "đây có phải trang chính thức của ủy ban", "có hỏi mã OTP không", "loa giữ những gì của
+    # tôi", "có biết nhà tôi ở đâu không"
+    r"\bday (?:co )?(?:phai )?(?:la )?(?:trang|kenh|tai khoan|bot|zalo)(?: \w+)? "
+    r"(?:chinh thuc|that)|"
+    r"\botp\b|^co an toan (?:khong|chu)|"
+    rf"(?:{_ITSELF}|{_YOU}) (?:co )?(?:luu|giu|biet) (?:nhung )?(?:gi|cai gi) (?:cua|ve) {_WHO}|"
+    rf"biet nha {_WHO} o dau|"
     r"(?:thu thap|luu|lay|ban) (?:thong tin|du lieu|so dien thoai)(?: ca nhan)?"
     rf"(?: cua {_WHO})?(?: (?:khong|gi))?$"
     r")\b"
+)
+# A request to the authorities, through Loa: "hỏi xã giúp", "báo lên xã giúp" (no help asked).
+TO_OTHERS_RE = re.compile(
+    r"\b(?:hoi|bao(?: len)?|nho|xin|de nghi|kien nghi|phan anh) (?:xa|uy ban|ubnd|chinh quyen|"
+    r"can boq?|huyen|tinh|cong an)\b"
 )
 # What makes such a question one about the commands instead ("các lệnh của loa là gì").
 INFO_NOT_RE = re.compile(r"\b(?:lenh|chuc nang|tinh nang|cach)\b")

@@ -103,6 +103,7 @@ from news.intent_words import (
     TAIL_SPELLINGS,
     THANKS_SAID_RE,
     THERE,
+    TO_OTHERS_RE,
     TOKEN_RE,
     TOPICS_ASK_RE,
     TOPICS_RE,
@@ -152,6 +153,13 @@ class Intent:
 
 SEARCH_VERBS = frozenset({"tim", "tra", "kiem"})  # what follows them is searched, no command
 ASIDE_MAX = 2  # words Loa does not know beside a final "giúp" that still ask Loa for help
+# A count of articles: digits, or a number word that is no other word before "tin" ("ba tin"
+# may be "bà", "năm tin" a year's).
+# "bản tin", "yên tĩnh" as words ("ủy ban tỉnh" holds the letters of "ban tin").
+BULLETIN_NAMED_RE = re.compile(r"\bban tin\b")
+RHYTHM_NAMED_RE = re.compile(r"\b(?:ban tin|yen tinh)\b")
+COUNT_WORDS = {"hai": "2", "bon": "4", "tam": "8", "chin": "9", "muoi": "10"}
+COUNT_RE = re.compile(r"\b(\d{1,2}|hai|bon|tam|chin|muoi) (?:tin|bai)\b")
 READING_WORDS = frozenset({"doc", "xem", "nghe", "coi"})  # "(lấy tin) về đọc"
 KINDLY_WORDS = frozenset({"giup", "ho", "dum", "voi", "do"})  # "…, tìm giúp": asks kindly
 LINKS = frozenset({"va", "voi", "cung", "ca", "-", "nua", "them"})  # between listed names
@@ -280,7 +288,7 @@ class IntentParser:
             return None
         start = said.offset(len(first.norm))
         reason = text[start:]
-        if times_in(reason) or "ban tin" in reason or "yen tinh" in reason:
+        if times_in(reason) or RHYTHM_NAMED_RE.search(reason):
             return None
         if RECEIVING_RE.search(reason) and not NOT_RE.search(reason):
             return None
@@ -322,7 +330,7 @@ class IntentParser:
             if spoken:
                 return Intent(BULLETIN, f"{spoken[0].at:%H:%M}")
             news = re.search(r"\bban tin (?:nao |gi )?(?:moi|hom nay)\b(?! ngay)", text)
-            if "ban tin" in text and not news:
+            if BULLETIN_NAMED_RE.search(text) and not news:
                 off = OFF_RE.search(text.replace("ban tin", ""))
                 return Intent(BULLETIN, OFF if off else "")
             gathered = GATHERED_RE.search(text)  # "tắt gửi gộp đi": every article at once
@@ -399,9 +407,12 @@ class IntentParser:
         hours and no bulletin ("đừng gửi tin ban đêm nữa" is quiet hours), not as a complaint."""
         if not REFUSE_MORE_RE.search(text) or COMPLAINT_RE.search(text):
             return False
+        typed = {word.lower() for word in said.words}
+        if re.search(r"\b(?:khong|chang) dung nua\b", text) and "dừng" in typed:
+            return False  # "(cho nhận tin tiếp đi,) không dừng nữa": no longer stopping
         if NIGHT_RE.search(text) or window_in(text) or times_in(text):
             return False
-        if "ban tin" in text or "yen tinh" in text:
+        if RHYTHM_NAMED_RE.search(text):
             return False
         return self._named(said, 0, len(text)) is None
 
@@ -450,7 +461,7 @@ class IntentParser:
         if last is None or not START_RE.fullmatch(last.text):
             return False
         before = said.text[: said.offset(len(said.norm) - len(last.norm))]
-        if times_in(before) or NIGHT_RE.search(before) or re.search(r"ban tin|yen tinh", before):
+        if times_in(before) or NIGHT_RE.search(before) or RHYTHM_NAMED_RE.search(before):
             return False
         if re.search(r"\b(?:huy|bo|xoa)\b", before):  # "bỏ hết, nhận lại mọi tin": drop choices
             return False
@@ -465,7 +476,7 @@ class IntentParser:
             return False
         start = said.offset(len(first.norm))
         reason = said.text[start:]
-        if times_in(reason) or NIGHT_RE.search(reason) or re.search(r"ban tin|yen tinh", reason):
+        if times_in(reason) or NIGHT_RE.search(reason) or RHYTHM_NAMED_RE.search(reason):
             return False
         if not REASON_RE.search(reason) or re.search(r"\b(?:huy|bo|xoa|tim)\b", reason):
             return False
@@ -494,7 +505,8 @@ class IntentParser:
             greeted = self._greet_introduced(said)
             if greeted is not None:
                 return greeted
-        if cue.group() == "giup" and len(set(text.split()) - VOCABULARY - FILLER) > ASIDE_MAX:
+        aside = len(set(text.split()) - VOCABULARY - FILLER) > ASIDE_MAX
+        if cue.group() == "giup" and (aside or TO_OTHERS_RE.search(text)):
             return None  # "đường vào bản bị sạt rồi, báo lên xã giúp": a request to others
         if HOW_RE.fullmatch(cue.group()) and not BOT_WORDS_RE.search(text):
             # "con lợn nhà tôi bị ốm phải làm sao": a "how" about something else, no help
@@ -630,8 +642,9 @@ class IntentParser:
         if named and named[1]:  # "tôi quê Nậm Tin": the name's "tin" asks for no news
             text = " ".join([*said.norm[: named[2][0]], "x", *said.norm[named[2][1] :]])
         if LATEST_RE.search(text):
-            count = re.search(r"\b(\d{1,2}) (?:tin|bai)\b", text)  # "cho xem 5 tin mới nhất"
-            return Intent(LATEST, ALL if LATEST_ALL_RE.search(text) else count[1] if count else "")
+            count = COUNT_RE.search(text)  # "cho xem 5 tin mới nhất", "hai tin mới nhất"
+            said_count = COUNT_WORDS.get(count[1], count[1]) if count else ""
+            return Intent(LATEST, ALL if LATEST_ALL_RE.search(text) else said_count)
         return None
 
     @staticmethod

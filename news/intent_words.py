@@ -91,6 +91,7 @@ PRAISE_RE = re.compile(
     r"\b(?:boq? ich|huu ich|tuyet(?: voi)?|hay (?:qua|lam|that)|(?:rat|that|qua) hay|"
     # "bot xịn thật", "tốt lắm, cứ thế phát huy", "đọc tin tiện quá"
     r"xin (?:that|qua|ghe|the|day)|(?:tot|gioi) (?:lam|qua|that)|(?:cu the |tiep tuc )?phat huy|"
+    r"lam tot|(?:10|muoi) diem|diem (?:10|muoi)|qua (?:duoc|tot|ok)(?: luon)?|"
     r"tien (?:qua|lam|that|loi qua)|chuan (?:roi|qua|that)|(?:da )?nhan (?:duoc )?(?:tin )?roi|"
     r"kip thoi|chinh xac|(?:tin|bai) (?:nay|do) (?:tot|hay))\b"
 )
@@ -133,6 +134,7 @@ WISH_RE = re.compile(
     r"(?: (?:vui ve|vui|tot lanh|an lanh|binh an|suc khoe|manh khoe|hanh phuc|may man|"
     r"thanh cong|tot dep|tot|ngu ngon|ngon giac|ngon|an khang|thinh vuong|"
     r"(?:lam viec )?hieu qua))+|"
+    r"mung (?:duoc )?gap|han hanh (?:duoc )?(?:gap|lam quen)|"
     r"lau (?:lam |qua |roi |nay )?(?:moi|khong|chua) (?:nhan|gap|noi chuyen|hoi|ghe|vao|chao)"
     r"(?: (?:tin|loa|ban|gi))?|(?:dao nay |co )?khoe khong)\b"
 )
@@ -194,7 +196,8 @@ SUBSCRIBE_RE = re.compile(
 # is said elsewhere: "nhà tôi ở Xá Nhè, muốn đăng ký nhận tin của xã để biết lịch họp").
 OWN_UNIT_RE = re.compile(
     rf"(?:de )?(?:cho {_WHO} )?(?:nhan )?(?:tin(?: tuc)? )?(?:(?:cua|o|tai|ve) )?"
-    r"(?:(?:xa|phuong|ban)(?: (?:nha|minh|toi|em|bac|chau|con))*|(?:ben|noi) (?:do|day|nay|ay))"
+    r"(?:(?:xa|phuong|ban)(?: (?:nha|minh|toi|em|bac|chau|con))*|(?:ben|noi) (?:do|day|nay|ay)|"
+    r"(?<=o )(?:do|day))"
     r"(?: (?:de|cho|thi|va|hang ngay|moi ngay)\b.*)?$"
 )
 # Whenever X comes, tell me: "mỗi khi có thông báo lịch cắt điện thì báo tôi" (X's news).
@@ -202,6 +205,11 @@ WHENEVER_RE = re.compile(
     r"(?:\b(?:moi khi|moi lan|khi nao|he|cu|neu|sau nay|tu nay|tu gio) |^)co (?P<arg>.+?) "
     r"(?:thi )?(?:bao|gui|nhan tin|nhan)"
     rf"(?: (?:cho|ngay|luon))*(?: {_WHO})?(?: biet)?" + TAIL
+)
+# Told whenever X comes, asked first: "muốn được báo mỗi khi có tin tuyển dụng".
+WHEN_TOLD_RE = re.compile(
+    rf"\b(?:muon |xin )?(?:duoc )?(?:bao|nhan tin|gui tin)(?: cho {_WHO})? "
+    r"(?:moi khi|khi nao|moi lan|khi) co (?P<arg>.+)"
 )
 # Adding a name: "thêm xã Quài Tở (vào danh sách)", "đưa Mường Phăng vào danh sách nhận tin".
 # "Thêm" only first ("cho xem thêm tin X" asks for X's news).
@@ -219,6 +227,7 @@ UNSUBSCRIBE_RE = re.compile(
     r"khong (?:can|muon) tin(?: tuc)?|(?:khong|chang|thoi) (?:muon |can )?theo doi|"
     r"khong (?:muon |can )?nhan|"
     r"bo nhan tin|huy nhan tin|(?:dung|khong|thoi|ngung) gui(?: tin(?: tuc)?)?|xoa dang ky|"
+    r"tat tin(?: tuc)?|"
     # "không lấy tin X nữa", "cắt tin chính trị"
     r"(?:khong|thoi|dung|ngung)(?: muon| can)? lay tin(?: tuc)?|cat tin(?: tuc)?|"
     r"xoa theo doi)" + _UNSUBSCRIBE_ARG
@@ -237,7 +246,9 @@ UNSUBSCRIBE_EVERY_RE = re.compile(
     r"\b(?:huy|bo|xoa|go)(?: bo)? (?:het|tat ca|toan boq?|sach)(?: cac| nhung)? (?:xa|chu de)"
     r"(?: (?:va|voi) (?:cac )?(?:xa|chu de))?$|"  # "…, bỏ hết các xã"
     # "bỏ chọn hết"
-    r"\b(?:huy|bo|xoa|go)(?: bo)? (?:chon|lua chon) (?:het|tat ca|toan boq?|sach)\b"
+    r"\b(?:huy|bo|xoa|go)(?: bo)? (?:chon|lua chon) (?:het|tat ca|toan boq?|sach)\b|"
+    # "đừng lọc theo xã nữa", "không cần lọc theo chủ đề nữa": every article again
+    r"\b(?:dung|khong|thoi|bo)(?: can)? loc(?: tin)?(?: theo)? (?:xa|chu de)"
 )
 # Chosen by mistake: "lỡ đăng ký nhầm Nà Bủng", "chọn sai xã X", "X em đăng ký nhầm": drop it.
 MISTAKEN_RE = re.compile(
@@ -261,6 +272,7 @@ _ME = r"(?:toi|minh|em|bac|chau|con|chu|co|ong|ba)"  # who speaks (or is spoken 
 # Ways to say "stop everything", one or several in a row ("không nhận tin nữa, xoá tôi đi").
 _STOP_PHRASE = (
     r"(?:khong (?:muon |can )?nhan tin(?: tuc)?|dung nhan tin|ngung nhan tin|thoi khong nhan tin|"
+    r"xoa (?:toan boq? |het |tat ca )(?:du lieu|thong tin)(?: cua \w+)?|"
     r"khong (?:muon |can )?nhan(?: gi| tin gi)?(?: ca| het)? nua|"
     r"(?:dung|ngung|khoi)(?: han)? (?:gui|nhan)(?: tin(?: tuc| nhan)?)?|"
     r"(?:huy|bo|tat) nhan tin(?: tuc)?|"
@@ -286,7 +298,7 @@ _STOP_PHRASE = (
     r"(?: (?:nhan tin|dang ky|cua loa))?|"
     r"(?:khong|chang|thoi) (?:(?:muon |can )?(?:theo doi|dung|xai)|can)"
     r"(?: tin(?: tuc)?| loa| bot| dich vu)? nua)"
-    r"(?: (?:nua|het|tat ca|luon|di|vinh vien|han|hoan toan|roi|thoi|ngay|"
+    r"(?: (?:nua|het|tat ca|luon|di|vinh vien|han|hoan toan|roi|thoi|ngay|day|"
     r"(?:tu |cua |tren |qua |khoi )?(?:loa|bot)|"
     r"khoi danh sach(?: (?:nhan tin|dang ky|cua loa))?|"
     r"cho (?:toi|minh|em|bac|chau|con|chu|co|ong|ba|anh|chi)))*"
@@ -328,7 +340,8 @@ SEARCH_RE = re.compile(
     r"(?:\s+(?:cac|nhung|may|mot vai|mot so))?"
     r"(?:\s+xem(?: co)?)?"  # "tìm xem có tin gì về …"
     r"(?:\s+(?:tin tuc|tin|bai viet|bai bao|bai|thong tin|van ban)(?: gi| nao)?)?"
-    r"(?:\s+(?:(?:co|chua) (?:chu|tu(?: khoa)?)|(?:co )?(?:nhac|noi) (?:toi|den|ve)|ve|co|"
+    r"(?:\s+(?:(?:co|chua) (?:chu|tu(?: khoa)?)|(?:theo )?tu khoa|"
+    r"(?:co )?(?:nhac|noi) (?:toi|den|ve)|ve|co|"
     r"lien quan(?: den| toi)?|noi ve|nao ve|gi ve))?"
     r"\s+(?P<arg>.+?)" + TAIL
 )
@@ -409,8 +422,9 @@ MINE_RE = re.compile(
     # "đang gửi tin gì cho mình", "đang nhận tất cả hay chỉ một xã"
     rf"(?:dang|hay|thuong) gui (?:tin )?(?:gi|nhung gi) cho {_WHO}|"
     r"dang nhan (?:tin )?(?:tat ca|het|moi tin) hay|"
+    r"dang nhan (?:het|tat ca|moi) tin(?: khong)? hay|"
     rf"(?:dang|da|hay|thuong) gui(?: tin)?(?: cho)? {_WHO}(?: (?:nhung|cac))?(?: tin(?: tuc)?)?"
-    r"(?: cua(?: (?:nhung|cac))?)? "
+    r"(?: cua)?(?: (?:nhung|cac))? "
     r"(?:gi|nao|(?:xa|chu de|muc) nao)\b(?! moi)|"
     r"(?:xa|chu de|noi|muc)(?: (?:toi|minh|em))? (?:da|dang) (?:dang ky|theo doi|chon)|"
     r"(?:toi|minh|em|bac|chau|con) (?:dang |da )?theo doi (?:nhung |cac )?"
@@ -453,6 +467,7 @@ COMMUNES_RE = re.compile(
     rf"(?:bao nhieu|may) (?:xa|phuong)|liet ke (?:cac |nhung )?(?:xa|phuong)|"
     r"danh muc (?:xa|phuong)|"
     rf"ten (?:cac |nhung )?(?:xa|phuong)|(?:tat ca|toan boq?|het)(?: cac)? {_UNITS}|"
+    r"don vi (?:hanh chinh )?(?:xa|phuong)|(?:xa|phuong) hien nay|"
     # "các đơn vị hành chính mới", "đơn vị hành chính sau sáp nhập"
     r"don vi hanh chinh)"
 )
@@ -464,6 +479,7 @@ CHOSEN_RE = re.compile(  # what one chose
 # The whole list asked for, one's own commune in it: "có xã của tôi trong đây không, cho xem hết".
 COMMUNES_ALL_RE = re.compile(
     rf"\b(?:xem|liet ke|ke) (?:het|tat ca|toan boq?)(?: cac)? (?:xa|phuong)\b|"
+    r"\b(?:cac|nhung) (?:xa|phuong) (?:(?:co the|de|duoc) )+(?:dang ky|chon|theo doi)|"
     rf"\b(?:xa|phuong)(?: cua {_WHO})? (?:co )?trong (?:day|danh sach)"
 )
 COMMUNES_WHERE_RE = re.compile(
@@ -499,7 +515,7 @@ LATEST_RE = re.compile(
     r"bai (?:(?:nao|gi) )?moi|thong bao (?:(?:gi|nao) )?moi|co thong bao (?:gi|nao)|"
     r"tin(?: (?:cua|o|tai|xa))?$|^tin\b|"
     # "cập nhật tin" ("update tin"), "mấy tin gần đây"
-    r"cap nhat (?:tin|thong tin)|tin (?:gan day|moi day|gan nhat))"
+    r"cap nhat (?:tin|thong tin)|tin (?:gan day|moi day|gan nhat)|dang (?:gi|tin gi|bai gi) moi)"
 )
 BULLETIN_ASK_RE = re.compile(
     r"\b(?:ban tin|moi ngay|hang ngay|gom (?:het |tat ca )?tin|(?:mot|1) lan|gui tin luc|"
@@ -510,14 +526,17 @@ BULLETIN_ASK_RE = re.compile(
 QUIET_ASK_RE = re.compile(
     r"\b(?:yen tinh|ban dem|buoi dem|ve dem|dem khuya|luc ngu|di ngu|dung gui|khong gui|"
     r"dung nhan|khong nhan|im lang|tat tieng|giu tin|dung bao|de ngu|dung lam phien|"
-    r"khong lam phien|toi dung|giu (?:tin )?lai|han(?:g)? gui)"
+    r"khong lam phien|toi dung|giu (?:tin )?lai|han(?:g)? gui|khong (?:muon |can )nhan|"
+    r"(?:luc|khi) (?:dang )?ngu)"
 )
 NIGHT_RE = re.compile(r"\b(?:ban dem|buoi dem|ve dem|dem khuya|nua dem|luc ngu|di ngu|buoi toi)\b")
 # A negation that "đâu" may close ("không … đâu"): a "dau" typed after it is no "dầu".
 NEGATED_RE = re.compile(r"\b(?:khong|chang|chua)\b")
 NOT_RE = re.compile(r"\b(?:khong|dung|ngung|thoi|chang|cam|huy|bo)\b")
 OFF_RE = re.compile(r"\b(?:tat|bo|huy|khong can|thoi|ngung|dung|xoa)\b")
-LATEST_ALL_RE = re.compile(r"\b(?:tat ca|moi tin|het|toan boq?|(?:ca|toan) tinh|(?:cac|moi) xa)\b")
+LATEST_ALL_RE = re.compile(
+    r"\b(?:tat ca|moi tin|het|toan boq?|(?:ca|toan) tinh|(?:cac|moi) xa|(?:moi|khap) noi)\b"
+)
 # "Các xã" after news words is every commune's news, not the list of communes.
 EVERY_COMMUNE_NEWS_RE = re.compile(
     r"\btin\b.*\b(?:(?:cac|moi|(?:tat ca|het|toan boq?)(?: cac)?) xa\b|nhung xa\b(?! (?:nao|gi)\b))"
@@ -559,7 +578,7 @@ THERE = (
 # (giờ)" (now) folds like "bảy (giờ)" (seven o'clock): "bayq", no hour.
 SPELT_AS: dict[str, str] = {
     "tới": "den", "ừ": "ok", "ừm": "ok", "ừa": "ok", "ờ": "ok", "bây": "bayq",
-    "ê": "alo",  # "ê" calls ("ê bot"), folded it is "e" (em)
+    "ê": "alo", "hú": "alo",  # "ê" calls ("ê bot"), folded it is "e" (em)
 }  # fmt: skip
 # A refusal to send or receive, said before a time: a "toi" typed without marks right after
 # it, before the time, is "tới" (until): "dung gui tin toi 8h" keeps news back until 8.
@@ -653,13 +672,14 @@ QUIET_NAME_RE = re.compile(
 # The bulletin named by what it does: "gửi gộp", "gom tin", "tin gộp".
 ONCE_RE = re.compile(r"\b(?:1|mot) lan\b")  # "một lần", a count, no hour
 GATHERED_RE = re.compile(
-    r"\b(?:gui gop|gop tin|gom (?:het |tat ca )?tin|tin gop|don (?:het |tat ca )?tin)\b"
+    r"\b(?:gui gop|gop tin|gom (?:het |tat ca )?tin|tin gop|don (?:het |tat ca )?tin|"
+    r"tin tong hop|tong hop tin)\b"
 )
 # Why, said after a request to receive again: "dạo trước tôi dừng rồi", "hôm qua lỡ tắt".
 REASON_RE = re.compile(
     r"\b(?:dao truoc|hom truoc|hom qua|truoc day|luc truoc|lo|da (?:dung|tat|huy|ngung)|"
     r"(?:khong|chang) (?:dung|tat|ngung) nua|"
-    r"(?:dung|tat|huy|ngung) roi)\b"
+    r"(?:dung|tat|huy|ngung) roi|moi (?:duoc (?:\w+ )?)?(?:cai|tai|vao|biet dung))\b"
 )
 # A refusal said after the name it refuses: "(tin xã X ấy) bà không cần nữa bỏ đi", "… thôi
 # không nhận nữa"; "… bỏ đi cháu" only at the end ("con bo di lac o X" is a cow astray).
@@ -716,6 +736,9 @@ INFO_RE = re.compile(
     rf"(?:{_ITSELF}|{_YOU}) (?:co )?(?:luu|ban|giu|thu thap|chia se|biet)(?: \w+){{0,4}} "
     r"(?:thong tin|du lieu|dia chi|so dien thoai|ten)\b|"
     r"(?:noi chuyen |nhan tin )?(?:voi|la) nguoi that|lam ra (?:cai nay|loa|bot)|"
+    r"(?:noi chuyen|nhan tin) voi ai|"
+    r"(?:so dien thoai|thong tin|du lieu)(?: \w+){0,5} (?:co )?"
+    r"(?:giu lai|luu lai|dem ban|ban cho|chia se cho)\b|"
     r"(?:link|duong dan)\b.*\b(?:hack|lua dao|virus|an toan|mat tien|doc hai)|"
     # "đây có phải trang chính thức của ủy ban", "có hỏi mã OTP không", "loa giữ những gì của
     # tôi", "có biết nhà tôi ở đâu không"

@@ -117,6 +117,7 @@ from news.intent_words import (
     VOCABULARY,
     WANT_TO_USE_RE,
     WAVES,
+    WHEN_TOLD_RE,
     WHENEVER_RE,
     WISH_RE,
 )
@@ -155,6 +156,7 @@ SEARCH_VERBS = frozenset({"tim", "tra", "kiem"})  # what follows them is searche
 ASIDE_MAX = 2  # words Loa does not know beside a final "giúp" that still ask Loa for help
 # A count of articles: digits, or a number word that is no other word before "tin" ("ba tin"
 # may be "bà", "năm tin" a year's).
+THERE_NEWS_RE = re.compile(r"\btin(?: tuc)? (?:o|cua|tai|ben) (?:do|day|ay)\b")  # "tin ở đó"
 # "bản tin", "yên tĩnh" as words ("ủy ban tỉnh" holds the letters of "ban tin").
 BULLETIN_NAMED_RE = re.compile(r"\bban tin\b")
 RHYTHM_NAMED_RE = re.compile(r"\b(?:ban tin|yen tinh)\b")
@@ -428,6 +430,8 @@ class IntentParser:
             # "xã cũ của tôi giờ thuộc xã nào": not "của tôi"; "những xã tôi đã đăng ký là xã
             # nào" asks what was chosen
             return Intent(COMMUNES)
+        if UNSUBSCRIBE_EVERY_RE.search(text):  # "không cần lọc theo chủ đề nữa, hủy hết"
+            return None
         if COMMUNES_ALL_RE.search(text):  # "có xã của tôi trong đây không, cho xem hết các xã"
             return Intent(COMMUNES)
         if MINE_RE.search(text):  # "đang theo dõi những mục nào": mine, not the list
@@ -506,7 +510,8 @@ class IntentParser:
             if greeted is not None:
                 return greeted
         aside = len(set(text.split()) - VOCABULARY - FILLER) > ASIDE_MAX
-        if cue.group() == "giup" and (aside or TO_OTHERS_RE.search(text)):
+        to_others = cue.group().startswith("giup") and TO_OTHERS_RE.search(text)
+        if (cue.group() == "giup" and aside) or to_others:
             return None  # "đường vào bản bị sạt rồi, báo lên xã giúp": a request to others
         if HOW_RE.fullmatch(cue.group()) and not BOT_WORDS_RE.search(text):
             # "con lợn nhà tôi bị ốm phải làm sao": a "how" about something else, no help
@@ -527,6 +532,11 @@ class IntentParser:
         return Intent(HELP)
 
     def _subscribe(self, said: _Said, text: str) -> Intent | None:
+        told = WHEN_TOLD_RE.search(text)  # "muốn được báo mỗi khi có tin tuyển dụng"
+        if told is not None:
+            named = self._named(said, told.start("arg"), len(text))
+            if named is not None and named[1] is not None:
+                return Intent(SUBSCRIBE, named[0], named[1])
         found = SUBSCRIBE_RE.match(text)
         if found and NOT_RE.search(self._unnamed(said, text[: found.start("arg")])):
             return None  # "không muốn nhận …" is no subscription ("thêm xã Xa Dung …" may be)
@@ -632,6 +642,8 @@ class IntentParser:
             return Intent(ABOUT, named[0], named[1])
         if named and named[1] and self._asks_about(said, text, named[2]):
             return Intent(ABOUT, named[0], named[1])  # "xã X có thông báo gì không"
+        if named and named[1] and THERE_NEWS_RE.search(text) and not COMPLAINT_RE.search(text):
+            return Intent(ABOUT, named[0], named[1])  # "bản tôi ở X, xem giúp tin ở đó có gì"
         if named and named[1] and _led_by_news(said, named[2]) and not COMPLAINT_RE.search(text):
             return Intent(ABOUT, named[0], named[1])  # "tin an ninh trật tự ở tỉnh mình"
         partial = self._partial(said, text)
@@ -665,7 +677,8 @@ class IntentParser:
         wished = WISH_RE.search(text) is not None
         words = set(GREETING_ADDS_RE.sub(" ", CALL_RE.sub(" ", WISH_RE.sub(" ", text))).split())
         # "Loa ơi", "có ai ở đây không": a call, answered like a greeting
-        calling = words == {"loa", "oi"} or (CALL_RE.search(text) is not None and words <= FILLER)
+        called = words in ({"loa", "oi"}, {"bot", "oi"}, {"ad", "oi"}, {"admin", "oi"})
+        calling = called or (CALL_RE.search(text) is not None and words <= FILLER)
         greeting = wished or words & GREETINGS
         if calling or (greeting and words <= GREETINGS | GREETING_WORDS | FILLER | POLITE):
             return Intent(GREET)

@@ -31,6 +31,7 @@ _PRE = (
 # 5h"): "tối"/"đêm"/"sáng" only after a word that makes them the time of day ("tôi" folds alike).
 _DAY_PART = re.compile(
     r"\b(?:(?:moi|hang|buoi|cac|vao|ca|tu) (?P<said>toi|dem|sang|trua|chieu|khuya)|"
+    r"(?P<each>toi|dem|sang|trua|chieu) nao(?: cung)?|"  # "tối nào cũng gửi … lúc 7 giờ"
     r"(?P<plain>chieu|khuya)|"
     # "đêm (thì) đừng gửi từ 11h đến 5h", "đêm từ 11h": the night first ("đêm qua" is no part)
     r"^(?P<first>dem)(?= (?:thi |ve )?(?:dung|khong|ngung|tu \d|sau \d)))\b"
@@ -110,7 +111,7 @@ def _day_part(before: str) -> str | None:
     parts = list(_DAY_PART.finditer(before))
     if not parts or re.search(r"\d", before[parts[-1].end() :]):
         return None
-    return parts[-1]["said"] or parts[-1]["plain"] or parts[-1]["first"]
+    return parts[-1]["said"] or parts[-1]["each"] or parts[-1]["plain"] or parts[-1]["first"]
 
 
 def times_in(folded: str) -> list[Spoken]:

@@ -23,6 +23,7 @@ from storage.models import (
     Resident,
     Source,
     UTCDateTime,
+    of_resident,
 )
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -217,6 +218,7 @@ async def test_unique_and_tag_indexes_are_partial(sessions: Sessions) -> None:
         "uq_deliveries_article": "article_id IS NOT NULL",
         "uq_deliveries_broadcast": "broadcast_id IS NOT NULL",
         "ix_deliveries_tag": "tag IS NOT NULL",
+        "ix_deliveries_resident_id": "article_id IS NULL",  # migration 0016
     }
     async with sessions() as session:
         if session.get_bind().dialect.name == "sqlite":
@@ -226,3 +228,67 @@ async def test_unique_and_tag_indexes_are_partial(sessions: Sessions) -> None:
         found = {name: sql for name, sql in (await session.execute(text(query))).all()}
     for name, predicate in expected.items():
         assert predicate in found[name].replace("(", "").replace(")", ""), found[name]
+
+
+async def test_a_residents_deliveries_are_found_through_the_two_indexes(
+    sessions: Sessions,
+) -> None:
+    """Migration 0016: news rows are in ``uq_deliveries_article`` (resident first) only, the
+    rest in the partial ``ix_deliveries_resident_id``; each half of ``of_resident`` is looked
+    up through its index, never by scanning the table."""
+    article_id, broadcast_id, resident_id = await _subjects(sessions)
+    await _add(sessions, article_id=article_id, resident_id=resident_id)
+    await _add(sessions, broadcast_id=broadcast_id, resident_id=resident_id)
+    await _add(sessions, resident_id=resident_id, chat_id="1", payload="{}")
+    news, rest = of_resident(resident_id)
+    async with sessions.begin() as session:
+        found = [
+            sorted(await session.scalars(select(Delivery.id).where(half))) for half in (news, rest)
+        ]
+        plans = [await _plan(session, select(Delivery.id).where(half)) for half in (news, rest)]
+    assert [len(ids) for ids in found] == [1, 2]
+    assert "uq_deliveries_article" in plans[0], plans[0]
+    assert "ix_deliveries_resident_id" in plans[1], plans[1]
+
+
+async def test_migration_0016_goes_down_and_up_again_with_its_rows(database_url: str) -> None:
+    """0016 rebuilds two indexes only: rows survive a downgrade to 0015 and the upgrade back,
+    and 0015's never-send-twice index leads with the article again."""
+    from alembic import command
+
+    from storage.db import alembic_config
+
+    def down(connection: Any) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0015")
+
+    engine = create_engine(database_url)
+    try:
+        await upgrade(engine)
+        sessions = session_factory(engine)
+        article_id, broadcast_id, resident_id = await _subjects(sessions)
+        await _add(sessions, article_id=article_id, resident_id=resident_id)
+        await _add(sessions, broadcast_id=broadcast_id, resident_id=resident_id)
+        async with engine.begin() as connection:
+            before = await _deliveries(connection)
+            await connection.run_sync(down)
+            columns = await connection.run_sync(
+                lambda c: {
+                    i["name"]: i["column_names"] for i in inspect(c).get_indexes("deliveries")
+                }
+            )
+        assert columns["uq_deliveries_article"] == ["article_id", "resident_id", "channel"]
+        assert columns["ix_deliveries_resident_id"] == ["resident_id"]
+        await upgrade(engine)
+        async with engine.connect() as connection:
+            after = await _deliveries(connection)
+            columns = await connection.run_sync(
+                lambda c: {
+                    i["name"]: i["column_names"] for i in inspect(c).get_indexes("deliveries")
+                }
+            )
+    finally:
+        await engine.dispose()
+    assert after == before and len(after) == 2
+    assert columns["uq_deliveries_article"] == ["resident_id", "article_id", "channel"]

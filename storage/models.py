@@ -20,6 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     false,
+    literal,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -256,8 +257,11 @@ class Delivery(Base):
         Index("uq_deliveries_broadcast", "broadcast_id", "resident_id", "channel", unique=True),
         Index("ix_deliveries_resident_id", "resident_id"),
         Index("ix_deliveries_tag", "tag"),
-        # The sender's order (storage.outbox.next_batch): a batch is read off the index.
-        Index("ix_deliveries_queue", "state", "channel", text("priority DESC"), "id"),
+        # The sender's order (storage.outbox.next_batch): a batch is read off the index. Both
+        # partial (migration 0016): the queue WHERE state = 'pending' (sent rows leave it),
+        # and the rhythm's held rows by due time WHERE state = 'held' (storage.rhythm).
+        Index("ix_deliveries_queue", "channel", text("priority DESC"), "id"),
+        Index("ix_deliveries_held", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -278,6 +282,13 @@ class Delivery(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+def in_state(state: DeliveryState) -> ColumnElement[bool]:
+    """``Delivery.state == state`` with the state written into the SQL, not bound: the queue
+    and held indexes are partial on the state (migration 0016), and PostgreSQL's generic plan
+    of a prepared statement, which knows no bound value, could not use them."""
+    return Delivery.state == literal(state.value, String(), literal_execute=True)
 
 
 def of_resident(resident_id: int) -> tuple[ColumnElement[bool], ColumnElement[bool]]:

@@ -32,6 +32,7 @@ from storage.models import (
     Delivery,
     DeliveryState,
     Resident,
+    in_state,
     of_resident,
 )
 from storage.rows import execute_count
@@ -181,7 +182,7 @@ async def due_residents(session: AsyncSession, now: datetime, limit: int = 200) 
     """Residents with held deliveries due at ``now``, those waiting longest first."""
     rows = await session.execute(
         select(Delivery.resident_id)
-        .where(Delivery.state == HELD, Delivery.next_attempt_at <= now)
+        .where(in_state(DeliveryState.HELD), Delivery.next_attempt_at <= now)
         .group_by(Delivery.resident_id)
         .order_by(func.min(Delivery.next_attempt_at))
         .limit(limit)
@@ -254,7 +255,7 @@ async def next_due(session: AsyncSession) -> datetime | None:
     """The earliest instant the rhythm job has something to do: a held row due, or a
     resident's bulletin or quiet-hours instant to roll forward."""
     held = await session.scalar(
-        select(func.min(Delivery.next_attempt_at)).where(Delivery.state == HELD)
+        select(func.min(Delivery.next_attempt_at)).where(in_state(DeliveryState.HELD))
     )
     bulletin = await session.scalar(select(func.min(Resident.next_bulletin_at)))
     quiet = await session.scalar(select(func.min(Resident.quiet_until)))

@@ -1,5 +1,6 @@
-"""Migration 0012 (deliveries without foreign keys, partial unique indexes), on every backend:
-rows survive it, never-send-twice still holds, and forgetting a resident leaves nothing."""
+"""Migrations 0012 (deliveries without foreign keys, partial unique indexes) and 0016 (the
+fan-out's indexes: news resident first, partial queue and held indexes), on every backend:
+rows survive them, never-send-twice still holds, and forgetting a resident leaves nothing."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ from bot.choices import NumberedChoices
 from bot.commands import CONSOLE, Commands
 from bot.render import html_to_text
 from storage import broadcast_progress, residents
-from storage.models import Broadcast, BroadcastState, Delivery, DeliveryState
+from storage.models import Broadcast, BroadcastState, Delivery, DeliveryState, in_state
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ async def pending_for_console(sessions: async_sessionmaker[AsyncSession]) -> int
         count = await session.scalar(
             select(func.count())
             .select_from(Delivery)
-            .where(Delivery.channel == CONSOLE, Delivery.state == DeliveryState.PENDING.value)
+            .where(Delivery.channel == CONSOLE, in_state(DeliveryState.PENDING))
         )
     return int(count or 0)
 

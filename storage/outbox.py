@@ -42,6 +42,7 @@ from storage.models import (
     Priority,
     Resident,
     Subscription,
+    in_state,
     utcnow,
 )
 from storage.rhythm import hold_new
@@ -270,7 +271,7 @@ def next_batch_query(
         )
         .outerjoin(Resident, Resident.id == Delivery.resident_id)
         .where(
-            Delivery.state == DeliveryState.PENDING.value,
+            in_state(DeliveryState.PENDING),
             Delivery.channel == channel,
             or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
         )
@@ -289,7 +290,7 @@ async def next_due_at(
 ) -> datetime | None:
     """When the earliest deferred pending delivery of ``channel`` (of ``shares``) becomes due."""
     query = select(func.min(Delivery.next_attempt_at)).where(
-        Delivery.state == DeliveryState.PENDING.value, Delivery.channel == channel
+        in_state(DeliveryState.PENDING), Delivery.channel == channel
     )
     if shares is not None:  # only deferred rows are joined, not the whole queue
         query = (
@@ -403,7 +404,7 @@ async def defer_pending(
     """No pending message to this chat (or on the whole channel) goes before ``not_before``:
     a throttle outlives a restart."""
     query = update(Delivery).where(
-        Delivery.state == DeliveryState.PENDING.value,
+        in_state(DeliveryState.PENDING),
         Delivery.channel == channel,
         or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at < not_before),
     )
@@ -428,7 +429,7 @@ async def drop_pending_for_chat(
         update(Delivery)
         .where(
             Delivery.channel == channel,
-            Delivery.state == DeliveryState.PENDING.value,
+            in_state(DeliveryState.PENDING),
             or_(Delivery.resident_id.in_(of_resident), Delivery.chat_id == chat_id),
         )
         .values(state=DeliveryState.FAILED.value, last_error=reason[:1000]),
@@ -443,7 +444,7 @@ async def move_pending_chat(session: AsyncSession, channel: str, old: str, new: 
         .where(
             Delivery.channel == channel,
             Delivery.chat_id == old,
-            Delivery.state == DeliveryState.PENDING.value,
+            in_state(DeliveryState.PENDING),
         )
         .values(chat_id=new),
     )

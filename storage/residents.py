@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Delivery, DeliveryState, Resident, Subscription, utcnow
+from storage.models import Delivery, DeliveryState, Resident, Subscription, of_resident, utcnow
 from storage.rows import execute_count
 
 GONE_REASON = "resident gone"
@@ -132,14 +132,12 @@ async def deactivate(
     resident.updated_at = resident.deactivated_at = now
     resident.deactivated_by, resident.deactivated_why = by, why[:100]
     resident.deactivated_answer = answer[:1000] if answer else None
-    await session.execute(
-        update(Delivery)
-        .where(
-            Delivery.resident_id == resident.id,
-            Delivery.state == DeliveryState.PENDING.value,
+    for theirs in of_resident(resident.id):
+        await session.execute(
+            update(Delivery)
+            .where(theirs, Delivery.state == DeliveryState.PENDING.value)
+            .values(state=DeliveryState.FAILED.value, last_error=GONE_REASON)
         )
-        .values(state=DeliveryState.FAILED.value, last_error=GONE_REASON)
-    )
     await session.flush()
     return True
 
@@ -155,7 +153,8 @@ async def delete_all(session: AsyncSession, channel: str, chat_id: str) -> bool:
     if resident is None:
         return False
     await session.execute(delete(Subscription).where(Subscription.resident_id == resident.id))
-    await session.execute(delete(Delivery).where(Delivery.resident_id == resident.id))
+    for theirs in of_resident(resident.id):
+        await session.execute(delete(Delivery).where(theirs))
     await session.execute(delete(Resident).where(Resident.id == resident.id))
     session.expunge(resident)
     return True

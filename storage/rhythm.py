@@ -19,14 +19,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from news.rhythm import Window, bulletin_due, format_time, parse_time, parse_window
 from news.rhythm import window_around as _window_around
 from storage.dialects import unindexed
-from storage.models import Article, ArticleCommune, Delivery, DeliveryState, Resident
+from storage.models import (
+    Article,
+    ArticleCommune,
+    Delivery,
+    DeliveryState,
+    Resident,
+    in_state,
+    of_resident,
+)
 from storage.rows import execute_count
 
 HELD = DeliveryState.HELD.value
@@ -89,10 +97,12 @@ async def _retime(session: AsyncSession, resident: Resident, now: datetime) -> N
     in_quiet = resident.quiet_from is not None and resident.quiet_from <= now
     quiet_end = resident.quiet_until if in_quiet else None
     news_due = resident.next_bulletin_at or quiet_end
-    for subject, due in ((Delivery.article_id, news_due), (Delivery.broadcast_id, quiet_end)):
-        rows = update(Delivery).where(
-            Delivery.resident_id == resident.id, Delivery.state == HELD, subject.is_not(None)
-        )
+    news, rest = of_resident(resident.id)
+    for theirs, due in (
+        (news, news_due),
+        (and_(rest, Delivery.broadcast_id.is_not(None)), quiet_end),
+    ):
+        rows = update(Delivery).where(theirs, Delivery.state == HELD)
         if due is None:
             await session.execute(rows.values(state=PENDING, next_attempt_at=None))
         else:
@@ -172,7 +182,7 @@ async def due_residents(session: AsyncSession, now: datetime, limit: int = 200) 
     """Residents with held deliveries due at ``now``, those waiting longest first."""
     rows = await session.execute(
         select(Delivery.resident_id)
-        .where(Delivery.state == HELD, Delivery.next_attempt_at <= now)
+        .where(in_state(DeliveryState.HELD), Delivery.next_attempt_at <= now)
         .group_by(Delivery.resident_id)
         .order_by(func.min(Delivery.next_attempt_at))
         .limit(limit)
@@ -185,15 +195,13 @@ async def take_due(session: AsyncSession, resident_id: int, now: datetime) -> Du
     resident = await session.get(Resident, resident_id)
     if resident is None:
         return None
-    rows = await session.execute(
-        select(Delivery.id, Delivery.article_id)
-        .where(
-            Delivery.resident_id == resident_id,
-            Delivery.state == HELD,
-            Delivery.next_attempt_at <= now,
+    halves = [
+        select(Delivery.id, Delivery.article_id).where(
+            theirs, Delivery.state == HELD, Delivery.next_attempt_at <= now
         )
-        .order_by(Delivery.id)
-    )
+        for theirs in of_resident(resident_id)
+    ]
+    rows = await session.execute(union_all(*halves).order_by(Delivery.id))
     due = Due(resident)
     for delivery_id, article_id in rows.all():
         if article_id is None:
@@ -247,7 +255,7 @@ async def next_due(session: AsyncSession) -> datetime | None:
     """The earliest instant the rhythm job has something to do: a held row due, or a
     resident's bulletin or quiet-hours instant to roll forward."""
     held = await session.scalar(
-        select(func.min(Delivery.next_attempt_at)).where(Delivery.state == HELD)
+        select(func.min(Delivery.next_attempt_at)).where(in_state(DeliveryState.HELD))
     )
     bulletin = await session.scalar(select(func.min(Resident.next_bulletin_at)))
     quiet = await session.scalar(select(func.min(Resident.quiet_until)))

@@ -1,5 +1,6 @@
-"""Migration 0012 (deliveries without foreign keys, partial unique indexes), on every backend:
-rows survive it, never-send-twice still holds, and forgetting a resident leaves nothing."""
+"""Migrations 0012 (deliveries without foreign keys, partial unique indexes) and 0016 (the
+fan-out's indexes: news resident first, partial queue and held indexes), on every backend:
+rows survive them, never-send-twice still holds, and forgetting a resident leaves nothing."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from storage.models import (
     Resident,
     Source,
     UTCDateTime,
+    in_state,
+    of_resident,
 )
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -217,6 +220,10 @@ async def test_unique_and_tag_indexes_are_partial(sessions: Sessions) -> None:
         "uq_deliveries_article": "article_id IS NOT NULL",
         "uq_deliveries_broadcast": "broadcast_id IS NOT NULL",
         "ix_deliveries_tag": "tag IS NOT NULL",
+        # Migration 0016.
+        "ix_deliveries_resident_id": "article_id IS NULL",
+        "ix_deliveries_queue": "state = 'pending'",
+        "ix_deliveries_held": "state = 'held'",
     }
     async with sessions() as session:
         if session.get_bind().dialect.name == "sqlite":
@@ -225,4 +232,109 @@ async def test_unique_and_tag_indexes_are_partial(sessions: Sessions) -> None:
             query = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'deliveries'"
         found = {name: sql for name, sql in (await session.execute(text(query))).all()}
     for name, predicate in expected.items():
-        assert predicate in found[name].replace("(", "").replace(")", ""), found[name]
+        written = found[name].replace("(", "").replace(")", "").replace("::text", "")
+        assert predicate in written, found[name]
+
+
+async def test_a_residents_deliveries_are_found_through_the_two_indexes(
+    sessions: Sessions,
+) -> None:
+    """Migration 0016: news rows are in ``uq_deliveries_article`` (resident first) only, the
+    rest in the partial ``ix_deliveries_resident_id``; each half of ``of_resident`` is looked
+    up through its index, never by scanning the table."""
+    article_id, broadcast_id, resident_id = await _subjects(sessions)
+    await _add(sessions, article_id=article_id, resident_id=resident_id)
+    await _add(sessions, broadcast_id=broadcast_id, resident_id=resident_id)
+    await _add(sessions, resident_id=resident_id, chat_id="1", payload="{}")
+    news, rest = of_resident(resident_id)
+    async with sessions.begin() as session:
+        found = [
+            sorted(await session.scalars(select(Delivery.id).where(half))) for half in (news, rest)
+        ]
+        plans = [await _plan(session, select(Delivery.id).where(half)) for half in (news, rest)]
+    assert [len(ids) for ids in found] == [1, 2]
+    assert "uq_deliveries_article" in plans[0], plans[0]
+    assert "ix_deliveries_resident_id" in plans[1], plans[1]
+
+
+async def test_migration_0016_goes_down_and_up_again_with_its_rows(database_url: str) -> None:
+    """0016 rebuilds indexes only: rows survive a downgrade to 0015 and the upgrade back, and
+    0015's never-send-twice index leads with the article again, its queue index with the state."""
+    from alembic import command
+
+    from storage.db import alembic_config
+
+    def down(connection: Any) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0015")
+
+    engine = create_engine(database_url)
+    try:
+        await upgrade(engine)
+        sessions = session_factory(engine)
+        article_id, broadcast_id, resident_id = await _subjects(sessions)
+        await _add(sessions, article_id=article_id, resident_id=resident_id)
+        await _add(sessions, broadcast_id=broadcast_id, resident_id=resident_id)
+        async with engine.begin() as connection:
+            before = await _deliveries(connection)
+            await connection.run_sync(down)
+            columns = await connection.run_sync(
+                lambda c: {
+                    i["name"]: i["column_names"] for i in inspect(c).get_indexes("deliveries")
+                }
+            )
+        assert columns["uq_deliveries_article"] == ["article_id", "resident_id", "channel"]
+        assert columns["ix_deliveries_resident_id"] == ["resident_id"]
+        assert columns["ix_deliveries_queue"][:2] == ["state", "channel"]
+        assert "ix_deliveries_held" not in columns
+        await upgrade(engine)
+        async with engine.connect() as connection:
+            after = await _deliveries(connection)
+            columns = await connection.run_sync(
+                lambda c: {
+                    i["name"]: i["column_names"] for i in inspect(c).get_indexes("deliveries")
+                }
+            )
+    finally:
+        await engine.dispose()
+    assert after == before and len(after) == 2
+    assert columns["uq_deliveries_article"] == ["resident_id", "article_id", "channel"]
+    assert columns["ix_deliveries_queue"][0] == "channel"
+
+
+async def test_held_rows_are_found_by_due_time_through_their_own_index(
+    sessions: Sessions,
+) -> None:
+    """The queue index holds pending rows only (migration 0016); the rhythm's look-ups of held
+    rows by due time (``storage.rhythm.due_residents``, ``next_due``) have their own index."""
+    held = in_state(DeliveryState.HELD)
+    due = (
+        select(Delivery.resident_id)
+        .where(held, Delivery.next_attempt_at <= AT)
+        .group_by(Delivery.resident_id)
+        .order_by(func.min(Delivery.next_attempt_at))
+        .limit(200)
+    )
+    async with sessions.begin() as session:
+        plans = [
+            await _plan(session, query)
+            for query in (due, select(func.min(Delivery.next_attempt_at)).where(held))
+        ]
+    for plan in plans:
+        assert "ix_deliveries_held" in plan, plan
+
+
+def test_the_sender_writes_the_state_its_partial_index_needs_into_the_sql() -> None:
+    """A prepared statement's generic plan (PostgreSQL, after five runs) knows no bound value:
+    with ``state = $1`` it could not use the partial queue index and would sort the queue."""
+    from sqlalchemy.dialects import postgresql
+
+    from storage import outbox
+
+    query = outbox.next_batch_query("telegram", limit=128, now=AT)
+    sql = str(
+        query.compile(dialect=postgresql.dialect(), compile_kwargs={"render_postcompile": True})
+    )
+    assert "deliveries.state = 'pending'" in sql, sql
+    assert "deliveries.channel = %(channel_1)s" in sql, sql  # the rest stays bound

@@ -25,7 +25,15 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from jobs.send import Throttling
-from storage.models import Article, Broadcast, Delivery, DeliveryState, Source, utcnow
+from storage.models import (
+    Article,
+    Broadcast,
+    Delivery,
+    DeliveryState,
+    Source,
+    in_state,
+    utcnow,
+)
 
 LATENCY_WINDOW = timedelta(hours=1)
 LATENCY_SAMPLE = 10_000  # the newest sent messages a scrape looks at, at most
@@ -59,7 +67,7 @@ async def snapshot(session: AsyncSession) -> dict[str, Any]:
     queue = (
         await session.execute(
             select(Delivery.channel, Delivery.priority, func.count())
-            .where(Delivery.state == DeliveryState.PENDING.value)
+            .where(in_state(DeliveryState.PENDING))
             .group_by(Delivery.channel, Delivery.priority)
         )
     ).all()

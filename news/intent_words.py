@@ -28,7 +28,7 @@ SHORTHAND: dict[str, str] = {
     "menu": "huong dan", "list": "danh sach", "gium": "dum", "subscribe": "dang ky",
     "sub": "dang ky", "subs": "dang ky", "subscriptions": "dang ky",
     "unsubscribe": "huy dang ky", "unsub": "huy dang ky", "tk": "tai khoan",
-    "tui": "toi", "ukm": "ok", "ukie": "ok",
+    "tui": "toi", "ukm": "ok", "ukie": "ok", "okla": "ok", "okila": "ok", "qa": "qua", "wa": "qua",
     # English words residents borrow: "update tin", "follow/unfollow X", "daily", "list topic"
     "update": "cap nhat", "follow": "theo doi", "unfollow": "bo theo doi", "daily": "hang ngay",
     "search": "tim kiem", "topic": "chu de", "topics": "chu de", "start": "bat dau",
@@ -48,8 +48,8 @@ VOCABULARY = frozenset(
     huy tat het ca nua thoi ngung dung yen tinh dem ngu luc vao sang trua chieu khuya gio phut
     ruoi moi ngay hang xa phuong tim kiem lien quan den tu cam on vang da ok chao xin biet
     hoi cach su dung thong bao can biet hieu nguoi dan ngay mai nam thang toan ten tuoi
-    khoi tra xong""".split()
-)
+    khoi tra xong mot hai ba bon sau bay tam chin muoi""".split()
+)  # the counts: "ba tin mới nhất" (three) is no misspelt "bản tin"
 # Everyday words (folded) that are no place name: a run of them is never a name a sound or a
 # letter off ("không nhắn lại nữa à" is no "Lay Nưa", old Mường Lay). Exact names stay names.
 FUNCTION_WORDS = frozenset(
@@ -76,8 +76,10 @@ FOR_PEOPLE_RE = re.compile(
 THANKS_SAID_RE = re.compile(r"\b(?:xin )?(?:cam on|ca mon|cam mon|(?:da|cam) ta|^c on$)\b")
 # What makes words said after thanks a request or a question ("cảm ơn, cho xem tin mới").
 ASKING_RE = re.compile(
-    r"\b(?:cho (?!ba con|nguoi dan|moi nguoi)|xem|tim|dang ky|huy|bo|ngung|gui|nhan|muon|"
-    r"giup|hoi|sao|khong|chua|gi|bao gio|khi nao|the nao|lam sao|tat|bat|ban tin|yen tinh|nhung)\b"
+    r"\b(?:cho (?!ba con|nguoi dan|moi nguoi|ban (?:minh|toi|em|ta))|xem|tim|dang ky|huy|bo|ngung|"
+    r"gui|nhan|muon|"
+    r"giup|hoi|sao|khong|chua|gi|bao gio|khi nao|the nao|lam sao|tat|bat|ban tin|yen tinh|nhung|"
+    r"nguoi that|hay (?:la )?(?:may|nguoi|bot|robot|trang|gia)|gia mao|kiem|tra cuu)\b"
 )
 # What thanks are for, a name in it no request: "cảm ơn, nhờ có tin cảnh báo mà …".
 NOTHING_NAMED_RE = re.compile(r"\bnho (?:co )?(?:tin|loa|bot|ban tin)\b")
@@ -92,6 +94,7 @@ PRAISE_RE = re.compile(
     # "bot xịn thật", "tốt lắm, cứ thế phát huy", "đọc tin tiện quá"
     r"xin (?:that|qua|ghe|the|day)|(?:tot|gioi) (?:lam|qua|that)|(?:cu the |tiep tuc )?phat huy|"
     r"lam tot|(?:10|muoi) diem|diem (?:10|muoi)|qua (?:duoc|tot|ok)(?: luon)?|"
+    r"(?:ai cung|moi nguoi|ca ban) khen|(?:the|vay) la (?:duoc|xong|on|tot)|"
     r"tien (?:qua|lam|that|loi qua)|chuan (?:roi|qua|that)|(?:da )?nhan (?:duoc )?(?:tin )?roi|"
     r"kip thoi|chinh xac|(?:tin|bai) (?:nay|do) (?:tot|hay))\b"
 )
@@ -144,6 +147,10 @@ SPOKEN_GREETINGS: dict[str, str] = {
     "ha lo": "alo",
     "he lo": "hello",
     "lo lo": "alo",
+    "a alo": "alo",  # "a lô", "hê lô" typed with marks: "lô" is read "alo" alone
+    "ha alo": "alo",
+    "he alo": "hello",
+    "hi alo": "hello",
     "hi lo": "hello",
     "good morning": "hello",  # English greetings
     "good afternoon": "hello",
@@ -196,7 +203,8 @@ SUBSCRIBE_RE = re.compile(
 # is said elsewhere: "nhà tôi ở Xá Nhè, muốn đăng ký nhận tin của xã để biết lịch họp").
 OWN_UNIT_RE = re.compile(
     rf"(?:de )?(?:cho {_WHO} )?(?:nhan )?(?:tin(?: tuc)? )?(?:(?:cua|o|tai|ve) )?"
-    r"(?:(?:xa|phuong|ban)(?: (?:nha|minh|toi|em|bac|chau|con))*|(?:ben|noi) (?:do|day|nay|ay)|"
+    r"(?:que(?: nha| huong)?|(?:xa|phuong|ban)(?: (?:nha|minh|toi|em|bac|chau|con))*|"
+    r"(?:ben|noi) (?:do|day|nay|ay)|"
     r"(?<=o )(?:do|day))"
     r"(?: (?:de|cho|thi|va|hang ngay|moi ngay)\b.*)?$"
 )
@@ -247,8 +255,10 @@ UNSUBSCRIBE_EVERY_RE = re.compile(
     r"(?: (?:va|voi) (?:cac )?(?:xa|chu de))?$|"  # "…, bỏ hết các xã"
     # "bỏ chọn hết"
     r"\b(?:huy|bo|xoa|go)(?: bo)? (?:chon|lua chon) (?:het|tat ca|toan boq?|sach)\b|"
+    # "không muốn nhận riêng xã nữa"
+    r"\b(?:khong|thoi)(?: muon| can)?(?: nhan| loc)? rieng (?:xa|chu de|mot xa)(?: \w+)? nua|"
     # "đừng lọc theo xã nữa", "không cần lọc theo chủ đề nữa": every article again
-    r"\b(?:dung|khong|thoi|bo)(?: can)? loc(?: tin)?(?: theo)? (?:xa|chu de)"
+    r"\b(?:dung|khong|thoi|bo)(?: can)? loc(?: tin)?(?: theo)? (?:xa|chu de)(?: \w+)? (?:nua|di)"
 )
 # Chosen by mistake: "lỡ đăng ký nhầm Nà Bủng", "chọn sai xã X", "X em đăng ký nhầm": drop it.
 MISTAKEN_RE = re.compile(
@@ -335,7 +345,8 @@ STOP_WORD_RE = re.compile(
 )
 SEARCH_RE = re.compile(
     # "tin", "tin tức" after: below; "tra" only before them ("tra tin thi", not "trả lời")
-    r"^(?:.*?\b)?(?:tim kiem|tim|tra cuu|kiem|tra(?= (?:tin|thong tin|bai)))"
+    r"^(?:.*?\b)?(?:tim kiem|tim|tra cuu|kiem(?! (?:tra|lam|soat|dinh|diem|duyet|ke))|"
+    r"tra(?= (?:tin|thong tin|bai)))"
     rf"(?:\s+(?:giup|ho(?! tro)|dum|cho)(?:\s+{_WHO})?)?"  # "hỗ trợ" is searched, no "hộ"
     r"(?:\s+(?:cac|nhung|may|mot vai|mot so))?"
     r"(?:\s+xem(?: co)?)?"  # "tìm xem có tin gì về …"
@@ -436,7 +447,7 @@ MINE_RE = re.compile(
     # "đã chọn nhận tin những xã nào": who (or "đã", "đang", "có"), the choosing, what
     r"(?:(?:toi|minh|em|bac|chau|con|chu|co|ong|ba) (?:(?:da|dang|co) )?|(?:da|dang|co) )"
     r"(?:(?:dang ky|theo doi|chon)(?: nhan| theo doi)?(?: tin(?: tuc)?)?|nhan(?: tin(?: tuc)?)?)"
-    r" (?:(?:cua|o|ve|tai|theo) )?(?:(?:nhung|cac) )?"
+    r" (?:(?:cua|o|ve|tai) )?(?:(?:nhung|cac) )?"
     r"(?:gi|cai gi|dau|noi nao|cho nao|(?:xa|phuong|chu de|muc|noi|loai tin)(?: phuong)? (?:nao|gi)"
     r"(?! duoc)|"
     r"(?:may|bao nhieu) (?:xa|phuong|chu de|muc|noi))|"
@@ -451,6 +462,8 @@ MINE_RE = re.compile(
     r"(?:lua chon|dang ky|cai dat|thiet lap) cua (?:toi|minh|em|bac|chau|con)|"
     # "xem lại đăng ký", "xem các lựa chọn của em"
     r"(?:lua chon|dang ky) (?:hien tai|hien gio|bayq? gio)|^(?:cho )?xem (?:cac |nhung )?lua chon$|"
+    r"(?:duoc )?gui tin (?:ve|cua) (?:dau|xa nao|noi nao)|"
+    r"nhan tin theo (?:chu de|xa|muc) (?:gi|nao)|"
     rf"(?:gi|cai gi) dang (?:bat|mo) cho {_WHO}|"
     rf"xem lai (?:cac |nhung )?(?:dang ky|lua chon)|xem (?:cac |nhung )?(?:dang ky|lua chon) "
     rf"(?:cua )?{_WHO})\b"
@@ -497,7 +510,7 @@ COMMUNES_ASK_RE = re.compile(
 BESIDES_RE = re.compile(r"\b(?:khac ngoai|ngoai\b.*\b(?:con|khac))\b")  # "… khác ngoài X"
 TOPICS_RE = re.compile(r"\b(?:chu de|danh muc|linh vuc|chuyen muc)")
 # "Mục tin", "loại tin", "có những mục gì", "tin gồm những gì": the list of topics.
-_KINDS = r"(?:muc|loai|mang|nhom|chu de|chuyen muc|linh vuc)"
+_KINDS = r"(?:muc|loai|mang|nhom|de tai|chu de|chuyen muc|linh vuc)"
 TOPICS_ASK_RE = re.compile(
     rf"\b(?:(?:muc|loai|mang) tin|(?:nhung|cac|may|co) {_KINDS}(?: tin)?(?: tuc)? (?:gi|nao)|"
     r"(?:muc|loai|mang) (?:gi|nao)|gom (?:nhung )?gi|"
@@ -535,7 +548,8 @@ NEGATED_RE = re.compile(r"\b(?:khong|chang|chua)\b")
 NOT_RE = re.compile(r"\b(?:khong|dung|ngung|thoi|chang|cam|huy|bo)\b")
 OFF_RE = re.compile(r"\b(?:tat|bo|huy|khong can|thoi|ngung|dung|xoa)\b")
 LATEST_ALL_RE = re.compile(
-    r"\b(?:tat ca|moi tin|het|toan boq?|(?:ca|toan) tinh|(?:cac|moi) xa|(?:moi|khap) noi)\b"
+    r"\b(?:tat ca|moi tin|het(?! (?:pin|tien|han|gio|ban|viec|song))|toan boq?|(?:ca|toan) tinh|"
+    r"(?:cac|moi) xa|(?:moi|khap) noi)\b"
 )
 # "Các xã" after news words is every commune's news, not the list of communes.
 EVERY_COMMUNE_NEWS_RE = re.compile(
@@ -578,7 +592,7 @@ THERE = (
 # (giờ)" (now) folds like "bảy (giờ)" (seven o'clock): "bayq", no hour.
 SPELT_AS: dict[str, str] = {
     "tới": "den", "ừ": "ok", "ừm": "ok", "ừa": "ok", "ờ": "ok", "bây": "bayq",
-    "ê": "alo", "hú": "alo",  # "ê" calls ("ê bot"), folded it is "e" (em)
+    "ê": "alo", "hú": "alo", "lô": "alo",  # "ê" calls ("ê bot"), folded it is "e" (em)
 }  # fmt: skip
 # A refusal to send or receive, said before a time: a "toi" typed without marks right after
 # it, before the time, is "tới" (until): "dung gui tin toi 8h" keeps news back until 8.
@@ -669,6 +683,8 @@ QUIET_NAME_RE = re.compile(
     r"\b(?:yen tinh|yen lang|(?:che do )?(?:im lang|khong lam phien)|"
     r"khung gio (?:khong nhan|nghi))\b"
 )
+# A rest time named, with a refusal: "đừng gửi tin vào giờ nghỉ trưa" (quiet hours: which?).
+QUIET_REST_RE = re.compile(r"\b(?:gio nghi (?:trua|ngoi)|nghi trua)\b")
 # The bulletin named by what it does: "gửi gộp", "gom tin", "tin gộp".
 ONCE_RE = re.compile(r"\b(?:1|mot) lan\b")  # "một lần", a count, no hour
 GATHERED_RE = re.compile(
@@ -679,7 +695,8 @@ GATHERED_RE = re.compile(
 REASON_RE = re.compile(
     r"\b(?:dao truoc|hom truoc|hom qua|truoc day|luc truoc|lo|da (?:dung|tat|huy|ngung)|"
     r"(?:khong|chang) (?:dung|tat|ngung) nua|"
-    r"(?:dung|tat|huy|ngung) roi|moi (?:duoc (?:\w+ )?)?(?:cai|tai|vao|biet dung))\b"
+    r"(?:dung|tat|huy|ngung) roi|moi (?:duoc (?:\w+ )?)?(?:cai|tai|vao|biet dung)|"
+    r"het (?:ban|viec)|xong viec|ranh roi)\b"
 )
 # A refusal said after the name it refuses: "(tin xã X ấy) bà không cần nữa bỏ đi", "… thôi
 # không nhận nữa"; "… bỏ đi cháu" only at the end ("con bo di lac o X" is a cow astray).
@@ -744,7 +761,8 @@ INFO_RE = re.compile(
     # tôi", "có biết nhà tôi ở đâu không"
     r"\bday (?:co )?(?:phai )?(?:la )?(?:trang|kenh|tai khoan|bot|zalo)(?: \w+)? "
     r"(?:chinh thuc|that)|"
-    r"\botp\b|^co an toan (?:khong|chu)|"
+    r"\botp\b|^co an toan (?:khong|chu)|(?:^|\b(?:co|la) )mien phi (?:khong|a|ha|chu|that)|"
+    r"^mien phi(?: (?:a|ha|khong|chu|the))?$|"
     rf"(?:{_ITSELF}|{_YOU}) (?:co )?(?:luu|giu|biet) (?:nhung )?(?:gi|cai gi) (?:cua|ve) {_WHO}|"
     rf"biet nha {_WHO} o dau|"
     r"(?:thu thap|luu|lay|ban) (?:thong tin|du lieu|so dien thoai)(?: ca nhan)?"

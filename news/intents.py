@@ -86,6 +86,7 @@ from news.intent_words import (
     QUIET_ASK_RE,
     QUIET_NAME_RE,
     QUIET_OVER_RE,
+    QUIET_REST_RE,
     REASON_RE,
     RECEIVED_WORDS,
     RECEIVING_RE,
@@ -154,14 +155,18 @@ class Intent:
 
 SEARCH_VERBS = frozenset({"tim", "tra", "kiem"})  # what follows them is searched, no command
 ASIDE_MAX = 2  # words Loa does not know beside a final "giúp" that still ask Loa for help
-# A count of articles: digits, or a number word that is no other word before "tin" ("ba tin"
-# may be "bà", "năm tin" a year's).
+PRAISE_FIRST_WORDS = 5  # praise that opens a message ("bot này tiện thật, …") thanks
+HOLD_RE = re.compile(r"\b(?:dung|khong) (?:gui|nhan)(?: tin)?(?: (?:vao|trong|luc))?\b")
 THERE_NEWS_RE = re.compile(r"\btin(?: tuc)? (?:o|cua|tai|ben) (?:do|day|ay)\b")  # "tin ở đó"
 # "bản tin", "yên tĩnh" as words ("ủy ban tỉnh" holds the letters of "ban tin").
 BULLETIN_NAMED_RE = re.compile(r"\bban tin\b")
 RHYTHM_NAMED_RE = re.compile(r"\b(?:ban tin|yen tinh)\b")
-COUNT_WORDS = {"hai": "2", "bon": "4", "tam": "8", "chin": "9", "muoi": "10"}
-COUNT_RE = re.compile(r"\b(\d{1,2}|hai|bon|tam|chin|muoi) (?:tin|bai)\b")
+# A count of articles before "tin"/"bài": digits, or a number word as typed ("ba" with no mark
+# is three, "bà" no count; "hai", "bon" … folded are no other word there).
+COUNT_WORDS = {
+    "một": "1", "hai": "2", "ba": "3", "bốn": "4", "năm": "5", "sáu": "6", "bảy": "7",
+    "tám": "8", "chín": "9", "mười": "10", "bon": "4", "tam": "8", "chin": "9", "muoi": "10",
+}  # fmt: skip
 READING_WORDS = frozenset({"doc", "xem", "nghe", "coi"})  # "(lấy tin) về đọc"
 KINDLY_WORDS = frozenset({"giup", "ho", "dum", "voi", "do"})  # "…, tìm giúp": asks kindly
 LINKS = frozenset({"va", "voi", "cung", "ca", "-", "nua", "them"})  # between listed names
@@ -273,7 +278,10 @@ class IntentParser:
             return Intent(THANKS)
         # "cảm ơn các cháu đã làm ra cái này, bác đọc tin tiện quá": thanks first, then
         # anything that asks for nothing and names nothing
-        if "cam on" in text and not ASKING_RE.search(text.replace("cam on", " ")):
+        praised_first = PRAISE_RE.search(" ".join(text.split()[:PRAISE_FIRST_WORDS]))
+        if ("cam on" in text or praised_first) and not ASKING_RE.search(
+            text.replace("cam on", " ")
+        ):
             # "nhờ có tin cảnh báo mà …": a topic named as what the thanks are for
             if NOTHING_NAMED_RE.search(text) or self._named(said, 0, len(text)) is None:
                 return Intent(THANKS)
@@ -319,11 +327,15 @@ class IntentParser:
             return Intent(QUIET, str(window))
         if QUIET_ASK_RE.search(text) and until_in(timing) is not None:
             return Intent(QUIET)  # "đừng gửi tin tới 5h sáng": quiet until then; from when?
+        if QUIET_REST_RE.search(text) and HOLD_RE.search(text):  # "đừng gửi … giờ nghỉ trưa"
+            return Intent(QUIET, str(window) if window else "")
         quiet = QUIET_NAME_RE.search(text)  # "yên tĩnh", "chế độ im lặng"
         if quiet is not None and (bare := bare_window_in(timing)) is not None:
             return Intent(QUIET, str(bare))  # "yên tĩnh từ 22 đến 6": hours without "giờ"
         if quiet is not None:
-            off = OFF_RE.search(QUIET_NAME_RE.sub(" ", text)) or QUIET_OVER_RE.search(text)
+            # "đừng gửi tin vào giờ nghỉ trưa" asks for quiet hours, no "off"
+            asked = QUIET_NAME_RE.sub(" ", HOLD_RE.sub(" ", text))
+            off = OFF_RE.search(asked) or QUIET_OVER_RE.search(text)
             return Intent(QUIET, OFF if off else "")
         if NIGHT_RE.search(text) and NOT_RE.search(text):  # "đừng gửi tin ban đêm": which hours?
             return Intent(QUIET)
@@ -469,6 +481,8 @@ class IntentParser:
             return False
         if re.search(r"\b(?:huy|bo|xoa)\b", before):  # "bỏ hết, nhận lại mọi tin": drop choices
             return False
+        if UNSUBSCRIBE_EVERY_RE.search(before):  # "không muốn nhận riêng xã nữa, cho nhận mọi tin"
+            return False
         return self._named(said, 0, len(before)) is None
 
     def _starts_before(self, said: _Said) -> bool:
@@ -581,7 +595,7 @@ class IntentParser:
         wanted = (
             rf"\b(?:(?:{asked} (?:nhan|nghe) tin|muon dang ky|dang ky)(?:{THERE})?|nhan tin{THERE})"
         )
-        why = r"(?: de (?:biet|theo doi|nam|xem|doc)\b.*)?"  # "… để biết"
+        why = r"(?: de (?:biet|theo doi|nam|xem|doc)\b.*)?(?: thoi)?"  # "… để biết", "… thôi"
         if re.search(wanted + r"(?: (?:hang ngay|thuong xuyen|moi ngay))?" + why + TAIL, text):
             named = self._named(said, 0, len(text))  # "tôi ở Thanh Nưa, muốn nhận tin"
             return Intent(SUBSCRIBE, named[0], named[1]) if named else Intent(SUBSCRIBE)
@@ -654,8 +668,7 @@ class IntentParser:
         if named and named[1]:  # "tôi quê Nậm Tin": the name's "tin" asks for no news
             text = " ".join([*said.norm[: named[2][0]], "x", *said.norm[named[2][1] :]])
         if LATEST_RE.search(text):
-            count = COUNT_RE.search(text)  # "cho xem 5 tin mới nhất", "hai tin mới nhất"
-            said_count = COUNT_WORDS.get(count[1], count[1]) if count else ""
+            said_count = _count(said)  # "cho xem 5 tin mới nhất", "hai tin", "ba tin" (typed so)
             return Intent(LATEST, ALL if LATEST_ALL_RE.search(text) else said_count)
         return None
 
@@ -977,6 +990,19 @@ def _marked_off(typed: str, found: list[Choice]) -> bool:
             if spelt and OSA.distance(bare, " ".join(spelt)) <= allowed:
                 return False
     return True
+
+
+def _count(said: _Said) -> str:
+    """The number of articles asked for ("5 tin mới nhất", "ba tin mới nhất"), or ""."""
+    for index in range(len(said.norm) - 1):
+        if said.norm[index + 1].split()[0] not in ("tin", "bai"):
+            continue
+        typed = said.words[index].lower()
+        if typed.isdigit() and len(typed) <= 2:
+            return typed
+        if typed in COUNT_WORDS:
+            return COUNT_WORDS[typed]
+    return ""
 
 
 def _led_by_news(said: _Said, run: tuple[int, int]) -> bool:

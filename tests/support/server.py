@@ -20,10 +20,8 @@ def serve(app: Any) -> Iterator[str]:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     # h11 (Loa's own web server's parser): httptools is installed for the benchmarks' emulator.
-    # A short grace at the end: the server stops once the test is over (its Loa stopped), and
-    # what is still in progress then is an emulator's long poll that no one waits for.
     config = uvicorn.Config(
-        app, log_level="warning", lifespan="off", timeout_graceful_shutdown=0.1, http="h11"
+        app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1, http="h11"
     )
     server = uvicorn.Server(config)
     started = threading.Event()

@@ -175,7 +175,11 @@ class Coordinator:
         # database), as what it takes is trusted only until ``began`` + trust anyway.
         timeout = self._trust if first else self._trust / 2
         try:
-            held = await asyncio.wait_for(self._renew_all(), timeout=timeout)
+            # asyncio.timeout, not wait_for: on Python 3.11, wait_for returns (or raises) what
+            # the renewal just gave if the pass is cancelled then, and the cancellation is lost:
+            # with the database down, stop() waited forever for a pass loop that went on.
+            async with asyncio.timeout(timeout):
+                held = await self._renew_all()
         except Exception as exc:
             log.warning("cannot reach the database to renew roles: %s", exc)
             held = None

@@ -9,6 +9,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -241,16 +242,36 @@ PROCESS_MODULES = frozenset(
 SLOW_FIXTURES = frozenset({"database_url", "pg_database", "base_url"})
 
 
+# Modules whose tests each start two or three `loa run` against a strict emulator: they run
+# one after another, on one xdist worker (see pytest_xdist_make_scheduler).
+IN_TURN_MODULES = frozenset({"test_e2e_instances", "test_e2e_shared_sending"})
+
+
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the quick tests (pure logic: no database, no server, no process) for `make check`,
-    and keep the multi-instance tests on one xdist worker, one after another."""
+    """Mark the quick tests (pure logic: no database, no server, no process) for `make check`."""
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
         fixtures = set(getattr(item, "fixturenames", ()))
-        if module in ("test_e2e_instances", "test_e2e_shared_sending"):
-            # Each starts two or three `loa run` against a strict emulator: run them in turn.
-            item.add_marker(pytest.mark.xdist_group("instances"))
         needs_a_server = item.get_closest_marker("skipif") is not None  # PostgreSQL-only
         if module not in PROCESS_MODULES and not fixtures & SLOW_FIXTURES and not needs_a_server:
             item.add_marker(pytest.mark.quick)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadgroup`: every test on its own, but the IN_TURN_MODULES' tests all together,
+    one after another on one worker (sent first: they are the longest unit of work).
+
+    Not by `xdist_group` marks: pytest-xdist 3.8 groups them by rewriting node ids, which
+    pytest 9.2 ignores (pytest-dev/pytest-xdist#1386), so the marks silently grouped nothing.
+    """
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class InTurnScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1].removesuffix(".py")
+            return "in turn" if module in IN_TURN_MODULES else nodeid
+
+    return InTurnScheduling(config, log)

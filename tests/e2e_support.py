@@ -67,6 +67,11 @@ class Options:
     extra_config: str = ""  # TOML appended as it is (e.g. [[commune_admins]] tables)
 
 
+# For a conversation with one resident that does not check pacing: each answer follows the
+# last at once, not a second later.
+CONVERSATION = Options(per_chat_interval=0.1)
+
+
 def write_config(
     tmp: Path,
     telegram_url: str,

@@ -161,7 +161,7 @@ def send_button(question: SentMessage) -> str:
 async def test_photo_and_voice_broadcasts_reach_both_channels(world: Stage) -> None:
     assert world.zalo is not None
     telegram, zalo = world.telegram, world.zalo
-    loa = seeded(world, Options(telegram_admins=[TG_ADMIN]))
+    loa = seeded(world, Options(telegram_admins=[TG_ADMIN], per_chat_interval=0.1))
     public = serve_media(loa)
     loa.start()
 
@@ -221,7 +221,7 @@ async def test_without_public_url_zalo_gets_the_text_and_the_preview_says_so(
 ) -> None:
     assert world.zalo is not None
     telegram, zalo = world.telegram, world.zalo
-    loa = seeded(world, Options(telegram_admins=[TG_ADMIN]))
+    loa = seeded(world, Options(telegram_admins=[TG_ADMIN], per_chat_interval=0.1))
     loa.start()
     before = len(telegram.messages_to(TG_ADMIN))
     marker = "Cắt điện bản Co Mỵ từ 7h đến 11h"

@@ -258,6 +258,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.quick)
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """`-n auto`: two workers per core for the suite, whose time goes mostly to waiting on
+    real processes, servers and databases, not to computing; one per core for `-m quick`.
+    PYTEST_XDIST_AUTO_NUM_WORKERS, when set, still decides (pytest-xdist's own hook)."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    cores = len(os.sched_getaffinity(0))
+    return cores if config.getoption("markexpr") == "quick" else 2 * cores
+
+
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """`--dist loadgroup`: every test on its own, but the IN_TURN_MODULES' tests all together,
     one after another on one worker (sent first: they are the longest unit of work).

@@ -67,6 +67,13 @@ class Options:
     extra_config: str = ""  # TOML appended as it is (e.g. [[commune_admins]] tables)
 
 
+# For a test that kills ``loa run`` (kill -9) and starts it again: the new process takes the
+# roles once the dead one's leases expire, after 3 s rather than the default 10 s.
+SHORT_LEASE = """
+[coordination]
+lease_seconds = 3
+"""
+
 # For a conversation with one resident that does not check pacing: each answer follows the
 # last at once, not a second later.
 CONVERSATION = Options(per_chat_interval=0.1)

@@ -23,7 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot import texts
-from tests.e2e_support import LIST_1, ZALO_TOKEN, Loa, Options, Stage, until
+from tests.e2e_support import LIST_1, SHORT_LEASE, ZALO_TOKEN, Loa, Options, Stage, until
 from tests.emulators.telegram import SentMessage, TelegramEmulator
 from tests.emulators.zalo import ZaloEmulator
 from tests.media_support import opus_voice, png
@@ -247,7 +247,12 @@ async def test_kill_9_during_a_photo_broadcast_loses_nothing(world: Stage) -> No
     concurrency = 8
     world.telegram.any_chat = True
     loa = world.make_loa(
-        Options(telegram_admins=[TG_ADMIN], telegram_rate=100, concurrency=concurrency)
+        Options(
+            telegram_admins=[TG_ADMIN],
+            telegram_rate=100,
+            concurrency=concurrency,
+            extra_config=SHORT_LEASE,
+        )
     )
     chats = range(40_000, 40_300)
     loa.seed_residents("telegram", chats)

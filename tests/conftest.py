@@ -258,6 +258,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.quick)
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: unknown without it
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """`-n auto`: two workers per core for the suite, whose time goes mostly to waiting on
     real processes, servers and databases, not to computing; one per core for `-m quick`.
@@ -268,6 +269,7 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     return cores if config.getoption("markexpr") == "quick" else 2 * cores
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: unknown without it
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """`--dist loadgroup`: every test on its own, but the IN_TURN_MODULES' tests all together,
     one after another on one worker (sent first: they are the longest unit of work).

@@ -20,7 +20,8 @@ run: install
 	@test -f loa.toml || cp config.example.toml loa.toml
 	$(BIN)/loa --config loa.toml run
 
-# The whole test suite (PostgreSQL too when LOA_TEST_DATABASE_URL is set), on every core.
+# The whole test suite (PostgreSQL too when LOA_TEST_DATABASE_URL is set), two workers per core
+# (tests/conftest.py: it mostly waits on processes and servers).
 test: install
 	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 

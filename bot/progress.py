@@ -8,6 +8,8 @@ id); every edit and report goes through the outbox like any message a bot sends.
 from __future__ import annotations
 
 import logging
+import math
+import time
 from collections.abc import Callable, Mapping
 
 from sqlalchemy import select
@@ -32,7 +34,9 @@ class ProgressReporter:
     then the progress shows them as their own count.
 
     One ``report_once`` pass per ``interval_seconds``; a preview is edited only when its counts
-    changed and its last edit has gone out. Channels that cannot edit a message (their
+    changed and its last edit has gone out. Between them, every ``finish_seconds``, a pass
+    that only finishes: the final report follows the last delivery within that, not within
+    the progress interval. Channels that cannot edit a message (their
     ``edit`` is ``Channel.edit``, as on Zalo) get the final report only, as a new message. The
     report is queued in the transaction that marks the broadcast done, so it is shown once.
     """
@@ -45,6 +49,7 @@ class ProgressReporter:
         channels: Mapping[str, Channel],
         interval_seconds: float = 3.0,
         on_queued: Callable[[], None] | None = None,
+        finish_seconds: float = 0.5,
     ) -> None:
         self._sessions = sessions
         self._editable = {
@@ -52,19 +57,30 @@ class ProgressReporter:
         }
         self._channels = set(channels)
         self._interval = interval_seconds
+        self._finish = min(finish_seconds, interval_seconds)
+        self._last_progress = -math.inf
         self._on_queued = on_queued
         self._shown: dict[int, tuple[int, int, int, int]] = {}
         self._task = BackgroundTask(self.name)
 
     async def start(self) -> None:
         failure = "reporting broadcast progress failed"
-        self._task.start(every(self._interval, self.report_once, log=log, failure=failure))
+        self._task.start(every(self._finish, self._tick, log=log, failure=failure))
 
     async def stop(self) -> None:
         await self._task.stop()
 
-    async def report_once(self) -> int:
-        """Report every broadcast still sending; return how many reports were queued."""
+    async def _tick(self) -> int:
+        now = time.monotonic()
+        # A little early counts: the ticks' own jitter must not skip a progress pass.
+        progress = now - self._last_progress >= self._interval - self._finish / 2
+        if progress:
+            self._last_progress = now
+        return await self.report_once(progress=progress)
+
+    async def report_once(self, *, progress: bool = True) -> int:
+        """Report every broadcast still sending (without ``progress``: only those that are
+        finished, with their final report); return how many reports were queued."""
         async with self._sessions() as session:
             rows = await session.execute(
                 select(Broadcast).where(Broadcast.state == BroadcastState.SENDING.value)
@@ -73,7 +89,7 @@ class ProgressReporter:
         queued = 0
         for broadcast in sending:
             try:
-                queued += await self._report(broadcast)
+                queued += await self._report(broadcast, progress=progress)
             except Exception:
                 # One broadcast's failure must not silence the others' reports.
                 log.exception("reporting broadcast %d failed", broadcast.id)
@@ -81,15 +97,15 @@ class ProgressReporter:
             self._on_queued()
         return queued
 
-    async def _report(self, broadcast: Broadcast) -> int:
+    async def _report(self, broadcast: Broadcast, *, progress: bool) -> int:
         async with self._sessions.begin() as session:
-            progress = await broadcast_progress.progress(session, broadcast.id)
-            counts = (progress.sent, progress.failed, progress.pending, progress.held)
-            if progress.finished:
+            now = await broadcast_progress.progress(session, broadcast.id)
+            counts = (now.sent, now.failed, now.pending, now.held)
+            if now.finished:
                 await broadcast_progress.finish_if_done(session, broadcast.id)
                 self._shown.pop(broadcast.id, None)
                 return await self._queue(session, broadcast, counts, final=True)
-            if self._shown.get(broadcast.id) == counts:
+            if not progress or self._shown.get(broadcast.id) == counts:
                 return 0
             tag = f"progress:{broadcast.id}"
             if await outbox.has_pending_tag(session, tag):

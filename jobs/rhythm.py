@@ -86,8 +86,9 @@ class RhythmJob:
             except Exception:
                 log.exception("rhythm pass failed")
                 wait = self._tick
-            try:
-                await asyncio.wait_for(self._wake.wait(), max(wait, 0.01))
+            try:  # asyncio.timeout: wait_for (3.11) may lose a cancellation coming as it wakes
+                async with asyncio.timeout(max(wait, 0.01)):
+                    await self._wake.wait()
             except TimeoutError:
                 pass
             self._wake.clear()

@@ -125,6 +125,10 @@ class Coordinator:
             await self._register(session, utcnow())
         await self._pass(first=True)
         await self._settle()
+        if self.roles:
+            # The first pass's heartbeat came before its roles started: show them now (to
+            # ``loa stats``, the admin page), not one renewal (a fifth of the lease) later.
+            await self._heartbeat(housekeeping=False)
         held = ", ".join(self.roles)
         if held:
             log.info("instance %s holds %s", self.instance_id, held)
@@ -171,7 +175,11 @@ class Coordinator:
         # database), as what it takes is trusted only until ``began`` + trust anyway.
         timeout = self._trust if first else self._trust / 2
         try:
-            held = await asyncio.wait_for(self._renew_all(), timeout=timeout)
+            # asyncio.timeout, not wait_for: on Python 3.11, wait_for returns (or raises) what
+            # the renewal just gave if the pass is cancelled then, and the cancellation is lost:
+            # with the database down, stop() waited forever for a pass loop that went on.
+            async with asyncio.timeout(timeout):
+                held = await self._renew_all()
         except Exception as exc:
             log.warning("cannot reach the database to renew roles: %s", exc)
             held = None
@@ -256,7 +264,7 @@ class Coordinator:
                 groups.setdefault(role.group, []).append(role.name)
         return groups
 
-    async def _heartbeat(self) -> None:
+    async def _heartbeat(self, *, housekeeping: bool = True) -> None:
         now = utcnow()
         async with self._sessions.begin() as session:
             try:
@@ -264,7 +272,7 @@ class Coordinator:
             except LookupError:  # removed as stale while this instance was frozen
                 await self._register(session, now)
                 await instances.heartbeat(session, self.instance_id, self.roles, now)
-            if self._passes % 100 == 1:  # housekeeping, now and then
+            if housekeeping and self._passes % 100 == 1:  # now and then
                 await instances.forget_stale(session, now, keep=timedelta(days=1))
                 await updates.forget_old(session, now)
 

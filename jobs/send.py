@@ -298,8 +298,9 @@ class Sender:
                 await self._sleep(wait)
 
     async def _sleep(self, seconds: float) -> None:
-        try:
-            await asyncio.wait_for(self._wake.wait(), max(seconds, 0.001))
+        try:  # asyncio.timeout: wait_for (3.11) may lose a cancellation coming as it wakes
+            async with asyncio.timeout(max(seconds, 0.001)):
+                await self._wake.wait()
         except TimeoutError:
             pass
         self._wake.clear()
@@ -834,8 +835,9 @@ class Sender:
             items = [await self._writes.get()]
             if self._sending:
                 self._all_reported.clear()
-                try:
-                    await asyncio.wait_for(self._all_reported.wait(), GATHER_SECONDS)
+                try:  # (asyncio.timeout: see _sleep)
+                    async with asyncio.timeout(GATHER_SECONDS):
+                        await self._all_reported.wait()
                 except TimeoutError:
                     pass
             while not self._writes.empty():

@@ -12,16 +12,20 @@ Pom Lót article.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import IO, Any, Self
 
@@ -61,6 +65,18 @@ class Options:
     per_chat_interval: float = 1.0
     log_level: str = "INFO"
     extra_config: str = ""  # TOML appended as it is (e.g. [[commune_admins]] tables)
+
+
+# For a test that kills ``loa run`` (kill -9) and starts it again: the new process takes the
+# roles once the dead one's leases expire, after 3 s rather than the default 10 s.
+SHORT_LEASE = """
+[coordination]
+lease_seconds = 3
+"""
+
+# For a conversation with one resident that does not check pacing: each answer follows the
+# last at once, not a second later.
+CONVERSATION = Options(per_chat_interval=0.1)
 
 
 def write_config(
@@ -131,6 +147,21 @@ selectors = {{ item = ".news-list a.title, .featured a" }}
 """
 
 
+@cache
+def _migrated_template() -> Path:
+    """A SQLite file at head, migrated by ``loa db upgrade`` (the first time it is asked for):
+    copying it spares every end-to-end test a process start and a migration."""
+    folder = Path(tempfile.mkdtemp(prefix="loa-e2e-template-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    config = folder / "loa.toml"
+    config.write_text(f'[database]\nurl = "sqlite+aiosqlite:///{folder / "loa.db"}"\n', "utf-8")
+    upgraded = Loa(folder, config).cli("db", "upgrade")
+    assert upgraded.returncode == 0, upgraded.stderr
+    # The process has ended: its WAL was checkpointed into the file and removed.
+    assert not (folder / "loa.db-wal").exists()
+    return folder / "loa.db"
+
+
 class Loa:
     """One ``loa run`` subprocess (restartable) and a view of its SQLite database."""
 
@@ -151,7 +182,11 @@ class Loa:
         )
 
     def upgrade(self) -> None:
-        """Migrate the database (before seeding rows into it); a failure fails the test."""
+        """Migrate the database (before seeding rows into it); a failure fails the test. A new
+        one is a copy of a database that ``loa db upgrade`` migrated once per test process."""
+        if not self.database.exists():
+            shutil.copyfile(_migrated_template(), self.database)
+            return
         upgraded = self.cli("db", "upgrade")
         assert upgraded.returncode == 0, upgraded.stderr
 

@@ -189,6 +189,29 @@ async def test_a_holder_that_cannot_reach_the_database_stops_its_roles_in_time(
     await holder.stop()
 
 
+async def test_stop_ends_while_the_database_is_down(sessions: Sessions) -> None:
+    """A renewal that fails at once, passes back to back: the stop's cancellation lands in a
+    pass nearly every time, and must not be lost there (stop() once waited forever)."""
+
+    async def unreachable() -> set[str]:
+        raise ConnectionError("database down")
+
+    for _ in range(20):
+        Probe.running = {}
+        holder = Coordinator(
+            sessions,
+            [Role("poller", lambda: Probe("poller", [], "A"))],
+            instance_id="A",
+            lease_seconds=1.0,
+            renew_seconds=0.0,
+        )
+        await holder.start()
+        holder._renew_all = unreachable  # type: ignore[method-assign]
+        await _until(lambda h=holder, n=holder._passes: h._passes > n + 2, within=5)
+        async with asyncio.timeout(10):
+            await holder.stop()
+
+
 async def test_stats_show_live_and_gone_instances(
     sessions: Sessions, capsys: pytest.CaptureFixture[str]
 ) -> None:

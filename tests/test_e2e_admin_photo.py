@@ -47,7 +47,7 @@ def started(world: Stage, *, public: bool) -> tuple[Loa, str]:
     """Loa with its web server on (a public URL or none), three Telegram and two Zalo
     residents; return it and the web server's address."""
     assert world.zalo is not None
-    loa = world.make_loa(Options(zalo_admins=[Z_ADMIN]))
+    loa = world.make_loa(Options(zalo_admins=[Z_ADMIN], per_chat_interval=0.1))
     loa.seed_residents("telegram", TG_RESIDENTS)
     loa.seed_residents("zalo", Z_RESIDENTS)
     world.zalo.add_chats(list(Z_RESIDENTS))

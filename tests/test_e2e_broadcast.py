@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot import texts
-from tests.e2e_support import SEEDED_AT, ZALO_TOKEN, Loa, Options, Stage, until
+from tests.e2e_support import SEEDED_AT, SHORT_LEASE, ZALO_TOKEN, Loa, Options, Stage, until
 from tests.emulators.telegram import SentMessage, TelegramEmulator
 from tests.emulators.zalo import ZaloEmulator
 
@@ -308,7 +308,11 @@ async def test_kill_9_mid_broadcast_then_restart_completes_it(world: World) -> N
     world.telegram.set_limits(global_rate=None, per_chat_rate=None)
     world.telegram.any_chat = True
     options = Options(
-        telegram_admins=[TG_ADMIN], telegram_rate=200, zalo_rate=50, concurrency=concurrency
+        telegram_admins=[TG_ADMIN],
+        telegram_rate=200,
+        zalo_rate=50,
+        concurrency=concurrency,
+        extra_config=SHORT_LEASE,
     )
     loa = world.make_loa(options)
     telegram_chats = range(30_000, 30_400)

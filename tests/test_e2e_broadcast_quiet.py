@@ -34,7 +34,7 @@ def stage(tmp_path: Path) -> Iterator[Stage]:
 
 def started(stage: Stage) -> Loa:
     assert stage.zalo is not None
-    loa = stage.make_loa(Options(telegram_admins=[TG_ADMIN]))
+    loa = stage.make_loa(Options(telegram_admins=[TG_ADMIN], per_chat_interval=0.1))
     loa.seed_residents("telegram", TG_RESIDENTS)
     loa.seed_residents("zalo", Z_RESIDENTS)
     stage.zalo.add_chats(list(Z_RESIDENTS))

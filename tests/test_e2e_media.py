@@ -23,7 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot import texts
-from tests.e2e_support import LIST_1, ZALO_TOKEN, Loa, Options, Stage, until
+from tests.e2e_support import LIST_1, SHORT_LEASE, ZALO_TOKEN, Loa, Options, Stage, until
 from tests.emulators.telegram import SentMessage, TelegramEmulator
 from tests.emulators.zalo import ZaloEmulator
 from tests.media_support import opus_voice, png
@@ -161,7 +161,7 @@ def send_button(question: SentMessage) -> str:
 async def test_photo_and_voice_broadcasts_reach_both_channels(world: Stage) -> None:
     assert world.zalo is not None
     telegram, zalo = world.telegram, world.zalo
-    loa = seeded(world, Options(telegram_admins=[TG_ADMIN]))
+    loa = seeded(world, Options(telegram_admins=[TG_ADMIN], per_chat_interval=0.1))
     public = serve_media(loa)
     loa.start()
 
@@ -221,7 +221,7 @@ async def test_without_public_url_zalo_gets_the_text_and_the_preview_says_so(
 ) -> None:
     assert world.zalo is not None
     telegram, zalo = world.telegram, world.zalo
-    loa = seeded(world, Options(telegram_admins=[TG_ADMIN]))
+    loa = seeded(world, Options(telegram_admins=[TG_ADMIN], per_chat_interval=0.1))
     loa.start()
     before = len(telegram.messages_to(TG_ADMIN))
     marker = "Cắt điện bản Co Mỵ từ 7h đến 11h"
@@ -247,7 +247,12 @@ async def test_kill_9_during_a_photo_broadcast_loses_nothing(world: Stage) -> No
     concurrency = 8
     world.telegram.any_chat = True
     loa = world.make_loa(
-        Options(telegram_admins=[TG_ADMIN], telegram_rate=100, concurrency=concurrency)
+        Options(
+            telegram_admins=[TG_ADMIN],
+            telegram_rate=100,
+            concurrency=concurrency,
+            extra_config=SHORT_LEASE,
+        )
     )
     chats = range(40_000, 40_300)
     loa.seed_residents("telegram", chats)

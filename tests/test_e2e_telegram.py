@@ -18,6 +18,7 @@ import pytest
 from tests.e2e_support import (
     NEW_PATH,
     NEW_TITLE,
+    SHORT_LEASE,
     TELEGRAM_TOKEN,
     Options,
     Stage,
@@ -115,7 +116,14 @@ async def test_kill_9_during_a_500_message_send_loses_nothing(stage: Stage) -> N
     assert stage.portal is not None
     portal, emulator = stage.portal, stage.telegram
     emulator.set_limits(global_rate=None, per_chat_rate=None)
-    loa = stage.make_loa(Options(telegram_rate=400, concurrency=CONCURRENCY, log_level="DEBUG"))
+    loa = stage.make_loa(
+        Options(
+            telegram_rate=400,
+            concurrency=CONCURRENCY,
+            log_level="DEBUG",
+            extra_config=SHORT_LEASE,
+        )
+    )
     chats = range(10_000, 10_500)
     loa.seed_residents("telegram", chats)
     for chat_id in chats:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e_support import SEEDED_AT, ZALO_TOKEN, Loa, Options, Stage, until
+from tests.e2e_support import CONVERSATION, SEEDED_AT, ZALO_TOKEN, Loa, Stage, until
 from tests.emulators.telegram import TelegramEmulator
 from tests.emulators.zalo import ZaloEmulator
 
@@ -55,7 +55,7 @@ async def telegram_says(stage: Stage, loa: Loa, text: str, expect: str) -> str:
 
 
 async def test_settings_from_chat_on_both_channels_survive_a_restart(stage: Stage) -> None:
-    loa = stage.make_loa(Options(), upgrade=False)
+    loa = stage.make_loa(CONVERSATION, upgrade=False)
     loa.start()
     await zalo_says(stage, loa, "/bantin 25:00", "không phải giờ hợp lệ")
     await zalo_says(stage, loa, "ban tin 7h", "mỗi ngày lúc 07:00")
@@ -85,7 +85,7 @@ async def test_settings_from_chat_on_both_channels_survive_a_restart(stage: Stag
 async def test_a_bulletin_due_while_loa_was_down_goes_out_on_restart(stage: Stage) -> None:
     assert stage.zalo is not None
     stage.zalo.add_chats([ZALO_CHAT])  # the resident wrote to the bot before
-    loa = stage.make_loa(Options())
+    loa = stage.make_loa(CONVERSATION)
     seed_held_bulletin(loa)
     loa.start()
     await until(lambda: any(TITLES[0] in t for t in zalo_texts(stage)), 30, loa, "the bulletin")

@@ -232,6 +232,9 @@ async def test_retry_after_per_chat_is_honoured_and_costs_no_attempt(
     assert rows[ids[70]].attempts == 1  # the 429 did not count
 
 
+# Seconds of 429s against the sender's pacing, not the database: on SQLite only (every other
+# sender test runs on both backends).
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_global_429_storm_loses_nothing_and_never_retries_early(
     emulator: TelegramEmulator, channel: TelegramChannel, world: World
 ) -> None:
@@ -417,10 +420,14 @@ async def test_answers_share_the_per_chat_spacing_with_news(
     ids = await world.residents([7])
     await world.queue(article, [ids[7]])
     await Answers(world.sessions, "telegram").send("7", [Reply("trả lời")])
-    await _run_until_drained(make_sender(channel, world, per_chat=0.3), world.sessions)
-    first, second = emulator.messages_to(7)
+    clock = DispatchClock(channel)
+    await _run_until_drained(make_sender(clock, world, per_chat=0.3), world.sessions)
+    first, _ = emulator.messages_to(7)
     assert first.text == "trả lời"
-    assert second.at - first.at >= 0.3  # one budget per chat, whatever the message
+    # One budget per chat, whatever the message: spaced when Loa sends them (their arrival at
+    # the emulator also carries the loopback's jitter, which a loaded machine widens).
+    [sent_first, sent_second] = [at for chat, at in clock.dispatched if chat == "7"]
+    assert sent_second - sent_first >= 0.3 - 0.005
 
 
 class Editing(Channel):

@@ -253,8 +253,9 @@ async def _wait(
                 missing = await missing_senders(session, channels)
             why = f"no sender is running on {', '.join(missing)}" if missing else "no progress"
             print(f"\n{why}: is `loa run` running? The deliveries stay queued.", file=sys.stderr)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(interrupted.wait(), POLL_SECONDS)
+        with contextlib.suppress(TimeoutError):  # not wait_for: it may lose a cancellation
+            async with asyncio.timeout(POLL_SECONDS):
+                await interrupted.wait()
 
 
 def _confirmed(total: int) -> bool:

@@ -26,7 +26,7 @@ import math
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -433,7 +433,10 @@ class TelegramEmulator(MediaMethods, FaultControl):
             handler = getattr(self, f"_m_{method}", None)
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
-            result = await handler(params, call)
+            if method == "getupdates":
+                result: Any = await self._m_getupdates(params, call, request.receive)
+            else:
+                result = await handler(params, call)
             body: dict[str, Any] = {"ok": True, "result": result}
         except ApiError as exc:
             call.status = exc.code
@@ -518,7 +521,15 @@ class TelegramEmulator(MediaMethods, FaultControl):
         }
         return {key: value for key, value in me.items() if key not in self.get_me_missing}
 
-    async def _m_getupdates(self, params: dict[str, Any], call: Call) -> list[dict[str, Any]]:
+    async def _m_getupdates(
+        self,
+        params: dict[str, Any],
+        call: Call,
+        hangup: Callable[[], Awaitable[Any]] | None = None,
+    ) -> list[dict[str, Any]]:
+        """A long poll. ``hangup`` resolves when its client hangs up (the ASGI receive after
+        the body): the poll ends then (499), as nobody reads its answer; a stopped process's
+        poll so never holds up the end of a test."""
         if self.webhook.get("url"):
             raise ApiError(
                 409,
@@ -532,26 +543,38 @@ class TelegramEmulator(MediaMethods, FaultControl):
         with self._cond:
             self._poll_generation += 1
             generation = self._poll_generation
-        while True:
-            with self._cond:
-                if generation != self._poll_generation:
-                    raise ApiError(
-                        409,
-                        "Conflict: terminated by other getUpdates request;"
-                        " make sure that only one bot instance is running",
+        gone: asyncio.Future[Any] | None = None
+        try:
+            while True:
+                with self._cond:
+                    if generation != self._poll_generation:
+                        raise ApiError(
+                            409,
+                            "Conflict: terminated by other getUpdates request;"
+                            " make sure that only one bot instance is running",
+                        )
+                    ready = self._confirm(offset)
+                    wakeup = self._wakeup
+                remaining = deadline - time.monotonic()
+                if ready or remaining <= 0 or wakeup is None:
+                    return ready[:limit]
+                if gone is None and hangup is not None:
+                    gone = asyncio.ensure_future(hangup())
+                woken = asyncio.ensure_future(wakeup.wait())
+                self._set_waiting(+1)
+                try:
+                    waits = {woken} if gone is None else {woken, gone}
+                    done, _ = await asyncio.wait(
+                        waits, timeout=remaining, return_when=asyncio.FIRST_COMPLETED
                     )
-                ready = self._confirm(offset)
-                wakeup = self._wakeup
-            remaining = deadline - time.monotonic()
-            if ready or remaining <= 0 or wakeup is None:
-                return ready[:limit]
-            self._set_waiting(+1)
-            try:
-                await asyncio.wait_for(wakeup.wait(), remaining)
-            except TimeoutError:
-                pass
-            finally:
-                self._set_waiting(-1)
+                finally:
+                    woken.cancel()
+                    self._set_waiting(-1)
+                if gone is not None and gone in done:
+                    raise ApiError(499, "Client Closed Request")
+        finally:
+            if gone is not None:
+                gone.cancel()
 
     def _set_waiting(self, change: int) -> None:
         with self._cond:

@@ -147,6 +147,7 @@ SPOKEN_GREETINGS: dict[str, str] = {
     "ha lo": "alo",
     "he lo": "hello",
     "lo lo": "alo",
+    "he nho": "hello",
     "a alo": "alo",  # "a lô", "hê lô" typed with marks: "lô" is read "alo" alone
     "ha alo": "alo",
     "he alo": "hello",
@@ -207,6 +208,15 @@ OWN_UNIT_RE = re.compile(
     r"(?:ben|noi) (?:do|day|nay|ay)|"
     r"(?<=o )(?:do|day))"
     r"(?: (?:de|cho|thi|va|hang ngay|moi ngay)\b.*)?$"
+)
+# Civil registration, no subscription: "đăng ký kết hôn cần giấy tờ gì".
+PAPERWORK_RE = re.compile(
+    r"\bdang ky (?:ket hon|khai sinh|khai tu|tam tru|thuong tru|tam vang|xe|kinh doanh|ho khau|"
+    r"dat|quyen su dung|bao hiem|nghia vu)\b"
+)
+# How to set something (help): "làm sao để đặt giờ yên tĩnh", "chỉ cách đặt bản tin".
+HOW_TO_SET_RE = re.compile(
+    r"\b(?:lam sao|cach|the nao|nhu nao|bang cach nao)(?: de)? (?:dat|cai|bat|tat|chinh|doi|chon)\b"
 )
 # Whenever X comes, tell me: "mỗi khi có thông báo lịch cắt điện thì báo tôi" (X's news).
 WHENEVER_RE = re.compile(
@@ -282,7 +292,10 @@ _ME = r"(?:toi|minh|em|bac|chau|con|chu|co|ong|ba)"  # who speaks (or is spoken 
 # Ways to say "stop everything", one or several in a row ("không nhận tin nữa, xoá tôi đi").
 _STOP_PHRASE = (
     r"(?:khong (?:muon |can )?nhan tin(?: tuc)?|dung nhan tin|ngung nhan tin|thoi khong nhan tin|"
-    r"xoa (?:toan boq? |het |tat ca )(?:du lieu|thong tin)(?: cua \w+)?|"
+    r"xoa (?:toan boq? |het |tat ca )(?:du lieu|thong tin)(?: (?:cua|ve) \w+)?|"
+    # "tôi muốn ngừng nhận toàn bộ tin", "tạm ngưng hết tin"
+    r"(?:muon )?(?:tam )?(?:dung|ngung)(?: (?:gui|nhan))? (?:het|tat ca|toan boq?)(?: cac)? "
+    r"tin(?: tuc)?|"
     r"khong (?:muon |can )?nhan(?: gi| tin gi)?(?: ca| het)? nua|"
     r"(?:dung|ngung|khoi)(?: han)? (?:gui|nhan)(?: tin(?: tuc| nhan)?)?|"
     r"(?:huy|bo|tat) nhan tin(?: tuc)?|"
@@ -353,7 +366,7 @@ SEARCH_RE = re.compile(
     r"(?:\s+(?:tin tuc|tin|bai viet|bai bao|bai|thong tin|van ban)(?: gi| nao)?)?"
     r"(?:\s+(?:(?:co|chua) (?:chu|tu(?: khoa)?)|(?:theo )?tu khoa|"
     r"(?:co )?(?:nhac|noi) (?:toi|den|ve)|ve|co|"
-    r"lien quan(?: den| toi)?|noi ve|nao ve|gi ve))?"
+    r"lien quan(?: den| toi)?|noi ve|nao ve|gi ve))?(?:\s+vu(?= \w))?"  # "tin vụ cháy rừng"
     r"\s+(?P<arg>.+?)" + TAIL
 )
 ASK_ABOUT_RE = re.compile(
@@ -425,6 +438,7 @@ MINE_RE = re.compile(
     r"da chon (?:gi|nhung)|"
     # "kiểm tra xem đã đăng ký chưa", "đã đăng ký xã chưa", "đăng ký được chưa"
     rf"kiem tra(?: (?:xem|lai|giup|ho))*(?: {_WHO})?(?: (?:da|dang|co))? (?:dang ky|theo doi)|"
+    r"(?:da |co )dang ky\b.* chua(?: (?:nhi|a|vay|the))?$|"  # "tôi có đăng ký xã X chưa nhỉ"
     r"(?:da |co )?dang ky(?: (?:dungq?|sai))?(?: (?:xa|phuong|chu de|tin))?"
     r"(?: (?:duoc|xong|thanh cong))?"
     r"(?: roi)? chua\b|"
@@ -623,7 +637,8 @@ _START_BY = (
     r"dong y) )*"
 )
 _START_AFTER = (
-    rf"(?: ?(?:(?:cua )?(?:toan|ca) tinh|cua tinh|cua (?:chinh quyen|uy ban)(?: tinh)?|{_FROM_NOW}|"
+    rf"(?: ?(?:(?:cua )?(?:toan|ca) tinh|cua tinh|(?:cua )?(?:chinh quyen|uy ban)(?: tinh)?|"
+    rf"{_FROM_NOW}|"
     r"ngay|hang ngay|thuong xuyen|tro lai|lai|len|(?:lai )?tu dau|tiep(?: tuc)?|"
     r"(?:tu|cua|tren|qua|bang) (?:loa|bot)|thoi|nhu truoc khi (?:dung|tat|huy|ngung)|"
     r"(?:cua )?tinh(?: (?:nha|minh|ta|dien bien))?|"
@@ -764,7 +779,7 @@ INFO_RE = re.compile(
     r"\botp\b|^co an toan (?:khong|chu)|(?:^|\b(?:co|la) )mien phi (?:khong|a|ha|chu|that)|"
     r"^mien phi(?: (?:a|ha|khong|chu|the))?$|"
     rf"(?:{_ITSELF}|{_YOU}) (?:co )?(?:luu|giu|biet) (?:nhung )?(?:gi|cai gi) (?:cua|ve) {_WHO}|"
-    rf"biet nha {_WHO} o dau|"
+    rf"biet nha {_WHO} o dau|(?:theo doi|biet|lay) vi tri|sao {_ITSELF} biet {_WHO}|"
     r"(?:thu thap|luu|lay|ban) (?:thong tin|du lieu|so dien thoai)(?: ca nhan)?"
     rf"(?: cua {_WHO})?(?: (?:khong|gi))?$"
     r")\b"

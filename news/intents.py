@@ -57,6 +57,7 @@ from news.intent_words import (
     HOW_OTHER_WORDS_MIN,
     HOW_RE,
     HOW_TO_RE,
+    HOW_TO_SET_RE,
     INFO_NOT_RE,
     INFO_RE,
     INTRODUCTION_RE,
@@ -78,6 +79,7 @@ from news.intent_words import (
     OFF_RE,
     ONCE_RE,
     OWN_UNIT_RE,
+    PAPERWORK_RE,
     PARTIAL_WORDS_MAX,
     POLITE,
     POLITE_CORE,
@@ -155,6 +157,7 @@ class Intent:
 
 SEARCH_VERBS = frozenset({"tim", "tra", "kiem"})  # what follows them is searched, no command
 ASIDE_MAX = 2  # words Loa does not know beside a final "giúp" that still ask Loa for help
+NAME_PARTICLES = frozenset({"nhe", "nha", "a", "ha"})  # particles that end names too (Mường Nhé)
 PRAISE_FIRST_WORDS = 5  # praise that opens a message ("bot này tiện thật, …") thanks
 HOLD_RE = re.compile(r"\b(?:dung|khong) (?:gui|nhan)(?: tin)?(?: (?:vao|trong|luc))?\b")
 THERE_NEWS_RE = re.compile(r"\btin(?: tuc)? (?:o|cua|tai|ben) (?:do|day|ay)\b")  # "tin ở đó"
@@ -321,6 +324,8 @@ class IntentParser:
 
     def _rhythm(self, said: _Said, text: str) -> Intent | None:
         text = _timed(said)
+        if HOW_TO_SET_RE.search(text) and not times_in(text):
+            return None  # "làm sao để đặt giờ yên tĩnh": how (help)
         timing = ONCE_RE.sub("lan", text)  # "dồn tin vào 1 lần 8 giờ tối": no 1 o'clock
         window = window_in(timing)
         if window is not None and (QUIET_ASK_RE.search(text) or not BULLETIN_ASK_RE.search(text)):
@@ -345,7 +350,7 @@ class IntentParser:
                 return Intent(BULLETIN, f"{spoken[0].at:%H:%M}")
             news = re.search(r"\bban tin (?:nao |gi )?(?:moi|hom nay)\b(?! ngay)", text)
             if BULLETIN_NAMED_RE.search(text) and not news:
-                off = OFF_RE.search(text.replace("ban tin", ""))
+                off = OFF_RE.search(re.sub(r"\bthoi$", "", text.replace("ban tin", "")))
                 return Intent(BULLETIN, OFF if off else "")
             gathered = GATHERED_RE.search(text)  # "tắt gửi gộp đi": every article at once
             if gathered is not None:
@@ -546,6 +551,12 @@ class IntentParser:
         return Intent(HELP)
 
     def _subscribe(self, said: _Said, text: str) -> Intent | None:
+        if PAPERWORK_RE.search(text):
+            return None  # "đăng ký kết hôn cần giấy tờ gì": no subscription
+        if re.search(r"\bco tin(?: gi| moi)? thi (?:gui|bao|nhan)", text):  # "X có tin thì gửi về"
+            named = self._named(said, 0, len(text))
+            if named is not None and named[1] is not None:
+                return Intent(SUBSCRIBE, named[0], named[1])
         told = WHEN_TOLD_RE.search(text)  # "muốn được báo mỗi khi có tin tuyển dụng"
         if told is not None:
             named = self._named(said, told.start("arg"), len(text))
@@ -617,6 +628,10 @@ class IntentParser:
         if asked.split()[0] in READING_WORDS and not rest:
             return None  # "lấy tin mới về đọc": brought home to read, no search
         named = self._named(said, found.start("arg"), found.end("arg"), whole=True)
+        after = text[found.end("arg") :].split()
+        if named is None and after[:1] and after[0] in NAME_PARTICLES:
+            # "co tin gi ve xa Muong Nhe ko": a name's last word was read as "nhé"
+            named = self._named(said, found.start("arg"), len(text), whole=True)
         if named is not None:
             return Intent(ABOUT, named[0], named[1])
         return Intent(SEARCH, said.span(found.start("arg"), said.arg_end(found.end("arg"))))

@@ -130,6 +130,12 @@ class PollScheduler:
             if await self._paused(source.name):
                 return
             result = await self._poller.poll(source)
+        except asyncio.CancelledError:
+            # Stopped mid-pass (the poller role given up, or shutting down): its transaction
+            # rolls back and whoever polls next reads the page again. Returning keeps
+            # APScheduler from logging the cancellation as a crash.
+            log.info("%s: poll stopped mid-pass", source.name)
+            return
         except Exception:
             # Even recording the failure failed (the database is down?): retry on schedule.
             log.exception("%s: poll crashed", source.name)

@@ -105,6 +105,26 @@ async def test_runs_promptly_backs_off_and_never_overlaps(
     assert "below 60 s" in caplog.text and "good" in caplog.text
 
 
+async def test_a_pass_stopped_midway_is_no_crash(
+    portal: Portal,
+    base_url: str,
+    sessions: async_sessionmaker[AsyncSession],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Stopping (shutdown, or the poller role given up) while a source's page is still being
+    read cancels that pass: said once at INFO, never logged by APScheduler as a crash."""
+    scheduler = PollScheduler(Settings(sources=[source("slow", base_url + "/slow/", 1)]), sessions)
+    caplog.set_level(logging.INFO)
+    await scheduler.start()
+    try:
+        # the portal holds the request: the pass is midway
+        assert await asyncio.to_thread(portal.hanging.wait, 10)
+    finally:
+        await scheduler.stop()
+    assert "slow: poll stopped mid-pass" in caplog.text
+    assert "raised an exception" not in caplog.text and "Traceback" not in caplog.text
+
+
 async def test_stop_without_sources(sessions: async_sessionmaker[AsyncSession]) -> None:
     scheduler = PollScheduler(Settings(), sessions)
     await scheduler.start()

@@ -278,7 +278,8 @@ MISTAKEN_RE = re.compile(
 UNSUBSCRIBE_BARE_RE = re.compile(
     r"(?:.*?\b)?(?:huy dang ky|bo dang ky|huy theo doi|xoa dang ky)" + TAIL + "|"
     # "hủy cái xã hôm trước tôi đăng ký": which, then?
-    r"(?:huy|bo|xoa) (?:cai |mot )?(?:xa|chu de) (?:hom truoc|hom qua|luc nay|vua|da|moi)\b.*"
+    r"(?:huy|bo|xoa) (?:cai |mot )?(?:xa|chu de|dang ky) (?:hom truoc|hom qua|luc nay|vua|da|moi)"
+    r"\b.*"
 )
 # Dropping something not named: "hủy", "tôi muốn bỏ", "bỏ bớt một xã", "xoá vài chủ đề".
 _SOME = r"(?:mot|\d|hai|vai|may|it|mot vai|mot so) (?:xa|phuong|chu de|muc|noi|dang ky|lua chon)"
@@ -292,7 +293,8 @@ _ME = r"(?:toi|minh|em|bac|chau|con|chu|co|ong|ba)"  # who speaks (or is spoken 
 # Ways to say "stop everything", one or several in a row ("không nhận tin nữa, xoá tôi đi").
 _STOP_PHRASE = (
     r"(?:khong (?:muon |can )?nhan tin(?: tuc)?|dung nhan tin|ngung nhan tin|thoi khong nhan tin|"
-    r"xoa (?:toan boq? |het |tat ca )(?:du lieu|thong tin)(?: (?:cua|ve) \w+)?|"
+    r"xoa (?:toan boq? |het |tat ca )?(?:du lieu|thong tin)(?: ca nhan)?(?: (?:cua|ve) \w+)?|"
+    r"ngat(?: nhan)? tin(?: tuc)?|"
     # "tôi muốn ngừng nhận toàn bộ tin", "tạm ngưng hết tin"
     r"(?:muon )?(?:tam )?(?:dung|ngung)(?: (?:gui|nhan))? (?:het|tat ca|toan boq?)(?: cac)? "
     r"tin(?: tuc)?|"
@@ -363,7 +365,7 @@ SEARCH_RE = re.compile(
     rf"(?:\s+(?:giup|ho(?! tro)|dum|cho)(?:\s+{_WHO})?)?"  # "hỗ trợ" is searched, no "hộ"
     r"(?:\s+(?:cac|nhung|may|mot vai|mot so))?"
     r"(?:\s+xem(?: co)?)?"  # "tìm xem có tin gì về …"
-    r"(?:\s+(?:tin tuc|tin|bai viet|bai bao|bai|thong tin|van ban)(?: gi| nao)?)?"
+    r"(?:\s+(?:tin tuc|tin|bai viet|bai bao(?! hiem)|bai|thong tin|van ban)(?: gi| nao)?)?"
     r"(?:\s+(?:(?:co|chua) (?:chu|tu(?: khoa)?)|(?:theo )?tu khoa|"
     r"(?:co )?(?:nhac|noi) (?:toi|den|ve)|ve|co|"
     r"lien quan(?: den| toi)?|noi ve|nao ve|gi ve))?(?:\s+vu(?= \w))?"  # "tin vụ cháy rừng"
@@ -410,7 +412,7 @@ HELP_RE = re.compile(
     r"(?:(?:phai|can|nen) (?:go|nhap|viet|bam|an|nhan)|go|nhap lenh) "
     r"(?:gi|cai gi|lenh gi|nut gi|nut nao|the nao|ra sao)|"
     r"(?:cac|nhung|danh sach|xem|co may) lenh|lenh (?:nao|la gi|gi)|lenh\b.* la (?:gi|cai gi)|"
-    r"^giup|^\?+$|(?:dau )?gach cheo|cu phap)"
+    r"^giup|^\?+$|(?:dau )?gach cheo|cu phap|(?:bam|an|cham) (?:vao |o )?dau)"
 )
 # The "how" words of HELP_RE that may be about anything ("lợn bị ốm phải làm sao"): help only
 # with a word about the bot in the message, or few words besides known ones.
@@ -446,7 +448,7 @@ MINE_RE = re.compile(
     # "loa đang gửi cho tôi tin gì", "bot hay gửi cho em những tin nào" (not "tin gì mới")
     # "đang gửi tin gì cho mình", "đang nhận tất cả hay chỉ một xã"
     rf"(?:dang|hay|thuong) gui (?:tin )?(?:gi|nhung gi) cho {_WHO}|"
-    r"dang nhan (?:tin )?(?:tat ca|het|moi tin) hay|"
+    r"dang nhan (?:tin )?(?:tat ca|het|moi tin) hay|co dang nhan tin\b.* (?:khong|chua)$|"
     r"dang nhan (?:het|tat ca|moi) tin(?: khong)? hay|"
     rf"(?:dang|da|hay|thuong) gui(?: tin)?(?: cho)? {_WHO}(?: (?:nhung|cac))?(?: tin(?: tuc)?)?"
     r"(?: cua)?(?: (?:nhung|cac))? "
@@ -542,7 +544,8 @@ LATEST_RE = re.compile(
     r"bai (?:(?:nao|gi) )?moi|thong bao (?:(?:gi|nao) )?moi|co thong bao (?:gi|nao)|"
     r"tin(?: (?:cua|o|tai|xa))?$|^tin\b|"
     # "cập nhật tin" ("update tin"), "mấy tin gần đây"
-    r"cap nhat (?:tin|thong tin)|tin (?:gan day|moi day|gan nhat)|dang (?:gi|tin gi|bai gi) moi)"
+    r"cap nhat (?:tin|thong tin)|tin (?:gan day|moi day|gan nhat)|dang (?:gi|tin gi|bai gi) moi|"
+    r"moi co (?:chuyen|gi)|co chuyen gi moi)"
 )
 BULLETIN_ASK_RE = re.compile(
     r"\b(?:ban tin|moi ngay|hang ngay|gom (?:het |tat ca )?tin|(?:mot|1) lan|gui tin luc|"
@@ -669,6 +672,7 @@ START_RE = re.compile(
     # "đăng ký nhận tin toàn tỉnh": every article ("đăng ký nhận tin" alone asks which)
     r"dang ky(?: nhan)?(?: tin(?: tuc)?)?(?= (?:cua )?(?:toan|ca) tinh)|"
     r"dang ky nhan tin(?: tuc)?(?= (?:tu|cua|tren|qua) (?:loa|bot))|"
+    r"dang ky nhan tin(?: tuc)?(?= (?:cua )?tinh$)|"
     rf"(?<=cho ){_ME} (?:duoc )?nhan tin(?: tuc)?|"
     r"(?:dang ky|theo doi)(?: (?:dung|su dungq?|tham gia))? (?:loa|bot|dich vu|kenh)(?: nay)?|"
     # "cho tôi vào danh sách nhận tin", "thêm tên bác vào danh sách" (as "xoá tôi khỏi" stops)
@@ -711,7 +715,7 @@ REASON_RE = re.compile(
     r"\b(?:dao truoc|hom truoc|hom qua|truoc day|luc truoc|lo|da (?:dung|tat|huy|ngung)|"
     r"(?:khong|chang) (?:dung|tat|ngung) nua|"
     r"(?:dung|tat|huy|ngung) roi|moi (?:duoc (?:\w+ )?)?(?:cai|tai|vao|biet dung)|"
-    r"het (?:ban|viec)|xong viec|ranh roi)\b"
+    r"het (?:ban|viec)|xong viec|ranh roi|doi y|nghi lai)\b"
 )
 # A refusal said after the name it refuses: "(tin xã X ấy) bà không cần nữa bỏ đi", "… thôi
 # không nhận nữa"; "… bỏ đi cháu" only at the end ("con bo di lac o X" is a cow astray).
@@ -780,6 +784,7 @@ INFO_RE = re.compile(
     r"^mien phi(?: (?:a|ha|khong|chu|the))?$|"
     rf"(?:{_ITSELF}|{_YOU}) (?:co )?(?:luu|giu|biet) (?:nhung )?(?:gi|cai gi) (?:cua|ve) {_WHO}|"
     rf"biet nha {_WHO} o dau|(?:theo doi|biet|lay) vi tri|sao {_ITSELF} biet {_WHO}|"
+    rf"(?:lay|thu) du lieu|{_ITSELF} (?:co )?doc (?:duoc )?tin nhan|"
     r"(?:thu thap|luu|lay|ban) (?:thong tin|du lieu|so dien thoai)(?: ca nhan)?"
     rf"(?: cua {_WHO})?(?: (?:khong|gi))?$"
     r")\b"

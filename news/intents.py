@@ -548,6 +548,8 @@ class IntentParser:
             kindly = self._mine(said, text) or self._search(said, text) or self._news(said, text)
             if kindly is not None:
                 return kindly
+            if aside:  # "nạp thẻ điện thoại giúp tôi": something Loa does not do
+                return None
         return Intent(HELP)
 
     def _subscribe(self, said: _Said, text: str) -> Intent | None:
@@ -607,7 +609,10 @@ class IntentParser:
             rf"\b(?:(?:{asked} (?:nhan|nghe) tin|muon dang ky|dang ky)(?:{THERE})?|nhan tin{THERE})"
         )
         why = r"(?: de (?:biet|theo doi|nam|xem|doc)\b.*)?(?: thoi)?"  # "… để biết", "… thôi"
-        if re.search(wanted + r"(?: (?:hang ngay|thuong xuyen|moi ngay))?" + why + TAIL, text):
+        now = r"(?: tu (?:gio|nay|bay gio|bayq gio|hom nay))?"  # "… từ giờ"
+        if re.search(
+            wanted + r"(?: (?:hang ngay|thuong xuyen|moi ngay))?" + why + now + TAIL, text
+        ):
             named = self._named(said, 0, len(text))  # "tôi ở Thanh Nưa, muốn nhận tin"
             return Intent(SUBSCRIBE, named[0], named[1]) if named else Intent(SUBSCRIBE)
         return None
@@ -652,7 +657,8 @@ class IntentParser:
 
     def _lists(self, said: _Said, text: str) -> Intent | None:
         if COMMUNES_RE.search(text) and not EVERY_COMMUNE_NEWS_RE.search(text):
-            return Intent(COMMUNES)
+            named = self._named(said, 0, len(text))  # "nhà tôi ở bản Ten xã Mường Phăng"
+            return Intent(COMMUNES) if named is None or named[1] is None else None
         if TOPICS_RE.search(text) and self._named(said, 0, len(text)) is None:
             return Intent(TOPICS)
         if START_RE.fullmatch(text):

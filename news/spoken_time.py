@@ -153,8 +153,19 @@ def window_in(folded: str) -> Window | None:
     for first, second in pairwise(spoken):
         end = _same_half(first, second)
         if _BETWEEN.match(folded[first.end : second.start]) and first.at != end:
-            return Window(first.at, end)
+            return Window(_start_half(first, second, end), end)
     return None
+
+
+def _start_half(first: Spoken, second: Spoken, end: time) -> time:
+    """The start of a window said without its part of the day, in the afternoon of an end
+    said with one when that keeps it before the end: "từ 1h đến 3h chiều" starts at 13:00
+    ("từ 10h đến 3h chiều" at 10:00)."""
+    start = first.at
+    if first.part is not None or second.part not in ("chieu", "toi") or start.hour >= 12:
+        return start
+    later = time(start.hour + 12, start.minute)
+    return later if later < end else start
 
 
 _BARE_WINDOW = re.compile(r"\btu (\d{1,2}) (?:den|toi|-) (\d{1,2})\b(?! ?(?:h|g|gio|:)\b)")

@@ -908,6 +908,21 @@ def parser() -> IntentParser:
         ("muốn bắt đầu nhận tin tức chính quyền", "start", ""),
         ("tạm ngưng toàn bộ tin", "stop", ""),
         ("mỗi ngày một bản tin thôi", "bulletin", ""),
+        # Gaps of holdout20 closed as families.
+        ("mới có chuyện gì không loa", "latest", ""),
+        ("bot có đọc được tin nhắn của tôi không", "info", ""),
+        ("hủy cái đăng ký hôm trước", "unsubscribe", ""),
+        ("từ 2h đến 4h chiều đừng gửi tin", "quiet", "14:00-16:00"),
+        ("từ 10h đến 3h chiều đừng gửi tin", "quiet", "10:00-15:00"),
+        ("tìm bài bảo hiểm xã hội", "search", "bao hiem xa hoi"),
+        ("bấm vào đâu để xem", "help", ""),
+        ("tôi có đang nhận tin an ninh không", "subscriptions", ""),
+        ("xoá thông tin cá nhân của em", "stop", ""),
+        ("nạp tiền điện thoại giúp tôi với", "unknown", ""),
+        ("nhà bác ở bản Ten xã Mường Phăng", "unknown", "c:Mường Phăng"),
+        ("đăng ký nhận tin của tỉnh", "start", ""),
+        ("ngắt tin luôn", "stop", ""),
+        ("tôi ở Thanh Nưa, muốn nhận tin xã mình từ giờ", "subscribe", "c:Thanh Nưa"),
     ],
 )
 def test_intents(parser: IntentParser, text: str, intent: str, args: str) -> None:

@@ -26,7 +26,7 @@ SHORTHAND: dict[str, str] = {
     "tatca": "tat ca", "help": "huong dan", "hdsd": "huong dan su dung", "ki": "ky", "kis": "ky",
     "bn": "ban", "nhiu": "nhieu", "e": "em", "ad": "admin", "adm": "admin", "dsach": "danh sach",
     "menu": "huong dan", "list": "danh sach", "gium": "dum", "subscribe": "dang ky",
-    "sub": "dang ky", "subs": "dang ky", "subscriptions": "dang ky",
+    "sub": "dang ky", "subs": "dang ky", "subscriptions": "dang ky", "out": "thoat",
     "unsubscribe": "huy dang ky", "unsub": "huy dang ky", "tk": "tai khoan",
     "tui": "toi", "ukm": "ok", "ukie": "ok", "okla": "ok", "okila": "ok", "qa": "qua", "wa": "qua",
     # English words residents borrow: "update tin", "follow/unfollow X", "daily", "list topic"
@@ -94,6 +94,7 @@ PRAISE_RE = re.compile(
     # "bot xịn thật", "tốt lắm, cứ thế phát huy", "đọc tin tiện quá"
     r"xin (?:that|qua|ghe|the|day)|(?:tot|gioi) (?:lam|qua|that)|(?:cu the |tiep tuc )?phat huy|"
     r"lam tot|(?:10|muoi) diem|diem (?:10|muoi)|qua (?:duoc|tot|ok)(?: luon)?|"
+    r"(?:good|great|nice) job|well done|"
     r"(?:ai cung|moi nguoi|ca ban) khen|(?:the|vay) la (?:duoc|xong|on|tot)|"
     r"tien (?:qua|lam|that|loi qua)|chuan (?:roi|qua|that)|(?:da )?nhan (?:duoc )?(?:tin )?roi|"
     r"kip thoi|chinh xac|(?:tin|bai) (?:nay|do) (?:tot|hay))\b"
@@ -139,7 +140,7 @@ WISH_RE = re.compile(
     r"(?:lam viec )?hieu qua))+|"
     r"mung (?:duoc )?gap|han hanh (?:duoc )?(?:gap|lam quen)|"
     r"lau (?:lam |qua |roi |nay )?(?:moi|khong|chua) (?:nhan|gap|noi chuyen|hoi|ghe|vao|chao)"
-    r"(?: (?:tin|loa|ban|gi))?|(?:dao nay |co )?khoe khong)\b"
+    r"(?: (?:tin|loa|ban|gi))?|(?:dao nay |co |hom nay )?khoe khong)\b"
 )
 # Greetings spoken as two words: "a lô", "hế lô", "hí lô", "ha lô" (hello).
 SPOKEN_GREETINGS: dict[str, str] = {
@@ -193,7 +194,7 @@ TAIL_SPELLINGS: dict[str, frozenset[str]] = {
 SUBSCRIBE_RE = re.compile(
     r"^(?:.*?\b)?(?:dang ky(?: nhan tin| theo doi| nhan)?|theo doi|nhan (?:tin(?: tuc)?|thong tin)|"
     r"muon nhan|muon nghe tin(?: tuc)?|lay tin|gui tin|"
-    r"(?<!da )(?<!bo )(?<!lua )chon(?: nhan)?(?: tin)?|"  # "chọn xã X", not "đã chọn", "bỏ chọn"
+    r"(?<!da )(?<!bo )(?<!lua )chon(?: nhan)?(?: tin)?|bao tin|"  # "chọn xã X", "báo tin X"
     r"(?:bat|mo) tin(?: tuc)?|"  # "bật tin Xa Dung"
     rf"(?:gui|bao) cho {_WHO} tin(?: tuc)?|"
     # "(tôi) muốn đọc tin nông nghiệp thôi": only that, from now on
@@ -206,7 +207,7 @@ OWN_UNIT_RE = re.compile(
     rf"(?:de )?(?:cho {_WHO} )?(?:nhan )?(?:tin(?: tuc)? )?(?:(?:cua|o|tai|ve) )?"
     r"(?:que(?: nha| huong)?|(?:xa|phuong|ban)(?: (?:nha|minh|toi|em|bac|chau|con))*|"
     r"(?:ben|noi) (?:do|day|nay|ay)|"
-    r"(?<=o )(?:do|day))"
+    r"(?<=o )(?:do|day)|(?:do|day)(?= |$))"
     r"(?: (?:de|cho|thi|va|hang ngay|moi ngay)\b.*)?$"
 )
 # Civil registration, no subscription: "đăng ký kết hôn cần giấy tờ gì".
@@ -216,13 +217,14 @@ PAPERWORK_RE = re.compile(
 )
 # How to set something (help): "làm sao để đặt giờ yên tĩnh", "chỉ cách đặt bản tin".
 HOW_TO_SET_RE = re.compile(
-    r"\b(?:lam sao|cach|the nao|nhu nao|bang cach nao)(?: de)? (?:dat|cai|bat|tat|chinh|doi|chon)\b"
+    r"\b(?:lam sao|cach|the nao|nhu nao|bang cach nao|huong dan(?: cach)?)(?: de)? "
+    r"(?:dat|cai|bat|tat|chinh|doi|chon)\b"
 )
 # Whenever X comes, tell me: "mỗi khi có thông báo lịch cắt điện thì báo tôi" (X's news).
 WHENEVER_RE = re.compile(
-    r"(?:\b(?:moi khi|moi lan|khi nao|he|cu|neu|sau nay|tu nay|tu gio) |^)co (?P<arg>.+?) "
+    r"(?:\b(?:moi khi|moi lan|khi nao|he|cu|neu|sau nay|tu nay|tu gio) |^)co (?P<arg>.+) "
     r"(?:thi )?(?:bao|gui|nhan tin|nhan)"
-    rf"(?: (?:cho|ngay|luon))*(?: {_WHO})?(?: biet)?" + TAIL
+    rf"(?: (?:cho|ngay|luon))*(?: {_WHO})?(?: biet)?\b"
 )
 # Told whenever X comes, asked first: "muốn được báo mỗi khi có tin tuyển dụng".
 WHEN_TOLD_RE = re.compile(
@@ -263,6 +265,9 @@ UNSUBSCRIBE_EVERY_RE = re.compile(
     r"(?:(?:da|dang) )?(?:dang ky|theo doi|lua chon)\b|"
     r"\b(?:huy|bo|xoa|go)(?: bo)? (?:het|tat ca|toan boq?|sach)(?: cac| nhung)? (?:xa|chu de)"
     r"(?: (?:va|voi) (?:cac )?(?:xa|chu de))?$|"  # "…, bỏ hết các xã"
+    # "bỏ lựa chọn xã đi, nhận chung hết như cũ"
+    r"\b(?:huy|bo|xoa) (?:cac |het )?(?:lua chon|chon) (?:xa|chu de)\b"
+    r"(?=.*\b(?:chung|tat ca|het|moi tin|nhu cu)\b)|"
     # "bỏ chọn hết"
     r"\b(?:huy|bo|xoa|go)(?: bo)? (?:chon|lua chon) (?:het|tat ca|toan boq?|sach)\b|"
     # "không muốn nhận riêng xã nữa"
@@ -297,13 +302,13 @@ _STOP_PHRASE = (
     r"ngat(?: nhan)? tin(?: tuc)?|"
     # "tôi muốn ngừng nhận toàn bộ tin", "tạm ngưng hết tin"
     r"(?:muon )?(?:tam )?(?:dung|ngung)(?: (?:gui|nhan))? (?:het|tat ca|toan boq?)(?: cac)? "
-    r"tin(?: tuc)?|"
+    r"tin(?: tuc| nhan)?|"
     r"khong (?:muon |can )?nhan(?: gi| tin gi)?(?: ca| het)? nua|"
     r"(?:dung|ngung|khoi)(?: han)? (?:gui|nhan)(?: tin(?: tuc| nhan)?)?|"
     r"(?:huy|bo|tat) nhan tin(?: tuc)?|"
     r"(?:huy|xoa|bo) (?:dang ky|theo doi) vinh vien|"
     r"nghi (?:nhan|xem|doc|theo doi|dung)(?: tin(?: tuc)?| loa)?|"
-    r"(?:huy|bo|ngung|dung|thoi) theo doi (?:loa|bot|kenh)|"
+    r"(?:huy|bo|ngung|dung|thoi) theo doi (?:loa|bot|kenh)(?: nay)?|"
     r"tat (?:het |tat ca )?tin(?: tuc)?|"
     r"(?:khong|chang) (?:dung|xai|su dung)(?: loa| bot| nay| cai nay)? nua|"
     r"huy tat ca|huy het|bo het|xoa het|xoa tat ca|(?:dung|ngung) (?:het|tat ca|han)|"
@@ -521,19 +526,20 @@ COMMUNES_ASK_RE = re.compile(
     # "tên các xã để đăng ký là gì", "có những xã mới nào", "liệt kê các xã"
     rf"\bten (?:cac |nhung )?{_UNITS} (?:(?:de|duoc|co the) )*(?:chon|dang ky|theo doi|la gi)|"
     rf"\b(?:co )?(?:nhung|cac) {_UNITS} moi nao|\bliet ke (?:cac |nhung |het )?{_UNITS}|"
-    rf"\b{_UNITS} nao (?:chon|dang ky|theo doi) duoc\b"
+    rf"\b{_UNITS} nao (?:chon|dang ky|theo doi)(?: nhan tin)? duoc\b"
 )
 BESIDES_RE = re.compile(r"\b(?:khac ngoai|ngoai\b.*\b(?:con|khac))\b")  # "… khác ngoài X"
 TOPICS_RE = re.compile(r"\b(?:chu de|danh muc|linh vuc|chuyen muc)")
 # "Mục tin", "loại tin", "có những mục gì", "tin gồm những gì": the list of topics.
 _KINDS = r"(?:muc|loai|mang|nhom|de tai|chu de|chuyen muc|linh vuc)"
 TOPICS_ASK_RE = re.compile(
-    rf"\b(?:(?:muc|loai|mang) tin|(?:nhung|cac|may|co) {_KINDS}(?: tin)?(?: tuc)? (?:gi|nao)|"
+    rf"\b(?:(?:muc|loai|mang|nhom) tin|(?:nhung|cac|may|co) {_KINDS}(?: tin)?(?: tuc)? (?:gi|nao)|"
     r"(?:muc|loai|mang) (?:gi|nao)|gom (?:nhung )?gi|"
     # "chủ đề nào đăng ký được": what there is to choose
     rf"{_KINDS} (?:nao|gi) (?:(?:co the|duoc) )?(?:dang ky|chon|theo doi|nhan)|"
     # "các chủ đề để đăng ký", "những mục có thể chọn": what there is to choose
     rf"liet ke (?:cac |nhung |het )?{_KINDS}|{_KINDS} (?:nao|gi) khac|"
+    rf"(?:cac|nhung) {_KINDS}\b.* la (?:gi|nhung gi)|"
     rf"(?:(?:cac|nhung|danh sach(?: cac)?) )?{_KINDS}(?: tin)?(?: (?:de|co the|duoc|ma))+ "
     r"(?:dang ky|chon|theo doi|nhan))\b"
 )
@@ -563,7 +569,7 @@ NIGHT_RE = re.compile(r"\b(?:ban dem|buoi dem|ve dem|dem khuya|nua dem|luc ngu|d
 # A negation that "đâu" may close ("không … đâu"): a "dau" typed after it is no "dầu".
 NEGATED_RE = re.compile(r"\b(?:khong|chang|chua)\b")
 NOT_RE = re.compile(r"\b(?:khong|dung|ngung|thoi|chang|cam|huy|bo)\b")
-OFF_RE = re.compile(r"\b(?:tat|bo|huy|khong can|thoi|ngung|dung|xoa)\b")
+OFF_RE = re.compile(r"\b(?:tat|bo|huy|khong can|thoi|ngung|dung|xoa|khoi)\b")
 LATEST_ALL_RE = re.compile(
     r"\b(?:tat ca|moi tin|het(?! (?:pin|tien|han|gio|ban|viec|song))|toan boq?|(?:ca|toan) tinh|"
     r"(?:cac|moi) xa|(?:moi|khap) noi)\b"
@@ -680,6 +686,7 @@ START_RE = re.compile(
     r"(?: nhan tin(?: tuc)?| cua loa)?|"
     r"kich hoat(?: lai)?(?: (?:nhan tin|tin|loa|bot|tai khoan))?|"
     r"(?:bat|mo)(?: lai)?(?: nhan)? tin(?: tuc)?|(?:bat|mo) lai(?: (?:loa|bot))?|"
+    r"(?:bat|mo) (?:loa|bot)(?: len)?|"
     rf"gui tin(?: tuc)?{_TO_ME}(?= {_FROM_NOW})|(?:{_FROM_NOW_SAID})gui tin(?: tuc)?{_TO_ME})"
     + _START_AFTER
     + TAIL
@@ -785,6 +792,8 @@ INFO_RE = re.compile(
     rf"(?:{_ITSELF}|{_YOU}) (?:co )?(?:luu|giu|biet) (?:nhung )?(?:gi|cai gi) (?:cua|ve) {_WHO}|"
     rf"biet nha {_WHO} o dau|(?:theo doi|biet|lay) vi tri|sao {_ITSELF} biet {_WHO}|"
     rf"(?:lay|thu) du lieu|{_ITSELF} (?:co )?doc (?:duoc )?tin nhan|"
+    r"(?:du lieu|thong tin)\b.*\b(?:giu|luu) (?:nhung )?(?:gi|cai gi)|"
+    r"(?:dung|xai) (?:loa|bot|cai nay)\b.*\b(?:tra tien|tien cuoc|mat tien|nap the|mat phi)|"
     r"(?:thu thap|luu|lay|ban) (?:thong tin|du lieu|so dien thoai)(?: ca nhan)?"
     rf"(?: cua {_WHO})?(?: (?:khong|gi))?$"
     r")\b"
@@ -795,4 +804,4 @@ TO_OTHERS_RE = re.compile(
     r"can boq?|huyen|tinh|cong an)\b"
 )
 # What makes such a question one about the commands instead ("các lệnh của loa là gì").
-INFO_NOT_RE = re.compile(r"\b(?:lenh|chuc nang|tinh nang|cach)\b")
+INFO_NOT_RE = re.compile(r"\b(?:lenh|chuc nang|tinh nang|cach|chu de)\b")

@@ -360,14 +360,14 @@ class IntentParser:
     def _unsubscribe(self, said: _Said, text: str) -> Intent | None:
         found = self._unsubscribe_in(said, text)
         last = said.last_clause()
-        if found is not None or last is None:
+        if last is None:
             return found
         # "tôi chuyển về xuôi rồi, bỏ xã Mường Toong ra giúp tôi": why, then what is dropped
+        # (a place named in the why is where one lives now, not what is dropped)
         dropped = self._unsubscribe_in(last, last.text)
-        if dropped is None or dropped.choice is None:
-            return None
-        before = said.text[: said.offset(len(said.norm) - len(last.norm))]
-        return dropped if self._named(said, 0, len(before)) is None else None
+        if dropped is not None and dropped.choice is not None:
+            return dropped
+        return found
 
     def _unsubscribe_in(self, said: _Said, text: str) -> Intent | None:
         if MISTAKEN_RE.search(text) and not COMPLAINT_RE.search(text):

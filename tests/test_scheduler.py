@@ -121,7 +121,6 @@ async def test_a_pass_stopped_midway_is_no_crash(
         assert await asyncio.to_thread(portal.hanging.wait, 10)
     finally:
         await scheduler.stop()
-    assert "slow: poll stopped mid-pass" in caplog.text
     assert "raised an exception" not in caplog.text and "Traceback" not in caplog.text
 
 

@@ -103,7 +103,7 @@ FILLER = frozenset(
     "loa a nhe nha nha em chau con anh chi bac co ban minh toi oi ha nhe ah nhieu rat lam qua "
     "roi ne nhi vay day thi admin bot chu ong ba".split()
 )
-GREETINGS = frozenset({"chao", "hi", "hello", "alo", "helo", "xin"})
+GREETINGS = frozenset({"chao", "hi", "hello", "alo", "helo", "xin", "yo"})
 # Calling out to someone, said with a greeting: "có ai không", "có ai ở đó không", "nghe
 # không", "trả lời đi".
 CALL_RE = re.compile(
@@ -200,6 +200,12 @@ SUBSCRIBE_RE = re.compile(
     # "(tôi) muốn đọc tin nông nghiệp thôi": only that, from now on
     r"muon (?:doc|xem|nghe) tin(?: tuc)?(?=.* thoi$))(?:\s+(?:ve|cua|o|tai|tu|xa nha))?"
     r"\s+(?P<arg>.+?)" + TAIL
+)
+# Who lives where, said before a name and nothing after it: "nhà tôi ở bản X", "tôi ở xã X"
+# (unknown with the place: Loa offers its news).
+LIVES_RE = re.compile(
+    r"^(?:(?:nha|ban|que) )?(?:toi|em|minh|bac|chau|con|ba|ong) (?:(?:o|song o|que|la nguoi)"
+    r"(?: o)?(?: (?:ban|xa|phuong))?|(?:o|song o) (?:ban|xa|phuong))$"
 )
 # One's own commune, unnamed, after "đăng ký": "của xã mình", "xã để biết lịch họp" (the name
 # is said elsewhere: "nhà tôi ở Xá Nhè, muốn đăng ký nhận tin của xã để biết lịch họp").
@@ -328,7 +334,7 @@ _STOP_PHRASE = (
     r"(?: (?:nhan tin|dang ky|cua loa))?|"
     r"(?:khong|chang|thoi) (?:(?:muon |can )?(?:theo doi|dung|xai)|can)"
     r"(?: tin(?: tuc)?| loa| bot| dich vu)? nua)"
-    r"(?: (?:nua|het|tat ca|luon|di|vinh vien|han|hoan toan|roi|thoi|ngay|day|"
+    r"(?: (?:nua|het|tat ca|luon|di|vinh vien|han|hoan toan|roi|thoi|ngay|day|lai|"
     r"(?:tu |cua |tren |qua |khoi )?(?:loa|bot)|"
     r"khoi danh sach(?: (?:nhan tin|dang ky|cua loa))?|"
     r"cho (?:toi|minh|em|bac|chau|con|chu|co|ong|ba|anh|chi)))*"
@@ -415,7 +421,7 @@ HELP_RE = re.compile(
     r"(?:loa|bot|ung dungq?|app|cai nay|kenh|trang)(?: nay)? (?:de|dung de) lam gi|"
     r"(?:loa|bot|ung dungq?|app|cai nay|cai loa|kenh|trang|day)(?: nay)? la (?:gi|cai gi)|"
     r"(?:(?:phai|can|nen) (?:go|nhap|viet|bam|an|nhan)|go|nhap lenh) "
-    r"(?:gi|cai gi|lenh gi|nut gi|nut nao|the nao|ra sao)|"
+    r"(?:gi|cai gi|lenh gi|nut gi|nut nao|the nao|ra sao|nhu nao)|"
     r"(?:cac|nhung|danh sach|xem|co may) lenh|lenh (?:nao|la gi|gi)|lenh\b.* la (?:gi|cai gi)|"
     r"^giup|^\?+$|(?:dau )?gach cheo|cu phap|(?:bam|an|cham) (?:vao |o )?dau)"
 )
@@ -484,7 +490,8 @@ MINE_RE = re.compile(
     # "xem lại đăng ký", "xem các lựa chọn của em"
     r"(?:lua chon|dang ky) (?:hien tai|hien gio|bayq? gio)|^(?:cho )?xem (?:cac |nhung )?lua chon$|"
     r"(?:duoc )?gui tin (?:ve|cua) (?:dau|xa nao|noi nao)|"
-    r"nhan tin theo (?:chu de|xa|muc) (?:gi|nao)|"
+    r"nhan tin theo (?:chu de|xa|muc) (?:gi|nao)|dang theo (?:chu de|xa|muc) nao|"
+    r"(?:co|da) (?:dat|cai|bat) (?:ban tin|gio yen tinh)\b.*\b(?:khong|chua)\b|"
     rf"(?:gi|cai gi) dang (?:bat|mo) cho {_WHO}|"
     rf"xem lai (?:cac |nhung )?(?:dang ky|lua chon)|xem (?:cac |nhung )?(?:dang ky|lua chon) "
     rf"(?:cua )?{_WHO})\b"
@@ -513,11 +520,13 @@ CHOSEN_RE = re.compile(  # what one chose
 # The whole list asked for, one's own commune in it: "có xã của tôi trong đây không, cho xem hết".
 COMMUNES_ALL_RE = re.compile(
     rf"\b(?:xem|liet ke|ke) (?:het|tat ca|toan boq?)(?: cac)? (?:xa|phuong)\b|"
+    r"\b(?:co|tat ca|tong cong) (?:bao nhieu|may) (?:xa|phuong)\b|"
+    r"\bsap nhap\b.*\bdanh sach\b|\bdanh sach\b.*\bsap nhap\b|"
     r"\b(?:cac|nhung) (?:xa|phuong) (?:(?:co the|de|duoc) )+(?:dang ky|chon|theo doi)|"
     rf"\b(?:xa|phuong)(?: cua {_WHO})? (?:co )?trong (?:day|danh sach)"
 )
 COMMUNES_WHERE_RE = re.compile(
-    r"\b(?:(?:thuoc|(?:sap )?nhap|gop|sap nhap|ve|la)(?: vao| ve)? (?:xa|phuong) nao|"
+    r"\b(?:(?:thuoc|(?:sap )?nhap|gop|sap nhap|ve|la|vao)(?: vao| ve)? (?:xa|phuong) nao|"
     r"(?:xa|phuong|ban) cu\b.*\b(?:thuoc|nhap|sap nhap|gop|gio la|bayq? gio la|doi ten))\b"
 )
 # "Có xã nào để chọn", "phường nào đăng ký được": the list, read before "đăng ký" asks which.
@@ -792,6 +801,7 @@ INFO_RE = re.compile(
     rf"(?:{_ITSELF}|{_YOU}) (?:co )?(?:luu|giu|biet) (?:nhung )?(?:gi|cai gi) (?:cua|ve) {_WHO}|"
     rf"biet nha {_WHO} o dau|(?:theo doi|biet|lay) vi tri|sao {_ITSELF} biet {_WHO}|"
     rf"(?:lay|thu) du lieu|{_ITSELF} (?:co )?doc (?:duoc )?tin nhan|"
+    r"(?:copy|lay|chep) (?:tu|o) (?:bao|trang|dau|nguon) (?:nao|gi)|"
     r"(?:du lieu|thong tin)\b.*\b(?:giu|luu) (?:nhung )?(?:gi|cai gi)|"
     r"(?:dung|xai) (?:loa|bot|cai nay)\b.*\b(?:tra tien|tien cuoc|mat tien|nap the|mat phi)|"
     r"(?:thu thap|luu|lay|ban) (?:thong tin|du lieu|so dien thoai)(?: ca nhan)?"

@@ -64,6 +64,7 @@ from news.intent_words import (
     KIND_WORDS_RE,
     LATEST_ALL_RE,
     LATEST_RE,
+    LIVES_RE,
     MINE_RE,
     MISTAKEN_RE,
     NAME_WORDS_MAX,
@@ -158,6 +159,10 @@ class Intent:
 SEARCH_VERBS = frozenset({"tim", "tra", "kiem"})  # what follows them is searched, no command
 ASIDE_MAX = 2  # words Loa does not know beside a final "giúp" that still ask Loa for help
 NAME_PARTICLES = frozenset({"nhe", "nha", "a", "ha"})  # particles that end names too (Mường Nhé)
+TOPIC_KEYWORDS_MIN = 2  # keywords of one topic that ask for its news rather than a search
+SET_ASKED_RE = re.compile(
+    r"\b(?:co|da) (?:dat|cai|bat) (?:ban tin|gio yen tinh)\b.*\b(?:khong|chua)\b"
+)
 PRAISE_FIRST_WORDS = 5  # praise that opens a message ("bot này tiện thật, …") thanks
 HOLD_RE = re.compile(r"\b(?:dung|khong) (?:gui|nhan)(?: tin)?(?: (?:vao|trong|luc))?\b")
 THERE_NEWS_RE = re.compile(r"\btin(?: tuc)? (?:o|cua|tai|ben) (?:do|day|ay)\b")  # "tin ở đó"
@@ -326,6 +331,8 @@ class IntentParser:
         text = _timed(said)
         if HOW_TO_SET_RE.search(text) and not times_in(text):
             return None  # "làm sao để đặt giờ yên tĩnh": how (help)
+        if SET_ASKED_RE.search(text):
+            return None  # "tôi có đặt bản tin với giờ yên tĩnh không": what one has (mine)
         timing = ONCE_RE.sub("lan", text)  # "dồn tin vào 1 lần 8 giờ tối": no 1 o'clock
         window = window_in(timing)
         if window is not None and (QUIET_ASK_RE.search(text) or not BULLETIN_ASK_RE.search(text)):
@@ -555,7 +562,7 @@ class IntentParser:
     def _subscribe(self, said: _Said, text: str) -> Intent | None:
         if PAPERWORK_RE.search(text):
             return None  # "đăng ký kết hôn cần giấy tờ gì": no subscription
-        if re.search(r"\bco tin(?: gi| moi)? thi (?:gui|bao|nhan)", text):  # "X có tin thì gửi về"
+        if re.search(r"\bco tin(?: \w+){0,3} thi (?:gui|bao|nhan)", text):  # "X có tin thì gửi về"
             named = self._named(said, 0, len(text))
             if named is not None and named[1] is not None:
                 return Intent(SUBSCRIBE, named[0], named[1])
@@ -621,6 +628,10 @@ class IntentParser:
         found = SEARCH_RE.match(text)
         # "có bài về X không, tìm giúp tôi": the "tìm" only asks kindly, X comes from "về"
         kindly = found is not None and set(found["arg"].split()) <= KINDLY_WORDS | FILLER
+        if found is not None and re.match(
+            r"thi (?:phai )?(?:go|bam|lam|nhan|viet)\b", found["arg"]
+        ):
+            return None  # "muốn tìm tin thì gõ như nào": how (help)
         if found is not None and not _news_words(found["arg"]) and not kindly:
             return Intent(SEARCH, said.span(found.start("arg"), said.arg_end(found.end("arg"))))
         found = ASK_ABOUT_RE.match(text)  # "có tin gì về X": X's news when X is a name
@@ -639,6 +650,9 @@ class IntentParser:
             named = self._named(said, found.start("arg"), len(text), whole=True)
         if named is not None:
             return Intent(ABOUT, named[0], named[1])
+        topic = self._topic_by_keywords(asked)  # "có tin gì về sạt lở, mưa lũ không"
+        if topic is not None:
+            return Intent(ABOUT, said.span(found.start("arg"), found.end("arg")), topic)
         return Intent(SEARCH, said.span(found.start("arg"), said.arg_end(found.end("arg"))))
 
     def _unnamed(self, said: _Said, text: str) -> str:
@@ -649,6 +663,19 @@ class IntentParser:
             return text
         start, end = said.offset(named[2][0]), said.offset(named[2][1])
         return text[:start] + " " * max(end - start, 0) + text[end:]
+
+    def _topic_by_keywords(self, text: str) -> Choice | None:
+        """The topic two or more of whose keywords ``text`` names, and no other topic as many
+        ("sạt lở, mưa lũ", "trường học, y tế, văn hoá"): its news. One keyword alone is a
+        search ("tin về lũ quét")."""
+        keywords = self._keywords.items()
+        counts = {slug: _distinct(text, words) for slug, words in keywords}
+        hits = sorted(((count, slug) for slug, count in counts.items()), reverse=True)
+        tied = len(hits) > 1 and hits[1][0] == hits[0][0]
+        if not hits or hits[0][0] < TOPIC_KEYWORDS_MIN or tied:
+            return None
+        topic = self._resolver.taxonomy.get(hits[0][1])
+        return Choice(ChoiceKind.TOPIC, topic.slug, topic.name) if topic is not None else None
 
     def _mine(self, said: _Said, text: str) -> Intent | None:
         if ADD_RE.search(text) and self._named(said, 0, len(text)) is not None:
@@ -673,6 +700,9 @@ class IntentParser:
             and " ".join(said.plain[slice(*named[2])]) in (NOTICE_NAMES)
         ):
             named = None  # "có thông báo gì mới chưa": any announcement, the latest news
+        lives = named is not None and named[2][1] == len(said.norm)
+        if lives and named and LIVES_RE.match(" ".join(said.norm[: named[2][0]])):
+            return None  # "nhà tôi ở bản Huổi Lếch": where one lives (its news offered)
         if named is not None and self._only_news_words(said, text, named[2]):
             return Intent(ABOUT, named[0], named[1])
         if named and named[1] and self._asks_about(said, text, named[2]):
@@ -686,6 +716,10 @@ class IntentParser:
             return Intent(ABOUT, partial)
         if COMPLAINT_RE.search(text) and re.search(r"\b(?:khong|chua) nhan duoc\b", text):
             return None  # "sao mình không nhận được tin gì": a complaint, not a request
+        opens = re.match(r"(?:(?:cho )?xem )?tin(?: tuc)?\b", text)  # "tin trường học, y tế …"
+        topic = self._topic_by_keywords(text) if opens else None
+        if topic is not None and (named is None or named[1] in (None, topic)):
+            return Intent(ABOUT, said.source, topic)
         if named and named[1]:  # "tôi quê Nậm Tin": the name's "tin" asks for no news
             text = " ".join([*said.norm[: named[2][0]], "x", *said.norm[named[2][1] :]])
         if LATEST_RE.search(text):
@@ -1024,6 +1058,18 @@ def _count(said: _Said) -> str:
         if typed in COUNT_WORDS:
             return COUNT_WORDS[typed]
     return ""
+
+
+def _distinct(text: str, keywords: frozenset[str]) -> int:
+    """How many of ``keywords`` ``text`` names, one counted within another once ("lịch cắt
+    điện" holds "cắt điện")."""
+    said = [word for word in keywords if _says(text, word)]
+    return sum(not any(word != other and word in other for other in said) for word in said)
+
+
+def _says(text: str, words: str) -> bool:
+    """Whether ``text`` holds ``words`` as whole words."""
+    return re.search(rf"\b{re.escape(words)}\b", text) is not None
 
 
 def _led_by_news(said: _Said, run: tuple[int, int]) -> bool:

@@ -66,7 +66,10 @@ and ``intents_holdout22.jsonl`` (written blind the same way; 194 of 561 dropped:
 0.850 with the rules alone, 0.926 with the fallback, on 367; below 0.90 about 16/23 (topic
 keywords asked as "có tin gì về …", which issue 22 calls a search), communes, latest, unknown;
 0.978 after its gaps were closed: two keywords of one topic now ask for its news, one alone is
-still a search),
+still a search) and ``intents_holdout23.jsonl`` (written blind the same way; 187 of 550
+dropped: first score 0.851 with the rules alone, 0.931 with the fallback, on 363; below 0.90
+about, latest, start, stop, subscriptions; looked at once, not tuned on, the fallback not
+trained on it),
 reads each as the app does (``bot.wording.meaning``: "/" commands and the whole messages naming
 /stop go to the command table first, as in ``bot.commands.Commands.handle``, a command's argument
 read as its handler reads it: "/dangky thanh nua" is xã Thanh Nưa; everything else to
@@ -76,7 +79,8 @@ intent and its argument (commune, topic, time, search words) are right.
 Goals: overall >= 0.95 and every intent >= 0.90, on each set.
 
 ``--fallback`` adds the learned fallback (``news.intent_model``, trained by
-``bench/train_intents.py`` on every set but the blind one, now holdout23) after the rules and
+``bench/train_intents.py`` on every set but holdout23, looked at once, not tuned on yet) after
+the rules and
 prints, per set, the rules alone beside rules + fallback: accuracy per intent, the misses turned
 right and the right answers turned wrong, and the time per message. A change of subscriptions
 the fallback proposes is only asked back ("Có phải … không?", one button); the bench counts that
@@ -214,6 +218,7 @@ SETS = {
     "holdout22": ROOT / "tests/fixtures/intents_holdout22.jsonl",
     # Written blind (parser, word lists, model, history and every set above unread); never run
     # before its commit.
+    # First score 0.851 rules alone, 0.931 with the fallback (363); looked at, not tuned on.
     "holdout23": ROOT / "tests/fixtures/intents_holdout23.jsonl",
 }
 OVERALL_GOAL, INTENT_GOAL = 0.95, 0.90

@@ -437,6 +437,15 @@ HOW_OTHER_WORDS_MIN = 2  # what next: 1
 HOW_TO_RE = re.compile(
     r"\b(?:cach|lam sao|lam the nao|the nao|nhu nao)(?: (?:de|ma|thi))? (?:huy|bo|xoa|dung|ngung)\b"
 )
+# Asking whether a bulletin or quiet hours are set: "tôi có đặt bản tin … không" (mine).
+_SET_ASKED = r"(?:co|da) (?:dat|cai|bat) (?:ban tin|gio yen tinh)\b.*\b(?:khong|chua)\b"
+SET_ASKED_RE = re.compile(rf"\b{_SET_ASKED}")
+# A refusal to send or receive before a time named: "đừng gửi tin vào giờ nghỉ trưa".
+HOLD_RE = re.compile(r"\b(?:dung|khong) (?:gui|nhan)(?: tin)?(?: (?:vao|trong|luc))?\b")
+THERE_NEWS_RE = re.compile(r"\btin(?: tuc)? (?:o|cua|tai|ben) (?:do|day|ay)\b")  # "tin ở đó"
+# "bản tin", "yên tĩnh" as words ("ủy ban tỉnh" holds the letters of "ban tin").
+BULLETIN_NAMED_RE = re.compile(r"\bban tin\b")
+RHYTHM_NAMED_RE = re.compile(r"\b(?:ban tin|yen tinh)\b")
 MINE_RE = re.compile(
     r"\b(?:cua toi|toi (?:dang|da) (?:nhan|dang ky)|minh (?:dang|da) (?:nhan|dang ky)|"
     r"(?:da|dang) dang ky (?:gi|nhung gi|nhung xa nao|xa nao)|"
@@ -491,7 +500,7 @@ MINE_RE = re.compile(
     r"(?:lua chon|dang ky) (?:hien tai|hien gio|bayq? gio)|^(?:cho )?xem (?:cac |nhung )?lua chon$|"
     r"(?:duoc )?gui tin (?:ve|cua) (?:dau|xa nao|noi nao)|"
     r"nhan tin theo (?:chu de|xa|muc) (?:gi|nao)|dang theo (?:chu de|xa|muc) nao|"
-    r"(?:co|da) (?:dat|cai|bat) (?:ban tin|gio yen tinh)\b.*\b(?:khong|chua)\b|"
+    rf"{_SET_ASKED}|"
     rf"(?:gi|cai gi) dang (?:bat|mo) cho {_WHO}|"
     rf"xem lai (?:cac |nhung )?(?:dang ky|lua chon)|xem (?:cac |nhung )?(?:dang ky|lua chon) "
     rf"(?:cua )?{_WHO})\b"

@@ -33,6 +33,7 @@ from news.intent_words import (
     BESIDES_RE,
     BOT_WORDS_RE,
     BULLETIN_ASK_RE,
+    BULLETIN_NAMED_RE,
     CALL_RE,
     CHOSEN_RE,
     COMMAND_SPELLINGS,
@@ -54,6 +55,7 @@ from news.intent_words import (
     GREETING_WORDS,
     GREETINGS,
     HELP_RE,
+    HOLD_RE,
     HOW_OTHER_WORDS_MIN,
     HOW_RE,
     HOW_TO_RE,
@@ -95,7 +97,9 @@ from news.intent_words import (
     RECEIVING_RE,
     REFUSAL_RE,
     REFUSE_MORE_RE,
+    RHYTHM_NAMED_RE,
     SEARCH_RE,
+    SET_ASKED_RE,
     SHORTHAND,
     SPELT_AS,
     SPOKEN_GREETINGS,
@@ -107,6 +111,7 @@ from news.intent_words import (
     TAIL_SPELLINGS,
     THANKS_SAID_RE,
     THERE,
+    THERE_NEWS_RE,
     TO_OTHERS_RE,
     TOKEN_RE,
     TOPICS_ASK_RE,
@@ -160,15 +165,7 @@ SEARCH_VERBS = frozenset({"tim", "tra", "kiem"})  # what follows them is searche
 ASIDE_MAX = 2  # words Loa does not know beside a final "giúp" that still ask Loa for help
 NAME_PARTICLES = frozenset({"nhe", "nha", "a", "ha"})  # particles that end names too (Mường Nhé)
 TOPIC_KEYWORDS_MIN = 2  # keywords of one topic that ask for its news rather than a search
-SET_ASKED_RE = re.compile(
-    r"\b(?:co|da) (?:dat|cai|bat) (?:ban tin|gio yen tinh)\b.*\b(?:khong|chua)\b"
-)
 PRAISE_FIRST_WORDS = 5  # praise that opens a message ("bot này tiện thật, …") thanks
-HOLD_RE = re.compile(r"\b(?:dung|khong) (?:gui|nhan)(?: tin)?(?: (?:vao|trong|luc))?\b")
-THERE_NEWS_RE = re.compile(r"\btin(?: tuc)? (?:o|cua|tai|ben) (?:do|day|ay)\b")  # "tin ở đó"
-# "bản tin", "yên tĩnh" as words ("ủy ban tỉnh" holds the letters of "ban tin").
-BULLETIN_NAMED_RE = re.compile(r"\bban tin\b")
-RHYTHM_NAMED_RE = re.compile(r"\b(?:ban tin|yen tinh)\b")
 # A count of articles before "tin"/"bài": digits, or a number word as typed ("ba" with no mark
 # is three, "bà" no count; "hai", "bon" … folded are no other word there).
 COUNT_WORDS = {

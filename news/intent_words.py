@@ -50,6 +50,17 @@ VOCABULARY = frozenset(
     hoi cach su dung thong bao can biet hieu nguoi dan ngay mai nam thang toan ten tuoi
     khoi tra xong mot hai ba bon sau bay tam chin muoi""".split()
 )  # the counts: "ba tin mới nhất" (three) is no misspelt "bản tin"
+# A Vietnamese syllable, folded: onset, vowels, final. A word that is none but becomes one once
+# its telex letters go ("hox" -> "ho", "trowj" -> "tro", "dungwf" -> "dung") was typed with
+# telex and no input method; English words stay ("thanks", "facebook").
+# Letters only telex leaves in a word: a tone last, "w" after a, o or u, a doubled vowel or
+# "dd" ("s" last may be English: "yes", "news").
+TELEX_TYPED_RE = re.compile(r"[aou]\w*w|dd|aa|ee|oo|[fjrx]$")
+SYLLABLE_RE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
+    r"(?:a[ioyu]?|eo?|eu|i[au]?|ieu?|o[ai]?|oa[ioy]|oeo?|u[aeiouy]?|uay|uoi|uou|uya|uye|uyu|ye|"
+    r"yeu|y)(?:ch|ng|nh|[cmnpt])?"
+)
 # Everyday words (folded) that are no place name: a run of them is never a name a sound or a
 # letter off ("không nhắn lại nữa à" is no "Lay Nưa", old Mường Lay). Exact names stay names.
 FUNCTION_WORDS = frozenset(
@@ -162,7 +173,7 @@ NEWS_WORDS = frozenset(
     "tin tuc thong moi nhat gi nao co khong xem doc cho toi minh em chau con anh chi bac ban "
     "loa hom nay o cua ve tai voi a nhe nha di nhung cac oi gui duoc the sao hay muon biet "
     "hoi ne nhi vay day thi ca lam chut voi xin duoc va phuong xa dao gan tuan qua may sang "
-    "bai theo ben phia alo chao hello hi them cap".split()
+    "bai theo ben phia alo chao hello hi them cap ra ha".split()
 )
 # Words naming the kind of a choice, before its name: "tin chủ đề thông báo", "mục y tế".
 KIND_WORDS_RE = re.compile(r"\b(?:chu de|chuyen muc|danh muc|linh vuc|muc|mang)\b")
@@ -171,11 +182,15 @@ NAME_WORDS_MAX = 40  # names are looked for among this many words (a long text i
 TOKEN_RE = re.compile(r"[^\W_]+(?:[:.][0-9]{1,2})?|[-–~]", re.UNICODE)  # dashes: "22h-6h"
 
 # Patterns on the normalised text; ``arg`` is the argument's span.
-_WHO = r"(?:toi|minh|em|bac|chau|con|chu|co|anh|chi|ong|ba)"  # "giúp bác", "hộ em"
+_WHO = r"(?:toi|minh|em|bac|chau|con|chu|co|anh|chi|ong|ba|me)"  # "giúp bác", "hộ em"
+# A message that opens asking for news: "tin …", "xem tin …", "cho bác đọc tin …".
+NEWS_OPENS_RE = re.compile(
+    rf"(?:(?:cho (?:{_WHO} )?|{_WHO} (?:muon )?)?(?:xem|doc|coi|nghe) )?tin(?: tuc)?\b"
+)
 TAIL = (
     r"(?:\s+(?:nua|nhe|nha|a|ha|voi|di|nhe|duoc khong|khong|duoc|ne|nhi|dau|luon|"
     rf"(?:(?:tim|xem|gui) )?(?:giup|ho|dum|cho)(?: {_WHO})?|cam on(?: (?:loa|ban|nhieu))?|tim xem|"
-    rf"admin|(?:{_WHO}|loa|bot|admin) oi))*$"
+    rf"admin|(?:{_WHO}|loa|bot|admin) oi|(?:(?<=\bdi )|(?<=\bnhe )|(?<=\bnha ))(?:loa|bot)))*$"
 )
 # How the words of ``TAIL`` are spelt when they are politeness or "please" words; typed with
 # other marks they are words of the request: "làm nhà" (a house) is no "nhá", "giá dầu" (oil)
@@ -196,7 +211,7 @@ SUBSCRIBE_RE = re.compile(
     r"muon nhan|muon nghe tin(?: tuc)?|lay tin|gui tin|"
     r"(?<!da )(?<!bo )(?<!lua )chon(?: nhan)?(?: tin)?|bao tin|"  # "chọn xã X", "báo tin X"
     r"(?:bat|mo) tin(?: tuc)?|"  # "bật tin Xa Dung"
-    rf"(?:gui|bao) cho {_WHO} tin(?: tuc)?|"
+    rf"(?:gui|bao)(?: cho)? {_WHO} tin(?: tuc)?|"  # "từ giờ gửi tôi tin Tuần Giáo nhé"
     # "(tôi) muốn đọc tin nông nghiệp thôi": only that, from now on
     r"muon (?:doc|xem|nghe) tin(?: tuc)?(?=.* thoi$))(?:\s+(?:ve|cua|o|tai|tu|xa nha))?"
     r"\s+(?P<arg>.+?)" + TAIL
@@ -232,6 +247,9 @@ WHENEVER_RE = re.compile(
     r"(?:thi )?(?:bao|gui|nhan tin|nhan)"
     rf"(?: (?:cho|ngay|luon))*(?: {_WHO})?(?: biet)?\b"
 )
+# Told when X has news: "X có tin thì gửi về", "có tin gì về bên đó thì gửi em nhé".
+# ("… có tin gì mới không thì gửi cho bác xem" asks now: that name's news)
+HAS_NEWS_THEN_RE = re.compile(r"\bco tin(?: (?!khong\b|chua\b)\w+){0,5} thi (?:gui|bao|nhan)")
 # Told whenever X comes, asked first: "muốn được báo mỗi khi có tin tuyển dụng".
 WHEN_TOLD_RE = re.compile(
     rf"\b(?:muon |xin )?(?:duoc )?(?:bao|nhan tin|gui tin)(?: cho {_WHO})? "
@@ -317,7 +335,7 @@ _STOP_PHRASE = (
     r"(?:huy|bo|ngung|dung|thoi) theo doi (?:loa|bot|kenh)(?: nay)?|"
     r"tat (?:het |tat ca )?tin(?: tuc)?|"
     r"(?:khong|chang) (?:dung|xai|su dung)(?: loa| bot| nay| cai nay)? nua|"
-    r"huy tat ca|huy het|bo het|xoa het|xoa tat ca|(?:dung|ngung) (?:het|tat ca|han)|"
+    r"huy (?:tat ca|het|toan boq?)|bo het|xoa het|xoa tat ca|(?:dung|ngung) (?:het|tat ca|han)|"
     r"stop(?: (?:gui|nhan))?(?: tin(?: tuc)?)?|(?:muon )?(?:roi khoi|thoat(?: ra)?)|"
     r"chan (?:tin(?: tuc| nhan)?|loa|bot)|"
     r"(?:muon )?(?:dung|huy|ngung|thoi) (?:dung|su dungq?|xai) (?:loa|bot)|"
@@ -358,15 +376,17 @@ REFUSE_MORE_RE = re.compile(
 )
 # Said before a stop: who, "please", "enough" ("xin dừng", "phiền quá, thôi dừng đi").
 _STOP_BY = (
-    r"(?:(?:toi|minh|em|bac|chau|con|thoi|xin|cho|(?:admin|loa|bot) oi|phien(?: qua)?|du roi|"
+    r"(?:(?:toi|minh|em|bac|chau|con|thoi|xin|cho|phien(?: qua)?|du roi|"
+    r"(?:admin|loa|bot|chau|con|em|anh|chi|bac|chu|co) oi|"
     r"met(?: qua)?|chan(?: qua)?|cam on|nhung) )*"
 )
 STOP_RE = re.compile(rf"^{_STOP_BY}{_STOP_PHRASE}(?: (?:va |roi |thi )?{_STOP_PHRASE})*" + TAIL)
 # Asking to receive or read something ("cho nhận mọi tin", "gửi tin xã X").
 RECEIVING_RE = re.compile(r"\b(?:nhan|gui|xem|doc|dang ky|theo doi|tin moi)\b")
-# "Dừng", "ngưng" alone ("dừng lại", "xin dừng"): typed so or without marks ("đúng" is right).
+# "Dừng", "ngưng", "tắt" alone ("dừng lại", "xin dừng", "tắt hết"): typed so or without marks
+# ("đúng" is right).
 STOP_WORD_RE = re.compile(
-    rf"{_STOP_BY}(?P<word>dung|ngung)(?: lai| han)?(?: het| tat ca)?"
+    rf"{_STOP_BY}(?P<word>dung|ngung|tat)(?: lai| han)?(?: het| tat ca)?"
     r"(?: (?:di|nhe|nha|a))*(?: loa(?: oi)?)?" + TAIL
 )
 SEARCH_RE = re.compile(
@@ -445,6 +465,11 @@ HOLD_RE = re.compile(r"\b(?:dung|khong) (?:gui|nhan)(?: tin)?(?: (?:vao|trong|lu
 THERE_NEWS_RE = re.compile(r"\btin(?: tuc)? (?:o|cua|tai|ben) (?:do|day|ay)\b")  # "tin ở đó"
 # "bản tin", "yên tĩnh" as words ("ủy ban tỉnh" holds the letters of "ban tin").
 BULLETIN_NAMED_RE = re.compile(r"\bban tin\b")
+# A bulletin asked for as news, not the daily one: "bản tin mới", "sáng nay có bản tin gì không"
+BULLETIN_NEWS_RE = re.compile(
+    r"\bban tin (?:nao |gi )?(?:moi|hom nay)\b(?! ngay)|"
+    r"\bco ban tin (?:gi|nao)\b(?!.*\b(?:moi ngay|hang ngay|tong hop|luc|vao)\b)"
+)
 RHYTHM_NAMED_RE = re.compile(r"\b(?:ban tin|yen tinh)\b")
 MINE_RE = re.compile(
     r"\b(?:cua toi|toi (?:dang|da) (?:nhan|dang ky)|minh (?:dang|da) (?:nhan|dang ky)|"
@@ -474,6 +499,9 @@ MINE_RE = re.compile(
     r"(?: cua)?(?: (?:nhung|cac))? "
     r"(?:gi|nao|(?:xa|chu de|muc) nao)\b(?! moi)|"
     r"(?:xa|chu de|noi|muc)(?: (?:toi|minh|em))? (?:da|dang) (?:dang ky|theo doi|chon)|"
+    # "xem các xã mình đã theo", "đang theo những xã nào", "mình đang để những xã, chủ đề gì"
+    rf"(?:xa|chu de|muc)(?: (?:nao|gi))? {_WHO} (?:da|dang) (?:theo|de)\b|"
+    r"(?:da|dang) (?:theo|de|chon) (?:nhung|cac|may) (?:xa|chu de|muc)\b|"
     r"(?:toi|minh|em|bac|chau|con) (?:dang |da )?theo doi (?:nhung |cac )?"
     r"(?:gi|xa nao|chu de nao|xa gi|muc nao|muc gi)|"
     r"da chon (?:nhung |cac )?(?:xa|muc|chu de) (?:nao|gi)|"
@@ -575,7 +603,7 @@ BULLETIN_ASK_RE = re.compile(
     r"\b(?:ban tin|moi ngay|hang ngay|gom (?:het |tat ca )?tin|(?:mot|1) lan|gui tin luc|"
     r"gui tin vao|nhan tin luc|"
     r"nhan tin vao|gui luc|gui vao|tom tat tin|gui gop|gop tin|tin gop|tin tong hop|tong hop tin|"
-    r"moi (?:sang|trua|chieu|toi))\b"
+    r"tong hop (?:theo |moi |hang )?ngay|moi (?:sang|trua|chieu|toi))\b"
 )
 QUIET_ASK_RE = re.compile(
     r"\b(?:yen tinh|ban dem|buoi dem|ve dem|dem khuya|luc ngu|di ngu|dung gui|khong gui|"
@@ -604,7 +632,10 @@ QUIET_OVER_RE = re.compile(
 # news, not the topic "Thông báo" ("có thông báo gì mới không" is labelled that topic).
 ANY_NOTICE_RE = re.compile(
     r"\bthong bao (?:gi|nao)(?: moi)?(?: (?:ve|den|toi))? chua\b|"
-    r"\bthong bao (?:gi|nao) moi nhat(?: (?:ve|den|toi))? (?:chua|khong)\b"  # the newest: any
+    r"\bthong bao (?:gi|nao) moi nhat(?: (?:ve|den|toi))? (?:chua|khong)\b|"  # the newest: any
+    # "có thông báo gì mới của tỉnh không": the authorities' news, no topic
+    r"\bco thong bao (?:gi|nao) moi (?:cua|o|tu|tren) (?:tinh|huyen|xa|uy ban|chinh quyen)"
+    r" (?:chua|khong)\b"
 )
 # "Thông báo của xã huyện": the authorities' news in general, no topic ("muốn nhận …": /start).
 GENERIC_NOTICE_RE = re.compile(
@@ -661,7 +692,7 @@ _TO_ME = rf"(?: cho {_ME})?"
 _FROM_NOW = r"(?:tu hom nay|tu bayq? gio|tu nay|tu gio)"  # "từ nay", "từ bây giờ"
 _START_BY = (
     rf"(?:(?:{_ME}|cho|muon|xin|duoc|tham gia|hay|can|cung|lai|{_FROM_NOW}|(?:bayq? )?gio|ok|vao|"
-    r"dong y) )*"
+    r"dong y|(?:loa|bot|admin) oi) )*"
 )
 _START_AFTER = (
     rf"(?: ?(?:(?:cua )?(?:toan|ca) tinh|cua tinh|(?:cua )?(?:chinh quyen|uy ban)(?: tinh)?|"
@@ -720,7 +751,7 @@ WANT_TO_USE_RE = re.compile(
 NEWCOMER_RE = re.compile(r"\b(?:la nguoi moi|^nguoi moi)\b")
 # A question why news did not come: never a command to drop something.
 COMPLAINT_RE = re.compile(
-    r"\b(?:sao|tai sao|vi sao|khong nhan duoc|chua nhan duoc|khong thay|chua thay)\b"
+    r"\b(?:(?<!\bra )sao|tai sao|vi sao|khong nhan duoc|chua nhan duoc|khong thay|chua thay)\b"
 )
 # Quiet hours named: "yên tĩnh", "(chế độ) im lặng".
 QUIET_NAME_RE = re.compile(
@@ -733,14 +764,14 @@ QUIET_REST_RE = re.compile(r"\b(?:gio nghi (?:trua|ngoi)|nghi trua)\b")
 ONCE_RE = re.compile(r"\b(?:1|mot) lan\b")  # "một lần", a count, no hour
 GATHERED_RE = re.compile(
     r"\b(?:gui gop|gop tin|gom (?:het |tat ca )?tin|tin gop|don (?:het |tat ca )?tin|"
-    r"tin tong hop|tong hop tin)\b"
+    r"tin tong hop|tong hop tin|tong hop (?:theo |moi |hang )?ngay)\b"
 )
 # Why, said after a request to receive again: "dạo trước tôi dừng rồi", "hôm qua lỡ tắt".
 REASON_RE = re.compile(
     r"\b(?:dao truoc|hom truoc|hom qua|truoc day|luc truoc|lo|da (?:dung|tat|huy|ngung)|"
     r"(?:khong|chang) (?:dung|tat|ngung) nua|"
     r"(?:dung|tat|huy|ngung) roi|moi (?:duoc (?:\w+ )?)?(?:cai|tai|vao|biet dung)|"
-    r"het (?:ban|viec)|xong viec|ranh roi|doi y|nghi lai)\b"
+    r"het (?:ban|viec)|xong viec|ranh roi|doi y|nghi lai|vang tin|(?:khong|chua) thay tin)\b"
 )
 # A refusal said after the name it refuses: "(tin xã X ấy) bà không cần nữa bỏ đi", "… thôi
 # không nhận nữa"; "… bỏ đi cháu" only at the end ("con bo di lac o X" is a cow astray).

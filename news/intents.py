@@ -34,6 +34,7 @@ from news.intent_words import (
     BOT_WORDS_RE,
     BULLETIN_ASK_RE,
     BULLETIN_NAMED_RE,
+    BULLETIN_NEWS_RE,
     CALL_RE,
     CHOSEN_RE,
     COMMAND_SPELLINGS,
@@ -54,6 +55,7 @@ from news.intent_words import (
     GREETING_SPELLINGS,
     GREETING_WORDS,
     GREETINGS,
+    HAS_NEWS_THEN_RE,
     HELP_RE,
     HOLD_RE,
     HOW_OTHER_WORDS_MIN,
@@ -72,6 +74,7 @@ from news.intent_words import (
     NAME_WORDS_MAX,
     NEGATED_RE,
     NEWCOMER_RE,
+    NEWS_OPENS_RE,
     NEWS_WORDS,
     NEXT_RE,
     NIGHT_RE,
@@ -107,8 +110,10 @@ from news.intent_words import (
     STOP_RE,
     STOP_WORD_RE,
     SUBSCRIBE_RE,
+    SYLLABLE_RE,
     TAIL,
     TAIL_SPELLINGS,
+    TELEX_TYPED_RE,
     THANKS_SAID_RE,
     THERE,
     THERE_NEWS_RE,
@@ -244,7 +249,12 @@ class IntentParser:
         if folded in self._joined and (word.isascii() or len(folded) >= JOINED_MARKED_MIN):
             return self._joined[folded]  # "muongphang"; "nấu" (cook) is no "Na Ư"
         repaired = _telex(folded)
-        return SHORTHAND.get(repaired, repaired) if repaired in self._vocabulary else folded
+        if repaired in self._vocabulary:
+            return SHORTHAND.get(repaired, repaired)
+        # "s" last may be English ("yes", "news"); the other telex letters are not
+        typed = word.isascii() and TELEX_TYPED_RE.search(folded) is not None
+        valid = typed and not SYLLABLE_RE.fullmatch(folded) and SYLLABLE_RE.fullmatch(repaired)
+        return repaired if valid else folded
 
     def _read(self, said: _Said) -> Intent:
         text = said.text
@@ -322,7 +332,7 @@ class IntentParser:
         if alone is None:
             return False
         typed = said.words[said.words_in(alone.start("word"), alone.end("word"))[0]].lower()
-        return typed in ("dừng", "ngưng") or typed.isascii()
+        return typed in ("dừng", "ngưng", "tắt") or typed.isascii()
 
     def _rhythm(self, said: _Said, text: str) -> Intent | None:
         text = _timed(said)
@@ -352,7 +362,7 @@ class IntentParser:
         if BULLETIN_ASK_RE.search(text) or (spoken and re.search(r"\b(?:gui|nhan)\b", text)):
             if spoken:
                 return Intent(BULLETIN, f"{spoken[0].at:%H:%M}")
-            news = re.search(r"\bban tin (?:nao |gi )?(?:moi|hom nay)\b(?! ngay)", text)
+            news = BULLETIN_NEWS_RE.search(text)  # "có bản tin gì không": any news
             if BULLETIN_NAMED_RE.search(text) and not news:
                 off = OFF_RE.search(re.sub(r"\bthoi$", "", text.replace("ban tin", "")))
                 return Intent(BULLETIN, OFF if off else "")
@@ -524,7 +534,7 @@ class IntentParser:
         return Intent(INFO) if self._named(said, 0, len(text)) is None else None
 
     def _help(self, said: _Said, text: str) -> Intent | None:
-        cue = HELP_RE.search(text)
+        cue = next((cue for cue in HELP_RE.finditer(text) if self._shows(said, cue)), None)
         if cue is None:
             return None
         if NEWCOMER_RE.search(text) and not HELP_RE.search(NEWCOMER_RE.sub(" ", text)):
@@ -556,10 +566,21 @@ class IntentParser:
                 return None
         return Intent(HELP)
 
+    @staticmethod
+    def _shows(said: _Said, cue: re.Match[str]) -> bool:
+        """Whether a help cue "chi em" is "chỉ em" (show me): not "chị, em …" (sister, then
+        who writes), the "chi" typed with another mark or a comma after it."""
+        if not cue.group().startswith("chi "):
+            return True
+        first, _ = said.words_in(cue.start(), cue.end())
+        typed = said.words[first].lower()
+        after = said.source[said.places[first][1] : said.places[first + 1][0]]
+        return typed in ("chỉ", "chi") and not any(mark in after for mark in ",.;!")
+
     def _subscribe(self, said: _Said, text: str) -> Intent | None:
         if PAPERWORK_RE.search(text):
             return None  # "đăng ký kết hôn cần giấy tờ gì": no subscription
-        if re.search(r"\bco tin(?: \w+){0,3} thi (?:gui|bao|nhan)", text):  # "X có tin thì gửi về"
+        if HAS_NEWS_THEN_RE.search(text):  # "X có tin thì gửi về", "có tin gì về bên đó thì gửi"
             named = self._named(said, 0, len(text))
             if named is not None and named[1] is not None:
                 return Intent(SUBSCRIBE, named[0], named[1])
@@ -713,7 +734,7 @@ class IntentParser:
             return Intent(ABOUT, partial)
         if COMPLAINT_RE.search(text) and re.search(r"\b(?:khong|chua) nhan duoc\b", text):
             return None  # "sao mình không nhận được tin gì": a complaint, not a request
-        opens = re.match(r"(?:(?:cho )?xem )?tin(?: tuc)?\b", text)  # "tin trường học, y tế …"
+        opens = NEWS_OPENS_RE.match(text)  # "tin trường học, y tế …", "cho bác đọc tin …"
         topic = self._topic_by_keywords(text) if opens else None
         if topic is not None and (named is None or named[1] in (None, topic)):
             return Intent(ABOUT, said.source, topic)
@@ -965,10 +986,16 @@ class _Said:
         if first == last:
             return ""
         begin = self.source.rfind(" ", 0, self.places[first][0]) + 1
-        if last == len(self.places):
-            return self.source[begin:].strip()
         space = self.source.find(" ", self.places[last - 1][1])
-        return self.source[begin : space if space >= 0 else None].strip()
+        stop = None if last == len(self.places) or space < 0 else space
+        typed = self.source[begin:stop]
+        for index in reversed(range(first, last)):  # "hox trowj" is searched as "ho tro"
+            word = self.words[index]
+            if word.isascii() and self.norm[index] != fold(word) == word.lower():
+                if _telex(word.lower()) == self.norm[index]:
+                    at, end_at = (place - begin for place in self.places[index])
+                    typed = typed[:at] + self.norm[index] + typed[end_at:]
+        return typed.strip()
 
 
 def _words(text: str) -> list[tuple[int, int]]:
@@ -1100,9 +1127,9 @@ def _telex(word: str) -> str:
     "ddaawng" -> "dang"."""
     for double, single in (("dd", "d"), ("aa", "a"), ("ee", "e"), ("oo", "o")):
         word = word.replace(double, single)
-    word = re.sub(r"(?<=[aeiouy])w|w(?=[aeiou])|(?<=[a-z]{2})w$", "", word)
-    if len(word) > 2 and word[-1] in "sfrxj":
+    if len(word) > 2 and word[-1] in "sfrxj":  # the tone last: "dungwf", "laij"
         word = word[:-1]
+    word = re.sub(r"(?<=[aeiouy])w|w(?=[aeiou])|(?<=[a-z]{2})w$", "", word)
     return word.replace("uow", "uo")
 
 

@@ -168,16 +168,20 @@ def _start_half(first: Spoken, second: Spoken, end: time) -> time:
     return later if later < end else start
 
 
-_BARE_WINDOW = re.compile(r"\btu (\d{1,2}) (?:den|toi|-) (\d{1,2})\b(?! ?(?:h|g|gio|:)\b)")
+# "từ 22 đến 6", "22-6"
+_BARE_WINDOW = re.compile(
+    r"\b(?:tu (?P<start>\d{1,2}) (?:den|toi|-)|(?P<from>\d{1,2}) -) (?P<end>\d{1,2})\b"
+    r"(?! ?(?:h|g|gio|:)\b| (?:ngay|hom|tuan|thang|nam|lan|tieng|phut)\b)"
+)
 
 
 def bare_window_in(folded: str) -> Window | None:
-    """A window said in bare hours, "từ 22 đến 6", or None: read only where quiet hours are
+    """A window said in bare hours, "từ 22 đến 6", "22-6", or None: read only where quiet hours are
     named ("yên tĩnh từ 22 đến 6"), since bare numbers may count anything else."""
     found = _BARE_WINDOW.search(folded)
     if found is None:
         return None
-    start, end = int(found[1]), int(found[2])
+    start, end = int(found["start"] or found["from"]), int(found["end"])
     if start > 24 or end > 24 or start % 24 == end % 24:
         return None
     return Window(time(start % 24), time(end % 24))

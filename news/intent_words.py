@@ -53,9 +53,9 @@ VOCABULARY = frozenset(
 # A Vietnamese syllable, folded: onset, vowels, final. A word that is none but becomes one once
 # its telex letters go ("hox" -> "ho", "trowj" -> "tro", "dungwf" -> "dung") was typed with
 # telex and no input method; English words stay ("thanks", "facebook").
-# Letters only telex leaves in a word: a tone last, "w" after a, o or u, a doubled vowel or
-# "dd" ("s" last may be English: "yes", "news").
-TELEX_TYPED_RE = re.compile(r"[aou]\w*w|dd|aa|ee|oo|[fjrx]$")
+# Letters only telex leaves in a word: a tone last, "w" after a, o or u, "dd" ("s" last may be
+# English: "yes", "news"; so may a doubled vowel without a tone: "meet", "good").
+TELEX_TYPED_RE = re.compile(r"[aou]\w*w|dd|[fjrx]$|(?:aa|ee|oo)\w*s$")
 SYLLABLE_RE = re.compile(
     r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
     r"(?:a[ioyu]?|eo?|eu|i[au]?|ieu?|o[ai]?|oa[ioy]|oeo?|u[aeiouy]?|uay|uoi|uou|uya|uye|uyu|ye|"
@@ -71,7 +71,7 @@ FUNCTION_WORDS = frozenset(
 )
 POLITE = frozenset(
     "cam on ok vang da duoc roi tot hay qua oi bye biet rat nhieu tam la nho lam you thoi "
-    "ro hieu good nice great".split()
+    "ro hieu good nice great got it".split()
 )
 # Words of thanks for news come ("đã nhận được tin", "đọc được rồi").
 # "cảm ơn đã báo tin sớm cho bà con", "cảm ơn loa cập nhật nhanh"
@@ -96,7 +96,7 @@ ASKING_RE = re.compile(
 NOTHING_NAMED_RE = re.compile(r"\bnho (?:co )?(?:tin|loa|bot|ban tin)\b")
 PRAISED_WORDS = frozenset({"nay", "do", "bai"})  # "tin này", "bài đó" (bổ ích quá)
 POLITE_CORE = frozenset(
-    "cam ok vang da duoc bye biet tot hay nho thoi ro hieu good nice great".split()
+    "cam ok vang da duoc bye biet tot hay nho thoi ro hieu good nice great got".split()
 )
 # Praise of the news, said with thanks or alone: "cảm ơn, tin này bổ ích quá", "tin hay lắm".
 # "Hay" alone is no praise ("xem tin hay"); "bổ" is read "boq" (no "bỏ").
@@ -149,7 +149,8 @@ WISH_RE = re.compile(
     r"(?: (?:vui ve|vui|tot lanh|an lanh|binh an|suc khoe|manh khoe|hanh phuc|may man|"
     r"thanh cong|tot dep|tot|ngu ngon|ngon giac|ngon|an khang|thinh vuong|"
     r"(?:lam viec )?hieu qua))+|"
-    r"mung (?:duoc )?gap|han hanh (?:duoc )?(?:gap|lam quen)|"
+    r"mung (?:duoc )?gap|han hanh (?:duoc )?(?:gap|lam quen)|nice to meet (?:you|u)|"
+    r"(?:rat )?vui (?:duoc|khi) (?:gap|lam quen|biet)|"
     r"lau (?:lam |qua |roi |nay )?(?:moi|khong|chua) (?:nhan|gap|noi chuyen|hoi|ghe|vao|chao)"
     r"(?: (?:tin|loa|ban|gi))?|(?:dao nay |co |hom nay )?khoe khong)\b"
 )
@@ -175,6 +176,10 @@ NEWS_WORDS = frozenset(
     "hoi ne nhi vay day thi ca lam chut voi xin duoc va phuong xa dao gan tuan qua may sang "
     "bai theo ben phia alo chao hello hi them cap ra ha".split()
 )
+# Words that speak of a choice without naming it: "thêm một chủ đề", "riêng xã nhà mình".
+UNNAMED_CHOICE_WORDS = frozenset(
+    "them mot vai may chu de muc chuyen rieng tung khac linh vuc nha que ban".split()
+)
 # Words naming the kind of a choice, before its name: "tin chủ đề thông báo", "mục y tế".
 KIND_WORDS_RE = re.compile(r"\b(?:chu de|chuyen muc|danh muc|linh vuc|muc|mang)\b")
 PARTIAL_WORDS_MAX = 3  # "mường", "muong th": a part of names; longer is a sentence
@@ -182,7 +187,11 @@ NAME_WORDS_MAX = 40  # names are looked for among this many words (a long text i
 TOKEN_RE = re.compile(r"[^\W_]+(?:[:.][0-9]{1,2})?|[-–~]", re.UNICODE)  # dashes: "22h-6h"
 
 # Patterns on the normalised text; ``arg`` is the argument's span.
-_WHO = r"(?:toi|minh|em|bac|chau|con|chu|co|anh|chi|ong|ba|me)"  # "giúp bác", "hộ em"
+WHO_WORDS = frozenset("toi minh em bac chau con chu co anh chi ong ba me".split())
+_WHO = rf"(?:{'|'.join(sorted(WHO_WORDS))})"  # "giúp bác", "hộ em"
+# Who writes, said alone: "tôi là Lò Văn Thương, giáo viên về hưu", "mình là Giàng A Páo".
+# ("tôi là người Mông" says where one is from; "mình là robot à" asks Loa)
+SELF_NAMED_RE = re.compile(rf"^{_WHO} (?:la|ten(?: la)?)\b(?! (?:nguoi|robot|bot|may|ai|gi)\b)")
 # A message that opens asking for news: "tin …", "xem tin …", "cho bác đọc tin …".
 NEWS_OPENS_RE = re.compile(
     rf"(?:(?:cho (?:{_WHO} )?|{_WHO} (?:muon )?)?(?:xem|doc|coi|nghe) )?tin(?: tuc)?\b"
@@ -211,7 +220,7 @@ SUBSCRIBE_RE = re.compile(
     r"muon nhan|muon nghe tin(?: tuc)?|lay tin|gui tin|"
     r"(?<!da )(?<!bo )(?<!lua )chon(?: nhan)?(?: tin)?|bao tin|"  # "chọn xã X", "báo tin X"
     r"(?:bat|mo) tin(?: tuc)?|"  # "bật tin Xa Dung"
-    rf"(?:gui|bao)(?: cho)? {_WHO} tin(?: tuc)?|"  # "từ giờ gửi tôi tin Tuần Giáo nhé"
+    rf"(?:gui|bao)(?: cho)? {_WHO} tin(?: tuc)?|gui them tin(?: tuc)?|"  # "từ giờ gửi tôi tin X"
     # "(tôi) muốn đọc tin nông nghiệp thôi": only that, from now on
     r"muon (?:doc|xem|nghe) tin(?: tuc)?(?=.* thoi$))(?:\s+(?:ve|cua|o|tai|tu|xa nha))?"
     r"\s+(?P<arg>.+?)" + TAIL
@@ -287,6 +296,9 @@ UNSUBSCRIBE_EVERY_RE = re.compile(
     r"\b(?:huy|bo|xoa|go)(?: bo)? (?:het|tat ca|toan boq?|sach)(?: cac| nhung)? "
     r"(?:(?:xa|phuong|chu de|muc) )?"
     r"(?:(?:da|dang) )?(?:dang ky|theo doi|lua chon)\b|"
+    # "xoá mấy cái đã đăng ký, để mặc định": every one
+    r"\b(?:huy|bo|xoa|go)(?: bo)? (?:may|nhung|cac) cai (?:da|dang) (?:dang ky|theo doi|chon)\b"
+    r"(?=.*\b(?:mac dinh|tat ca|het|moi tin|nhu cu|chung)\b)|"
     r"\b(?:huy|bo|xoa|go)(?: bo)? (?:het|tat ca|toan boq?|sach)(?: cac| nhung)? (?:xa|chu de)"
     r"(?: (?:va|voi) (?:cac )?(?:xa|chu de))?$|"  # "…, bỏ hết các xã"
     # "bỏ lựa chọn xã đi, nhận chung hết như cũ"
@@ -341,7 +353,7 @@ _STOP_PHRASE = (
     r"(?:muon )?(?:dung|huy|ngung|thoi) (?:dung|su dungq?|xai) (?:loa|bot)|"
     # "tắt bot", "dừng tất cả tin nhắn lại" ("tắt thông báo" may be the topic "Thông báo")
     r"(?:tat|dung|ngung|bo)(?: han)? (?:loa|bot)|"
-    r"(?:dung|ngung|tat|huy)(?: han)?(?: (?:het|tat ca))?(?: cac)? tin nhan(?: lai)?|"
+    r"(?:dung|ngung|tat|huy|cat)(?: han)?(?: (?:het|tat ca))?(?: cac)? tin nhan(?: lai)?|"
     r"xoa (?:het |tat ca )?(?:du lieu|thong tin)(?: cua (?:toi|minh|em))?|"
     # "xoá tài khoản", "xoá tôi khỏi danh sách", "huỷ dịch vụ", "rời khỏi loa", "thoát ra"
     rf"(?:xoa|huy|dong)(?: bo)? (?:ten |tai khoan |nick |so )?(?:cua )?{_ME}|"
@@ -416,6 +428,7 @@ _NEXT = (
 NEXT_RE = re.compile(_NEXT)
 HELP_RE = re.compile(
     r"\b(?:huong dan|tro giup|giup (?:toi|minh|em|chau|voi|do)|giup$|lam sao|lam the nao|"
+    r"(?<!tai )(?<!vi )sao de(?= \w)|"  # "sao để tìm tin cũ": how
     r"nhu the nao|the nao de|dung loa|su dung|"
     r"cach (?:dung|su dung|dang ky|huy|xem|nhan|tim|doc|bo|tat|dat|chon|theo doi|go|nhap|hoi)|"
     # "phải làm gì tiếp", "tiếp theo làm gì": what next
@@ -447,7 +460,7 @@ HELP_RE = re.compile(
 )
 # The "how" words of HELP_RE that may be about anything ("lợn bị ốm phải làm sao"): help only
 # with a word about the bot in the message, or few words besides known ones.
-HOW_RE = re.compile(r"lam sao|lam the nao|nhu the nao|the nao de|nhu nao|kieu gi|" + _NEXT)
+HOW_RE = re.compile(r"lam sao|lam the nao|nhu the nao|the nao de|nhu nao|kieu gi|sao de|" + _NEXT)
 BOT_WORDS_RE = re.compile(
     r"\b(?:loa|bot|dang ky|tin|nhan|xem|doc|bam|dung|lenh|huy|bo(?! an\b)|ban tin|yen tinh|tim|"
     r"theo doi|cai dat|ung dungq?|zalo|telegram|tai khoan|thong bao|xa|chu de)\b"
@@ -458,7 +471,13 @@ HOW_TO_RE = re.compile(
     r"\b(?:cach|lam sao|lam the nao|the nao|nhu nao)(?: (?:de|ma|thi))? (?:huy|bo|xoa|dung|ngung)\b"
 )
 # Asking whether a bulletin or quiet hours are set: "tôi có đặt bản tin … không" (mine).
-_SET_ASKED = r"(?:co|da) (?:dat|cai|bat) (?:ban tin|gio yen tinh)\b.*\b(?:khong|chua)\b"
+# What one has set, asked: "có đặt giờ yên lặng chưa", "tôi đang để giờ im lặng mấy giờ nhỉ"
+# ("bản tin của tôi mấy giờ" asks the bulletin alone: /bantin shows it).
+_SETTING = r"(?:ban tin|gio (?:yen tinh|yen lang|im lang|khong lam phien))"
+_SET_ASKED = (
+    rf"(?:(?:co|da) (?:dat|cai|bat) {_SETTING}\b.*\b(?:khong|chua)\b|"
+    rf"{_WHO} (?:dang|da) (?:de|dat|cai|nhan) {_SETTING}(?: (?:luc|vao|la))? may gio)"
+)
 SET_ASKED_RE = re.compile(rf"\b{_SET_ASKED}")
 # A refusal to send or receive before a time named: "đừng gửi tin vào giờ nghỉ trưa".
 HOLD_RE = re.compile(r"\b(?:dung|khong) (?:gui|nhan)(?: tin)?(?: (?:vao|trong|luc))?\b")
@@ -615,7 +634,9 @@ NIGHT_RE = re.compile(r"\b(?:ban dem|buoi dem|ve dem|dem khuya|nua dem|luc ngu|d
 # A negation that "đâu" may close ("không … đâu"): a "dau" typed after it is no "dầu".
 NEGATED_RE = re.compile(r"\b(?:khong|chang|chua)\b")
 NOT_RE = re.compile(r"\b(?:khong|dung|ngung|thoi|chang|cam|huy|bo)\b")
-OFF_RE = re.compile(r"\b(?:tat|bo|huy|khong can|thoi|ngung|dung|xoa|khoi)\b")
+OFF_RE = re.compile(
+    r"\b(?:tat|bo|huy|khong can|khong (?:muon )?nhan(?! duoc)|thoi|ngung|dung|xoa|khoi)\b"
+)
 LATEST_ALL_RE = re.compile(
     r"\b(?:tat ca|moi tin|het(?! (?:pin|tien|han|gio|ban|viec|song))|toan boq?|(?:ca|toan) tinh|"
     r"(?:cac|moi) xa|(?:moi|khap) noi)\b"
@@ -692,7 +713,7 @@ _TO_ME = rf"(?: cho {_ME})?"
 _FROM_NOW = r"(?:tu hom nay|tu bayq? gio|tu nay|tu gio)"  # "từ nay", "từ bây giờ"
 _START_BY = (
     rf"(?:(?:{_ME}|cho|muon|xin|duoc|tham gia|hay|can|cung|lai|{_FROM_NOW}|(?:bayq? )?gio|ok|vao|"
-    r"dong y|(?:loa|bot|admin) oi) )*"
+    rf"dong y|(?:loa|bot|admin|{_WHO}) oi) )*"
 )
 _START_AFTER = (
     rf"(?: ?(?:(?:cua )?(?:toan|ca) tinh|cua tinh|(?:cua )?(?:chinh quyen|uy ban)(?: tinh)?|"
@@ -715,6 +736,7 @@ START_RE = re.compile(
     r"tham gia(?: (?:loa|bot|nhan tin))?|dung thu(?: (?:loa|bot))?|"
     # "gửi tin lại cho tôi", "gửi lại tin cho em", "lại gửi tin cho em nhé"
     rf"gui (?:lai tin(?: tuc)?|tin(?: tuc)? lai){_TO_ME}|(?<=lai )gui tin(?: tuc)?{_TO_ME}|"
+    rf"gui tin(?: tuc)?{_TO_ME} lai|"  # "gửi tin cho bác lại nhé"
     rf"(?:nhan|gui|theo doi|dang ky(?: nhan| theo doi)?)(?: lai)? "
     rf"(?:(?:tin(?: tuc)? )?{_EVERY}(?: tin(?: tuc)?)?|moi tin(?: tuc)?){_TO_ME}|"
     r"nhan lai(?: (?:thong bao|tin tuc|tin|thong tin))*|"
@@ -771,7 +793,8 @@ REASON_RE = re.compile(
     r"\b(?:dao truoc|hom truoc|hom qua|truoc day|luc truoc|lo|da (?:dung|tat|huy|ngung)|"
     r"(?:khong|chang) (?:dung|tat|ngung) nua|"
     r"(?:dung|tat|huy|ngung) roi|moi (?:duoc (?:\w+ )?)?(?:cai|tai|vao|biet dung)|"
-    r"het (?:ban|viec)|xong viec|ranh roi|doi y|nghi lai|vang tin|(?:khong|chua) thay tin)\b"
+    r"het (?:ban|viec)|xong viec|ranh roi|doi y|nghi lai|vang tin|(?:khong|chua) thay tin|"
+    r"nho (?:doc|tin|xem|nghe))\b"
 )
 # A refusal said after the name it refuses: "(tin xã X ấy) bà không cần nữa bỏ đi", "… thôi
 # không nhận nữa"; "… bỏ đi cháu" only at the end ("con bo di lac o X" is a cow astray).
@@ -827,6 +850,9 @@ INFO_RE = re.compile(
     # "bạn lưu những thông tin gì của tôi", "loa có bán thông tin", "biết tên với địa chỉ"
     rf"(?:{_ITSELF}|{_YOU}) (?:co )?(?:luu|ban|giu|thu thap|chia se|biet)(?: \w+){{0,4}} "
     r"(?:thong tin|du lieu|dia chi|so dien thoai|ten)\b|"
+    # "thông tin cá nhân của tôi có bị lộ không", "dữ liệu của tôi Loa giữ ở đâu"
+    rf"(?:thong tin ca nhan|du lieu)(?: cua {_WHO})?(?: \w+){{0,3}} (?:bi lo|lo ra|bi ban|an toan|"
+    r"bao mat|(?:luu|giu) (?:o dau|the nao|bao lau))\b|"
     r"(?:noi chuyen |nhan tin )?(?:voi|la) nguoi that|lam ra (?:cai nay|loa|bot)|"
     r"(?:noi chuyen|nhan tin) voi ai|"
     r"(?:so dien thoai|thong tin|du lieu)(?: \w+){0,5} (?:co )?"

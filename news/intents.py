@@ -102,6 +102,7 @@ from news.intent_words import (
     REFUSE_MORE_RE,
     RHYTHM_NAMED_RE,
     SEARCH_RE,
+    SELF_NAMED_RE,
     SET_ASKED_RE,
     SHORTHAND,
     SPELT_AS,
@@ -123,6 +124,7 @@ from news.intent_words import (
     TOPICS_RE,
     TRUST_AFTER,
     TRUST_BEFORE,
+    UNNAMED_CHOICE_WORDS,
     UNSUBSCRIBE_BARE_RE,
     UNSUBSCRIBE_EVERY_RE,
     UNSUBSCRIBE_RE,
@@ -133,6 +135,7 @@ from news.intent_words import (
     WAVES,
     WHEN_TOLD_RE,
     WHENEVER_RE,
+    WHO_WORDS,
     WISH_RE,
 )
 from news.resolve import Choice, ChoiceKind, Resolver
@@ -340,6 +343,9 @@ class IntentParser:
             return None  # "làm sao để đặt giờ yên tĩnh": how (help)
         if SET_ASKED_RE.search(text):
             return None  # "tôi có đặt bản tin với giờ yên tĩnh không": what one has (mine)
+        named = self._named(said, 0, len(text))
+        if named and named[1] and self._only_news_words(said, text, named[2]):
+            return None  # "bản tin xã Sín Thầu": its news
         timing = ONCE_RE.sub("lan", text)  # "dồn tin vào 1 lần 8 giờ tối": no 1 o'clock
         window = window_in(timing)
         if window is not None and (QUIET_ASK_RE.search(text) or not BULLETIN_ASK_RE.search(text)):
@@ -422,7 +428,11 @@ class IntentParser:
             return True  # "bỏ tất cả", "huỷ cái đó": decided below
         first, _ = said.words_in(start, len(said.text))
         between = said.plain[first : named[2][0]]
-        return all(word in NAME_LEAD_WORDS for word in between)
+        kindly = [w in KINDLY_WORDS | {"cho"} for w in ["", *between]]  # "bỏ giúp bác tin X"
+        return all(
+            word in NAME_LEAD_WORDS | {"cho"} or (word in WHO_WORDS and kindly[at])
+            for at, word in enumerate(between)
+        )
 
     def _dropped_after(self, said: _Said, text: str) -> Intent | None:
         """A commune or topic named first and refused after it ("cái tin xã Pa Ham ấy bà không
@@ -610,8 +620,9 @@ class IntentParser:
             if (
                 "dang ky" in text[: found.start("arg")]
                 and not _news_words(found["arg"])
+                and not set(found["arg"].split()) <= NEWS_WORDS | POLITE | UNNAMED_CHOICE_WORDS
                 and not own
-            ):
+            ):  # "đăng ký theo dõi thêm một chủ đề": which, then?
                 return Intent(SUBSCRIBE, arg)
             if "dang ky" in text[: found.start("arg")]:  # "đăng ký nhận tin": which, then?
                 named = self._named(said, 0, len(text))  # "tôi ở xã Pa Ham, đăng ký cho tôi"
@@ -661,6 +672,10 @@ class IntentParser:
         rest = set(asked.split()[1:]) - FILLER - KINDLY_WORDS - ARRIVED_WORDS - {"duoc", "cho"}
         if asked.split()[0] in READING_WORDS and not rest:
             return None  # "lấy tin mới về đọc": brought home to read, no search
+        if OWN_UNIT_RE.match(asked):  # "e ở Xá Nhè, có tin gì về xã e không": the place said
+            before = self._named(said, 0, found.start("arg"))
+            if before is not None and before[1] is not None:
+                return Intent(ABOUT, before[0], before[1])
         named = self._named(said, found.start("arg"), found.end("arg"), whole=True)
         after = text[found.end("arg") :].split()
         if named is None and after[:1] and after[0] in NAME_PARTICLES:
@@ -768,6 +783,9 @@ class IntentParser:
         greeting = wished or words & GREETINGS
         if calling or (greeting and words <= GREETINGS | GREETING_WORDS | FILLER | POLITE):
             return Intent(GREET)
+        if SELF_NAMED_RE.match(text) and not ASKING_RE.search(text) and not LATEST_RE.search(text):
+            named = self._named(said, 0, len(text))  # "mình là Giàng A Páo": who writes
+            return Intent(GREET) if named is None or named[1] is None else None
         return self._greet_introduced(said)
 
     def _greet_introduced(self, said: _Said) -> Intent | None:

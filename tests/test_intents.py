@@ -1012,6 +1012,41 @@ def parser() -> IntentParser:
         # The authorities' notices in general; a notice about something is searched.
         ("có thông báo gì mới của xã không", "latest", ""),
         ("có thông báo gì về lịch tiêm phòng không", "search", "lich tiem phong"),
+        # Gaps of holdout24 closed as families. "bản tin" before a name is its news.
+        ("bản tin phường Thanh Nưa", "about", "c:Thanh Nưa"),
+        ("bản tin 6h sáng", "bulletin", "06:00"),
+        # "… về xã em" after saying where one lives: that place.
+        ("bác ở Pom Lót, có tin gì về xã bác không", "about", "c:Sam Mứn"),
+        # Questions about one's data are about Loa.
+        ("thông tin cá nhân của bác có được bảo mật không", "info", ""),
+        ("dữ liệu của mình lưu ở đâu vậy", "info", ""),
+        # "gửi thêm tin X"; a subscription that names no choice asks which.
+        ("gửi thêm tin an ninh cho bác", "subscribe", "t:an-ninh"),
+        ("muốn đăng ký thêm một xã nữa", "subscribe", ""),
+        ("hướng dẫn đăng ký theo xã", "help", ""),
+        ("đăng ký thêm xã Thanh Nưa", "subscribe", "c:Thanh Nưa"),
+        # Every choice dropped back to the default; "bỏ giúp bác tin X".
+        ("bỏ mấy cái đã đăng ký đi, nhận tất cả như cũ", "unsubscribe", "tatca"),
+        ("con xoá giúp mẹ tin Pom Lót nhé", "unsubscribe", "c:Sam Mứn"),
+        ("con bo di lac o Muong Phang", "unknown", "c:Mường Phăng"),
+        # The daily bulletin refused ("không nhận … nữa"), not a complaint.
+        ("không nhận bản tin tổng hợp nữa", "bulletin", "off"),
+        ("tôi không nhận được bản tin", "bulletin", ""),
+        # "sao để …" asks how.
+        ("sao để đăng ký xã", "help", ""),
+        ("sao để con lợn khỏi ốm", "unknown", ""),
+        # Who writes, alone, greets; not where one is from, nor a question to Loa.
+        ("em là Lò Thị Hoa, giáo viên mầm non", "greet", ""),
+        ("tôi là người Thái", "unknown", ""),
+        ("nice to meet you bot", "greet", ""),
+        ("got it", "thanks", ""),
+        # One's own settings asked; "bản tin của tôi mấy giờ" shows the bulletin alone.
+        ("tôi có đặt giờ im lặng chưa", "subscriptions", ""),
+        ("mình đang đặt bản tin lúc mấy giờ", "subscriptions", ""),
+        ("bản tin của tôi mấy giờ", "bulletin", ""),
+        # "gửi tin cho bác lại" with a call and a reason; "cắt hết tin nhắn".
+        ("cháu ơi gửi tin cho bà lại nhé, bà nhớ tin quá", "start", ""),
+        ("cắt hết tin nhắn đi", "stop", ""),
     ],
 )
 def test_intents(parser: IntentParser, text: str, intent: str, args: str) -> None:

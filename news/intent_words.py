@@ -27,7 +27,7 @@ SHORTHAND: dict[str, str] = {
     "bn": "ban", "nhiu": "nhieu", "e": "em", "ad": "admin", "adm": "admin", "dsach": "danh sach",
     "menu": "huong dan", "list": "danh sach", "gium": "dum", "subscribe": "dang ky",
     "sub": "dang ky", "subs": "dang ky", "subscriptions": "dang ky", "out": "thoat",
-    "unsubscribe": "huy dang ky", "unsub": "huy dang ky", "tk": "tai khoan",
+    "unsubscribe": "huy dang ky", "unsub": "huy dang ky", "resume": "bat lai", "tk": "tai khoan",
     "tui": "toi", "ukm": "ok", "ukie": "ok", "okla": "ok", "okila": "ok", "qa": "qua", "wa": "qua",
     # English words residents borrow: "update tin", "follow/unfollow X", "daily", "list topic"
     "update": "cap nhat", "follow": "theo doi", "unfollow": "bo theo doi", "daily": "hang ngay",
@@ -217,7 +217,7 @@ TAIL_SPELLINGS: dict[str, frozenset[str]] = {
 }  # fmt: skip
 SUBSCRIBE_RE = re.compile(
     r"^(?:.*?\b)?(?:dang ky(?: nhan tin| theo doi| nhan)?|theo doi|nhan (?:tin(?: tuc)?|thong tin)|"
-    r"muon nhan|muon nghe tin(?: tuc)?|lay tin|gui tin|"
+    r"muon nhan|muon nghe tin(?: tuc)?|lay tin|gui tin|bam (?:sat )?tin(?: tuc)?|"
     r"(?<!da )(?<!bo )(?<!lua )chon(?: nhan)?(?: tin)?|bao tin|"  # "chọn xã X", "báo tin X"
     r"(?:bat|mo) tin(?: tuc)?|"  # "bật tin Xa Dung"
     rf"(?:gui|bao)(?: cho)? {_WHO} tin(?: tuc)?|gui them tin(?: tuc)?|"  # "từ giờ gửi tôi tin X"
@@ -247,7 +247,8 @@ PAPERWORK_RE = re.compile(
 )
 # How to set something (help): "làm sao để đặt giờ yên tĩnh", "chỉ cách đặt bản tin".
 HOW_TO_SET_RE = re.compile(
-    r"\b(?:lam sao|cach|the nao|nhu nao|bang cach nao|huong dan(?: cach)?)(?: de)? "
+    r"\b(?:lam sao|(?<!tai )sao(?= de)|cach|the nao|nhu nao|bang cach nao|huong dan(?: cach)?)"
+    r"(?: de)? "
     r"(?:dat|cai|bat|tat|chinh|doi|chon)\b"
 )
 # Whenever X comes, tell me: "mỗi khi có thông báo lịch cắt điện thì báo tôi" (X's news).
@@ -256,9 +257,12 @@ WHENEVER_RE = re.compile(
     r"(?:thi )?(?:bao|gui|nhan tin|nhan)"
     rf"(?: (?:cho|ngay|luon))*(?: {_WHO})?(?: biet)?\b"
 )
-# Told when X has news: "X có tin thì gửi về", "có tin gì về bên đó thì gửi em nhé".
+# Told when X has news: "X có tin thì gửi về", "có tin gì về bên đó thì gửi em nhé", "X có gì
+# mới thì nhắn cho em".
 # ("… có tin gì mới không thì gửi cho bác xem" asks now: that name's news)
-HAS_NEWS_THEN_RE = re.compile(r"\bco tin(?: (?!khong\b|chua\b)\w+){0,5} thi (?:gui|bao|nhan)")
+HAS_NEWS_THEN_RE = re.compile(
+    r"\bco (?:tin|gi)(?: (?!khong\b|chua\b)\w+){0,5} thi (?:gui|bao|nhan)"
+)
 # Told whenever X comes, asked first: "muốn được báo mỗi khi có tin tuyển dụng".
 WHEN_TOLD_RE = re.compile(
     rf"\b(?:muon |xin )?(?:duoc )?(?:bao|nhan tin|gui tin)(?: cho {_WHO})? "
@@ -364,7 +368,8 @@ _STOP_PHRASE = (
     r"(?: (?:nhan tin|dang ky|cua loa))?|"
     r"(?:khong|chang|thoi) (?:(?:muon |can )?(?:theo doi|dung|xai)|can)"
     r"(?: tin(?: tuc)?| loa| bot| dich vu)? nua)"
-    r"(?: (?:nua|het|tat ca|luon|di|vinh vien|han|hoan toan|roi|thoi|ngay|day|lai|"
+    r"(?: (?:nua|het|tat ca|luon|di|vinh vien|han|hoan toan|roi|thoi|ngay|day|lai|tam thoi|"
+    r"(?:mot )?(?:thoi gian|(?:vai|may|it) (?:ngay|hom|tuan|thang))|"
     r"(?:tu |cua |tren |qua |khoi )?(?:loa|bot)|"
     r"khoi danh sach(?: (?:nhan tin|dang ky|cua loa))?|"
     r"cho (?:toi|minh|em|bac|chau|con|chu|co|ong|ba|anh|chi)))*"
@@ -463,6 +468,7 @@ HELP_RE = re.compile(
 HOW_RE = re.compile(r"lam sao|lam the nao|nhu the nao|the nao de|nhu nao|kieu gi|sao de|" + _NEXT)
 BOT_WORDS_RE = re.compile(
     r"\b(?:loa|bot|dang ky|tin|nhan|xem|doc|bam|dung|lenh|huy|bo(?! an\b)|ban tin|yen tinh|tim|"
+    r"im lang|yen lang|tong hop|"
     r"theo doi|cai dat|ung dungq?|zalo|telegram|tai khoan|thong bao|xa|chu de)\b"
 )
 HOW_OTHER_WORDS_MIN = 2  # what next: 1
@@ -471,12 +477,14 @@ HOW_TO_RE = re.compile(
     r"\b(?:cach|lam sao|lam the nao|the nao|nhu nao)(?: (?:de|ma|thi))? (?:huy|bo|xoa|dung|ngung)\b"
 )
 # Asking whether a bulletin or quiet hours are set: "tôi có đặt bản tin … không" (mine).
-# What one has set, asked: "có đặt giờ yên lặng chưa", "tôi đang để giờ im lặng mấy giờ nhỉ"
-# ("bản tin của tôi mấy giờ" asks the bulletin alone: /bantin shows it).
-_SETTING = r"(?:ban tin|gio (?:yen tinh|yen lang|im lang|khong lam phien))"
+# What one has set, asked: "có đặt giờ yên lặng chưa", "giờ bản tin của tôi là mấy giờ", "tôi
+# đang để giờ im lặng mấy giờ nhỉ", "đang ở chế độ nào": one's settings (/cuatoi).
+_SETTING = r"(?:ban tin|gio (?:yen tinh|yen lang|im lang|khong lam phien|tong hop))"
 _SET_ASKED = (
-    rf"(?:(?:co|da) (?:dat|cai|bat) {_SETTING}\b.*\b(?:khong|chua)\b|"
-    rf"{_WHO} (?:dang|da) (?:de|dat|cai|nhan) {_SETTING}(?: (?:luc|vao|la))? may gio)"
+    rf"(?:(?:co|da) (?:dat|cai|bat|dang ky) {_SETTING}\b.*\b(?:khong|chua)\b|"
+    rf"{_SETTING} (?:cua {_WHO} )(?:la |dang (?:de |dat )?)?(?:luc |vao )?may gio|"
+    rf"(?:{_WHO} )?(?:dang|da) (?:de|dat|cai|nhan) {_SETTING}(?: (?:luc|vao|la))? may gio|"
+    r"dang o che do nao)"
 )
 SET_ASKED_RE = re.compile(rf"\b{_SET_ASKED}")
 # A refusal to send or receive before a time named: "đừng gửi tin vào giờ nghỉ trưa".
@@ -484,6 +492,10 @@ HOLD_RE = re.compile(r"\b(?:dung|khong) (?:gui|nhan)(?: tin)?(?: (?:vao|trong|lu
 THERE_NEWS_RE = re.compile(r"\btin(?: tuc)? (?:o|cua|tai|ben) (?:do|day|ay)\b")  # "tin ở đó"
 # "bản tin", "yên tĩnh" as words ("ủy ban tỉnh" holds the letters of "ban tin").
 BULLETIN_NAMED_RE = re.compile(r"\bban tin\b")
+# The daily summary refused: "huỷ tổng hợp", "tắt tổng hợp đi, gửi tin liền".
+BULLETIN_OFF_RE = re.compile(
+    r"\b(?:huy|tat|bo|thoi|dung|ngung)(?: (?:che do|gui|nhan))?(?: (?:ban|tin))? tong hop\b"
+)
 # A bulletin asked for as news, not the daily one: "bản tin mới", "sáng nay có bản tin gì không"
 BULLETIN_NEWS_RE = re.compile(
     r"\bban tin (?:nao |gi )?(?:moi|hom nay)\b(?! ngay)|"
@@ -566,7 +578,7 @@ COMMUNES_RE = re.compile(
     rf"ten (?:cac |nhung )?(?:xa|phuong)|(?:tat ca|toan boq?|het)(?: cac)? {_UNITS}|"
     r"don vi (?:hanh chinh )?(?:xa|phuong)|(?:xa|phuong) hien nay|"
     # "các đơn vị hành chính mới", "đơn vị hành chính sau sáp nhập"
-    r"don vi hanh chinh)"
+    r"don vi hanh chinh)\b"  # ("hết xăng" is no "hết xã")
 )
 # Where an old commune went, no name said ("xã cũ của tôi giờ thuộc xã nào"): the list of
 # communes with the old ones each took in. Read before "của tôi" (one's own choices).
@@ -672,6 +684,8 @@ ASKS_NEWS_RE = re.compile(
 )
 # "… gì không": a question about the name when little else is said ("có cảnh báo mưa lũ gì
 # không"); with more it may be any question ("con bò nhà tôi ở X bị ốm gì không").
+# A yes-no question: "có … không", "có … chưa".
+YES_NO_RE = re.compile(r"co \b.*\b(?:khong|chua)(?: (?:a|nhi|vay|ha|the))?")
 ASKS_RE = re.compile(r"\b(?:gi|nao) (?:khong|chua)\b")
 ASKS_OTHER_WORDS_MAX = 2
 # "Ở đó", "ở đây": the place named before ("tôi ở Phình Giàng, muốn nhận tin ở đó").
@@ -739,7 +753,7 @@ START_RE = re.compile(
     rf"gui tin(?: tuc)?{_TO_ME} lai|"  # "gửi tin cho bác lại nhé"
     rf"(?:nhan|gui|theo doi|dang ky(?: nhan| theo doi)?)(?: lai)? "
     rf"(?:(?:tin(?: tuc)? )?{_EVERY}(?: tin(?: tuc)?)?|moi tin(?: tuc)?){_TO_ME}|"
-    r"nhan lai(?: (?:thong bao|tin tuc|tin|thong tin))*|"
+    r"nhan lai(?: (?:thong bao|tin tuc|tin|thong tin))*|huy (?:che do )?tam (?:dung|ngung)|"
     # "bật lại giúp bác cái nhận tin"
     rf"(?:bat|mo) lai(?: (?:giup|ho|dum))?(?: {_ME})?(?: cai)? nhan tin|"
     r"(?:dung|su dungq?|xai|cai)(?: (?:loa|bot|ung dungq?|app))? (?:de )?nhan tin(?: tuc)?|"
@@ -854,6 +868,9 @@ INFO_RE = re.compile(
     rf"(?:thong tin ca nhan|du lieu)(?: cua {_WHO})?(?: \w+){{0,3}} (?:bi lo|lo ra|bi ban|an toan|"
     r"bao mat|(?:luu|giu) (?:o dau|the nao|bao lau))\b|"
     r"(?:noi chuyen |nhan tin )?(?:voi|la) nguoi that|lam ra (?:cai nay|loa|bot)|"
+    # "sao Loa có số tôi", "ai kiểm duyệt tin trên Loa"
+    rf"(?:sao|tai sao|vi sao) {_ITSELF} (?:co|biet|lay duoc) (?:so|ten|dia chi|thong tin)|"
+    rf"ai (?:kiem duyet|duyet|chon|viet|dang|bien tap) tin(?: tuc)? (?:tren|cua|o) {_ITSELF}|"
     r"(?:noi chuyen|nhan tin) voi ai|"
     r"(?:so dien thoai|thong tin|du lieu)(?: \w+){0,5} (?:co )?"
     r"(?:giu lai|luu lai|dem ban|ban cho|chia se cho)\b|"

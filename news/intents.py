@@ -35,6 +35,7 @@ from news.intent_words import (
     BULLETIN_ASK_RE,
     BULLETIN_NAMED_RE,
     BULLETIN_NEWS_RE,
+    BULLETIN_OFF_RE,
     CALL_RE,
     CHOSEN_RE,
     COMMAND_SPELLINGS,
@@ -137,6 +138,7 @@ from news.intent_words import (
     WHENEVER_RE,
     WHO_WORDS,
     WISH_RE,
+    YES_NO_RE,
 )
 from news.resolve import Choice, ChoiceKind, Resolver
 from news.spoken_time import bare_window_in, times_in, until_in, window_in
@@ -226,7 +228,7 @@ class IntentParser:
         # "a lô a lô", "hế lô": "alô", "hello" spoken as two words, a call or a greeting
         while (spoken := SPOKEN_GREETINGS.get(" ".join(said.norm[at : at + 2]))) is not None:
             said, at = said.replaced(at, 2, spoken), at + 1
-        typo = _command_typo(norm, self._vocabulary)
+        typo = _command_typo(norm, self._vocabulary, [source[a:b] for a, b in places])
         if typo is not None and typo[3]:
             return self._read(said.replaced(*typo[:3]))
         found = self._read(said)
@@ -346,6 +348,8 @@ class IntentParser:
         named = self._named(said, 0, len(text))
         if named and named[1] and self._only_news_words(said, text, named[2]):
             return None  # "bản tin xã Sín Thầu": its news
+        if BULLETIN_OFF_RE.search(text) and not times_in(text):
+            return Intent(BULLETIN, OFF)  # "huỷ tổng hợp, gửi tin ngay khi có"
         timing = ONCE_RE.sub("lan", text)  # "dồn tin vào 1 lần 8 giờ tối": no 1 o'clock
         window = window_in(timing)
         if window is not None and (QUIET_ASK_RE.search(text) or not BULLETIN_ASK_RE.search(text)):
@@ -417,6 +421,8 @@ class IntentParser:
             more = self._more(said, UNSUBSCRIBE, named)
             return Intent(UNSUBSCRIBE, named[0], named[1], more=more)
         if text.startswith(("huy dang ky", "bo dang ky", "huy theo doi", "bo theo doi")):
+            if set(found["arg"].split()) <= NEWS_WORDS | POLITE | UNNAMED_CHOICE_WORDS:
+                return Intent(UNSUBSCRIBE)  # "bỏ theo dõi chủ đề": which, then?
             return Intent(UNSUBSCRIBE, said.span(found.start("arg"), found.end("arg")))
         return self._dropped_after(said, text)  # "tin xã X ấy không cần nữa, bỏ đi cháu"
 
@@ -594,6 +600,9 @@ class IntentParser:
             named = self._named(said, 0, len(text))
             if named is not None and named[1] is not None:
                 return Intent(SUBSCRIBE, named[0], named[1])
+            topic = self._topic_by_keywords(text)  # "có tin lũ lụt mưa lũ thì báo tôi ngay"
+            if named is None and topic is not None:
+                return Intent(SUBSCRIBE, topic.display, topic)
         told = WHEN_TOLD_RE.search(text)  # "muốn được báo mỗi khi có tin tuyển dụng"
         if told is not None:
             named = self._named(said, told.start("arg"), len(text))
@@ -615,6 +624,9 @@ class IntentParser:
                     SUBSCRIBE, named[0], named[1], more=self._more(said, SUBSCRIBE, named)
                 )
             arg = said.span(found.start("arg"), found.end("arg"))
+            topic = self._topic_by_keywords(found["arg"])  # "gửi tôi tin ma tuý, tội phạm"
+            if topic is not None:
+                return Intent(SUBSCRIBE, arg, topic)
             # read as normalised: "cho e tin xã e" (shorthand) says only news words
             own = OWN_UNIT_RE.match(found["arg"])  # "đăng ký tin của xã (mình) để biết …"
             if (
@@ -750,7 +762,8 @@ class IntentParser:
         if COMPLAINT_RE.search(text) and re.search(r"\b(?:khong|chua) nhan duoc\b", text):
             return None  # "sao mình không nhận được tin gì": a complaint, not a request
         opens = NEWS_OPENS_RE.match(text)  # "tin trường học, y tế …", "cho bác đọc tin …"
-        topic = self._topic_by_keywords(text) if opens else None
+        asks = ASKS_NEWS_RE.search(text) or YES_NO_RE.fullmatch(text)  # "có lũ, sạt lở không"
+        topic = self._topic_by_keywords(text) if opens or asks else None
         if topic is not None and (named is None or named[1] in (None, topic)):
             return Intent(ABOUT, said.source, topic)
         if named and named[1]:  # "tôi quê Nậm Tin": the name's "tin" asks for no news
@@ -1151,10 +1164,13 @@ def _telex(word: str) -> str:
     return word.replace("uow", "uo")
 
 
-def _command_typo(norm: list[str], known: frozenset[str]) -> tuple[int, int, str, bool] | None:
+def _command_typo(
+    norm: list[str], known: frozenset[str], typed: list[str]
+) -> tuple[int, int, str, bool] | None:
     """A misspelt command phrase among the first words of ``norm``: (first word, number of
     words, the phrase meant, whether the typo is small enough to take without asking). Words
-    that are all ``known`` (or hold digits) are never a typo: "tin moi" is no "tin tuc"."""
+    that are all ``known`` (or hold digits) are never a typo: "tin moi" is no "tin tuc"; nor
+    is a word typed with marks that is a word ("bám tin" is no "bản tin")."""
     commands = {key.replace("y", "i"): phrase for key, phrase in COMMAND_WORDS.items()}
     guess: tuple[int, int, str, bool] | None = None
     for size in (3, 2, 1):
@@ -1168,7 +1184,14 @@ def _command_typo(norm: list[str], known: frozenset[str]) -> tuple[int, int, str
                 continue
             if at and norm[at - 1] in SEARCH_VERBS:  # "tra tin bồi thường": searched words
                 continue
+            marked = [
+                word
+                for word, said in zip(run, typed[at : at + size], strict=False)
+                if not said.isascii() and SYLLABLE_RE.fullmatch(word)
+            ]
             for key, phrase in commands.items():
+                if any(word not in phrase.split() for word in marked):
+                    continue
                 if key[0] != joined[0]:  # typos keep the first letter ("can tin" is no "ban tin")
                     continue
                 distance = OSA.distance(joined, key)

@@ -229,6 +229,7 @@ SETS = {
     "holdout23": ROOT / "tests/fixtures/intents_holdout23.jsonl",
     "holdout24": ROOT / "tests/fixtures/intents_holdout24.jsonl",
     "holdout25": ROOT / "tests/fixtures/intents_holdout25.jsonl",
+    "holdout26": ROOT / "tests/fixtures/intents_holdout26.jsonl",
 }
 OVERALL_GOAL, INTENT_GOAL = 0.95, 0.90
 

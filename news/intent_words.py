@@ -178,7 +178,7 @@ NEWS_WORDS = frozenset(
 )
 # Words that speak of a choice without naming it: "thêm một chủ đề", "riêng xã nhà mình".
 UNNAMED_CHOICE_WORDS = frozenset(
-    "them mot vai may chu de muc chuyen rieng tung khac linh vuc nha que ban".split()
+    "them mot vai may chu de muc chuyen rieng tung khac linh vuc nha que ban 1 2".split()
 )
 # Words naming the kind of a choice, before its name: "tin chủ đề thông báo", "mục y tế".
 KIND_WORDS_RE = re.compile(r"\b(?:chu de|chuyen muc|danh muc|linh vuc|muc|mang)\b")
@@ -189,6 +189,8 @@ TOKEN_RE = re.compile(r"[^\W_]+(?:[:.][0-9]{1,2})?|[-–~]", re.UNICODE)  # dash
 # Patterns on the normalised text; ``arg`` is the argument's span.
 WHO_WORDS = frozenset("toi minh em bac chau con chu co anh chi ong ba me".split())
 _WHO = rf"(?:{'|'.join(sorted(WHO_WORDS))})"  # "giúp bác", "hộ em"
+# Loa called by name before a request: "ad ơi", "bot ơi".
+CALLED_RE = re.compile(r"^(?:admin|bot|loa) oi ")
 # Who writes, said alone: "tôi là Lò Văn Thương, giáo viên về hưu", "mình là Giàng A Páo".
 # ("tôi là người Mông" says where one is from; "mình là robot à" asks Loa)
 SELF_NAMED_RE = re.compile(rf"^{_WHO} (?:la|ten(?: la)?)\b(?! (?:nguoi|robot|bot|may|ai|gi)\b)")
@@ -220,7 +222,8 @@ SUBSCRIBE_RE = re.compile(
     r"muon nhan|muon nghe tin(?: tuc)?|lay tin|gui tin|bam (?:sat )?tin(?: tuc)?|"
     r"(?<!da )(?<!bo )(?<!lua )chon(?: nhan)?(?: tin)?|bao tin|"  # "chọn xã X", "báo tin X"
     r"(?:bat|mo) tin(?: tuc)?|"  # "bật tin Xa Dung"
-    rf"(?:gui|bao)(?: cho)? {_WHO} tin(?: tuc)?|gui them tin(?: tuc)?|"  # "từ giờ gửi tôi tin X"
+    rf"(?:gui|bao)(?: cho)? {_WHO}(?: (?:moi|tat ca|het|cac|nhung))? tin(?: tuc)?|"
+    r"gui them tin(?: tuc)?|"  # "từ giờ gửi tôi tin X"
     # "(tôi) muốn đọc tin nông nghiệp thôi": only that, from now on
     r"muon (?:doc|xem|nghe) tin(?: tuc)?(?=.* thoi$))(?:\s+(?:ve|cua|o|tai|tu|xa nha))?"
     r"\s+(?P<arg>.+?)" + TAIL
@@ -249,7 +252,9 @@ PAPERWORK_RE = re.compile(
 HOW_TO_SET_RE = re.compile(
     r"\b(?:lam sao|(?<!tai )sao(?= de)|cach|the nao|nhu nao|bang cach nao|huong dan(?: cach)?)"
     r"(?: de)? "
-    r"(?:dat|cai|bat|tat|chinh|doi|chon)\b"
+    r"(?:dat|cai|bat|tat|chinh|doi|chon)\b|"
+    # "nhắn thế nào để nhận bản tin buổi sáng"
+    r"\b(?:nhan|go|viet|bam|noi)(?: \w+)? (?:the nao|nhu nao|ra sao|sao|gi) de\b"
 )
 # Whenever X comes, tell me: "mỗi khi có thông báo lịch cắt điện thì báo tôi" (X's news).
 WHENEVER_RE = re.compile(
@@ -331,7 +336,10 @@ _SOME = r"(?:mot|\d|hai|vai|may|it|mot vai|mot so) (?:xa|phuong|chu de|muc|noi|d
 UNSUBSCRIBE_SOME_RE = re.compile(
     r"(?:(?:toi|minh|em|bac|chau|con) )?(?:muon |can )?"
     rf"(?:(?:huy|bo|huy bo|xoa|go)(?: bot)?(?: {_SOME})?|bot {_SOME}|"
-    rf"(?:huy|bo|xoa) (?:dang ky|theo doi) {_SOME})"
+    rf"(?:huy|bo|xoa) (?:dang ky|theo doi) {_SOME}|"
+    # "xoá chủ đề tôi đã theo dõi": which one, then?
+    r"(?:huy|bo|xoa|go) (?:cai |mot )?(?:xa|phuong|chu de|muc)(?: (?:toi|minh|em))? (?:da|dang)"
+    r" (?:theo doi|dang ky|chon))"
     r"(?: (?:(?:da|dang) )?(?:dang ky|theo doi|chon|nhan))?" + TAIL
 )
 _ME = r"(?:toi|minh|em|bac|chau|con|chu|co|ong|ba)"  # who speaks (or is spoken for)
@@ -360,7 +368,7 @@ _STOP_PHRASE = (
     r"(?:dung|ngung|tat|huy|cat)(?: han)?(?: (?:het|tat ca))?(?: cac)? tin nhan(?: lai)?|"
     r"xoa (?:het |tat ca )?(?:du lieu|thong tin)(?: cua (?:toi|minh|em))?|"
     # "xoá tài khoản", "xoá tôi khỏi danh sách", "huỷ dịch vụ", "rời khỏi loa", "thoát ra"
-    rf"(?:xoa|huy|dong)(?: bo)? (?:ten |tai khoan |nick |so )?(?:cua )?{_ME}|"
+    rf"(?:xoa|huy|dong|go)(?: bo)? (?:ten |tai khoan |nick |so )?(?:cua )?{_ME}|"
     r"(?:xoa|huy|dong)(?: bo)? (?:tai khoan|nick)|"
     r"(?:huy|ngung|dung|cat|thoi|ket thuc)(?: bo)?(?: su dungq?| dang ky)?"
     r"(?: (?:het|tat ca|toan boq?)(?: cac)?)? dich vu(?: (?:nay|tin|nhan tin))?|"
@@ -371,7 +379,7 @@ _STOP_PHRASE = (
     r"(?: (?:nua|het|tat ca|luon|di|vinh vien|han|hoan toan|roi|thoi|ngay|day|lai|tam thoi|"
     r"(?:mot )?(?:thoi gian|(?:vai|may|it) (?:ngay|hom|tuan|thang))|"
     r"(?:tu |cua |tren |qua |khoi )?(?:loa|bot)|"
-    r"khoi danh sach(?: (?:nhan tin|dang ky|cua loa))?|"
+    r"(?:ra )?khoi (?:danh sach(?: (?:nhan tin|dang ky|cua loa))?|loa|bot)|"
     r"cho (?:toi|minh|em|bac|chau|con|chu|co|ong|ba|anh|chi)))*"
 )
 # "Không nhận (gì) nữa" anywhere: receive nothing more, never "every article" nor one name's.
@@ -484,7 +492,12 @@ _SET_ASKED = (
     rf"(?:(?:co|da) (?:dat|cai|bat|dang ky) {_SETTING}\b.*\b(?:khong|chua)\b|"
     rf"{_SETTING} (?:cua {_WHO} )(?:la |dang (?:de |dat )?)?(?:luc |vao )?may gio|"
     rf"(?:{_WHO} )?(?:dang|da) (?:de|dat|cai|nhan) {_SETTING}(?: (?:luc|vao|la))? may gio|"
-    r"dang o che do nao)"
+    r"dang o che do nao|"
+    # "bản tin của tôi đặt lúc mấy giờ", "mấy giờ thì gửi bản tin cho tôi", "giờ nhận bản tin
+    # của tôi"
+    rf"{_SETTING}(?: \w+)? cua {_WHO}(?: (?:la|dat|de|dang|duoc))*(?: (?:luc|vao))? may gio|"
+    rf"may gio (?:thi )?(?:gui|nhan) {_SETTING} cho {_WHO}|"
+    rf"gio (?:nhan|gui) {_SETTING}(?: (?:hang|moi) ngay)? cua {_WHO}$)"
 )
 SET_ASKED_RE = re.compile(rf"\b{_SET_ASKED}")
 # A refusal to send or receive before a time named: "đừng gửi tin vào giờ nghỉ trưa".
@@ -494,7 +507,8 @@ THERE_NEWS_RE = re.compile(r"\btin(?: tuc)? (?:o|cua|tai|ben) (?:do|day|ay)\b") 
 BULLETIN_NAMED_RE = re.compile(r"\bban tin\b")
 # The daily summary refused: "huỷ tổng hợp", "tắt tổng hợp đi, gửi tin liền".
 BULLETIN_OFF_RE = re.compile(
-    r"\b(?:huy|tat|bo|thoi|dung|ngung)(?: (?:che do|gui|nhan))?(?: (?:ban|tin))? tong hop\b"
+    r"\b(?:huy|tat|bo|thoi|dung|ngung|khong)(?: (?:che do|gui|nhan))?(?: (?:ban|tin))? tong hop\b|"
+    r"\b(?:khong|thoi|dung|ngung|bo|huy) (?:gom|gop|don) tin\b"
 )
 # A bulletin asked for as news, not the daily one: "bản tin mới", "sáng nay có bản tin gì không"
 BULLETIN_NEWS_RE = re.compile(
@@ -578,7 +592,8 @@ COMMUNES_RE = re.compile(
     rf"ten (?:cac |nhung )?(?:xa|phuong)|(?:tat ca|toan boq?|het)(?: cac)? {_UNITS}|"
     r"don vi (?:hanh chinh )?(?:xa|phuong)|(?:xa|phuong) hien nay|"
     # "các đơn vị hành chính mới", "đơn vị hành chính sau sáp nhập"
-    r"don vi hanh chinh)\b"  # ("hết xăng" is no "hết xã")
+    r"don vi hanh chinh|(?:theo doi|co|xem) duoc (?:nhung |cac )?(?:xa|phuong) nao)\b"
+    # ("hết xăng" is no "hết xã")
 )
 # Where an old commune went, no name said ("xã cũ của tôi giờ thuộc xã nào"): the list of
 # communes with the old ones each took in. Read before "của tôi" (one's own choices).
@@ -622,6 +637,7 @@ TOPICS_ASK_RE = re.compile(
 )
 LATEST_RE = re.compile(
     r"\b(?:tin moi|tin tuc|thong tin moi|co gi moi|co tin|tin gi|tin hom nay|doc tin|"
+    r"hien(?: het| tat ca| ra)? (?:cac )?tin|"  # "hiện hết tin của cả tỉnh"
     r"(?:xem|coi) (?:het |tat ca |toan boq? |moi )?(?:cac )?tin|"
     r"tin nong|ban tin moi|tin nao|tin moi nhat|bao moi|thoi su|hom nay co gi|moi nhat|"
     r"bai (?:(?:nao|gi) )?moi|thong bao (?:(?:gi|nao) )?moi|co thong bao (?:gi|nao)|"
@@ -792,7 +808,8 @@ COMPLAINT_RE = re.compile(
 # Quiet hours named: "yên tĩnh", "(chế độ) im lặng".
 QUIET_NAME_RE = re.compile(
     r"\b(?:yen tinh|yen lang|(?:che do )?(?:im lang|khong lam phien)|"
-    r"khung gio (?:khong nhan|nghi))\b"
+    r"khung gio (?:khong nhan|nghi)|"
+    r"(?:khung|khoang) gio(?: \w+){0,2} (?:khong|dung) (?:nhan|gui))\b"
 )
 # A rest time named, with a refusal: "đừng gửi tin vào giờ nghỉ trưa" (quiet hours: which?).
 QUIET_REST_RE = re.compile(r"\b(?:gio nghi (?:trua|ngoi)|nghi trua)\b")
@@ -814,7 +831,7 @@ REASON_RE = re.compile(
 # không nhận nữa"; "… bỏ đi cháu" only at the end ("con bo di lac o X" is a cow astray).
 DROP_AFTER_RE = re.compile(
     r"\b(?:(?:khong|chang|thoi) (?:muon |can )?(?:nhan|lay|xem|theo doi)(?: tin)? nua|"
-    r"(?:khong|chang) can(?: tin)? nua|"
+    r"(?:khong|chang) can(?: tin)?(?: (?:gui|nhan))? nua|"
     rf"(?:bo|xoa)(?: (?:xa|phuong|tin|chu de|cai) (?:do|ay|nay))? (?:di|luon)(?: {_WHO})?{TAIL})"
 )
 # Who writes, said after a greeting: "em là giáo viên", "e mới tải zalo", "bác mới vào".
@@ -847,6 +864,7 @@ INFO_RE = re.compile(
     r"who are (?:you|u)|what is (?:this|loa|it)|"
     # "ứng dụng này lấy tin ở đâu ra", "tin ở đây lấy nguồn từ đâu", "nguồn tin từ đâu"
     r"(?:lay|nguon)(?: \w+){0,3} (?:tu|o) dau|nguon (?:tin )?(?:tu|o|la) (?:dau|nao|gi)|"
+    r"lay(?: tin(?: tuc)?)? (?:tu|o) (?:bao|dai|trang|cong thong tin|nguon)\b|"  # "… từ báo X à"
     rf"{_ITSELF} (?:co )?(?:tin cay|tin duoc|uy tin|chinh thong|chinh thuc|that|lua dao|an toan)|"
     r"(?:co phai|hay la|la) lua dao|"
     # "Loa lấy tin từ cổng thông tin tỉnh à", "ai đang trả lời tin nhắn này", "đây là tài khoản gì"
@@ -868,7 +886,9 @@ INFO_RE = re.compile(
     rf"(?:thong tin ca nhan|du lieu)(?: cua {_WHO})?(?: \w+){{0,3}} (?:bi lo|lo ra|bi ban|an toan|"
     r"bao mat|(?:luu|giu) (?:o dau|the nao|bao lau))\b|"
     r"(?:noi chuyen |nhan tin )?(?:voi|la) nguoi that|lam ra (?:cai nay|loa|bot)|"
-    # "sao Loa có số tôi", "ai kiểm duyệt tin trên Loa"
+    # "sao Loa có số tôi", "ai kiểm duyệt tin trên Loa", "số điện thoại của tôi bot giữ để làm gì"
+    r"(?:so dien thoai|ten|dia chi|thong tin|du lieu)\b.* (?:giu|luu|lay|dung)(?: \w+)? "
+    r"(?:de )?(?:lam gi|lam chi|vao viec gi)|"
     rf"(?:sao|tai sao|vi sao) {_ITSELF} (?:co|biet|lay duoc) (?:so|ten|dia chi|thong tin)|"
     rf"ai (?:kiem duyet|duyet|chon|viet|dang|bien tap) tin(?: tuc)? (?:tren|cua|o) {_ITSELF}|"
     r"(?:noi chuyen|nhan tin) voi ai|"

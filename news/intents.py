@@ -37,6 +37,7 @@ from news.intent_words import (
     BULLETIN_NEWS_RE,
     BULLETIN_OFF_RE,
     CALL_RE,
+    CALLED_RE,
     CHOSEN_RE,
     COMMAND_SPELLINGS,
     COMMAND_WORDS,
@@ -308,7 +309,7 @@ class IntentParser:
         return None
 
     def _stop(self, said: _Said, text: str) -> Intent | None:
-        if self._stops(said, text):
+        if self._stops(said, text) or self._stops_last(said):
             return Intent(STOP)
         # "dừng gửi tin cho bác nhé, bác đổi số rồi": a stop, then why; the reason names no
         # place or topic, no time, no bulletin and asks to receive nothing ("dừng gửi tin, chỉ
@@ -323,6 +324,20 @@ class IntentParser:
         if RECEIVING_RE.search(reason) and not NOT_RE.search(reason):
             return None
         return Intent(STOP) if self._named(said, start, len(text)) is None else None
+
+    def _stops_last(self, said: _Said) -> bool:
+        """Whether the last clause stops everything after clauses that only say why ("nhiều
+        tin quá, dừng hết giúp em"): they name no place or topic, no time, no bulletin and ask
+        to receive nothing."""
+        last = said.last_clause()
+        if last is None or not self._stops(last, last.text):
+            return False
+        before = said.text[: said.offset(len(said.norm) - len(last.norm))]
+        if times_in(before) or RHYTHM_NAMED_RE.search(before):
+            return False
+        if RECEIVING_RE.search(before) and not NOT_RE.search(before):
+            return False
+        return self._named(said, 0, len(before)) is None
 
     def _stops(self, said: _Said, text: str) -> bool:
         """Whether the whole of ``text`` asks to stop everything."""
@@ -547,7 +562,10 @@ class IntentParser:
         # "tin loa của xã Mường Phăng" (a place named: its news)
         if INFO_RE.search(text) is None or INFO_NOT_RE.search(text):
             return None
-        return Intent(INFO) if self._named(said, 0, len(text)) is None else None
+        named = self._named(said, 0, len(text))
+        if named is not None and said.plain[named[2][0] - 1 : named[2][0]] in (["bao"], ["dai"]):
+            return Intent(INFO)  # "Loa lấy tin từ báo Điện Biên Phủ hay từ đâu": a newspaper
+        return Intent(INFO) if named is None else None
 
     def _help(self, said: _Said, text: str) -> Intent | None:
         cue = next((cue for cue in HELP_RE.finditer(text) if self._shows(said, cue)), None)
@@ -1131,7 +1149,11 @@ def _led_by_news(said: _Said, run: tuple[int, int]) -> bool:
     """Whether the message opens with "tin" and only news words up to the name at ``run``
     ("tin an ninh trật tự …", "tin tức về xã X …"): that name's news, whatever follows."""
     before = " ".join(said.norm[: run[0]]).split()
-    return before[:1] == ["tin"] and set(before) <= NEWS_WORDS
+    if before[:1] == ["tin"] and set(before) <= NEWS_WORDS:
+        return True
+    # "ad ơi cho xem tin Sín Thầu với, nhà e trên ấy": a call, then "xem tin" and the name
+    asked = CALLED_RE.sub("", " ".join(before)).split()  # ("bớt tin X" is no "bot")
+    return asked[-1:] == ["tin"] and set(asked) <= NEWS_WORDS
 
 
 def _news_words(typed: str) -> bool:

@@ -1072,6 +1072,30 @@ def parser() -> IntentParser:
         # Dropping a kind of choice names none; "hết xăng" is no "hết xã".
         ("bỏ theo dõi xã", "unsubscribe", ""),
         ("xe hết xăng giữa đường", "unknown", ""),
+        # Gaps of holdout26 closed as families. "hiện (hết) tin"; a call, then "xem tin X".
+        ("hiện tin mới đi", "latest", ""),
+        ("bot ơi cho xem tin Thanh Nưa, quê bác ở đó", "about", "c:Thanh Nưa"),
+        # What one's data is kept for; a newspaper's name is no place asked about.
+        ("tên với số của tôi loa lưu để làm gì", "info", ""),
+        ("tin lấy từ báo Điện Biên Phủ à, hay từ đâu", "info", ""),
+        # "gửi cho tôi mọi tin về X"; "X không cần gửi nữa"; dropping one not named.
+        ("gửi cho bác tất cả tin về an ninh", "subscribe", "t:an-ninh"),
+        ("tin xã Thanh Nưa không cần gửi nữa", "unsubscribe", "c:Thanh Nưa"),
+        ("bỏ xã tôi đã đăng ký", "unsubscribe", ""),
+        ("muốn đăng ký 1 chủ đề", "subscribe", ""),
+        # The gathering refused; quiet hours as "khoảng giờ không nhận"; how to get it.
+        ("thôi không gộp tin nữa", "bulletin", "off"),
+        ("đặt khung giờ mà loa không gửi tin", "quiet", ""),
+        ("gõ gì để nhận bản tin buổi tối", "help", ""),
+        # One's bulletin time asked three more ways.
+        ("bản tin của bác đặt lúc mấy giờ", "subscriptions", ""),
+        ("mấy giờ thì gửi bản tin cho em", "subscriptions", ""),
+        ("giờ nhận bản tin của tôi", "subscriptions", ""),
+        # Which communes Loa follows; "gỡ tôi ra khỏi bot"; a stop after why.
+        ("loa xem được những xã nào", "communes", ""),
+        ("gỡ em ra khỏi danh sách", "stop", ""),
+        ("phiền quá, dừng hết đi", "stop", ""),
+        ("tin Thanh Nưa nhiều quá, dừng hết", "about", "c:Thanh Nưa"),
     ],
 )
 def test_intents(parser: IntentParser, text: str, intent: str, args: str) -> None:

@@ -189,6 +189,24 @@ TOKEN_RE = re.compile(r"[^\W_]+(?:[:.][0-9]{1,2})?|[-–~]", re.UNICODE)  # dash
 # Patterns on the normalised text; ``arg`` is the argument's span.
 WHO_WORDS = frozenset("toi minh em bac chau con chu co anh chi ong ba me".split())
 _WHO = rf"(?:{'|'.join(sorted(WHO_WORDS))})"  # "giúp bác", "hộ em"
+# How to do something, asked: help even where a name or "của tôi" follows ("làm sao để xem
+# mình đang theo dõi những gì", "có cách nào để chỉ nhận tin an ninh không").
+HOW_ASKED_RE = re.compile(
+    r"\b(?:lam sao|lam the nao|(?:co )?cach nao|bang cach nao) de\b(?! (?:lam|xin|co)\b)"
+)
+# News asked for with a reading word: "cho xem tin", "muốn đọc tin".
+READS_NEWS_RE = re.compile(r"\b(?:xem|doc|coi|nghe) tin\b")
+# Every article asked for, not one's choices: "xem tin mới của cả tỉnh, tất cả các xã".
+ALL_NEWS_ASKED_RE = re.compile(
+    r"\b(?:xem|doc|coi|gui|hien) (?:het |tat ca )?tin(?: moi)?(?: cua)? "
+    r"(?:ca tinh|toan tinh|tat ca|moi xa|cac xa|het)\b"
+)
+# A choice added or dropped, none named: "chọn thêm chủ đề cho tôi", "bỏ bớt chủ đề đi".
+CHOICE_MORE_RE = re.compile(
+    r"\b(?:(?:chon|dang ky) (?:them(?: (?:mot|1))?|mot|1)|them(?: (?:mot|1))?) (?:chu de|xa|muc)\b"
+    r"(?! (?:nao|gi)\b)"
+)
+CHOICE_FEWER_RE = re.compile(r"\b(?:huy|bo|xoa|go) bot (?:mot |1 )?(?:chu de|xa|phuong|muc)\b")
 # Loa called by name before a request: "ad ơi", "bot ơi".
 CALLED_RE = re.compile(r"^(?:admin|bot|loa) oi ")
 # Who writes, said alone: "tôi là Lò Văn Thương, giáo viên về hưu", "mình là Giàng A Páo".
@@ -220,6 +238,7 @@ TAIL_SPELLINGS: dict[str, frozenset[str]] = {
 SUBSCRIBE_RE = re.compile(
     r"^(?:.*?\b)?(?:dang ky(?: nhan tin| theo doi| nhan)?|theo doi|nhan (?:tin(?: tuc)?|thong tin)|"
     r"muon nhan|muon nghe tin(?: tuc)?|lay tin|gui tin|bam (?:sat )?tin(?: tuc)?|"
+    r"nhan (?:tin )?(?:muc|chu de|chuyen muc)|"  # "cho tôi nhận mục thông báo"
     r"(?<!da )(?<!bo )(?<!lua )chon(?: nhan)?(?: tin)?|bao tin|"  # "chọn xã X", "báo tin X"
     r"(?:bat|mo) tin(?: tuc)?|"  # "bật tin Xa Dung"
     rf"(?:gui|bao)(?: cho)? {_WHO}(?: (?:moi|tat ca|het|cac|nhung))? tin(?: tuc)?|"
@@ -237,8 +256,9 @@ LIVES_RE = re.compile(
 # One's own commune, unnamed, after "đăng ký": "của xã mình", "xã để biết lịch họp" (the name
 # is said elsewhere: "nhà tôi ở Xá Nhè, muốn đăng ký nhận tin của xã để biết lịch họp").
 OWN_UNIT_RE = re.compile(
-    rf"(?:de )?(?:cho {_WHO} )?(?:nhan )?(?:tin(?: tuc)? )?(?:(?:cua|o|tai|ve) )?"
-    r"(?:que(?: nha| huong)?|(?:xa|phuong|ban)(?: (?:nha|minh|toi|em|bac|chau|con))*|"
+    rf"(?:de )?(?:cho {_WHO} )?(?:(?:giup|ho|dum)(?: {_WHO})? )?(?:nhan )?(?:tin(?: tuc)? )?"
+    r"(?:(?:cua|o|tai|ve) )?"
+    r"(?:que(?: nha| huong)?|(?:xa|phuong|ban)(?: (?:nha|minh|toi|em|bac|chau|con|do|ay))*|"
     r"(?:ben|noi) (?:do|day|nay|ay)|"
     r"(?<=o )(?:do|day)|(?:do|day)(?= |$))"
     r"(?: (?:de|cho|thi|va|hang ngay|moi ngay)\b.*)?$"
@@ -252,7 +272,7 @@ PAPERWORK_RE = re.compile(
 HOW_TO_SET_RE = re.compile(
     r"\b(?:lam sao|(?<!tai )sao(?= de)|cach|the nao|nhu nao|bang cach nao|huong dan(?: cach)?)"
     r"(?: de)? "
-    r"(?:dat|cai|bat|tat|chinh|doi|chon)\b|"
+    r"(?:dat|cai|bat|tat|chinh|doi|chon|khong (?:nhan|bi)|dung nhan)\b|"
     # "nhắn thế nào để nhận bản tin buổi sáng"
     r"\b(?:nhan|go|viet|bam|noi)(?: \w+)? (?:the nao|nhu nao|ra sao|sao|gi) de\b"
 )
@@ -266,7 +286,7 @@ WHENEVER_RE = re.compile(
 # mới thì nhắn cho em".
 # ("… có tin gì mới không thì gửi cho bác xem" asks now: that name's news)
 HAS_NEWS_THEN_RE = re.compile(
-    r"\bco (?:tin|gi)(?: (?!khong\b|chua\b)\w+){0,5} thi (?:gui|bao|nhan)"
+    r"\bco (?:tin|gi)(?: (?!khong\b|chua\b)\w+){0,5} (?:thi|cu) (?:gui|bao|nhan)"
 )
 # Told whenever X comes, asked first: "muốn được báo mỗi khi có tin tuyển dụng".
 WHEN_TOLD_RE = re.compile(
@@ -352,7 +372,7 @@ _STOP_PHRASE = (
     r"(?:muon )?(?:tam )?(?:dung|ngung)(?: (?:gui|nhan))? (?:het|tat ca|toan boq?)(?: cac)? "
     r"tin(?: tuc| nhan)?|"
     r"khong (?:muon |can )?nhan(?: gi| tin gi)?(?: ca| het)? nua|"
-    r"(?:dung|ngung|khoi)(?: han)? (?:gui|nhan)(?: tin(?: tuc| nhan)?)?|"
+    r"(?:tam )?(?:dung|ngung|khoi)(?: han)? (?:gui|nhan)(?: tin(?: tuc| nhan)?)?|"
     r"(?:huy|bo|tat) nhan tin(?: tuc)?|"
     r"(?:huy|xoa|bo) (?:dang ky|theo doi) vinh vien|"
     r"nghi (?:nhan|xem|doc|theo doi|dung)(?: tin(?: tuc)?| loa)?|"
@@ -392,7 +412,7 @@ NO_MORE_RE = re.compile(
 # Only receiving words may stand between ("không xem được nữa" is a complaint, not this).
 REFUSE_MORE_RE = re.compile(
     r"\b(?:(?:khong|chang|dung|thoi|ngung|khoi) (?:muon |can )?"
-    r"(?:nhan|gui|xem|doc|dung|xai|su dung|theo doi|lay tin)|(?:khong|chang) can|"
+    r"(?:nhan|gui|xem|doc|dung|xai|su dung|theo doi|lay tin|lam phien)|(?:khong|chang) can|"
     r"nghi(?: khong (?:dung|xem|nhan|theo doi))?)"
     r"(?: (?:gi|tin|tuc|cho|toi|minh|em|bac|chau|con|anh|chi|chu|co|ong|ba|ca|het|them|loa|bot|"
     r"nao|bat ky|bat cu|"
@@ -441,7 +461,8 @@ _NEXT = (
 NEXT_RE = re.compile(_NEXT)
 HELP_RE = re.compile(
     r"\b(?:huong dan|tro giup|giup (?:toi|minh|em|chau|voi|do)|giup$|lam sao|lam the nao|"
-    r"(?<!tai )(?<!vi )sao de(?= \w)|"  # "sao để tìm tin cũ": how
+    r"(?<!tai )(?<!vi )sao de(?= \w)|(?:co )?cach nao de|bang cach nao|"  # "sao để tìm tin cũ"
+    r"thi (?:bam|go|nhan|viet) (?:gi|the nao|sao|nhu nao|cai gi)|"  # "… thì bấm gì"
     r"nhu the nao|the nao de|dung loa|su dung|"
     r"cach (?:dung|su dung|dang ky|huy|xem|nhan|tim|doc|bo|tat|dat|chon|theo doi|go|nhap|hoi)|"
     # "phải làm gì tiếp", "tiếp theo làm gì": what next
@@ -491,7 +512,9 @@ _SETTING = r"(?:ban tin|gio (?:yen tinh|yen lang|im lang|khong lam phien|tong ho
 _SET_ASKED = (
     rf"(?:(?:co|da) (?:dat|cai|bat|dang ky) {_SETTING}\b.*\b(?:khong|chua)\b|"
     rf"{_SETTING} (?:cua {_WHO} )(?:la |dang (?:de |dat )?)?(?:luc |vao )?may gio|"
-    rf"(?:{_WHO} )?(?:dang|da) (?:de|dat|cai|nhan) {_SETTING}(?: (?:luc|vao|la))? may gio|"
+    rf"(?:{_WHO} )?(?:(?:dang|da) )?(?:de|dat|cai|nhan) {_SETTING}(?: (?:luc|vao|la))? may gio|"
+    rf"(?:co )?dang (?:nhan|dat|bat|de) {_SETTING}\b.*\b(?:khong|chua)\b|"
+    r"(?:co )?dang (?:tat|tam dung|tam ngung|dung) (?:nhan )?tin\b.*\b(?:khong|chua)\b|"
     r"dang o che do nao|"
     # "bản tin của tôi đặt lúc mấy giờ", "mấy giờ thì gửi bản tin cho tôi", "giờ nhận bản tin
     # của tôi"
@@ -769,7 +792,9 @@ START_RE = re.compile(
     rf"gui tin(?: tuc)?{_TO_ME} lai|"  # "gửi tin cho bác lại nhé"
     rf"(?:nhan|gui|theo doi|dang ky(?: nhan| theo doi)?)(?: lai)? "
     rf"(?:(?:tin(?: tuc)? )?{_EVERY}(?: tin(?: tuc)?)?|moi tin(?: tuc)?){_TO_ME}|"
-    r"nhan lai(?: (?:thong bao|tin tuc|tin|thong tin))*|huy (?:che do )?tam (?:dung|ngung)|"
+    r"nhan lai(?: (?:thong bao|tin tuc|tin|thong tin))*|"
+    r"(?:huy|het|thoi) (?:che do )?tam (?:dung|ngung)(?: (?:gui|roi))?(?: gui tiep)?|"
+    r"gui tiep(?: tin)?|"
     # "bật lại giúp bác cái nhận tin"
     rf"(?:bat|mo) lai(?: (?:giup|ho|dum))?(?: {_ME})?(?: cai)? nhan tin|"
     r"(?:dung|su dungq?|xai|cai)(?: (?:loa|bot|ung dungq?|app))? (?:de )?nhan tin(?: tuc)?|"
@@ -808,7 +833,7 @@ COMPLAINT_RE = re.compile(
 # Quiet hours named: "yên tĩnh", "(chế độ) im lặng".
 QUIET_NAME_RE = re.compile(
     r"\b(?:yen tinh|yen lang|(?:che do )?(?:im lang|khong lam phien)|"
-    r"khung gio (?:khong nhan|nghi)|"
+    r"khung gio (?:khong nhan|nghi)|gioi han gio|"
     r"(?:khung|khoang) gio(?: \w+){0,2} (?:khong|dung) (?:nhan|gui))\b"
 )
 # A rest time named, with a refusal: "đừng gửi tin vào giờ nghỉ trưa" (quiet hours: which?).
@@ -831,7 +856,7 @@ REASON_RE = re.compile(
 # không nhận nữa"; "… bỏ đi cháu" only at the end ("con bo di lac o X" is a cow astray).
 DROP_AFTER_RE = re.compile(
     r"\b(?:(?:khong|chang|thoi) (?:muon |can )?(?:nhan|lay|xem|theo doi)(?: tin)? nua|"
-    r"(?:khong|chang) can(?: tin)?(?: (?:gui|nhan))? nua|"
+    r"(?:khong|chang) can(?: tin)?(?: (?:gui|nhan))? nua|(?:thoi )?khoi (?:gui|nhan)(?: nua)?|"
     rf"(?:bo|xoa)(?: (?:xa|phuong|tin|chu de|cai) (?:do|ay|nay))? (?:di|luon)(?: {_WHO})?{TAIL})"
 )
 # Who writes, said after a greeting: "em là giáo viên", "e mới tải zalo", "bác mới vào".
@@ -878,13 +903,17 @@ INFO_RE = re.compile(
     rf"{_ITSELF} biet (?:nhung )?(?:gi|cai gi) ve {_WHO}|ai gui tin cho (?:loa|bot)|"
     r"(?:can boq?|nguoi|ai|cong an)(?: \w+)? doc (?:duoc )?(?:khong|tin nhan)|"
     # "bot giả danh nhà nước, sao biết loa là thật"
-    rf"gia (?:danh|mao)|(?:sao|lam sao|lam the nao de) biet {_ITSELF} (?:la )?(?:that|gia)|"
+    rf"gia (?:danh|mao)|(?:sao|lam sao|lam the nao de) biet (?:tin (?:cua|tren|tu) )?{_ITSELF}"
+    r" (?:la )?(?:that|gia)|"
+    # "loa có nhớ những gì tôi nhắn không"
+    rf"{_ITSELF} (?:co )?(?:nho|luu|doc|xem|giu) (?:lai )?(?:nhung |cac )?(?:gi|tin nhan)"
+    rf"(?: {_WHO})? (?:nhan|gui|viet|noi)|"
     # "bạn lưu những thông tin gì của tôi", "loa có bán thông tin", "biết tên với địa chỉ"
     rf"(?:{_ITSELF}|{_YOU}) (?:co )?(?:luu|ban|giu|thu thap|chia se|biet)(?: \w+){{0,4}} "
     r"(?:thong tin|du lieu|dia chi|so dien thoai|ten)\b|"
     # "thông tin cá nhân của tôi có bị lộ không", "dữ liệu của tôi Loa giữ ở đâu"
     rf"(?:thong tin ca nhan|du lieu)(?: cua {_WHO})?(?: \w+){{0,3}} (?:bi lo|lo ra|bi ban|an toan|"
-    r"bao mat|(?:luu|giu) (?:o dau|the nao|bao lau))\b|"
+    r"bao mat|(?:luu|giu|de|cat) (?:o dau|the nao|bao lau))\b|"
     r"(?:noi chuyen |nhan tin )?(?:voi|la) nguoi that|lam ra (?:cai nay|loa|bot)|"
     # "sao Loa có số tôi", "ai kiểm duyệt tin trên Loa", "số điện thoại của tôi bot giữ để làm gì"
     r"(?:so dien thoai|ten|dia chi|thong tin|du lieu)\b.* (?:giu|luu|lay|dung)(?: \w+)? "

@@ -23,6 +23,7 @@ from rapidfuzz.distance import OSA
 
 from news.intent_words import (
     ADD_RE,
+    ALL_NEWS_ASKED_RE,
     ANY_NOTICE_RE,
     ARRIVED_WORDS,
     ASK_ABOUT_RE,
@@ -38,6 +39,8 @@ from news.intent_words import (
     BULLETIN_OFF_RE,
     CALL_RE,
     CALLED_RE,
+    CHOICE_FEWER_RE,
+    CHOICE_MORE_RE,
     CHOSEN_RE,
     COMMAND_SPELLINGS,
     COMMAND_WORDS,
@@ -60,6 +63,7 @@ from news.intent_words import (
     HAS_NEWS_THEN_RE,
     HELP_RE,
     HOLD_RE,
+    HOW_ASKED_RE,
     HOW_OTHER_WORDS_MIN,
     HOW_RE,
     HOW_TO_RE,
@@ -97,6 +101,7 @@ from news.intent_words import (
     QUIET_NAME_RE,
     QUIET_OVER_RE,
     QUIET_REST_RE,
+    READS_NEWS_RE,
     REASON_RE,
     RECEIVED_WORDS,
     RECEIVING_RE,
@@ -419,6 +424,8 @@ class IntentParser:
             return None  # "muốn biết cách huỷ đăng ký": how, help
         if UNSUBSCRIBE_BARE_RE.fullmatch(text) or UNSUBSCRIBE_SOME_RE.fullmatch(text):
             return Intent(UNSUBSCRIBE)  # "hủy đăng ký", "bỏ bớt một xã": which, then?
+        if CHOICE_FEWER_RE.search(text) and self._named(said, 0, len(text)) is None:
+            return Intent(UNSUBSCRIBE)  # "bỏ bớt chủ đề đi"
         found = UNSUBSCRIBE_RE.match(text)
         if found is None and (verb := UNSUBSCRIBE_VERB_RE.match(text)) is not None:
             found = verb if self._names_next(said, verb.start("arg")) else None
@@ -498,6 +505,8 @@ class IntentParser:
             return Intent(COMMUNES)
         if MINE_RE.search(text):  # "đang theo dõi những mục nào": mine, not the list
             return None
+        if CHOICE_MORE_RE.search(text) or CHOICE_FEWER_RE.search(text):
+            return None  # "chọn thêm chủ đề cho tôi", "bỏ bớt chủ đề đi": which, then?
         if TOPICS_ASK_RE.search(text) and (
             self._named(said, 0, len(text)) is None or BESIDES_RE.search(text)
         ):
@@ -565,7 +574,9 @@ class IntentParser:
         named = self._named(said, 0, len(text))
         if named is not None and said.plain[named[2][0] - 1 : named[2][0]] in (["bao"], ["dai"]):
             return Intent(INFO)  # "Loa lấy tin từ báo Điện Biên Phủ hay từ đâu": a newspaper
-        return Intent(INFO) if named is None else None
+        # "loa có phải của chính quyền không": a topic's word names who runs it, no news asked
+        place = named is not None and (named[1] is None or named[1].kind is not TOPIC_KIND)
+        return None if place else Intent(INFO)
 
     def _help(self, said: _Said, text: str) -> Intent | None:
         cue = next((cue for cue in HELP_RE.finditer(text) if self._shows(said, cue)), None)
@@ -586,6 +597,8 @@ class IntentParser:
             other = set(rest.split()) - VOCABULARY - FILLER - POLITE
             if len(other) >= (1 if NEXT_RE.fullmatch(cue.group()) else HOW_OTHER_WORDS_MIN):
                 return None
+        if HOW_ASKED_RE.search(text):  # "làm sao để xem mình đang theo dõi gì": how, help
+            return Intent(HELP)
         if MINE_RE.search(text):  # "đã đăng ký xã nào rồi, xem lại giúp với"
             return Intent(MINE)
         wanted = self._subscribe(said, text)  # "đăng ký xã X giúp tôi" asks for X, not help
@@ -614,6 +627,8 @@ class IntentParser:
     def _subscribe(self, said: _Said, text: str) -> Intent | None:
         if PAPERWORK_RE.search(text):
             return None  # "đăng ký kết hôn cần giấy tờ gì": no subscription
+        if CHOICE_MORE_RE.search(text) and self._named(said, 0, len(text)) is None:
+            return Intent(SUBSCRIBE)  # "chọn thêm chủ đề cho tôi": which, then?
         if HAS_NEWS_THEN_RE.search(text):  # "X có tin thì gửi về", "có tin gì về bên đó thì gửi"
             named = self._named(said, 0, len(text))
             if named is not None and named[1] is not None:
@@ -741,6 +756,8 @@ class IntentParser:
         return Choice(ChoiceKind.TOPIC, topic.slug, topic.name) if topic is not None else None
 
     def _mine(self, said: _Said, text: str) -> Intent | None:
+        if ALL_NEWS_ASKED_RE.search(text):
+            return None  # "xem tin của cả tỉnh, không riêng mấy xã đã chọn": every article
         if ADD_RE.search(text) and self._named(said, 0, len(text)) is not None:
             return None  # "thêm xã X vào danh sách nhận tin của tôi": adds X
         return Intent(MINE) if MINE_RE.search(text) else None
@@ -781,6 +798,7 @@ class IntentParser:
             return None  # "sao mình không nhận được tin gì": a complaint, not a request
         opens = NEWS_OPENS_RE.match(text)  # "tin trường học, y tế …", "cho bác đọc tin …"
         asks = ASKS_NEWS_RE.search(text) or YES_NO_RE.fullmatch(text)  # "có lũ, sạt lở không"
+        asks = asks or READS_NEWS_RE.search(text)  # "… có lũ quét sạt lở không, cho xem tin"
         topic = self._topic_by_keywords(text) if opens or asks else None
         if topic is not None and (named is None or named[1] in (None, topic)):
             return Intent(ABOUT, said.source, topic)
@@ -1153,7 +1171,8 @@ def _led_by_news(said: _Said, run: tuple[int, int]) -> bool:
         return True
     # "ad ơi cho xem tin Sín Thầu với, nhà e trên ấy": a call, then "xem tin" and the name
     asked = CALLED_RE.sub("", " ".join(before)).split()  # ("bớt tin X" is no "bot")
-    return asked[-1:] == ["tin"] and set(asked) <= NEWS_WORDS
+    reads = asked[-1:] == ["tin"] or READS_NEWS_RE.search(" ".join(asked))  # "xem tin bản mình ở"
+    return bool(reads) and set(asked) <= NEWS_WORDS | WHO_WORDS | {"que", "nha"}
 
 
 def _news_words(typed: str) -> bool:

@@ -147,8 +147,13 @@ def times_in(folded: str) -> list[Spoken]:
     return sorted(found, key=lambda spoken: spoken.start)
 
 
+_PART_BEFORE_FROM = re.compile(r"\b(sang|trua|chieu|toi|dem) tu (?=\d)")
+
+
 def window_in(folded: str) -> Window | None:
-    """The first "A đến B" / "A-B" window in ``folded`` text, or None."""
+    """The first "A đến B" / "A-B" window in ``folded`` text, or None. A part of the day
+    said before "từ" is the start's: "tối từ 8h đến sáng 6h" is "từ tối 8h …"."""
+    folded = _PART_BEFORE_FROM.sub(r"tu \1 ", folded)
     spoken = times_in(folded)
     for first, second in pairwise(spoken):
         end = _same_half(first, second)
@@ -176,8 +181,8 @@ _BARE_WINDOW = re.compile(
 
 
 def bare_window_in(folded: str) -> Window | None:
-    """A window said in bare hours, "từ 22 đến 6", "22-6", or None: read only where quiet hours are
-    named ("yên tĩnh từ 22 đến 6"), since bare numbers may count anything else."""
+    """A window said in bare hours, "từ 22 đến 6", "22-6", or None: read only where quiet
+    hours are named ("yên tĩnh từ 22 đến 6"), since bare numbers may count anything else."""
     found = _BARE_WINDOW.search(folded)
     if found is None:
         return None

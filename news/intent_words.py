@@ -861,7 +861,8 @@ DROP_AFTER_RE = re.compile(
 )
 # Who writes, said after a greeting: "em là giáo viên", "e mới tải zalo", "bác mới vào".
 INTRODUCTION_RE = re.compile(
-    r"(?:toi|minh|em|bac|chau|con|chu|co|anh|chi|ong|ba) (?:la|moi|vua|dang lam|lam)\b"
+    r"(?:toi|minh|em|bac|chau|con|chu|co|anh|chi|ong|ba) "
+    r"(?:la|moi|vua|dang lam|lam|ban|lai xe|chay xe|day hoc|trong|nuoi)\b"
 )
 # Questions about Loa itself: what it is, who runs it, where its news comes from, whether to
 # trust it ("bot này của ai", "tin lấy nguồn từ đâu", "có phải lừa đảo không").

@@ -839,16 +839,19 @@ class IntentParser:
 
     def _greet_introduced(self, said: _Said) -> Intent | None:
         """A greeting, then who writes ("chào bot, em là giáo viên trường tiểu học", "hi bot,
-        e mới tải zalo"): a greeting, when the introduction names no place or topic."""
+        e mới tải zalo", "chào loa, tôi bán hàng ở chợ Mường Thanh"): a greeting, when the
+        introduction asks nothing."""
         first = said.first_clause()
         if first is None or self._greet(first, first.text) is None:
             return None
         start = said.offset(len(first.norm))
         if not INTRODUCTION_RE.match(said.text[start:]):
             return None
-        if ASKS_NEWS_RE.search(said.text[start:]) or LATEST_RE.search(said.text[start:]):
+        rest = said.text[start:]
+        asks = ASKS_NEWS_RE.search(rest) or LATEST_RE.search(rest) or RECEIVING_RE.search(rest)
+        if asks or "tin" in rest.split():
             return None  # "alo loa, tôi vừa đi nương về, nay có tin gì mới không"
-        return Intent(GREET) if self._named(said, start, len(said.text)) is None else None
+        return Intent(GREET)  # "chào loa, bác là người bản Huổi Lếch đây": who writes
 
     def _partial(self, said: _Said, text: str) -> str | None:
         """A short message that is the beginning of names, maybe after "tin" ("mường", "tin

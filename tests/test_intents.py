@@ -1131,6 +1131,11 @@ def parser() -> IntentParser:
         ("hết tạm dừng rồi, gửi tiếp đi", "start", ""),
         ("đừng làm phiền bác nữa", "stop", ""),
         ("tạm dừng gửi tin giúp tôi, tôi đi vắng", "stop", ""),
+        # A greeting, then who writes and where they work: a greeting; asking for news is not.
+        ("chào loa, chị bán rau ở chợ Thanh Nưa", "greet", ""),
+        ("chào bot, anh lái xe khách tuyến Tuần Giáo - Mường Lay", "greet", ""),
+        ("chào loa, tôi ở Thanh Nưa, cho tôi tin xã nhé", "about", "c:Thanh Nưa"),
+        ("chào loa, tôi ở Thanh Nưa muốn nhận tin", "subscribe", "c:Thanh Nưa"),
     ],
 )
 def test_intents(parser: IntentParser, text: str, intent: str, args: str) -> None:

@@ -238,6 +238,7 @@ SETS = {
     "holdout25": ROOT / "tests/fixtures/intents_holdout25.jsonl",
     "holdout26": ROOT / "tests/fixtures/intents_holdout26.jsonl",
     "holdout27": ROOT / "tests/fixtures/intents_holdout27.jsonl",
+    "holdout28": ROOT / "tests/fixtures/intents_holdout28.jsonl",
 }
 OVERALL_GOAL, INTENT_GOAL = 0.95, 0.90
 

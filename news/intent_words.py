@@ -192,13 +192,28 @@ _WHO = rf"(?:{'|'.join(sorted(WHO_WORDS))})"  # "giúp bác", "hộ em"
 # How to do something, asked: help even where a name or "của tôi" follows ("làm sao để xem
 # mình đang theo dõi những gì", "có cách nào để chỉ nhận tin an ninh không").
 HOW_ASKED_RE = re.compile(
-    r"\b(?:lam sao|lam the nao|(?:co )?cach nao|bang cach nao) de\b(?! (?:lam|xin|co)\b)"
+    r"\b(?:lam sao|lam the nao|(?:co )?cach nao|bang cach nao) de\b(?! (?:lam|xin|co)\b)|"
+    r"\bthi (?:phai )?lam (?:the nao|sao|nhu nao)\b"  # "muốn chỉ nhận tin X thì làm thế nào"
 )
+# A formal request's opening ("Đề nghị cho xem …", "Kính đề nghị …", "yêu cầu …"): read as
+# "xin" (please), the request after it.
+FORMAL_REQUEST_RE = re.compile(
+    r"^(?:(?:kinh|xin|toi|chung toi|gia dinh toi) )*(?:de nghi|yeu cau|kien nghi)"
+    r"(?: (?:loa|bot))?\b"
+)
+# News asked for with "thế nào": "mấy hôm nay tin mưa lũ sạt lở thế nào".
+NEWS_HOW_RE = re.compile(r"\btin\b.*\b(?:the nao|ra sao)\b")
+# Words of time beside keywords alone: "lịch cắt điện, mất điện tuần này".
+WHEN_WORDS = frozenset("tuan nay hom qua thang gan day moi nhat sang chieu toi dem mai".split())
+# Not yet decided which: "đăng ký một xã nhưng chưa biết chọn xã nào".
+UNDECIDED_RE = re.compile(r"\b(?:chua|khong) (?:biet|nghi ra|nho)\b.*\bnao\b")
+# The bot's features, asked: help ("chức năng của bot gồm những gì").
+FEATURES_RE = re.compile(r"\b(?:chuc nang|tinh nang)\b")
 # News asked for with a reading word: "cho xem tin", "muốn đọc tin".
-READS_NEWS_RE = re.compile(r"\b(?:xem|doc|coi|nghe) tin\b")
+READS_NEWS_RE = re.compile(r"\b(?:xem|doc|coi|nghe|cung cap) tin\b")
 # Every article asked for, not one's choices: "xem tin mới của cả tỉnh, tất cả các xã".
 ALL_NEWS_ASKED_RE = re.compile(
-    r"\b(?:xem|doc|coi|gui|hien) (?:het |tat ca )?tin(?: moi)?(?: cua)? "
+    r"\b(?:xem|doc|coi|gui|hien) (?:het |tat ca |toan boq? )?tin(?: moi)?(?: cua)? "
     r"(?:ca tinh|toan tinh|tat ca|moi xa|cac xa|het)\b"
 )
 # A choice added or dropped, none named: "chọn thêm chủ đề cho tôi", "bỏ bớt chủ đề đi".
@@ -238,7 +253,7 @@ TAIL_SPELLINGS: dict[str, frozenset[str]] = {
 SUBSCRIBE_RE = re.compile(
     r"^(?:.*?\b)?(?:dang ky(?: nhan tin| theo doi| nhan)?|theo doi|nhan (?:tin(?: tuc)?|thong tin)|"
     r"muon nhan|muon nghe tin(?: tuc)?|lay tin|gui tin|bam (?:sat )?tin(?: tuc)?|"
-    r"nhan (?:tin )?(?:muc|chu de|chuyen muc)|"  # "cho tôi nhận mục thông báo"
+    r"nhan(?: them)? (?:tin )?(?:muc|chu de|chuyen muc)|"  # "cho tôi nhận mục thông báo"
     r"(?<!da )(?<!bo )(?<!lua )chon(?: nhan)?(?: tin)?|bao tin|"  # "chọn xã X", "báo tin X"
     r"(?:bat|mo) tin(?: tuc)?|"  # "bật tin Xa Dung"
     rf"(?:gui|bao)(?: cho)? {_WHO}(?: (?:moi|tat ca|het|cac|nhung))? tin(?: tuc)?|"
@@ -272,7 +287,7 @@ PAPERWORK_RE = re.compile(
 HOW_TO_SET_RE = re.compile(
     r"\b(?:lam sao|(?<!tai )sao(?= de)|cach|the nao|nhu nao|bang cach nao|huong dan(?: cach)?)"
     r"(?: de)? "
-    r"(?:dat|cai|bat|tat|chinh|doi|chon|khong (?:nhan|bi)|dung nhan)\b|"
+    r"(?:dat|cai|bat|tat|chinh|doi|chon|nhan|khong (?:nhan|bi)|dung nhan)\b|"
     # "nhắn thế nào để nhận bản tin buổi sáng"
     r"\b(?:nhan|go|viet|bam|noi)(?: \w+)? (?:the nao|nhu nao|ra sao|sao|gi) de\b"
 )
@@ -286,7 +301,8 @@ WHENEVER_RE = re.compile(
 # mới thì nhắn cho em".
 # ("… có tin gì mới không thì gửi cho bác xem" asks now: that name's news)
 HAS_NEWS_THEN_RE = re.compile(
-    r"\bco (?:tin|gi)(?: (?!khong\b|chua\b)\w+){0,5} (?:thi|cu) (?:gui|bao|nhan)"
+    r"\bco (?:tin|gi)(?: (?!khong\b|chua\b)\w+){0,5} (?:thi|cu|la) (?:gui|bao|nhan)|"
+    rf"\bco tin(?: (?:gi|nao|moi))? (?:bao|nhan)(?: cho)? {_WHO}"
 )
 # Told whenever X comes, asked first: "muốn được báo mỗi khi có tin tuyển dụng".
 WHEN_TOLD_RE = re.compile(
@@ -317,7 +333,7 @@ UNSUBSCRIBE_RE = re.compile(
 # A verb alone ("bỏ X", "huỷ X", "xoá X") only where the request starts: "bo" typed without
 # marks is also "bò", "bố", "bộ" ("con bo di lac o Muong Phang", "nha bo o Muong Phang").
 UNSUBSCRIBE_VERB_RE = re.compile(
-    rf"^(?:(?:{_WHO}|muon|xin|hay|cho|nho|loa|oi|giup|thi|vay|nhe|ok|a|ad|em|e) )*"
+    rf"^(?:(?:{_WHO}|muon|xin|hay|cho|nho|loa|oi|giup|thi|vay|nhe|ok|a|ad|em|e|thoi) )*"
     r"(?:huy|bo|xoa(?: bo)?|loai(?: bo)?|go(?: bo)?|rut)" + _UNSUBSCRIBE_ARG
 )
 # Every choice dropped, said before what: "xoá hết đăng ký xã", "bỏ tất cả lựa chọn".
@@ -326,7 +342,8 @@ UNSUBSCRIBE_EVERY_RE = re.compile(
     r"(?:(?:xa|phuong|chu de|muc) )?"
     r"(?:(?:da|dang) )?(?:dang ky|theo doi|lua chon)\b|"
     # "xoá mấy cái đã đăng ký, để mặc định": every one
-    r"\b(?:huy|bo|xoa|go)(?: bo)? (?:may|nhung|cac) cai (?:da|dang) (?:dang ky|theo doi|chon)\b"
+    r"\b(?:huy|bo|xoa|go)(?: bo)? (?:may|nhung|cac)(?: cai)?(?: (?:xa|chu de|muc))? (?:da|dang) "
+    r"(?:dang ky|theo doi|chon)\b"
     r"(?=.*\b(?:mac dinh|tat ca|het|moi tin|nhu cu|chung)\b)|"
     r"\b(?:huy|bo|xoa|go)(?: bo)? (?:het|tat ca|toan boq?|sach)(?: cac| nhung)? (?:xa|chu de)"
     r"(?: (?:va|voi) (?:cac )?(?:xa|chu de))?$|"  # "…, bỏ hết các xã"
@@ -360,7 +377,8 @@ UNSUBSCRIBE_SOME_RE = re.compile(
     # "xoá chủ đề tôi đã theo dõi": which one, then?
     r"(?:huy|bo|xoa|go) (?:cai |mot )?(?:xa|phuong|chu de|muc)(?: (?:toi|minh|em))? (?:da|dang)"
     r" (?:theo doi|dang ky|chon))"
-    r"(?: (?:(?:da|dang) )?(?:dang ky|theo doi|chon|nhan))?" + TAIL
+    r"(?: (?:(?:da|dang) )?(?:dang ky|theo doi|chon|nhan))?"
+    r"(?: (?:ma|nhung) chua (?:nghi ra|biet|nho|chon)\b.*)?" + TAIL  # "… mà chưa nghĩ ra xã nào"
 )
 _ME = r"(?:toi|minh|em|bac|chau|con|chu|co|ong|ba)"  # who speaks (or is spoken for)
 # Ways to say "stop everything", one or several in a row ("không nhận tin nữa, xoá tôi đi").
@@ -372,7 +390,8 @@ _STOP_PHRASE = (
     r"(?:muon )?(?:tam )?(?:dung|ngung)(?: (?:gui|nhan))? (?:het|tat ca|toan boq?)(?: cac)? "
     r"tin(?: tuc| nhan)?|"
     r"khong (?:muon |can )?nhan(?: gi| tin gi)?(?: ca| het)? nua|"
-    r"(?:tam )?(?:dung|ngung|khoi)(?: han)? (?:gui|nhan)(?: tin(?: tuc| nhan)?)?|"
+    r"(?:tam )?(?:dung|ngung|khoi|cham dut)(?: han)?(?: viec)? (?:gui|nhan)"
+    r"(?: tin(?: tuc| nhan)?)?|"
     r"(?:huy|bo|tat) nhan tin(?: tuc)?|"
     r"(?:huy|xoa|bo) (?:dang ky|theo doi) vinh vien|"
     r"nghi (?:nhan|xem|doc|theo doi|dung)(?: tin(?: tuc)?| loa)?|"
@@ -400,6 +419,7 @@ _STOP_PHRASE = (
     r"(?:mot )?(?:thoi gian|(?:vai|may|it) (?:ngay|hom|tuan|thang))|"
     r"(?:tu |cua |tren |qua |khoi )?(?:loa|bot)|"
     r"(?:ra )?khoi (?:danh sach(?: (?:nhan tin|dang ky|cua loa))?|loa|bot)|"
+    rf"(?:den|toi|cho|vao) (?:so|may)(?: (?:dien thoai|cua {_ME}))*|"
     r"cho (?:toi|minh|em|bac|chau|con|chu|co|ong|ba|anh|chi)))*"
 )
 # "Không nhận (gì) nữa" anywhere: receive nothing more, never "every article" nor one name's.
@@ -511,15 +531,17 @@ HOW_TO_RE = re.compile(
 _SETTING = r"(?:ban tin|gio (?:yen tinh|yen lang|im lang|khong lam phien|tong hop))"
 _SET_ASKED = (
     rf"(?:(?:co|da) (?:dat|cai|bat|dang ky) {_SETTING}\b.*\b(?:khong|chua)\b|"
-    rf"{_SETTING} (?:cua {_WHO} )(?:la |dang (?:de |dat )?)?(?:luc |vao )?may gio|"
-    rf"(?:{_WHO} )?(?:(?:dang|da) )?(?:de|dat|cai|nhan) {_SETTING}(?: (?:luc|vao|la))? may gio|"
+    rf"{_SETTING} (?:cua {_WHO} )(?:la |dang (?:de |dat )?)?(?:luc |vao )?may (?:gio|h)|"
+    rf"(?:{_WHO} )?(?:(?:dang|da) )?(?:de|dat|cai|nhan) {_SETTING}(?: (?:luc|vao|la))?"
+    r" may (?:gio|h)|"
+    rf"{_SETTING} (?:da|co) (?:dat|cai|bat)\b.*\b(?:khong|chua)\b|"  # "giờ im lặng đã đặt chưa"
     rf"(?:co )?dang (?:nhan|dat|bat|de) {_SETTING}\b.*\b(?:khong|chua)\b|"
     r"(?:co )?dang (?:tat|tam dung|tam ngung|dung) (?:nhan )?tin\b.*\b(?:khong|chua)\b|"
     r"dang o che do nao|"
     # "bản tin của tôi đặt lúc mấy giờ", "mấy giờ thì gửi bản tin cho tôi", "giờ nhận bản tin
     # của tôi"
-    rf"{_SETTING}(?: \w+)? cua {_WHO}(?: (?:la|dat|de|dang|duoc))*(?: (?:luc|vao))? may gio|"
-    rf"may gio (?:thi )?(?:gui|nhan) {_SETTING} cho {_WHO}|"
+    rf"{_SETTING}(?: \w+)? cua {_WHO}(?: (?:la|dat|de|dang|duoc))*(?: (?:luc|vao))? may (?:gio|h)|"
+    rf"may (?:gio|h) (?:thi )?(?:gui|nhan) {_SETTING} cho {_WHO}|"
     rf"gio (?:nhan|gui) {_SETTING}(?: (?:hang|moi) ngay)? cua {_WHO}$)"
 )
 SET_ASKED_RE = re.compile(rf"\b{_SET_ASKED}")
@@ -531,7 +553,8 @@ BULLETIN_NAMED_RE = re.compile(r"\bban tin\b")
 # The daily summary refused: "huỷ tổng hợp", "tắt tổng hợp đi, gửi tin liền".
 BULLETIN_OFF_RE = re.compile(
     r"\b(?:huy|tat|bo|thoi|dung|ngung|khong)(?: (?:che do|gui|nhan))?(?: (?:ban|tin))? tong hop\b|"
-    r"\b(?:khong|thoi|dung|ngung|bo|huy) (?:gom|gop|don) tin\b"
+    r"\b(?:khong|thoi|dung|ngung|bo|huy) (?:gom|gop|don) tin\b|"
+    r"\b(?:huy|tat|bo|thoi|dung|ngung|khong)(?: gui)?(?: tin)? theo gio\b"  # "huỷ gửi tin theo giờ"
 )
 # A bulletin asked for as news, not the daily one: "bản tin mới", "sáng nay có bản tin gì không"
 BULLETIN_NEWS_RE = re.compile(
@@ -794,7 +817,7 @@ START_RE = re.compile(
     rf"(?:(?:tin(?: tuc)? )?{_EVERY}(?: tin(?: tuc)?)?|moi tin(?: tuc)?){_TO_ME}|"
     r"nhan lai(?: (?:thong bao|tin tuc|tin|thong tin))*|"
     r"(?:huy|het|thoi) (?:che do )?tam (?:dung|ngung)(?: (?:gui|roi))?(?: gui tiep)?|"
-    r"gui tiep(?: tin)?|"
+    r"gui tiep(?: tin)?|gui tin(?: tuc)? tiep|khoi phuc(?: viec)?(?: (?:gui|nhan) tin(?: tuc)?)?|"
     # "bật lại giúp bác cái nhận tin"
     rf"(?:bat|mo) lai(?: (?:giup|ho|dum))?(?: {_ME})?(?: cai)? nhan tin|"
     r"(?:dung|su dungq?|xai|cai)(?: (?:loa|bot|ung dungq?|app))? (?:de )?nhan tin(?: tuc)?|"
@@ -833,7 +856,7 @@ COMPLAINT_RE = re.compile(
 # Quiet hours named: "yên tĩnh", "(chế độ) im lặng".
 QUIET_NAME_RE = re.compile(
     r"\b(?:yen tinh|yen lang|(?:che do )?(?:im lang|khong lam phien)|"
-    r"khung gio (?:khong nhan|nghi)|gioi han gio|"
+    r"khung gio (?:khong nhan|nghi)|gioi han gio|(?<=(?:xoa|tat|huy|dat|cai) )gio tinh|"
     r"(?:khung|khoang) gio(?: \w+){0,2} (?:khong|dung) (?:nhan|gui))\b"
 )
 # A rest time named, with a refusal: "đừng gửi tin vào giờ nghỉ trưa" (quiet hours: which?).
@@ -913,7 +936,8 @@ INFO_RE = re.compile(
     rf"(?:{_ITSELF}|{_YOU}) (?:co )?(?:luu|ban|giu|thu thap|chia se|biet)(?: \w+){{0,4}} "
     r"(?:thong tin|du lieu|dia chi|so dien thoai|ten)\b|"
     # "thông tin cá nhân của tôi có bị lộ không", "dữ liệu của tôi Loa giữ ở đâu"
-    rf"(?:thong tin ca nhan|du lieu)(?: cua {_WHO})?(?: \w+){{0,3}} (?:bi lo|lo ra|bi ban|an toan|"
+    rf"(?:thong tin ca nhan|du lieu|so dien thoai)(?: cua {_WHO})?(?: \w+){{0,3}} "
+    r"(?:bi lo|lo ra|bi ban|an toan|"
     r"bao mat|(?:luu|giu|de|cat) (?:o dau|the nao|bao lau))\b|"
     r"(?:noi chuyen |nhan tin )?(?:voi|la) nguoi that|lam ra (?:cai nay|loa|bot)|"
     # "sao Loa có số tôi", "ai kiểm duyệt tin trên Loa", "số điện thoại của tôi bot giữ để làm gì"

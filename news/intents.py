@@ -51,8 +51,10 @@ from news.intent_words import (
     COMPLAINT_RE,
     DROP_AFTER_RE,
     EVERY_COMMUNE_NEWS_RE,
+    FEATURES_RE,
     FILLER,
     FOR_PEOPLE_RE,
+    FORMAL_REQUEST_RE,
     FUNCTION_WORDS,
     GATHERED_RE,
     GENERIC_NOTICE_RE,
@@ -80,6 +82,7 @@ from news.intent_words import (
     NAME_WORDS_MAX,
     NEGATED_RE,
     NEWCOMER_RE,
+    NEWS_HOW_RE,
     NEWS_OPENS_RE,
     NEWS_WORDS,
     NEXT_RE,
@@ -131,6 +134,7 @@ from news.intent_words import (
     TOPICS_RE,
     TRUST_AFTER,
     TRUST_BEFORE,
+    UNDECIDED_RE,
     UNNAMED_CHOICE_WORDS,
     UNSUBSCRIBE_BARE_RE,
     UNSUBSCRIBE_EVERY_RE,
@@ -141,6 +145,7 @@ from news.intent_words import (
     WANT_TO_USE_RE,
     WAVES,
     WHEN_TOLD_RE,
+    WHEN_WORDS,
     WHENEVER_RE,
     WHO_WORDS,
     WISH_RE,
@@ -234,6 +239,9 @@ class IntentParser:
         # "a lô a lô", "hế lô": "alô", "hello" spoken as two words, a call or a greeting
         while (spoken := SPOKEN_GREETINGS.get(" ".join(said.norm[at : at + 2]))) is not None:
             said, at = said.replaced(at, 2, spoken), at + 1
+        formal = FORMAL_REQUEST_RE.match(said.text)  # "Đề nghị cho xem …": "xin cho xem …"
+        if formal is not None:
+            said = said.replaced(0, len(formal.group().split()), "xin")
         typo = _command_typo(norm, self._vocabulary, [source[a:b] for a, b in places])
         if typo is not None and typo[3]:
             return self._read(said.replaced(*typo[:3]))
@@ -507,6 +515,8 @@ class IntentParser:
             return None
         if CHOICE_MORE_RE.search(text) or CHOICE_FEWER_RE.search(text):
             return None  # "chọn thêm chủ đề cho tôi", "bỏ bớt chủ đề đi": which, then?
+        if FEATURES_RE.search(text):
+            return None  # "chức năng của bot gồm những gì": help, not the topics
         if TOPICS_ASK_RE.search(text) and (
             self._named(said, 0, len(text)) is None or BESIDES_RE.search(text)
         ):
@@ -629,6 +639,8 @@ class IntentParser:
             return None  # "đăng ký kết hôn cần giấy tờ gì": no subscription
         if CHOICE_MORE_RE.search(text) and self._named(said, 0, len(text)) is None:
             return Intent(SUBSCRIBE)  # "chọn thêm chủ đề cho tôi": which, then?
+        if ALL_NEWS_ASKED_RE.search(text):
+            return None  # "xem tin của tất cả các xã, không riêng các xã tôi đã đăng ký"
         if HAS_NEWS_THEN_RE.search(text):  # "X có tin thì gửi về", "có tin gì về bên đó thì gửi"
             named = self._named(said, 0, len(text))
             if named is not None and named[1] is not None:
@@ -660,6 +672,8 @@ class IntentParser:
             topic = self._topic_by_keywords(found["arg"])  # "gửi tôi tin ma tuý, tội phạm"
             if topic is not None:
                 return Intent(SUBSCRIBE, arg, topic)
+            if UNDECIDED_RE.search(found["arg"]):  # "… một xã nhưng chưa biết chọn xã nào"
+                return Intent(SUBSCRIBE)
             # read as normalised: "cho e tin xã e" (shorthand) says only news words
             own = OWN_UNIT_RE.match(found["arg"])  # "đăng ký tin của xã (mình) để biết …"
             if (
@@ -755,6 +769,15 @@ class IntentParser:
         topic = self._resolver.taxonomy.get(hits[0][1])
         return Choice(ChoiceKind.TOPIC, topic.slug, topic.name) if topic is not None else None
 
+    def _keywords_only(self, text: str) -> bool:
+        """Whether ``text`` is keywords of topics and words of time or news only ("lịch cắt
+        điện, mất điện tuần này")."""
+        rest = f" {text} "
+        for words in self._keywords.values():
+            for word in sorted(words, key=len, reverse=True):
+                rest = rest.replace(f" {word} ", "  ")
+        return set(rest.split()) <= NEWS_WORDS | POLITE | WHEN_WORDS
+
     def _mine(self, said: _Said, text: str) -> Intent | None:
         if ALL_NEWS_ASKED_RE.search(text):
             return None  # "xem tin của cả tỉnh, không riêng mấy xã đã chọn": every article
@@ -797,8 +820,14 @@ class IntentParser:
         if COMPLAINT_RE.search(text) and re.search(r"\b(?:khong|chua) nhan duoc\b", text):
             return None  # "sao mình không nhận được tin gì": a complaint, not a request
         opens = NEWS_OPENS_RE.match(text)  # "tin trường học, y tế …", "cho bác đọc tin …"
-        asks = ASKS_NEWS_RE.search(text) or YES_NO_RE.fullmatch(text)  # "có lũ, sạt lở không"
-        asks = asks or READS_NEWS_RE.search(text)  # "… có lũ quét sạt lở không, cho xem tin"
+        asks = any(
+            (
+                ASKS_NEWS_RE.search(text),
+                YES_NO_RE.fullmatch(text),  # "có lũ, sạt lở không"
+                READS_NEWS_RE.search(text),  # "… có lũ quét sạt lở không, cho xem tin"
+                NEWS_HOW_RE.search(text),  # "tin mưa lũ sạt lở thế nào"
+            )
+        ) or self._keywords_only(text)  # "lịch cắt điện, mất điện tuần này"
         topic = self._topic_by_keywords(text) if opens or asks else None
         if topic is not None and (named is None or named[1] in (None, topic)):
             return Intent(ABOUT, said.source, topic)
@@ -1175,7 +1204,7 @@ def _led_by_news(said: _Said, run: tuple[int, int]) -> bool:
     # "ad ơi cho xem tin Sín Thầu với, nhà e trên ấy": a call, then "xem tin" and the name
     asked = CALLED_RE.sub("", " ".join(before)).split()  # ("bớt tin X" is no "bot")
     reads = asked[-1:] == ["tin"] or READS_NEWS_RE.search(" ".join(asked))  # "xem tin bản mình ở"
-    return bool(reads) and set(asked) <= NEWS_WORDS | WHO_WORDS | {"que", "nha"}
+    return bool(reads) and set(asked) <= NEWS_WORDS | WHO_WORDS | {"que", "nha", "cung"}
 
 
 def _news_words(typed: str) -> bool:

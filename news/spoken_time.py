@@ -158,7 +158,7 @@ def window_in(folded: str) -> Window | None:
     for first, second in pairwise(spoken):
         end = _same_half(first, second)
         if _BETWEEN.match(folded[first.end : second.start]) and first.at != end:
-            return Window(_start_half(first, second, end), end)
+            return Window(_evening_start(first, _start_half(first, second, end), end), end)
     return None
 
 
@@ -171,6 +171,14 @@ def _start_half(first: Spoken, second: Spoken, end: time) -> time:
         return start
     later = time(start.hour + 12, start.minute)
     return later if later < end else start
+
+
+def _evening_start(first: Spoken, start: time, end: time) -> time:
+    """A start said without its part of the day, in the morning after a morning end, is the
+    evening before: "10h-5h" are 22:00-05:00, not nineteen hours from 10:00."""
+    if first.part is not None or not end < start < time(12):
+        return start
+    return time(start.hour + 12, start.minute)
 
 
 # "từ 22 đến 6", "22-6"

@@ -1136,6 +1136,37 @@ def parser() -> IntentParser:
         ("chào bot, anh lái xe khách tuyến Tuần Giáo - Mường Lay", "greet", ""),
         ("chào loa, tôi ở Thanh Nưa, cho tôi tin xã nhé", "about", "c:Thanh Nưa"),
         ("chào loa, tôi ở Thanh Nưa muốn nhận tin", "subscribe", "c:Thanh Nưa"),
+        # Gaps of holdout28 closed as families. A formal request ("Đề nghị …") is a request.
+        ("Đề nghị cho xem tin tức của xã Thanh Nưa.", "about", "c:Thanh Nưa"),
+        ("Đề nghị khôi phục việc gửi tin cho tôi.", "start", ""),
+        ("Kính đề nghị chấm dứt việc gửi tin đến số điện thoại của tôi.", "stop", ""),
+        ("Yêu cầu cho xem toàn bộ tin của tất cả các xã.", "latest", "tatca"),
+        # Topics asked "tin X Y thế nào", or their keywords said alone.
+        ("tin rét đậm rét hại dạo này thế nào", "about", "t:canh-bao"),
+        ("lũ quét, sạt lở tuần này", "about", "t:canh-bao"),
+        # One's phone number exposed (info); "X có tin gì báo em"; "nhận thêm chủ đề X".
+        ("số điện thoại của bác có bị lộ không", "info", ""),
+        ("Thanh Nưa có tin gì báo bác với", "subscribe", "c:Thanh Nưa"),
+        ("xã Thanh Nưa có tin là gửi ngay cho tôi", "subscribe", "c:Thanh Nưa"),
+        ("nhận thêm chủ đề an ninh", "subscribe", "t:an-ninh"),
+        # The chosen communes dropped back to the default; one dropped, not yet which.
+        ("hủy các xã đã chọn, về mặc định", "unsubscribe", "tatca"),
+        ("muốn bỏ 1 chủ đề đã đăng ký mà chưa nhớ chủ đề nào", "unsubscribe", ""),
+        ("thôi bỏ tin an ninh đi", "unsubscribe", "t:an-ninh"),
+        # Scheduled sending refused; "giờ tĩnh" dropped ("giờ tỉnh" is the province now).
+        ("huỷ gửi tin theo giờ", "bulletin", "off"),
+        ("xoá giờ tĩnh", "quiet", "off"),
+        ("bây giờ tỉnh có những xã nào", "communes", ""),
+        # A morning start before a morning end is the evening before.
+        ("đêm yên tĩnh 11h-5h", "quiet", "23:00-05:00"),
+        # How to get the bulletin, the bot's features, "thì làm thế nào": help.
+        ("làm sao để nhận bản tin buổi sáng", "help", ""),
+        ("tính năng của loa là gì", "help", ""),
+        ("muốn chỉ nhận tin xã Thanh Nưa thì làm thế nào", "help", ""),
+        # One's settings: "mấy h", "đã đặt chưa"; sending again after a mistaken stop.
+        ("bản tin của em đặt lúc mấy h", "subscriptions", ""),
+        ("giờ yên tĩnh đã đặt chưa nhỉ", "subscriptions", ""),
+        ("hôm trước lỡ dừng, gửi tin tiếp cho bác", "start", ""),
     ],
 )
 def test_intents(parser: IntentParser, text: str, intent: str, args: str) -> None:

@@ -243,6 +243,7 @@ SETS = {
     "holdout26": ROOT / "tests/fixtures/intents_holdout26.jsonl",
     "holdout27": ROOT / "tests/fixtures/intents_holdout27.jsonl",
     "holdout28": ROOT / "tests/fixtures/intents_holdout28.jsonl",
+    "holdout29": ROOT / "tests/fixtures/intents_holdout29.jsonl",
 }
 OVERALL_GOAL, INTENT_GOAL = 0.95, 0.90
 

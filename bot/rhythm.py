@@ -11,20 +11,19 @@ administrator's ``/thongbao gấp: TEXT`` goes out in quiet hours too (``split_u
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import datetime, time, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
 from bot.channel import Incoming, Reply
-from news.rhythm import parse_time, parse_window
-from news.spoken_time import spoken_time, window_in
+from news.rhythm import Window
+from news.spoken_time import bulletin_argument, quiet_argument
 from news.text import fold
 from storage import residents, rhythm
 from storage.models import Resident, utcnow
 from storage.rhythm import Rhythm
 
-OFF_WORDS = frozenset({"tat", "off", "huy", "bo", "khong", "ngung", "dung"})
 # "/thongbao gấp: TEXT": an ordinary broadcast that also reaches residents in quiet hours.
 URGENT_WORDS = frozenset({"gap", "urgent"})
 
@@ -59,11 +58,11 @@ class RhythmCommands:
         if not args.strip():
             current = await self._current(incoming)
             return [Reply(texts.bulletin_status(current.bulletin_time if current else None))]
-        if fold(args).strip() in OFF_WORDS:
+        at = bulletin_argument(args)
+        if at == "off":
             changed = await self._change(incoming, lambda old: Rhythm(None, old.quiet))
             return [Reply(texts.BULLETIN_OFF if changed else texts.BULLETIN_ALREADY_OFF)]
-        at = parse_time(args) or spoken_time(fold(args))
-        if at is None:
+        if not isinstance(at, time):
             return [Reply(texts.bulletin_invalid(args))]
         await self._change(incoming, lambda old: Rhythm(at, old.quiet))
         return [Reply(texts.bulletin_set(f"{at:%H:%M}"))]
@@ -74,11 +73,11 @@ class RhythmCommands:
             current = await self._current(incoming)
             stored = current.quiet_hours if current else None
             return [Reply(texts.quiet_status(_shown(stored) if stored else None))]
-        if fold(args).strip() in OFF_WORDS:
+        window = quiet_argument(args)
+        if window == "off":
             changed = await self._change(incoming, lambda old: Rhythm(old.bulletin, None))
             return [Reply(texts.QUIET_OFF if changed else texts.QUIET_ALREADY_OFF)]
-        window = parse_window(args) or window_in(fold(args))
-        if window is None:
+        if not isinstance(window, Window):
             return [Reply(texts.quiet_invalid(args))]
         await self._change(incoming, lambda old: Rhythm(old.bulletin, window))
         return [Reply(texts.quiet_set(_shown(str(window))))]

@@ -10,11 +10,13 @@ are a command of their own.
 from __future__ import annotations
 
 import re
+from datetime import time
 
 from news.intent_model import fallback
 from news.intent_model import load as intent_model
 from news.intents import ALL, UNKNOWN, Intent, IntentParser
 from news.resolve import Resolver
+from news.spoken_time import bulletin_argument, quiet_argument
 from news.text import fold, nfc
 
 # Command names and aliases (folded) -> canonical name.
@@ -61,6 +63,8 @@ ALIASES: dict[str, str] = {
 CLEAR_WORDS = frozenset({"all", "tatca", "tat ca", "het", "tat ca moi thu"})
 # Commands whose handler resolves its argument to one commune or topic (``bot.subscribing``).
 RESOLVING = frozenset({"subscribe", "unsubscribe"})
+# Commands whose argument is a time or a window (``bot.rhythm``).
+TIMED = frozenset({"bulletin", "quiet"})
 # Commands that take no argument: words after them are no part of the request.
 NO_ARGUMENT = frozenset({"start", "greet", "help", "info", "communes", "topics", "subscriptions"})
 # Never triggered by plain words: they delete data or reach every resident.
@@ -166,6 +170,10 @@ def command_intent(name: str, args: str, resolver: Resolver) -> Intent:
     /huydangky "tatca" and its spellings drop every choice); the others take it as typed."""
     if name in NO_ARGUMENT:  # "bắt đầu đi loa, gửi tin cho tôi", "xin chào các bạn"
         return Intent(name)
+    if name in TIMED and args:  # "/digest 21h" is 21:00, as /bantin reads it
+        read = (bulletin_argument if name == "bulletin" else quiet_argument)(args)
+        shown = f"{read:%H:%M}" if isinstance(read, time) else str(read) if read else args
+        return Intent(name, shown)
     if name not in RESOLVING or not args:
         return Intent(name, args)
     if name == "unsubscribe" and fold(args) in CLEAR_WORDS:

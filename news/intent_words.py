@@ -27,7 +27,8 @@ SHORTHAND: dict[str, str] = {
     "bn": "ban", "nhiu": "nhieu", "e": "em", "ad": "admin", "adm": "admin", "dsach": "danh sach",
     "menu": "huong dan", "list": "danh sach", "gium": "dum", "subscribe": "dang ky",
     "sub": "dang ky", "subs": "dang ky", "subscriptions": "dang ky", "out": "thoat",
-    "unsubscribe": "huy dang ky", "unsub": "huy dang ky", "resume": "bat lai", "tk": "tai khoan",
+    "unsubscribe": "huy dang ky", "unsub": "huy dang ky", "resume": "bat lai", "pause": "tam dung",
+    "settings": "cai dat cua toi", "setting": "cai dat cua toi", "tk": "tai khoan",
     "tui": "toi", "ukm": "ok", "ukie": "ok", "okla": "ok", "okila": "ok", "qa": "qua", "wa": "qua",
     # English words residents borrow: "update tin", "follow/unfollow X", "daily", "list topic"
     "update": "cap nhat", "follow": "theo doi", "unfollow": "bo theo doi", "daily": "hang ngay",
@@ -192,7 +193,9 @@ _WHO = rf"(?:{'|'.join(sorted(WHO_WORDS))})"  # "giúp bác", "hộ em"
 # How to do something, asked: help even where a name or "của tôi" follows ("làm sao để xem
 # mình đang theo dõi những gì", "có cách nào để chỉ nhận tin an ninh không").
 HOW_ASKED_RE = re.compile(
-    r"\b(?:lam sao|lam the nao|(?:co )?cach nao|bang cach nao) de\b(?! (?:lam|xin|co)\b)|"
+    r"\b(?:lam sao|lam the nao|(?:co )?cach nao|bang cach nao|(?<!tai )sao) de\b"
+    r"(?! (?:lam|xin|co)\b)|"
+    r"\blam sao (?=(?:bo|huy|xoa|dat|tat|bat|xem|chon|dang ky|doi)\b)|"  # "làm sao bỏ hết các xã"
     r"\bthi (?:phai )?lam (?:the nao|sao|nhu nao)\b"  # "muốn chỉ nhận tin X thì làm thế nào"
 )
 # A formal request's opening ("Đề nghị cho xem …", "Kính đề nghị …", "yêu cầu …"): read as
@@ -200,6 +203,13 @@ HOW_ASKED_RE = re.compile(
 FORMAL_REQUEST_RE = re.compile(
     r"^(?:(?:kinh|xin|toi|chung toi|gia dinh toi) )*(?:de nghi|yeu cau|kien nghi)"
     r"(?: (?:loa|bot))?\b"
+)
+# A request passed on for someone: "bà cháu bảo xem tin …", "mẹ em nhờ hỏi …".
+RELAYED_RE = re.compile(rf"^{_WHO} {_WHO} (?:bao|nho|dan|dan la)(?: hoi)?\b")
+# The list of communes, asked as a list: "Loa có danh sách xã không", "cần danh sách các xã
+# phường" (not "danh sách xã tôi đã đăng ký", one's own).
+DIRECTORY_RE = re.compile(
+    r"\bdanh sach (?:cac |nhung )?(?:xa|phuong)\b(?!.*\b(?:toi|minh|em) (?:da|dang)\b)"
 )
 # News asked for with "thế nào": "mấy hôm nay tin mưa lũ sạt lở thế nào".
 NEWS_HOW_RE = re.compile(r"\btin\b.*\b(?:the nao|ra sao)\b")
@@ -210,7 +220,7 @@ UNDECIDED_RE = re.compile(r"\b(?:chua|khong) (?:biet|nghi ra|nho)\b.*\bnao\b")
 # The bot's features, asked: help ("chức năng của bot gồm những gì").
 FEATURES_RE = re.compile(r"\b(?:chuc nang|tinh nang)\b")
 # News asked for with a reading word: "cho xem tin", "muốn đọc tin".
-READS_NEWS_RE = re.compile(r"\b(?:xem|doc|coi|nghe|cung cap) tin\b")
+READS_NEWS_RE = re.compile(r"\b(?:xem|doc|coi|nghe|cung cap)(?: (?:cac|nhung|het))? tin\b")
 # Every article asked for, not one's choices: "xem tin mới của cả tỉnh, tất cả các xã".
 ALL_NEWS_ASKED_RE = re.compile(
     r"\b(?:xem|doc|coi|gui|hien) (?:het |tat ca |toan boq? )?tin(?: moi)?(?: cua)? "
@@ -253,7 +263,7 @@ TAIL_SPELLINGS: dict[str, frozenset[str]] = {
 SUBSCRIBE_RE = re.compile(
     r"^(?:.*?\b)?(?:dang ky(?: nhan tin| theo doi| nhan)?|theo doi|nhan (?:tin(?: tuc)?|thong tin)|"
     r"muon nhan|muon nghe tin(?: tuc)?|lay tin|gui tin|bam (?:sat )?tin(?: tuc)?|"
-    r"nhan(?: them)? (?:tin )?(?:muc|chu de|chuyen muc)|"  # "cho tôi nhận mục thông báo"
+    r"nhan(?: them)? (?:tin )?(?:muc|chu de|chuyen muc)|nhan them tin(?: tuc)?|"  # "nhận mục X"
     r"(?<!da )(?<!bo )(?<!lua )chon(?: nhan)?(?: tin)?|bao tin|"  # "chọn xã X", "báo tin X"
     r"(?:bat|mo) tin(?: tuc)?|"  # "bật tin Xa Dung"
     rf"(?:gui|bao)(?: cho)? {_WHO}(?: (?:moi|tat ca|het|cac|nhung))? tin(?: tuc)?|"
@@ -419,7 +429,7 @@ _STOP_PHRASE = (
     r"(?:mot )?(?:thoi gian|(?:vai|may|it) (?:ngay|hom|tuan|thang))|"
     r"(?:tu |cua |tren |qua |khoi )?(?:loa|bot)|"
     r"(?:ra )?khoi (?:danh sach(?: (?:nhan tin|dang ky|cua loa))?|loa|bot)|"
-    rf"(?:den|toi|cho|vao) (?:so|may)(?: (?:dien thoai|cua {_ME}))*|"
+    rf"(?:den|toi|cho|vao) (?:so|may|tai khoan)(?: (?:dien thoai|nay|cua {_ME}))*|"
     r"cho (?:toi|minh|em|bac|chau|con|chu|co|ong|ba|anh|chi)))*"
 )
 # "Không nhận (gì) nữa" anywhere: receive nothing more, never "every article" nor one name's.
@@ -451,7 +461,7 @@ RECEIVING_RE = re.compile(r"\b(?:nhan|gui|xem|doc|dang ky|theo doi|tin moi)\b")
 # "Dừng", "ngưng", "tắt" alone ("dừng lại", "xin dừng", "tắt hết"): typed so or without marks
 # ("đúng" is right).
 STOP_WORD_RE = re.compile(
-    rf"{_STOP_BY}(?P<word>dung|ngung|tat)(?: lai| han)?(?: het| tat ca)?"
+    rf"{_STOP_BY}(?:tam )?(?P<word>dung|ngung|tat)(?: lai| han)?(?: het| tat ca)?"
     r"(?: (?:di|nhe|nha|a))*(?: loa(?: oi)?)?" + TAIL
 )
 SEARCH_RE = re.compile(
@@ -484,7 +494,8 @@ HELP_RE = re.compile(
     r"(?<!tai )(?<!vi )sao de(?= \w)|(?:co )?cach nao de|bang cach nao|"  # "sao để tìm tin cũ"
     r"thi (?:bam|go|nhan|viet) (?:gi|the nao|sao|nhu nao|cai gi)|"  # "… thì bấm gì"
     r"nhu the nao|the nao de|dung loa|su dung|"
-    r"cach (?:dung|su dung|dang ky|huy|xem|nhan|tim|doc|bo|tat|dat|chon|theo doi|go|nhap|hoi)|"
+    r"cach (?:dung|su dung|dang ky|huy|xem|nhan|tim|doc|bo|tat|dat|chon|theo doi|go|nhap|hoi|"
+    r"tra cuu|tra)|"
     # "phải làm gì tiếp", "tiếp theo làm gì": what next
     rf"{_NEXT}|"
     # "nhắn gì để loa hiểu", "viết thế nào cho bot hiểu", "loa hiểu được những gì"
@@ -528,7 +539,10 @@ HOW_TO_RE = re.compile(
 # Asking whether a bulletin or quiet hours are set: "tôi có đặt bản tin … không" (mine).
 # What one has set, asked: "có đặt giờ yên lặng chưa", "giờ bản tin của tôi là mấy giờ", "tôi
 # đang để giờ im lặng mấy giờ nhỉ", "đang ở chế độ nào": one's settings (/cuatoi).
-_SETTING = r"(?:ban tin|gio (?:yen tinh|yen lang|im lang|khong lam phien|tong hop))"
+_SETTING = (
+    r"(?:ban tin|gio (?:yen tinh|yen lang|im lang|khong lam phien|tong hop)|"
+    r"che do (?:khong lam phien|im lang|yen tinh|yen lang))"
+)
 _SET_ASKED = (
     rf"(?:(?:co|da) (?:dat|cai|bat|dang ky) {_SETTING}\b.*\b(?:khong|chua)\b|"
     rf"{_SETTING} (?:cua {_WHO} )(?:la |dang (?:de |dat )?)?(?:luc |vao )?may (?:gio|h)|"
@@ -538,6 +552,9 @@ _SET_ASKED = (
     rf"(?:co )?dang (?:nhan|dat|bat|de) {_SETTING}\b.*\b(?:khong|chua)\b|"
     r"(?:co )?dang (?:tat|tam dung|tam ngung|dung) (?:nhan )?tin\b.*\b(?:khong|chua)\b|"
     r"dang o che do nao|"
+    # "tôi có đang theo dõi Mường Nhé không", "đã chọn nhận tin của những xã, chủ đề nào"
+    r"co dang (?:theo doi|nhan tin|dang ky)\b.*\b(?:khong|chua)$|"
+    r"(?:da|dang) chon (?:nhan )?tin(?: cua)? (?:nhung|cac) (?:xa|chu de)|"
     # "bản tin của tôi đặt lúc mấy giờ", "mấy giờ thì gửi bản tin cho tôi", "giờ nhận bản tin
     # của tôi"
     rf"{_SETTING}(?: \w+)? cua {_WHO}(?: (?:la|dat|de|dang|duoc))*(?: (?:luc|vao))? may (?:gio|h)|"
@@ -684,6 +701,7 @@ TOPICS_ASK_RE = re.compile(
 LATEST_RE = re.compile(
     r"\b(?:tin moi|tin tuc|thong tin moi|co gi moi|co tin|tin gi|tin hom nay|doc tin|"
     r"hien(?: het| tat ca| ra)? (?:cac )?tin|"  # "hiện hết tin của cả tỉnh"
+    r"^(?:tat ca|toan boq?|moi) (?:cac )?tin(?: tuc)?\b|"  # "tất cả tin của mọi xã"
     r"(?:xem|coi) (?:het |tat ca |toan boq? |moi )?(?:cac )?tin|"
     r"tin nong|ban tin moi|tin nao|tin moi nhat|bao moi|thoi su|hom nay co gi|moi nhat|"
     r"bai (?:(?:nao|gi) )?moi|thong bao (?:(?:gi|nao) )?moi|co thong bao (?:gi|nao)|"
@@ -713,7 +731,7 @@ OFF_RE = re.compile(
 )
 LATEST_ALL_RE = re.compile(
     r"\b(?:tat ca|moi tin|het(?! (?:pin|tien|han|gio|ban|viec|song))|toan boq?|(?:ca|toan) tinh|"
-    r"(?:cac|moi) xa|(?:moi|khap) noi)\b"
+    r"(?:cac|moi) xa|(?<!gi )(?<!tin )(?:moi|khap) noi)\b"  # ("tin gì mới, nói nhanh")
 )
 # "Các xã" after news words is every commune's news, not the list of communes.
 EVERY_COMMUNE_NEWS_RE = re.compile(
@@ -794,7 +812,7 @@ _START_BY = (
 _START_AFTER = (
     rf"(?: ?(?:(?:cua )?(?:toan|ca) tinh|cua tinh|(?:cua )?(?:chinh quyen|uy ban)(?: tinh)?|"
     rf"{_FROM_NOW}|"
-    r"ngay|hang ngay|thuong xuyen|tro lai|lai|len|(?:lai )?tu dau|tiep(?: tuc)?|"
+    r"ngay|hang ngay|thuong xuyen|tro lai|lai|len|(?:lai )?tu dau|tiep(?: tuc)?|binh thuong|"
     r"(?:tu|cua|tren|qua|bang) (?:loa|bot)|thoi|nhu truoc khi (?:dung|tat|huy|ngung)|"
     r"(?:cua )?tinh(?: (?:nha|minh|ta|dien bien))?|"
     r"nhu (?:truoc|cu|xua|binh thuong|thuong le|moi nguoi|nguoi khac)(?: day)?|"
@@ -873,7 +891,7 @@ REASON_RE = re.compile(
     r"(?:khong|chang) (?:dung|tat|ngung) nua|"
     r"(?:dung|tat|huy|ngung) roi|moi (?:duoc (?:\w+ )?)?(?:cai|tai|vao|biet dung)|"
     r"het (?:ban|viec)|xong viec|ranh roi|doi y|nghi lai|vang tin|(?:khong|chua) thay tin|"
-    r"nho (?:doc|tin|xem|nghe))\b"
+    r"nho (?:doc|tin|xem|nghe)|het (?:di vien|om|benh|di lam|di xa)|xuat vien|khoi benh)\b"
 )
 # A refusal said after the name it refuses: "(tin xã X ấy) bà không cần nữa bỏ đi", "… thôi
 # không nhận nữa"; "… bỏ đi cháu" only at the end ("con bo di lac o X" is a cow astray).

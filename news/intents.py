@@ -49,6 +49,7 @@ from news.intent_words import (
     COMMUNES_RE,
     COMMUNES_WHERE_RE,
     COMPLAINT_RE,
+    DIRECTORY_RE,
     DROP_AFTER_RE,
     EVERY_COMMUNE_NEWS_RE,
     FEATURES_RE,
@@ -110,6 +111,7 @@ from news.intent_words import (
     RECEIVING_RE,
     REFUSAL_RE,
     REFUSE_MORE_RE,
+    RELAYED_RE,
     RHYTHM_NAMED_RE,
     SEARCH_RE,
     SELF_NAMED_RE,
@@ -152,7 +154,7 @@ from news.intent_words import (
     YES_NO_RE,
 )
 from news.resolve import Choice, ChoiceKind, Resolver
-from news.spoken_time import bare_window_in, times_in, until_in, window_in
+from news.spoken_time import bare_window_in, overnight_in, times_in, until_in, window_in
 from news.text import fold, nfc
 
 # Intent names (the handlers of ``bot.commands`` have the same names).
@@ -240,6 +242,7 @@ class IntentParser:
         while (spoken := SPOKEN_GREETINGS.get(" ".join(said.norm[at : at + 2]))) is not None:
             said, at = said.replaced(at, 2, spoken), at + 1
         formal = FORMAL_REQUEST_RE.match(said.text)  # "Đề nghị cho xem …": "xin cho xem …"
+        formal = formal or RELAYED_RE.match(said.text)  # "bà cháu bảo xem tin …": her request
         if formal is not None:
             said = said.replaced(0, len(formal.group().split()), "xin")
         typo = _command_typo(norm, self._vocabulary, [source[a:b] for a, b in places])
@@ -380,6 +383,8 @@ class IntentParser:
             return Intent(BULLETIN, OFF)  # "huỷ tổng hợp, gửi tin ngay khi có"
         timing = ONCE_RE.sub("lan", text)  # "dồn tin vào 1 lần 8 giờ tối": no 1 o'clock
         window = window_in(timing)
+        if window is None and QUIET_ASK_RE.search(text):
+            window = overnight_in(timing)  # "sau 10h đêm đừng gửi, sáng 6h hẵng gửi"
         if window is not None and (QUIET_ASK_RE.search(text) or not BULLETIN_ASK_RE.search(text)):
             return Intent(QUIET, str(window))
         if QUIET_ASK_RE.search(text) and until_in(timing) is not None:
@@ -511,6 +516,10 @@ class IntentParser:
             return None
         if COMMUNES_ALL_RE.search(text):  # "có xã của tôi trong đây không, cho xem hết các xã"
             return Intent(COMMUNES)
+        named = self._named(said, 0, len(text))
+        how = HOW_TO_SET_RE.search(text) or HOW_ASKED_RE.search(text)  # "gõ gì để xem …": help
+        if DIRECTORY_RE.search(text) and (named is None or named[1] is None) and not how:
+            return Intent(COMMUNES)  # "… Loa có danh sách xã không": the list, "của tôi" or not
         if MINE_RE.search(text):  # "đang theo dõi những mục nào": mine, not the list
             return None
         if CHOICE_MORE_RE.search(text) or CHOICE_FEWER_RE.search(text):
@@ -1202,9 +1211,9 @@ def _led_by_news(said: _Said, run: tuple[int, int]) -> bool:
     if before[:1] == ["tin"] and set(before) <= NEWS_WORDS:
         return True
     # "ad ơi cho xem tin Sín Thầu với, nhà e trên ấy": a call, then "xem tin" and the name
-    asked = CALLED_RE.sub("", " ".join(before)).split()  # ("bớt tin X" is no "bot")
+    asked = KIND_WORDS_RE.sub(" ", CALLED_RE.sub("", " ".join(before))).split()  # ("bớt" no "bot")
     reads = asked[-1:] == ["tin"] or READS_NEWS_RE.search(" ".join(asked))  # "xem tin bản mình ở"
-    return bool(reads) and set(asked) <= NEWS_WORDS | WHO_WORDS | {"que", "nha", "cung"}
+    return bool(reads) and set(asked) <= NEWS_WORDS | WHO_WORDS | {"que", "nha", "cung", "thuoc"}
 
 
 def _news_words(typed: str) -> bool:

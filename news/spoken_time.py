@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import time
 from itertools import pairwise
 
-from news.rhythm import Window
+from news.rhythm import Window, parse_time, parse_window
+from news.text import fold
 
 # "7 gio 30", "7h30", "7:30", "7g", "19.30", "7 gio ruoi", "6 chieu"; the part of the day after
 # ("toi" there is "tối", not "tới" before the next time: "22h tới 7h").
@@ -237,3 +238,31 @@ def until_in(folded: str) -> time | None:
         if _UNTIL.search(folded[: spoken.start]):
             return spoken.at
     return None
+
+
+def overnight_in(folded: str) -> Window | None:
+    """Two times said apart, an evening then a morning ("sau 10h đêm đừng gửi, sáng 6h hẵng
+    gửi"): the night between them, or None. Read only where sending is refused."""
+    found = times_in(folded)
+    if len(found) != 2 or found[0].at.hour < 18 or found[1].at.hour >= 12:
+        return None
+    return Window(found[0].at, found[1].at)
+
+
+# What switches a bulletin or quiet hours off when given as the argument ("/bantin tat").
+OFF_WORDS = frozenset({"tat", "off", "huy", "bo", "khong", "ngung", "dung"})
+
+
+def bulletin_argument(args: str) -> time | str | None:
+    """A /bantin argument as its handler reads it: the time ("21h", "7 giờ tối", "07:30"),
+    "off", or None when it says no time."""
+    if fold(args).strip() in OFF_WORDS:
+        return "off"
+    return parse_time(args) or spoken_time(fold(args))
+
+
+def quiet_argument(args: str) -> Window | str | None:
+    """A /yentinh argument as its handler reads it: the window, "off", or None."""
+    if fold(args).strip() in OFF_WORDS:
+        return "off"
+    return parse_window(args) or window_in(fold(args))

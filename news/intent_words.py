@@ -28,6 +28,8 @@ SHORTHAND: dict[str, str] = {
     "menu": "huong dan", "list": "danh sach", "gium": "dum", "subscribe": "dang ky",
     "sub": "dang ky", "subs": "dang ky", "subscriptions": "dang ky", "out": "thoat",
     "unsubscribe": "huy dang ky", "unsub": "huy dang ky", "resume": "bat lai", "pause": "tam dung",
+    "sabaidee": "chao", "sabaidi": "chao",  # Lao "hello"
+    "dnd": "khong lam phien",  # "do not disturb"
     "settings": "cai dat cua toi", "setting": "cai dat cua toi", "tk": "tai khoan",
     "tui": "toi", "ukm": "ok", "ukie": "ok", "okla": "ok", "okila": "ok", "qa": "qua", "wa": "qua",
     # English words residents borrow: "update tin", "follow/unfollow X", "daily", "list topic"
@@ -162,6 +164,7 @@ SPOKEN_GREETINGS: dict[str, str] = {
     "he lo": "hello",
     "lo lo": "alo",
     "he nho": "hello",
+    "khop chai": "cam on",  # Lao "thank you"
     "a alo": "alo",  # "a lô", "hê lô" typed with marks: "lô" is read "alo" alone
     "ha alo": "alo",
     "he alo": "hello",
@@ -211,6 +214,14 @@ RELAYED_RE = re.compile(rf"^{_WHO} {_WHO} (?:bao|nho|dan|dan la)(?: hoi)?\b")
 DIRECTORY_RE = re.compile(
     r"\bdanh sach (?:cac |nhung )?(?:xa|phuong)\b(?!.*\b(?:toi|minh|em) (?:da|dang)\b)"
 )
+# A message written as a letter: "Kính gửi Loa," first, "Trân trọng" last (its framing).
+LETTER_OPENING_RE = re.compile(
+    r"^(?:kinh gui|than gui|gui)(?: (?:loa|bot|admin|ban quan tri|quan tri vien|cac dong chi|"
+    r"dong chi|cac anh chi|anh chi|ban bien tap))+\b"
+)
+LETTER_CLOSING_RE = re.compile(
+    r"\b(?:tran trong(?: cam on)?|kinh thu|than ai|xin chan thanh cam on)$"
+)
 # News asked for with "thế nào": "mấy hôm nay tin mưa lũ sạt lở thế nào".
 NEWS_HOW_RE = re.compile(r"\btin\b.*\b(?:the nao|ra sao)\b")
 # Words of time beside keywords alone: "lịch cắt điện, mất điện tuần này".
@@ -223,7 +234,7 @@ FEATURES_RE = re.compile(r"\b(?:chuc nang|tinh nang)\b")
 READS_NEWS_RE = re.compile(r"\b(?:xem|doc|coi|nghe|cung cap)(?: (?:cac|nhung|het))? tin\b")
 # Every article asked for, not one's choices: "xem tin mới của cả tỉnh, tất cả các xã".
 ALL_NEWS_ASKED_RE = re.compile(
-    r"\b(?:xem|doc|coi|gui|hien) (?:het |tat ca |toan boq? )?tin(?: moi)?(?: cua)? "
+    r"\b(?:xem|doc|coi|gui|hien) (?:het |tat ca |toan boq? )?tin(?: tuc)?(?: moi)?(?: cua)? "
     r"(?:ca tinh|toan tinh|tat ca|moi xa|cac xa|het)\b"
 )
 # A choice added or dropped, none named: "chọn thêm chủ đề cho tôi", "bỏ bớt chủ đề đi".
@@ -297,7 +308,8 @@ PAPERWORK_RE = re.compile(
 HOW_TO_SET_RE = re.compile(
     r"\b(?:lam sao|(?<!tai )sao(?= de)|cach|the nao|nhu nao|bang cach nao|huong dan(?: cach)?)"
     r"(?: de)? "
-    r"(?:dat|cai|bat|tat|chinh|doi|chon|nhan|khong (?:nhan|bi)|dung nhan)\b|"
+    r"(?:(?:bot|loa) )?(?:dat|cai|bat|tat|chinh|doi|chon|nhan|khong (?:nhan|bi)|dung nhan)\b|"
+    r"\bthi (?:cai|dat|chinh|bat|tat) (?:sao|the nao|nhu nao|ra sao)\b|"  # "… thì cài sao"
     # "nhắn thế nào để nhận bản tin buổi sáng"
     r"\b(?:nhan|go|viet|bam|noi)(?: \w+)? (?:the nao|nhu nao|ra sao|sao|gi) de\b"
 )
@@ -311,8 +323,8 @@ WHENEVER_RE = re.compile(
 # mới thì nhắn cho em".
 # ("… có tin gì mới không thì gửi cho bác xem" asks now: that name's news)
 HAS_NEWS_THEN_RE = re.compile(
-    r"\bco (?:tin|gi)(?: (?!khong\b|chua\b)\w+){0,5} (?:thi|cu|la) (?:gui|bao|nhan)|"
-    rf"\bco tin(?: (?:gi|nao|moi))? (?:bao|nhan)(?: cho)? {_WHO}"
+    r"\bco(?: (?!khong\b|chua\b)\w+){1,6} (?:thi|cu|la) (?:gui|bao|nhan)|"
+    rf"\bco tin(?: (?:gi|nao|moi))? (?:bao|nhan|gui)(?: cho)? {_WHO}\b(?! xem)"
 )
 # Told whenever X comes, asked first: "muốn được báo mỗi khi có tin tuyển dụng".
 WHEN_TOLD_RE = re.compile(
@@ -351,7 +363,9 @@ UNSUBSCRIBE_EVERY_RE = re.compile(
     r"\b(?:huy|bo|xoa|go)(?: bo)? (?:het|tat ca|toan boq?|sach)(?: cac| nhung)? "
     r"(?:(?:xa|phuong|chu de|muc) )?"
     r"(?:(?:da|dang) )?(?:dang ky|theo doi|lua chon)\b|"
-    # "xoá mấy cái đã đăng ký, để mặc định": every one
+    # "bỏ hết các xã và mục tôi đã chọn", "xoá mấy cái đã đăng ký, để mặc định": every one
+    r"\b(?:huy|bo|xoa) het (?:cac |nhung )?(?:xa|chu de|muc)\b.*\b(?:da|dang) "
+    r"(?:chon|dang ky|theo doi)\b|"
     r"\b(?:huy|bo|xoa|go)(?: bo)? (?:may|nhung|cac)(?: cai)?(?: (?:xa|chu de|muc))? (?:da|dang) "
     r"(?:dang ky|theo doi|chon)\b"
     r"(?=.*\b(?:mac dinh|tat ca|het|moi tin|nhu cu|chung)\b)|"
@@ -388,7 +402,7 @@ UNSUBSCRIBE_SOME_RE = re.compile(
     r"(?:huy|bo|xoa|go) (?:cai |mot )?(?:xa|phuong|chu de|muc)(?: (?:toi|minh|em))? (?:da|dang)"
     r" (?:theo doi|dang ky|chon))"
     r"(?: (?:(?:da|dang) )?(?:dang ky|theo doi|chon|nhan))?"
-    r"(?: (?:ma|nhung) chua (?:nghi ra|biet|nho|chon)\b.*)?" + TAIL  # "… mà chưa nghĩ ra xã nào"
+    r"(?: (?:ma|nhung) (?:chua (?:nghi ra|biet|nho|chon)|quen)\b.*)?" + TAIL  # "… mà quên tên"
 )
 _ME = r"(?:toi|minh|em|bac|chau|con|chu|co|ong|ba)"  # who speaks (or is spoken for)
 # Ways to say "stop everything", one or several in a row ("không nhận tin nữa, xoá tôi đi").
@@ -397,12 +411,12 @@ _STOP_PHRASE = (
     r"xoa (?:toan boq? |het |tat ca )?(?:du lieu|thong tin)(?: ca nhan)?(?: (?:cua|ve) \w+)?|"
     r"ngat(?: nhan)? tin(?: tuc)?|"
     # "tôi muốn ngừng nhận toàn bộ tin", "tạm ngưng hết tin"
-    r"(?:muon )?(?:tam )?(?:dung|ngung)(?: (?:gui|nhan))? (?:het|tat ca|toan boq?)(?: cac)? "
-    r"tin(?: tuc| nhan)?|"
+    r"(?:muon )?(?:tam )?(?:dung|ngung)(?: (?:gui|nhan))? (?:het|tat ca|toan boq?)"
+    r"(?:(?: cac)? tin(?: tuc| nhan)?)?|"
     r"khong (?:muon |can )?nhan(?: gi| tin gi)?(?: ca| het)? nua|"
     r"(?:tam )?(?:dung|ngung|khoi|cham dut)(?: han)?(?: viec)? (?:gui|nhan)"
     r"(?: tin(?: tuc| nhan)?)?|"
-    r"(?:huy|bo|tat) nhan tin(?: tuc)?|"
+    r"(?:huy|bo|tat) nhan tin(?: tuc)?|(?:xin )?thoi nhan tin(?: tuc)?(?= tu (?:nay|gio|hom nay))|"
     r"(?:huy|xoa|bo) (?:dang ky|theo doi) vinh vien|"
     r"nghi (?:nhan|xem|doc|theo doi|dung)(?: tin(?: tuc)?| loa)?|"
     r"(?:huy|bo|ngung|dung|thoi) theo doi (?:loa|bot|kenh)(?: nay)?|"
@@ -426,6 +440,7 @@ _STOP_PHRASE = (
     r"(?:khong|chang|thoi) (?:(?:muon |can )?(?:theo doi|dung|xai)|can)"
     r"(?: tin(?: tuc)?| loa| bot| dich vu)? nua)"
     r"(?: (?:nua|het|tat ca|luon|di|vinh vien|han|hoan toan|roi|thoi|ngay|day|lai|tam thoi|"
+    r"tu (?:nay|gio|hom nay|bayq? gio)|"
     r"(?:mot )?(?:thoi gian|(?:vai|may|it) (?:ngay|hom|tuan|thang))|"
     r"(?:tu |cua |tren |qua |khoi )?(?:loa|bot)|"
     r"(?:ra )?khoi (?:danh sach(?: (?:nhan tin|dang ky|cua loa))?|loa|bot)|"
@@ -452,7 +467,7 @@ REFUSE_MORE_RE = re.compile(
 # Said before a stop: who, "please", "enough" ("xin dừng", "phiền quá, thôi dừng đi").
 _STOP_BY = (
     r"(?:(?:toi|minh|em|bac|chau|con|thoi|xin|cho|phien(?: qua)?|du roi|"
-    r"(?:admin|loa|bot|chau|con|em|anh|chi|bac|chu|co) oi|"
+    r"(?:admin|loa|bot|chau|con|em|anh|chi|bac|chu|co) oi|loa|bot|"
     r"met(?: qua)?|chan(?: qua)?|cam on|nhung) )*"
 )
 STOP_RE = re.compile(rf"^{_STOP_BY}{_STOP_PHRASE}(?: (?:va |roi |thi )?{_STOP_PHRASE})*" + TAIL)
@@ -490,7 +505,7 @@ _NEXT = (
 )
 NEXT_RE = re.compile(_NEXT)
 HELP_RE = re.compile(
-    r"\b(?:huong dan|tro giup|giup (?:toi|minh|em|chau|voi|do)|giup$|lam sao|lam the nao|"
+    r"\b(?:huong dan(?! vien)|tro giup|giup (?:toi|minh|em|chau|voi|do)|giup$|lam sao|lam the nao|"
     r"(?<!tai )(?<!vi )sao de(?= \w)|(?:co )?cach nao de|bang cach nao|"  # "sao để tìm tin cũ"
     r"thi (?:bam|go|nhan|viet) (?:gi|the nao|sao|nhu nao|cai gi)|"  # "… thì bấm gì"
     r"nhu the nao|the nao de|dung loa|su dung|"
@@ -557,8 +572,11 @@ _SET_ASKED = (
     r"(?:da|dang) chon (?:nhan )?tin(?: cua)? (?:nhung|cac) (?:xa|chu de)|"
     # "bản tin của tôi đặt lúc mấy giờ", "mấy giờ thì gửi bản tin cho tôi", "giờ nhận bản tin
     # của tôi"
-    rf"{_SETTING}(?: \w+)? cua {_WHO}(?: (?:la|dat|de|dang|duoc))*(?: (?:luc|vao))? may (?:gio|h)|"
+    rf"{_SETTING}(?: \w+)? cua {_WHO}(?: (?:la|dat|de|dang|duoc|gui|nhan))*(?: (?:luc|vao))? "
+    r"may (?:gio|h)|"
     rf"may (?:gio|h) (?:thi )?(?:gui|nhan) {_SETTING} cho {_WHO}|"
+    rf"may (?:gio|h) {_WHO} (?:nhan|duoc gui) {_SETTING}|"
+    rf"{_WHO} (?:da )?(?:dat|cai|de) {_SETTING} (?:luc|tu) (?:nao|bao gio)|"
     rf"gio (?:nhan|gui) {_SETTING}(?: (?:hang|moi) ngay)? cua {_WHO}$)"
 )
 SET_ASKED_RE = re.compile(rf"\b{_SET_ASKED}")
@@ -726,8 +744,8 @@ NIGHT_RE = re.compile(r"\b(?:ban dem|buoi dem|ve dem|dem khuya|nua dem|luc ngu|d
 # A negation that "đâu" may close ("không … đâu"): a "dau" typed after it is no "dầu".
 NEGATED_RE = re.compile(r"\b(?:khong|chang|chua)\b")
 NOT_RE = re.compile(r"\b(?:khong|dung|ngung|thoi|chang|cam|huy|bo)\b")
-OFF_RE = re.compile(
-    r"\b(?:tat|bo|huy|khong can|khong (?:muon )?nhan(?! duoc)|thoi|ngung|dung|xoa|khoi)\b"
+OFF_RE = re.compile(  # ("tóm tắt" is a summary, no "tắt")
+    r"\b(?:(?<!tom )tat|bo|huy|khong can|khong (?:muon )?nhan(?! duoc)|thoi|ngung|dung|xoa|khoi)\b"
 )
 LATEST_ALL_RE = re.compile(
     r"\b(?:tat ca|moi tin|het(?! (?:pin|tien|han|gio|ban|viec|song))|toan boq?|(?:ca|toan) tinh|"
@@ -807,7 +825,7 @@ _TO_ME = rf"(?: cho {_ME})?"
 _FROM_NOW = r"(?:tu hom nay|tu bayq? gio|tu nay|tu gio)"  # "từ nay", "từ bây giờ"
 _START_BY = (
     rf"(?:(?:{_ME}|cho|muon|xin|duoc|tham gia|hay|can|cung|lai|{_FROM_NOW}|(?:bayq? )?gio|ok|vao|"
-    rf"dong y|(?:loa|bot|admin|{_WHO}) oi) )*"
+    rf"dong y|(?:loa|bot|admin|{_WHO}) oi|loa|bot|thoi) )*"
 )
 _START_AFTER = (
     rf"(?: ?(?:(?:cua )?(?:toan|ca) tinh|cua tinh|(?:cua )?(?:chinh quyen|uy ban)(?: tinh)?|"
@@ -891,7 +909,8 @@ REASON_RE = re.compile(
     r"(?:khong|chang) (?:dung|tat|ngung) nua|"
     r"(?:dung|tat|huy|ngung) roi|moi (?:duoc (?:\w+ )?)?(?:cai|tai|vao|biet dung)|"
     r"het (?:ban|viec)|xong viec|ranh roi|doi y|nghi lai|vang tin|(?:khong|chua) thay tin|"
-    r"nho (?:doc|tin|xem|nghe)|het (?:di vien|om|benh|di lam|di xa)|xuat vien|khoi benh)\b"
+    r"nho (?:doc|tin|xem|nghe)|het (?:di vien|om|benh|di lam|di xa)|xuat vien|khoi benh|"
+    r"tam dung|het (?:dot )?ban)\b"
 )
 # A refusal said after the name it refuses: "(tin xã X ấy) bà không cần nữa bỏ đi", "… thôi
 # không nhận nữa"; "… bỏ đi cháu" only at the end ("con bo di lac o X" is a cow astray).
@@ -903,7 +922,8 @@ DROP_AFTER_RE = re.compile(
 # Who writes, said after a greeting: "em là giáo viên", "e mới tải zalo", "bác mới vào".
 INTRODUCTION_RE = re.compile(
     r"(?:toi|minh|em|bac|chau|con|chu|co|anh|chi|ong|ba) "
-    r"(?:la|moi|vua|dang lam|lam|ban|lai xe|chay xe|day hoc|trong|nuoi)\b"
+    r"(?:la|moi|vua|dang lam|lam|ban|buon ban|lai xe|chay xe|day hoc|trong|nuoi|nau|dan|o|"
+    r"ke toan)\b"
 )
 # Questions about Loa itself: what it is, who runs it, where its news comes from, whether to
 # trust it ("bot này của ai", "tin lấy nguồn từ đâu", "có phải lừa đảo không").
@@ -958,6 +978,9 @@ INFO_RE = re.compile(
     r"(?:bi lo|lo ra|bi ban|an toan|"
     r"bao mat|(?:luu|giu|de|cat) (?:o dau|the nao|bao lau))\b|"
     r"(?:noi chuyen |nhan tin )?(?:voi|la) nguoi that|lam ra (?:cai nay|loa|bot)|"
+    r"is (?:this|it|loa) (?:bot )?(?:official|real|free|safe)|"
+    rf"{_ITSELF} (?:co )?(?:doc trom|nghe trom|xem trom|theo doi trom)|"
+    rf"{_ITSELF} (?:co )?(?:giay phep|phep|duoc cap phep)\b|"
     # "sao Loa có số tôi", "ai kiểm duyệt tin trên Loa", "số điện thoại của tôi bot giữ để làm gì"
     r"(?:so dien thoai|ten|dia chi|thong tin|du lieu)\b.* (?:giu|luu|lay|dung)(?: \w+)? "
     r"(?:de )?(?:lam gi|lam chi|vao viec gi)|"

@@ -77,6 +77,8 @@ from news.intent_words import (
     KIND_WORDS_RE,
     LATEST_ALL_RE,
     LATEST_RE,
+    LETTER_CLOSING_RE,
+    LETTER_OPENING_RE,
     LIVES_RE,
     MINE_RE,
     MISTAKEN_RE,
@@ -206,6 +208,8 @@ NAME_LEAD_WORDS = frozenset(
      "dich", "vu", "gui", "cac", "nhung", "mot", "chon"}
 )  # fmt: skip
 ASKING_MARKS_MAX = 2  # "?", "??": what is this? More is bewilderment
+JOINED_SPLIT_MIN = 5  # letters of the shortest run-together word split ("timbai")
+PIECE_MAX = 7  # letters of the longest piece ("nghieng")
 TOPIC_KIND = ChoiceKind.TOPIC
 Named = tuple[str, Choice | None, tuple[int, int]]  # a name as typed, its choice, its words
 
@@ -219,6 +223,8 @@ class IntentParser:
         self._vocabulary = VOCABULARY | {word for name in names for word in name.split()}
         # Names typed as one word ("muongphang", "Si-Pa-Phìn" after its dashes are gone).
         self._joined = {name.replace(" ", ""): name for name in names if " " in name}
+        # Words a run-together word may be split into: words Loa reads, shorthand, names' words.
+        self._pieces = self._vocabulary | FUNCTION_WORDS | NEWS_WORDS | set(SHORTHAND)
         self._keywords = {  # each topic's keywords, folded: "mưa lũ" says "cảnh báo" again
             topic.slug: frozenset(fold(word) for word in topic.keywords)
             for topic in resolver.taxonomy.topics
@@ -232,11 +238,11 @@ class IntentParser:
     def parse(self, text: str) -> Intent:
         """The intent of one message (never raises; ``UNKNOWN`` when nothing fits)."""
         source = nfc(text).strip()
-        places = _words(source)
+        places = self._split_joined(source, _words(source))
         if not places:  # an emoji, a sticker, punctuation
             return _no_words(text)
         norm = _trust([self._normal(source[start:end]) for start, end in places])
-        said = _Said(source, places, norm)
+        said = _letter_body(_Said(source, places, norm))  # "Kính gửi Loa, … Trân trọng."
         at = 0
         # "a lô a lô", "hế lô": "alô", "hello" spoken as two words, a call or a greeting
         while (spoken := SPOKEN_GREETINGS.get(" ".join(said.norm[at : at + 2]))) is not None:
@@ -253,6 +259,23 @@ class IntentParser:
             meant = self._read(said.replaced(*typo[:3]))
             return Intent(UNKNOWN, guess=meant) if meant.name != UNKNOWN else found
         return found
+
+    def _split_joined(self, source: str, places: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """``places`` with words typed run together split into the words Loa knows
+        ("batlaitin", "tintatcacacxa", "timbai"): each piece a known word, fewest pieces."""
+        split: list[tuple[int, int]] = []
+        for start, end in places:
+            word = source[start:end]
+            folded = fold(word)
+            known = folded in self._pieces or folded in self._joined or _has_digit(folded)
+            pieces = None if known or not word.isascii() else _segment(folded, self._pieces)
+            if pieces is None:
+                split.append((start, end))
+                continue
+            for piece in pieces:
+                split.append((start, start + len(piece)))
+                start += len(piece)
+        return split
 
     # -- steps ----------------------------------------------------------------------------
 
@@ -376,7 +399,7 @@ class IntentParser:
             return None  # "làm sao để đặt giờ yên tĩnh": how (help)
         if SET_ASKED_RE.search(text):
             return None  # "tôi có đặt bản tin với giờ yên tĩnh không": what one has (mine)
-        named = self._named(said, 0, len(text))
+        named = self._named(said, 0, len(text)) if BULLETIN_NAMED_RE.search(text) else None
         if named and named[1] and self._only_news_words(said, text, named[2]):
             return None  # "bản tin xã Sín Thầu": its news
         if BULLETIN_OFF_RE.search(text) and not times_in(text):
@@ -431,10 +454,10 @@ class IntentParser:
             named = self._named(said, 0, len(text))  # "lỡ đăng ký nhầm Nà Bủng, bỏ giúp"
             # "lỡ đăng ký nhầm rồi": which, then?
             return Intent(UNSUBSCRIBE, named[0], named[1]) if named else Intent(UNSUBSCRIBE)
+        if HOW_TO_RE.search(text):
+            return None  # "muốn biết cách huỷ đăng ký", "làm sao bỏ hết các xã": how, help
         if UNSUBSCRIBE_EVERY_RE.search(text) and not NO_MORE_RE.search(text):
             return Intent(UNSUBSCRIBE, ALL)  # "xoá hết đăng ký xã, để nhận tin cả tỉnh"
-        if HOW_TO_RE.search(text):
-            return None  # "muốn biết cách huỷ đăng ký": how, help
         if UNSUBSCRIBE_BARE_RE.fullmatch(text) or UNSUBSCRIBE_SOME_RE.fullmatch(text):
             return Intent(UNSUBSCRIBE)  # "hủy đăng ký", "bỏ bớt một xã": which, then?
         if CHOICE_FEWER_RE.search(text) and self._named(said, 0, len(text)) is None:
@@ -516,8 +539,8 @@ class IntentParser:
             return None
         if COMMUNES_ALL_RE.search(text):  # "có xã của tôi trong đây không, cho xem hết các xã"
             return Intent(COMMUNES)
-        named = self._named(said, 0, len(text))
         how = HOW_TO_SET_RE.search(text) or HOW_ASKED_RE.search(text)  # "gõ gì để xem …": help
+        named = self._named(said, 0, len(text)) if DIRECTORY_RE.search(text) else None
         if DIRECTORY_RE.search(text) and (named is None or named[1] is None) and not how:
             return Intent(COMMUNES)  # "… Loa có danh sách xã không": the list, "của tôi" or not
         if MINE_RE.search(text):  # "đang theo dõi những mục nào": mine, not the list
@@ -1095,7 +1118,9 @@ class _Said:
             return ""
         begin = self.source.rfind(" ", 0, self.places[first][0]) + 1
         space = self.source.find(" ", self.places[last - 1][1])
-        stop = None if last == len(self.places) or space < 0 else space
+        after = self.source[self.places[-1][1] :]  # a letter's "Trân trọng" is no part of it
+        ends = last == len(self.places) and not _words(after)
+        stop = None if ends or space < 0 else space
         typed = self.source[begin:stop]
         for index in reversed(range(first, last)):  # "hox trowj" is searched as "ho tro"
             word = self.words[index]
@@ -1104,6 +1129,37 @@ class _Said:
                     at, end_at = (place - begin for place in self.places[index])
                     typed = typed[:at] + self.norm[index] + typed[end_at:]
         return typed.strip()
+
+
+def _segment(word: str, known: set[str] | frozenset[str]) -> list[str] | None:
+    """``word`` as the fewest known pieces of two letters or more ("tintatcacacxa" -> "tin tat
+    ca cac xa"), or None when it is no run of known words (or is one word)."""
+    if len(word) < JOINED_SPLIT_MIN:
+        return None
+    best: list[list[str] | None] = [[]] + [None] * len(word)
+    for end in range(2, len(word) + 1):
+        for start in range(max(0, end - PIECE_MAX), end - 1):
+            head, piece = best[start], word[start:end]
+            if head is not None and piece in known:
+                if best[end] is None or len(head) + 1 < len(best[end] or []):
+                    best[end] = [*head, piece]
+    found = best[len(word)]
+    return found if found is not None and len(found) > 1 else None
+
+
+def _letter_body(said: _Said) -> _Said:
+    """A message written as a letter, its framing dropped: "Kính gửi Loa, …" first and "Trân
+    trọng", "Kính thư" last."""
+    text = said.text
+    opening = LETTER_OPENING_RE.match(text)
+    closing = LETTER_CLOSING_RE.search(text)
+    if opening is None and closing is None:
+        return said
+    first = said.words_in(opening.end(), len(text))[0] if opening else 0
+    last = said.words_in(0, closing.start())[1] if closing else len(said.norm)
+    if last <= first:
+        return said  # nothing but the framing ("kính gửi loa"): read as it is
+    return _Said(said.source, said.places[first:last], said.norm[first:last])
 
 
 def _words(text: str) -> list[tuple[int, int]]:

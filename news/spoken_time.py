@@ -71,7 +71,7 @@ _AT_HOUR = re.compile(r"\b(?:luc|vao)\s+(?P<hour>\d{1,2})\b(?!\s*[:.h\d])")
 _BETWEEN = re.compile(
     r"^\s*(?:tro di\s+)?(?:(?:thi\s+)?(?:dung|khong|dung co|ngung)\s+(?:gui|nhan|bao)"
     r"(?:\s+(?:tin|tin tuc|gi|cho (?:toi|minh|em)))*\s+)?"
-    r"(?:-|–|—|~|den|toi|cho den|->)(?:\s+(?:sang|sang hom sau))?\s*$"
+    r"(?:-|–|—|~|den|toi|cho den|->|to)(?:\s+(?:sang|sang hom sau))?\s*$"
 )
 
 

@@ -611,7 +611,7 @@ def parser() -> IntentParser:
         ("hi ad, em mới cài app", "greet", ""),
         ("alo có ở đó không", "greet", ""),
         ("chào ngày mới", "greet", ""),
-        ("chào loa, em ở xã Mường Phăng", "about", "c:Mường Phăng"),
+        ("chào loa, em ở xã Mường Phăng", "greet", ""),  # who writes (the writers agree)
         ("chào, tôi cần tìm tin lũ", "search", "lu"),
         # Help, search by "tra", the lists of communes and topics.
         ("xài sao vậy", "help", ""),
@@ -1195,6 +1195,46 @@ def parser() -> IntentParser:
         # An evening hold and a morning restart said apart.
         ("sau 11h đêm đừng gửi, 5h sáng hẵng gửi", "quiet", "23:00-05:00"),
         ("gửi bản tin lúc 8h tối", "bulletin", "20:00"),
+        # Gaps of holdout30 closed as families. A letter's framing ("Kính gửi Loa, …
+        # Trân trọng") is no part of the request.
+        (
+            "Kính gửi Loa, xin tìm giúp các bài về di tích Mường Phăng. Trân trọng.",
+            "search",
+            "di tich muong phang",
+        ),
+        ("Kính gửi ban quản trị, tôi xin thôi nhận tin từ nay. Trân trọng.", "stop", ""),
+        ("Kính gửi Loa, xin cho xem tin xã Thanh Nưa. Kính thư", "about", "c:Thanh Nưa"),
+        # Words typed run together are split into the words Loa knows.
+        ("tinanninh", "about", "t:an-ninh"),
+        ("dangkytin Thanh Nua nhe", "subscribe", "c:Thanh Nưa"),
+        ("batlaitin di", "start", ""),
+        ("festival", "unknown", ""),
+        # Lao greetings and thanks near the border; a greeting with where one works greets.
+        ("sabaidee bot", "greet", ""),
+        ("khop chai loa", "thanks", ""),
+        ("chào loa, tôi bán tạp hoá ở Thanh Nưa", "greet", ""),
+        ("xin chào, tôi là hướng dẫn viên du lịch", "greet", ""),
+        # "tóm tắt" is no "tắt"; "dnd … to …"; how, with the bot named, or "thì cài sao".
+        ("muốn nhận bản tin tóm tắt mỗi ngày", "bulletin", ""),
+        ("dnd 23h to 5h", "quiet", "23:00-05:00"),
+        ("lam sao de loa ko nhan tin ban dem", "help", ""),
+        ("làm sao bỏ hết các xã đã chọn", "help", ""),
+        # One's settings asked "mấy giờ tôi nhận …", "đặt … lúc nào".
+        ("mấy giờ tôi nhận bản tin", "subscriptions", ""),
+        ("tôi đặt giờ yên tĩnh lúc nào nhỉ", "subscriptions", ""),
+        # Loa reading in secret, its licence; a stop or a start said to "Loa" first.
+        ("bot có đọc trộm tin nhắn không", "info", ""),
+        ("loa có giấy phép không", "info", ""),
+        ("Loa dừng gửi tất cả cho bác nhé, máy đầy rồi", "stop", ""),
+        ("hết bận rồi, loa bật lại tin cho chị", "start", ""),
+        ("thôi nhận lại tin đi, tạm dừng lâu rồi", "start", ""),
+        # Keywords of a topic then "thì báo"; "có tin gì gửi tôi" (not "… gửi tôi xem").
+        ("có rét đậm, rét hại thì báo tôi", "subscribe", "t:canh-bao"),
+        ("Thanh Nưa có tin gì gửi tôi nhé", "subscribe", "c:Thanh Nưa"),
+        ("Thanh Nưa có tin gì gửi tôi xem với", "about", "c:Thanh Nưa"),
+        # One dropped, its name forgotten; every choice dropped "bỏ hết các xã và mục".
+        ("bỏ theo dõi một xã mà quên tên rồi", "unsubscribe", ""),
+        ("bỏ hết các xã và mục tôi đã chọn", "unsubscribe", "tatca"),
     ],
 )
 def test_intents(parser: IntentParser, text: str, intent: str, args: str) -> None:

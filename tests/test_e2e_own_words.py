@@ -81,6 +81,12 @@ async def test_own_words_on_zalo_and_telegram(stage: Stage) -> None:
     await zalo_says(stage, loa, "từ 10 giờ tối đến 6 giờ sáng đừng gửi tin", "Đã đặt giờ yên")
     assert resident(stage, "zalo", "quiet_hours") == "22:00-06:00"
     assert "22:00–06:00" in await zalo_says(stage, loa, "/yentinh", "Giờ yên tĩnh của bà con")
+    # A letter's framing, a part of the day before "từ", and "giờ tĩnh" dropped.
+    letter = "Kính gửi Loa, tối từ 9h đến sáng 5h xin đừng gửi tin. Trân trọng."
+    await zalo_says(stage, loa, letter, "21:00–05:00")
+    assert resident(stage, "zalo", "quiet_hours") == "21:00-05:00"
+    await zalo_says(stage, loa, "xoá giờ tĩnh", html_to_text(texts.QUIET_OFF))
+    assert resident(stage, "zalo", "quiet_hours") is None
     # /tinmoi follows the choice.
     latest = await zalo_says(stage, loa, "có tin gì mới không", "Tin mới về những gì")
     assert any(title in latest for title in own) and not any(title in latest for title in other)

@@ -343,3 +343,31 @@ async def test_everyday_sentences_drop_nothing(commands: Commands, said: str) ->
     answer = await chat.say(said)
     assert "Đã bỏ" not in answer and "stop:yes" not in chat.buttons()
     assert "📍 xã Sam Mứn" in await chat.say("/cuatoi")
+
+
+async def test_wordings_no_writer_had_used_before(commands: Commands, sessions: Sessions) -> None:
+    """The wordings the last blind sets brought, in one Zalo conversation with their effects:
+    a formal request, a request passed on for a grandmother, words run together, a letter,
+    a part of the day said before "từ", one's settings asked with a time, a pause."""
+    await _store(sessions, *NEWS)
+    chat = Chat(commands)
+    assert "Đã đăng ký nhận tin về xã Mường Phăng" in await chat.say(
+        "Đề nghị đăng ký nhận tin xã Mường Phăng."
+    )
+    assert paths(await chat.say("bà cháu bảo xem tin Pom Lót")) == ["sm2", "sm1"]
+    assert paths(await chat.say("tinmuongphang")) == ["mp2", "mp1"]
+    letter = "Kính gửi Loa, tối từ 9h đến sáng 5h xin đừng gửi tin. Trân trọng."
+    assert "21:00–05:00" in await chat.say(letter)
+    assert "mỗi ngày lúc 19:00" in await chat.say("gom tin gửi 1 lần lúc 7h tối")
+    mine = await chat.say("mấy giờ tôi nhận bản tin")
+    assert "📍 xã Mường Phăng" in mine and "Bản tin mỗi ngày: 19:00" in mine
+    assert await chat.say("xoá giờ tĩnh") == texts.QUIET_OFF
+    assert "chưa đặt giờ yên tĩnh" in await chat.say("/yentinh")
+    assert await chat.say("huỷ gửi tin theo giờ") == texts.BULLETIN_OFF
+    assert "Đã bỏ mọi lựa chọn" in await chat.say("hủy các xã đã chọn, về mặc định nhận hết")
+    assert "mọi tin mới" in await chat.say("/cuatoi")
+    # A pause asks before deleting anything, as /stop does; "no" keeps everything.
+    asked = await chat.say("pause hết")
+    assert html_to_text(texts.STOP_CONFIRM).split("\n")[0] in asked
+    await chat.say("2")
+    assert "mọi tin mới" in await chat.say("/cuatoi")

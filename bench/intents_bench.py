@@ -253,6 +253,7 @@ SETS = {
     "holdout28": ROOT / "tests/fixtures/intents_holdout28.jsonl",
     "holdout29": ROOT / "tests/fixtures/intents_holdout29.jsonl",
     "holdout30": ROOT / "tests/fixtures/intents_holdout30.jsonl",
+    "holdout31": ROOT / "tests/fixtures/intents_holdout31.jsonl",
 }
 OVERALL_GOAL, INTENT_GOAL = 0.95, 0.90
 

@@ -199,7 +199,7 @@ HOW_ASKED_RE = re.compile(
     r"\b(?:lam sao|lam the nao|(?:co )?cach nao|bang cach nao|(?<!tai )sao) de\b"
     r"(?! (?:lam|xin|co)\b)|"
     r"\blam sao (?=(?:bo|huy|xoa|dat|tat|bat|xem|chon|dang ky|doi)\b)|"  # "làm sao bỏ hết các xã"
-    r"\bthi (?:phai )?lam (?:the nao|sao|nhu nao)\b"  # "muốn chỉ nhận tin X thì làm thế nào"
+    r"\bthi (?:phai )?(?:lam|nhan|go|bam|viet) (?:the nao|sao|nhu nao)\b"  # "… thì làm thế nào"
 )
 # A formal request's opening ("Đề nghị cho xem …", "Kính đề nghị …", "yêu cầu …"): read as
 # "xin" (please), the request after it.
@@ -212,7 +212,8 @@ RELAYED_RE = re.compile(rf"^{_WHO} {_WHO} (?:bao|nho|dan|dan la)(?: hoi)?\b")
 # The list of communes, asked as a list: "Loa có danh sách xã không", "cần danh sách các xã
 # phường" (not "danh sách xã tôi đã đăng ký", one's own).
 DIRECTORY_RE = re.compile(
-    r"\bdanh sach (?:cac |nhung )?(?:xa|phuong)\b(?!.*\b(?:toi|minh|em) (?:da|dang)\b)"
+    r"\bdanh sach (?:cac |nhung )?(?:xa|phuong)\b(?!.*\b(?:toi|minh|em) (?:da|dang)\b)|"
+    r"^(?:loa|bot) (?:theo doi|co|dua tin|lay tin) (?:duoc )?(?:nhung |cac )?(?:xa|phuong) nao\b"
 )
 # A message written as a letter: "Kính gửi Loa," first, "Trân trọng" last (its framing).
 LETTER_OPENING_RE = re.compile(
@@ -222,6 +223,8 @@ LETTER_OPENING_RE = re.compile(
 LETTER_CLOSING_RE = re.compile(
     r"\b(?:tran trong(?: cam on)?|kinh thu|than ai|xin chan thanh cam on)$"
 )
+# A complaint about the news itself, no request: "tin tức chậm quá", "toàn tin cũ, chán".
+NEWS_COMPLAINT_RE = re.compile(r"\b(?:cham|muon|cu) (?:qua|the|vay|lam)\b|\btoan tin cu\b")
 # News asked for with "thế nào": "mấy hôm nay tin mưa lũ sạt lở thế nào".
 NEWS_HOW_RE = re.compile(r"\btin\b.*\b(?:the nao|ra sao)\b")
 # Words of time beside keywords alone: "lịch cắt điện, mất điện tuần này".
@@ -307,7 +310,7 @@ PAPERWORK_RE = re.compile(
 # How to set something (help): "làm sao để đặt giờ yên tĩnh", "chỉ cách đặt bản tin".
 HOW_TO_SET_RE = re.compile(
     r"\b(?:lam sao|(?<!tai )sao(?= de)|cach|the nao|nhu nao|bang cach nao|huong dan(?: cach)?)"
-    r"(?: de)? "
+    r"(?: de)?(?: (?:ban dem|dem|buoi \w+|ban ngay|luc ngu))? "
     r"(?:(?:bot|loa) )?(?:dat|cai|bat|tat|chinh|doi|chon|nhan|khong (?:nhan|bi)|dung nhan)\b|"
     r"\bthi (?:cai|dat|chinh|bat|tat) (?:sao|the nao|nhu nao|ra sao)\b|"  # "… thì cài sao"
     # "nhắn thế nào để nhận bản tin buổi sáng"
@@ -363,6 +366,7 @@ UNSUBSCRIBE_EVERY_RE = re.compile(
     r"\b(?:huy|bo|xoa|go)(?: bo)? (?:het|tat ca|toan boq?|sach)(?: cac| nhung)? "
     r"(?:(?:xa|phuong|chu de|muc) )?"
     r"(?:(?:da|dang) )?(?:dang ky|theo doi|lua chon)\b|"
+    r"\bbo loc(?: theo (?:xa|chu de))?\b|"  # "bỏ lọc theo xã, gửi tin mọi nơi như trước"
     # "bỏ hết các xã và mục tôi đã chọn", "xoá mấy cái đã đăng ký, để mặc định": every one
     r"\b(?:huy|bo|xoa) het (?:cac |nhung )?(?:xa|chu de|muc)\b.*\b(?:da|dang) "
     r"(?:chon|dang ky|theo doi)\b|"
@@ -440,7 +444,7 @@ _STOP_PHRASE = (
     r"(?:khong|chang|thoi) (?:(?:muon |can )?(?:theo doi|dung|xai)|can)"
     r"(?: tin(?: tuc)?| loa| bot| dich vu)? nua)"
     r"(?: (?:nua|het|tat ca|luon|di|vinh vien|han|hoan toan|roi|thoi|ngay|day|lai|tam thoi|"
-    r"tu (?:nay|gio|hom nay|bayq? gio)|"
+    r"tu (?:nay|gio|hom nay|bayq? gio)|moi thu|"
     r"(?:mot )?(?:thoi gian|(?:vai|may|it) (?:ngay|hom|tuan|thang))|"
     r"(?:tu |cua |tren |qua |khoi )?(?:loa|bot)|"
     r"(?:ra )?khoi (?:danh sach(?: (?:nhan tin|dang ky|cua loa))?|loa|bot)|"
@@ -466,7 +470,7 @@ REFUSE_MORE_RE = re.compile(
 )
 # Said before a stop: who, "please", "enough" ("xin dừng", "phiền quá, thôi dừng đi").
 _STOP_BY = (
-    r"(?:(?:toi|minh|em|bac|chau|con|thoi|xin|cho|phien(?: qua)?|du roi|"
+    r"(?:(?:toi|minh|em|bac|chau|con|anh|chi|chu|co|ong|ba|thoi|xin|cho|phien(?: qua)?|du roi|"
     r"(?:admin|loa|bot|chau|con|em|anh|chi|bac|chu|co) oi|loa|bot|"
     r"met(?: qua)?|chan(?: qua)?|cam on|nhung) )*"
 )
@@ -483,7 +487,7 @@ SEARCH_RE = re.compile(
     # "tin", "tin tức" after: below; "tra" only before them ("tra tin thi", not "trả lời")
     r"^(?:.*?\b)?(?:tim kiem|tim|tra cuu|kiem(?! (?:tra|lam|soat|dinh|diem|duyet|ke))|"
     r"tra(?= (?:tin|thong tin|bai)))"
-    rf"(?:\s+(?:giup|ho(?! tro)|dum|cho)(?:\s+{_WHO})?)?"  # "hỗ trợ" is searched, no "hộ"
+    rf"(?:\s+(?:giup|ho(?! tro)|dum|cho)(?:\s+(?:{_WHO}|a|c))?)?"  # "hỗ trợ" is searched, no "hộ"
     r"(?:\s+(?:cac|nhung|may|mot vai|mot so))?"
     r"(?:\s+xem(?: co)?)?"  # "tìm xem có tin gì về …"
     r"(?:\s+(?:tin tuc|tin|bai viet|bai bao(?! hiem)|bai|thong tin|van ban)(?: gi| nao)?)?"
@@ -572,7 +576,7 @@ _SET_ASKED = (
     r"(?:da|dang) chon (?:nhan )?tin(?: cua)? (?:nhung|cac) (?:xa|chu de)|"
     # "bản tin của tôi đặt lúc mấy giờ", "mấy giờ thì gửi bản tin cho tôi", "giờ nhận bản tin
     # của tôi"
-    rf"{_SETTING}(?: \w+)? cua {_WHO}(?: (?:la|dat|de|dang|duoc|gui|nhan))*(?: (?:luc|vao))? "
+    rf"{_SETTING}(?: \w+){{0,2}} cua {_WHO}(?: (?:la|dat|de|dang|duoc|gui|nhan))*(?: (?:luc|vao))? "
     r"may (?:gio|h)|"
     rf"may (?:gio|h) (?:thi )?(?:gui|nhan) {_SETTING} cho {_WHO}|"
     rf"may (?:gio|h) {_WHO} (?:nhan|duoc gui) {_SETTING}|"
@@ -740,7 +744,9 @@ QUIET_ASK_RE = re.compile(
     r"khong lam phien|toi dung|giu (?:tin )?lai|han(?:g)? gui|khong (?:muon |can )nhan|"
     r"(?:luc|khi) (?:dang )?ngu)"
 )
-NIGHT_RE = re.compile(r"\b(?:ban dem|buoi dem|ve dem|dem khuya|nua dem|luc ngu|di ngu|buoi toi)\b")
+NIGHT_RE = re.compile(
+    r"\b(?:ban dem|buoi dem|ve dem|dem khuya|nua dem|luc ngu|di ngu|buoi toi)\b|^dem\b"
+)
 # A negation that "đâu" may close ("không … đâu"): a "dau" typed after it is no "dầu".
 NEGATED_RE = re.compile(r"\b(?:khong|chang|chua)\b")
 NOT_RE = re.compile(r"\b(?:khong|dung|ngung|thoi|chang|cam|huy|bo)\b")
@@ -852,7 +858,7 @@ START_RE = re.compile(
     rf"(?:nhan|gui|theo doi|dang ky(?: nhan| theo doi)?)(?: lai)? "
     rf"(?:(?:tin(?: tuc)? )?{_EVERY}(?: tin(?: tuc)?)?|moi tin(?: tuc)?){_TO_ME}|"
     r"nhan lai(?: (?:thong bao|tin tuc|tin|thong tin))*|"
-    r"(?:huy|het|thoi) (?:che do )?tam (?:dung|ngung)(?: (?:gui|roi))?(?: gui tiep)?|"
+    r"(?:huy|het|thoi|bo) (?:che do )?tam (?:dung|ngung)(?: (?:gui|roi))?(?: gui tiep)?|"
     r"gui tiep(?: tin)?|gui tin(?: tuc)? tiep|khoi phuc(?: viec)?(?: (?:gui|nhan) tin(?: tuc)?)?|"
     # "bật lại giúp bác cái nhận tin"
     rf"(?:bat|mo) lai(?: (?:giup|ho|dum))?(?: {_ME})?(?: cai)? nhan tin|"
@@ -923,7 +929,7 @@ DROP_AFTER_RE = re.compile(
 INTRODUCTION_RE = re.compile(
     r"(?:toi|minh|em|bac|chau|con|chu|co|anh|chi|ong|ba) "
     r"(?:la|moi|vua|dang lam|lam|ban|buon ban|lai xe|chay xe|day hoc|trong|nuoi|nau|dan|o|"
-    r"ke toan)\b"
+    r"ke toan)\b|(?:toi|minh|em|bac|chau|anh|chi) (?:\w+ ){1,6}day$"  # "tôi phát thanh viên … đây"
 )
 # Questions about Loa itself: what it is, who runs it, where its news comes from, whether to
 # trust it ("bot này của ai", "tin lấy nguồn từ đâu", "có phải lừa đảo không").
@@ -959,7 +965,9 @@ INFO_RE = re.compile(
     r"day la (?:tai khoan|kenh|trang|bot|nick|ung dungq?|app)(?: \w+)? (?:gi|nao|cua ai)|"
     # "tin của Loa có đáng tin không", "có mất tiền không", "có thu thập thông tin cá nhân không"
     rf"(?:tin (?:cua|tren|tu) )?{_ITSELF} (?:co )?(?:dang tin|chinh xac)(?: cay)? khong|"
-    r"(?:dung|xai|nhan tin|cai nay|loa|bot)(?: \w+)? (?:co )?(?:mat|ton|tra) (?:tien|phi)|"
+    r"(?:dung|xai|nhan tin|cai nay|loa|bot)(?: \w+)? (?:co )?(?:phai )?(?:mat|ton|tra) "
+    r"(?:tien|phi)|"
+    rf"{_ITSELF} (?:co )?(?:xem|doc|nghe) (?:duoc )?(?:tin nhan|thong tin)\b|"  # … tin nhắn riêng
     r"\bco (?:mat|ton|bi tru) (?:tien|phi)|bi tru tien|"
     # "loa biết những gì về tôi", "ai gửi tin cho loa", "có cán bộ xã đọc được không"
     rf"{_ITSELF} biet (?:nhung )?(?:gi|cai gi) ve {_WHO}|ai gui tin cho (?:loa|bot)|"

@@ -85,6 +85,7 @@ from news.intent_words import (
     NAME_WORDS_MAX,
     NEGATED_RE,
     NEWCOMER_RE,
+    NEWS_COMPLAINT_RE,
     NEWS_HOW_RE,
     NEWS_OPENS_RE,
     NEWS_WORDS,
@@ -381,11 +382,16 @@ class IntentParser:
     def _stops(self, said: _Said, text: str) -> bool:
         """Whether the whole of ``text`` asks to stop everything."""
         if STOP_RE.match(text):
-            return True
+            # "cho bà dùng loa" (use) is no "dừng loa" (stop)
+            used = re.search(r"\bdung (?:loa|bot)\b", text)
+            if used is None or NOT_RE.search(text[: used.start()]):
+                return True  # "không dùng loa nữa", "muốn dừng dùng loa": stops
+            first = said.words_in(used.start(), used.start() + 1)[0]
+            return said.words[first].lower() != "dùng"
         if self._no_more(said, text):  # "hủy hết luôn đi, không nhận nữa"
             return True
-        if self._refuses_more(said, text):  # "đừng nhắn gì cho bác nữa", "không xem nữa"
-            return True
+        if self._refuses_more(said, text) and not NIGHT_RE.search(text):
+            return True  # "đừng nhắn gì cho bác nữa" ("đêm đừng gửi nữa" asks quiet hours)
         # "dừng", "xin dừng"; typed without diacritics too, but "đúng" (right) is no "dừng".
         alone = STOP_WORD_RE.fullmatch(text)
         if alone is None:
@@ -851,6 +857,8 @@ class IntentParser:
             return Intent(ABOUT, partial)
         if COMPLAINT_RE.search(text) and re.search(r"\b(?:khong|chua) nhan duoc\b", text):
             return None  # "sao mình không nhận được tin gì": a complaint, not a request
+        if NEWS_COMPLAINT_RE.search(text) and named is None:
+            return None  # "tin tức chậm quá": about the news, no request
         opens = NEWS_OPENS_RE.match(text)  # "tin trường học, y tế …", "cho bác đọc tin …"
         asks = any(
             (

@@ -1235,6 +1235,32 @@ def parser() -> IntentParser:
         # One dropped, its name forgotten; every choice dropped "bỏ hết các xã và mục".
         ("bỏ theo dõi một xã mà quên tên rồi", "unsubscribe", ""),
         ("bỏ hết các xã và mục tôi đã chọn", "unsubscribe", "tatca"),
+        # Gaps of holdout31 closed as families. Is it paid ("có phải trả phí"), does it read
+        # one's messages.
+        ("dùng bot này có phải trả tiền không", "info", ""),
+        ("loa có đọc được tin nhắn của tôi không", "info", ""),
+        # "bỏ lọc theo xã": every article again; "đêm đừng gửi nữa" asks quiet hours.
+        ("bỏ lọc theo chủ đề đi", "unsubscribe", "tatca"),
+        ("đêm đừng gửi nữa", "quiet", ""),
+        ("đừng gửi nữa", "stop", ""),
+        # "tìm hộ a …"; how, with a time of day between ("làm sao để ban đêm không nhận").
+        ("tìm hộ c tin về giá lúa", "search", "gia lua"),
+        ("làm sao để buổi trưa không nhận tin", "help", ""),
+        ("muốn nhận tin xã Thanh Nưa thì nhắn thế nào", "help", ""),
+        # Who writes, "… đây"; one's settings with two words between; which communes Loa
+        # follows.
+        ("chào cả nhà, tôi trưởng bản Phiêng Ban đây", "greet", ""),
+        ("bản tin buổi sáng của tôi đặt lúc mấy giờ", "subscriptions", ""),
+        ("bot theo dõi những xã nào", "communes", ""),
+        # The pause lifted; a stop for someone, "tất cả mọi thứ"; "dùng loa" is use.
+        ("bỏ tạm dừng đi", "start", ""),
+        ("cho chị nghỉ nhận tin", "stop", ""),
+        ("dừng gửi tất cả mọi thứ", "stop", ""),
+        ("cho bà dùng loa với", "start", ""),
+        ("không dùng loa nữa", "stop", ""),
+        # Complaints about the news itself ask nothing.
+        ("tin tức chậm quá", "unknown", ""),
+        ("toàn tin cũ, chán", "unknown", ""),
     ],
 )
 def test_intents(parser: IntentParser, text: str, intent: str, args: str) -> None:

@@ -246,6 +246,8 @@ CHOICE_MORE_RE = re.compile(
     r"(?! (?:nao|gi)\b)"
 )
 CHOICE_FEWER_RE = re.compile(r"\b(?:huy|bo|xoa|go) bot (?:mot |1 )?(?:chu de|xa|phuong|muc)\b")
+# "dung loa": "dừng loa" (stop) or, typed "dùng", "dùng loa" (use it).
+USE_BOT_RE = re.compile(r"\bdung (?:loa|bot)\b")
 # Loa called by name before a request: "ad ơi", "bot ơi".
 CALLED_RE = re.compile(r"^(?:admin|bot|loa) oi ")
 # Who writes, said alone: "tôi là Lò Văn Thương, giáo viên về hưu", "mình là Giàng A Páo".

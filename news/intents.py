@@ -146,6 +146,7 @@ from news.intent_words import (
     UNSUBSCRIBE_RE,
     UNSUBSCRIBE_SOME_RE,
     UNSUBSCRIBE_VERB_RE,
+    USE_BOT_RE,
     VOCABULARY,
     WANT_TO_USE_RE,
     WAVES,
@@ -383,7 +384,7 @@ class IntentParser:
         """Whether the whole of ``text`` asks to stop everything."""
         if STOP_RE.match(text):
             # "cho bà dùng loa" (use) is no "dừng loa" (stop)
-            used = re.search(r"\bdung (?:loa|bot)\b", text)
+            used = USE_BOT_RE.search(text)
             if used is None or NOT_RE.search(text[: used.start()]):
                 return True  # "không dùng loa nữa", "muốn dừng dùng loa": stops
             first = said.words_in(used.start(), used.start() + 1)[0]

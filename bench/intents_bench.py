@@ -107,7 +107,8 @@ read as its handler reads it: "/dangky thanh nua" is xã Thanh Nưa; everything 
 ``news.intents.IntentParser`` for Điện Biên) and prints, per set, accuracy per
 intent, overall accuracy, and every miss (expected -> found). A case counts when both the
 intent and its argument (commune, topic, time, search words) are right.
-Goals: overall >= 0.95 and every intent >= 0.90, on each set.
+Goals: overall >= 0.95 and every intent >= 0.90, on each set. The blind writers of holdout24
+onwards were given ``bench/intents_writer_brief.md``; give it to the writer of the next one.
 
 ``--fallback`` adds the learned fallback (``news.intent_model``, trained by
 ``bench/train_intents.py`` on every set but the last blind one) after

@@ -231,6 +231,10 @@ class IntentParser:
             topic.slug: frozenset(fold(word) for word in topic.keywords)
             for topic in resolver.taxonomy.topics
         }
+        # Every topic's keywords, longest first: "lịch cắt điện" goes before "cắt điện".
+        self._longest_keywords = sorted(
+            {word for words in self._keywords.values() for word in words}, key=len, reverse=True
+        )
 
     @property
     def resolver(self) -> Resolver:
@@ -547,8 +551,9 @@ class IntentParser:
         if COMMUNES_ALL_RE.search(text):  # "có xã của tôi trong đây không, cho xem hết các xã"
             return Intent(COMMUNES)
         how = HOW_TO_SET_RE.search(text) or HOW_ASKED_RE.search(text)  # "gõ gì để xem …": help
-        named = self._named(said, 0, len(text)) if DIRECTORY_RE.search(text) else None
-        if DIRECTORY_RE.search(text) and (named is None or named[1] is None) and not how:
+        listed = DIRECTORY_RE.search(text) is not None
+        named = self._named(said, 0, len(text)) if listed else None
+        if listed and (named is None or named[1] is None) and not how:
             return Intent(COMMUNES)  # "… Loa có danh sách xã không": the list, "của tôi" or not
         if MINE_RE.search(text):  # "đang theo dõi những mục nào": mine, not the list
             return None
@@ -812,9 +817,8 @@ class IntentParser:
         """Whether ``text`` is keywords of topics and words of time or news only ("lịch cắt
         điện, mất điện tuần này")."""
         rest = f" {text} "
-        for words in self._keywords.values():
-            for word in sorted(words, key=len, reverse=True):
-                rest = rest.replace(f" {word} ", "  ")
+        for word in self._longest_keywords:
+            rest = rest.replace(f" {word} ", "  ")
         return set(rest.split()) <= NEWS_WORDS | POLITE | WHEN_WORDS
 
     def _mine(self, said: _Said, text: str) -> Intent | None:

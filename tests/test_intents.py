@@ -11,7 +11,7 @@ from bot.catalog import build_catalog
 from bot.wording import meaning
 from news import intents
 from news.intents import IntentParser
-from news.intents_eval import canonical, evaluate, parse_cases
+from news.intents_eval import Case, canonical, evaluate, parse_cases
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -1324,6 +1324,20 @@ def test_labelled_sets(parser: IntentParser, name: str) -> None:
     report = evaluate(lambda text: meaning(text, parser), cases)
     assert report.overall >= 0.95, [(m.case.text, m.found) for m in report.misses]
     assert not report.below(0.90)
+
+
+def test_unknown_is_scored_on_its_intent_alone(parser: IntentParser) -> None:
+    """An unknown's argument is a suggestion offered as a button, labelled both ways by the
+    writers; every other intent is scored on its argument too."""
+    cases = [
+        Case("cho hỏi đường đi Sín Thầu bao xa", "unknown", ""),
+        Case("cho hỏi đường đi Sín Thầu bao xa", "unknown", "c:Sín Thầu"),
+        Case("tin xã Sín Thầu", "about", "c:Mường Nhé"),  # a wrong label, to be missed
+    ]
+    report = evaluate(parser.parse, cases)
+    assert canonical(parser.parse(cases[0].text)) == ("unknown", "c:Sín Thầu")
+    assert report.scores["unknown"].right == 2
+    assert [miss.case for miss in report.misses] == [cases[2]]
 
 
 def test_the_labelled_set_is_large_and_covers_every_intent() -> None:

@@ -74,17 +74,23 @@ def canonical(intent: Intent) -> tuple[str, str]:
     return intent.name, " ".join(word for word in words if word != "-")  # "Tuần Giáo - Điện Biên"
 
 
+def correct(case: Case, found: tuple[str, str]) -> bool:
+    """Whether a reading (``canonical``) is the label's: both the intent and its argument, but
+    for "unknown", scored on the intent alone: its argument is no reading but a suggestion (a
+    place named in the message offered as a button), which writers labelled both ways ("cho hỏi
+    đường đi Sín Thầu": "" or "c:Sín Thầu")."""
+    return found == (case.intent, case.args) or found[0] == case.intent == "unknown"
+
+
 def evaluate(read: Callable[[str], Intent], cases: Sequence[Case]) -> Report:
     """Read every case (``IntentParser.parse``, or the app's whole path: ``bot.wording.meaning``);
-    a case is right when both the intent and its argument are. "unknown" is scored on the intent
-    alone: its argument is no reading but a suggestion (a place named in the message offered as
-    a button), which writers labelled both ways ("cho hỏi đường đi Sín Thầu": "" or "c:Sín Thầu")."""
+    a case is right when the reading is ``correct``."""
     report = Report()
     for case in cases:
         score = report.scores.setdefault(case.intent, Score())
         found = canonical(read(case.text))
         score.total += 1
-        if found == (case.intent, case.args) or found[0] == case.intent == "unknown":
+        if correct(case, found):
             score.right += 1
         else:
             report.misses.append(Miss(case, found))

@@ -12,7 +12,18 @@ from types import ModuleType
 import pytest
 
 from news.intent_model import MODEL_PATH, IntentModel, fallback, features, load, train
-from news.intents import STOP, SUBSCRIBE, UNKNOWN, UNSUBSCRIBE, Intent
+from news.intents import (
+    BULLETIN,
+    GREET,
+    MINE,
+    START,
+    STOP,
+    SUBSCRIBE,
+    THANKS,
+    UNKNOWN,
+    UNSUBSCRIBE,
+    Intent,
+)
 from news.resolve import Choice, ChoiceKind
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,6 +42,8 @@ EXAMPLES = [
     ("xa nay co tin", "about"),
     ("con lon bi om", "unknown"),
     ("mua dat o dau", "unknown"),
+    ("ban tin luc 7h", "bulletin"),
+    ("gui ban tin 6h toi", "bulletin"),
 ]
 
 
@@ -65,13 +78,33 @@ def test_features_are_words_pairs_and_letters_folded() -> None:
 @pytest.mark.parametrize(
     ("rules", "text", "expected"),
     [
-        # the rules understood: the model is not asked
-        (Intent("latest", "3"), "dung gui tin", Intent("latest", "3")),
-        (Intent("help"), "dung gui tin", Intent("help")),
+        # the rules understood: the model overrules them only when all but sure (OVERRULE),
+        # and asks back what would change what one receives
+        (Intent("latest", "3"), "bo theo doi xa", Intent("latest", "3")),  # 0.86
+        (Intent("help"), "xem tin", Intent("help")),  # 0.92
+        (Intent("latest", "3"), "dung gui tin", Intent(UNKNOWN, guess=Intent(STOP, learned=True))),
+        (Intent("help"), "xem tin moi nhat", Intent("latest")),
+        # a subscription naming its commune, and the latest news, are no guess to make about it
         (
             Intent(SUBSCRIBE, "xã Thanh Nưa", THANH_NUA),
-            "dung gui tin",
+            "xem tin moi nhat",
             Intent(SUBSCRIBE, "xã Thanh Nưa", THANH_NUA),
+        ),
+        # a time to set overrules an understood reading only when the message says one
+        (Intent(MINE), "gui ban tin", Intent(MINE)),
+        (
+            Intent(MINE),
+            "gui ban tin luc 7h",
+            Intent(UNKNOWN, guess=Intent(BULLETIN, "07:00", learned=True)),
+        ),
+        # readings never overruled: start and stop, the social ones, several names at once
+        (Intent(START), "dung gui tin", Intent(START)),
+        (Intent(GREET), "xem tin moi nhat", Intent(GREET)),
+        (Intent(THANKS), "dung gui tin", Intent(THANKS)),
+        (
+            Intent(SUBSCRIBE, "xã Thanh Nưa", THANH_NUA, more=(Intent(SUBSCRIBE),)),
+            "dung gui tin",
+            Intent(SUBSCRIBE, "xã Thanh Nưa", THANH_NUA, more=(Intent(SUBSCRIBE),)),
         ),
         # a weak reading ("latest" from a news word alone, a subscription naming nothing):
         # overruled by a confident model, asked back when it changes what one receives

@@ -36,6 +36,7 @@ from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
+from news.intent_words import HOW_ASKED_RE
 from news.intents import (
     ABOUT,
     BULLETIN,
@@ -237,6 +238,8 @@ def fallback(intent: Intent, text: str, model: IntentModel) -> Intent:
     receives. Below the model's threshold, or without the argument it needs, the rules stand."""
     if intent.guess is not None or intent.more or intent.name in STANDS:
         return intent
+    if intent.name == HELP and HOW_ASKED_RE.search(fold(nfc(text)) + " " + text.lower()):
+        return intent  # "sao để xem mình đã chọn những gì", "how do I …" ask how: help
     needed = model.threshold if intent.name == UNKNOWN or weak(intent) else OVERRULE
     name, probability = model.predict(text)
     if name in NOT_PROPOSED or name == intent.name or probability < needed:

@@ -35,6 +35,8 @@ SHORTHAND: dict[str, str] = {
     # English words residents borrow: "update tin", "follow/unfollow X", "daily", "list topic"
     "update": "cap nhat", "follow": "theo doi", "unfollow": "bo theo doi", "daily": "hang ngay",
     "search": "tim kiem", "topic": "chu de", "topics": "chu de", "start": "bat dau",
+    "digest": "tong hop", "news": "tin tuc", "latest": "moi nhat", "pls": "nhe", "plz": "nhe",
+    "please": "nhe", "all": "tat ca", "lun": "luon", "nhg": "nhung", "hot": "moi",
 }  # fmt: skip
 # Command phrases that a typo may hide ("dnag ky", "tim kiem", "huong dna"): joined -> words.
 COMMAND_WORDS: dict[str, str] = {
@@ -51,7 +53,7 @@ VOCABULARY = frozenset(
     huy tat het ca nua thoi ngung dung yen tinh dem ngu luc vao sang trua chieu khuya gio phut
     ruoi moi ngay hang xa phuong tim kiem lien quan den tu cam on vang da ok chao xin biet
     hoi cach su dung thong bao can biet hieu nguoi dan ngay mai nam thang toan ten tuoi
-    khoi tra xong mot hai ba bon sau bay tam chin muoi""".split()
+    khoi tra xong mot hai ba bon sau bay tam chin muoi noi chuyen uy""".split()
 )  # the counts: "ba tin mới nhất" (three) is no misspelt "bản tin"
 # A Vietnamese syllable, folded: onset, vowels, final. A word that is none but becomes one once
 # its telex letters go ("hox" -> "ho", "trowj" -> "tro", "dungwf" -> "dung") was typed with
@@ -158,6 +160,23 @@ WISH_RE = re.compile(
     r"(?: (?:tin|loa|ban|gi))?|(?:dao nay |co |hom nay )?khoe khong)\b"
 )
 # Greetings spoken as two words: "a lô", "hế lô", "hí lô", "ha lô" (hello).
+# English phrases residents borrow, read as the Vietnamese they mean (normalised words: "me"
+# alone is "mẹ", "to" a bowl, so only whole phrases): "delete me", "do not disturb 22-6".
+ENGLISH_PHRASES: dict[str, str] = {
+    "do not disturb": "khong lam phien", "dont disturb": "khong lam phien",
+    "how to use": "cach su dung", "how do i": "lam sao de", "how can i": "lam sao de",
+    "how to": "lam sao de", "delete me": "xoa toi", "remove me": "xoa toi",
+    "delete my account": "xoa toi", "delete my data": "xoa du lieu cua toi",
+    "latest news": "tin moi nhat", "any news": "co tin gi", "what is new": "co tin gi moi",
+    "are you a real person": "ban la nguoi that hay may",
+    "are you a person": "ban la nguoi that hay may",
+    "are you human": "ban la nguoi that hay may", "are you a human": "ban la nguoi that hay may",
+    "are you a bot": "ban la nguoi that hay may", "are you a robot": "ban la nguoi that hay may",
+    "real person": "nguoi that", "who are you": "ban la ai", "what is this": "day la gi",
+    "this bot": "bot nay",
+}  # fmt: skip
+# "8am", "8 pm", "7:30pm": the hour and the part of the day it is in.
+CLOCK_12_RE = re.compile(r"(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?(?P<half>am|pm)")
 SPOKEN_GREETINGS: dict[str, str] = {
     "a lo": "alo",
     "ha lo": "alo",
@@ -182,7 +201,7 @@ NEWS_WORDS = frozenset(
 )
 # Words that speak of a choice without naming it: "thêm một chủ đề", "riêng xã nhà mình".
 UNNAMED_CHOICE_WORDS = frozenset(
-    "them mot vai may chu de muc chuyen rieng tung khac linh vuc nha que ban 1 2".split()
+    "them mot vai may chu de muc chuyen rieng tung khac linh vuc nha que ban 1 2 theo doi".split()
 )
 # Words naming the kind of a choice, before its name: "tin chủ đề thông báo", "mục y tế".
 KIND_WORDS_RE = re.compile(r"\b(?:chu de|chuyen muc|danh muc|linh vuc|muc|mang)\b")
@@ -199,7 +218,11 @@ HOW_ASKED_RE = re.compile(
     r"\b(?:lam sao|lam the nao|(?:co )?cach nao|bang cach nao|(?<!tai )sao) de\b"
     r"(?! (?:lam|xin|co)\b)|"
     r"\blam sao (?=(?:bo|huy|xoa|dat|tat|bat|xem|chon|dang ky|doi)\b)|"  # "làm sao bỏ hết các xã"
-    r"\bthi (?:phai )?(?:lam|nhan|go|bam|viet) (?:the nao|sao|nhu nao)\b"  # "… thì làm thế nào"
+    r"\bthi (?:phai )?(?:lam|nhan|go|bam|viet) (?:the nao|sao|nhu nao)\b|"  # "… thì làm thế nào"
+    r"\bhow (?:to|do|can)\b|"  # English, as typed
+    # "nút nào để đăng ký", "bấm vào đâu để xem danh sách xã", "gõ tên xã là được hả"
+    r"\b(?:nut|muc) nao de\b|\b(?:bam|an|cham|go) (?:vao )?(?:dau|nut nao|cai nao) de\b|"
+    r"^go\b.* la (?:duoc|xong)(?: (?:ha|a|khong|chua|nhi))?$"
 )
 # A formal request's opening ("Đề nghị cho xem …", "Kính đề nghị …", "yêu cầu …"): read as
 # "xin" (please), the request after it.
@@ -224,7 +247,10 @@ LETTER_CLOSING_RE = re.compile(
     r"\b(?:tran trong(?: cam on)?|kinh thu|than ai|xin chan thanh cam on)$"
 )
 # A complaint about the news itself, no request: "tin tức chậm quá", "toàn tin cũ, chán".
-NEWS_COMPLAINT_RE = re.compile(r"\b(?:cham|muon|cu) (?:qua|the|vay|lam)\b|\btoan tin cu\b")
+NEWS_COMPLAINT_RE = re.compile(
+    r"\b(?:cham|muon|cu) (?:qua|the|vay|lam)\b|\btoan tin cu\b|"
+    r"\b(?:doc|xem) (?:met|moi mat|kho|nhuc dau)\b|\b(?:dai|nhieu chu) (?:qua|the|lam)\b"
+)
 # News asked for with "thế nào": "mấy hôm nay tin mưa lũ sạt lở thế nào".
 NEWS_HOW_RE = re.compile(r"\btin\b.*\b(?:the nao|ra sao)\b")
 # Words of time beside keywords alone: "lịch cắt điện, mất điện tuần này".
@@ -368,7 +394,8 @@ UNSUBSCRIBE_EVERY_RE = re.compile(
     r"\b(?:huy|bo|xoa|go)(?: bo)? (?:het|tat ca|toan boq?|sach)(?: cac| nhung)? "
     r"(?:(?:xa|phuong|chu de|muc) )?"
     r"(?:(?:da|dang) )?(?:dang ky|theo doi|lua chon)\b|"
-    r"\bbo loc(?: theo (?:xa|chu de))?\b|"  # "bỏ lọc theo xã, gửi tin mọi nơi như trước"
+    # "bỏ lọc theo xã, gửi tin mọi nơi như trước", "thôi khỏi lọc nữa"
+    r"\b(?:bo|khoi|thoi) loc(?: theo (?:xa|chu de))?\b|"
     # "bỏ hết các xã và mục tôi đã chọn", "xoá mấy cái đã đăng ký, để mặc định": every one
     r"\b(?:huy|bo|xoa) het (?:cac |nhung )?(?:xa|chu de|muc)\b.*\b(?:da|dang) "
     r"(?:chon|dang ky|theo doi)\b|"
@@ -437,7 +464,7 @@ _STOP_PHRASE = (
     r"(?:dung|ngung|tat|huy|cat)(?: han)?(?: (?:het|tat ca))?(?: cac)? tin nhan(?: lai)?|"
     r"xoa (?:het |tat ca )?(?:du lieu|thong tin)(?: cua (?:toi|minh|em))?|"
     # "xoá tài khoản", "xoá tôi khỏi danh sách", "huỷ dịch vụ", "rời khỏi loa", "thoát ra"
-    rf"(?:xoa|huy|dong|go)(?: bo)? (?:ten |tai khoan |nick |so )?(?:cua )?{_ME}|"
+    rf"(?:xoa|huy|dong|go|bo)(?: bo)? (?:ten |tai khoan |nick |so )?(?:cua )?{_ME}(?: ra)?|"
     r"(?:xoa|huy|dong)(?: bo)? (?:tai khoan|nick)|"
     r"(?:huy|ngung|dung|cat|thoi|ket thuc)(?: bo)?(?: su dungq?| dang ky)?"
     r"(?: (?:het|tat ca|toan boq?)(?: cac)?)? dich vu(?: (?:nay|tin|nhan tin))?|"
@@ -481,9 +508,15 @@ STOP_RE = re.compile(rf"^{_STOP_BY}{_STOP_PHRASE}(?: (?:va |roi |thi )?{_STOP_PH
 RECEIVING_RE = re.compile(r"\b(?:nhan|gui|xem|doc|dang ky|theo doi|tin moi)\b")
 # "Dừng", "ngưng", "tắt" alone ("dừng lại", "xin dừng", "tắt hết"): typed so or without marks
 # ("đúng" is right).
+_BUSY = (  # why one pauses: "mấy hôm em bận", "vì đi làm xa"
+    rf"(?: (?:mot )?(?:thoi gian|(?:vai|may|it) (?:ngay|hom|tuan|thang)))?"
+    rf"(?: (?:vi|do|tai))?(?: {_ME})?(?: (?:dang|phai|sap))? "
+    r"(?:ban|di vang|di xa|di lam(?: an)?(?: xa)?)"
+    r"(?: (?:qua|lam|viec))?"
+)
 STOP_WORD_RE = re.compile(
     rf"{_STOP_BY}(?:tam )?(?P<word>dung|ngung|tat)(?: lai| han)?(?: het| tat ca)?"
-    r"(?: (?:di|nhe|nha|a))*(?: loa(?: oi)?)?" + TAIL
+    rf"(?: (?:di|nhe|nha|a))*(?: loa(?: oi)?)?(?:{_BUSY})?" + TAIL
 )
 SEARCH_RE = re.compile(
     # "tin", "tin tức" after: below; "tra" only before them ("tra tin thi", not "trả lời")
@@ -499,10 +532,16 @@ SEARCH_RE = re.compile(
     r"\s+(?P<arg>.+?)" + TAIL
 )
 ASK_ABOUT_RE = re.compile(
-    r"^(?:.*?\b)?(?:co )?(?:tin|tin tuc|thong tin|thong bao|bai viet|bai bao|bai)"
+    r"^(?:.*?\b)?(?:co )?(?:tin|tin tuc|thong tin|thong bao|bai viet|bai bao|bai|vu|chuyen)"
     r"(?: gi| nao| moi)?\s+"
     r"(?:(?:viet|dang|noi|nhac) )?(?:ve|lien quan(?: den| toi)?)\s+(?P<arg>.+?)" + TAIL
 )
+# An incident named alone, "vụ tai nạn giao thông", "vụ lừa đảo qua điện thoại": searched (not
+# a crop's season, "vụ mùa năm nay", nor "vụ này", nor a question about it).
+INCIDENT_RE = re.compile(
+    r"^vu (?!(?:mua|dong|xuan|he|ngo|nay|do|kia|gi|nao|viec)\b)(?P<arg>\w+(?: \w+)+?)" + TAIL
+)
+INCIDENT_NOT_RE = re.compile(r"\b(?:khong|chua|sao|the nao|ra sao|gi|nao|bao gio|khi nao)\b")
 # What next: "phải làm gì tiếp", "tiếp theo làm gì"; about anything ("lũ về phải làm gì"): help
 # only when every other word is one the parser knows.
 _NEXT = (
@@ -515,6 +554,7 @@ HELP_RE = re.compile(
     r"(?<!tai )(?<!vi )sao de(?= \w)|(?:co )?cach nao de|bang cach nao|"  # "sao để tìm tin cũ"
     r"thi (?:bam|go|nhan|viet) (?:gi|the nao|sao|nhu nao|cai gi)|"  # "… thì bấm gì"
     r"nhu the nao|the nao de|dung loa|su dung|"
+    r"(?:nut|muc) nao de|^go\b.* la (?:duoc|xong)(?: (?:ha|a|khong|chua|nhi))?$|"
     r"cach (?:dung|su dung|dang ky|huy|xem|nhan|tim|doc|bo|tat|dat|chon|theo doi|go|nhap|hoi|"
     r"tra cuu|tra)|"
     # "phải làm gì tiếp", "tiếp theo làm gì": what next
@@ -548,7 +588,8 @@ HELP_RE = re.compile(
 # with a word about the bot in the message, or few words besides known ones.
 HOW_RE = re.compile(r"lam sao|lam the nao|nhu the nao|the nao de|nhu nao|kieu gi|sao de|" + _NEXT)
 BOT_WORDS_RE = re.compile(
-    r"\b(?:loa|bot|dang ky|tin|nhan|xem|doc|bam|dung|lenh|huy|bo(?! an\b)|ban tin|yen tinh|tim|"
+    r"\b(?:loa|bot|dang ky|tin|nhan|xem|doc|bam|dung|lenh|huy|(?<!con )bo(?! an\b)|ban tin|"
+    r"yen tinh|tim|"
     r"im lang|yen lang|tong hop|"
     r"theo doi|cai dat|ung dungq?|zalo|telegram|tai khoan|thong bao|xa|chu de)\b"
 )
@@ -583,7 +624,10 @@ _SET_ASKED = (
     rf"may (?:gio|h) (?:thi )?(?:gui|nhan) {_SETTING} cho {_WHO}|"
     rf"may (?:gio|h) {_WHO} (?:nhan|duoc gui) {_SETTING}|"
     rf"{_WHO} (?:da )?(?:dat|cai|de) {_SETTING} (?:luc|tu) (?:nao|bao gio)|"
-    rf"gio (?:nhan|gui) {_SETTING}(?: (?:hang|moi) ngay)? cua {_WHO}$)"
+    rf"gio (?:nhan|gui) {_SETTING}(?: (?:hang|moi) ngay)? cua {_WHO}$|"
+    # "mấy giờ bản tin gửi cho chị nhỉ", "tôi có nhận bản tin hằng ngày không nhỉ"
+    rf"may (?:gio|h) {_SETTING} (?:duoc )?(?:gui|den) (?:cho )?{_WHO}|"
+    rf"(?:co|da) (?:nhan|dat) {_SETTING}(?: (?:hang|moi) ngay)? (?:khong|chua)\b)"
 )
 SET_ASKED_RE = re.compile(rf"\b{_SET_ASKED}")
 # A refusal to send or receive before a time named: "đừng gửi tin vào giờ nghỉ trưa".
@@ -631,6 +675,9 @@ MINE_RE = re.compile(
     r"(?: cua)?(?: (?:nhung|cac))? "
     r"(?:gi|nao|(?:xa|chu de|muc) nao)\b(?! moi)|"
     r"(?:xa|chu de|noi|muc)(?: (?:toi|minh|em))? (?:da|dang) (?:dang ky|theo doi|chon)|"
+    # "tôi đã theo dõi Noong Hẹt chưa nhỉ", "mình đang theo dõi những gì"
+    r"(?:da|co) (?:theo doi|chon)\b.* chua(?: (?:nhi|a|vay|the|ta))?$|"
+    r"dang theo doi (?:nhung |cac )?(?:gi|xa nao|chu de nao)\b|"
     # "xem các xã mình đã theo", "đang theo những xã nào", "mình đang để những xã, chủ đề gì"
     rf"(?:xa|chu de|muc)(?: (?:nao|gi))? {_WHO} (?:da|dang) (?:theo|de)\b|"
     r"(?:da|dang) (?:theo|de|chon) (?:nhung|cac|may) (?:xa|chu de|muc)\b|"
@@ -713,7 +760,7 @@ TOPICS_RE = re.compile(r"\b(?:chu de|danh muc|linh vuc|chuyen muc)")
 _KINDS = r"(?:muc|loai|mang|nhom|de tai|chu de|chuyen muc|linh vuc)"
 TOPICS_ASK_RE = re.compile(
     rf"\b(?:(?:muc|loai|mang|nhom) tin|(?:nhung|cac|may|co) {_KINDS}(?: tin)?(?: tuc)? (?:gi|nao)|"
-    r"(?:muc|loai|mang) (?:gi|nao)|gom (?:nhung )?gi|"
+    r"(?:muc|loai|(?<!can )(?<!phai )(?<!nen )(?<!se )mang) (?:gi|nao)|gom (?:nhung )?gi|"
     # "chủ đề nào đăng ký được": what there is to choose
     rf"{_KINDS} (?:nao|gi) (?:(?:co the|duoc) )?(?:dang ky|chon|theo doi|nhan)|"
     # "các chủ đề để đăng ký", "những mục có thể chọn": what there is to choose
@@ -988,6 +1035,9 @@ INFO_RE = re.compile(
     r"(?:bi lo|lo ra|bi ban|an toan|"
     r"bao mat|(?:luu|giu|de|cat) (?:o dau|the nao|bao lau))\b|"
     r"(?:noi chuyen |nhan tin )?(?:voi|la) nguoi that|lam ra (?:cai nay|loa|bot)|"
+    # "bạn tên gì", "mình đang nói chuyện với robot à"
+    rf"^(?:{_ITSELF}|{_YOU}) (?:ten|ten goi) (?:la )?gi\b|"
+    r"(?:noi chuyen|chat|nhan tin) (?:voi|cung) (?:may|robot|bot|nguoi may|tri tue nhan tao)\b|"
     r"is (?:this|it|loa) (?:bot )?(?:official|real|free|safe)|"
     rf"{_ITSELF} (?:co )?(?:doc trom|nghe trom|xem trom|theo doi trom)|"
     rf"{_ITSELF} (?:co )?(?:giay phep|phep|duoc cap phep)\b|"

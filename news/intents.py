@@ -42,6 +42,7 @@ from news.intent_words import (
     CHOICE_FEWER_RE,
     CHOICE_MORE_RE,
     CHOSEN_RE,
+    CLOCK_12_RE,
     COMMAND_SPELLINGS,
     COMMAND_WORDS,
     COMMUNES_ALL_RE,
@@ -51,6 +52,7 @@ from news.intent_words import (
     COMPLAINT_RE,
     DIRECTORY_RE,
     DROP_AFTER_RE,
+    ENGLISH_PHRASES,
     EVERY_COMMUNE_NEWS_RE,
     FEATURES_RE,
     FILLER,
@@ -71,6 +73,8 @@ from news.intent_words import (
     HOW_RE,
     HOW_TO_RE,
     HOW_TO_SET_RE,
+    INCIDENT_NOT_RE,
+    INCIDENT_RE,
     INFO_NOT_RE,
     INFO_RE,
     INTRODUCTION_RE,
@@ -253,6 +257,7 @@ class IntentParser:
         # "a lô a lô", "hế lô": "alô", "hello" spoken as two words, a call or a greeting
         while (spoken := SPOKEN_GREETINGS.get(" ".join(said.norm[at : at + 2]))) is not None:
             said, at = said.replaced(at, 2, spoken), at + 1
+        said = _english(said)
         formal = FORMAL_REQUEST_RE.match(said.text)  # "Đề nghị cho xem …": "xin cho xem …"
         formal = formal or RELAYED_RE.match(said.text)  # "bà cháu bảo xem tin …": her request
         if formal is not None:
@@ -299,6 +304,13 @@ class IntentParser:
             return folded
         if folded in self._joined and (word.isascii() or len(folded) >= JOINED_MARKED_MIN):
             return self._joined[folded]  # "muongphang"; "nấu" (cook) is no "Na Ư"
+        # "loaaa", "okkkk": said longer; "tìmm": a last letter doubled after a word typed with
+        # its marks (no word ends so; "kyy" is left a typo to ask about)
+        stretched = re.sub(r"(\w)\1{2,}", r"\1", folded)
+        if not word.isascii():
+            stretched = re.sub(r"(\w)\1$", r"\1", stretched)
+        if stretched != folded and stretched in self._vocabulary:
+            return SHORTHAND.get(stretched, stretched)
         repaired = _telex(folded)
         if repaired in self._vocabulary:
             return SHORTHAND.get(repaired, repaired)
@@ -766,6 +778,12 @@ class IntentParser:
             return None  # "muốn tìm tin thì gõ như nào": how (help)
         if found is not None and not _news_words(found["arg"]) and not kindly:
             return Intent(SEARCH, said.span(found.start("arg"), said.arg_end(found.end("arg"))))
+        incident = INCIDENT_RE.match(text)  # "vụ tai nạn giao thông"
+        if incident is not None and not INCIDENT_NOT_RE.search(text) and "?" not in said.source:
+            named = self._named(said, 0, len(text))  # a topic's keyword is searched with it
+            if named is None or named[1] is None or named[1].kind is TOPIC_KIND:
+                end = said.arg_end(incident.end("arg"))
+                return Intent(SEARCH, said.span(incident.start("arg"), end))
         found = ASK_ABOUT_RE.match(text)  # "có tin gì về X": X's news when X is a name
         if found is None:
             return None
@@ -878,7 +896,7 @@ class IntentParser:
             return Intent(ABOUT, said.source, topic)
         if named and named[1]:  # "tôi quê Nậm Tin": the name's "tin" asks for no news
             text = " ".join([*said.norm[: named[2][0]], "x", *said.norm[named[2][1] :]])
-        if LATEST_RE.search(text):
+        if LATEST_RE.search(text) or ALL_NEWS_ASKED_RE.search(text):  # "gửi tất cả tin …"
             said_count = _count(said)  # "cho xem 5 tin mới nhất", "hai tin", "ba tin" (typed so)
             return Intent(LATEST, ALL if LATEST_ALL_RE.search(text) else said_count)
         return None
@@ -930,6 +948,8 @@ class IntentParser:
     def _partial(self, said: _Said, text: str) -> str | None:
         """A short message that is the beginning of names, maybe after "tin" ("mường", "tin
         thanh", "xã muong th"): the words as typed, for a list of the places that hold them."""
+        if LATEST_RE.fullmatch(text):
+            return None  # "tin nóng" is the latest news, no "Noong Hẹt"
         words = text.split()
         start = 1 if words[:1] == ["tin"] and len(said.norm) > 1 else 0
         name = words[start:]
@@ -1173,6 +1193,35 @@ def _letter_body(said: _Said) -> _Said:
     if last <= first:
         return said  # nothing but the framing ("kính gửi loa"): read as it is
     return _Said(said.source, said.places[first:last], said.norm[first:last])
+
+
+def _english(said: _Said) -> _Said:
+    """``said`` with the English phrases residents borrow read as Vietnamese ("delete me",
+    "do not disturb", as typed), and 12-hour times as the hour and part of day ("8pm": "8h toi")."""
+    at = 0
+    while at < len(said.norm):
+        typed = [fold(word) for word in said.words]  # as typed: "how" is no telex "ho"
+        for size in (5, 4, 3, 2):
+            phrase = ENGLISH_PHRASES.get(" ".join(typed[at : at + size]))
+            if phrase is not None and at + size <= len(said.norm):
+                said = said.replaced(at, size, phrase)
+                break
+        else:
+            size = 2 if said.norm[at + 1 : at + 2] in (["am"], ["pm"]) else 1
+            clock = CLOCK_12_RE.fullmatch("".join(said.norm[at : at + size]))
+            if clock is not None and said.norm[at][0].isdigit():
+                said = said.replaced(at, size, _clock_12(clock))
+        at += 1
+    return said
+
+
+def _clock_12(clock: re.Match[str]) -> str:
+    """ "8pm" -> "8h toi", "7:30am" -> "7h30 sang", "12pm" -> "12h trua", "3pm" -> "3h chieu"."""
+    hour = int(clock["hour"])
+    said = f"{hour}h{clock['minute'] or ''}"
+    if clock["half"] == "am":
+        return f"{said} sang" if hour != 12 else f"{said} dem"
+    return f"{said} " + ("trua" if hour == 12 else "chieu" if hour < 6 else "toi")
 
 
 def _words(text: str) -> list[tuple[int, int]]:

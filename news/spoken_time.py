@@ -151,10 +151,17 @@ def times_in(folded: str) -> list[Spoken]:
 _PART_BEFORE_FROM = re.compile(r"\b(sang|trua|chieu|toi|dem) tu (?=\d)")
 
 
+# "12-13h", "22 - 6 giờ": the hour's unit said once, after the end, is the start's too.
+_UNIT_ONCE = re.compile(
+    r"\b(?P<start>\d{1,2}) ?(?P<between>-|den|toi) ?(?P<end>\d{1,2}) ?(?P<unit>h|g|gio)\b"
+)
+
+
 def window_in(folded: str) -> Window | None:
     """The first "A đến B" / "A-B" window in ``folded`` text, or None. A part of the day
     said before "từ" is the start's: "tối từ 8h đến sáng 6h" is "từ tối 8h …"."""
     folded = _PART_BEFORE_FROM.sub(r"tu \1 ", folded)
+    folded = _UNIT_ONCE.sub(r"\g<start>\g<unit> \g<between> \g<end>\g<unit>", folded)
     spoken = times_in(folded)
     for first, second in pairwise(spoken):
         end = _same_half(first, second)

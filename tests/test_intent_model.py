@@ -90,6 +90,9 @@ def test_features_are_words_pairs_and_letters_folded() -> None:
             "xem tin moi nhat",
             Intent(SUBSCRIBE, "xã Thanh Nưa", THANH_NUA),
         ),
+        # help asked how ("làm sao để …", "how do I …") stands whatever the model says
+        (Intent("help"), "lam sao de xem tin moi nhat", Intent("help")),
+        (Intent("help"), "how do I xem tin moi nhat", Intent("help")),
         # a time to set overrules an understood reading only when the message says one
         (Intent(MINE), "gui ban tin", Intent(MINE)),
         (
@@ -191,6 +194,6 @@ def test_the_committed_model_is_what_the_training_script_makes() -> None:
     """Regenerated from the labelled sets (never a blind set), byte for byte; small."""
     script = _script()
     sets = script.training_sets()
-    assert {"holdout32", "holdout33"}.isdisjoint(sets) and "holdout31" in sets and len(sets) >= 32
+    assert {"holdout34", "holdout35"}.isdisjoint(sets) and "holdout33" in sets and len(sets) >= 34
     assert script.build(sets).to_json() == MODEL_PATH.read_text(encoding="utf-8")
     assert MODEL_PATH.stat().st_size < 1_000_000

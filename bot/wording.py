@@ -196,4 +196,6 @@ def meaning(text: str, parser: IntentParser, *, learned: bool = True) -> Intent:
     name, args = parse(text)
     if intent.name == UNKNOWN and intent.guess is None and name is not None:
         return command_intent(name, args, parser.resolver)  # its handler resolves the argument
-    return fallback(intent, text, intent_model()) if learned else intent
+    if not learned:
+        return intent
+    return fallback(intent, text, intent_model(), parser.normalised(text))

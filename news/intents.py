@@ -247,22 +247,15 @@ class IntentParser:
 
     def parse(self, text: str) -> Intent:
         """The intent of one message (never raises; ``UNKNOWN`` when nothing fits)."""
-        source = nfc(text).strip()
-        places = self._split_joined(source, _words(source))
-        if not places:  # an emoji, a sticker, punctuation
+        said = self._said(text)
+        if said is None:  # an emoji, a sticker, punctuation
             return _no_words(text)
-        norm = _trust([self._normal(source[start:end]) for start, end in places])
-        said = _letter_body(_Said(source, places, norm))  # "Kính gửi Loa, … Trân trọng."
-        at = 0
-        # "a lô a lô", "hế lô": "alô", "hello" spoken as two words, a call or a greeting
-        while (spoken := SPOKEN_GREETINGS.get(" ".join(said.norm[at : at + 2]))) is not None:
-            said, at = said.replaced(at, 2, spoken), at + 1
-        said = _english(said)
+        norm = said.norm
         formal = FORMAL_REQUEST_RE.match(said.text)  # "Đề nghị cho xem …": "xin cho xem …"
         formal = formal or RELAYED_RE.match(said.text)  # "bà cháu bảo xem tin …": her request
         if formal is not None:
             said = said.replaced(0, len(formal.group().split()), "xin")
-        typo = _command_typo(norm, self._vocabulary, [source[a:b] for a, b in places])
+        typo = _command_typo(norm, self._vocabulary, said.words)
         if typo is not None and typo[3]:
             return self._read(said.replaced(*typo[:3]))
         found = self._read(said)
@@ -270,6 +263,27 @@ class IntentParser:
             meant = self._read(said.replaced(*typo[:3]))
             return Intent(UNKNOWN, guess=meant) if meant.name != UNKNOWN else found
         return found
+
+    def normalised(self, text: str) -> str:
+        """The words of ``text`` as the rules read them, joined: folded, shorthand, telex and
+        words run together repaired, borrowed English read ("dk pom lot" -> "dang ky pom lot");
+        what the learned fallback reads beside the message as typed."""
+        said = self._said(text)
+        return said.text if said is not None else ""
+
+    def _said(self, text: str) -> _Said | None:
+        """``text`` as words, normalised; None when it has none (an emoji, punctuation)."""
+        source = nfc(text).strip()
+        places = self._split_joined(source, _words(source))
+        if not places:
+            return None
+        norm = _trust([self._normal(source[start:end]) for start, end in places])
+        said = _letter_body(_Said(source, places, norm))  # "Kính gửi Loa, … Trân trọng."
+        at = 0
+        # "a lô a lô", "hế lô": "alô", "hello" spoken as two words, a call or a greeting
+        while (spoken := SPOKEN_GREETINGS.get(" ".join(said.norm[at : at + 2]))) is not None:
+            said, at = said.replaced(at, 2, spoken), at + 1
+        return _english(said)
 
     def _split_joined(self, source: str, places: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """``places`` with words typed run together split into the words Loa knows

@@ -290,8 +290,8 @@ async def test_a_question_answered_yes_on_zalo(commands: Commands, yes: str) -> 
 async def test_right_is_never_stop(commands: Commands) -> None:
     chat = Chat(commands, "telegram")
     await chat.say("/start")
-    answer = await chat.say("đúng")
-    assert "dừng nhận tin và xóa" not in answer and "stop:yes" not in chat.buttons()
+    answer = await chat.say("đúng")  # no question pending: never the stop's confirmation
+    assert "xóa toàn bộ dữ liệu" not in answer and "stop:yes" not in chat.buttons()
 
 
 async def test_part_of_a_name_lists_the_places_to_read_about(

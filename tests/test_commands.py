@@ -300,7 +300,7 @@ async def test_same_chat_id_on_two_channels_are_two_residents(
     ("text", "expected"),
     [
         ("/foo", "Loa chưa hiểu “/foo” ạ. Có phải bà con muốn:"),
-        ("Loa ơi <b>", "Loa chưa hiểu “Loa ơi &lt;b&gt;” ạ. Có phải bà con muốn:"),
+        ("bán đất <b>", "Loa chưa hiểu “bán đất &lt;b&gt;” ạ. Có phải bà con muốn:"),
         ("2", "Loa chưa hiểu “2” ạ. Có phải bà con muốn:"),
         ("", texts.ONLY_TEXT),
         ("/huongdan", texts.HELP),

@@ -50,6 +50,7 @@ from news.intents import (
     LATEST,
     MINE,
     QUIET,
+    SEARCH,
     START,
     STOP,
     SUBSCRIBE,
@@ -64,9 +65,13 @@ from news.text import fold, nfc
 
 MODEL_PATH = Path(__file__).with_name("intent_model.json")
 # Answered directly: they only show something. Every other intent is asked back first.
-HARMLESS = frozenset({LATEST, HELP, GREET, THANKS, COMMUNES, TOPICS, MINE, ABOUT, INFO})
+HARMLESS = frozenset({LATEST, HELP, GREET, THANKS, COMMUNES, TOPICS, MINE, ABOUT, INFO, SEARCH})
 # Never proposed: a search needs its words, which only the rules extract.
-NOT_PROPOSED = frozenset({UNKNOWN, "search"})
+NOT_PROPOSED = frozenset({UNKNOWN})
+# A subject alone the rules did not understand ("sốt xuất huyết", "lừa đảo qua mạng", "mac
+# ca"): searched as typed when the model reads a search and it is this short (a longer message
+# holds more than its subject; a search needs the subject's words, which only the rules cut).
+SEARCHED_WORDS_MAX = 5
 # Readings the model never overrules: stopping and starting, and the social ones, are said in
 # words the rules know; on the first looks the model broke as many of them as it fixed.
 STANDS = frozenset({START, STOP, INFO, THANKS, GREET})
@@ -257,6 +262,8 @@ def fallback(intent: Intent, text: str, model: IntentModel, normalised: str = ""
     name, probability = model.predict(text, normalised)
     if name in NOT_PROPOSED or name == intent.name or probability < needed:
         return intent
+    if {name, intent.name} == {SUBSCRIBE, UNSUBSCRIBE} and intent.choice is not None:
+        return intent  # the rules read which way from the words ("bỏ", "huỷ"): "theo dõi X"
     if intent.choice is not None and name in (ABOUT, SUBSCRIBE, INFO, LATEST):
         # A place or topic the rules found: the app offers its news and a button to subscribe
         # ("nhà tôi ở bản … xã Mường Phăng"), both of these guesses at once; "mình là người Nà
@@ -286,6 +293,10 @@ def _proposal(name: str, rules: Intent, text: str) -> Intent | None:
     in ``text``; None when the intent cannot do without an argument the rules did not find."""
     if name in NEEDS_CHOICE:
         return Intent(name, rules.args, rules.choice) if rules.choice else None
+    if name == SEARCH:
+        alone = rules.name == UNKNOWN and rules.choice is None
+        short = len(_WORD.findall(text)) <= SEARCHED_WORDS_MAX
+        return Intent(SEARCH, nfc(text).strip()) if alone and short else None
     if name in (SUBSCRIBE, UNSUBSCRIBE):
         return Intent(name, rules.args, rules.choice)
     folded = fold(nfc(text))

@@ -37,6 +37,7 @@ SHORTHAND: dict[str, str] = {
     "search": "tim kiem", "topic": "chu de", "topics": "chu de", "start": "bat dau",
     "digest": "tong hop", "news": "tin tuc", "latest": "moi nhat", "pls": "nhe", "plz": "nhe",
     "please": "nhe", "all": "tat ca", "lun": "luon", "nhg": "nhung", "hot": "moi",
+    "iu": "yeu", "hlu": "hello", "remove": "bo", "chatbot": "bot",
 }  # fmt: skip
 # Command phrases that a typo may hide ("dnag ky", "tim kiem", "huong dna"): joined -> words.
 COMMAND_WORDS: dict[str, str] = {
@@ -110,7 +111,7 @@ PRAISE_RE = re.compile(
     # "bot xịn thật", "tốt lắm, cứ thế phát huy", "đọc tin tiện quá"
     r"xin (?:that|qua|ghe|the|day)|(?:tot|gioi) (?:lam|qua|that)|(?:cu the |tiep tuc )?phat huy|"
     r"lam tot|(?:10|muoi) diem|diem (?:10|muoi)|qua (?:duoc|tot|ok)(?: luon)?|"
-    r"(?:good|great|nice) job|well done|"
+    r"(?:good|great|nice) job|well done|(?:yeu|thuong) (?:loa|bot|ad|admin)\b|"
     r"(?:ai cung|moi nguoi|ca ban) khen|(?:the|vay) la (?:duoc|xong|on|tot)|"
     r"tien (?:qua|lam|that|loi qua)|chuan (?:roi|qua|that)|(?:da )?nhan (?:duoc )?(?:tin )?roi|"
     r"kip thoi|chinh xac|(?:tin|bai) (?:nay|do) (?:tot|hay))\b"
@@ -220,6 +221,8 @@ HOW_ASKED_RE = re.compile(
     r"\blam sao (?=(?:bo|huy|xoa|dat|tat|bat|xem|chon|dang ky|doi)\b)|"  # "làm sao bỏ hết các xã"
     r"\bthi (?:phai )?(?:lam|nhan|go|bam|viet) (?:the nao|sao|nhu nao)\b|"  # "… thì làm thế nào"
     r"\bhow (?:to|do|can)\b|"  # English, as typed
+    r"^cach (?:de )?(?:xem|dat|chon|bo|huy|tat|bat|doi|dang ky|theo doi)\b|"  # "cách xem lại …"
+    r"\bhuong dan (?:cach|quy trinh|thu tuc|cac buoc)\b|"
     # "nút nào để đăng ký", "bấm vào đâu để xem danh sách xã", "gõ tên xã là được hả"
     r"\b(?:nut|muc) nao de\b|\b(?:bam|an|cham|go) (?:vao )?(?:dau|nut nao|cai nao) de\b|"
     r"^go\b.* la (?:duoc|xong)(?: (?:ha|a|khong|chua|nhi))?$"
@@ -254,7 +257,7 @@ NEWS_COMPLAINT_RE = re.compile(
 # News asked for with "thế nào": "mấy hôm nay tin mưa lũ sạt lở thế nào".
 NEWS_HOW_RE = re.compile(r"\btin\b.*\b(?:the nao|ra sao)\b")
 # Words of time beside keywords alone: "lịch cắt điện, mất điện tuần này".
-WHEN_WORDS = frozenset("tuan nay hom qua thang gan day moi nhat sang chieu toi dem mai".split())
+WHEN_WORDS = frozenset("tuan nay hom qua thang gan day moi nhat sang chieu toi dem mai vua".split())
 # Not yet decided which: "đăng ký một xã nhưng chưa biết chọn xã nào".
 UNDECIDED_RE = re.compile(r"\b(?:chua|khong) (?:biet|nghi ra|nho)\b.*\bnao\b")
 # The bot's features, asked: help ("chức năng của bot gồm những gì").
@@ -263,7 +266,7 @@ FEATURES_RE = re.compile(r"\b(?:chuc nang|tinh nang)\b")
 READS_NEWS_RE = re.compile(r"\b(?:xem|doc|coi|nghe|cung cap)(?: (?:cac|nhung|het))? tin\b")
 # Every article asked for, not one's choices: "xem tin mới của cả tỉnh, tất cả các xã".
 ALL_NEWS_ASKED_RE = re.compile(
-    r"\b(?:xem|doc|coi|gui|hien) (?:het |tat ca |toan boq? )?tin(?: tuc)?(?: moi)?(?: cua)? "
+    r"\b(?:xem|doc|coi|gui|hien|nghe) (?:het |tat ca |toan boq? )?tin(?: tuc)?(?: moi)?(?: cua)? "
     r"(?:ca tinh|toan tinh|tat ca|moi xa|cac xa|het)\b"
 )
 # A choice added or dropped, none named: "chọn thêm chủ đề cho tôi", "bỏ bớt chủ đề đi".
@@ -325,10 +328,12 @@ LIVES_RE = re.compile(
 OWN_UNIT_RE = re.compile(
     rf"(?:de )?(?:cho {_WHO} )?(?:(?:giup|ho|dum)(?: {_WHO})? )?(?:nhan )?(?:tin(?: tuc)? )?"
     r"(?:(?:cua|o|tai|ve) )?"
-    r"(?:que(?: nha| huong)?|(?:xa|phuong|ban)(?: (?:nha|minh|toi|em|bac|chau|con|do|ay))*|"
+    r"(?:que(?: nha| huong)?|"
+    r"(?:xa|phuong|ban|lang)(?: (?:nha|minh|toi|em|bac|chau|con|do|ay|ba|ong|anh|chi))*|"
     r"(?:ben|noi) (?:do|day|nay|ay)|"
     r"(?<=o )(?:do|day)|(?:do|day)(?= |$))"
-    r"(?: (?:de|cho|thi|va|hang ngay|moi ngay)\b.*)?$"
+    r"(?: (?:de|cho|thi|va|hang ngay|moi ngay)\b.*)?"
+    rf"(?: (?:khong|chua))?(?: {_WHO}(?: oi)?)?$"  # "… về bản bà không cháu"
 )
 # Civil registration, no subscription: "đăng ký kết hôn cần giấy tờ gì".
 PAPERWORK_RE = re.compile(
@@ -355,7 +360,7 @@ WHENEVER_RE = re.compile(
 # ("… có tin gì mới không thì gửi cho bác xem" asks now: that name's news)
 HAS_NEWS_THEN_RE = re.compile(
     r"\bco(?: (?!khong\b|chua\b)\w+){1,6} (?:thi|cu|la) (?:gui|bao|nhan)|"
-    rf"\bco tin(?: (?:gi|nao|moi))? (?:bao|nhan|gui)(?: cho)? {_WHO}\b(?! xem)"
+    rf"\bco (?:tin(?: (?:gi|nao|moi))?|gi(?: moi)?) (?:bao|nhan|gui)(?: cho)? {_WHO}\b(?! xem)"
 )
 # Told whenever X comes, asked first: "muốn được báo mỗi khi có tin tuyển dụng".
 WHEN_TOLD_RE = re.compile(
@@ -450,6 +455,7 @@ _STOP_PHRASE = (
     r"(?:tam )?(?:dung|ngung|khoi|cham dut)(?: han)?(?: viec)? (?:gui|nhan)"
     r"(?: tin(?: tuc| nhan)?)?|"
     r"(?:huy|bo|tat) nhan tin(?: tuc)?|(?:xin )?thoi nhan tin(?: tuc)?(?= tu (?:nay|gio|hom nay))|"
+    r"(?:tam )?(?:dung|ngung) tin(?: tuc)?|im (?:di|mom|mieng)|"  # "pause tin 2 hôm", "im đi"
     r"(?:huy|xoa|bo) (?:dang ky|theo doi) vinh vien|"
     r"nghi (?:nhan|xem|doc|theo doi|dung)(?: tin(?: tuc)?| loa)?|"
     r"(?:huy|bo|ngung|dung|thoi) theo doi (?:loa|bot|kenh)(?: nay)?|"
@@ -474,7 +480,7 @@ _STOP_PHRASE = (
     r"(?: tin(?: tuc)?| loa| bot| dich vu)? nua)"
     r"(?: (?:nua|het|tat ca|luon|di|vinh vien|han|hoan toan|roi|thoi|ngay|day|lai|tam thoi|"
     r"tu (?:nay|gio|hom nay|bayq? gio)|moi thu|"
-    r"(?:mot )?(?:thoi gian|(?:vai|may|it) (?:ngay|hom|tuan|thang))|"
+    r"(?:mot )?(?:thoi gian|(?:vai|may|it|\d+) (?:ngay|hom|tuan|thang))|"
     r"(?:tu |cua |tren |qua |khoi )?(?:loa|bot)|"
     r"(?:ra )?khoi (?:danh sach(?: (?:nhan tin|dang ky|cua loa))?|loa|bot)|"
     rf"(?:den|toi|cho|vao) (?:so|may|tai khoan)(?: (?:dien thoai|nay|cua {_ME}))*|"
@@ -514,15 +520,21 @@ _BUSY = (  # why one pauses: "mấy hôm em bận", "vì đi làm xa"
     r"(?:ban|di vang|di xa|di lam(?: an)?(?: xa)?)"
     r"(?: (?:qua|lam|viec))?"
 )
+_AWAY = (  # why one pauses, said first: "em đi vắng mấy hôm tạm dừng nhé"
+    rf"(?:(?:{_ME}) )?(?:(?:dang|phai|sap) )?"
+    r"(?:ban|di vang|di xa|di tour|di cong tac|di lam(?: an)?)"
+    r"(?: (?:mot )?(?:thoi gian|(?:vai|may|it|\d+) (?:ngay|hom|tuan|thang)))? "
+)
 STOP_WORD_RE = re.compile(
-    rf"{_STOP_BY}(?:tam )?(?P<word>dung|ngung|tat)(?: lai| han)?(?: het| tat ca)?"
+    rf"{_STOP_BY}(?:{_AWAY})?(?:tam )?(?P<word>dung|ngung|tat|nghi)(?: lai| han)?(?: het| tat ca)?"
     rf"(?: (?:di|nhe|nha|a))*(?: loa(?: oi)?)?(?:{_BUSY})?" + TAIL
 )
 SEARCH_RE = re.compile(
     # "tin", "tin tức" after: below; "tra" only before them ("tra tin thi", not "trả lời")
     r"^(?:.*?\b)?(?:tim kiem|tim|tra cuu|kiem(?! (?:tra|lam|soat|dinh|diem|duyet|ke))|"
     r"tra(?= (?:tin|thong tin|bai)))"
-    rf"(?:\s+(?:giup|ho(?! tro)|dum|cho)(?:\s+(?:{_WHO}|a|c))?)?"  # "hỗ trợ" is searched, no "hộ"
+    rf"(?:\s+(?:giup|ho(?! (?:tro|ngheo|dan|gia dinh|kinh doanh|can ngheo))|dum|cho)"
+    rf"(?:\s+(?:{_WHO}|a|c))?)?"  # "hỗ trợ", "hộ nghèo" are searched, no "hộ"
     r"(?:\s+(?:cac|nhung|may|mot vai|mot so))?"
     r"(?:\s+xem(?: co)?)?"  # "tìm xem có tin gì về …"
     r"(?:\s+(?:tin tuc|tin|bai viet|bai bao(?! hiem)|bai|thong tin|van ban)(?: gi| nao)?)?"
@@ -535,6 +547,27 @@ ASK_ABOUT_RE = re.compile(
     r"^(?:.*?\b)?(?:co )?(?:tin|tin tuc|thong tin|thong bao|bai viet|bai bao|bai|vu|chuyen)"
     r"(?: gi| nao| moi)?\s+"
     r"(?:(?:viet|dang|noi|nhac) )?(?:ve|lien quan(?: den| toi)?)\s+(?P<arg>.+?)" + TAIL
+)
+# A subject read about: "xem bài giải bóng đá", "cho tôi xem tin tiêm phòng vắc xin", "xem về
+# dịch tả lợn châu phi", "tin homestay" (searched when the subject is no news, time or place).
+READ_SUBJECT_RE = re.compile(
+    r"^(?:(?:cho|xin)(?: (?:toi|minh|em|bac|chau|con|chu|co|ong|ba|anh|chi))? )?"
+    r"(?:(?:xem|doc|coi) (?:(?:tin(?: tuc)?|bai(?: viet| bao(?! hiem))?) (?:ve )?|ve )|"
+    r"tin (?:ve )?)"
+    r"(?P<arg>\w+(?: \w+)*?)" + TAIL
+)
+# Words of places: news of them is no subject to search ("tin những xã vùng cao").
+PLACE_WORDS = frozenset("xa phuong ban lang huyen tinh thon vung".split())
+# How to do something ("… thì làm thế nào", "nhắn thế nào"), not how things are.
+DOING_HOW_RE = re.compile(
+    r"\b(?:lam|nhan|go|bam|viet|dat|chon|dang ky|cai) (?:the nao|nhu the nao|sao|nhu nao)\b"
+)
+# The state of things before a name: "thông tin về tình hình xã Quài Cang".
+SITUATION_RE = re.compile(r"(?:tinh hinh|hoat dong|dien bien|su kien|chuyen)(?: (?:o|tai|cua))? ")
+# Receiving news with nothing chosen yet: "cho t nhận tin nhé, chưa chọn xã nào" (start).
+UNCHOSEN_START_RE = re.compile(
+    r"\bnhan tin\b.*\bchua (?:chon|dang ky|biet chon)(?: (?:xa|chu de|muc|gi))?(?: nao)?"
+    r"(?: (?:ca|het|dau))?$"
 )
 # An incident named alone, "vụ tai nạn giao thông", "vụ lừa đảo qua điện thoại": searched (not
 # a crop's season, "vụ mùa năm nay", nor "vụ này", nor a question about it).
@@ -602,7 +635,7 @@ HOW_TO_RE = re.compile(
 # What one has set, asked: "có đặt giờ yên lặng chưa", "giờ bản tin của tôi là mấy giờ", "tôi
 # đang để giờ im lặng mấy giờ nhỉ", "đang ở chế độ nào": one's settings (/cuatoi).
 _SETTING = (
-    r"(?:ban tin|gio (?:yen tinh|yen lang|im lang|khong lam phien|tong hop)|"
+    r"(?:ban tin|khong lam phien|gio (?:yen tinh|yen lang|im lang|khong lam phien|tong hop)|"
     r"che do (?:khong lam phien|im lang|yen tinh|yen lang))"
 )
 _SET_ASKED = (
@@ -675,6 +708,7 @@ MINE_RE = re.compile(
     r"(?: cua)?(?: (?:nhung|cac))? "
     r"(?:gi|nao|(?:xa|chu de|muc) nao)\b(?! moi)|"
     r"(?:xa|chu de|noi|muc)(?: (?:toi|minh|em))? (?:da|dang) (?:dang ky|theo doi|chon)|"
+    r"^(?:cac )?(?:xa|chu de|muc) (?:toi|minh|em) (?:chon|dang ky|theo doi)$|"  # "xã mình chọn"
     # "tôi đã theo dõi Noong Hẹt chưa nhỉ", "mình đang theo dõi những gì"
     r"(?:da|co) (?:theo doi|chon)\b.* chua(?: (?:nhi|a|vay|the|ta))?$|"
     r"dang theo doi (?:nhung |cac )?(?:gi|xa nao|chu de nao)\b|"
@@ -721,6 +755,7 @@ COMMUNES_RE = re.compile(
     # "chọn xã nào đây", "xem xã phường"
     rf"chon {_UNITS} nao|"
     r"xem (?:cac )?(?:xa phuong|phuong xa)|^xem (?:cac )?(?:xa|phuong)$|"
+    r"^bang (?:cac )?(?:xa|phuong)|"
     rf"(?:bao nhieu|may) (?:xa|phuong)|liet ke (?:cac |nhung )?(?:xa|phuong)|"
     r"danh muc (?:xa|phuong)|"
     rf"ten (?:cac |nhung )?(?:xa|phuong)|(?:tat ca|toan boq?|het)(?: cac)? {_UNITS}|"
@@ -899,7 +934,7 @@ START_RE = re.compile(
     rf"{_START_BY}(?:bat dau(?: lai)?(?: nhan tin(?: tuc)?(?: moi)?| nhan| dung| su dungq?)?"
     rf"(?: (?:loa|bot))?(?: {_EVERY}(?: tin(?: tuc)?)?)?(?: (?:nao|thoi|ngay))?|"
     # "khởi động (lại nhận tin)", "tiếp tục nhận tin", "cho tôi tham gia", "cho em dùng thử"
-    r"(?:khoi dong|tiep tuc)(?: lai)?(?: (?:nhan|gui) tin(?: tuc)?| (?:loa|bot))?|"
+    r"(?:khoi dong|tiep tuc)(?: lai)?(?: (?:nhan|gui)(?: tin(?: tuc)?)?| (?:loa|bot))?|"
     r"tham gia(?: (?:loa|bot|nhan tin))?|dung thu(?: (?:loa|bot))?|"
     # "gửi tin lại cho tôi", "gửi lại tin cho em", "lại gửi tin cho em nhé"
     rf"gui (?:lai tin(?: tuc)?|tin(?: tuc)? lai){_TO_ME}|(?<=lai )gui tin(?: tuc)?{_TO_ME}|"
@@ -1035,6 +1070,10 @@ INFO_RE = re.compile(
     r"(?:bi lo|lo ra|bi ban|an toan|"
     r"bao mat|(?:luu|giu|de|cat) (?:o dau|the nao|bao lau))\b|"
     r"(?:noi chuyen |nhan tin )?(?:voi|la) nguoi that|lam ra (?:cai nay|loa|bot)|"
+    # "tin này ở báo Điện Biên lấy về à", "có cần nạp thẻ gì không", "loa làm ra để làm gì"
+    r"(?:o|tu) (?:bao|dai|trang|cong thong tin)\b.* lay (?:ve|sang|qua)\b|"
+    r"(?:co )?(?:can|phai) nap (?:the|tien)|"
+    rf"{_ITSELF} (?:duoc )?(?:lam|tao|lap) ra de (?:lam )?(?:gi|chi)\b|"
     # "bạn tên gì", "mình đang nói chuyện với robot à"
     rf"^(?:{_ITSELF}|{_YOU}) (?:ten|ten goi) (?:la )?gi\b|"
     r"(?:noi chuyen|chat|nhan tin) (?:voi|cung) (?:may|robot|bot|nguoi may|tri tue nhan tao)\b|"

@@ -51,6 +51,7 @@ from news.intent_words import (
     COMMUNES_WHERE_RE,
     COMPLAINT_RE,
     DIRECTORY_RE,
+    DOING_HOW_RE,
     DROP_AFTER_RE,
     ENGLISH_PHRASES,
     EVERY_COMMUNE_NEWS_RE,
@@ -104,6 +105,7 @@ from news.intent_words import (
     OWN_UNIT_RE,
     PAPERWORK_RE,
     PARTIAL_WORDS_MAX,
+    PLACE_WORDS,
     POLITE,
     POLITE_CORE,
     PRAISE_RE,
@@ -112,6 +114,7 @@ from news.intent_words import (
     QUIET_NAME_RE,
     QUIET_OVER_RE,
     QUIET_REST_RE,
+    READ_SUBJECT_RE,
     READS_NEWS_RE,
     REASON_RE,
     RECEIVED_WORDS,
@@ -124,6 +127,7 @@ from news.intent_words import (
     SELF_NAMED_RE,
     SET_ASKED_RE,
     SHORTHAND,
+    SITUATION_RE,
     SPELT_AS,
     SPOKEN_GREETINGS,
     START_RE,
@@ -143,6 +147,7 @@ from news.intent_words import (
     TOPICS_RE,
     TRUST_AFTER,
     TRUST_BEFORE,
+    UNCHOSEN_START_RE,
     UNDECIDED_RE,
     UNNAMED_CHOICE_WORDS,
     UNSUBSCRIBE_BARE_RE,
@@ -170,6 +175,7 @@ LATEST, ABOUT, SUBSCRIBE, UNSUBSCRIBE = "latest", "about", "subscribe", "unsubsc
 BULLETIN, QUIET, SEARCH, HELP = "bulletin", "quiet", "search", "help"
 THANKS, GREET, MINE, COMMUNES, TOPICS = "thanks", "greet", "subscriptions", "communes", "topics"
 START, STOP, UNKNOWN, INFO = "start", "stop", "unknown", "info"  # info: what Loa is
+SYLLABLE_MAX = 7  # letters of the longest Vietnamese syllable, folded ("nghieng")
 OFF, ALL = "off", "tatca"  # arguments: a setting switched off; every article / every choice
 
 
@@ -293,7 +299,9 @@ class IntentParser:
             word = source[start:end]
             folded = fold(word)
             known = folded in self._pieces or folded in self._joined or _has_digit(folded)
-            pieces = None if known or not word.isascii() else _segment(folded, self._pieces)
+            # a word typed with marks is one syllable unless it is longer than any can be
+            joined = word.isascii() or len(folded) > SYLLABLE_MAX
+            pieces = None if known or not joined else _segment(folded, self._pieces)
             if pieces is None:
                 split.append((start, end))
                 continue
@@ -323,7 +331,7 @@ class IntentParser:
         stretched = re.sub(r"(\w)\1{2,}", r"\1", folded)
         if not word.isascii():
             stretched = re.sub(r"(\w)\1$", r"\1", stretched)
-        if stretched != folded and stretched in self._vocabulary:
+        if stretched != folded and (stretched in self._vocabulary or stretched in SHORTHAND):
             return SHORTHAND.get(stretched, stretched)
         repaired = _telex(folded)
         if repaired in self._vocabulary:
@@ -382,6 +390,8 @@ class IntentParser:
     def _stop(self, said: _Said, text: str) -> Intent | None:
         if self._stops(said, text) or self._stops_last(said):
             return Intent(STOP)
+        if UNCHOSEN_START_RE.search(text) and "dang ky" not in text:
+            return Intent(START)  # "cho t nhận tin nhé, chưa chọn xã nào" ("đăng ký": which?)
         # "dừng gửi tin cho bác nhé, bác đổi số rồi": a stop, then why; the reason names no
         # place or topic, no time, no bulletin and asks to receive nothing ("dừng gửi tin, chỉ
         # gửi tin xã X", "hủy hết, cho nhận mọi tin như cũ" are no stop)
@@ -428,6 +438,8 @@ class IntentParser:
         if alone is None:
             return False
         typed = said.words[said.words_in(alone.start("word"), alone.end("word"))[0]].lower()
+        if alone["word"] == "nghi":  # "nghỉ" (rest) typed so; "nghi" may be "nghĩ"
+            return typed == "nghỉ"
         return typed in ("dừng", "ngưng", "tắt") or typed.isascii()
 
     def _rhythm(self, said: _Said, text: str) -> Intent | None:
@@ -662,6 +674,11 @@ class IntentParser:
         cue = next((cue for cue in HELP_RE.finditer(text) if self._shows(said, cue)), None)
         if cue is None:
             return None
+        if NEWS_HOW_RE.search(text) and not DOING_HOW_RE.search(text):
+            # "news ở Mường Ảng hôm nay ntn": that place's news ("… thì làm thế nào": how)
+            named = self._named(said, 0, len(text))
+            if named is not None and named[1] is not None:
+                return None
         if NEWCOMER_RE.search(text) and not HELP_RE.search(NEWCOMER_RE.sub(" ", text)):
             # "xin chào, em là người mới vào nhóm": a greeting with who writes, nothing asked
             greeted = self._greet_introduced(said)
@@ -792,6 +809,9 @@ class IntentParser:
             return None  # "muốn tìm tin thì gõ như nào": how (help)
         if found is not None and not _news_words(found["arg"]) and not kindly:
             return Intent(SEARCH, said.span(found.start("arg"), said.arg_end(found.end("arg"))))
+        read = READ_SUBJECT_RE.match(text)  # "xem bài giải bóng đá", "tin homestay"
+        if read is not None and self._subject(said, read["arg"]):
+            return Intent(SEARCH, said.span(read.start("arg"), said.arg_end(read.end("arg"))))
         incident = INCIDENT_RE.match(text)  # "vụ tai nạn giao thông"
         if incident is not None and not INCIDENT_NOT_RE.search(text) and "?" not in said.source:
             named = self._named(said, 0, len(text))  # a topic's keyword is searched with it
@@ -811,7 +831,9 @@ class IntentParser:
             before = self._named(said, 0, found.start("arg"))
             if before is not None and before[1] is not None:
                 return Intent(ABOUT, before[0], before[1])
-        named = self._named(said, found.start("arg"), found.end("arg"), whole=True)
+        situation = SITUATION_RE.match(asked)  # "thông tin về tình hình xã Quài Cang"
+        start = found.start("arg") + (situation.end() if situation else 0)
+        named = self._named(said, start, found.end("arg"), whole=True)
         after = text[found.end("arg") :].split()
         if named is None and after[:1] and after[0] in NAME_PARTICLES:
             # "co tin gi ve xa Muong Nhe ko": a name's last word was read as "nhé"
@@ -822,6 +844,18 @@ class IntentParser:
         if topic is not None:
             return Intent(ABOUT, said.span(found.start("arg"), found.end("arg")), topic)
         return Intent(SEARCH, said.span(found.start("arg"), said.arg_end(found.end("arg"))))
+
+    def _subject(self, said: _Said, words: str) -> bool:
+        """Whether ``words`` read about are a subject to search: none a word of news, time,
+        all or asking, and no place or topic named ("tin xã X", "tin lũ lụt" are their news)."""
+        said_words = set(words.split())  # "vắc xin", "bóng đá" hold "xin", "đá": not all
+        if said_words <= NEWS_WORDS | WHEN_WORDS | FILLER | POLITE or said_words & WHEN_WORDS:
+            return False
+        if said_words & PLACE_WORDS or LATEST_ALL_RE.search(words) or LATEST_RE.search(words):
+            return False  # "tin những xã vùng cao", "tin cả tỉnh", "tin thời sự"
+        if self._named(said, 0, len(said.text)) is not None or self._resolver.matching(words):
+            return False  # "tin xa muong th": the places it begins
+        return self._topic_by_keywords(words) is None
 
     def _unnamed(self, said: _Said, text: str) -> str:
         """``text`` (the start of ``said.text``) with the name in it blanked: "Xa Dung" says no

@@ -153,6 +153,7 @@ _PART_BEFORE_FROM = re.compile(r"\b(sang|trua|chieu|toi|dem) tu (?=\d)")
 
 # "12-13h", "22 - 6 giờ": the hour's unit said once, after the end, is the start's too.
 _UNIT_ONCE = re.compile(
+    r"(?<!gio )(?<!\dh )(?<!\dg )(?<![\d:.] )"  # not minutes: "12 giờ 00 đến 13 giờ 30"
     r"\b(?P<start>\d{1,2}) ?(?P<between>-|den|toi) ?(?P<end>\d{1,2}) ?(?P<unit>h|g|gio)\b"
 )
 

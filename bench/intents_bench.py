@@ -111,7 +111,13 @@ those gaps were closed; the fallback now also reading the words as the rules rea
 first look of the two pooled, 0.870 with the rules alone, 0.947 with the fallback, on 948;
 holdout34 0.885 / 0.953, holdout35 0.855 / 0.942; below 0.90 subscribe 50/56 ("theo dõi X"
 overruled as "bỏ theo dõi": the model no longer turns one into the other) and search 46/56
-(a subject alone or read about: "mac ca", "xem bài giải bóng đá"); seen since),
+(a subject alone or read about: "mac ca", "xem bài giải bóng đá"); seen since) and
+``intents_holdout36.jsonl`` with ``intents_holdout37.jsonl`` (written blind the same way while
+those gaps were closed: one first look of the two pooled, 0.886 with the rules alone,
+**0.971 with the fallback**, on 891, every intent at 0.90 or more, and so in each set alone
+(holdout36 0.897 / 0.973, holdout37 0.874 / 0.969): issue 22's goal met on a blind first look,
+the third of this kind; its misses, closed since, showed "tôi muốn dừng nhận tin" read as a
+start, an old bug),
 reads each as the app does (``bot.wording.meaning``: "/" commands and the whole messages naming
 /stop go to the command table first, as in ``bot.commands.Commands.handle``, a command's argument
 read as its handler reads it: "/dangky thanh nua" is xã Thanh Nưa; everything else to
@@ -286,7 +292,9 @@ SETS = {
     "holdout35": ROOT / "tests/fixtures/intents_holdout35.jsonl",
     # Written blind by two writers at once while holdout34/35's gaps were being closed (not
     # opened until registered); 5 of holdout37 matching holdout36 or an earlier set dropped by
-    # the lead (counts only). One first look, the two pooled.
+    # the lead (counts only). One first look, the two pooled: 0.886 rules alone, **0.971** with
+    # the fallback (891), every intent at 0.90 or more, in each set too (holdout36 0.897 /
+    # 0.973, holdout37 0.874 / 0.969): the goal met on a blind first look. Seen since.
     "holdout36": ROOT / "tests/fixtures/intents_holdout36.jsonl",
     "holdout37": ROOT / "tests/fixtures/intents_holdout37.jsonl",
 }

@@ -173,11 +173,11 @@ ENGLISH_PHRASES: dict[str, str] = {
     "are you a person": "ban la nguoi that hay may",
     "are you human": "ban la nguoi that hay may", "are you a human": "ban la nguoi that hay may",
     "are you a bot": "ban la nguoi that hay may", "are you a robot": "ban la nguoi that hay may",
-    "real person": "nguoi that", "who are you": "ban la ai", "what is this": "day la gi",
+    "real person": "nguoi that", "what did i subscribe to": "toi da dang ky gi",
+    "what am i subscribed to": "toi da dang ky gi",
+    "my subscriptions": "dang ky cua toi", "who are you": "ban la ai", "what is this": "day la gi",
     "this bot": "bot nay",
 }  # fmt: skip
-# "8am", "8 pm", "7:30pm": the hour and the part of the day it is in.
-CLOCK_12_RE = re.compile(r"(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?(?P<half>am|pm)")
 SPOKEN_GREETINGS: dict[str, str] = {
     "a lo": "alo",
     "ha lo": "alo",
@@ -221,7 +221,8 @@ HOW_ASKED_RE = re.compile(
     r"\blam sao (?=(?:bo|huy|xoa|dat|tat|bat|xem|chon|dang ky|doi)\b)|"  # "làm sao bỏ hết các xã"
     r"\bthi (?:phai )?(?:lam|nhan|go|bam|viet) (?:the nao|sao|nhu nao)\b|"  # "… thì làm thế nào"
     r"\bhow (?:to|do|can)\b|"  # English, as typed
-    r"^cach (?:de )?(?:xem|dat|chon|bo|huy|tat|bat|doi|dang ky|theo doi)\b|"  # "cách xem lại …"
+    # "cách xem lại …", "cho hỏi cách thêm xã thứ hai …"
+    r"(?<!bang )\bcach (?:de )?(?:xem|dat|chon|bo|huy|tat|bat|doi|dang ky|theo doi|them)\b|"
     r"\bhuong dan (?:cach|quy trinh|thu tuc|cac buoc)\b|"
     # "nút nào để đăng ký", "bấm vào đâu để xem danh sách xã", "gõ tên xã là được hả"
     r"\b(?:nut|muc) nao de\b|\b(?:bam|an|cham|go) (?:vao )?(?:dau|nut nao|cai nao) de\b|"
@@ -382,7 +383,7 @@ UNSUBSCRIBE_RE = re.compile(
     r"khong (?:muon |can )?nhan tin(?: tuc)?|ngung nhan tin|dung nhan tin|thoi theo doi|"
     r"khong (?:can|muon) tin(?: tuc)?|(?:khong|chang|thoi) (?:muon |can )?theo doi|"
     r"khong (?:muon |can )?nhan|"
-    r"bo nhan tin|huy nhan tin|(?:dung|khong|thoi|ngung) gui(?: tin(?: tuc)?)?|xoa dang ky|"
+    r"bo nhan tin|huy nhan tin|(?:dung|khong|thoi|ngung|khoi) gui(?: tin(?: tuc)?)?|xoa dang ky|"
     r"tat tin(?: tuc)?|"
     # "không lấy tin X nữa", "cắt tin chính trị"
     r"(?:khong|thoi|dung|ngung)(?: muon| can)? lay tin(?: tuc)?|cat tin(?: tuc)?|"
@@ -457,7 +458,7 @@ _STOP_PHRASE = (
     r"(?:huy|bo|tat) nhan tin(?: tuc)?|(?:xin )?thoi nhan tin(?: tuc)?(?= tu (?:nay|gio|hom nay))|"
     r"(?:tam )?(?:dung|ngung) tin(?: tuc)?|im (?:di|mom|mieng)|"  # "pause tin 2 hôm", "im đi"
     r"(?:huy|xoa|bo) (?:dang ky|theo doi) vinh vien|"
-    r"nghi (?:nhan|xem|doc|theo doi|dung)(?: tin(?: tuc)?| loa)?|"
+    r"(?:tam )?nghi (?:nhan|xem|doc|theo doi|dung)(?: tin(?: tuc)?| loa)?|"
     r"(?:huy|bo|ngung|dung|thoi) theo doi (?:loa|bot|kenh)(?: nay)?|"
     r"tat (?:het |tat ca )?tin(?: tuc)?|"
     r"(?:khong|chang) (?:dung|xai|su dung)(?: loa| bot| nay| cai nay)? nua|"
@@ -505,7 +506,7 @@ REFUSE_MORE_RE = re.compile(
 )
 # Said before a stop: who, "please", "enough" ("xin dừng", "phiền quá, thôi dừng đi").
 _STOP_BY = (
-    r"(?:(?:toi|minh|em|bac|chau|con|anh|chi|chu|co|ong|ba|thoi|xin|cho|phien(?: qua)?|du roi|"
+    r"(?:(?:toi|minh|em|bac|chau|con|anh|chi|chu|co|ong|ba|thoi|xin|cho|muon|phien(?: qua)?|du roi|"
     r"(?:admin|loa|bot|chau|con|em|anh|chi|bac|chu|co) oi|loa|bot|"
     r"met(?: qua)?|chan(?: qua)?|cam on|nhung) )*"
 )
@@ -552,10 +553,20 @@ ASK_ABOUT_RE = re.compile(
 # dịch tả lợn châu phi", "tin homestay" (searched when the subject is no news, time or place).
 READ_SUBJECT_RE = re.compile(
     r"^(?:(?:cho|xin)(?: (?:toi|minh|em|bac|chau|con|chu|co|ong|ba|anh|chi))? )?"
-    r"(?:(?:xem|doc|coi) (?:(?:tin(?: tuc)?|bai(?: viet| bao(?! hiem))?) (?:ve )?|ve )|"
-    r"tin (?:ve )?)"
+    r"(?:(?:xem|doc|coi) (?:(?:tin(?: tuc)?|bai(?: viet| bao(?! hiem))?) (?:ve )?|ve |(?=vu ))|"
+    r"tin (?:ve )?)(?:vu )?"
     r"(?P<arg>\w+(?: \w+)*?)" + TAIL
 )
+# When news came, said beside what is read: "tin hôm qua", "tin vừa đăng" ("qua" alone is
+# "via": "lừa đảo qua zalo").
+WHEN_SAID_RE = re.compile(
+    r"\b(?:(?:hom|tuan|thang|sang|chieu|toi|dem) (?:nay|qua|truoc)|gan day|moi nhat|moi|vua|"
+    r"hom nay|ngay mai)\b"
+)
+# A read subject's first word that makes it the messages themselves ("tin nhắn", "tin gửi",
+# "tin tức", "tin đến"), and its last that makes it a complaint ("… chậm quá").
+NOT_SUBJECT_FIRST = frozenset("nhan gui tuc den doc dang co bi".split())
+NOT_SUBJECT_LAST = frozenset("qua lam the vay ghe oi roi chua khong".split())
 # Words of places: news of them is no subject to search ("tin những xã vùng cao").
 PLACE_WORDS = frozenset("xa phuong ban lang huyen tinh thon vung".split())
 # How to do something ("… thì làm thế nào", "nhắn thế nào"), not how things are.
@@ -588,7 +599,7 @@ HELP_RE = re.compile(
     r"thi (?:bam|go|nhan|viet) (?:gi|the nao|sao|nhu nao|cai gi)|"  # "… thì bấm gì"
     r"nhu the nao|the nao de|dung loa|su dung|"
     r"(?:nut|muc) nao de|^go\b.* la (?:duoc|xong)(?: (?:ha|a|khong|chua|nhi))?$|"
-    r"cach (?:dung|su dung|dang ky|huy|xem|nhan|tim|doc|bo|tat|dat|chon|theo doi|go|nhap|hoi|"
+    r"cach (?:dung|su dung|dang ky|huy|xem|nhan|tim|doc|bo|tat|dat|chon|theo doi|go|nhap|hoi|them|"
     r"tra cuu|tra)|"
     # "phải làm gì tiếp", "tiếp theo làm gì": what next
     rf"{_NEXT}|"
@@ -820,7 +831,8 @@ BULLETIN_ASK_RE = re.compile(
     r"\b(?:ban tin|moi ngay|hang ngay|gom (?:het |tat ca )?tin|(?:mot|1) lan|gui tin luc|"
     r"gui tin vao|nhan tin luc|"
     r"nhan tin vao|gui luc|gui vao|tom tat tin|gui gop|gop tin|tin gop|tin tong hop|tong hop tin|"
-    r"tong hop (?:theo |moi |hang )?ngay|moi (?:sang|trua|chieu|toi))\b"
+    r"tong hop (?:theo |moi |hang )?ngay|moi (?:sang|trua|chieu|toi)|"
+    r"^(?:(?:dat|gui|cai) )?tong hop(?= (?:luc |vao )?\d))\b"  # "tổng hợp 6h sáng", "digest 6am"
 )
 QUIET_ASK_RE = re.compile(
     r"\b(?:yen tinh|ban dem|buoi dem|ve dem|dem khuya|luc ngu|di ngu|dung gui|khong gui|"
@@ -912,7 +924,7 @@ _EVERY = r"(?:tat ca|het|toan boq?)(?: cac)?"
 _TO_ME = rf"(?: cho {_ME})?"
 # "(Tôi muốn) nhận tin (trở lại)", "bật nhận tin", "kích hoạt", "bắt đầu lại từ đầu": /start.
 # "Có nhận tin không" asks, and "nhận tin xã X" names what (a subscription).
-_FROM_NOW = r"(?:tu hom nay|tu bayq? gio|tu nay|tu gio)"  # "từ nay", "từ bây giờ"
+_FROM_NOW = r"(?:tu hom nay|tu bayq? gio|tu nay|tu gio|nay)"  # "từ nay", "từ bây giờ", "nay"
 _START_BY = (
     rf"(?:(?:{_ME}|cho|muon|xin|duoc|tham gia|hay|can|cung|lai|{_FROM_NOW}|(?:bayq? )?gio|ok|vao|"
     rf"dong y|(?:loa|bot|admin|{_WHO}) oi|loa|bot|thoi) )*"
@@ -946,6 +958,7 @@ START_RE = re.compile(
     r"gui tiep(?: tin)?|gui tin(?: tuc)? tiep|khoi phuc(?: viec)?(?: (?:gui|nhan) tin(?: tuc)?)?|"
     # "bật lại giúp bác cái nhận tin"
     rf"(?:bat|mo) lai(?: (?:giup|ho|dum))?(?: {_ME})?(?: cai)? nhan tin|"
+    # "dùng loa để nhận tin" ("dừng nhận tin" is read as a stop first)
     r"(?:dung|su dungq?|xai|cai)(?: (?:loa|bot|ung dungq?|app))? (?:de )?nhan tin(?: tuc)?|"
     rf"(?:nhan tin(?: tuc)?|dang ky(?: nhan tin)?|theo doi) {_EVERY} (?:xa|phuong)(?: phuong)?|"
     r"(?<!\bco )nhan (?:tin(?: tuc)?|thong tin)|"
@@ -1074,6 +1087,7 @@ INFO_RE = re.compile(
     r"(?:o|tu) (?:bao|dai|trang|cong thong tin)\b.* lay (?:ve|sang|qua)\b|"
     r"(?:co )?(?:can|phai) nap (?:the|tien)|"
     rf"{_ITSELF} (?:duoc )?(?:lam|tao|lap) ra de (?:lam )?(?:gi|chi)\b|"
+    r"day (?:co )?(?:phai )?(?:la )?(?:trang|kenh|tai khoan|nick)(?: \w+)? (?:cua|thuoc) |"
     # "bạn tên gì", "mình đang nói chuyện với robot à"
     rf"^(?:{_ITSELF}|{_YOU}) (?:ten|ten goi) (?:la )?gi\b|"
     r"(?:noi chuyen|chat|nhan tin) (?:voi|cung) (?:may|robot|bot|nguoi may|tri tue nhan tao)\b|"

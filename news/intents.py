@@ -42,7 +42,6 @@ from news.intent_words import (
     CHOICE_FEWER_RE,
     CHOICE_MORE_RE,
     CHOSEN_RE,
-    CLOCK_12_RE,
     COMMAND_SPELLINGS,
     COMMAND_WORDS,
     COMMUNES_ALL_RE,
@@ -98,6 +97,8 @@ from news.intent_words import (
     NIGHT_RE,
     NO_MORE_RE,
     NOT_RE,
+    NOT_SUBJECT_FIRST,
+    NOT_SUBJECT_LAST,
     NOTHING_NAMED_RE,
     NOTICE_NAMES,
     OFF_RE,
@@ -159,6 +160,7 @@ from news.intent_words import (
     VOCABULARY,
     WANT_TO_USE_RE,
     WAVES,
+    WHEN_SAID_RE,
     WHEN_TOLD_RE,
     WHEN_WORDS,
     WHENEVER_RE,
@@ -849,8 +851,11 @@ class IntentParser:
         """Whether ``words`` read about are a subject to search: none a word of news, time,
         all or asking, and no place or topic named ("tin xã X", "tin lũ lụt" are their news)."""
         said_words = set(words.split())  # "vắc xin", "bóng đá" hold "xin", "đá": not all
-        if said_words <= NEWS_WORDS | WHEN_WORDS | FILLER | POLITE or said_words & WHEN_WORDS:
+        if said_words <= NEWS_WORDS | WHEN_WORDS | FILLER | POLITE or WHEN_SAID_RE.search(words):
             return False
+        first, last = words.split()[0], words.split()[-1]
+        if first in NOT_SUBJECT_FIRST or last in NOT_SUBJECT_LAST:
+            return False  # "tin nhắn …", "tin gửi muộn quá": the messages, a complaint
         if said_words & PLACE_WORDS or LATEST_ALL_RE.search(words) or LATEST_RE.search(words):
             return False  # "tin những xã vùng cao", "tin cả tỉnh", "tin thời sự"
         if self._named(said, 0, len(said.text)) is not None or self._resolver.matching(words):
@@ -1245,7 +1250,7 @@ def _letter_body(said: _Said) -> _Said:
 
 def _english(said: _Said) -> _Said:
     """``said`` with the English phrases residents borrow read as Vietnamese ("delete me",
-    "do not disturb", as typed), and 12-hour times as the hour and part of day ("8pm": "8h toi")."""
+    "do not disturb", as typed; 12-hour times are read with every time: ``times_in``)."""
     at = 0
     while at < len(said.norm):
         typed = [fold(word) for word in said.words]  # as typed: "how" is no telex "ho"
@@ -1254,22 +1259,8 @@ def _english(said: _Said) -> _Said:
             if phrase is not None and at + size <= len(said.norm):
                 said = said.replaced(at, size, phrase)
                 break
-        else:
-            size = 2 if said.norm[at + 1 : at + 2] in (["am"], ["pm"]) else 1
-            clock = CLOCK_12_RE.fullmatch("".join(said.norm[at : at + size]))
-            if clock is not None and said.norm[at][0].isdigit():
-                said = said.replaced(at, size, _clock_12(clock))
         at += 1
     return said
-
-
-def _clock_12(clock: re.Match[str]) -> str:
-    """ "8pm" -> "8h toi", "7:30am" -> "7h30 sang", "12pm" -> "12h trua", "3pm" -> "3h chieu"."""
-    hour = int(clock["hour"])
-    said = f"{hour}h{clock['minute'] or ''}"
-    if clock["half"] == "am":
-        return f"{said} sang" if hour != 12 else f"{said} dem"
-    return f"{said} " + ("trua" if hour == 12 else "chieu" if hour < 6 else "toi")
 
 
 def _words(text: str) -> list[tuple[int, int]]:

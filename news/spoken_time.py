@@ -115,8 +115,22 @@ def _day_part(before: str) -> str | None:
     return parts[-1]["said"] or parts[-1]["each"] or parts[-1]["plain"] or parts[-1]["first"]
 
 
+# "8am", "8 pm", "7:30pm": borrowed 12-hour times, read as the hour and its part of the day.
+_TWELVE_HOUR = re.compile(r"\b(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))? ?(?P<half>am|pm)\b")
+
+
+def _twelve_hour(found: re.Match[str]) -> str:
+    """ "8pm" -> "8h toi", "7:30am" -> "7h30 sang", "12pm" -> "12h trua", "3pm" -> "3h chieu"."""
+    hour = int(found["hour"])
+    said = f"{hour}h{found['minute'] or ''}"
+    if found["half"] == "am":
+        return f"{said} sang" if hour != 12 else f"{said} dem"
+    return f"{said} " + ("trua" if hour == 12 else "chieu" if hour < 6 else "toi")
+
+
 def times_in(folded: str) -> list[Spoken]:
     """Every time of day in ``folded`` text, in order."""
+    folded = _TWELVE_HOUR.sub(_twelve_hour, folded)
     found = []
     for match in _CLOCK.finditer(folded):
         if _now(folded, match):
@@ -161,7 +175,7 @@ _UNIT_ONCE = re.compile(
 def window_in(folded: str) -> Window | None:
     """The first "A đến B" / "A-B" window in ``folded`` text, or None. A part of the day
     said before "từ" is the start's: "tối từ 8h đến sáng 6h" is "từ tối 8h …"."""
-    folded = _PART_BEFORE_FROM.sub(r"tu \1 ", folded)
+    folded = _PART_BEFORE_FROM.sub(r"tu \1 ", _TWELVE_HOUR.sub(_twelve_hour, folded))
     folded = _UNIT_ONCE.sub(r"\g<start>\g<unit> \g<between> \g<end>\g<unit>", folded)
     spoken = times_in(folded)
     for first, second in pairwise(spoken):

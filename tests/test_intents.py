@@ -631,12 +631,12 @@ def parser() -> IntentParser:
         ("ca mon nhe", "thanks", ""),
         ("xin tin mới", "latest", ""),
         # Start: "bắt đầu" with a particle or "nhận tin mới"; wanting to use the bot, its
-        # "dùng" typed so ("muốn dừng loa" is never a start).
+        # "dùng" typed so ("muốn dừng loa" stops, never a start).
         ("bat dau ngay", "start", ""),
         ("bắt đầu nhận tin mới", "start", ""),
         ("nhận tin mới", "latest", ""),
         ("cho em sử dụng bot", "start", ""),
-        ("tôi muốn dừng loa", "help", ""),
+        ("tôi muốn dừng loa", "stop", ""),
         ("cách dùng loa", "help", ""),
         # Stop: every service dropped, and a stop said after calling out to the bot.
         ("ngừng tất cả dịch vụ", "stop", ""),
@@ -1364,6 +1364,22 @@ def parser() -> IntentParser:
         ("xa minh chon", "subscriptions", ""),
         ("iu loa 3000 🥰🥰", "thanks", ""),
         ("hluuu loa 🤗", "greet", ""),
+        # Gaps of holdout36/37: "muốn dừng nhận tin" stops (its "dừng" is no "dùng"), "tạm
+        # nghỉ nhận tin" too; "nay muốn nhận lại" after a pause starts; "khỏi gửi tin X".
+        ("tôi muốn dừng nhận tin", "stop", ""),
+        ("tôi muốn dùng loa để nhận tin", "start", ""),
+        ("anh tạm nghỉ nhận tin mấy hôm nhé", "stop", ""),
+        ("Tôi đã nghỉ nhận tin một thời gian, nay muốn nhận lại.", "start", ""),
+        ("khỏi gửi tin Pom Lót nữa", "unsubscribe", "c:Sam Mứn"),
+        # 12-hour times wherever times are read; more English; "cách thêm …" asks how; an
+        # incident read about; "qua" is "via" ("lừa đảo qua zalo"), "quá" after a complaint.
+        ("digest 6am", "bulletin", "06:00"),
+        ("what did i subscribe to", "subscriptions", ""),
+        ("Cho hỏi cách thêm xã thứ hai vào danh sách theo dõi", "help", ""),
+        ("tin vụ cháy nhà", "search", "chay nha"),
+        ("xem vụ lừa đảo qua zalo", "search", "lua dao qua zalo"),
+        ("tin gửi muộn quá bực mình", "unknown", ""),
+        ("đây có phải trang của báo Điện Biên Phủ không", "info", ""),
         # Minutes said after "giờ" are no hour: "từ 12 giờ 00 đến 13 giờ 30".
         ("không gửi tin từ 12 giờ 00 đến 13 giờ 30", "quiet", "12:00-13:30"),
     ],

@@ -87,6 +87,14 @@ async def test_own_words_on_zalo_and_telegram(stage: Stage) -> None:
     assert resident(stage, "zalo", "quiet_hours") == "21:00-05:00"
     await zalo_says(stage, loa, "xoá giờ tĩnh", html_to_text(texts.QUIET_OFF))
     assert resident(stage, "zalo", "quiet_hours") is None
+    # English and a 12-hour time (the last blind sets' wordings), read back from the database.
+    await zalo_says(stage, loa, "digest 6am pls", "mỗi ngày lúc 06:00")
+    assert resident(stage, "zalo", "bulletin_time") == "06:00"
+    # "tôi muốn dừng nhận tin" asks before stopping (it was once read as a start); "2" keeps.
+    stop_asked = html_to_text(texts.STOP_CONFIRM).split("\n")[0]
+    await zalo_says(stage, loa, "tôi muốn dừng nhận tin", stop_asked)
+    await zalo_says(stage, loa, "2", html_to_text(texts.STOP_KEPT))
+    assert subscribed(stage, "zalo") == [commune]
     # /tinmoi follows the choice.
     latest = await zalo_says(stage, loa, "có tin gì mới không", "Tin mới về những gì")
     assert any(title in latest for title in own) and not any(title in latest for title in other)

@@ -371,3 +371,23 @@ async def test_wordings_no_writer_had_used_before(commands: Commands, sessions: 
     assert html_to_text(texts.STOP_CONFIRM).split("\n")[0] in asked
     await chat.say("2")
     assert "mọi tin mới" in await chat.say("/cuatoi")
+
+
+async def test_wordings_of_the_last_blind_sets(commands: Commands, sessions: Sessions) -> None:
+    """This session's blind sets' wordings in one Zalo conversation, with their effects: a
+    subject read about is searched, "có gì hot" asks a place's news, English and 12-hour
+    times set the rhythm, "theo dõi X" subscribes (never asked as a drop), and "tôi muốn dừng
+    nhận tin" asks before stopping (it was once read as a start)."""
+    await _store(sessions, *NEWS)
+    chat = Chat(commands)
+    assert paths(await chat.say("xem bài trồng cà phê")) == ["mp1"]
+    assert paths(await chat.say("Sam Mứn có gì hot k")) == ["sm2", "sm1"]
+    assert "mỗi ngày lúc 06:00" in await chat.say("digest 6am pls")
+    assert "22:00–06:00" in await chat.say("do not disturb 22-6")
+    assert "Đã đăng ký nhận tin về xã Thanh An" in await chat.say("theo dõi xã Thanh An")
+    mine = await chat.say("what did i subscribe to")
+    assert "📍 xã Thanh An" in mine and "Bản tin mỗi ngày: 06:00" in mine
+    asked = await chat.say("tôi muốn dừng nhận tin")
+    assert html_to_text(texts.STOP_CONFIRM).split("\n")[0] in asked
+    await chat.say("2")  # no: everything is kept
+    assert "📍 xã Thanh An" in await chat.say("/cuatoi")

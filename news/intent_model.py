@@ -17,10 +17,10 @@ intent, taken only when its probability reaches the model's threshold; and where
 understood, it may overrule them when all but sure (``OVERRULE``), never for the readings
 that always stand (``STANDS``). Arguments come from the rules' own reading (the commune or
 topic they found in a message they could not classify), the spoken times in it, or for a
-short subject alone the words as typed; the model names only the intent. What changes what a resident receives
-(subscribe, unsubscribe, stop, start, bulletin and quiet hours) is never done on a guess: it is
-asked back, "Có phải … không?" (``Intent.guess``, ``learned`` set), as the rules ask about a
-misspelt command word.
+short subject alone the words as typed; the model names only the intent. What changes what a
+resident receives (subscribe, unsubscribe, stop, start, bulletin and quiet hours) is never done
+on a guess: it is asked back, "Có phải … không?" (``Intent.guess``, ``learned`` set), as the
+rules ask about a misspelt command word.
 
 Measured only on sets it was not trained on: blind holdout10, rules 0.842 -> 0.894 with it (22
 of 58 misses right, 2 of 20 "unknown" answered); weak readings were added after holdout15's

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from tests.e2e_support import ZALO_TOKEN, Loa, Options, Stage, until
 from tests.emulators.telegram import TelegramEmulator
 from tests.emulators.zalo import ZaloEmulator
 from tests.portal_server import FIXTURES, Portal
+from tests.support.ports import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -79,12 +79,6 @@ interval_seconds = 3600
 ENGLISH = ("ConnectError", "HTTP 404", "not a readable feed", "Not Found", "Errno", "web:", "pid")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class World(Stage):
     zalo: ZaloEmulator
     base = ""
@@ -112,11 +106,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     stage = World(tmp, telegram, ZaloEmulator(ZALO_TOKEN), Portal.from_fixtures())
     with stage.serving() as world:
         loa = world.make_loa(Options(telegram_admins=[TG_ADMIN], zalo_admins=[ZALO_ADMIN]))
-        port = _free_port()
+        port = free_port()
         world.base = f"http://127.0.0.1:{port}"
         with loa.config.open("a", encoding="utf-8") as config:
             config.write(f'\n[web]\nenabled = true\nport = {port}\npublic_url = "{world.base}"\n')
-            config.write(BROKEN_SOURCES.format(portal=world.portal_url, closed=_free_port()))
+            config.write(BROKEN_SOURCES.format(portal=world.portal_url, closed=free_port()))
         loa.start()
         yield world
 

@@ -20,6 +20,7 @@ from tests.e2e_support import TELEGRAM_TOKEN, ZALO_TOKEN, Options, write_config
 from tests.emulators.telegram import TelegramEmulator
 from tests.emulators.zalo import ZaloEmulator
 from tests.portal_server import Portal
+from tests.support.ports import closed_port
 from tests.support.server import serve
 
 WRONG_ZALO_TOKEN = "e2e:not-the-zalo-token"
@@ -215,9 +216,7 @@ def test_telegram_refusing_the_token(
 def test_unreachable_platform_and_database(
     tmp_path: Path, servers: Servers, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        closed = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    closed = f"http://127.0.0.1:{closed_port()}"
     config = _config(tmp_path, servers, replace=f'"{servers.zalo}"=>"{closed}"')
     text = config.read_text(encoding="utf-8")
     config.write_text(

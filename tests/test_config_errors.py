@@ -4,7 +4,6 @@ file and the key (or the environment variable) and the fix, no traceback, no sec
 from __future__ import annotations
 
 import os
-import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,18 +11,13 @@ import pytest
 
 from base.config import TELEGRAM_API
 from loa.cli import main
+from tests.support.ports import closed_port
 
 PG_URL = os.environ.get("LOA_TEST_DATABASE_URL")
 ENV = ("LOA_CONFIG", "LOA_DATABASE_URL", "LOA_TELEGRAM_TOKEN", "LOA_ZALO_TOKEN")
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-CLOSED = _closed_port()
+CLOSED = closed_port()
 SOURCE = '[[sources]]\nname = "xa"\ntype = "html"\nurl = "https://xa.example.org/"\n'
 
 

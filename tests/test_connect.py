@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from bot.zalo import ZaloBot, ZaloChannel
 from bot.zalo_api import ZaloBotApi
 from tests.emulators.telegram import TelegramEmulator
 from tests.emulators.zalo import ZaloEmulator, wait_until
+from tests.support.ports import closed_port
 from tests.support.server import serve
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -60,18 +60,11 @@ async def test_refused_token_raises_without_quoting_the_platform_error() -> None
     assert "SECRET" not in str(info.value) and info.value.__cause__ is None
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
 async def test_telegram_down_at_start_does_not_stop_the_bot_service(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     settings = TelegramSettings(
-        token="123:abc", api_base_url=f"http://127.0.0.1:{_closed_port()}/bot"
+        token="123:abc", api_base_url=f"http://127.0.0.1:{closed_port()}/bot"
     )
     bot = TelegramBot(settings, sessions, _no_reply, connect_backoff_seconds=0.05)
     await bot.start()  # must not raise

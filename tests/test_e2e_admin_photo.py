@@ -12,7 +12,6 @@ the text, and the preview said so.
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,16 +23,11 @@ from tests.e2e_support import ZALO_TOKEN, Loa, Options, Stage, until
 from tests.emulators.telegram import TelegramEmulator
 from tests.emulators.zalo import ZaloEmulator
 from tests.media_support import png
+from tests.support.ports import free_port
 
 Z_ADMIN = "zadminphoto1"
 TG_RESIDENTS = (9301, 9302, 9303)
 Z_RESIDENTS = ("zphoto01", "zphoto02")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

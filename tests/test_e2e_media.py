@@ -11,7 +11,6 @@ preview says so; a kill -9 mid photo broadcast loses nothing and repeats at most
 from __future__ import annotations
 
 import signal
-import socket
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +27,7 @@ from tests.emulators.telegram import SentMessage, TelegramEmulator
 from tests.emulators.zalo import ZaloEmulator
 from tests.media_support import opus_voice, png
 from tests.portal_server import FIXTURES, Portal
+from tests.support.ports import free_port
 from tests.support.server import serve
 
 TELEGRAM_CHAT, ZALO_CHAT = 7001, "z7002media"
@@ -105,12 +105,6 @@ async def test_article_photo_reaches_both_channels_and_a_broken_one_still_delive
 TG_ADMIN = 9101
 TG_RESIDENTS = (9201, 9202)
 Z_RESIDENTS = ("zmedia01", "zmedia02")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def serve_media(loa: Loa) -> str:

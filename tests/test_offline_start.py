@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import socket
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -21,14 +20,12 @@ from news.tagging import build_tagger
 from storage.models import utcnow
 from storage.sources import ensure_source, list_sources, record_success
 from tests.e2e_support import Loa
+from tests.support.ports import closed_port
 
 
 def closed_port_url() -> str:
     """A URL nothing listens at: connecting is refused at once, like a machine offline."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/Tintuc/"
+    return f"http://127.0.0.1:{closed_port()}/Tintuc/"
 
 
 def source(name: str, interval: float, url: str | None = None) -> SourceSettings:

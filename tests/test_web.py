@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from bot.zalo_api import ZaloBotApi
 from storage.db import open_database, session_factory
 from storage.models import Source
 from tests.emulators.zalo import ZaloEmulator, wait_until
+from tests.support.ports import free_port
 from tests.support.server import serve
 from web.app import (
     TELEGRAM_SECRET_HEADER,
@@ -88,13 +88,6 @@ async def web(
     finally:
         await server.stop()
         await bot.channel.aclose()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def zalo_update(chat_id: str, text: str) -> dict[str, Any]:

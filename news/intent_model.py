@@ -262,7 +262,7 @@ def fallback(intent: Intent, text: str, model: IntentModel, normalised: str = ""
     resident receives; without the argument it needs, the rules stand."""
     if intent.guess is not None or intent.more or intent.name in STANDS:
         return intent
-    if intent.name == HELP and HOW_ASKED_RE.search(fold(nfc(text)) + " " + text.lower()):
+    if intent.name == HELP and HOW_ASKED_RE.search(normalised or fold(nfc(text))):
         return intent  # "sao để xem mình đã chọn những gì", "how do I …" ask how: help
     understood = intent.name != UNKNOWN and not weak(intent)
     needed = OVERRULE if understood else model.threshold

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -178,6 +179,9 @@ BULLETIN, QUIET, SEARCH, HELP = "bulletin", "quiet", "search", "help"
 THANKS, GREET, MINE, COMMUNES, TOPICS = "thanks", "greet", "subscriptions", "communes", "topics"
 START, STOP, UNKNOWN, INFO = "start", "stop", "unknown", "info"  # info: what Loa is
 SYLLABLE_MAX = 7  # letters of the longest Vietnamese syllable, folded ("nghieng")
+SAID_CACHED = 16  # messages whose words are kept for a second reading
+STRETCHED_RE = re.compile(r"(\w)\1{2,}")  # a letter held: "loaaa"
+DOUBLED_LAST_RE = re.compile(r"(\w)\1$")  # a last letter doubled: "tìmm"
 OFF, ALL = "off", "tatca"  # arguments: a setting switched off; every article / every choice
 
 
@@ -233,6 +237,9 @@ class IntentParser:
 
     def __init__(self, resolver: Resolver) -> None:
         self._resolver = resolver
+        # The app reads a message's words twice (the rules, then the fallback beside them):
+        # the last few are kept ("_Said" is immutable).
+        self._said = lru_cache(maxsize=SAID_CACHED)(self._words_of)
         names = {*resolver.gazetteer.names(), *resolver.taxonomy_keys()}
         self._vocabulary = VOCABULARY | {word for name in names for word in name.split()}
         # Names typed as one word ("muongphang", "Si-Pa-Phìn" after its dashes are gone).
@@ -279,7 +286,7 @@ class IntentParser:
         said = self._said(text)
         return said.text if said is not None else ""
 
-    def _said(self, text: str) -> _Said | None:
+    def _words_of(self, text: str) -> _Said | None:
         """``text`` as words, normalised; None when it has none (an emoji, punctuation)."""
         source = nfc(text).strip()
         places = self._split_joined(source, _words(source))
@@ -330,9 +337,9 @@ class IntentParser:
             return self._joined[folded]  # "muongphang"; "nấu" (cook) is no "Na Ư"
         # "loaaa", "okkkk": said longer; "tìmm": a last letter doubled after a word typed with
         # its marks (no word ends so; "kyy" is left a typo to ask about)
-        stretched = re.sub(r"(\w)\1{2,}", r"\1", folded)
+        stretched = STRETCHED_RE.sub(r"\1", folded)
         if not word.isascii():
-            stretched = re.sub(r"(\w)\1$", r"\1", stretched)
+            stretched = DOUBLED_LAST_RE.sub(r"\1", stretched)
         if stretched != folded and (stretched in self._vocabulary or stretched in SHORTHAND):
             return SHORTHAND.get(stretched, stretched)
         repaired = _telex(folded)
@@ -1251,13 +1258,14 @@ def _letter_body(said: _Said) -> _Said:
 def _english(said: _Said) -> _Said:
     """``said`` with the English phrases residents borrow read as Vietnamese ("delete me",
     "do not disturb", as typed; 12-hour times are read with every time: ``times_in``)."""
+    typed = [fold(word) for word in said.words]  # as typed: "how" is no telex "ho"
     at = 0
     while at < len(said.norm):
-        typed = [fold(word) for word in said.words]  # as typed: "how" is no telex "ho"
         for size in (5, 4, 3, 2):
             phrase = ENGLISH_PHRASES.get(" ".join(typed[at : at + size]))
             if phrase is not None and at + size <= len(said.norm):
                 said = said.replaced(at, size, phrase)
+                typed[at : at + size] = [phrase]
                 break
         at += 1
     return said
